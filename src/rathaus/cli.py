@@ -1,0 +1,226 @@
+"""The ``rathaus`` command line: serve, worker, migrate, models, demo, users, tenants, audit."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+
+from rathaus.core.config import Settings
+from rathaus.core.db import DatabaseUnavailableError, check_connection, make_engine, make_session_factory, open_session
+
+app = typer.Typer(help="Rathaus – on-premise AI assistance for German municipal administrations.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+tenants_app = typer.Typer(help="Manage tenants (municipalities).", no_args_is_help=True)
+audit_app = typer.Typer(help="Check the audit log.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(tenants_app, name="tenants")
+app.add_typer(audit_app, name="audit")
+
+console = Console(stderr=True)
+out = Console()
+
+
+def _add_subcommands() -> None:
+    from rathaus.core.ai.cli import models_app  # noqa: PLC0415 - keeps `rathaus --help` light
+
+    app.add_typer(models_app, name="models")
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    console.print(f"[bold red]Error:[/] {message}")
+    return typer.Exit(code)
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = "; ".join(str(item["msg"]).removeprefix("Value error, ") for item in error.errors())
+        raise fail(f"invalid configuration: {problems}") from None
+
+
+def connect(settings: Settings) -> Engine:
+    engine = make_engine(settings.db_url)
+    try:
+        check_connection(engine)
+    except DatabaseUnavailableError as error:
+        raise fail(f"{error}\nCheck RATHAUS_DATABASE_URL and that the database server is running.") from None
+    return engine
+
+
+def connect_migrated(settings: Settings) -> Engine:
+    from rathaus.core.migrate import pending  # noqa: PLC0415
+
+    engine = connect(settings)
+    if pending(engine):
+        raise fail("the database schema is not up to date. Run `rathaus migrate` first.")
+    return engine
+
+
+@app.command()
+def migrate() -> None:
+    """Create or upgrade the database schema."""
+    from rathaus.core.migrate import upgrade  # noqa: PLC0415
+
+    settings = load_settings()
+    engine = connect(settings)
+    upgrade(engine)
+    out.print(f"Database at {engine.url.render_as_string(hide_password=True)} is up to date.")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="port to listen on")] = None,
+    worker: Annotated[bool, typer.Option(help="start a job consumer next to the web server (SQLite mode)")] = True,
+) -> None:
+    """Serve the web application (and, without Redis, a background-job consumer)."""
+    import uvicorn  # noqa: PLC0415
+
+    from rathaus.web.app import create_app  # noqa: PLC0415
+
+    settings = load_settings()
+    connect_migrated(settings)
+    consumer: subprocess.Popen[bytes] | None = None
+    if worker and not settings.redis_url:
+        consumer = subprocess.Popen([sys.executable, "-m", "rathaus", "worker"])  # noqa: S603 - our own CLI
+    try:
+        uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
+                    proxy_headers=False, log_level="info")
+    finally:
+        if consumer is not None:
+            consumer.terminate()
+            consumer.wait(timeout=30)
+
+
+@app.command()
+def worker(
+    workers: Annotated[int | None, typer.Option(help="parallel job threads")] = None,
+) -> None:
+    """Consume background jobs (SqliteHuey by default, RedisHuey when RATHAUS_REDIS_URL is set)."""
+    from rathaus.core.worker import run_consumer  # noqa: PLC0415
+
+    settings = load_settings()
+    connect_migrated(settings)
+    run_consumer(settings, workers=workers)
+
+
+@app.command()
+def demo(
+    tenant_name: Annotated[str, typer.Option(help="name of the demo tenant")] = "Stadt Celle",
+) -> None:
+    """Create the demo tenant and the initial administrator (prints the password once)."""
+    from rathaus.audit.service import Actor  # noqa: PLC0415
+    from rathaus.core.security.models import Role, Tenant, User  # noqa: PLC0415
+    from rathaus.core.security.service import create_tenant, create_user  # noqa: PLC0415
+
+    settings = load_settings()
+    engine = connect_migrated(settings)
+    actor = Actor.system("demo")
+    with open_session(make_session_factory(engine)) as session:
+        if session.scalar(select(User.id).where(User.username == "admin")) is not None:
+            out.print("Demo data already present; the administrator 'admin' keeps its password.")
+            return
+        tenant = session.scalar(select(Tenant).where(Tenant.slug == "stadt-celle")) or create_tenant(
+            session=session, actor=actor, slug="stadt-celle", name=tenant_name, state="NI"
+        )
+        password = settings.admin_password or secrets.token_urlsafe(12)
+        create_user(session=session, actor=actor, tenant=tenant, username="admin", full_name="Administration",
+                    password=password, roles={Role.ADMIN}, is_superuser=True)
+    out.print(f"Demo tenant '{tenant_name}' created.")
+    if settings.admin_password:
+        out.print("Administrator 'admin' created with the password from RATHAUS_ADMIN_PASSWORD.")
+    else:
+        out.print(f"Administrator 'admin' created. Initial password (shown only once): [bold]{password}[/]")
+
+
+@tenants_app.command("create")
+def tenants_create(
+    slug: Annotated[str, typer.Argument(help="short unique name, e.g. lk-celle")],
+    name: Annotated[str, typer.Argument(help="display name, e.g. 'Landkreis Celle'")],
+    state: Annotated[str, typer.Option(help="Bundesland code for holidays")] = "NI",
+) -> None:
+    """Create a tenant."""
+    from rathaus.audit.service import Actor  # noqa: PLC0415
+    from rathaus.core.security.service import ValidationProblem, create_tenant  # noqa: PLC0415
+
+    engine = connect_migrated(load_settings())
+    try:
+        with open_session(make_session_factory(engine)) as session:
+            tenant = create_tenant(session=session, actor=Actor.system("cli"), slug=slug, name=name, state=state)
+    except ValidationProblem as problem:
+        raise fail(f"{problem.field}: {problem.message}") from None
+    out.print(f"Tenant {tenant.slug} ({tenant.name}) created with id {tenant.id}.")
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[str, typer.Argument()],
+    full_name: Annotated[str, typer.Option(help="the person's full name")],
+    tenant: Annotated[str, typer.Option(help="slug of the tenant")],
+    role: Annotated[list[str] | None, typer.Option(help="admin, minutes_clerk, caseworker, reviewer, knowledge_editor")] = None,
+    superuser: Annotated[bool, typer.Option(help="may manage tenants")] = False,
+) -> None:
+    """Create a user; the password is read from RATHAUS_NEW_PASSWORD or asked for."""
+    from rathaus.audit.service import Actor  # noqa: PLC0415
+    from rathaus.core.security.models import Role, Tenant  # noqa: PLC0415
+    from rathaus.core.security.service import ValidationProblem, create_user  # noqa: PLC0415
+
+    try:
+        roles = {Role(value) for value in role or []}
+    except ValueError:
+        raise fail(f"unknown role in {role}; choose from {', '.join(r.value for r in Role)}") from None
+    engine = connect_migrated(load_settings())
+    password = os.environ.get("RATHAUS_NEW_PASSWORD") or typer.prompt("Password", hide_input=True,
+                                                                          confirmation_prompt=True)
+    try:
+        with open_session(make_session_factory(engine)) as session:
+            owner = session.scalar(select(Tenant).where(Tenant.slug == tenant))
+            if owner is None:
+                raise fail(f"no tenant with slug '{tenant}'. List them with the web UI or create one: "
+                           "`rathaus tenants create`.")
+            user = create_user(session=session, actor=Actor.system("cli"), tenant=owner, username=username,
+                               full_name=full_name, password=password, roles=roles, is_superuser=superuser)
+    except ValidationProblem as problem:
+        raise fail(f"{problem.field}: {problem.message}") from None
+    out.print(f"User {user.username} created in {tenant} with roles {sorted(r.value for r in roles) or 'none'}.")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit hash chain; exit 1 if an event was edited, removed or reordered."""
+    from rathaus.audit.service import verify_chain  # noqa: PLC0415
+
+    engine = connect_migrated(load_settings())
+    with open_session(make_session_factory(engine)) as session:
+        checked, problems = verify_chain(session)
+    if not problems:
+        out.print(f"Audit log intact: {checked} events, hash chain verified.")
+        return
+    table = Table("event", "problem", title=f"Audit log damaged ({len(problems)} problems in {checked} events)")
+    for problem in problems:
+        table.add_row("–" if problem.event_id is None else str(problem.event_id), problem.problem)
+    console.print(table)
+    raise typer.Exit(1)
+
+
+_add_subcommands()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

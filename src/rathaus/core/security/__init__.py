@@ -1,0 +1,1 @@
+"""Accounts, roles, tenants, CSRF, rate limits and upload checks."""

@@ -1,0 +1,16 @@
+"""Routes of the module Posteingang."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from rathaus.web.deps import Caseworker
+from rathaus.web.templating import render
+
+router = APIRouter(prefix="/posteingang", tags=["Posteingang"])
+
+
+@router.get("", summary="Startseite Posteingang")
+def index(request: Request, user: Caseworker) -> Response:
+    return render(request, "inbox/index.html")

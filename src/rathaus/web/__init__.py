@@ -1,0 +1,1 @@
+"""The web application: app factory, dependencies, base templates and static assets."""

@@ -1,0 +1,32 @@
+"""The start page and the module start pages' shared pieces."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from rathaus.core.jobs import Job, JobStatus
+from rathaus.web.deps import CurrentUser, PlatformSession, TenantSession
+from rathaus.web.modules import MODULES
+from rathaus.web.templating import render
+
+router = APIRouter(tags=["Start"])
+
+
+@router.get("/", summary="Startseite")
+def home(request: Request, user: CurrentUser, session: TenantSession) -> Response:
+    visible = [module for module in MODULES if module.role is None or user.has_role(module.role)]
+    running = session.scalars(
+        select(Job)
+        .where(Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.RETRYING]))
+        .order_by(Job.created_at.desc())
+        .limit(5)
+    ).all()
+    return render(request, "home.html", {"visible_modules": visible, "running_jobs": running})
+
+
+@router.get("/healthz", summary="Betriebszustand", include_in_schema=False)
+def health(session: PlatformSession) -> dict[str, str]:
+    session.execute(select(1))
+    return {"status": "ok"}

@@ -1,0 +1,46 @@
+"""One Jinja2 environment over the templates of every package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, FileSystemLoader
+from starlette.responses import HTMLResponse
+
+from rathaus.web.deps import csrf_token, pop_flashes
+from rathaus.web.modules import MODULES
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_DIRS = [PACKAGE_ROOT / "web" / "templates"] + sorted(
+    path for path in PACKAGE_ROOT.glob("*/templates") if path.parent.name != "web"
+)
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATE_DIRS[0]))
+    templates.env.loader = ChoiceLoader([FileSystemLoader(str(path)) for path in TEMPLATE_DIRS])
+    templates.env.globals["modules"] = MODULES
+    templates.env.policies["ext.i18n.trimmed"] = True
+    templates.env.filters["datum"] = _format_datetime
+    return templates
+
+
+def _format_datetime(value: Any) -> str:
+    if value is None:
+        return "–"
+    return str(value.astimezone().strftime("%d.%m.%Y, %H:%M Uhr"))
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+    """Render ``name`` with the values every page needs (user, CSRF token, messages)."""
+    templates: Jinja2Templates = request.app.state.templates
+    values: dict[str, Any] = {
+        "user": getattr(request.state, "user", None),
+        "csrf_token": csrf_token(request),
+        "flashes": pop_flashes(request),
+    }
+    values.update(context or {})
+    return templates.TemplateResponse(request, name, values, status_code=status_code)

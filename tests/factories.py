@@ -1,0 +1,33 @@
+"""Factories for test data: real rows through the real domain functions."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from rathaus.audit.service import Actor
+from rathaus.core.security.models import Role, Tenant, User
+from rathaus.core.security.service import create_tenant, create_user
+from tests.conftest import TEST_PASSWORD
+
+FACTORY_ACTOR = Actor.system("test-factory")
+
+
+def make_tenant(session: Session, *, slug: str = "stadt-test", name: str = "Stadt Test", state: str = "NI") -> Tenant:
+    return create_tenant(session=session, actor=FACTORY_ACTOR, slug=slug, name=name, state=state)
+
+
+def make_user(
+    session: Session,
+    tenant: Tenant,
+    username: str,
+    *,
+    roles: set[Role] | None = None,
+    admin: bool = False,
+    superuser: bool = False,
+    password: str = TEST_PASSWORD,
+) -> User:
+    chosen = set(roles or set())
+    if admin:
+        chosen.add(Role.ADMIN)
+    return create_user(session=session, actor=FACTORY_ACTOR, tenant=tenant, username=username,
+                       full_name=f"Test {username}", password=password, roles=chosen, is_superuser=superuser)
