@@ -48,11 +48,11 @@ def worker_id_safe(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres(tmp_path_factory: pytest.TempPathFactory, db_backend: str) -> Iterator[servers.PostgresServer | None]:
+def postgres(db_backend: str) -> Iterator[servers.PostgresServer | None]:
     if db_backend != "postgresql":
         yield None
         return
-    with servers.postgres_server(tmp_path_factory.mktemp("postgres")) as server:
+    with servers.postgres_server() as server:
         yield server
 
 

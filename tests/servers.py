@@ -9,6 +9,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,14 +59,22 @@ class PostgresServer:
         return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
 
 
+def _run(command: list[str]) -> None:
+    result = subprocess.run(command, check=False, capture_output=True, text=True)
+    if result.returncode != 0:
+        msg = f"{' '.join(command)} failed ({result.returncode}): {result.stderr.strip() or result.stdout.strip()}"
+        raise RuntimeError(msg)
+
+
 @contextmanager
-def postgres_server(base: Path) -> Iterator[PostgresServer]:
-    """Start a throw-away PostgreSQL cluster in ``base`` on a free loopback port."""
+def postgres_server() -> Iterator[PostgresServer]:
+    """Start a throw-away PostgreSQL cluster in a temporary directory on a free loopback port."""
     binaries = postgres_bin()
     if binaries is None:
         msg = "PostgreSQL is not installed (apt-get install postgresql)"
         raise RuntimeError(msg)
-    base.mkdir(parents=True, exist_ok=True)
+    # Not under pytest's tmp dir: its parents are private to root, and the server runs as postgres.
+    base = Path(tempfile.mkdtemp(prefix="rathaus-pg-"))
     data = base / "pgdata"
     sockets = base / "sock"
     sockets.mkdir(exist_ok=True)
@@ -74,23 +83,18 @@ def postgres_server(base: Path) -> Iterator[PostgresServer]:
         shutil.chown(sockets, "postgres")
         base.chmod(0o755)
     port = free_port()
-    subprocess.run(
-        _as_postgres([str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                      "--locale=C.UTF-8", "--no-sync"]),
-        check=True, capture_output=True,
-    )
+    _run(_as_postgres([str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
+                       "--locale=C.UTF-8", "--no-sync"]))
     options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off " \
               "-c full_page_writes=off -c max_connections=200"
-    subprocess.run(
-        _as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "log"), "-w",
-                      "start"]),
-        check=True, capture_output=True,
-    )
+    _run(_as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(base / "log"), "-w",
+                       "start"]))
     try:
         yield PostgresServer(port=port)
     finally:
         subprocess.run(_as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
                        check=False, capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @contextmanager

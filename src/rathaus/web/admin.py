@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from rathaus.audit.service import record
 from rathaus.core.security.models import ROLE_LABELS, Role, Tenant, User
 from rathaus.core.security.service import ValidationProblem, create_tenant, create_user
-from rathaus.web.deps import Admin, PlatformSession, Superuser, TenantSession, actor_of, flash
+from rathaus.web.deps import Admin, PlatformSession, SessionUser, Superuser, TenantSession, actor_of, flash
 from rathaus.web.templating import render
 
 router = APIRouter(prefix="/admin", tags=["Administration"])
@@ -58,10 +58,10 @@ def tenant_create(
     return RedirectResponse("/admin/mandanten", status_code=303)
 
 
-def _user_page_tenants(user: User, session: Session) -> list[Tenant]:
+def _user_page_tenants(user: SessionUser, session: Session) -> list[Tenant]:
     if user.is_superuser:
         return list(session.scalars(select(Tenant).order_by(Tenant.name)))
-    return [user.tenant]
+    return list(session.scalars(select(Tenant).where(Tenant.id == user.tenant_id)))
 
 
 @router.get("/benutzer", summary="Benutzerinnen und Benutzer")

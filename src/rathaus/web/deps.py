@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
@@ -72,7 +73,40 @@ async def verify_csrf(request: Request) -> None:
         )
 
 
-def _user_from_session(request: Request, session: Session, max_age: int) -> User | None:
+@dataclass(frozen=True)
+class TenantInfo:
+    id: int
+    slug: str
+    name: str
+    state: str
+
+
+@dataclass(frozen=True)
+class SessionUser:
+    """The logged-in user as plain data: safe to use after the database session that loaded it is gone."""
+
+    id: int
+    username: str
+    full_name: str
+    tenant_id: int
+    tenant: TenantInfo
+    roles: frozenset[Role]
+    is_superuser: bool
+
+    @classmethod
+    def of(cls, user: User) -> SessionUser:
+        tenant = user.tenant
+        return cls(id=user.id, username=user.username, full_name=user.full_name, tenant_id=user.tenant_id,
+                   tenant=TenantInfo(tenant.id, tenant.slug, tenant.name, tenant.state),
+                   roles=frozenset(user.roles), is_superuser=user.is_superuser)
+
+    def has_role(self, role: Role | str) -> bool:
+        """Admins hold every role of their tenant; platform admins hold every role."""
+        wanted = Role(role)
+        return self.is_superuser or wanted in self.roles or (Role.ADMIN in self.roles and wanted != Role.ADMIN)
+
+
+def _user_from_session(request: Request, session: Session, max_age: int) -> SessionUser | None:
     user_id = request.session.get("uid")
     if user_id is None:
         return None
@@ -84,7 +118,7 @@ def _user_from_session(request: Request, session: Session, max_age: int) -> User
     if user is None or not user.is_active or user.session_version != request.session.get("sv"):
         request.session.clear()
         raise LoginRequiredError(expired=True)
-    return user
+    return SessionUser.of(user)
 
 
 def _platform_session(context: Context) -> Iterator[Session]:
@@ -95,20 +129,20 @@ def _platform_session(context: Context) -> Iterator[Session]:
 PlatformSession = Annotated[Session, Depends(_platform_session)]
 
 
-def optional_user(request: Request, context: Context, session: PlatformSession) -> User | None:
+def optional_user(request: Request, context: Context, session: PlatformSession) -> SessionUser | None:
     user = _user_from_session(request, session, context.settings.security.session_max_age)
     request.state.user = user
     return user
 
 
-def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+def current_user(user: Annotated[SessionUser | None, Depends(optional_user)]) -> SessionUser:
     if user is None:
         raise LoginRequiredError
     return user
 
 
-CurrentUser = Annotated[User, Depends(current_user)]
-OptionalUser = Annotated[User | None, Depends(optional_user)]
+CurrentUser = Annotated[SessionUser, Depends(current_user)]
+OptionalUser = Annotated[SessionUser | None, Depends(optional_user)]
 
 
 def tenant_session(user: CurrentUser, context: Context) -> Iterator[Session]:
@@ -123,7 +157,7 @@ TenantSession = Annotated[Session, Depends(tenant_session)]
 def require_role(role: Role) -> Any:
     """A dependency that lets only users with ``role`` (or admins) through."""
 
-    def check(user: CurrentUser) -> User:
+    def check(user: CurrentUser) -> SessionUser:
         if not user.has_role(role):
             raise HTTPException(status.HTTP_403_FORBIDDEN, "Für diese Seite fehlt Ihnen die Berechtigung.")
         return user
@@ -131,21 +165,21 @@ def require_role(role: Role) -> Any:
     return Depends(check)
 
 
-def require_superuser(user: CurrentUser) -> User:
+def require_superuser(user: CurrentUser) -> SessionUser:
     if not user.is_superuser:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "Nur die Plattform-Administration darf Mandanten verwalten.")
     return user
 
 
-Admin = Annotated[User, require_role(Role.ADMIN)]
-Superuser = Annotated[User, Depends(require_superuser)]
-MinutesClerk = Annotated[User, require_role(Role.MINUTES_CLERK)]
-Caseworker = Annotated[User, require_role(Role.CASEWORKER)]
-Reviewer = Annotated[User, require_role(Role.REVIEWER)]
-KnowledgeEditor = Annotated[User, require_role(Role.KNOWLEDGE_EDITOR)]
+Admin = Annotated[SessionUser, require_role(Role.ADMIN)]
+Superuser = Annotated[SessionUser, Depends(require_superuser)]
+MinutesClerk = Annotated[SessionUser, require_role(Role.MINUTES_CLERK)]
+Caseworker = Annotated[SessionUser, require_role(Role.CASEWORKER)]
+Reviewer = Annotated[SessionUser, require_role(Role.REVIEWER)]
+KnowledgeEditor = Annotated[SessionUser, require_role(Role.KNOWLEDGE_EDITOR)]
 
 
-def actor_of(user: User) -> Actor:
+def actor_of(user: SessionUser) -> Actor:
     return Actor(id=user.id, name=user.username)
 
 
