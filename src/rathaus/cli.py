@@ -27,8 +27,8 @@ app.add_typer(users_app, name="users")
 app.add_typer(tenants_app, name="tenants")
 app.add_typer(audit_app, name="audit")
 
-console = Console(stderr=True)
-out = Console()
+console = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
 
 
 def _add_subcommands() -> None:
@@ -38,7 +38,7 @@ def _add_subcommands() -> None:
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    console.print(f"[bold red]Error:[/] {message}")
+    console.print(f"[bold red]Error:[/] {message}", soft_wrap=True)
     return typer.Exit(code)
 
 
