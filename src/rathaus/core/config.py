@@ -41,6 +41,7 @@ class JobSettings(BaseModel):
     retry_base_seconds: float = Field(default=5.0, ge=0)
     stale_after_seconds: int = Field(default=60, ge=5, description="a running job without heartbeat is resumed")
     workers: int = Field(default=2, ge=1)
+    extra_modules: list[str] = Field(default=[], description="more modules that register job kinds")
 
 
 class AISettings(BaseModel):
