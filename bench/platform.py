@@ -16,7 +16,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from tests import servers
 
+from bench.common import console, summary_ms, timed, write_results
 from rathaus.audit.service import Actor, record, verify_chain
 from rathaus.core.config import Settings
 from rathaus.core.db import make_engine, make_session_factory, open_session
@@ -25,14 +27,11 @@ from rathaus.core.security.models import Role
 from rathaus.core.security.service import authenticate, create_tenant, create_user
 from rathaus.web.app import create_app
 from rathaus.web.context import AppContext
-from tests import servers
-
-from bench.common import console, summary_ms, timed, write_results
 
 AUDIT_EVENTS = 500
 LOGINS = 20
 PAGE_REQUESTS = 100
-PASSWORD = "benchmark-passwort-lang"  # noqa: S105 - a throw-away benchmark account
+PASSWORD = "benchmark-passwort-lang"
 
 
 @contextmanager
@@ -56,14 +55,28 @@ def measure(url: str) -> dict[str, Any]:
     actor = Actor.system("bench")
     with open_session(sessions) as session:
         tenant = create_tenant(session=session, actor=actor, slug="bench", name="Stadt Benchmark")
-        create_user(session=session, actor=actor, tenant=tenant, username="bench", full_name="Bench",
-                    password=PASSWORD, roles=set(Role))
+        create_user(
+            session=session,
+            actor=actor,
+            tenant=tenant,
+            username="bench",
+            full_name="Bench",
+            password=PASSWORD,
+            roles=set(Role),
+        )
         tenant_id = tenant.id
 
     def append() -> None:
         with open_session(sessions) as session:
-            record(session=session, actor=actor, action="bench.event", object_type="thing", object_id=1,
-                   tenant_id=tenant_id, details={"text": "Beschluss gefasst", "n": 1})
+            record(
+                session=session,
+                actor=actor,
+                action="bench.event",
+                object_type="thing",
+                object_id=1,
+                tenant_id=tenant_id,
+                details={"text": "Beschluss gefasst", "n": 1},
+            )
 
     start = time.perf_counter()
     for _ in range(AUDIT_EVENTS):
@@ -77,12 +90,23 @@ def measure(url: str) -> dict[str, Any]:
 
     def login() -> None:
         with open_session(sessions) as session:
-            authenticate(session=session, username="bench", password=PASSWORD, client="bench", max_failures=5,
-                         lockout=timedelta(minutes=1), client_attempts_per_minute=10_000)
+            authenticate(
+                session=session,
+                username="bench",
+                password=PASSWORD,
+                client="bench",
+                max_failures=5,
+                lockout=timedelta(minutes=1),
+                client_attempts_per_minute=10_000,
+            )
 
     login_times = timed(login, LOGINS)
-    settings = Settings(environment="test", database_url=url, secret_key="bench-" + "z" * 40,
-                        data_dir=Path(tempfile.gettempdir()) / "rathaus-bench")
+    settings = Settings(
+        environment="test",
+        database_url=url,
+        secret_key="bench-" + "z" * 40,
+        data_dir=Path(tempfile.gettempdir()) / "rathaus-bench",
+    )
     app = create_app(context=AppContext(settings=settings, engine=engine, sessions=sessions))
     with TestClient(app, base_url="http://127.0.0.1") as client:
         page = client.get("/anmelden").text

@@ -28,12 +28,16 @@ from tests import servers
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
-TEST_PASSWORD = "richtig-langes-passwort"  # noqa: S105 - test fixture
+TEST_PASSWORD = "richtig-langes-passwort"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--db", default=os.environ.get("RATHAUS_TEST_DB", "sqlite"),
-                     choices=["sqlite", "postgresql"], help="database backend for the suite")
+    parser.addoption(
+        "--db",
+        default=os.environ.get("RATHAUS_TEST_DB", "sqlite"),
+        choices=["sqlite", "postgresql"],
+        help="database backend for the suite",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -103,8 +107,12 @@ def database_url(
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
-    return Settings(environment="test", data_dir=tmp_path / "data", database_url=database_url,
-                    secret_key="test-secret-" + "x" * 32)
+    return Settings(
+        environment="test",
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        secret_key="test-secret-" + "x" * 32,
+    )
 
 
 @pytest.fixture
@@ -150,7 +158,7 @@ class World:
 
 @pytest.fixture
 def world(sessions: sessionmaker[Session]) -> World:
-    from tests.factories import make_tenant, make_user
+    from tests.factories import make_tenant, make_user  # noqa: PLC0415 - factories import this module
 
     with open_session(sessions) as session:
         tenant_a = make_tenant(session, slug="stadt-a", name="Stadt Anfangsort")
@@ -158,15 +166,20 @@ def world(sessions: sessionmaker[Session]) -> World:
         make_user(session, tenant_a, "admin-a", admin=True, superuser=True)
         make_user(session, tenant_b, "admin-b", admin=True)
         ids = (tenant_a.id, tenant_b.id)
-    return World(sessions=sessions, tenant_a_id=ids[0], tenant_b_id=ids[1], admin_a="admin-a", admin_b="admin-b")
+    return World(
+        sessions=sessions, tenant_a_id=ids[0], tenant_b_id=ids[1], admin_a="admin-a", admin_b="admin-b"
+    )
 
 
 def login(client: TestClient, username: str, password: str = TEST_PASSWORD) -> None:
     """Log in through the real login form (with its CSRF token)."""
     page = client.get("/anmelden")
     token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-    response = client.post("/anmelden", data={"username": username, "password": password, "csrf_token": token,
-                                              "weiter": "/"}, follow_redirects=False)
+    response = client.post(
+        "/anmelden",
+        data={"username": username, "password": password, "csrf_token": token, "weiter": "/"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text
 
 

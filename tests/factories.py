@@ -12,7 +12,9 @@ from tests.conftest import TEST_PASSWORD
 FACTORY_ACTOR = Actor.system("test-factory")
 
 
-def make_tenant(session: Session, *, slug: str = "stadt-test", name: str = "Stadt Test", state: str = "NI") -> Tenant:
+def make_tenant(
+    session: Session, *, slug: str = "stadt-test", name: str = "Stadt Test", state: str = "NI"
+) -> Tenant:
     return create_tenant(session=session, actor=FACTORY_ACTOR, slug=slug, name=name, state=state)
 
 
@@ -29,5 +31,13 @@ def make_user(
     chosen = set(roles or set())
     if admin:
         chosen.add(Role.ADMIN)
-    return create_user(session=session, actor=FACTORY_ACTOR, tenant=tenant, username=username,
-                       full_name=f"Test {username}", password=password, roles=chosen, is_superuser=superuser)
+    return create_user(
+        session=session,
+        actor=FACTORY_ACTOR,
+        tenant=tenant,
+        username=username,
+        full_name=f"Test {username}",
+        password=password,
+        roles=chosen,
+        is_superuser=superuser,
+    )

@@ -30,8 +30,15 @@ def _can_login(url: str, username: str, password: str) -> bool:
     engine = make_engine(url)
     try:
         with open_session(make_session_factory(engine)) as session:
-            result = authenticate(session=session, username=username, password=password, client="cli-test",
-                                  max_failures=5, lockout=timedelta(minutes=1), client_attempts_per_minute=100)
+            result = authenticate(
+                session=session,
+                username=username,
+                password=password,
+                client="cli-test",
+                max_failures=5,
+                lockout=timedelta(minutes=1),
+                client_attempts_per_minute=100,
+            )
         return result.outcome is LoginOutcome.OK
     finally:
         engine.dispose()
@@ -45,7 +52,9 @@ def test_migrate_creates_the_schema(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     assert "is up to date" in result.output
     engine = make_engine(f"sqlite:///{tmp_path / 'neu.sqlite3'}")
     with engine.connect() as connection:
-        tables = {row[0] for row in connection.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))}
+        tables = {
+            row[0] for row in connection.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))
+        }
     assert {"tenants", "users", "audit_events", "jobs", "ai_drafts"} <= tables
 
 
@@ -69,7 +78,9 @@ def test_demo_prints_the_password_once(env: str) -> None:
     assert "keeps its password" in second.output
 
 
-def test_demo_takes_the_admin_password_from_the_environment(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_takes_the_admin_password_from_the_environment(
+    env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("RATHAUS_ADMIN_PASSWORD", "vom-betrieb-gesetzt-123")
     result = runner.invoke(app, ["demo"])
     assert result.exit_code == 0, result.output
@@ -83,15 +94,28 @@ def test_tenants_and_users_create(env: str, monkeypatch: pytest.MonkeyPatch) -> 
     assert duplicate.exit_code == 2
     assert "bereits vergeben" in duplicate.output
     monkeypatch.setenv("RATHAUS_NEW_PASSWORD", "ein-sicheres-passwort")
-    created = runner.invoke(app, ["users", "create", "m.muster", "--full-name", "Maria Muster", "--tenant", "lk-celle",
-                                  "--role", "minutes_clerk"])
+    created = runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "m.muster",
+            "--full-name",
+            "Maria Muster",
+            "--tenant",
+            "lk-celle",
+            "--role",
+            "minutes_clerk",
+        ],
+    )
     assert created.exit_code == 0, created.output
     assert _can_login(env, "m.muster", "ein-sicheres-passwort")
     unknown = runner.invoke(app, ["users", "create", "x.y", "--full-name", "X", "--tenant", "nirgendwo"])
     assert unknown.exit_code == 2
     assert "no tenant with slug 'nirgendwo'" in unknown.output
-    bad_role = runner.invoke(app, ["users", "create", "x.y", "--full-name", "X", "--tenant", "lk-celle",
-                                   "--role", "kaiser"])
+    bad_role = runner.invoke(
+        app, ["users", "create", "x.y", "--full-name", "X", "--tenant", "lk-celle", "--role", "kaiser"]
+    )
     assert bad_role.exit_code == 2
     assert "unknown role" in bad_role.output
 

@@ -16,10 +16,19 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from rathaus.core.config import Settings
-from rathaus.core.db import DatabaseUnavailableError, check_connection, make_engine, make_session_factory, open_session
+from rathaus.core.db import (
+    DatabaseUnavailableError,
+    check_connection,
+    make_engine,
+    make_session_factory,
+    open_session,
+)
 
-app = typer.Typer(help="Rathaus – on-premise AI assistance for German municipal administrations.",
-                  no_args_is_help=True, pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Rathaus – on-premise AI assistance for German municipal administrations.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
 users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 tenants_app = typer.Typer(help="Manage tenants (municipalities).", no_args_is_help=True)
 audit_app = typer.Typer(help="Check the audit log.", no_args_is_help=True)
@@ -83,7 +92,9 @@ def migrate() -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
     port: Annotated[int | None, typer.Option(help="port to listen on")] = None,
-    worker: Annotated[bool, typer.Option(help="start a job consumer next to the web server (SQLite mode)")] = True,
+    worker: Annotated[
+        bool, typer.Option(help="start a job consumer next to the web server (SQLite mode)")
+    ] = True,
 ) -> None:
     """Serve the web application (and, without Redis, a background-job consumer)."""
     import uvicorn  # noqa: PLC0415
@@ -94,10 +105,15 @@ def serve(
     connect_migrated(settings)
     consumer: subprocess.Popen[bytes] | None = None
     if worker and not settings.redis_url:
-        consumer = subprocess.Popen([sys.executable, "-m", "rathaus", "worker"])  # noqa: S603 - our own CLI
+        consumer = subprocess.Popen([sys.executable, "-m", "rathaus", "worker"])
     try:
-        uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                    proxy_headers=False, log_level="info")
+        uvicorn.run(
+            create_app(settings),
+            host=host or settings.host,
+            port=port or settings.port,
+            proxy_headers=False,
+            log_level="info",
+        )
     finally:
         if consumer is not None:
             consumer.terminate()
@@ -136,8 +152,16 @@ def demo(
             session=session, actor=actor, slug="stadt-celle", name=tenant_name, state="NI"
         )
         password = settings.admin_password or secrets.token_urlsafe(12)
-        create_user(session=session, actor=actor, tenant=tenant, username="admin", full_name="Administration",
-                    password=password, roles={Role.ADMIN}, is_superuser=True)
+        create_user(
+            session=session,
+            actor=actor,
+            tenant=tenant,
+            username="admin",
+            full_name="Administration",
+            password=password,
+            roles={Role.ADMIN},
+            is_superuser=True,
+        )
     out.print(f"Demo tenant '{tenant_name}' created.")
     if settings.admin_password:
         out.print("Administrator 'admin' created with the password from RATHAUS_ADMIN_PASSWORD.")
@@ -158,7 +182,9 @@ def tenants_create(
     engine = connect_migrated(load_settings())
     try:
         with open_session(make_session_factory(engine)) as session:
-            tenant = create_tenant(session=session, actor=Actor.system("cli"), slug=slug, name=name, state=state)
+            tenant = create_tenant(
+                session=session, actor=Actor.system("cli"), slug=slug, name=name, state=state
+            )
     except ValidationProblem as problem:
         raise fail(f"{problem.field}: {problem.message}") from None
     out.print(f"Tenant {tenant.slug} ({tenant.name}) created with id {tenant.id}.")
@@ -169,7 +195,9 @@ def users_create(
     username: Annotated[str, typer.Argument()],
     full_name: Annotated[str, typer.Option(help="the person's full name")],
     tenant: Annotated[str, typer.Option(help="slug of the tenant")],
-    role: Annotated[list[str] | None, typer.Option(help="admin, minutes_clerk, caseworker, reviewer, knowledge_editor")] = None,
+    role: Annotated[
+        list[str] | None, typer.Option(help="admin, minutes_clerk, caseworker, reviewer, knowledge_editor")
+    ] = None,
     superuser: Annotated[bool, typer.Option(help="may manage tenants")] = False,
 ) -> None:
     """Create a user; the password is read from RATHAUS_NEW_PASSWORD or asked for."""
@@ -182,19 +210,32 @@ def users_create(
     except ValueError:
         raise fail(f"unknown role in {role}; choose from {', '.join(r.value for r in Role)}") from None
     engine = connect_migrated(load_settings())
-    password = os.environ.get("RATHAUS_NEW_PASSWORD") or typer.prompt("Password", hide_input=True,
-                                                                          confirmation_prompt=True)
+    password = os.environ.get("RATHAUS_NEW_PASSWORD") or typer.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
     try:
         with open_session(make_session_factory(engine)) as session:
             owner = session.scalar(select(Tenant).where(Tenant.slug == tenant))
             if owner is None:
-                raise fail(f"no tenant with slug '{tenant}'. List them with the web UI or create one: "
-                           "`rathaus tenants create`.")
-            user = create_user(session=session, actor=Actor.system("cli"), tenant=owner, username=username,
-                               full_name=full_name, password=password, roles=roles, is_superuser=superuser)
+                raise fail(
+                    f"no tenant with slug '{tenant}'. List them with the web UI or create one: "
+                    "`rathaus tenants create`."
+                )
+            user = create_user(
+                session=session,
+                actor=Actor.system("cli"),
+                tenant=owner,
+                username=username,
+                full_name=full_name,
+                password=password,
+                roles=roles,
+                is_superuser=superuser,
+            )
     except ValidationProblem as problem:
         raise fail(f"{problem.field}: {problem.message}") from None
-    out.print(f"User {user.username} created in {tenant} with roles {sorted(r.value for r in roles) or 'none'}.")
+    out.print(
+        f"User {user.username} created in {tenant} with roles {sorted(r.value for r in roles) or 'none'}."
+    )
 
 
 @audit_app.command("verify")
@@ -208,7 +249,9 @@ def audit_verify() -> None:
     if not problems:
         out.print(f"Audit log intact: {checked} events, hash chain verified.")
         return
-    table = Table("event", "problem", title=f"Audit log damaged ({len(problems)} problems in {checked} events)")
+    table = Table(
+        "event", "problem", title=f"Audit log damaged ({len(problems)} problems in {checked} events)"
+    )
     for problem in problems:
         table.add_row("–" if problem.event_id is None else str(problem.event_id), problem.problem)
     console.print(table)

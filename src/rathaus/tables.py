@@ -5,4 +5,14 @@ from rathaus.core.jobs import Job
 from rathaus.core.security.models import LoginAttempt, Tenant, User, UserRole
 from rathaus.core.storage import StoredFile
 
-__all__ = ["AIDraft", "AuditEvent", "AuditHead", "Job", "LoginAttempt", "StoredFile", "Tenant", "User", "UserRole"]
+__all__ = [
+    "AIDraft",
+    "AuditEvent",
+    "AuditHead",
+    "Job",
+    "LoginAttempt",
+    "StoredFile",
+    "Tenant",
+    "User",
+    "UserRole",
+]

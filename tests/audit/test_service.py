@@ -27,8 +27,15 @@ def _write_events(sessions: sessionmaker[Session], count: int = 5) -> int:
     with open_session(sessions) as session:
         tenant = make_tenant(session)
         for number in range(count):
-            record(session=session, actor=CLERK, action="test.event", object_type="thing", object_id=number,
-                   tenant_id=tenant.id, details={"number": number, "text": "Änderung"})
+            record(
+                session=session,
+                actor=CLERK,
+                action="test.event",
+                object_type="thing",
+                object_id=number,
+                tenant_id=tenant.id,
+                details={"number": number, "text": "Änderung"},
+            )
         return tenant.id
 
 
@@ -92,21 +99,34 @@ def test_draft_accepted_edited_rejected(sessions: sessionmaker[Session]) -> None
         tenant = make_tenant(session)
     with open_session(sessions, tenant_id=tenant.id) as session:
         drafts = [
-            record_draft(session=session, actor=Actor.system("minutes-pipeline"), module="minutes",
-                         purpose="summary", backend="llama-cpp", model_name="qwen2.5-coder-1.5b-instruct",
-                         model_version="Q4_K_M", prompt_template="minutes.summary", prompt_version="1",
-                         input_digest=input_hash("Transkript"), output="Der Rat stimmt zu.")
+            record_draft(
+                session=session,
+                actor=Actor.system("minutes-pipeline"),
+                module="minutes",
+                purpose="summary",
+                backend="llama-cpp",
+                model_name="qwen2.5-coder-1.5b-instruct",
+                model_version="Q4_K_M",
+                prompt_template="minutes.summary",
+                prompt_version="1",
+                input_digest=input_hash("Transkript"),
+                output="Der Rat stimmt zu.",
+            )
             for _ in range(3)
         ]
         decide_draft(session=session, actor=CLERK, draft=drafts[0], final_text=None)
-        decide_draft(session=session, actor=CLERK, draft=drafts[1], final_text="Der Rat stimmt einstimmig zu.")
+        decide_draft(
+            session=session, actor=CLERK, draft=drafts[1], final_text="Der Rat stimmt einstimmig zu."
+        )
         decide_draft(session=session, actor=CLERK, draft=drafts[2], final_text=None, rejected=True)
         with pytest.raises(DraftAlreadyDecidedError):
             decide_draft(session=session, actor=CLERK, draft=drafts[0], final_text="anders")
     with open_session(sessions) as session:
         stored = session.scalars(select(AIDraft).order_by(AIDraft.id)).all()
         assert [(d.decision, d.edit_distance) for d in stored] == [
-            (Decision.ACCEPTED, 0), (Decision.EDITED, len(" einstimmig")), (Decision.REJECTED, None)
+            (Decision.ACCEPTED, 0),
+            (Decision.EDITED, len(" einstimmig")),
+            (Decision.REJECTED, None),
         ]
         assert all(d.tenant_id == tenant.id for d in stored)
         actions = session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()

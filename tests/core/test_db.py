@@ -6,7 +6,13 @@ import pytest
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from rathaus.core.db import CrossTenantWriteError, DatabaseUnavailableError, check_connection, make_engine, open_session
+from rathaus.core.db import (
+    CrossTenantWriteError,
+    DatabaseUnavailableError,
+    check_connection,
+    make_engine,
+    open_session,
+)
 from rathaus.core.jobs import Job
 from rathaus.core.security.models import User
 from tests.factories import make_tenant, make_user
@@ -23,7 +29,7 @@ def two_tenants(sessions: sessionmaker[Session]) -> tuple[int, int]:
 
 
 def test_queries_see_only_their_tenant(sessions: sessionmaker[Session], two_tenants: tuple[int, int]) -> None:
-    a, b = two_tenants
+    a, _ = two_tenants
     with open_session(sessions, tenant_id=a) as session:
         assert session.scalars(select(User.username)).all() == ["anna"]
         assert session.scalars(select(Job.kind)).all() == ["a.job"]
@@ -33,8 +39,10 @@ def test_queries_see_only_their_tenant(sessions: sessionmaker[Session], two_tena
         assert sorted(platform.scalars(select(User.username))) == ["anna", "bernd"]
 
 
-def test_bulk_update_and_delete_are_scoped(sessions: sessionmaker[Session], two_tenants: tuple[int, int]) -> None:
-    a, b = two_tenants
+def test_bulk_update_and_delete_are_scoped(
+    sessions: sessionmaker[Session], two_tenants: tuple[int, int]
+) -> None:
+    a, _ = two_tenants
     with open_session(sessions, tenant_id=a) as session:
         session.execute(update(Job).values(stage="geändert"))
         session.execute(delete(Job))
@@ -42,7 +50,9 @@ def test_bulk_update_and_delete_are_scoped(sessions: sessionmaker[Session], two_
         assert platform.scalars(select(Job.kind)).all() == ["b.job"]
 
 
-def test_writing_another_tenants_row_is_refused(sessions: sessionmaker[Session], two_tenants: tuple[int, int]) -> None:
+def test_writing_another_tenants_row_is_refused(
+    sessions: sessionmaker[Session], two_tenants: tuple[int, int]
+) -> None:
     a, b = two_tenants
     with pytest.raises(CrossTenantWriteError), open_session(sessions, tenant_id=a) as session:
         session.add(Job(tenant_id=b, kind="eingeschmuggelt"))

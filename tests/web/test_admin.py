@@ -13,18 +13,23 @@ def test_superuser_creates_tenants(client: TestClient, world: World) -> None:
     login(client, world.admin_a)
     token = csrf_from(client, "/admin/mandanten")
     for slug, name in (("lk-celle", "Landkreis Celle"), ("stadt-celle", "Stadt Celle")):
-        response = client.post("/admin/mandanten", data={"csrf_token": token, "name": name, "slug": slug, "state": "NI"})
+        response = client.post(
+            "/admin/mandanten", data={"csrf_token": token, "name": name, "slug": slug, "state": "NI"}
+        )
         assert response.status_code == 200
         assert f"Mandant „{name}“ wurde angelegt." in response.text
     page = client.get("/admin/mandanten").text
-    assert "Landkreis Celle" in page and "Stadt Celle" in page
+    assert "Landkreis Celle" in page
+    assert "Stadt Celle" in page
 
 
 def test_invalid_tenant_form_keeps_input_and_saves_nothing(client: TestClient, world: World) -> None:
     login(client, world.admin_a)
     token = csrf_from(client, "/admin/mandanten")
-    response = client.post("/admin/mandanten", data={"csrf_token": token, "name": "Gemeinde Ölsen",
-                                                     "slug": "Gemeinde Ölsen!", "state": "NI"})
+    response = client.post(
+        "/admin/mandanten",
+        data={"csrf_token": token, "name": "Gemeinde Ölsen", "slug": "Gemeinde Ölsen!", "state": "NI"},
+    )
     assert response.status_code == 422
     assert "Kleinbuchstaben, Ziffern und Bindestriche" in response.text
     assert 'value="Gemeinde Ölsen"' in response.text
@@ -36,11 +41,18 @@ def test_invalid_tenant_form_keeps_input_and_saves_nothing(client: TestClient, w
 def test_tenant_admin_creates_a_user_with_roles(client: TestClient, world: World) -> None:
     login(client, world.admin_b)
     token = csrf_from(client, "/admin/benutzer/neu")
-    response = client.post("/admin/benutzer", data={
-        "csrf_token": token, "username": "p.protokoll", "full_name": "Paula Protokoll", "email": "",
-        "password": "ein-langes-startpasswort", "roles": ["minutes_clerk", "reviewer"],
-        "tenant_id": str(world.tenant_a_id),  # ignored: only platform admins choose the tenant
-    })
+    response = client.post(
+        "/admin/benutzer",
+        data={
+            "csrf_token": token,
+            "username": "p.protokoll",
+            "full_name": "Paula Protokoll",
+            "email": "",
+            "password": "ein-langes-startpasswort",
+            "roles": ["minutes_clerk", "reviewer"],
+            "tenant_id": str(world.tenant_a_id),  # ignored: only platform admins choose the tenant
+        },
+    )
     assert response.status_code == 200
     assert "Paula Protokoll" in response.text
     with world.sessions() as session:
@@ -53,8 +65,10 @@ def test_tenant_admin_creates_a_user_with_roles(client: TestClient, world: World
 def test_short_password_is_refused(client: TestClient, world: World) -> None:
     login(client, world.admin_b)
     token = csrf_from(client, "/admin/benutzer/neu")
-    response = client.post("/admin/benutzer", data={"csrf_token": token, "username": "kurz", "full_name": "Kurz",
-                                                    "password": "kurz", "roles": []})
+    response = client.post(
+        "/admin/benutzer",
+        data={"csrf_token": token, "username": "kurz", "full_name": "Kurz", "password": "kurz", "roles": []},
+    )
     assert response.status_code == 422
     assert "mindestens 12 Zeichen" in response.text
     with world.sessions() as session:
@@ -64,22 +78,39 @@ def test_short_password_is_refused(client: TestClient, world: World) -> None:
 def test_user_without_admin_role_is_kept_out(client: TestClient, world: World) -> None:
     login(client, world.admin_b)
     token = csrf_from(client, "/admin/benutzer/neu")
-    client.post("/admin/benutzer", data={"csrf_token": token, "username": "s.sach", "full_name": "Sam Sach",
-                                         "password": "ein-langes-startpasswort", "roles": ["caseworker"]})
+    client.post(
+        "/admin/benutzer",
+        data={
+            "csrf_token": token,
+            "username": "s.sach",
+            "full_name": "Sam Sach",
+            "password": "ein-langes-startpasswort",
+            "roles": ["caseworker"],
+        },
+    )
     client.post("/abmelden", data={"csrf_token": token})
     login(client, "s.sach", "ein-langes-startpasswort")
     assert client.get("/admin/benutzer").status_code == 403
     assert client.get("/protokolle").status_code == 403  # minutes need the minutes clerk role
     assert client.get("/posteingang").status_code == 200
     start = client.get("/").text
-    assert "/posteingang" in start and "/protokolle" not in start
+    assert "/posteingang" in start
+    assert "/protokolle" not in start
 
 
 def test_deactivated_user_loses_the_session(client: TestClient, world: World) -> None:
     login(client, world.admin_b)
     token = csrf_from(client, "/admin/benutzer/neu")
-    client.post("/admin/benutzer", data={"csrf_token": token, "username": "weg", "full_name": "Wer Weg",
-                                         "password": "ein-langes-startpasswort", "roles": ["reviewer"]})
+    client.post(
+        "/admin/benutzer",
+        data={
+            "csrf_token": token,
+            "username": "weg",
+            "full_name": "Wer Weg",
+            "password": "ein-langes-startpasswort",
+            "roles": ["reviewer"],
+        },
+    )
     other = TestClient(client.app, base_url="http://127.0.0.1")
     login(other, "weg", "ein-langes-startpasswort")
     assert other.get("/").status_code == 200

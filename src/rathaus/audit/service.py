@@ -131,7 +131,9 @@ def verify_chain(session: Session) -> tuple[int, list[ChainProblem]]:
     for event in rows:
         checked += 1
         if event.prev_hash != expected_prev:
-            problems.append(ChainProblem(event.id, "previous hash does not match: an event was removed or reordered"))
+            problems.append(
+                ChainProblem(event.id, "previous hash does not match: an event was removed or reordered")
+            )
         recomputed = _event_hash(
             prev_hash=event.prev_hash,
             tenant_id=event.tenant_id,

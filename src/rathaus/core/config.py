@@ -39,7 +39,9 @@ class JobSettings(BaseModel):
 
     max_attempts: int = Field(default=3, ge=1)
     retry_base_seconds: float = Field(default=5.0, ge=0)
-    stale_after_seconds: int = Field(default=60, ge=5, description="a running job without heartbeat is resumed")
+    stale_after_seconds: int = Field(
+        default=60, ge=5, description="a running job without heartbeat is resumed"
+    )
     workers: int = Field(default=2, ge=1)
     extra_modules: list[str] = Field(default=[], description="more modules that register job kinds")
 
@@ -91,7 +93,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:
-        if self.environment == "production" and (self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32):
+        if self.environment == "production" and (
+            self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32
+        ):
             msg = (
                 "RATHAUS_SECRET_KEY is unset, the development default, or shorter than 32 characters. "
                 "Set a random secret (e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`) "

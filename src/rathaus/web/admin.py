@@ -18,17 +18,31 @@ from rathaus.web.templating import render
 router = APIRouter(prefix="/admin", tags=["Administration"])
 
 STATES = {
-    "BW": "Baden-Württemberg", "BY": "Bayern", "BE": "Berlin", "BB": "Brandenburg", "HB": "Bremen",
-    "HH": "Hamburg", "HE": "Hessen", "MV": "Mecklenburg-Vorpommern", "NI": "Niedersachsen",
-    "NW": "Nordrhein-Westfalen", "RP": "Rheinland-Pfalz", "SL": "Saarland", "SN": "Sachsen",
-    "ST": "Sachsen-Anhalt", "SH": "Schleswig-Holstein", "TH": "Thüringen",
+    "BW": "Baden-Württemberg",
+    "BY": "Bayern",
+    "BE": "Berlin",
+    "BB": "Brandenburg",
+    "HB": "Bremen",
+    "HH": "Hamburg",
+    "HE": "Hessen",
+    "MV": "Mecklenburg-Vorpommern",
+    "NI": "Niedersachsen",
+    "NW": "Nordrhein-Westfalen",
+    "RP": "Rheinland-Pfalz",
+    "SL": "Saarland",
+    "SN": "Sachsen",
+    "ST": "Sachsen-Anhalt",
+    "SH": "Schleswig-Holstein",
+    "TH": "Thüringen",
 }
 
 
 @router.get("/mandanten", summary="Mandanten")
 def tenants_page(request: Request, user: Superuser, session: PlatformSession) -> Response:
     tenants = session.scalars(select(Tenant).order_by(Tenant.name)).all()
-    return render(request, "admin/tenants.html", {"tenants": tenants, "states": STATES, "form": {}, "errors": {}})
+    return render(
+        request, "admin/tenants.html", {"tenants": tenants, "states": STATES, "form": {}, "errors": {}}
+    )
 
 
 @router.post("/mandanten", summary="Mandant anlegen")
@@ -79,8 +93,12 @@ def user_form(request: Request, user: Admin, platform: PlatformSession) -> Respo
     return render(
         request,
         "admin/user_form.html",
-        {"roles": list(Role), "form": {"tenant_id": user.tenant_id, "roles": []}, "errors": {},
-         "tenants": _user_page_tenants(user, platform)},
+        {
+            "roles": list(Role),
+            "form": {"tenant_id": user.tenant_id, "roles": []},
+            "errors": {},
+            "tenants": _user_page_tenants(user, platform),
+        },
     )
 
 
@@ -97,8 +115,13 @@ def user_create(
     tenant_id: Annotated[int | None, Form()] = None,
 ) -> Response:
     chosen = roles or []
-    form = {"username": username, "full_name": full_name, "email": email, "roles": chosen,
-            "tenant_id": tenant_id or user.tenant_id}
+    form = {
+        "username": username,
+        "full_name": full_name,
+        "email": email,
+        "roles": chosen,
+        "tenant_id": tenant_id or user.tenant_id,
+    }
     target_id = tenant_id if (user.is_superuser and tenant_id) else user.tenant_id
     tenant = platform.get(Tenant, target_id)
     if tenant is None:
@@ -108,16 +131,26 @@ def user_create(
         if len(valid_roles) != len(set(chosen)):
             raise ValidationProblem("roles", "Unbekannte Rolle ausgewählt.")
         created = create_user(
-            session=platform, actor=actor_of(user), tenant=tenant, username=username, full_name=full_name,
-            password=password, roles=valid_roles, email=email,
+            session=platform,
+            actor=actor_of(user),
+            tenant=tenant,
+            username=username,
+            full_name=full_name,
+            password=password,
+            roles=valid_roles,
+            email=email,
         )
     except ValidationProblem as problem:
         platform.rollback()
         return render(
             request,
             "admin/user_form.html",
-            {"roles": list(Role), "form": form, "errors": {problem.field: problem.message},
-             "tenants": _user_page_tenants(user, platform)},
+            {
+                "roles": list(Role),
+                "form": form,
+                "errors": {problem.field: problem.message},
+                "tenants": _user_page_tenants(user, platform),
+            },
             status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
         )
     flash(request, f"Benutzer „{created.username}“ wurde angelegt.")
@@ -133,7 +166,12 @@ def user_deactivate(request: Request, user_id: int, user: Admin, session: Tenant
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "Sie können Ihr eigenes Konto nicht deaktivieren.")
     target.is_active = False
     target.session_version += 1
-    record(session=session, actor=actor_of(user), action="user.deactivated", object_type="user",
-           object_id=target.id)
+    record(
+        session=session,
+        actor=actor_of(user),
+        action="user.deactivated",
+        object_type="user",
+        object_id=target.id,
+    )
     flash(request, f"Benutzer „{target.username}“ wurde deaktiviert.")
     return RedirectResponse("/admin/benutzer", status_code=303)

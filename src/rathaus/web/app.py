@@ -14,6 +14,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from rathaus.core.config import Settings
 from rathaus.core.db import check_connection, make_engine, make_session_factory
+from rathaus.core.security.uploads import FORM_OVERHEAD, RequestSizeLimitMiddleware
 from rathaus.web.context import AppContext
 from rathaus.web.deps import LoginRequiredError, verify_csrf
 from rathaus.web.security_headers import SecurityHeadersMiddleware
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
     )
     app.state.context = context
     app.state.templates = make_templates()
+    app.add_middleware(RequestSizeLimitMiddleware, max_body_bytes=settings.uploads.max_bytes + FORM_OVERHEAD)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         SessionMiddleware,
@@ -71,8 +73,8 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
 
 def _include_routers(app: FastAPI) -> None:
     # Imported here so that importing rathaus.web.app stays cheap and free of cycles.
-    from rathaus.appointments.web import router as appointments  # noqa: PLC0415
     from rathaus.applications.web import router as applications  # noqa: PLC0415
+    from rathaus.appointments.web import router as appointments  # noqa: PLC0415
     from rathaus.assistant.web import router as assistant  # noqa: PLC0415
     from rathaus.audit.web import router as audit  # noqa: PLC0415
     from rathaus.governance.web import router as governance  # noqa: PLC0415
@@ -82,8 +84,22 @@ def _include_routers(app: FastAPI) -> None:
     from rathaus.web.auth import router as auth  # noqa: PLC0415
     from rathaus.web.home import router as home  # noqa: PLC0415
     from rathaus.web.jobs import router as jobs  # noqa: PLC0415
+    from rathaus.web.tenant_settings import router as tenant_settings  # noqa: PLC0415
 
-    for router in (auth, home, admin, jobs, audit, minutes, inbox, assistant, appointments, applications, governance):
+    for router in (
+        auth,
+        home,
+        admin,
+        tenant_settings,
+        jobs,
+        audit,
+        minutes,
+        inbox,
+        assistant,
+        appointments,
+        applications,
+        governance,
+    ):
         app.include_router(router)
 
 
@@ -104,16 +120,23 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         detail = error.detail if isinstance(error.detail, str) else None
         if _wants_json(request):
-            return JSONResponse({"detail": detail or ERROR_TITLES.get(error.status_code, "Fehler")},
-                                status_code=error.status_code, headers=error.headers)
-        if error.status_code == 404 and not detail or detail == "Not Found":
+            return JSONResponse(
+                {"detail": detail or ERROR_TITLES.get(error.status_code, "Fehler")},
+                status_code=error.status_code,
+                headers=error.headers,
+            )
+        if (error.status_code == 404 and not detail) or detail == "Not Found":
             detail = "Die angeforderte Seite gibt es nicht oder nicht mehr."
         if error.status_code == 405 and detail == "Method Not Allowed":
             detail = "Diese Aktion ist an dieser Adresse nicht möglich."
         return render(
             request,
             "error.html",
-            {"status": error.status_code, "title": ERROR_TITLES.get(error.status_code, "Fehler"), "detail": detail},
+            {
+                "status": error.status_code,
+                "title": ERROR_TITLES.get(error.status_code, "Fehler"),
+                "detail": detail,
+            },
             status_code=error.status_code,
         )
 
@@ -123,5 +146,9 @@ def _install_error_handlers(app: FastAPI) -> None:
         detail = "Bitte prüfen Sie die Eingaben" + (f" ({', '.join(fields)})." if fields else ".")
         if _wants_json(request):
             return JSONResponse({"detail": detail, "errors": fields}, status_code=422)
-        return render(request, "error.html", {"status": 422, "title": ERROR_TITLES[422], "detail": detail},
-                      status_code=422)
+        return render(
+            request,
+            "error.html",
+            {"status": 422, "title": ERROR_TITLES[422], "detail": detail},
+            status_code=422,
+        )

@@ -19,8 +19,8 @@ LOGIN_MESSAGES = {
     LoginOutcome.INVALID: (401, "Benutzername oder Passwort ist falsch."),
     LoginOutcome.LOCKED: (
         423,
-        "Das Konto ist nach zu vielen Fehlversuchen vorübergehend gesperrt. Bitte versuchen Sie es später erneut "
-        "oder wenden Sie sich an die Administration.",
+        "Das Konto ist nach zu vielen Fehlversuchen vorübergehend gesperrt. "
+        "Bitte versuchen Sie es später erneut oder wenden Sie sich an die Administration.",
     ),
     LoginOutcome.THROTTLED: (429, "Zu viele Anmeldeversuche von diesem Gerät. Bitte warten Sie eine Minute."),
 }

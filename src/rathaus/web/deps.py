@@ -96,14 +96,22 @@ class SessionUser:
     @classmethod
     def of(cls, user: User) -> SessionUser:
         tenant = user.tenant
-        return cls(id=user.id, username=user.username, full_name=user.full_name, tenant_id=user.tenant_id,
-                   tenant=TenantInfo(tenant.id, tenant.slug, tenant.name, tenant.state),
-                   roles=frozenset(user.roles), is_superuser=user.is_superuser)
+        return cls(
+            id=user.id,
+            username=user.username,
+            full_name=user.full_name,
+            tenant_id=user.tenant_id,
+            tenant=TenantInfo(tenant.id, tenant.slug, tenant.name, tenant.state),
+            roles=frozenset(user.roles),
+            is_superuser=user.is_superuser,
+        )
 
     def has_role(self, role: Role | str) -> bool:
         """Admins hold every role of their tenant; platform admins hold every role."""
         wanted = Role(role)
-        return self.is_superuser or wanted in self.roles or (Role.ADMIN in self.roles and wanted != Role.ADMIN)
+        return (
+            self.is_superuser or wanted in self.roles or (Role.ADMIN in self.roles and wanted != Role.ADMIN)
+        )
 
 
 def _user_from_session(request: Request, session: Session, max_age: int) -> SessionUser | None:
@@ -167,7 +175,9 @@ def require_role(role: Role) -> Any:
 
 def require_superuser(user: CurrentUser) -> SessionUser:
     if not user.is_superuser:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "Nur die Plattform-Administration darf Mandanten verwalten.")
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, "Nur die Plattform-Administration darf Mandanten verwalten."
+        )
     return user
 
 
@@ -191,5 +201,4 @@ def flash(request: Request, message: str, kind: str = "success") -> None:
 
 
 def pop_flashes(request: Request) -> list[dict[str, str]]:
-    messages = list(request.session.pop("flash", []))
-    return messages
+    return list(request.session.pop("flash", []))

@@ -14,9 +14,10 @@ from rathaus.web.deps import csrf_token, pop_flashes
 from rathaus.web.modules import MODULES
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE_DIRS = [PACKAGE_ROOT / "web" / "templates"] + sorted(
-    path for path in PACKAGE_ROOT.glob("*/templates") if path.parent.name != "web"
-)
+TEMPLATE_DIRS = [
+    PACKAGE_ROOT / "web" / "templates",
+    *sorted(path for path in PACKAGE_ROOT.glob("*/templates") if path.parent.name != "web"),
+]
 
 
 def make_templates() -> Jinja2Templates:
@@ -34,7 +35,9 @@ def _format_datetime(value: Any) -> str:
     return str(value.astimezone().strftime("%d.%m.%Y, %H:%M Uhr"))
 
 
-def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
     """Render ``name`` with the values every page needs (user, CSRF token, messages)."""
     templates: Jinja2Templates = request.app.state.templates
     values: dict[str, Any] = {

@@ -25,7 +25,7 @@ USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 
 
-class ValidationProblem(ValueError):
+class ValidationProblem(ValueError):  # noqa: N818 - a problem with input, not a program error
     """Input that cannot be saved; ``field`` names the form field, the message is German."""
 
     def __init__(self, field: str, message: str) -> None:
@@ -40,7 +40,9 @@ def hash_password(password: str) -> str:
 
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationProblem("password", f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein.")
+        raise ValidationProblem(
+            "password", f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein."
+        )
 
 
 def create_tenant(*, session: Session, actor: Actor, slug: str, name: str, state: str = "NI") -> Tenant:
@@ -48,7 +50,9 @@ def create_tenant(*, session: Session, actor: Actor, slug: str, name: str, state
     slug = slug.strip().lower()
     name = name.strip()
     if not SLUG_PATTERN.match(slug):
-        raise ValidationProblem("slug", "Das Kürzel darf nur Kleinbuchstaben, Ziffern und Bindestriche enthalten.")
+        raise ValidationProblem(
+            "slug", "Das Kürzel darf nur Kleinbuchstaben, Ziffern und Bindestriche enthalten."
+        )
     if not name:
         raise ValidationProblem("name", "Bitte geben Sie einen Namen an.")
     if session.scalar(select(Tenant.id).where(Tenant.slug == slug)) is not None:
@@ -84,7 +88,8 @@ def create_user(
     username = username.strip().lower()
     if not USERNAME_PATTERN.match(username):
         raise ValidationProblem(
-            "username", "Der Benutzername darf nur Kleinbuchstaben, Ziffern, Punkt, Binde- und Unterstrich enthalten."
+            "username",
+            "Der Benutzername darf nur Kleinbuchstaben, Ziffern, Punkt, Binde- und Unterstrich enthalten.",
         )
     if not full_name.strip():
         raise ValidationProblem("full_name", "Bitte geben Sie den vollständigen Namen an.")
@@ -166,8 +171,15 @@ def authenticate(
         if user.failed_logins >= max_failures:
             user.locked_until = now + lockout
             user.failed_logins = 0
-            record(session=session, actor=actor, action="user.locked", object_type="user", object_id=user.id,
-                   tenant_id=user.tenant_id, details={"minutes": int(lockout.total_seconds() // 60)})
+            record(
+                session=session,
+                actor=actor,
+                action="user.locked",
+                object_type="user",
+                object_id=user.id,
+                tenant_id=user.tenant_id,
+                details={"minutes": int(lockout.total_seconds() // 60)},
+            )
             return LoginResult(LoginOutcome.LOCKED)
         return LoginResult(LoginOutcome.INVALID)
     user.failed_logins = 0
@@ -175,6 +187,12 @@ def authenticate(
     user.last_login_at = now
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    record(session=session, actor=actor, action="user.login", object_type="user", object_id=user.id,
-           tenant_id=user.tenant_id)
+    record(
+        session=session,
+        actor=actor,
+        action="user.login",
+        object_type="user",
+        object_id=user.id,
+        tenant_id=user.tenant_id,
+    )
     return LoginResult(LoginOutcome.OK, user)
