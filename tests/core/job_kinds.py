@@ -1,4 +1,4 @@
-"""Job kinds used only by the tests; the worker subprocess imports this module via RATHAUS_JOBS__EXTRA_MODULES.
+"""Job kinds for the tests only; worker subprocesses import this module via RATHAUS_JOBS__EXTRA_MODULES.
 
 Effects go to plain tables created here with SQLAlchemy Core (no migration): ``job_test_effects``
 gets one row per finished stage, written in the stage's transaction without any de-duplication of
@@ -39,13 +39,13 @@ def ensure_tables(engine: Engine) -> None:
 def effect_counts(session: Session, job_id: int) -> dict[str, int]:
     rows = session.execute(select(effects.c.stage, func.count()).where(effects.c.job_id == job_id)
                            .group_by(effects.c.stage)).all()
-    return {stage: count for stage, count in rows}
+    return dict(rows)
 
 
 def start_counts(session: Session, job_id: int) -> dict[str, int]:
     rows = session.execute(select(starts.c.stage, func.count()).where(starts.c.job_id == job_id)
                            .group_by(starts.c.stage)).all()
-    return {stage: count for stage, count in rows}
+    return dict(rows)
 
 
 @job_kind(EFFECTS_KIND, title="Testauftrag mit Wirkungen")
