@@ -43,6 +43,9 @@ class Tenant(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     state: Mapped[str] = mapped_column(String(2), default="NI", doc="Bundesland code for holidays, e.g. NI")
+    letterhead_file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stored_files.id", ondelete="SET NULL", use_alter=True), doc="letterhead for exports"
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
