@@ -44,6 +44,9 @@ def _add_subcommands() -> None:
     from rathaus.core.ai.cli import models_app  # noqa: PLC0415 - keeps `rathaus --help` light
 
     app.add_typer(models_app, name="models")
+    from rathaus.core.jobs_cli import jobs_app  # noqa: PLC0415
+
+    app.add_typer(jobs_app, name="jobs")
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
