@@ -60,11 +60,6 @@ def test_admin_creates_a_tenant_and_a_user_who_then_logs_in(page: Page) -> None:
     assert page.goto("/").url.endswith("/anmelden?weiter=%2F")  # type: ignore[union-attr]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the user list shows only the admin's own tenant; a platform admin "
-    "cannot see the accounts made for another tenant (reported to the lead)",
-)
 def test_platform_admin_sees_a_user_made_for_another_tenant_in_the_list(admin_page: Page) -> None:
     admin_page.goto("/admin/mandanten")
     if admin_page.get_by_role("cell", name="lk-neustadt").count() == 0:

@@ -118,3 +118,18 @@ def test_deactivated_user_loses_the_session(client: TestClient, world: World) ->
         user_id = session.scalar(select(User.id).where(User.username == "weg"))
     assert client.post(f"/admin/benutzer/{user_id}/sperren", data={"csrf_token": token}).status_code == 200
     assert other.get("/", follow_redirects=False).status_code == 303
+
+
+def test_platform_admin_manages_accounts_of_every_tenant(client: TestClient, world: World) -> None:
+    login(client, world.admin_a)  # platform admin of tenant A
+    page = client.get("/admin/benutzer").text
+    assert "Konten aller Mandanten" in page
+    assert "Test admin-b" in page
+    assert "Gemeinde Bergdorf" in page
+    with world.sessions() as session:
+        user_b = session.scalar(select(User).where(User.username == world.admin_b))
+        assert user_b is not None
+    token = csrf_from(client, "/admin/benutzer")
+    assert client.post(f"/admin/benutzer/{user_b.id}/sperren", data={"csrf_token": token}).status_code == 200
+    with world.sessions() as session:
+        assert session.get(User, user_b.id).is_active is False  # type: ignore[union-attr]

@@ -80,7 +80,9 @@ def _user_page_tenants(user: SessionUser, session: Session) -> list[Tenant]:
 
 @router.get("/benutzer", summary="Benutzerinnen und Benutzer")
 def users_page(request: Request, user: Admin, session: TenantSession, platform: PlatformSession) -> Response:
-    users = session.scalars(select(User).order_by(User.full_name)).all()
+    # Platform admins manage the accounts of every tenant; tenant admins only their own.
+    accounts = platform if user.is_superuser else session
+    users = accounts.scalars(select(User).order_by(User.tenant_id != user.tenant_id, User.full_name)).all()
     return render(
         request,
         "admin/users.html",
@@ -158,7 +160,11 @@ def user_create(
 
 
 @router.post("/benutzer/{user_id}/sperren", summary="Benutzer deaktivieren")
-def user_deactivate(request: Request, user_id: int, user: Admin, session: TenantSession) -> Response:
+def user_deactivate(
+    request: Request, user_id: int, user: Admin, session: TenantSession, platform: PlatformSession
+) -> Response:
+    if user.is_superuser:
+        session = platform
     target = session.scalar(select(User).where(User.id == user_id))
     if target is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Diesen Benutzer gibt es nicht.")
@@ -172,6 +178,7 @@ def user_deactivate(request: Request, user_id: int, user: Admin, session: Tenant
         action="user.deactivated",
         object_type="user",
         object_id=target.id,
+        tenant_id=target.tenant_id,
     )
     flash(request, f"Benutzer „{target.username}“ wurde deaktiviert.")
     return RedirectResponse("/admin/benutzer", status_code=303)
