@@ -1,0 +1,100 @@
+"""OCR with ocrmypdf and Tesseract: a scan or image in, a searchable PDF/A and its text out."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from functools import cached_property
+from pathlib import Path
+
+from rathaus.core.ai.errors import BackendResponseError, BackendUnavailableError
+from rathaus.core.ai.protocols import OcrEngine, OcrResult
+from rathaus.core.ai.registry import BackendContext, register
+
+SKIPPED_MARKER = "[OCR skipped on page"
+DEFAULT_IMAGE_DPI = 300
+
+
+class OcrmypdfEngine:
+    """Tesseract through ocrmypdf; ``language`` is Tesseract's code (``deu``, ``deu+frk``)."""
+
+    name = "ocrmypdf"
+
+    def __init__(self, *, language: str = "deu", jobs: int = 2) -> None:
+        self.language = language
+        self.jobs = jobs
+
+    @property
+    def model_name(self) -> str:
+        return f"tesseract-{self.language}"
+
+    @cached_property
+    def model_version(self) -> str:
+        import ocrmypdf  # noqa: PLC0415 - heavy
+
+        return f"tesseract {_tesseract_version()}, ocrmypdf {ocrmypdf.__version__}"
+
+    def ocr_pdf(self, pdf_path: Path, output_pdf: Path) -> OcrResult:
+        """OCR a PDF; pages that already carry text are kept and their text extracted."""
+        return self._run(pdf_path, output_pdf, image_dpi=None)
+
+    def ocr_image(self, image_path: Path, output_pdf: Path) -> OcrResult:
+        """OCR an image into a one-page PDF/A (300 dpi assumed when the image states none)."""
+        from PIL import Image  # noqa: PLC0415 - only for images
+
+        with Image.open(image_path) as image:
+            has_dpi = bool(image.info.get("dpi"))
+        return self._run(image_path, output_pdf, image_dpi=None if has_dpi else DEFAULT_IMAGE_DPI)
+
+    def _run(self, source: Path, output_pdf: Path, *, image_dpi: int | None) -> OcrResult:
+        import ocrmypdf  # noqa: PLC0415 - heavy
+
+        if shutil.which("tesseract") is None:
+            raise BackendUnavailableError(
+                "tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-deu)")
+        output_pdf.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="rathaus-ocr-") as tmp:
+            sidecar = Path(tmp) / "text.txt"
+            try:
+                code = ocrmypdf.ocr(
+                    source, output_pdf, language=self.language.split("+"), output_type="pdfa",
+                    sidecar=sidecar, skip_text=True, image_dpi=image_dpi, jobs=self.jobs,
+                    # pikepdf makes the PDF/A: Debian 12's Ghostscript 10.0 refuses pages with text
+                    pdfa_backend="internal", use_threads=True, progress_bar=False,
+                )
+            except ocrmypdf.exceptions.ExitCodeException as error:
+                raise BackendResponseError(
+                    f"OCR of {source.name} failed: {type(error).__name__}: {error}") from None
+            if int(code) != 0:
+                raise BackendResponseError(f"OCR of {source.name} failed with ocrmypdf exit code {int(code)}")
+            raw = sidecar.read_text(encoding="utf-8") if sidecar.exists() else ""
+        pages = raw.split("\f")
+        if pages and not pages[-1].strip():
+            pages = pages[:-1]
+        texts = tuple(_page_text(output_pdf, number, text) for number, text in enumerate(pages))
+        return OcrResult(text="\f".join(texts), pdf_path=output_pdf, pages=len(texts), page_texts=texts)
+
+
+def _page_text(pdf: Path, index: int, sidecar_text: str) -> str:
+    """The sidecar's text, or the PDF's own text layer for pages ocrmypdf skipped."""
+    if SKIPPED_MARKER not in sidecar_text:
+        return sidecar_text.strip()
+    from pdfminer.high_level import extract_text  # noqa: PLC0415 - an ocrmypdf dependency
+
+    return str(extract_text(str(pdf), page_numbers=[index])).strip()
+
+
+def _tesseract_version() -> str:
+    tesseract = shutil.which("tesseract")
+    if tesseract is None:
+        return "missing"
+    result = subprocess.run([tesseract, "--version"], capture_output=True, text=True, check=False)  # noqa: S603
+    first = (result.stdout or result.stderr).splitlines()
+    return first[0].removeprefix("tesseract ").strip() if first else "unknown"
+
+
+@register("ocr", "ocrmypdf")
+def build(context: BackendContext) -> OcrEngine:
+    """The ocrmypdf backend with the configured Tesseract language."""
+    return OcrmypdfEngine(language=context.ai.ocr_language, jobs=context.ai.cpu_threads)

@@ -1,0 +1,55 @@
+"""Fixtures for the AI tests: the small model bundles installed once per session, models loaded once."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from rathaus.core.ai.bundles import install_bundle, locate_model
+from rathaus.core.ai.catalog import CATALOG
+
+SMALL_BUNDLES = ("whisper-base", "qwen2.5-coder-0.5b-instruct", "multilingual-e5-small")
+TEST_LLM = "qwen2.5-coder-0.5b-instruct"
+
+
+def needs_bundle(name: str) -> None:
+    """Skip when the pip packages of a bundle are absent (install `.[ai,models-small]`)."""
+    missing = CATALOG[name].missing_distributions()
+    if missing:
+        pytest.skip(f"bundle {name} needs pip packages {', '.join(missing)}")
+
+
+@pytest.fixture(scope="session")
+def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A models directory with the small bundles that are available, installed once."""
+    directory = tmp_path_factory.mktemp("models")
+    for name in SMALL_BUNDLES:
+        if not CATALOG[name].missing_distributions():
+            install_bundle(CATALOG[name], models_dir=directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def llm_path(models_dir: Path) -> Path:
+    needs_bundle(TEST_LLM)
+    pytest.importorskip("llama_cpp")
+    return locate_model(TEST_LLM, kind="llm", models_dir=models_dir).path
+
+
+def espeak_wav(text: str, target: Path, voice: str = "de", speed: int = 120) -> Path:
+    """German synthetic speech as a WAV file (skips when espeak-ng is absent)."""
+    espeak = shutil.which("espeak-ng")
+    if espeak is None:
+        pytest.skip("needs espeak-ng (apt-get install espeak-ng)")
+    subprocess.run([espeak, "-v", voice, "-s", str(speed), "-w", str(target), text], check=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def german_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return espeak_wav("Guten Morgen. Der Bürgermeister eröffnet die Sitzung des Gemeinderats. "
+                     "Wir sprechen heute über die neue Schule.",
+                     tmp_path_factory.mktemp("audio") / "sitzung.wav")

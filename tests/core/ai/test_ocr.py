@@ -1,0 +1,75 @@
+"""Real OCR with ocrmypdf and Tesseract (deu) of a German letter rendered to an image."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from rathaus.core.ai.ocr import OcrmypdfEngine
+
+pytestmark = pytest.mark.slow
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+LETTER = [
+    "Stadtverwaltung Musterstadt – Bauamt",
+    "Aktenzeichen: BA-2024/0815",
+    "Sehr geehrte Damen und Herren,",
+    "hiermit beantrage ich eine Baugenehmigung",
+    "für eine Garage auf dem Grundstück Lindenstraße 12.",
+    "Mit freundlichen Grüßen",
+    "Erika Mustermann",
+]
+
+
+@pytest.fixture(scope="module")
+def letter_png(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if shutil.which("tesseract") is None or not FONT.exists():
+        pytest.skip("needs tesseract-ocr-deu and fonts-dejavu")
+    image = Image.new("L", (1654, 900), 255)  # A4 width at 200 dpi
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(str(FONT), 34)
+    for number, line in enumerate(LETTER):
+        draw.text((120, 100 + number * 70), line, font=font, fill=0)
+    path = tmp_path_factory.mktemp("ocr") / "brief.png"
+    image.save(path, dpi=(200, 200))
+    return path
+
+
+@pytest.fixture(scope="module")
+def engine() -> OcrmypdfEngine:
+    pytest.importorskip("ocrmypdf")
+    return OcrmypdfEngine(language="deu")
+
+
+def test_image_becomes_searchable_pdfa_with_text(
+    engine: OcrmypdfEngine, letter_png: Path, tmp_path: Path
+) -> None:
+    result = engine.ocr_image(letter_png, tmp_path / "brief.pdf")
+
+    for expected in ("Baugenehmigung", "Lindenstraße 12", "BA-2024/0815", "Grüßen", "Erika Mustermann"):
+        assert expected in result.text
+    assert result.pages == 1
+    with pikepdf.open(result.pdf_path) as pdf:
+        assert pdf.open_metadata().pdfa_status.startswith("2")
+
+
+def test_pdf_with_a_text_layer_keeps_its_text(
+    engine: OcrmypdfEngine, letter_png: Path, tmp_path: Path
+) -> None:
+    first = engine.ocr_image(letter_png, tmp_path / "erst.pdf")
+
+    again = engine.ocr_pdf(first.pdf_path, tmp_path / "nochmal.pdf")
+
+    assert "Baugenehmigung" in again.text
+    assert "Mustermann" in again.text
+    assert "OCR skipped" not in again.text
+
+
+def test_provenance_names_tesseract(engine: OcrmypdfEngine) -> None:
+    assert engine.name == "ocrmypdf"
+    assert engine.model_name == "tesseract-deu"
+    assert engine.model_version.startswith("tesseract 5")
