@@ -57,6 +57,18 @@ def test_image_becomes_searchable_pdfa_with_text(
         assert pdf.open_metadata().pdfa_status.startswith("2")
 
 
+def test_image_with_alpha_channel_and_without_dpi(
+    engine: OcrmypdfEngine, letter_png: Path, tmp_path: Path
+) -> None:
+    transparent = tmp_path / "brief-rgba.png"
+    with Image.open(letter_png) as image:
+        image.convert("RGBA").save(transparent)  # saved without a dpi entry
+
+    result = engine.ocr_image(transparent, tmp_path / "brief.pdf")
+
+    assert "Baugenehmigung" in result.text
+
+
 def test_pdf_with_a_text_layer_keeps_its_text(
     engine: OcrmypdfEngine, letter_png: Path, tmp_path: Path
 ) -> None:

@@ -43,9 +43,14 @@ class OcrmypdfEngine:
         """OCR an image into a one-page PDF/A (300 dpi assumed when the image states none)."""
         from PIL import Image  # noqa: PLC0415 - only for images
 
-        with Image.open(image_path) as image:
-            has_dpi = bool(image.info.get("dpi"))
-        return self._run(image_path, output_pdf, image_dpi=None if has_dpi else DEFAULT_IMAGE_DPI)
+        with Image.open(image_path) as image, tempfile.TemporaryDirectory(prefix="rathaus-ocr-") as tmp:
+            dpi = image.info.get("dpi")
+            source = image_path
+            if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+                # ocrmypdf refuses alpha channels; scans from phones and screenshots often have one
+                source = Path(tmp) / "flat.png"
+                image.convert("RGB").save(source, dpi=dpi or (DEFAULT_IMAGE_DPI, DEFAULT_IMAGE_DPI))
+            return self._run(source, output_pdf, image_dpi=None if dpi else DEFAULT_IMAGE_DPI)
 
     def _run(self, source: Path, output_pdf: Path, *, image_dpi: int | None) -> OcrResult:
         import ocrmypdf  # noqa: PLC0415 - heavy

@@ -91,7 +91,10 @@ class AIRegistry:
     def __init__(self, ai: AISettings, models_dir: Path) -> None:
         self.context = BackendContext(ai=ai, models_dir=models_dir)
         self._backends: dict[Task, object] = {}
-        self._lock = threading.Lock()
+        # one lock per task: loading Whisper does not hold up the embedder
+        self._locks: dict[Task, threading.Lock] = {
+            task: threading.Lock() for task in ("asr", "llm", "embedding", "ocr")
+        }
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AIRegistry:
@@ -99,7 +102,7 @@ class AIRegistry:
         return cls(settings.ai, settings.models_dir)
 
     def _get(self, task: Task, name: str) -> object:
-        with self._lock:
+        with self._locks[task]:
             backend = self._backends.get(task)
             if backend is None:
                 backend = build_backend(task, name, self.context)
