@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,10 +28,12 @@ def sha256(path: Path) -> str:
 
 
 @pytest.fixture
-def whisper_dir(tmp_path: Path) -> Path:
+def whisper_dir(tmp_path: Path) -> Iterator[Path]:
+    """A models directory with a fresh whisper-base install (150 MB, removed after the test)."""
     needs_bundle("whisper-base")
     install_bundle(CATALOG["whisper-base"], models_dir=tmp_path)
-    return tmp_path
+    yield tmp_path
+    shutil.rmtree(tmp_path / "whisper-base", ignore_errors=True)
 
 
 def test_install_joins_parts_next_to_the_small_files(whisper_dir: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,7 @@ def test_install_list_verify_round_trip(tmp_path: Path) -> None:
 
     (tmp_path / "whisper-base" / "config.json").write_text("{}", encoding="utf-8")
     code, output = models("verify", "--models-dir", str(tmp_path))
+    shutil.rmtree(tmp_path / "whisper-base")
     assert code == 1
     assert "FAIL" in output
     assert "config.json" in output
