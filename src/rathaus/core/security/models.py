@@ -77,7 +77,7 @@ class User(TenantOwned, Base):
         return {row.role for row in self.role_rows}
 
     def has_role(self, role: Role) -> bool:
-        return self.is_superuser or role in self.roles or Role.ADMIN in self.roles and role != Role.ADMIN
+        return self.is_superuser or role in self.roles or (Role.ADMIN in self.roles and role != Role.ADMIN)
 
 
 class UserRole(TenantOwned, Base):
