@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["platform"]
+BENCHMARKS = ["platform", "models"]
 
 
 def main(names: list[str]) -> None:
