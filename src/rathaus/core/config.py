@@ -68,6 +68,18 @@ class AISettings(BaseModel):
     ocr_language: str = "deu"
 
 
+class MinutesSettings(BaseModel):
+    """Protokollhilfe: recordings, retention, deadlines."""
+
+    audio_retention_days: int = Field(
+        default=30, ge=0, description="days after approval until the audio is deleted"
+    )
+    max_recording_seconds: int = Field(default=8 * 3600, ge=60)
+    due_working_days: int = Field(default=3, ge=1, description="working days after the session")
+    oparl_timeout_seconds: float = Field(default=20.0, gt=0)
+    asr_language: str = "de"
+
+
 class Settings(BaseSettings):
     """All configuration of one Rathaus installation."""
 
@@ -90,6 +102,7 @@ class Settings(BaseSettings):
     uploads: UploadSettings = UploadSettings()
     jobs: JobSettings = JobSettings()
     ai: AISettings = AISettings()
+    minutes: MinutesSettings = MinutesSettings()
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> Settings:

@@ -62,3 +62,4 @@ class VotingRecord:
     motion: str
     counts: VoteCounts
     named_votes: dict[str, str] = field(default_factory=dict)  # person → "ja" | "nein" | "enthaltung"
+    item_title: str | None = None  # matches items without (or with repeated) numbers

@@ -1,0 +1,73 @@
+"""Fixtures of the Protokollhilfe tests: a tenant with a minutes clerk, a meeting with an agenda."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from rathaus.audit.service import Actor
+from rathaus.core.db import open_session
+from rathaus.core.security.models import Role
+from rathaus.minutes import service
+from tests.factories import make_tenant, make_user
+
+CLERK = "protokoll-a"
+AGENDA = """1 Eröffnung und Feststellung der Beschlussfähigkeit
+2 Bebauungsplan „Am Mühlbach“ (Vorlage 2023/0361)
+2.1 Änderungsantrag der Fraktion
+N 3 Grundstücksangelegenheit Flurstück 12/4
+"""
+
+
+@dataclass
+class MinutesWorld:
+    sessions: sessionmaker[Session]
+    tenant_id: int
+    other_tenant_id: int
+    clerk_id: int
+    meeting_id: int
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(id=self.clerk_id, name=CLERK)
+
+
+@pytest.fixture
+def minutes_world(sessions: sessionmaker[Session]) -> MinutesWorld:
+    with open_session(sessions) as session:
+        tenant = make_tenant(session, slug="jever", name="Stadt Jever", state="NI")
+        other = make_tenant(session, slug="bergdorf", name="Gemeinde Bergdorf")
+        clerk = make_user(session, tenant, CLERK, roles={Role.MINUTES_CLERK})
+        make_user(session, other, "protokoll-b", roles={Role.MINUTES_CLERK})
+        ids = (tenant.id, other.id, clerk.id)
+    actor = Actor(id=ids[2], name=CLERK)
+    with open_session(sessions, tenant_id=ids[0]) as session:
+        meeting = service.create_meeting(
+            session=session,
+            tenant_id=ids[0],
+            actor=actor,
+            data=service.MeetingInput(
+                name="Sitzung des Rates",
+                session_date=date(2025, 4, 17),
+                place="Ratssaal",
+                chair="Bürgermeister Albers",
+                clerk="Frau Janssen",
+                organization="Rat der Stadt Jever",
+            ),
+        )
+        service.set_agenda(
+            session=session, meeting=meeting, entries=service.parse_agenda(AGENDA), actor=actor
+        )
+        service.set_attendees(
+            session=session,
+            meeting=meeting,
+            actor=actor,
+            attendees=service.parse_attendees(
+                "Bürgermeister Albers; Vorsitz\nAnna Berends; SPD\nKarl Cordes; CDU; abwesend"
+            ),
+        )
+        meeting_id = meeting.id
+    return MinutesWorld(sessions, ids[0], ids[1], ids[2], meeting_id)
