@@ -146,7 +146,10 @@ class JobKind:
 KINDS: dict[str, JobKind] = {}
 
 # Every module that registers job kinds; workers import them all (plus settings.jobs.extra_modules).
-JOB_MODULES: tuple[str, ...] = ("rathaus.core.selftest",)
+JOB_MODULES: tuple[str, ...] = (
+    "rathaus.core.selftest",
+    "rathaus.minutes.jobs",
+)
 
 
 def import_job_modules(extra: list[str] | tuple[str, ...] = ()) -> dict[str, JobKind]:

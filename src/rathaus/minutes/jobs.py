@@ -1,0 +1,38 @@
+"""Background jobs of the Protokollhilfe: the pipeline and the audio retention sweep."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rathaus.core.config import Settings
+from rathaus.core.jobs import JobContext, job_kind
+
+PIPELINE = "minutes.pipeline"
+RETENTION = "minutes.retention"
+
+
+def _settings(ctx: JobContext) -> Settings:
+    return ctx.settings if ctx.settings is not None else Settings()
+
+
+@job_kind(PIPELINE, title="Protokollentwurf aus Aufnahme")
+def pipeline(ctx: JobContext, *, meeting_id: int) -> dict[str, Any]:
+    """Decode → VAD → ASR → diarize → name speakers → align → decisions → draft for one meeting."""
+    from rathaus.minutes.pipeline import Backends, PipelineRun  # noqa: PLC0415 - keeps imports light
+
+    settings = _settings(ctx)
+    return PipelineRun(ctx, meeting_id, Backends.from_settings(settings), settings).run()
+
+
+@job_kind(RETENTION, title="Aufnahmen nach Ablauf der Aufbewahrungsfrist löschen")
+def retention(ctx: JobContext) -> dict[str, Any]:
+    """Delete the tenant's recordings whose retention has run out (audited)."""
+    from rathaus.minutes.workflow import sweep_audio  # noqa: PLC0415
+
+    settings = _settings(ctx)
+    removed = ctx.stage(
+        "Aufnahmen löschen",
+        lambda session: sweep_audio(session=session, files_dir=settings.files_dir),
+        percent=100,
+    )
+    return {"deleted_recordings": removed}

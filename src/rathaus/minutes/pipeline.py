@@ -1,0 +1,343 @@
+"""The minutes pipeline as resumable job stages.
+
+decode → vad → transcribe → diarize → name_speakers → align → decisions → draft. Each stage reads
+what earlier stages left in the meeting's work folder (``data/minutes/meeting-<id>/``) or in the
+database, and returns a small JSON result; a job resumed after a crash skips finished stages. The
+stage classes come from ``audio``, ``diarize``, ``speakers``, ``align``, ``decisions`` and ``draft``;
+this module only wires them to the database. Heavy modules are imported inside the stages.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from rathaus.core.jobs import JobContext, JobError
+from rathaus.core.storage import StoredFile, blob_path
+from rathaus.minutes import service
+from rathaus.minutes.models import Attendance, Meeting, Speaker, TranscriptSegment
+from rathaus.minutes.schemas import Segment, Word
+
+if TYPE_CHECKING:
+    from rathaus.core.ai.protocols import SpeakerEmbedder, Transcriber
+    from rathaus.core.config import Settings
+    from rathaus.minutes.audio import DecodedAudio, SpeechRegion
+
+STAGES = ("decode", "vad", "transcribe", "diarize", "name_speakers", "align", "decisions", "draft")
+STAGE_TITLES = {
+    "decode": "Audio dekodieren",
+    "vad": "Sprache erkennen (VAD)",
+    "transcribe": "Spracherkennung",
+    "diarize": "Sprecher trennen",
+    "name_speakers": "Sprecher benennen",
+    "align": "Tagesordnung zuordnen",
+    "decisions": "Beschlüsse und Abstimmungen",
+    "draft": "Protokollentwurf",
+}
+
+
+class StageNotAvailableError(NotImplementedError):
+    """A pipeline stage whose implementation has not landed yet."""
+
+
+def stage_not_available(stage: str, module: str) -> StageNotAvailableError:
+    """The error for a stage whose module is missing (the job fails readably, retry later)."""
+    return StageNotAvailableError(
+        f"Der Schritt „{STAGE_TITLES[stage]}“ ist in dieser Version noch nicht verfügbar ({module} fehlt)."
+    )
+
+
+def _stage_module(stage: str, name: str) -> Any:
+    """Import the module of a later stage, or fail the stage readably while it has not landed."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name != name:
+            raise
+        raise stage_not_available(stage, name) from error
+
+
+@dataclass
+class Backends:
+    """The AI backends a pipeline run needs, built lazily (tests pass deterministic ones)."""
+
+    transcriber: Callable[[], Transcriber]
+    speaker_embedder: Callable[[], SpeakerEmbedder]
+    chat: Callable[[], Any] | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Backends:
+        """The configured backends (models load on first use, inside the stage that needs them)."""
+        from rathaus.core.ai.registry import AIRegistry  # noqa: PLC0415 - heavy
+
+        registry = AIRegistry.from_settings(settings)
+
+        def speaker_embedder() -> SpeakerEmbedder:
+            build = getattr(registry, "speaker_embedder", None)
+            if build is None:
+                raise stage_not_available("diarize", "AIRegistry.speaker_embedder")
+            return build()  # type: ignore[no-any-return]
+
+        def chat() -> Any:
+            return registry.chat() if registry.enabled("llm") else None
+
+        return cls(transcriber=registry.transcriber, speaker_embedder=speaker_embedder, chat=chat)
+
+
+# -- (de)serialising segments ----------------------------------------------------------------
+
+
+def segment_to_json(segment: Segment) -> dict[str, Any]:
+    """A segment as plain JSON (words as ``[start, end, text, probability]``)."""
+    return {
+        "start": segment.start,
+        "end": segment.end,
+        "text": segment.text,
+        "speaker": segment.speaker,
+        "words": [[w.start, w.end, w.text, w.probability] for w in segment.words],
+    }
+
+
+def segment_from_json(data: dict[str, Any]) -> Segment:
+    """The inverse of ``segment_to_json``."""
+    words = tuple(Word(float(w[0]), float(w[1]), str(w[2]), float(w[3])) for w in data.get("words", []))
+    return Segment(float(data["start"]), float(data["end"]), str(data["text"]), data.get("speaker"), words)
+
+
+def _write_json(path: Path, value: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_suffix(".tmp")
+    temp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
+    temp.replace(path)
+
+
+def _read_segments(path: Path) -> list[Segment]:
+    return [segment_from_json(item) for item in json.loads(path.read_text(encoding="utf-8"))]
+
+
+def work_dir(settings: Settings, meeting_id: int) -> Path:
+    """The folder of a meeting's intermediate files."""
+    return settings.data_dir / "minutes" / f"meeting-{meeting_id}"
+
+
+def stored_segments(session: Session, meeting_id: int) -> list[Segment]:
+    """The transcript as it is in the database now (including the clerk's corrections)."""
+    rows = session.scalars(
+        select(TranscriptSegment)
+        .where(TranscriptSegment.meeting_id == meeting_id)
+        .order_by(TranscriptSegment.position)
+    )
+    return [
+        Segment(
+            r.start_s,
+            r.end_s,
+            r.text,
+            r.speaker_label,
+            tuple(Word(float(w[0]), float(w[1]), str(w[2]), float(w[3])) for w in r.words or []),
+        )
+        for r in rows
+    ]
+
+
+def hotwords(session: Session, meeting: Meeting) -> list[str]:
+    """Vocabulary hints for speech-to-text: agenda titles, paper references, attendee names."""
+    words: list[str] = []
+    for item in service.agenda_of(session, meeting):
+        words.append(item.title[:80])
+        if item.paper_reference:
+            words.append(item.paper_reference)
+    attendance = session.scalars(select(Attendance).where(Attendance.meeting_id == meeting.id)).unique()
+    words.extend(row.person.name for row in attendance)
+    return list(dict.fromkeys(word for word in words if word.strip()))
+
+
+# -- the run --------------------------------------------------------------------------------
+
+
+class PipelineRun:
+    """One run of the pipeline for one meeting inside a job."""
+
+    def __init__(self, ctx: JobContext, meeting_id: int, backends: Backends, settings: Settings) -> None:
+        self.ctx = ctx
+        self.meeting_id = meeting_id
+        self.backends = backends
+        self.settings = settings
+        self.dir = work_dir(settings, meeting_id)
+
+    def run(self) -> dict[str, Any]:
+        """Run every stage that has not finished yet; return a summary for the job page."""
+        from rathaus.minutes.audio import AudioError  # noqa: PLC0415 - pulls numpy
+
+        summary: dict[str, Any] = {"meeting_id": self.meeting_id}
+        steps: list[tuple[str, Callable[[Session], Any], float]] = [
+            ("decode", self.decode, 8),
+            ("vad", self.vad, 12),
+            ("transcribe", self.transcribe, 60),
+            ("diarize", self.diarize, 75),
+            ("name_speakers", self.name_speakers, 78),
+            ("align", self.align, 85),
+            ("decisions", self.decisions, 92),
+            ("draft", self.draft, 100),
+        ]
+        for name, work, percent in steps:
+            try:
+                summary[name] = self.ctx.stage(STAGE_TITLES[name], work, percent=percent)
+            except AudioError as error:
+                raise JobError(error.message_de, retry=False) from error
+            except StageNotAvailableError as error:
+                raise JobError(str(error), retry=False) from error
+        return summary
+
+    def _meeting(self, session: Session) -> Meeting:
+        meeting = session.get(Meeting, self.meeting_id)
+        if meeting is None:
+            raise JobError("Die Sitzung gibt es nicht mehr.", retry=False)
+        return meeting
+
+    def _audio(self) -> DecodedAudio:
+        from rathaus.minutes.audio import DecodedAudio, SourceFile  # noqa: PLC0415
+
+        data = json.loads((self.dir / "decoded.json").read_text(encoding="utf-8"))
+        return DecodedAudio(
+            path=Path(data["path"]),
+            duration=float(data["duration"]),
+            sources=tuple(SourceFile(**source) for source in data["sources"]),
+        )
+
+    def _regions(self) -> list[SpeechRegion]:
+        from rathaus.minutes.audio import SpeechRegion  # noqa: PLC0415
+
+        return [SpeechRegion(float(a), float(b)) for a, b in json.loads((self.dir / "vad.json").read_text())]
+
+    def decode(self, session: Session) -> dict[str, Any]:
+        """Decode every recording, in order, into one 16 kHz mono WAV."""
+        from rathaus.minutes.audio import decode_recordings  # noqa: PLC0415
+
+        meeting = self._meeting(session)
+        recordings = [r for r in service.recordings_of(session, meeting) if r.deleted_at is None]
+        if not recordings:
+            raise JobError("Für diese Sitzung wurde keine Aufnahme hochgeladen.", retry=False)
+        paths = []
+        for recording in recordings:
+            stored = session.get(StoredFile, recording.file_id)
+            if stored is None or stored.deleted_at is not None:
+                raise JobError(f"Die Aufnahme {recording.position + 1} wurde gelöscht.", retry=False)
+            paths.append(blob_path(self.settings.files_dir, stored.sha256))
+        decoded = decode_recordings(paths, self.dir, max_seconds=self.settings.minutes.max_recording_seconds)
+        for recording, source in zip(recordings, decoded.sources, strict=True):
+            recording.offset_s, recording.duration_s = source.offset, source.duration
+        _write_json(
+            self.dir / "decoded.json",
+            {
+                "path": str(decoded.path),
+                "duration": decoded.duration,
+                "sources": [vars(s) for s in decoded.sources],
+            },
+        )
+        return {"duration": round(decoded.duration, 2), "files": len(paths)}
+
+    def vad(self, _session: Session) -> dict[str, Any]:
+        """Find the stretches of speech."""
+        from rathaus.minutes.audio import DetectSpeech  # noqa: PLC0415
+
+        regions = DetectSpeech().run(self._audio())
+        _write_json(self.dir / "vad.json", [[r.start, r.end] for r in regions])
+        return {"regions": len(regions), "speech_seconds": round(sum(r.end - r.start for r in regions), 1)}
+
+    def transcribe(self, session: Session) -> dict[str, Any]:
+        """Speech-to-text with word times; agenda, papers and names as vocabulary hints."""
+        from rathaus.minutes.audio import Transcribe  # noqa: PLC0415
+
+        words = hotwords(session, self._meeting(session))
+        stage = Transcribe(self.backends.transcriber(), language=self.settings.minutes.asr_language)
+        result = stage.run(
+            self._audio(),
+            hotwords=words,
+            regions=self._regions(),
+            on_progress=lambda share: self.ctx.progress(12 + 48 * share),
+        )
+        _write_json(self.dir / "transcript.json", [segment_to_json(s) for s in result.segments])
+        return {"segments": len(result.segments), "words": result.word_count, "language": result.language}
+
+    def diarize(self, session: Session) -> dict[str, Any]:
+        """Label the voices S1, S2, … and store the transcript with speakers."""
+        from rathaus.minutes.diarize import Diarize  # noqa: PLC0415
+
+        segments = _read_segments(self.dir / "transcript.json")
+        result = Diarize(self.backends.speaker_embedder()).run(
+            self._audio(), segments, regions=self._regions()
+        )
+        _write_json(self.dir / "diarized.json", [segment_to_json(s) for s in result.segments])
+        meeting = self._meeting(session)
+        session.execute(delete(TranscriptSegment).where(TranscriptSegment.meeting_id == meeting.id))
+        session.execute(delete(Speaker).where(Speaker.meeting_id == meeting.id))
+        for position, segment in enumerate(result.segments):
+            session.add(
+                TranscriptSegment(
+                    tenant_id=meeting.tenant_id,
+                    meeting_id=meeting.id,
+                    position=position,
+                    start_s=segment.start,
+                    end_s=segment.end,
+                    speaker_label=segment.speaker,
+                    text=segment.text,
+                    words=[[w.start, w.end, w.text, w.probability] for w in segment.words],
+                )
+            )
+        for label in dict.fromkeys([*result.labels, *(s.speaker for s in result.segments if s.speaker)]):
+            session.add(
+                Speaker(
+                    tenant_id=meeting.tenant_id,
+                    meeting_id=meeting.id,
+                    label=label,
+                    embedding=result.voices.get(label),
+                )
+            )
+        return {"speakers": len(result.labels), "segments": len(result.segments)}
+
+    def name_speakers(self, session: Session) -> dict[str, Any]:
+        """Name voices after enrolled voice profiles (with consent); the rest the clerk names."""
+        speakers = _stage_module("name_speakers", "rathaus.minutes.speakers")
+        return speakers.name_speakers(session=session, meeting_id=self.meeting_id)  # type: ignore[no-any-return]
+
+    def align(self, session: Session) -> dict[str, Any]:
+        """Find where each agenda item starts and ends."""
+        from rathaus.minutes.align import AlignAgenda  # noqa: PLC0415
+
+        meeting = self._meeting(session)
+        items = service.agenda_of(session, meeting)
+        spans = AlignAgenda().run(stored_segments(session, meeting.id), service.entries_of(items))
+        found = 0
+        for item, span in zip(items, spans, strict=True):
+            item.start_s, item.end_s, item.alignment_method = span.start, span.end, span.method
+            found += span.found
+        return {"items": len(items), "found": found}
+
+    def decisions(self, session: Session) -> dict[str, Any]:
+        """Motions, resolutions and votes per item (imported voting records win)."""
+        decisions = _stage_module("decisions", "rathaus.minutes.decisions")
+        return decisions_stage(session=session, meeting=self._meeting(session), module=decisions)
+
+    def draft(self, session: Session) -> dict[str, Any]:
+        """Draft minutes, every sentence with the time ranges it came from."""
+        draft = _stage_module("draft", "rathaus.minutes.draft")
+        return draft_stage(
+            session=session, meeting=self._meeting(session), module=draft, backends=self.backends
+        )
+
+
+def decisions_stage(*, session: Session, meeting: Meeting, module: Any) -> dict[str, Any]:
+    """Wire ``decisions.ExtractDecisions`` to the database (written when the module lands)."""
+    raise stage_not_available("decisions", "Anbindung an rathaus.minutes.decisions")
+
+
+def draft_stage(*, session: Session, meeting: Meeting, module: Any, backends: Backends) -> dict[str, Any]:
+    """Wire ``draft.DraftMinutes`` to the database (written when the module lands)."""
+    raise stage_not_available("draft", "Anbindung an rathaus.minutes.draft")
