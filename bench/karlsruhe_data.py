@@ -1,0 +1,206 @@
+"""The Karlsruhe Gemeinderat minutes as a stand-in transcript for the agenda and decision stages.
+
+Each ``protocol_per_top/TOP_n.txt`` holds one agenda item's Niederschrift: a header (body, date,
+place, chair), the heading ("Punkt 7 der Tagesordnung: …", Vorlage, "dazu: …"), the *Beschluss* and
+*Abstimmungsergebnis* blocks — the answers — then the near-verbatim discussion, then a footer ("Zur
+Beurkundung: …"). We keep only the discussion: everything before the first narrative line of the
+chair after the Abstimmungsergebnis block ("Der Vorsitzende ruft Tagesordnungspunkt 7 zur Behandlung
+auf …") and everything from "Zur Beurkundung" on is dropped, as are page markers ("- 2 -").
+The items of one session are laid end to end in agenda order and cut into paragraph- or
+sentence-sized segments with synthetic, monotonic times (0.4 s per word, 1 s pause between
+segments); the speaker is the one named at the start of a turn ("Stadtrat Hock (FW): …").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from rathaus.minutes.schemas import AgendaEntry, Segment, VoteCounts, VotingRecord
+from rathaus.minutes.text import sentences
+
+SECONDS_PER_WORD = 0.4
+PAUSE = 1.0
+MAX_SEGMENT_WORDS = 60
+
+_DISCUSSION_START = re.compile(
+    r"^\s*(Der|Die) (Vorsitzende|Oberbürgermeister\w*|Bürgermeister\w*|Erste Bürgermeister\w*)\b"
+    r"(?! Nein)",
+    re.MULTILINE,
+)
+_FOOTER = re.compile(r"^\s*Zur Beurkundung:?", re.MULTILINE)
+_PAGE_MARK = re.compile(r"^\s*[-–]\s*\d+\s*[-–]\s*$", re.MULTILINE)
+_TURN = re.compile(
+    r"^((?:Der|Die) Vorsitzende|(?:Erste[rn]? )?(?:Stadtrat|Stadträtin|Stadträte|Bürgermeister(?:in)?|"
+    r"Oberbürgermeister(?:in)?|Frau|Herr|Erster Bürgermeister)\b[^:\n]{0,90}?):\s+"
+)
+
+
+@dataclass
+class KarlsruheSession:
+    """One prepared session: the transcript stand-in, the agenda, and the answers kept apart."""
+
+    name: str
+    segments: list[Segment]
+    agenda: list[AgendaEntry]
+    oparl_results: list[str | None]  # per agenda entry
+    true_ranges: dict[str, tuple[int, int]]  # item number → first/last segment index (inclusive)
+    gold: list[dict[str, Any]]  # gold_agenda_resolutions.json "agenda_public", per agenda entry
+    header: dict[str, Any] = field(default_factory=dict)
+
+
+def discussion_text(top_text: str) -> str:
+    """The discussion of one TOP file: heading, Beschluss, Abstimmungsergebnis, header and footer removed."""
+    result_block = re.search(r"^\s*Abstimmungsergebnis", top_text, re.MULTILINE)
+    body = top_text[result_block.end() :] if result_block else top_text
+    start = _DISCUSSION_START.search(body)
+    body = body[start.start() :] if start else ""
+    footer = _FOOTER.search(body)
+    if footer:
+        body = body[: footer.start()]
+    body = _PAGE_MARK.sub("", body)
+    body = re.sub(r"(\w)[-‐]\s*\n\s*(?=[a-zäöüß])", r"\1", body)  # hyphenation at line ends
+    return body.strip()
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blank-line separated paragraphs, each on one line."""
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def segments_from_discussion(text: str, start: float, speaker: str | None = None) -> list[Segment]:
+    """Paragraph- or sentence-sized segments with synthetic times from ``start`` on."""
+    segments: list[Segment] = []
+    clock = start
+    for paragraph in paragraphs(text):
+        turn = _TURN.match(paragraph)
+        if turn:
+            speaker = turn.group(1)
+        elif re.match(r"^(Der|Die) Vorsitzende\b", paragraph):
+            speaker = "Vorsitz"
+        for chunk in _chunks(paragraph):
+            duration = max(1.0, len(chunk.split()) * SECONDS_PER_WORD)
+            segments.append(Segment(start=clock, end=clock + duration, text=chunk, speaker=speaker))
+            clock += duration + PAUSE
+    return segments
+
+
+def _chunks(paragraph: str) -> list[str]:
+    if len(paragraph.split()) <= MAX_SEGMENT_WORDS:
+        return [paragraph]
+    chunks: list[str] = []
+    current: list[str] = []
+    for sentence in sentences(paragraph):
+        if current and len(" ".join([*current, sentence]).split()) > MAX_SEGMENT_WORDS:
+            chunks.append(" ".join(current))
+            current = []
+        current.append(sentence)
+    if current:
+        chunks.append(" ".join(current))
+    return chunks
+
+
+def load_session(folder: Path) -> KarlsruheSession:
+    """Prepare one session folder (oparl_meeting.json, gold_agenda_resolutions.json, protocol_per_top/)."""
+    meeting = json.loads((folder / "oparl_meeting.json").read_text())
+    gold = json.loads((folder / "gold_agenda_resolutions.json").read_text())
+    items = sorted(meeting["agendaItem"], key=lambda item: item.get("order", 0))
+    gold_entries: list[dict[str, Any]] = gold["agenda_public"]
+    references = {g["number"]: g.get("paper_reference") for g in gold_entries if g.get("number")}
+    agenda = [
+        AgendaEntry(
+            number=str(item.get("number") or ""),
+            title=item.get("name", ""),
+            public=bool(item.get("public", True)),
+            paper_reference=references.get(item.get("number") or "") if _first(items, i) else None,
+            key=str(item.get("id", i)),
+        )
+        for i, item in enumerate(items)
+    ]
+    segments: list[Segment] = []
+    true_ranges: dict[str, tuple[int, int]] = {}
+    seen: set[str] = set()
+    for entry in agenda:
+        path = folder / "protocol_per_top" / f"TOP_{entry.number}.txt"
+        if not entry.number or entry.number in seen or not path.exists():
+            continue
+        seen.add(entry.number)
+        start = segments[-1].end + PAUSE if segments else 0.0
+        item_segments = segments_from_discussion(discussion_text(path.read_text()), start)
+        if item_segments:
+            true_ranges[entry.number] = (len(segments), len(segments) + len(item_segments) - 1)
+            segments.extend(item_segments)
+    return KarlsruheSession(
+        name=folder.name,
+        segments=segments,
+        agenda=agenda,
+        oparl_results=[item.get("result") for item in items],
+        true_ranges=true_ranges,
+        gold=gold_entries,
+        header={k: gold.get(k) for k in ("date", "gremium", "chair", "location", "meeting_name")},
+    )
+
+
+def _first(items: list[dict[str, Any]], index: int) -> bool:
+    """Whether this agenda entry is the first with its number (later ones are amendments)."""
+    number = items[index].get("number")
+    return not any(item.get("number") == number for item in items[:index])
+
+
+_COUNT_PATTERNS = {
+    "yes": re.compile(r"(\d+)\s*(?:JA|Ja)(?:-Stimme[n]?)?\b"),
+    "no": re.compile(r"(\d+)\s*(?:NEIN|Nein)(?:-Stimme[n]?)?\b|(\d+)\s*-\s*Nein"),
+    "abstain": re.compile(r"(\d+)\s*Enthaltung(?:en)?"),
+}
+
+
+def counts_from_result(text: str) -> VoteCounts | None:
+    """Exact counts from an Abstimmungsergebnis line when the yes votes are stated (else None).
+
+    "Bei 40 Ja-Stimmen und 2 Enthaltungen zugestimmt" → 40/0/2. Lines that name several votes
+    (Beschlussvorlage and Änderungsantrag) or leave the yes votes open ("ansonsten Zustimmung")
+    give None: they are not one complete record.
+    """
+    found: dict[str, int] = {}
+    for name, pattern in _COUNT_PATTERNS.items():
+        matches = [next(g for g in m.groups() if g) for m in pattern.finditer(text)]
+        if len(matches) > 1:
+            return None
+        if matches:
+            found[name] = int(matches[0])
+    if "yes" not in found:
+        return None
+    return VoteCounts(yes=found["yes"], no=found.get("no", 0), abstain=found.get("abstain", 0))
+
+
+def voting_records(session: KarlsruheSession) -> list[VotingRecord]:
+    """The gold counts as imported voting records: one per main item with complete counts."""
+    records = []
+    seen: set[str] = set()
+    for entry, gold in zip(session.agenda, session.gold, strict=True):
+        if not entry.number or entry.number in seen:
+            continue
+        seen.add(entry.number)
+        counts = counts_from_result(gold.get("abstimmungsergebnis") or "")
+        if counts is not None:
+            records.append(VotingRecord(item_number=entry.number, motion="Beschlussvorlage", counts=counts))
+    return records
+
+
+_CALL_NUMBER = re.compile(
+    r"((?:Tagesordnungs)?[Pp]unkte?|TOP)\s+\d+(?:\.\d+)*(?:(?:\s*,\s*|\s+und\s+|\s+bis\s+)\d+(?:\.\d+)*)*"
+)
+_CALL_SENTENCE = re.compile(r"^\s*(Der|Die) Vorsitzende\b[^.:]*\bruf\w*\b[^.:]*[.:]\s*")
+
+
+def without_call_numbers(segments: list[Segment]) -> list[Segment]:
+    """The same transcript with every item number after Tagesordnungspunkt/Punkt/TOP deleted."""
+    return [replace(s, text=_CALL_NUMBER.sub(r"\1", s.text)) for s in segments]
+
+
+def without_calls(segments: list[Segment]) -> list[Segment]:
+    """The same transcript without the chair's call sentences (empty segments keep their time)."""
+    return [replace(s, text=_CALL_SENTENCE.sub("", s.text)) for s in segments]

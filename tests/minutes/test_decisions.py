@@ -1,0 +1,150 @@
+"""ExtractDecisions on hand-written transcripts and on one real Karlsruhe session."""
+
+from __future__ import annotations
+
+import re
+
+from bench.karlsruhe_data import discussion_text, load_session, voting_records
+from bench.minutes_karlsruhe import counts_exact, outcomes
+
+from rathaus.minutes.align import AlignAgenda
+from rathaus.minutes.decisions import ExtractDecisions, ItemDecision
+from rathaus.minutes.outcomes import outcome_class, outcome_matches, spoken_counts
+from rathaus.minutes.schemas import AgendaEntry, Segment, VoteCounts, VotingRecord
+from rathaus.minutes.text import words
+from tests.conftest import shared_data
+
+
+def decide(
+    lines: list[str], entries: list[AgendaEntry], records: list[VotingRecord] | None = None
+) -> list[ItemDecision]:
+    """Lines starting with "V:" are the chair's; the rest a council member's."""
+    segments = [
+        Segment(
+            i * 5.0,
+            i * 5.0 + 4.0,
+            line.removeprefix("V:").strip(),
+            "Vorsitz" if line.startswith("V:") else "S2",
+        )
+        for i, line in enumerate(lines)
+    ]
+    spans = AlignAgenda().run(segments, entries)
+    return ExtractDecisions().run(segments, entries, spans, records or [])
+
+
+def one(*lines: str, title: str = "Neubau der Sporthalle") -> ItemDecision:
+    return decide(["V: Ich rufe Tagesordnungspunkt 1 auf.", *lines], [AgendaEntry("1", title)])[0]
+
+
+def test_unanimous_and_majority_with_counts() -> None:
+    unanimous = one("Wir sind dafür.", "V: Ich bitte um Ihr Votum. – Das ist einstimmig zugestimmt.")
+    assert unanimous.result == "einstimmig zugestimmt"
+    assert unanimous.method == "rule"
+    assert unanimous.evidence[0].segment == 2
+    assert unanimous.time_range == (10.0, 14.0)
+    majority = one(
+        "V: Damit ist die Vorlage bei 3 Gegenstimmen und 2 Enthaltungen mit 40 Ja-Stimmen angenommen."
+    )
+    assert majority.result == "mehrheitlich zugestimmt"
+    assert majority.counts == VoteCounts(yes=40, no=3, abstain=2)
+    words_only = one("V: Bei drei Gegenstimmen und einer Enthaltung zugestimmt.")
+    assert words_only.result == "mehrheitlich zugestimmt"
+    assert words_only.counts is None  # the yes votes were not said
+
+
+def test_rejected_deferred_noted_referred_withdrawn() -> None:
+    assert one("V: Das ist eine mehrheitliche Ablehnung.").result == "mehrheitlich abgelehnt"
+    assert one("V: Wir haben den Punkt vertagt.").result == "vertagt"
+    assert one("V: Der Punkt wird zurückgestellt.").result == "vertagt"
+    assert one("V: Der Gemeinderat hat Kenntnis genommen.").result == "Kenntnisnahme"
+    referred = one("V: Der Antrag wird in den Planungsausschuss verwiesen.")
+    assert referred.result == "verwiesen in Fachausschuss"
+    assert one("V: Der Antrag ist zurückgezogen.").result == "Antrag zurückgezogen"
+    # "verweist auf die Stellungnahme" is no referral
+    assert one("V: Ich verweise auf die Stellungnahme. Sie sind einverstanden.").result == (
+        "mit Stellungnahme einverstanden"
+    )
+
+
+def test_amendment_before_the_main_motion() -> None:
+    entries = [
+        AgendaEntry("4", "Radwegekonzept", proposed_resolution="Der Rat beschließt das Radwegekonzept."),
+        AgendaEntry("4", "Änderungsantrag SPD: Radwegekonzept"),
+    ]
+    decisions = decide(
+        [
+            "V: Ich rufe Tagesordnungspunkt 4 auf.",
+            "Das Radwegekonzept ist gut, aber zu langsam.",
+            "V: Ich rufe den Änderungsantrag der SPD auf. – Das ist eine mehrheitliche Ablehnung.",
+            "V: Dann die unveränderte Beschlussvorlage. – Das ist einstimmig.",
+        ],
+        entries,
+    )
+    main, amendment = decisions
+    assert main.result == "einstimmig zugestimmt"
+    assert main.resolution_text == "Der Rat beschließt das Radwegekonzept."
+    assert [m.kind for m in main.motions] == ["Änderungsantrag", "Beschlussvorlage"]
+    assert amendment.result == "mehrheitlich abgelehnt"
+    assert "SPD" in amendment.reason
+
+
+def test_voting_record_wins_over_spoken_words() -> None:
+    entries = [AgendaEntry("2", "Gebührensatzung")]
+    lines = ["V: Ich rufe Tagesordnungspunkt 2 auf.", "V: Das ist einstimmig."]
+    record = VotingRecord(item_number="2", motion="Beschlussvorlage", counts=VoteCounts(30, 5, 1))
+    decision = decide(lines, entries, [record])[0]
+    assert decision.method == "record"
+    assert decision.counts == VoteCounts(30, 5, 1)
+    assert decision.result == "mehrheitlich zugestimmt"
+    assert "30 Ja" in decision.reason
+
+
+def test_question_and_announcements_are_no_result() -> None:
+    decision = one("Wurde das schon einstimmig angenommen?", "Wir werden zustimmen.")
+    assert decision.result is None
+    assert decision.method == "none"
+
+
+def test_outcome_classes_and_counts() -> None:
+    assert outcome_matches("einstimmig zugestimmt", "einstimmig beschlossen")
+    assert outcome_matches("einstimmig zugestimmt", "Zustimmung")
+    assert not outcome_matches("einstimmig zugestimmt", "mehrheitlich beschlossen")
+    assert outcome_class("Beratung im Fachgremium/Arbeitskreis") == "verwiesen"
+    assert spoken_counts(words("bei 28 Ja-Stimmen, 15 Nein-Stimmen und 2 Enthaltungen")) == {
+        "yes": 28,
+        "no": 15,
+        "abstain": 2,
+    }
+
+
+def test_prepared_transcript_holds_no_vote_results() -> None:
+    """The benchmark input must not leak the Beschluss/Abstimmungsergebnis blocks."""
+    folder = shared_data("karlsruhe", "sessions", "gemeinderat_2016-12-13")
+    session = load_session(folder)
+    text = " ".join(s.text for s in session.segments)
+    flat = re.sub(r"\s+", " ", text)
+    assert "Abstimmungsergebnis:" not in flat
+    assert "Beschluss:" not in flat
+    assert "Punkt 3 der Tagesordnung:" not in flat
+    results = [g["abstimmungsergebnis"] for g in session.gold if g.get("abstimmungsergebnis")]
+    assert len(results) > 20
+    for result in results:
+        line = re.sub(r"\s+", " ", result).strip()
+        if len(line) > 25:  # short ones ("einstimmig zugestimmt") are also what a chair says
+            assert line not in flat
+    top = (folder / "protocol_per_top" / "TOP_3.txt").read_text()
+    assert "Abstimmungsergebnis" in top
+    assert "Abstimmungsergebnis" not in discussion_text(top)
+
+
+def test_real_karlsruhe_session_outcomes_and_counts() -> None:
+    session = load_session(shared_data("karlsruhe", "sessions", "gemeinderat_2016-12-13"))
+    spans = AlignAgenda().run(session.segments, session.agenda)
+    decisions = ExtractDecisions().run(session.segments, session.agenda, spans)
+    correct, total = outcomes(session, [d.result for d in decisions])["main"]
+    assert total == 29
+    assert correct / total >= 0.8
+    with_records = ExtractDecisions().run(session.segments, session.agenda, spans, voting_records(session))
+    exact, records = counts_exact(session, with_records)
+    assert records == 13
+    assert exact == records
