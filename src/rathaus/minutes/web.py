@@ -1,16 +1,433 @@
-"""Routes of the module Protokollhilfe."""
+"""Routes of the Protokollhilfe: meetings, agenda, attendees, imports, recordings, the pipeline, workflow.
+
+The editor, exports and the public page are in ``web_review``; its router is included here.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
-from rathaus.web.deps import MinutesClerk
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile, status
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rathaus.core.db import utcnow
+from rathaus.core.jobs import Job, dispatch_after_commit, enqueue
+from rathaus.core.security.uploads import UploadRejectedError, format_size, labels
+from rathaus.minutes import oparl, service, workflow
+from rathaus.minutes.jobs import PIPELINE, RETENTION
+from rathaus.minutes.models import Meeting, MeetingStatus
+from rathaus.minutes.voting import VotingImportError, parse_records
+from rathaus.minutes.web_review import public_router
+from rathaus.minutes.web_review import router as review_router
+from rathaus.web.deps import Context, MinutesClerk, SessionUser, TenantSession, actor_of, flash
+from rathaus.web.jobs import job_queue
 from rathaus.web.templating import render
 
 router = APIRouter(prefix="/protokolle", tags=["Protokollhilfe"])
+router.include_router(public_router)
+LOCAL = ZoneInfo("Europe/Berlin")
+ACCEPT_RECORDINGS = ".wav,.mp3,.m4a,.ogg,.opus,.mp4,.webm,audio/*,video/mp4,video/webm"
 
 
-@router.get("", summary="Startseite Protokollhilfe")
-def index(request: Request, user: MinutesClerk) -> Response:
-    return render(request, "minutes/index.html")
+def meeting_or_404(session: Session, meeting_id: int) -> Meeting:
+    """The meeting of the session's tenant, or 404 (another tenant's looks exactly like a missing one)."""
+    meeting = session.scalar(select(Meeting).where(Meeting.id == meeting_id))
+    if meeting is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Diese Sitzung gibt es nicht.")
+    return meeting
+
+
+def _redirect(meeting_id: int, anchor: str = "") -> RedirectResponse:
+    return RedirectResponse(f"/protokolle/{meeting_id}{anchor}", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("", summary="Sitzungen und Niederschriften")
+def index(request: Request, user: MinutesClerk, session: TenantSession) -> Response:
+    today = datetime.now(LOCAL).date()
+    rows = [(m, workflow.is_overdue(m, today=today)) for m in service.meetings(session)]
+    return render(request, "minutes/index.html", {"rows": rows, "overdue": sum(o for _, o in rows)})
+
+
+def _new_page(
+    request: Request,
+    *,
+    error: str | None = None,
+    values: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    return render(
+        request, "minutes/new.html", {"error": error, "values": values or {}}, status_code=status_code
+    )
+
+
+@router.get("/neu", summary="Sitzung anlegen oder importieren")
+def new_meeting(request: Request, user: MinutesClerk) -> Response:
+    return _new_page(request)
+
+
+def _time(day: date, value: str) -> datetime | None:
+    if not value.strip():
+        return None
+    try:
+        return datetime.combine(day, time.fromisoformat(value.strip()), tzinfo=LOCAL)
+    except ValueError:
+        return None
+
+
+@router.post("/neu", summary="Sitzung mit eingegebener Tagesordnung anlegen")
+def create_meeting(
+    request: Request,
+    user: MinutesClerk,
+    session: TenantSession,
+    context: Context,
+    name: Annotated[str, Form()] = "",
+    datum: Annotated[str, Form()] = "",
+    beginn: Annotated[str, Form()] = "",
+    ende: Annotated[str, Form()] = "",
+    ort: Annotated[str, Form()] = "",
+    gremium: Annotated[str, Form()] = "",
+    vorsitz: Annotated[str, Form()] = "",
+    schriftfuehrung: Annotated[str, Form()] = "",
+    tagesordnung: Annotated[str, Form()] = "",
+    teilnehmende: Annotated[str, Form()] = "",
+) -> Response:
+    values = {
+        "name": name,
+        "datum": datum,
+        "beginn": beginn,
+        "ende": ende,
+        "ort": ort,
+        "gremium": gremium,
+        "vorsitz": vorsitz,
+        "schriftfuehrung": schriftfuehrung,
+        "tagesordnung": tagesordnung,
+        "teilnehmende": teilnehmende,
+    }
+    try:
+        day = date.fromisoformat(datum)
+    except ValueError:
+        return _new_page(
+            request,
+            error="Bitte geben Sie das Datum der Sitzung an (TT.MM.JJJJ).",
+            values=values,
+            status_code=400,
+        )
+    try:
+        entries = service.parse_agenda(tagesordnung)
+        attendees = service.parse_attendees(teilnehmende)
+        data = service.MeetingInput(
+            name=name,
+            session_date=day,
+            start=_time(day, beginn),
+            end=_time(day, ende),
+            place=ort or None,
+            chair=vorsitz or None,
+            clerk=schriftfuehrung or None,
+            organization=gremium or None,
+        )
+        meeting = service.create_meeting(
+            session=session,
+            tenant_id=user.tenant_id,
+            data=data,
+            actor=actor_of(user),
+            working_days=context.settings.minutes.due_working_days,
+        )
+    except service.MinutesInputError as problem:
+        return _new_page(request, error=str(problem), values=values, status_code=400)
+    service.set_agenda(session=session, meeting=meeting, entries=entries, actor=actor_of(user))
+    if attendees:
+        service.set_attendees(session=session, meeting=meeting, attendees=attendees, actor=actor_of(user))
+    flash(request, f"Die Sitzung „{meeting.name}“ wurde angelegt.")
+    return _redirect(meeting.id)
+
+
+@router.post("/import", summary="Sitzung aus OParl importieren (Datei oder Adresse)")
+def import_meeting(
+    request: Request,
+    user: MinutesClerk,
+    session: TenantSession,
+    context: Context,
+    datei: Annotated[UploadFile | None, File()] = None,
+    adresse: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        if datei is not None and datei.filename:
+            data = datei.file.read(context.settings.uploads.max_bytes + 1)
+            if len(data) > context.settings.uploads.max_bytes:
+                raise oparl.OParlError(
+                    f"Die Datei ist größer als {format_size(context.settings.uploads.max_bytes)}."
+                )
+            imported = oparl.read_document(oparl.parse_json(data))
+        elif adresse.strip():
+            imported = oparl.fetch_meeting(
+                adresse.strip(), timeout=context.settings.minutes.oparl_timeout_seconds
+            )
+        else:
+            raise oparl.OParlError("Bitte wählen Sie eine OParl-Datei aus oder geben Sie eine Adresse an.")
+    except oparl.OParlError as problem:
+        return _new_page(request, error=str(problem), values={"adresse": adresse}, status_code=400)
+    meeting = service.import_oparl(
+        session=session,
+        tenant_id=user.tenant_id,
+        imported=imported,
+        actor=actor_of(user),
+        working_days=context.settings.minutes.due_working_days,
+    )
+    note = f" Hinweise: {' '.join(imported.warnings[:3])}" if imported.warnings else ""
+    flash(
+        request,
+        f"Die Sitzung „{meeting.name}“ wurde mit {len(imported.items)} Tagesordnungspunkten "
+        f"importiert.{note}",
+    )
+    return _redirect(meeting.id)
+
+
+def meeting_values(session: Session, meeting: Meeting, context: Any) -> dict[str, Any]:
+    """What the meeting page shows."""
+    job = session.get(Job, meeting.pipeline_job_id) if meeting.pipeline_job_id else None
+    items = service.agenda_of(session, meeting)
+    agenda_text = "\n".join(f"{'N ' if not i.public else ''}{i.number} {i.title}" for i in items)
+    attendance = service.attendance_of(session, meeting)
+    attendee_text = "\n".join(
+        "; ".join(p for p in (a.person.name, a.role or "", "" if a.present else "abwesend") if p)
+        for a in attendance
+    )
+    return {
+        "meeting": meeting,
+        "items": items,
+        "attendance": attendance,
+        "job": job,
+        "recordings": service.recordings_of(session, meeting),
+        "votes": service.votes_of(session, meeting),
+        "overdue": workflow.is_overdue(meeting, today=datetime.now(LOCAL).date()),
+        "agenda_text": agenda_text,
+        "attendee_text": attendee_text,
+        "accept": ACCEPT_RECORDINGS,
+        "types": labels(service.RECORDING_TYPES),
+        "max_size": format_size(context.settings.uploads.max_recording_bytes),
+        "editable": meeting.status in workflow.OPEN_STATES,
+        "Status": MeetingStatus,
+        "item_numbers": {i.id: i.number for i in items},
+    }
+
+
+def _meeting_page(
+    request: Request,
+    session: Session,
+    meeting: Meeting,
+    context: Any,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    values = meeting_values(session, meeting, context)
+    values["error"] = error
+    return render(request, "minutes/meeting.html", values, status_code=status_code)
+
+
+@router.get("/{meeting_id}", summary="Sitzung")
+def meeting_page(
+    request: Request, meeting_id: int, user: MinutesClerk, session: TenantSession, context: Context
+) -> Response:
+    return _meeting_page(request, session, meeting_or_404(session, meeting_id), context)
+
+
+@router.post("/{meeting_id}/tagesordnung", summary="Tagesordnung ersetzen")
+def replace_agenda(
+    request: Request,
+    meeting_id: int,
+    user: MinutesClerk,
+    session: TenantSession,
+    context: Context,
+    tagesordnung: Annotated[str, Form()] = "",
+) -> Response:
+    meeting = meeting_or_404(session, meeting_id)
+    try:
+        if meeting.status not in workflow.OPEN_STATES:
+            raise service.MinutesInputError(
+                "Die Tagesordnung einer freigegebenen Niederschrift bleibt unverändert."
+            )
+        entries = service.parse_agenda(tagesordnung)
+    except service.MinutesInputError as problem:
+        return _meeting_page(request, session, meeting, context, error=str(problem), status_code=400)
+    service.set_agenda(session=session, meeting=meeting, entries=entries, actor=actor_of(user))
+    flash(request, f"Die Tagesordnung wurde gespeichert ({len(entries)} Punkte).")
+    return _redirect(meeting.id, "#tagesordnung")
+
+
+@router.post("/{meeting_id}/teilnehmende", summary="Anwesenheit ersetzen")
+def replace_attendees(
+    request: Request,
+    meeting_id: int,
+    user: MinutesClerk,
+    session: TenantSession,
+    teilnehmende: Annotated[str, Form()] = "",
+) -> Response:
+    meeting = meeting_or_404(session, meeting_id)
+    attendees = service.parse_attendees(teilnehmende)
+    service.set_attendees(session=session, meeting=meeting, attendees=attendees, actor=actor_of(user))
+    flash(request, f"Die Anwesenheitsliste wurde gespeichert ({len(attendees)} Personen).")
+    return _redirect(meeting.id, "#anwesenheit")
+
+
+@router.post("/{meeting_id}/abstimmungen", summary="Abstimmungsdaten importieren (CSV/JSON)")
+def import_votes(
+    request: Request,
+    meeting_id: int,
+    user: MinutesClerk,
+    session: TenantSession,
+    context: Context,
+    datei: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    meeting = meeting_or_404(session, meeting_id)
+    try:
+        if datei is None or not datei.filename:
+            raise VotingImportError("Bitte wählen Sie eine CSV- oder JSON-Datei mit den Abstimmungen aus.")
+        records = parse_records(datei.file.read(context.settings.uploads.max_bytes), filename=datei.filename)
+        count = service.import_votes(session=session, meeting=meeting, records=records, actor=actor_of(user))
+    except VotingImportError as problem:
+        return _meeting_page(request, session, meeting, context, error=str(problem), status_code=400)
+    flash(request, f"{count} Abstimmungen wurden übernommen.")
+    return _redirect(meeting.id, "#abstimmungen")
+
+
+@router.post("/aufnahmen/{meeting_id}", summary="Aufnahmen hochladen (mehrere Dateien in Reihenfolge)")
+def upload_recordings(
+    request: Request,
+    meeting_id: int,
+    user: MinutesClerk,
+    session: TenantSession,
+    context: Context,
+    dateien: Annotated[list[UploadFile] | None, File()] = None,
+) -> Response:
+    meeting = meeting_or_404(session, meeting_id)
+    chosen = [upload for upload in dateien or [] if upload.filename]
+    if not chosen:
+        return _meeting_page(
+            request,
+            session,
+            meeting,
+            context,
+            status_code=400,
+            error="Bitte wählen Sie mindestens eine Aufnahme aus.",
+        )
+    names = []
+    for upload in sorted(chosen, key=lambda u: u.filename or ""):
+        try:
+            recording = service.add_recording(
+                session=session,
+                meeting=meeting,
+                files_dir=context.settings.files_dir,
+                upload=upload,
+                max_bytes=context.settings.uploads.max_recording_bytes,
+                uploaded_by_id=user.id,
+                actor=actor_of(user),
+            )
+        except UploadRejectedError as rejected:
+            session.rollback()
+            return _meeting_page(
+                request,
+                session,
+                meeting_or_404(session, meeting_id),
+                context,
+                error=rejected.message,
+                status_code=rejected.status_code,
+            )
+        names.append(str(recording.position + 1))
+    flash(
+        request, f"{len(names)} Aufnahme(n) gespeichert. Die Dateien werden in Namensreihenfolge verarbeitet."
+    )
+    return _redirect(meeting.id, "#aufnahmen")
+
+
+@router.post("/{meeting_id}/verarbeiten", summary="Protokollentwurf aus der Aufnahme erstellen (Auftrag)")
+def start_pipeline(
+    request: Request, meeting_id: int, user: MinutesClerk, session: TenantSession, context: Context
+) -> Response:
+    meeting = meeting_or_404(session, meeting_id)
+    if not service.recordings_of(session, meeting):
+        return _meeting_page(
+            request,
+            session,
+            meeting,
+            context,
+            status_code=400,
+            error="Bitte laden Sie zuerst die Aufnahme der Sitzung hoch.",
+        )
+    if not service.agenda_of(session, meeting):
+        return _meeting_page(
+            request,
+            session,
+            meeting,
+            context,
+            status_code=400,
+            error="Die Tagesordnung enthält keine Punkte. Bitte geben Sie sie zuerst ein.",
+        )
+    job = enqueue(
+        session=session,
+        kind=PIPELINE,
+        params={"meeting_id": meeting.id},
+        tenant_id=user.tenant_id,
+        created_by=user.id,
+        max_attempts=context.settings.jobs.max_attempts,
+        queue=job_queue(context),
+    )
+    meeting.pipeline_job_id = job.id
+    flash(request, f"Der Protokollentwurf wird als Auftrag {job.id} erstellt.")
+    return RedirectResponse(f"/auftraege/{job.id}", status_code=status.HTTP_303_SEE_OTHER)
+
+
+def _change_status(
+    session: Session, meeting: Meeting, user: SessionUser, context: Any, action: str, chair: str, reason: str
+) -> str:
+    actor = actor_of(user)
+    if action == "pruefen":
+        workflow.submit_for_review(session=session, meeting=meeting, actor=actor)
+        return "Die Niederschrift ist jetzt in Prüfung."
+    if action == "zurueck":
+        workflow.return_to_draft(session=session, meeting=meeting, actor=actor, reason=reason)
+        return "Die Niederschrift ist wieder ein Entwurf."
+    if action == "freigeben":
+        days = context.settings.minutes.audio_retention_days
+        workflow.approve(
+            session=session, meeting=meeting, actor=actor, chair_name=chair, retention_days=days, now=utcnow()
+        )
+        # The sweep runs when the retention has passed; it deletes only what has expired by then.
+        job = enqueue(
+            session=session, kind=RETENTION, params={}, tenant_id=user.tenant_id, created_by=user.id
+        )
+        dispatch_after_commit(
+            session, job_queue(context), job.id, eta=utcnow() + timedelta(days=days, minutes=1)
+        )
+        return f"Die Niederschrift ist freigegeben. Die Aufnahmen werden nach {days} Tagen gelöscht."
+    if action == "veroeffentlichen":
+        workflow.publish(session=session, meeting=meeting, actor=actor, now=utcnow())
+        return "Die Niederschrift ist veröffentlicht (nur öffentliche Tagesordnungspunkte)."
+    raise workflow.WorkflowError("Unbekannte Aktion.")
+
+
+@router.post("/{meeting_id}/status", summary="Status der Niederschrift ändern")
+def change_status(
+    request: Request,
+    meeting_id: int,
+    user: MinutesClerk,
+    session: TenantSession,
+    context: Context,
+    aktion: Annotated[str, Form()] = "",
+    vorsitz: Annotated[str, Form()] = "",
+    grund: Annotated[str, Form()] = "",
+) -> Response:
+    meeting = meeting_or_404(session, meeting_id)
+    try:
+        message = _change_status(session, meeting, user, context, aktion, vorsitz, grund)
+    except workflow.WorkflowError as problem:
+        return _meeting_page(request, session, meeting, context, error=str(problem), status_code=400)
+    flash(request, message)
+    return _redirect(meeting.id, "#status")
+
+
+router.include_router(review_router)

@@ -55,7 +55,11 @@ def create_app(settings: Settings | None = None, *, context: AppContext | None =
     )
     app.state.context = context
     app.state.templates = make_templates()
-    app.add_middleware(RequestSizeLimitMiddleware, max_body_bytes=settings.uploads.max_bytes + FORM_OVERHEAD)
+    app.add_middleware(
+        RequestSizeLimitMiddleware,
+        max_body_bytes=settings.uploads.max_bytes + FORM_OVERHEAD,
+        path_limits={"/protokolle/aufnahmen/": settings.uploads.max_recording_bytes + FORM_OVERHEAD},
+    )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(
         SessionMiddleware,
