@@ -6,6 +6,7 @@ no permission logic lives in handlers.
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from collections.abc import Iterator
@@ -53,9 +54,24 @@ def csrf_token(request: Request) -> str:
     return str(token)
 
 
+# The public assistant API reads no cookie and no session, so a forged cross-site request gains nothing
+# a direct one would not; requiring JSON keeps plain HTML forms (which cannot send it) out as well.
+CSRF_EXEMPT_JSON = re.compile(r"^/api/assistant/[a-z0-9-]+/ask$")
+
+
+def csrf_exempt(request: Request) -> bool:
+    """True only for a JSON POST to the cookie-less public assistant API."""
+    content_type = request.headers.get("content-type", "")
+    return (
+        request.method == "POST"
+        and CSRF_EXEMPT_JSON.match(request.url.path) is not None
+        and content_type.split(";")[0].strip() == "application/json"
+    )
+
+
 async def verify_csrf(request: Request) -> None:
     """Refuse every state-changing request without the session's CSRF token (form field or header)."""
-    if request.method in SAFE_METHODS:
+    if request.method in SAFE_METHODS or csrf_exempt(request):
         return
     expected = request.session.get("csrf")
     sent = request.headers.get(CSRF_HEADER)
