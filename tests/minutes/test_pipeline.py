@@ -214,3 +214,87 @@ def test_no_recording_fails_readably(minutes_world: MinutesWorld, settings: Sett
         job.error
         == "Fehler im Schritt „Audio dekodieren“: Für diese Sitzung wurde keine Aufnahme hochgeladen."
     )
+
+
+SESSION_LINES = [
+    ("S1", "Ich eröffne die Sitzung und stelle die Beschlussfähigkeit fest."),
+    ("S1", "Ich rufe Tagesordnungspunkt 2 auf, den Bebauungsplan Am Mühlbach."),
+    ("S2", "Wir haben den Bebauungsplan im Ausschuss beraten und empfehlen die Zustimmung."),
+    ("S1", "Ich bitte um Ihr Votum. Das ist einstimmig zugestimmt."),
+    ("S1", "Ich rufe Tagesordnungspunkt 3 auf, die Grundstücksangelegenheit."),
+    ("S3", "Der Kaufpreis für das Flurstück ist angemessen."),
+    ("S1", "Damit ist der Verkauf mehrheitlich beschlossen."),
+]
+
+
+def _stored_transcript(world: MinutesWorld) -> None:
+    with open_session(world.sessions, tenant_id=world.tenant_id) as session:
+        for position, (label, text) in enumerate(SESSION_LINES):
+            start = position * 10.0
+            words = [
+                [start + i * 0.5, start + i * 0.5 + 0.4, f" {w}", 0.9] for i, w in enumerate(text.split())
+            ]
+            session.add(
+                TranscriptSegment(
+                    tenant_id=world.tenant_id,
+                    meeting_id=world.meeting_id,
+                    position=position,
+                    start_s=start,
+                    end_s=start + 9.0,
+                    speaker_label=label,
+                    text=text,
+                    words=words,
+                )
+            )
+        for label, name in (("S1", "Bürgermeister Albers"), ("S2", "Anna Berends"), ("S3", None)):
+            session.add(
+                Speaker(
+                    tenant_id=world.tenant_id, meeting_id=world.meeting_id, label=label, display_name=name
+                )
+            )
+
+
+def test_align_decisions_and_draft_stages_write_the_minutes(
+    minutes_world: MinutesWorld, settings: Settings
+) -> None:
+    from rathaus.audit.models import AIDraft  # noqa: PLC0415
+    from rathaus.minutes.models import AgendaItem, MinutesDraft  # noqa: PLC0415
+    from rathaus.minutes.voting import parse_records  # noqa: PLC0415
+
+    _stored_transcript(minutes_world)
+    with open_session(minutes_world.sessions, tenant_id=minutes_world.tenant_id) as session:
+        meeting = session.get(Meeting, minutes_world.meeting_id)
+        assert meeting is not None
+        csv = "TOP;Titel;Ja;Nein;Enthaltung\nN 3;Grundstücksangelegenheit Flurstück 12/4;19;4;2\n"
+        records = parse_records(csv.encode())
+        service.import_votes(session=session, meeting=meeting, records=records, actor=minutes_world.actor)
+    run = PipelineRun(
+        None,
+        minutes_world.meeting_id,
+        Backends(transcriber=lambda: None, speaker_embedder=lambda: None),  # type: ignore[arg-type]
+        settings,
+    )
+    for stage in (run.align, run.decisions, run.draft):
+        with open_session(minutes_world.sessions, tenant_id=minutes_world.tenant_id) as session:
+            stage(session)
+    with open_session(minutes_world.sessions, tenant_id=minutes_world.tenant_id) as session:
+        items = {i.number: i for i in session.scalars(select(AgendaItem))}
+        assert items["2"].start_s == 10.0
+        assert items["2"].result == "einstimmig zugestimmt"
+        assert (items["3"].votes_yes, items["3"].votes_no, items["3"].votes_abstain) == (19, 4, 2)
+        assert items["3"].votes_source == "record"
+        drafts = {d.agenda_item_id: d for d in session.scalars(select(MinutesDraft))}
+        draft = drafts[items["2"].id]
+        assert draft.text
+        assert draft.ai_draft_id is not None
+        assert all(source["ranges"] and source["ranges"][0][0] >= 10.0 for source in draft.sources)
+        ai = session.get(AIDraft, draft.ai_draft_id)
+        assert ai is not None
+        assert ai.output == draft.text
+        assert ai.backend == "extractive"
+        draft.text, draft.edited = "Von der Schriftführung geschrieben.", True
+    with open_session(minutes_world.sessions, tenant_id=minutes_world.tenant_id) as session:
+        run.draft(session)  # a re-run keeps what the clerk wrote
+    with open_session(minutes_world.sessions, tenant_id=minutes_world.tenant_id) as session:
+        kept = session.scalars(select(MinutesDraft).where(MinutesDraft.agenda_item_id == items["2"].id)).one()
+        assert kept.text == "Von der Schriftführung geschrieben."

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from rathaus.core.config import Settings
     from rathaus.minutes.audio import DecodedAudio, SpeechRegion
 
+logger = logging.getLogger(__name__)
 STAGES = ("decode", "vad", "transcribe", "diarize", "name_speakers", "align", "decisions", "draft")
 STAGE_TITLES = {
     "decode": "Audio dekodieren",
@@ -310,6 +312,7 @@ class PipelineRun:
     def align(self, session: Session) -> dict[str, Any]:
         """Find where each agenda item starts and ends."""
         from rathaus.minutes.align import AlignAgenda  # noqa: PLC0415
+        from rathaus.minutes.stages import save_spans  # noqa: PLC0415
 
         meeting = self._meeting(session)
         items = service.agenda_of(session, meeting)
@@ -318,26 +321,42 @@ class PipelineRun:
         for item, span in zip(items, spans, strict=True):
             item.start_s, item.end_s, item.alignment_method = span.start, span.end, span.method
             found += span.found
+        self.dir.mkdir(parents=True, exist_ok=True)
+        save_spans(self.dir / "spans.json", spans)
         return {"items": len(items), "found": found}
 
     def decisions(self, session: Session) -> dict[str, Any]:
         """Motions, resolutions and votes per item (imported voting records win)."""
-        decisions = _stage_module("decisions", "rathaus.minutes.decisions")
-        return decisions_stage(session=session, meeting=self._meeting(session), module=decisions)
+        stages = _stage_module("decisions", "rathaus.minutes.stages")
+        meeting = self._meeting(session)
+        return stages.run_decisions(  # type: ignore[no-any-return]
+            session=session,
+            meeting=meeting,
+            segments=stored_segments(session, meeting.id),
+            spans=stages.load_spans(self.dir / "spans.json"),
+            chat=self._chat(),
+            path=self.dir / "decisions.json",
+        )
 
     def draft(self, session: Session) -> dict[str, Any]:
         """Draft minutes, every sentence with the time ranges it came from."""
-        draft = _stage_module("draft", "rathaus.minutes.draft")
-        return draft_stage(
-            session=session, meeting=self._meeting(session), module=draft, backends=self.backends
+        stages = _stage_module("draft", "rathaus.minutes.stages")
+        meeting = self._meeting(session)
+        return stages.run_draft(  # type: ignore[no-any-return]
+            session=session,
+            meeting=meeting,
+            segments=stored_segments(session, meeting.id),
+            spans=stages.load_spans(self.dir / "spans.json"),
+            decisions=stages.load_decisions(self.dir / "decisions.json"),
+            chat=self._chat(),
         )
 
-
-def decisions_stage(*, session: Session, meeting: Meeting, module: Any) -> dict[str, Any]:
-    """Wire ``decisions.ExtractDecisions`` to the database (written when the module lands)."""
-    raise stage_not_available("decisions", "Anbindung an rathaus.minutes.decisions")
-
-
-def draft_stage(*, session: Session, meeting: Meeting, module: Any, backends: Backends) -> dict[str, Any]:
-    """Wire ``draft.DraftMinutes`` to the database (written when the module lands)."""
-    raise stage_not_available("draft", "Anbindung an rathaus.minutes.draft")
+    def _chat(self) -> Any:
+        """The LLM when one is configured and installed; without one the stages work extractively."""
+        if self.backends.chat is None:
+            return None
+        try:
+            return self.backends.chat()
+        except Exception:  # a missing model must not stop the minutes: the draft is then extractive
+            logger.warning("no chat model available; drafting extractively", exc_info=True)
+            return None
