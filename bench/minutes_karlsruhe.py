@@ -6,6 +6,10 @@ Definitions (per session and overall):
 - outcome_accuracy: share of main agenda entries (first per number) with an OParl ``result`` and
   discussion text whose extracted result matches it (``outcomes.outcome_matches``: same class,
   e.g. "einstimmig beschlossen" = "einstimmig zugestimmt"). Amendment entries are reported apart.
+- outcome_accuracy_consistent_labels: the same without the main entries whose OParl result
+  contradicts the Niederschrift's own Abstimmungsergebnis (OParl "mehrheitlich", minutes "Einstimmig").
+- agenda_placement_numbers_lost: the same transcript with every item number after
+  Tagesordnungspunkt/Punkt/TOP deleted (calls still mark boundaries, numbers misheard).
 - counts_exact_with_records: share of entries with a complete count in gold_agenda_resolutions.json
   (imported as VotingRecords) whose decision carries exactly those counts.
 Baselines in the same run: a title-similarity-only aligner (each item placed at its best-matching
@@ -44,16 +48,27 @@ def placement(session: KarlsruheSession, spans: Sequence[ItemSpan]) -> tuple[int
 
 
 def outcomes(session: KarlsruheSession, results: Sequence[str | None]) -> dict[str, tuple[int, int]]:
-    """(correct, total) for main entries and for amendment entries."""
-    figures = {"main": [0, 0], "amendments": [0, 0]}
+    """(correct, total) for main entries, amendment entries, and main entries whose labels agree.
+
+    "consistent" leaves out the main entries whose OParl result contradicts the minutes' own
+    Abstimmungsergebnis (OParl "mehrheitlich …" where the Niederschrift says "Einstimmig …").
+    """
+    figures = {"main": [0, 0], "amendments": [0, 0], "consistent": [0, 0]}
     seen: set[str] = set()
-    for entry, predicted, expected in zip(session.agenda, results, session.oparl_results, strict=True):
+    rows = zip(session.agenda, results, session.oparl_results, session.gold, strict=True)
+    for entry, predicted, expected, gold in rows:
         group = "amendments" if entry.number in seen else "main"
         seen.add(entry.number)
         if not expected or entry.number not in session.true_ranges:
             continue
+        right = predicted is not None and outcome_matches(predicted, expected)
         figures[group][1] += 1
-        figures[group][0] += predicted is not None and outcome_matches(predicted, expected)
+        figures[group][0] += right
+        recorded = (gold.get("abstimmungsergebnis") or "").lower()
+        conflict = outcome_class(expected) == "mehrheitlich" and recorded.startswith("einstimmig")
+        if group == "main" and not conflict:
+            figures["consistent"][1] += 1
+            figures["consistent"][0] += right
     return {k: (v[0], v[1]) for k, v in figures.items()}
 
 
@@ -125,12 +140,14 @@ def session_figures(session: KarlsruheSession, total: dict[str, list[int]]) -> d
     with_records = ExtractDecisions().run(session.segments, session.agenda, spans, voting_records(session))
     robust = AlignAgenda().run(without_call_numbers(session.segments), session.agenda)
     baseline_spans = title_only_spans(session.segments, session)
+    found = outcomes(session, [d.result for d in decisions])
     pairs: dict[str, tuple[int, int]] = {
         "agenda_placement": placement(session, spans),
         "agenda_placement_numbers_lost": placement(session, robust),
         "baseline_title_only_placement": placement(session, baseline_spans),
-        "outcome_accuracy": outcomes(session, [d.result for d in decisions])["main"],
-        "outcome_accuracy_amendments": outcomes(session, [d.result for d in decisions])["amendments"],
+        "outcome_accuracy": found["main"],
+        "outcome_accuracy_consistent_labels": found["consistent"],
+        "outcome_accuracy_amendments": found["amendments"],
         "baseline_keyword_outcome": outcomes(session, keyword_results(session, spans))["main"],
         "counts_exact_with_records": counts_exact(session, with_records),
     }

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rathaus.minutes import outcomes as oc
@@ -31,7 +31,9 @@ _MAIN = re.compile(
 _STATEMENT = re.compile(
     r"^(das ist|das war|damit ist|damit|dann ist|also|auch das|ist|stelle ich|ich stelle)\b"
 )
-_DASH = re.compile(r"\s[–-]\s|\.[–-]\s")
+_PROCEDURE = re.compile(r"\b(verfahren|vorgehen|vorgehensweise|abwartet|abwarten|zurückstellen)\b")
+_HEDGED = re.compile(r"\b(wenn|falls|ob)\b|\bnicht (einverstanden|zufrieden)")
+_DASH = re.compile(r"\s[–-]\s|\.[–-]\s|,?\s(?=und damit\b)")
 _CHAIR = re.compile(r"vorsitz|oberbürgermeister", re.IGNORECASE)
 _PARTY = re.compile(r"\b(CDU|SPD|GRÜNE|GRÜNEN|FDP|AfD|KULT|KAL|FW|LINKE|Linke|GfK|FÜR|Volt|Partei|Gem)\b")
 
@@ -111,7 +113,7 @@ class ExtractDecisions:
         span_of = {span.entry_index: span for span in spans}
         main_of: dict[str, ItemDecision] = {}
         for index, entry in enumerate(agenda):
-            span = span_of.get(index)
+            span = _with_sub_items(span_of.get(index), spans)
             found = self._sentences(segments, span) if span is not None else []
             main = main_of.get(entry.number) if entry.number else None
             if main is None:
@@ -229,6 +231,18 @@ def _decision(
     )
 
 
+def _with_sub_items(span: ItemSpan | None, spans: Sequence[ItemSpan]) -> ItemSpan | None:
+    """An item's span reaching over its sub-items (7 with 7.1): the vote on 7 often comes after them."""
+    if span is None or not span.found or not span.number:
+        return span
+    lasts = [
+        s.last_segment for s in spans if s.number.startswith(span.number + ".") and s.last_segment is not None
+    ]
+    if not lasts or span.last_segment is None or max(lasts) <= span.last_segment:
+        return span
+    return replace(span, last_segment=max(lasts))
+
+
 def _section(agenda: Sequence[AgendaEntry], index: int) -> str:
     """The heading of the agenda section this entry is in ("ANTRÄGE", "ANFRAGEN"), lower case."""
     for entry in reversed(agenda[:index]):
@@ -245,14 +259,18 @@ def _vote(sentence: _Sentence, found: list[_Sentence]) -> Motion | None:
     is_statement = sentence.chair or bool(_STATEMENT.match(norm)) or len(norm.split()) <= 6
     if not is_statement or sentence.text.rstrip().endswith("?"):
         return None
-    if re.search(r"\b(wir|ich) (werden|möchten|wollen|bitten|würden)\b|\bwenn\b", norm):
+    if re.search(
+        r"\b(wir|ich) (werden|möchten|wollen|bitten|würden)\b|\b(wenn|weil|glaube|ob|falls)\b", norm
+    ):
+        return None
+    if re.match(r"(und )?dass\b", norm):
         return None
     phrase = next((p for p in oc.VOTE_PHRASES if p.pattern.search(norm)), None)
     if phrase is None:
         return None
     tokens = words(sentence.text)
     found_counts = oc.spoken_counts(tokens)
-    result = phrase.result
+    result = _procedural(norm) or phrase.result
     against = found_counts.get("no") or found_counts.get("abstain")
     if against and (result == oc.UNANIMOUS or re.search(r"\b(zustimmung|zugestimmt)\b", norm)):
         result = oc.MAJORITY
@@ -264,10 +282,22 @@ def _vote(sentence: _Sentence, found: list[_Sentence]) -> Motion | None:
     return Motion(kind, result, oc.counts_from(found_counts), evidence)
 
 
+def _procedural(norm: str) -> str | None:
+    """A majority for a way to proceed is no vote on the motion: referral or agreement on the procedure."""
+    referral = next(p for p in oc.NO_VOTE_PHRASES if p.result == oc.REFERRED)
+    if referral.pattern.search(norm):
+        return oc.REFERRED
+    if _PROCEDURE.search(norm):
+        return oc.SETTLED
+    return None
+
+
 def _no_vote(found: list[_Sentence]) -> tuple[str, Evidence] | None:
     """The last no-vote outcome said in the span (verwiesen, vertagt, Kenntnis genommen, …)."""
     for phrase in oc.NO_VOTE_PHRASES:  # in order of priority: a referral outweighs an "einverstanden"
         for sentence in reversed(found):
+            if phrase.result == oc.SETTLED and _HEDGED.search(sentence.norm):
+                continue  # "wenn Sie einverstanden wären", "nicht einverstanden"
             if phrase.pattern.search(sentence.norm.replace("verweist auf", "")):
                 return phrase.result, Evidence(sentence.segment, sentence.start, sentence.end, sentence.text)
     return None

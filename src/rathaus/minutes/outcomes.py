@@ -91,7 +91,7 @@ NO_VOTE_PHRASES = (
     _p(
         REFERRED,
         r"\b(verwiesen|verweisen|verweist|verweisung|überwiesen|überweisen)\b"
-        r"[\w ]{0,60}?\b(in|an) (den|die|das) "
+        r"[\w ]{0,60}?\b(in|an) (den |die |das )?"
         r"[\w ]{0,50}?(ausschuss|beirat|gremium|gremien|arbeitskreis|kommission|gemeinderat|ortschaftsrat)"
         r"|\b(in|an) (den|die|das) [\w ]{0,50}?(ausschuss|beirat|gremium|arbeitskreis|kommission)\w*"
         r"[\w ]{0,40}?\b(verwiesen|verweisen|überwiesen|überweisen)"
@@ -109,7 +109,7 @@ NO_VOTE_PHRASES = (
 )
 VOTE_REQUEST = re.compile(
     r"\bum (ihr|das|die|ihre|eine) (votum|abstimmung|kartenzeichen|handzeichen|zustimmung)\b"
-    r"|\bstimmen \w* ?ab\b"
+    r"|\bstimmen \w* ?ab\b|\b(kommen|kommt) \w* ?zur abstimmung\b|\bzur abstimmung kommen\b|\bab jetzt\b"
 )
 VOTE_CONTEXT = re.compile(
     r"\b(votum|abstimmung|abstimmen|stimmen|stimmen wir|zustimmung|zugestimmt|einstimmig\w*|"
