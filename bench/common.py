@@ -65,9 +65,7 @@ def write_results(module: str, figures: dict[str, Any]) -> Path:
     """Write bench/results/<module>.json with the command, date and thread count, and print a table."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     payload = {
-        "command": " ".join(["python", "-m", "bench", *sys.argv[1:]])
-        if sys.argv[0].endswith("__main__.py")
-        else " ".join(["python", *sys.argv]),
+        "command": " ".join(["python", *sys.orig_argv[1:]]),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "cpu_threads": cpu_threads(),
         "machine": {
