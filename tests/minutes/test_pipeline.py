@@ -160,9 +160,8 @@ def test_pipeline_job_stores_transcript_and_speakers(
     job = _run(minutes_world.sessions, settings, minutes_world.tenant_id, minutes_world.meeting_id)
     titles = [STAGE_TITLES[name] for name in ("decode", "vad", "transcribe", "diarize")]
     assert job.finished_stages[:4] == titles
-    assert "Bebauungsplan „Am Mühlbach“" in transcriber.hotwords
-    assert "2023/0361" in transcriber.hotwords
-    assert "Anna Berends" in transcriber.hotwords
+    hints = " ".join(transcriber.hotwords)  # agenda titles, paper references and names reach Whisper
+    assert all(word in hints for word in ("Mühlbach", "2023/0361", "Berends", "Cordes"))
     with open_session(minutes_world.sessions, tenant_id=minutes_world.tenant_id) as session:
         rows = session.scalars(select(TranscriptSegment).order_by(TranscriptSegment.position)).all()
         assert [row.text for row in rows] == [text for *_, text in turns]

@@ -286,12 +286,8 @@ def test_editor_workflow_exports_and_public_page(clerk: TestClient, minutes_worl
         assert labels == ["S1", "S2", "S1", "S1"]
 
     vtt = clerk.get(f"/protokolle/{meeting_id}/export/vtt").text
-    assert (
-        vtt.startswith("WEBVTT")
-    )
-    assert (
-        "00:00:05.000 --> 00:00:12.000\n<v S2>Wir stimmen dem Bebauungsplan Mühlbach zu." in vtt
-    )
+    assert vtt.startswith("WEBVTT")
+    assert "00:00:05.000 --> 00:00:12.000\n<v S2>Wir stimmen dem Bebauungsplan Mühlbach zu." in vtt
     assert (
         "1\n00:00:00,000 --> 00:00:05,000\nBürgermeister Albers: Ich eröffne"
         in clerk.get(f"/protokolle/{meeting_id}/export/srt").text
@@ -359,3 +355,72 @@ def test_other_tenant_sees_nothing(client: TestClient, minutes_world: MinutesWor
     assert client.get(f"/protokolle/{meeting_id}").status_code == 404
     assert client.get(f"/protokolle/{meeting_id}/export/json").status_code == 404
     assert "Sitzung des Rates" not in client.get("/protokolle").text
+
+
+def test_voice_enrollment_needs_a_named_person_and_consent(
+    clerk: TestClient, minutes_world: MinutesWorld
+) -> None:
+    from rathaus.minutes.models import VoiceProfile  # noqa: PLC0415
+
+    _transcript(minutes_world)
+    with open_session(minutes_world.sessions, tenant_id=minutes_world.tenant_id) as session:
+        speaker = session.scalars(select(Speaker).where(Speaker.label == "S2")).one()
+        speaker.embedding = [0.6, 0.8]
+    meeting_id = minutes_world.meeting_id
+    token = _token(clerk)
+    refused = clerk.post(
+        f"/protokolle/{meeting_id}/stimmprofil",
+        data={"csrf_token": token, "stimme": "S2", "einwilligung": "2025-04-01"},
+    )
+    assert "zuerst mit dem Namen einer bekannten Person" in refused.text
+    clerk.post(
+        f"/protokolle/{meeting_id}/sprecher",
+        data={"csrf_token": token, "stimme": "S2", "name": "Anna Berends"},
+    )
+    page = clerk.get(f"/protokolle/{meeting_id}/bearbeiten")
+    assert "Einwilligung von Anna Berends" in page.text
+    done = clerk.post(
+        f"/protokolle/{meeting_id}/stimmprofil",
+        data={"csrf_token": token, "stimme": "S2", "einwilligung": "2025-04-01"},
+    )
+    assert "in künftigen Sitzungen wiedererkannt" in done.text
+    with open_session(minutes_world.sessions, tenant_id=minutes_world.tenant_id) as session:
+        profile = session.scalars(select(VoiceProfile)).one()
+        assert profile.embedding == [0.6, 0.8]
+        assert profile.consent_date.isoformat() == "2025-04-01"
+
+
+def test_exports_carry_the_tenant_letterhead(clerk: TestClient, minutes_world: MinutesWorld) -> None:
+    from PIL import Image  # noqa: PLC0415
+
+    from rathaus.core.security.models import Tenant  # noqa: PLC0415
+    from rathaus.core.storage import save_upload  # noqa: PLC0415
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (600, 120), (20, 60, 140)).save(buffer, format="PNG")
+    files_dir = clerk.app.state.context.settings.files_dir  # type: ignore[attr-defined]
+    with open_session(minutes_world.sessions, tenant_id=minutes_world.tenant_id) as session:
+        stored = save_upload(
+            session=session,
+            files_dir=files_dir,
+            tenant_id=minutes_world.tenant_id,
+            upload=io.BytesIO(buffer.getvalue()),
+            filename="kopf.png",
+            allowed={"image/png"},
+            max_bytes=10**6,
+            purpose="letterhead",
+            uploaded_by_id=None,
+        )
+        tenant = session.get(Tenant, minutes_world.tenant_id)
+        assert tenant is not None
+        tenant.letterhead_file_id = stored.id
+    docx = clerk.get(f"/protokolle/{minutes_world.meeting_id}/export/docx").content
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        media = [name for name in archive.namelist() if name.startswith("word/media/")]
+        assert len(media) == 1
+        assert archive.read(media[0]) == buffer.getvalue()
+        assert "header" in " ".join(archive.namelist())
+    pdf = clerk.get(f"/protokolle/{minutes_world.meeting_id}/export/pdf").content
+    with pikepdf.open(io.BytesIO(pdf)) as parsed:
+        images = [key for page in parsed.pages for key in page.images]
+        assert len(images) == 1

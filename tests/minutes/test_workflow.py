@@ -134,3 +134,13 @@ def test_workflow_approval_decides_drafts_and_plans_retention(
             (str(recording_id), minutes_world.meeting_id)
         ]
         assert workflow.sweep_audio(session=session, files_dir=files_dir) == []
+
+
+def test_open_minutes_for_the_dashboard(minutes_world: MinutesWorld) -> None:
+    from rathaus.minutes import open_minutes  # noqa: PLC0415
+
+    with open_session(minutes_world.sessions, tenant_id=minutes_world.tenant_id) as session:
+        assert open_minutes(session=session, today=date(2025, 4, 24)) == (1, 0)
+        assert open_minutes(session=session, today=date(2025, 4, 25)) == (1, 1)
+    with open_session(minutes_world.sessions, tenant_id=minutes_world.other_tenant_id) as session:
+        assert open_minutes(session=session, today=date(2025, 4, 25)) == (0, 0)

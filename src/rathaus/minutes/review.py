@@ -6,6 +6,8 @@ approval, when ``workflow.approve`` records the difference to the final text wit
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -20,6 +22,7 @@ from rathaus.minutes.models import (
     Person,
     Speaker,
     TranscriptSegment,
+    VoiceProfile,
 )
 
 
@@ -60,6 +63,41 @@ def rename_speaker(*, session: Session, meeting: Meeting, label: str, name: str,
         details={"label": label, "before": before, "after": speaker.display_name},
     )
     return speaker
+
+
+def enroll_voice(
+    *, session: Session, meeting: Meeting, label: str, consent_date: date, actor: Actor
+) -> VoiceProfile:
+    """Remember the voice of a named speaker for later sessions – only with the person's consent.
+
+    The voice is linked to the person the speaker was named as; the consent date is stored with it.
+    """
+    speaker = _speaker(session, meeting, label)
+    if speaker.person_id is None:
+        raise ReviewError("Bitte benennen Sie die Stimme zuerst mit dem Namen einer bekannten Person.")
+    if not speaker.embedding:
+        raise ReviewError("Für diese Stimme liegt kein Stimmabdruck vor (Sprechertrennung nicht gelaufen).")
+    if consent_date > utcnow().date():
+        raise ReviewError("Das Datum der Einwilligung darf nicht in der Zukunft liegen.")
+    profile = VoiceProfile(
+        tenant_id=meeting.tenant_id,
+        person_id=speaker.person_id,
+        consent_date=consent_date,
+        embedding=list(speaker.embedding),
+        source_meeting_id=meeting.id,
+    )
+    session.add(profile)
+    speaker.named_by = speaker.named_by or "clerk"
+    session.flush()
+    record(
+        session=session,
+        actor=actor,
+        action="minutes.voice_enrolled",
+        object_type="person",
+        object_id=speaker.person_id,
+        details={"meeting": meeting.id, "label": label, "consent_date": consent_date.isoformat()},
+    )
+    return profile
 
 
 def merge_speakers(*, session: Session, meeting: Meeting, label: str, into: str, actor: Actor) -> None:

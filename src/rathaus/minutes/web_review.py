@@ -4,6 +4,7 @@ public page of published minutes (anonymous, per tenant slug, public agenda item
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
@@ -126,6 +127,32 @@ def speaker_edit(
             session=session, meeting=meeting, label=stimme, name=name, actor=actor_of(user)
         ),
     )
+
+
+@router.post("/{meeting_id}/stimmprofil", summary="Stimme mit Einwilligung dauerhaft speichern")
+def voice_enroll(
+    request: Request,
+    meeting_id: int,
+    user: MinutesClerk,
+    session: TenantSession,
+    stimme: Annotated[str, Form()] = "",
+    einwilligung: Annotated[str, Form()] = "",
+) -> Response:
+    meeting = _meeting(session, meeting_id)
+
+    def enroll() -> None:
+        try:
+            consent = date.fromisoformat(einwilligung)
+        except ValueError as error:
+            raise review.ReviewError(
+                "Bitte geben Sie das Datum der schriftlichen Einwilligung an."
+            ) from error
+        review.enroll_voice(
+            session=session, meeting=meeting, label=stimme, consent_date=consent, actor=actor_of(user)
+        )
+        flash(request, "Die Stimme wird in künftigen Sitzungen wiedererkannt.")
+
+    return _edit(request, meeting_id, "#sprecher", enroll)
 
 
 @router.post("/{meeting_id}/abschnitte/{segment_id}", summary="Wortlaut eines Abschnitts korrigieren")

@@ -150,3 +150,9 @@ def sweep_audio(*, session: Session, files_dir: Path, now: datetime | None = Non
             )
     session.flush()
     return removed
+
+
+def open_minutes(*, session: Session, today: date) -> tuple[int, int]:
+    """(open, overdue) minutes of the session's tenant, for the dashboard."""
+    rows = session.scalars(select(Meeting).where(Meeting.status.in_(OPEN_STATES))).all()
+    return len(rows), sum(is_overdue(meeting, today=today) for meeting in rows)
