@@ -89,6 +89,15 @@ class AssistantSettings(BaseModel):
     candidates: int = Field(default=50, ge=5, description="hits per retriever before fusion")
     fetch_timeout: float = Field(default=15.0, gt=0, description="seconds per web page fetch")
     max_pages: int = Field(default=500, ge=1, description="most pages one sitemap import fetches")
+    max_question_chars: int = Field(default=2000, ge=50, description="longest question accepted")
+    requests_per_minute: int = Field(default=12, ge=1, description="questions per client and minute")
+    log_retention_days: int = Field(default=90, ge=1, description="days until conversation logs are deleted")
+    answer_passages: int = Field(default=5, ge=1, description="passages retrieved for one answer")
+    answer_max_tokens: int = Field(default=320, ge=16, description="longest LLM answer")
+    use_llm: bool = Field(default=True, description="write answers with the LLM when one is installed")
+    booking_url_pattern: str | None = Field(
+        default=None, description="booking link pattern for services with appointments: /termine/{service_id}"
+    )
 
 
 class Settings(BaseSettings):

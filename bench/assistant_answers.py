@@ -1,0 +1,175 @@
+"""Answer-side assistant benchmarks: fact accuracy, extractive answer latency, LLM time to first token.
+
+Called by ``bench/assistant.py`` (``measure``) on its index of all Munich services and by-laws:
+
+- ``fact_accuracy``: for every indexed service with a fee or a duration, "Was kostet <Dienstleistung>?"
+  and "Wie lange dauert <Dienstleistung>?" go through retrieval and the extractive answer; an answer
+  is right when its text contains the service's fee (as stored) or "<n> Minuten".
+- ``extractive_p95_ms``: retrieval plus extractive answer, per question, over the same questions.
+- ``llm_first_token_s``: the default local LLM (Qwen2.5-Coder-1.5B) streaming a grounded answer over
+  five passages: seconds until the first piece of text (model already loaded).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bench.common import REPO_ROOT, console, cpu_threads, percentile
+
+DEFAULT_LLM = "qwen2.5-coder-1.5b-instruct"
+LLM_QUESTIONS = (
+    "Was kostet ein Reisepass?",
+    "Wie melde ich einen Hund an?",
+    "Ich habe meinen Führerschein verloren, was muss ich tun?",
+)
+
+
+def _fact_questions(session: Session) -> list[tuple[str, str, str]]:
+    """(question, expected text, kind) for every service with a fee or a duration."""
+    from rathaus.assistant.models import KnowledgeSource  # noqa: PLC0415
+
+    rows = session.scalars(select(KnowledgeSource).where(KnowledgeSource.kind == "service")).all()
+    questions = []
+    for source in rows:
+        meta = source.meta or {}
+        if meta.get("fees"):
+            questions.append((f"Was kostet {source.title}?", str(meta["fees"]), "fees"))
+        if meta.get("duration_minutes"):
+            questions.append(
+                (f"Wie lange dauert {source.title}?", f"{meta['duration_minutes']} Minuten", "duration")
+            )
+    return questions
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def fact_accuracy(*, sessions: sessionmaker[Session], tenant_id: int, embedder: Any) -> dict[str, Any]:
+    """Share of fee/duration questions whose extractive answer contains the right value; answer latency."""
+    from rathaus.assistant.answers import answer  # noqa: PLC0415
+    from rathaus.assistant.retrieval import retrieve  # noqa: PLC0415
+    from rathaus.core.db import open_session  # noqa: PLC0415
+
+    right = {"fees": 0, "duration": 0}
+    total = {"fees": 0, "duration": 0}
+    durations: list[float] = []
+    answer_only: list[float] = []
+    with open_session(sessions, tenant_id=tenant_id) as session:
+        questions = _fact_questions(session)
+        for question, expected, kind in questions:
+            start = time.perf_counter()
+            passages = retrieve(
+                session=session,
+                tenant_id=tenant_id,
+                query=question,
+                audience="public",
+                k=5,
+                embedder=embedder,
+            )
+            middle = time.perf_counter()
+            result = answer(passages=passages, question=question, chat=None, easy_language=False)
+            end = time.perf_counter()
+            durations.append(end - start)
+            answer_only.append(end - middle)
+            total[kind] += 1
+            right[kind] += _normalise(expected)[:60] in _normalise(result.text)
+    count = sum(total.values())
+    return {
+        "fact_accuracy": round(sum(right.values()) / count, 3) if count else None,
+        "fact_accuracy_detail": {
+            kind: {
+                "right": right[kind],
+                "questions": total[kind],
+                "share": round(right[kind] / total[kind], 3) if total[kind] else None,
+            }
+            for kind in total
+        },
+        "extractive_p95_ms": round(percentile(durations, 0.95) * 1000, 1),
+        "extractive_p50_ms": round(percentile(durations, 0.5) * 1000, 1),
+        "extractive_answer_only_p95_ms": round(percentile(answer_only, 0.95) * 1000, 2),
+        "extractive_questions": len(durations),
+    }
+
+
+def extractive_latency(*, sessions: sessionmaker[Session], tenant_id: int, embedder: Any) -> dict[str, Any]:
+    """Retrieval plus extractive answer latency (the fact questions); see :func:`fact_accuracy`."""
+    figures = fact_accuracy(sessions=sessions, tenant_id=tenant_id, embedder=embedder)
+    return {key: value for key, value in figures.items() if key.startswith("extractive")}
+
+
+def _default_llm() -> Any:
+    from rathaus.core.ai.bundles import install_bundle, locate_model  # noqa: PLC0415
+    from rathaus.core.ai.catalog import CATALOG  # noqa: PLC0415
+    from rathaus.core.ai.errors import AIError  # noqa: PLC0415
+    from rathaus.core.ai.llama import LlamaCppChat  # noqa: PLC0415
+
+    try:
+        model = locate_model(DEFAULT_LLM, kind="llm", models_dir=REPO_ROOT / "data" / "models")
+    except AIError:
+        directory = Path(tempfile.mkdtemp(prefix="rathaus-bench-llm-"))
+        install_bundle(CATALOG[DEFAULT_LLM], models_dir=directory)
+        model = locate_model(DEFAULT_LLM, kind="llm", models_dir=directory)
+    chat = LlamaCppChat(model, n_threads=cpu_threads(), n_ctx=4096)
+    chat.warm_up()
+    return chat
+
+
+def llm_first_token(*, sessions: sessionmaker[Session], tenant_id: int, embedder: Any) -> dict[str, Any]:
+    """Seconds to the first streamed token of a grounded answer with the default local LLM."""
+    from rathaus.assistant.answers import supported_passages  # noqa: PLC0415
+    from rathaus.assistant.prompts import grounded_messages  # noqa: PLC0415
+    from rathaus.assistant.retrieval import retrieve  # noqa: PLC0415
+    from rathaus.core.ai.errors import AIError  # noqa: PLC0415
+    from rathaus.core.db import open_session  # noqa: PLC0415
+
+    try:
+        chat = _default_llm()
+    except (AIError, ImportError) as error:
+        console.print(f"[yellow]LLM first token skipped:[/] {error}")
+        return {"llm_first_token_s": None}
+    first: list[float] = []
+    whole: list[float] = []
+    with open_session(sessions, tenant_id=tenant_id) as session:
+        for question in LLM_QUESTIONS:
+            passages = retrieve(
+                session=session,
+                tenant_id=tenant_id,
+                query=question,
+                audience="public",
+                k=5,
+                embedder=embedder,
+            )
+            messages = grounded_messages(supported_passages(passages, question)[:3] or passages[:3], question)
+            start = time.perf_counter()
+            seen = None
+            for _piece in chat.stream(messages, max_tokens=64, temperature=0.0):
+                if seen is None:
+                    seen = time.perf_counter() - start
+            whole.append(time.perf_counter() - start)
+            first.append(seen if seen is not None else whole[-1])
+    return {
+        "llm_first_token_s": round(statistics.median(first), 2),
+        "llm_first_token_max_s": round(max(first), 2),
+        "llm_64_tokens_s": round(statistics.median(whole), 2),
+        "llm_model": DEFAULT_LLM,
+    }
+
+
+def measure(*, sessions: sessionmaker[Session], tenant_id: int, embedder: Any) -> dict[str, Any]:
+    """All answer-side figures, for ``bench/assistant.py``."""
+    figures = fact_accuracy(sessions=sessions, tenant_id=tenant_id, embedder=embedder)
+    console.print(
+        f"fact accuracy {figures['fact_accuracy']}, extractive p95 {figures['extractive_p95_ms']} ms"
+    )
+    figures.update(llm_first_token(sessions=sessions, tenant_id=tenant_id, embedder=embedder))
+    console.print(f"LLM first token {figures.get('llm_first_token_s')} s")
+    return figures

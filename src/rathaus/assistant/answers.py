@@ -1,0 +1,407 @@
+"""Answers built only from retrieved passages: extractive, or by an LLM under a grounding prompt.
+
+``stream_answer`` yields the answer text piece by piece and, last, the finished :class:`Answer`;
+``answer`` returns only the latter. Both decide first whether the passages support an answer at
+all; if not, the answer says so and hands over to a person (contacts, contact form, booking link).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import is_dataclass, replace
+
+from rathaus.assistant import easy
+from rathaus.assistant.german import STOPWORDS as GERMAN_STOPWORDS
+from rathaus.assistant.handover import handover, key_facts
+from rathaus.assistant.prompts import (
+    EASY_LANGUAGE,
+    EASY_LANGUAGE_SCHEMA,
+    GROUNDED_ANSWER,
+    NO_ANSWER,
+    easy_language_messages,
+    grounded_messages,
+    neutralise,
+)
+from rathaus.assistant.schemas import (
+    Answer,
+    Citation,
+    KeyFacts,
+    PassageLike,
+    Provenance,
+)
+from rathaus.audit.service import input_hash
+from rathaus.core.ai.errors import AIError
+from rathaus.core.ai.protocols import ChatModel
+
+MAX_PASSAGES = 3
+SENTENCES_PER_PASSAGE = 3
+SENTENCE_CHARS = 320
+CITATION = re.compile(r"\[(\d{1,2})\]")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9„\"(])|\n+")
+WORD = re.compile(r"[a-zäöüß0-9]+")
+QUESTION_WORDS = (
+    "tun lange lang viel viele teuer oft genau bekomme bekommen brauche brauchen benötige möchte "
+    "möchten gerne muss müssen darf kostet "
+    "the a an and how what where when do does can i my is are to of for in it you with please"
+)
+STOPWORDS = GERMAN_STOPWORDS | frozenset(QUESTION_WORDS.split())
+ENGLISH_MARKERS = frozenset(
+    ["the", "how", "what", "where", "when", "do", "does", "can", "my", "is", "are", "you", "please", "with"]
+)
+NOT_SUPPORTED = (
+    "Dazu finde ich in den Unterlagen der Verwaltung keine verlässliche Antwort. "
+    "Bitte wenden Sie sich an die Verwaltung – die Kontaktmöglichkeiten stehen unten."
+)
+PARTIAL = "Die Unterlagen beantworten Ihre Frage vielleicht nicht vollständig."
+FULL_SUPPORT = 0.75
+# Sections of the fact chunks of a service (see chunking.service_fact_groups).
+FACT_SECTIONS = frozenset({"Kosten und Dauer", "Unterlagen und Formulare", "Standorte und Termine"})
+GERMAN_ONLY = "Dieser Assistent antwortet auf Deutsch. (This assistant answers in German.)"
+
+
+# --- questions ----------------------------------------------------------------------------------
+
+
+def question_problem(question: str, *, max_chars: int) -> str | None:
+    """A German message why ``question`` cannot be answered as typed, or None when it can."""
+    stripped = question.strip()
+    if not stripped:
+        return "Bitte geben Sie eine Frage ein."
+    if len(stripped) > max_chars:
+        return (
+            f"Ihre Frage ist zu lang ({len(stripped):,} Zeichen). Bitte fassen Sie sie in höchstens "
+            f"{max_chars:,} Zeichen zusammen.".replace(",", ".")
+        )
+    if not any(char.isalpha() for char in stripped):
+        return "Bitte stellen Sie Ihre Frage in Worten – nur mit Zeichen oder Emojis kann ich nicht suchen."
+    return None
+
+
+def looks_english(question: str) -> bool:
+    """True when the question reads as English (answers stay German, with a note)."""
+    words = WORD.findall(question.lower())
+    return len(words) >= 2 and sum(word in ENGLISH_MARKERS for word in words) >= max(2, len(words) // 4)
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ungen", "ung", "en", "er", "es", "e", "n", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def terms(text: str) -> set[str]:
+    """Content-word stems of ``text`` (stopwords dropped), for overlap checks."""
+    return {_stem(word) for word in WORD.findall(text.lower()) if len(word) >= 3 and word not in STOPWORDS}
+
+
+def _topic_terms(question: str) -> set[str]:
+    """Stems of the capitalised words inside the question: in German, mostly its nouns."""
+    words = re.findall(r"(?<!^)(?<![.!?]\s)\b[A-ZÄÖÜ][a-zäöüß]+", question.strip())
+    return {_stem(word.lower()) for word in words if word.lower() not in STOPWORDS}
+
+
+def _contains(text: str, term: str) -> bool:
+    # Long stems match inside compounds ("führerschein" in "Führerscheinverlust"); short ones as words.
+    if len(term) >= 5:
+        return term in text
+    return re.search(rf"\b{re.escape(term)}", text) is not None
+
+
+def support(passage: PassageLike, question: str) -> float:
+    """How well a passage covers the question's content words (0 … 1); 0 misses the topic."""
+    wanted = terms(question)
+    if not wanted:
+        return 0.0
+    haystack = f"{passage.title} {passage.section} {passage.text}".lower()
+    matched = {term for term in wanted if _contains(haystack, term)}
+    topics = _topic_terms(question)
+    if topics and not any(_contains(haystack, topic) for topic in topics):
+        return 0.0
+    return len(matched) / len(wanted)
+
+
+def supported_passages(
+    passages: Sequence[PassageLike], question: str, *, min_support: float = 0.34, min_score: float = 0.0
+) -> list[PassageLike]:
+    """The passages (in retrieval order) that support an answer to ``question``."""
+    return [p for p in passages if p.score >= min_score and support(p, question) >= min_support]
+
+
+# --- answering ----------------------------------------------------------------------------------
+
+
+def _citations(passages: Sequence[PassageLike]) -> list[Citation]:
+    return [
+        Citation(
+            number=n,
+            source_id=p.source_id,
+            title=p.title,
+            section=p.section,
+            url=p.url,
+            score=p.score,
+        )
+        for n, p in enumerate(passages, start=1)
+    ]
+
+
+def sentences(text: str) -> list[str]:
+    """``text`` split into sentences (and list items), whitespace tidied."""
+    parts = (re.sub(r"\s+", " ", part).strip(" -•*") for part in SENTENCE_END.split(text))
+    return [part for part in parts if len(part) > 2]
+
+
+def best_sentences(text: str, question: str, limit: int = SENTENCES_PER_PASSAGE) -> list[str]:
+    """The sentences of ``text`` that match the question best, in their original order."""
+    candidates = sentences(text)
+    wanted = terms(question)
+    scored = [(sum(_contains(s.lower(), t) for t in wanted), i) for i, s in enumerate(candidates)]
+    chosen = sorted(i for score, i in sorted(scored, key=lambda x: (-x[0], x[1]))[:limit] if score > 0)
+    if not chosen:
+        chosen = list(range(min(2, len(candidates))))
+    return [_trim(candidates[i]) for i in chosen]
+
+
+def _trim(sentence: str) -> str:
+    if len(sentence) <= SENTENCE_CHARS:
+        return sentence
+    return sentence[:SENTENCE_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def _facts_lines(facts: Sequence[KeyFacts]) -> list[str]:
+    """Fee, duration and documents of the best-ranked services that have them, each cited."""
+    lines = []
+    for label, attribute in (("Gebühr", "fees"), ("Dauer", "duration"), ("Mitbringen", "documents")):
+        fact = next((f for f in facts if getattr(f, attribute)), None)
+        if fact is not None:
+            value = getattr(fact, attribute)
+            value = ", ".join(value) if isinstance(value, tuple) else value
+            lines.append(f"{label} ({fact.service}): {value} [{fact.citation}]")
+    return lines
+
+
+def is_fact_chunk(passage: PassageLike) -> bool:
+    """True for the fees/documents/places chunks of a service: shown as key facts, not as prose."""
+    return passage.kind == "service" and passage.section in FACT_SECTIONS
+
+
+def extractive_text(passages: Sequence[PassageLike], question: str, facts: Sequence[KeyFacts]) -> str:
+    """The answer text from the best sentences of each passage, each with its citation."""
+    paragraphs = []
+    for number, passage in enumerate(passages, start=1):
+        if is_fact_chunk(passage) and facts:
+            continue
+        text = "\n".join(line for line in passage.text.splitlines() if not line.startswith("Stichworte:"))
+        picked = best_sentences(text, question)
+        if picked:
+            paragraphs.append(f"{passage.title}: {' '.join(picked)} [{number}]")
+    return "\n".join([*paragraphs, *_facts_lines(facts)])
+
+
+def _unique_facts(passages: Sequence[PassageLike], booking_pattern: str | None) -> list[KeyFacts]:
+    found: dict[str, KeyFacts] = {}
+    for number, passage in enumerate(passages, start=1):
+        fact = key_facts(passage, number, booking_pattern=booking_pattern)
+        if fact is not None and fact.service not in found:
+            found[fact.service] = fact
+    return list(found.values())
+
+
+def verify_citations(text: str, count: int) -> tuple[str, set[int]]:
+    """Drop citation markers that point to no passage; return the text and the valid numbers."""
+    valid: set[int] = set()
+
+    def check(match: re.Match[str]) -> str:
+        number = int(match.group(1))
+        if 1 <= number <= count:
+            valid.add(number)
+            return match.group(0)
+        return ""
+
+    return CITATION.sub(check, text).strip(), valid
+
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def numbers_grounded(text: str, passages: Sequence[PassageLike]) -> bool:
+    """True when every number in ``text`` (fees, durations, dates, §§) occurs in the passages."""
+    sources = " ".join(f"{p.title} {p.section} {p.text} {p.facts}" for p in passages)
+    known = set(NUMBER.findall(sources))
+    return all(number in known for number in NUMBER.findall(CITATION.sub("", text)))
+
+
+def grounded_in(text: str, passages: Sequence[PassageLike]) -> list[int]:
+    """Numbers of the passages that contain most content words of ``text`` (empty: not grounded)."""
+    wanted = terms(CITATION.sub("", text))
+    if not wanted:
+        return []
+    shares = []
+    for number, passage in enumerate(passages, start=1):
+        haystack = f"{passage.title} {passage.text}".lower()
+        shares.append((sum(_contains(haystack, t) for t in wanted) / len(wanted), number))
+    return [number for share, number in sorted(shares, reverse=True) if share >= 0.5][:2]
+
+
+def stream_answer(
+    *,
+    passages: Sequence[PassageLike],
+    question: str,
+    chat: ChatModel | None,
+    easy_language: bool,
+    max_tokens: int = 320,
+    min_score: float = 0.0,
+    booking_pattern: str | None = None,
+) -> Iterator[str | Answer]:
+    """Yield pieces of the answer text as they are ready, then the finished :class:`Answer`."""
+    notice = GERMAN_ONLY if looks_english(question) else None
+    passages = [_without_instructions(p) for p in passages]
+    usable = supported_passages(passages, question, min_score=min_score)[:MAX_PASSAGES]
+    if not usable:
+        reason = "Die Quellen der Verwaltung beantworten diese Frage nicht."
+        # Offices are suggested only from passages that touch the question at all.
+        related = [p for p in passages if support(p, question) > 0]
+        result = Answer(
+            text=NOT_SUPPORTED,
+            mode="handover",
+            notice=notice,
+            handover=handover(related, reason, booking_pattern=booking_pattern),
+        )
+        yield from _finish(result, easy_language=easy_language, chat=None)
+        return
+    citations = _citations(usable)
+    facts = _unique_facts(usable, booking_pattern)
+    partial = None
+    if max(support(p, question) for p in usable) < FULL_SUPPORT:
+        # The sources touch the topic but not every part of the question: answer and hand over.
+        partial = handover(usable, PARTIAL, booking_pattern=booking_pattern)
+        notice = " ".join(filter(None, [notice, PARTIAL]))
+    if chat is not None:
+        llm = yield from _llm_answer(
+            usable, question, chat, easy_language=easy_language, max_tokens=max_tokens
+        )
+        if llm is not None:
+            llm.citations, llm.facts, llm.notice, llm.handover = citations, facts, notice, partial
+            if llm.mode == "handover":
+                llm.handover = handover(
+                    usable, "Die Quellen beantworten die Frage nicht sicher.", booking_pattern=booking_pattern
+                )
+                llm.citations, llm.facts = [], []
+            yield from _finish(llm, easy_language=easy_language, chat=chat)
+            return
+        notice = "Die KI-Antwort ließ sich nicht mit den Quellen belegen. Hier die passenden Stellen."
+    result = Answer(
+        text=extractive_text(usable, question, facts),
+        mode="extractive",
+        citations=citations,
+        facts=facts,
+        notice=notice,
+        handover=partial,
+    )
+    yield from _finish(result, easy_language=easy_language, chat=None)
+
+
+def _without_instructions(passage: PassageLike) -> PassageLike:
+    cleaned = neutralise(passage.text)
+    if cleaned == passage.text or not is_dataclass(passage) or isinstance(passage, type):
+        return passage
+    return replace(passage, text=cleaned)
+
+
+def _llm_answer(
+    passages: Sequence[PassageLike], question: str, chat: ChatModel, *, easy_language: bool, max_tokens: int
+) -> Generator[str, None, Answer | None]:
+    """Stream the grounded LLM answer; return it verified (None when it is not grounded)."""
+    messages = grounded_messages(passages, question)
+    pieces: list[str] = []
+    try:
+        if easy_language:  # the rewrite replaces the text, so it is not streamed twice
+            pieces.append(chat.chat(messages, max_tokens=max_tokens, temperature=0.0).text)
+        else:
+            for piece in chat.stream(messages, max_tokens=max_tokens, temperature=0.0):
+                pieces.append(piece)
+                yield piece
+    except AIError:
+        return None
+    raw = "".join(pieces).strip()
+    provenance = Provenance(
+        backend=chat.name,
+        model_name=chat.model_name,
+        model_version=chat.model_version,
+        prompt_template=GROUNDED_ANSWER.id,
+        prompt_version=GROUNDED_ANSWER.version,
+        input_digest=input_hash(GROUNDED_ANSWER.id, *(m["content"] for m in messages)),
+    )
+    if not raw or NO_ANSWER in raw:
+        return Answer(text=NOT_SUPPORTED, mode="handover", provenance=provenance)
+    text, valid = verify_citations(raw, len(passages))
+    if not numbers_grounded(text, passages):
+        return None  # a fee, date or duration the sources do not contain
+    if not valid:
+        grounded = grounded_in(text, passages)
+        if not grounded:
+            return None
+        text += " " + "".join(f"[{n}]" for n in grounded)
+    return Answer(text=text, mode="llm", provenance=provenance)
+
+
+def _finish(result: Answer, *, easy_language: bool, chat: ChatModel | None) -> Iterator[str | Answer]:
+    if easy_language:
+        result.text = _easy(result, chat)
+        result.easy_language = True
+        yield result.text
+    elif result.mode != "llm":
+        yield result.text
+    yield result
+
+
+def _easy(result: Answer, chat: ChatModel | None) -> str:
+    if chat is not None and result.mode == "llm":
+        try:
+            reply = chat.chat(
+                easy_language_messages(result.text),
+                max_tokens=300,
+                temperature=0.0,
+                json_schema=EASY_LANGUAGE_SCHEMA,
+            )
+            lines = [str(line).strip() for line in reply.json()["zeilen"] if str(line).strip()]
+            rewritten, valid = verify_citations("\n".join(lines), len(result.citations))
+            if rewritten and (valid or not result.citations):
+                if result.provenance is not None:
+                    result.provenance = replace(
+                        result.provenance,
+                        prompt_template=f"{result.provenance.prompt_template}+{EASY_LANGUAGE.id}",
+                        prompt_version=f"{result.provenance.prompt_version}+{EASY_LANGUAGE.version}",
+                    )
+                return rewritten
+        except (AIError, ValueError, KeyError):
+            pass
+    return easy.simplify(result.text, result.facts)
+
+
+def answer(
+    *,
+    passages: Sequence[PassageLike],
+    question: str,
+    chat: ChatModel | None,
+    easy_language: bool,
+    max_tokens: int = 320,
+    min_score: float = 0.0,
+    booking_pattern: str | None = None,
+) -> Answer:
+    """The finished answer to ``question`` from ``passages`` (see :func:`stream_answer`)."""
+    final: Answer | None = None
+    for item in stream_answer(
+        passages=passages,
+        question=question,
+        chat=chat,
+        easy_language=easy_language,
+        max_tokens=max_tokens,
+        min_score=min_score,
+        booking_pattern=booking_pattern,
+    ):
+        if isinstance(item, Answer):
+            final = item
+    assert final is not None
+    return final

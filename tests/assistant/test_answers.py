@@ -1,0 +1,262 @@
+"""Answers only from passages: extractive with facts, LLM-grounded with verified citations, handover."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from rathaus.assistant.answers import (
+    GERMAN_ONLY,
+    NOT_SUPPORTED,
+    answer,
+    question_problem,
+    stream_answer,
+    verify_citations,
+)
+from rathaus.assistant.prompts import GROUNDED_ANSWER, NO_ANSWER
+from rathaus.assistant.schemas import Answer
+from tests.assistant.conftest import ScriptedChat, passage
+
+FACTS: dict[str, Any] = {
+    "fees": "37,60 Euro",
+    "duration_minutes": 20,
+    "documents": ["Personalausweis", "biometrisches Passfoto"],
+    "locations": [
+        {
+            "name": "Bürgerbüro Ruppertstraße",
+            "address": "Ruppertstraße 19, 80337 München",
+            "phone": "089 233-96000",
+            "email": "buergerbuero@example.org",
+        }
+    ],
+    "appointment_url": "https://termine.example/services/42",
+}
+PASS = passage(
+    "Reisepass beantragen",
+    "Den Reisepass beantragen Sie persönlich im Bürgerbüro. Kinder brauchen einen eigenen Pass. "
+    "Der Reisepass ist zehn Jahre gültig, für Personen unter 24 Jahren sechs Jahre. "
+    "Die Herstellung dauert etwa vier Wochen.",
+    source_id=42,
+    facts=FACTS,
+)
+DOG = passage(
+    "Hundesteuer",
+    "Die Hundesteuer beträgt 100 Euro im Jahr für den ersten Hund.",
+    source_id=7,
+    kind="bylaw",
+    section="§ 5 Steuersatz",
+    facts={},
+)
+
+
+def test_extractive_answer_cites_its_passages_and_lists_the_key_facts() -> None:
+    result = answer(
+        passages=[PASS, DOG], question="Wie lange ist ein Reisepass gültig?", chat=None, easy_language=False
+    )
+    assert result.mode == "extractive"
+    assert result.answered
+    assert "zehn Jahre gültig" in result.text
+    assert "[1]" in result.text
+    assert "Hundesteuer" not in result.text, "a passage that misses the question is not used"
+    assert [c.title for c in result.citations] == ["Reisepass beantragen"]
+    assert result.citations[0].url == "https://stadt.example/dienstleistung"
+    fact = result.facts[0]
+    assert (fact.fees, fact.documents) == ("37,60 Euro", ("Personalausweis", "biometrisches Passfoto"))
+    assert fact.duration == "etwa 20 Minuten (Termin vor Ort)"
+    assert fact.booking_url == "https://termine.example/services/42"
+    assert "Gebühr (Reisepass beantragen): 37,60 Euro [1]" in result.text
+    assert result.provenance is None
+    assert result.handover is None
+
+
+def test_sentences_are_trimmed_to_those_that_match() -> None:
+    result = answer(
+        passages=[PASS],
+        question="Wie lange dauert die Herstellung eines Reisepasses?",
+        chat=None,
+        easy_language=False,
+    )
+    first = result.lines[0]
+    assert "vier Wochen" in first
+    assert "Kinder brauchen" not in first
+
+
+def test_unsupported_question_says_so_and_hands_over_without_unrelated_offices() -> None:
+    result = answer(passages=[PASS, DOG], question="Wie hoch ist der Mond?", chat=None, easy_language=False)
+    assert result.mode == "handover"
+    assert not result.answered
+    assert result.text == NOT_SUPPORTED
+    assert result.citations == []
+    assert result.handover is not None
+    assert result.handover.contacts == ()
+
+
+def test_partly_supported_question_answers_and_names_the_office() -> None:
+    result = answer(
+        passages=[PASS],
+        question="Ich habe meinen Reisepass verloren, was nun?",
+        chat=None,
+        easy_language=False,
+    )
+    assert result.answered
+    assert result.citations
+    assert result.handover is not None
+    assert result.handover.contacts[0].phone == "089 233-96000"
+    assert result.handover.booking_url == "https://termine.example/services/42"
+    assert "nicht vollständig" in (result.notice or "")
+
+
+def test_booking_pattern_for_services_without_their_own_link() -> None:
+    plain = passage(
+        "Meldebescheinigung",
+        "Eine Meldebescheinigung erhalten Sie im Bürgerbüro.",
+        source_id=9,
+        facts={"fees": "10 Euro", "service_id": "9"},
+    )
+    result = answer(
+        passages=[plain],
+        question="Was kostet eine Meldebescheinigung?",
+        chat=None,
+        easy_language=False,
+        booking_pattern="/termine/{service_id}",
+    )
+    assert result.facts[0].booking_url == "/termine/9"
+
+
+def test_easy_language_has_short_lines_and_lists_facts() -> None:
+    result = answer(
+        passages=[PASS], question="Wie lange ist ein Reisepass gültig?", chat=None, easy_language=True
+    )
+    assert result.easy_language
+    lines = result.lines
+    assert "Bringen Sie mit: [1]" in lines
+    assert "– Personalausweis" in lines
+    assert any(line.startswith("Kosten (Reisepass beantragen): 37,60 Euro") for line in lines)
+    for line in lines:
+        assert len(re.sub(r"\[\d+\]", "", line).split()) <= 16, line
+    assert all(". " not in re.sub(r"\s*\[\d+\]", "", line) for line in lines), "one statement per line"
+    assert "Der Reisepass ist zehn Jahre gültig, für Personen unter 24 Jahren sechs Jahre. [1]" in lines
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("", "Bitte geben Sie eine Frage ein."),
+        ("   \n ", "Bitte geben Sie eine Frage ein."),
+        ("🙂🙂🐶❓", "nur mit Zeichen oder Emojis"),
+        ("x" * 10_000, "Ihre Frage ist zu lang (10.000 Zeichen)"),
+    ],
+)
+def test_questions_that_cannot_be_answered_as_typed(question: str, message: str) -> None:
+    problem = question_problem(question, max_chars=2000)
+    assert problem is not None
+    assert message in problem
+
+
+def test_english_question_gets_a_german_answer_with_a_note() -> None:
+    result = answer(
+        passages=[PASS], question="How long is my passport valid? Reisepass", chat=None, easy_language=False
+    )
+    assert result.notice is not None
+    assert GERMAN_ONLY in result.notice
+
+
+def test_llm_answer_keeps_valid_citations_and_records_provenance() -> None:
+    chat = ScriptedChat("Der Reisepass ist zehn Jahre gültig [1], erfunden ist [7].")
+    result = answer(
+        passages=[PASS], question="Wie lange ist ein Reisepass gültig?", chat=chat, easy_language=False
+    )
+    assert result.mode == "llm"
+    assert "[1]" in result.text
+    assert "[7]" not in result.text
+    assert result.provenance is not None
+    assert (result.provenance.prompt_template, result.provenance.prompt_version) == (
+        GROUNDED_ANSWER.id,
+        GROUNDED_ANSWER.version,
+    )
+    assert len(result.provenance.input_digest) == 64
+
+
+def test_llm_that_finds_no_answer_hands_over() -> None:
+    result = answer(
+        passages=[PASS],
+        question="Wie lange ist ein Reisepass gültig?",
+        chat=ScriptedChat(NO_ANSWER),
+        easy_language=False,
+    )
+    assert result.mode == "handover"
+    assert result.handover is not None
+    assert result.handover.contacts[0].name == "Bürgerbüro Ruppertstraße"
+
+
+def test_ungrounded_llm_answer_falls_back_to_the_sources() -> None:
+    chat = ScriptedChat("Gehen Sie einfach zum Mond und tanzen Sie dort.")
+    result = answer(
+        passages=[PASS], question="Wie lange ist ein Reisepass gültig?", chat=chat, easy_language=False
+    )
+    assert result.mode == "extractive"
+    assert "zehn Jahre gültig" in result.text
+    assert "Mond" not in result.text
+    assert "nicht mit den Quellen belegen" in (result.notice or "")
+
+
+def test_llm_answer_without_markers_but_from_the_sources_gets_citations() -> None:
+    chat = ScriptedChat("Der Reisepass ist zehn Jahre gültig, für Personen unter 24 Jahren sechs Jahre.")
+    result = answer(
+        passages=[PASS], question="Wie lange ist ein Reisepass gültig?", chat=chat, easy_language=False
+    )
+    assert result.mode == "llm"
+    assert result.text.endswith("[1]")
+
+
+def test_streaming_yields_pieces_then_the_answer() -> None:
+    chat = ScriptedChat("Der Reisepass ist zehn Jahre gültig [1].")
+    items = list(
+        stream_answer(
+            passages=[PASS], question="Wie lange ist ein Reisepass gültig?", chat=chat, easy_language=False
+        )
+    )
+    pieces = [item for item in items if isinstance(item, str)]
+    assert len(pieces) > 3
+    assert isinstance(items[-1], Answer)
+    assert "".join(pieces).strip() == "Der Reisepass ist zehn Jahre gültig [1]."
+
+
+def test_constrained_easy_language_rewrite_with_an_llm() -> None:
+    chat = ScriptedChat(
+        "Der Reisepass ist zehn Jahre gültig [1].",
+        structured={"zeilen": ["Der Pass gilt zehn Jahre. [1]", "Das ist lange. [9]"]},
+    )
+    result = answer(
+        passages=[PASS], question="Wie lange ist ein Reisepass gültig?", chat=chat, easy_language=True
+    )
+    assert result.lines == ["Der Pass gilt zehn Jahre. [1]", "Das ist lange."]
+    assert result.provenance is not None
+    assert result.provenance.prompt_template == "assistant.grounded_answer+assistant.easy_language"
+
+
+def test_verify_citations() -> None:
+    assert verify_citations("A [1] B [2] C [3]", 2) == ("A [1] B [2] C", {1, 2})
+
+
+@pytest.mark.model
+def test_real_llm_answers_from_the_passages_with_a_citation(small_llm: Any) -> None:
+    result = answer(
+        passages=[PASS, DOG],
+        question="Wie lange ist ein Reisepass gültig?",
+        chat=small_llm,
+        easy_language=False,
+        max_tokens=80,
+    )
+    assert result.answered
+    assert result.citations
+    assert result.citations[0].title == "Reisepass beantragen"
+    if result.mode == "llm":
+        assert re.search(r"\[1\]", result.text)
+        assert result.provenance is not None
+        assert result.provenance.backend == "llama-cpp"
+        assert "zehn" in result.text.lower() or "10" in result.text
+    else:  # the model's text could not be grounded: the sources speak instead
+        assert "zehn Jahre gültig" in result.text

@@ -1,0 +1,66 @@
+"""Personal data is removed from what citizens type, and ordinary facts stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from rathaus.assistant.redaction import iban_valid, redact
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected", "kind"),
+    [
+        ("Bitte an max.mustermann@example.org antworten", "Bitte an [E-Mail] antworten", "email"),
+        ("Rufen Sie mich an: 089 233-96000", "Rufen Sie mich an: [Telefon]", "phone"),
+        ("Handy +49 (0)170 1234567, danke", "Handy [Telefon], danke", "phone"),
+        ("mobil 0170/1234567", "mobil [Telefon]", "phone"),
+        ("IBAN DE89 3704 0044 0532 0130 00 für die Erstattung", "IBAN [IBAN] für die Erstattung", "iban"),
+        ("Konto DE89370400440532013000", "Konto [IBAN]", "iban"),
+        (
+            "Ich heiße Max Mustermann und brauche einen Pass",
+            "Ich heiße [Name] und brauche einen Pass",
+            "name",
+        ),
+        ("mein Name ist Anna-Lena von Berg.", "mein Name ist [Name].", "name"),
+        ("Frau Dr. Schmidt hat gesagt", "Frau Dr. [Name] hat gesagt", "name"),
+        ("Mit freundlichen Grüßen Peter Meier", "Mit freundlichen Grüßen [Name]", "name"),
+    ],
+)
+def test_personal_data_is_replaced(typed: str, expected: str, kind: str) -> None:
+    result = redact(typed)
+    assert result.text == expected
+    assert result.found[kind] == 1
+
+
+def test_several_kinds_in_one_question() -> None:
+    result = redact("Ich heiße Eva Schulz, eva@schulz.de, Tel. 030 1234567 – wann ist mein Pass fertig?")
+    assert "Eva" not in result.text
+    assert "schulz" not in result.text.lower()
+    assert "1234567" not in result.text
+    assert result.text.endswith("wann ist mein Pass fertig?")
+    assert result.found == {"email": 1, "phone": 1, "name": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Was kostet ein Reisepass? 37,60 Euro oder 70 Euro?",
+        "Ich wohne in 80331 München seit 2019",
+        "Termin am 12.03.2025 um 10:30 Uhr, Dauer 30 Minuten",
+        "Frau Bürgermeisterin hat die Satzung unterschrieben",
+        "Die Frau am Schalter war freundlich",
+        "§ 5 Abs. 2 der Hundesteuersatzung",
+    ],
+)
+def test_ordinary_text_is_left_alone(text: str) -> None:
+    result = redact(text)
+    assert result.text == text
+    assert not result.changed
+
+
+def test_iban_check_digits() -> None:
+    assert iban_valid("DE89 3704 0044 0532 0130 00")
+    assert iban_valid("GB82WEST12345698765432")
+    assert not iban_valid("DE89 3704 0044 0532 0130 01")
+    # a foreign-looking code that fails the check is not taken for an IBAN
+    assert redact("Aktenzeichen AB12 3456 7890 1234").text == "Aktenzeichen AB12 3456 7890 1234"
