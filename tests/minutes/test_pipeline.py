@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +24,23 @@ from rathaus.core.db import open_session
 from rathaus.core.jobs import Job, JobContext, JobStatus, enqueue, job_kind
 from rathaus.core.worker import JobRunner
 from rathaus.minutes import service
-from rathaus.minutes.models import Meeting, Recording, Speaker, TranscriptSegment
-from rathaus.minutes.pipeline import STAGE_TITLES, Backends, PipelineRun, segment_from_json, segment_to_json
+from rathaus.minutes.models import (
+    AgendaItem,
+    Meeting,
+    MinutesDraft,
+    Person,
+    Recording,
+    Speaker,
+    TranscriptSegment,
+    VoiceProfile,
+)
+from rathaus.minutes.pipeline import (
+    STAGE_TITLES,
+    Backends,
+    PipelineRun,
+    segment_from_json,
+    segment_to_json,
+)
 from rathaus.minutes.schemas import Segment, Word
 from tests.minutes.conftest import MinutesWorld
 
@@ -146,6 +162,16 @@ def test_pipeline_job_stores_transcript_and_speakers(
     with open_session(minutes_world.sessions, tenant_id=minutes_world.tenant_id) as session:
         meeting = session.get(Meeting, minutes_world.meeting_id)
         assert meeting is not None
+        albers = session.scalars(select(Person).where(Person.name == "Bürgermeister Albers")).one()
+        session.add(
+            VoiceProfile(
+                tenant_id=minutes_world.tenant_id,
+                person_id=albers.id,
+                consent_date=date(2025, 1, 10),
+                embedding=[1.0, 0.0],
+                model="pitch",
+            )
+        )
         half = audio.read_bytes()
         service.add_recording(
             session=session,
@@ -257,7 +283,6 @@ def test_align_decisions_and_draft_stages_write_the_minutes(
     minutes_world: MinutesWorld, settings: Settings
 ) -> None:
     from rathaus.audit.models import AIDraft  # noqa: PLC0415
-    from rathaus.minutes.models import AgendaItem, MinutesDraft  # noqa: PLC0415
     from rathaus.minutes.voting import parse_records  # noqa: PLC0415
 
     _stored_transcript(minutes_world)

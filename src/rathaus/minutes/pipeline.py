@@ -307,7 +307,10 @@ class PipelineRun:
     def name_speakers(self, session: Session) -> dict[str, Any]:
         """Name voices after enrolled voice profiles (with consent); the rest the clerk names."""
         speakers = _stage_module("name_speakers", "rathaus.minutes.speakers")
-        return speakers.name_speakers(session=session, meeting_id=self.meeting_id)  # type: ignore[no-any-return]
+        stages = _stage_module("name_speakers", "rathaus.minutes.stages")
+        return stages.run_name_speakers(  # type: ignore[no-any-return]
+            session=session, meeting=self._meeting(session), module=speakers
+        )
 
     def align(self, session: Session) -> dict[str, Any]:
         """Find where each agenda item starts and ends."""

@@ -1,12 +1,13 @@
 """Domain functions of the Protokollhilfe: meetings, agenda, attendees, imports, recordings.
 
+Typed agendas and attendee lists are parsed in ``agenda`` (re-exported here).
+
 Keyword-only, taking a session, never committing: the caller's transaction holds the change and its
 audit event together.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ from starlette.datastructures import UploadFile
 from rathaus.audit.service import Actor, record
 from rathaus.core.security.models import Tenant
 from rathaus.core.storage import save_upload
+from rathaus.minutes.agenda import MinutesInputError, parse_agenda, parse_attendees
 from rathaus.minutes.models import (
     AgendaItem,
     Attendance,
@@ -39,68 +41,6 @@ RECORDING_TYPES = frozenset(
     {"audio/x-wav", "audio/mpeg", "audio/mp4", "audio/ogg", "video/mp4", "video/webm"}
 )
 RECORDING_PURPOSE = "minutes-recording"
-AGENDA_LINE = re.compile(
-    r"^(?:(?P<flag>N|NÖ|Ö)\s+)?(?:TOP\s*)?(?P<number>\d+(?:\.\d+)*)\.?[:)]?\s+(?P<title>\S.*)$", re.IGNORECASE
-)
-PAPER_IN_TITLE = re.compile(r"\s*\((?:Vorlage|Drucksache|Drs\.?)\s+(?P<ref>[\w/.-]+)\)\s*$", re.IGNORECASE)
-
-
-class MinutesInputError(ValueError):
-    """Input that cannot be taken (agenda, attendees, votes); the German message says why."""
-
-
-def parse_agenda(text: str) -> list[AgendaEntry]:
-    """Parse a typed agenda, one item per line: ``5.1 Titel``, ``N 2 Titel`` (non-public), ``TOP 3: …``.
-
-    A trailing ``(Vorlage 2023/0597)`` becomes the paper reference.
-    """
-    entries: list[AgendaEntry] = []
-    bad: list[str] = []
-    for line_number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
-        match = AGENDA_LINE.match(line)
-        if match is None:
-            bad.append(f"Zeile {line_number} („{line[:40]}“)")
-            continue
-        title = match["title"].strip()
-        paper = PAPER_IN_TITLE.search(title)
-        reference = paper["ref"] if paper else None
-        if paper:
-            title = title[: paper.start()].strip()
-        flag = (match["flag"] or "").upper()
-        entries.append(
-            AgendaEntry(
-                number=match["number"], title=title, public=flag not in {"N", "NÖ"}, paper_reference=reference
-            )
-        )
-    if bad:
-        msg = (
-            "Diese Zeilen der Tagesordnung beginnen nicht mit einer Nummer (z. B. „5.1 Titel“ oder "
-            f"„N 2 Titel“ für nicht öffentlich): {', '.join(bad)}."
-        )
-        raise MinutesInputError(msg)
-    if not entries:
-        raise MinutesInputError("Die Tagesordnung enthält keine Punkte. Bitte geben Sie mindestens einen an.")
-    return entries
-
-
-def parse_attendees(text: str) -> list[Attendee]:
-    """One person per line: ``Name``, ``Name; Rolle`` or ``Name; Rolle; abwesend``."""
-    attendees = []
-    for raw in text.splitlines():
-        parts = [part.strip() for part in raw.split(";")]
-        if not parts[0]:
-            continue
-        absent = any(part.lower() in {"abwesend", "entschuldigt", "fehlt"} for part in parts[1:])
-        roles = [
-            part
-            for part in parts[1:]
-            if part and part.lower() not in {"abwesend", "entschuldigt", "fehlt", "anwesend"}
-        ]
-        attendees.append(Attendee(name=parts[0], role=roles[0] if roles else None, present=not absent))
-    return attendees
 
 
 @dataclass(frozen=True)
@@ -459,3 +399,6 @@ def entries_of(items: list[AgendaItem]) -> list[AgendaEntry]:
         )
         for item in items
     ]
+
+
+__all__ = ["MinutesInputError", "parse_agenda", "parse_attendees"]

@@ -21,7 +21,7 @@ from rathaus.minutes import service
 from rathaus.minutes.align import ItemSpan
 from rathaus.minutes.decisions import Evidence, ExtractDecisions, ItemDecision, Motion
 from rathaus.minutes.draft import DraftMinutes, MeetingHeader, MinutesText
-from rathaus.minutes.models import Meeting, MinutesDraft, Speaker
+from rathaus.minutes.models import Meeting, MinutesDraft, Person, Speaker, VoiceProfile
 from rathaus.minutes.schemas import Attendee, Segment, VoteCounts, VotingRecord
 
 PROMPT_VERSION = "1"
@@ -99,6 +99,35 @@ def voting_records(session: Session, meeting: Meeting) -> list[VotingRecord]:
         for v in service.votes_of(session, meeting)
         if v.agenda_item_id in numbers
     ]
+
+
+def run_name_speakers(*, session: Session, meeting: Meeting, module: Any) -> dict[str, Any]:
+    """Name the meeting's voices after enrolled voice profiles; names the clerk gave are kept.
+
+    Only the profiles of the meeting's attendees are compared when an attendance list exists.
+    """
+    speakers = list(session.scalars(select(Speaker).where(Speaker.meeting_id == meeting.id)))
+    voices = {s.label: s.embedding for s in speakers if s.embedding and s.named_by != "clerk"}
+    attending = {a.person_id for a in service.attendance_of(session, meeting) if a.present}
+    vectors: dict[int, list[list[float]]] = {}
+    for profile in session.scalars(select(VoiceProfile)):
+        if attending and profile.person_id not in attending:
+            continue
+        if voices and len(profile.embedding) != len(next(iter(voices.values()))):
+            continue  # enrolled with another voice encoder
+        vectors.setdefault(profile.person_id, []).append(profile.embedding)
+    enrolled = {person: module.combine(found) for person, found in vectors.items()}
+    named = 0
+    for label, person_id in module.name_speakers(voices, enrolled).items():
+        if person_id is None:
+            continue
+        speaker = next(s for s in speakers if s.label == label)
+        person = session.get(Person, person_id)
+        speaker.person_id, speaker.named_by = person_id, "voice"
+        speaker.display_name = person.name if person else speaker.display_name
+        named += 1
+    session.flush()
+    return {"voices": len(voices), "enrolled": len(enrolled), "named": named}
 
 
 def run_decisions(
