@@ -9,7 +9,8 @@ export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-RUNTIME_PACKAGES := python3-venv ffmpeg tesseract-ocr tesseract-ocr-deu ghostscript unpaper pngquant
+RUNTIME_PACKAGES := python3-venv ffmpeg tesseract-ocr tesseract-ocr-deu ghostscript unpaper pngquant \
+                    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 TEST_PACKAGES := $(RUNTIME_PACKAGES) postgresql redis-server chromium espeak-ng sox $(if $(shell command -v npm),,nodejs npm)
 PYTEST_ARGS ?=
 
