@@ -63,10 +63,10 @@ def test_compound_question_finds_the_split_and_the_joined_forms(sessions: sessio
             tenant_id=tenant,
             query="Wie hoch ist die Steuer für meinen Hund?",
             audience="public",
-            k=1,
+            k=2,
         )
-        assert titles(found) == ["Steuern"]
-        assert "120 Euro" in found[0].text
+        assert set(titles(found)) == {"Steuern", "Hundesteuersatzung Musterstadt"}
+        assert any("120 Euro" in passage.text for passage in found)
 
 
 def test_visibility_is_enforced_in_every_query(sessions: sessionmaker[Session]) -> None:

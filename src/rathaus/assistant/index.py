@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from rathaus.assistant import german
@@ -132,8 +132,10 @@ def index_sources(
         if not sqlite:
             title_terms = german.normalise(f"{source.title} {draft.section}")
             chunk.search_vector = (  # SQL, computed by PostgreSQL
-                func.setweight(func.to_tsvector(TS_CONFIG, title_terms), "A").op("||")(
-                    func.setweight(func.to_tsvector(TS_CONFIG, german.normalise(draft.text)), "B")
+                func.setweight(func.to_tsvector(TS_CONFIG, title_terms), literal_column("'A'")).op("||")(
+                    func.setweight(
+                        func.to_tsvector(TS_CONFIG, german.normalise(draft.text)), literal_column("'B'")
+                    )
                 )
             )
         rows.append(chunk)
