@@ -26,7 +26,15 @@ def karlsruhe() -> dict[str, Any] | None:
     return karlsruhe_figures(root, progress=lambda line: console.print(line, markup=False))
 
 
-SECTIONS: dict[str, Callable[[], dict[str, Any] | None]] = {"karlsruhe": karlsruhe}
+def audio() -> dict[str, Any] | None:
+    """Speed, memory, WER and DER of the audio stages on FLEURS and a synthetic session."""
+    from bench.minutes_audio import audio_figures  # noqa: PLC0415 - only when the section runs
+
+    return audio_figures()
+
+
+SECTIONS: dict[str, Callable[[], dict[str, Any] | None]] = {"karlsruhe": karlsruhe, "audio": audio}
+TOP_LEVEL = {"audio"}  # sections whose figures are top-level keys (rtf_pipeline, synthetic.der, …)
 
 
 def main(names: list[str] | None = None) -> None:
@@ -37,7 +45,9 @@ def main(names: list[str] | None = None) -> None:
         figures = {k: v for k, v in json.loads(path.read_text()).items() if k not in _META}
     for name in names or list(SECTIONS):
         result = SECTIONS[name]()
-        if result is not None:
+        if result is not None and name in TOP_LEVEL:
+            figures.update(result)
+        elif result is not None:
             figures[name] = result
     write_results("minutes", figures)
 

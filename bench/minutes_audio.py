@@ -15,9 +15,18 @@ Metrics
 
 from __future__ import annotations
 
+import functools
+import json
 import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
 import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 _SMALL = {
     "null": 0,
@@ -165,3 +174,199 @@ def der(
         "confusion": round(confusion / total, 4),
         "scored_s": round(total * step, 1),
     }
+
+
+# --- the benchmark ------------------------------------------------------------------------------------------
+#
+# ``audio_figures()`` runs ``python -m bench.minutes_audio pipeline`` in a child process, so that the peak
+# resident memory (``ru_maxrss``) is the pipeline's alone, and returns its figures. Timings exclude
+# model loading (reported as ``load_s``); the stages after speech-to-text are diarization, speaker
+# naming and agenda alignment.
+
+SYNTHETIC_SECONDS = 300.0
+SYNTHETIC_SPEAKERS = 4
+
+
+def _pipeline_figures(work: Path) -> dict[str, Any]:
+    """Run decode → VAD → ASR → diarization → naming → alignment on FLEURS and a synthetic session."""
+    from tests.minutes.synthetic import VOICES, build_session  # noqa: PLC0415
+    from tests.minutes.test_speakers import espeak_sample  # noqa: PLC0415
+
+    from bench.common import cpu_threads  # noqa: PLC0415
+    from rathaus.core.ai.registry import AIRegistry, build_backend  # noqa: PLC0415
+    from rathaus.core.config import AISettings, Settings  # noqa: PLC0415
+    from rathaus.minutes.audio import DetectSpeech, Transcribe  # noqa: PLC0415
+    from rathaus.minutes.diarize import Diarize  # noqa: PLC0415
+    from rathaus.minutes.speakers import enroll  # noqa: PLC0415
+
+    session = build_session(
+        work / "synthetic", target_seconds=SYNTHETIC_SECONDS, max_items=12, speakers=SYNTHETIC_SPEAKERS
+    )
+    registry = AIRegistry(
+        AISettings(cpu_threads=cpu_threads()), Settings(environment="development").models_dir
+    )
+    start = time.perf_counter()
+    transcriber = registry.transcriber()
+    getattr(transcriber, "warm_up", lambda: None)()
+    embedder = build_backend("speaker", "resemblyzer", registry.context)
+    getattr(embedder, "warm_up", lambda: None)()
+    vad = DetectSpeech()
+    vad.warm_up()
+    load_s = time.perf_counter() - start
+    enrolled = {  # two of the voices have consented samples; the others stay unnamed
+        "Vorsitz": enroll(embedder, espeak_sample(VOICES[0], work / "vorsitz.wav")).vector,  # type: ignore[arg-type]
+        "Mitglied": enroll(embedder, espeak_sample(VOICES[1], work / "mitglied.wav")).vector,  # type: ignore[arg-type]
+    }
+    transcribe = Transcribe(transcriber)
+    diarize = Diarize(embedder)  # type: ignore[arg-type]
+
+    run = functools.partial(_run_once, vad, transcribe, diarize, enrolled, work)
+    figures: dict[str, Any] = {"load_s": round(load_s, 2)}
+    figures.update(_fleurs_figures(run))
+    out = run([session.audio], [entry.title for entry in session.agenda], list(session.agenda))
+    times = out["times"]
+    duration = out["audio"].duration
+    post = sum(v for k, v in times.items() if k in ("diarize", "naming", "align"))
+    hypothesis = join_turns([(s.speaker or "?", s.start, s.end) for s in out["diarization"].segments])
+    scores = der([(t.voice, t.start, t.end) for t in session.turns], hypothesis)
+    synthetic: dict[str, Any] = {
+        "audio_s": round(duration, 1),
+        "speakers": len({t.voice for t in session.turns}),
+        "speakers_found": len(out["diarization"].labels),
+        "wer": round(wer([session.text], [" ".join(s.text for s in out["result"].segments)]), 4),
+        "der": scores["der"],
+        "der_parts": scores,
+        "named": dict(out["names"].items()),
+        "transcript_sample": " | ".join(s.text for s in out["result"].segments[:6]),
+        "stage_s": {k: round(v, 2) for k, v in times.items()},
+    }
+    if out["spans"]:
+        synthetic.update(_placement(session, out["spans"]))
+    figures.update(
+        {
+            "rtf_pipeline": round(sum(times.values()) / duration, 3),
+            "post_asr_overhead": round(post / times["asr"], 3),
+            "synthetic": synthetic,
+        }
+    )
+    figures["peak_mem_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return figures
+
+
+def _run_once(
+    vad: Any,
+    transcribe: Any,
+    diarize: Any,
+    enrolled: dict[str, list[float]],
+    work: Path,
+    paths: list[Path],
+    hotwords: list[str],
+    agenda: list[Any] | None,
+) -> dict[str, Any]:
+    """One timed run of the audio stages (and the aligner, when there is an agenda)."""
+    from rathaus.minutes.audio import decode_recordings  # noqa: PLC0415
+    from rathaus.minutes.speakers import name_speakers  # noqa: PLC0415
+
+    times: dict[str, float] = {}
+    clock = time.perf_counter()
+    audio = decode_recordings(paths, work / "decoded")
+    times["decode"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    regions = vad.run(audio)
+    times["vad"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    result = transcribe.run(audio, regions=regions, hotwords=hotwords)
+    times["asr"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    diarization = diarize.run(audio, result.segments, regions=regions)
+    times["diarize"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    names = name_speakers(diarization.voices, enrolled)
+    times["naming"] = time.perf_counter() - clock
+    spans: list[Any] = []
+    if agenda is not None and _aligner() is not None:
+        clock = time.perf_counter()
+        spans = _aligner()().run(diarization.segments, agenda)  # type: ignore[misc]
+        times["align"] = time.perf_counter() - clock
+    return {
+        "audio": audio,
+        "result": result,
+        "diarization": diarization,
+        "names": names,
+        "spans": spans,
+        "times": times,
+    }
+
+
+def _fleurs_figures(run: Any) -> dict[str, Any]:
+    """WER and pipeline real-time factor on the ten German FLEURS clips."""
+    from bench.common import shared_data  # noqa: PLC0415
+
+    figures: dict[str, Any] = {}
+    clips = shared_data("fleurs_de")
+    if clips is not None:
+        references, hypotheses, audio_s, total = [], [], 0.0, 0.0
+        for clip in sorted(clips.glob("*.ogg")):
+            out = run([clip], [], None)
+            references.append(clip.with_suffix(".txt").read_text())
+            hypotheses.append(" ".join(s.text for s in out["result"].segments))
+            audio_s += out["audio"].duration
+            total += sum(out["times"].values())
+        figures["wer_fleurs"] = round(wer(references, hypotheses), 4)
+        figures["fleurs"] = {
+            "clips": len(references),
+            "audio_s": round(audio_s, 1),
+            "rtf_pipeline": round(total / audio_s, 3),
+        }
+    return figures
+
+
+def _aligner() -> type | None:
+    try:
+        from rathaus.minutes.align import AlignAgenda  # noqa: PLC0415
+    except ImportError:
+        return None
+    return AlignAgenda
+
+
+def _placement(session: Any, spans: Sequence[Any]) -> dict[str, Any]:
+    """Share of agenda items whose aligned span starts within the item's true time range (-1 s)."""
+    ranges: dict[str, tuple[float, float]] = {}
+    for turn in session.turns:
+        first, last = ranges.get(turn.item, (turn.start, turn.end))
+        ranges[turn.item] = (min(first, turn.start), max(last, turn.end))
+    items = {}
+    for span in spans:
+        if span.number in ranges and span.number not in items:
+            true_start, true_end = ranges[span.number]
+            ok = span.start is not None and true_start - 1.0 <= span.start <= true_end
+            items[span.number] = {
+                "true_s": [round(true_start, 1), round(true_end, 1)],
+                "found_s": None if span.start is None else round(span.start, 1),
+                "method": span.method,
+                "correct": ok,
+            }
+    correct = sum(1 for item in items.values() if item["correct"])
+    return {
+        "agenda_placement": round(correct / len(ranges), 4) if ranges else 0.0,
+        "agenda_placement_n": f"{correct}/{len(ranges)}",
+        "agenda_items": items,
+    }
+
+
+def audio_figures() -> dict[str, Any]:
+    """The audio figures, measured in a child process (see above)."""
+    with tempfile.TemporaryDirectory(prefix="rathaus-bench-audio-") as work:
+        target = Path(work) / "figures.json"
+        subprocess.run(
+            [sys.executable, "-m", "bench.minutes_audio", "pipeline", str(target)],
+            check=True,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        return dict(json.loads(target.read_text()))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["pipeline"]:
+        with tempfile.TemporaryDirectory(prefix="rathaus-bench-audio-") as directory:
+            Path(sys.argv[2]).write_text(json.dumps(_pipeline_figures(Path(directory)), ensure_ascii=False))

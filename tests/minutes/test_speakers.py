@@ -114,3 +114,15 @@ def test_a_too_short_sample_is_refused(embedder: object, tmp_path: Path) -> None
         enroll(embedder, short)  # type: ignore[arg-type]
     assert caught.value.code == "too_short"
     assert "zu kurz" in caught.value.message_de
+
+
+def test_the_registry_offers_the_voice_encoder_lazily(tmp_path: Path) -> None:
+    from rathaus.core.ai.registry import AIRegistry, registered  # noqa: PLC0415
+    from rathaus.core.config import AISettings  # noqa: PLC0415
+
+    assert "resemblyzer" in registered("speaker")
+    registry = AIRegistry(AISettings(), tmp_path)
+    embedder = registry.speaker_embedder()
+    assert embedder is registry.speaker_embedder()  # built once, shared
+    assert (embedder.name, embedder.model_name) == ("resemblyzer", "resemblyzer-ge2e")
+    assert embedder.model_version != ""

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar, cast
 from rathaus.core.ai.errors import BackendUnavailableError
 
 if TYPE_CHECKING:
-    from rathaus.core.ai.protocols import ChatModel, Embedder, OcrEngine, Transcriber
+    from rathaus.core.ai.protocols import ChatModel, Embedder, OcrEngine, SpeakerEmbedder, Transcriber
     from rathaus.core.config import AISettings, Settings
 
 Task = Literal["asr", "llm", "embedding", "ocr", "speaker"]
@@ -94,7 +94,7 @@ class AIRegistry:
         self._backends: dict[Task, object] = {}
         # one lock per task: loading Whisper does not hold up the embedder
         self._locks: dict[Task, threading.Lock] = {
-            task: threading.Lock() for task in ("asr", "llm", "embedding", "ocr")
+            task: threading.Lock() for task in ("asr", "llm", "embedding", "ocr", "speaker")
         }
 
     @classmethod
@@ -138,3 +138,7 @@ class AIRegistry:
     def ocr(self) -> OcrEngine:
         """The OCR backend."""
         return cast("OcrEngine", self._get("ocr", self._backend_name("ocr")))
+
+    def speaker_embedder(self) -> SpeakerEmbedder:
+        """The voice embedding backend (diarization, speaker naming): Resemblyzer."""
+        return cast("SpeakerEmbedder", self._get("speaker", "resemblyzer"))
