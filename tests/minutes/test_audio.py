@@ -15,8 +15,9 @@ from rathaus.minutes.audio import (
     DetectSpeech,
     SpeechRegion,
     Transcribe,
-    chunk_plan,
+    _to_session,
     decode_recordings,
+    group_regions,
     probe,
     read_samples,
     vocabulary_hints,
@@ -140,15 +141,25 @@ def test_vad_on_noise_finds_no_speech(tmp_path: Path) -> None:
     assert caught.value.code == "no_speech"
 
 
-def test_chunks_are_cut_in_pauses() -> None:
-    regions = [
+def test_speech_regions_are_grouped_into_whisper_windows() -> None:
+    one, two, three, four = (
         SpeechRegion(0.5, 4.0),
         SpeechRegion(5.0, 9.0),
         SpeechRegion(10.0, 14.0),
         SpeechRegion(16.0, 19.0),
-    ]
-    assert chunk_plan(regions, 20.0, chunk_seconds=9.0) == [(0.0, 9.5), (9.5, 20.0)]
-    assert chunk_plan(regions, 20.0, chunk_seconds=100.0) == [(0.0, 20.0)]
+    )
+    assert group_regions([one, two, three, four], chunk_seconds=9.0) == [[one, two], [three, four]]
+    assert group_regions([one, two, three, four], chunk_seconds=100.0) == [[one, two, three, four]]
+    long = SpeechRegion(1.0, 30.0)
+    assert group_regions([long, two], chunk_seconds=9.0) == [[long], [two]]  # a long region stays whole
+
+
+def test_times_in_a_collapsed_chunk_map_back_to_the_session() -> None:
+    pieces = [(0.0, 10.0, 2.0), (2.3, 20.0, 3.0)]  # 2 s from 10 s on, a 0.3 s gap, 3 s from 20 s on
+    assert _to_session(0.5, pieces) == pytest.approx(10.5)
+    assert _to_session(2.2, pieces) == pytest.approx(12.0)  # inside the gap: the end of the piece before
+    assert _to_session(3.3, pieces) == pytest.approx(21.0)
+    assert _to_session(9.0, pieces) == pytest.approx(23.0)
 
 
 def test_vocabulary_hints_are_short_distinct_words() -> None:

@@ -128,3 +128,19 @@ def test_a_fixed_speaker_count_is_respected(
     decoded = decode_recordings([three_speakers.audio], tmp_path)
     result = Diarize(embedder).run(decoded, reference_segments(three_speakers.turns), num_speakers=2)  # type: ignore[arg-type]
     assert len(result.labels) == 2
+
+
+def test_a_clear_pause_after_a_sentence_starts_a_new_segment() -> None:
+    words = (
+        Word(0.0, 0.5, " So"),
+        Word(0.6, 1.2, " beschlossen."),
+        Word(2.0, 2.3, " Ich"),
+        Word(2.4, 2.9, " rufe"),
+        Word(3.3, 3.6, " auf"),
+    )
+    result = assign_speakers([Segment(0.0, 3.6, "", words=words)], [Unit(0.0, 4.0)], [0])
+    assert [s.text for s in result] == [
+        "So beschlossen.",
+        "Ich rufe auf",
+    ]  # 0.4 s without a sentence end: one
+    assert {s.speaker for s in result} == {"0"}

@@ -12,7 +12,6 @@ Failures raise ``AudioError``: ``str(error)`` is English for logs, ``error.messa
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import shutil
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
     from rathaus.core.ai.protocols import Segment as AsrSegment
-    from rathaus.core.ai.protocols import Transcriber
+    from rathaus.core.ai.protocols import Transcriber, Transcript
 
 SAMPLE_RATE = 16_000
 DEFAULT_MAX_SECONDS = 8 * 3600
@@ -314,20 +313,25 @@ class DetectSpeech:
         return regions
 
 
-def chunk_plan(
-    regions: Sequence[SpeechRegion], duration: float, *, chunk_seconds: float
-) -> list[tuple[float, float]]:
-    """Cut the session into chunks of about ``chunk_seconds``, each cut in the middle of a pause."""
-    chunks: list[tuple[float, float]] = []
-    start = 0.0
-    for previous, following in itertools.pairwise(regions):
-        if following.start - start >= chunk_seconds:
-            cut = (previous.end + following.start) / 2
-            if cut > start:
-                chunks.append((start, cut))
-                start = cut
-    chunks.append((start, duration))
-    return chunks
+GAP_SECONDS = 0.3  # silence put between two speech regions inside one chunk
+
+
+def group_regions(regions: Sequence[SpeechRegion], *, chunk_seconds: float) -> list[list[SpeechRegion]]:
+    """Consecutive speech regions in groups whose speech (with short gaps) fits ``chunk_seconds``.
+
+    A region longer than that is a group of its own (Whisper then windows it itself).
+    """
+    groups: list[list[SpeechRegion]] = []
+    size = 0.0
+    for region in regions:
+        length = region.end - region.start
+        if groups and size + GAP_SECONDS + length <= chunk_seconds:
+            groups[-1].append(region)
+            size += GAP_SECONDS + length
+        else:
+            groups.append([region])
+            size = length
+    return groups
 
 
 def vocabulary_hints(terms: Sequence[str], *, max_chars: int = 240) -> list[str]:
@@ -357,14 +361,21 @@ def vocabulary_hints(terms: Sequence[str], *, max_chars: int = 240) -> list[str]
 
 
 class Transcribe:
-    """Speech-to-text with word times through the platform's Transcriber, chunked at pauses."""
+    """Speech-to-text with word times through the platform's Transcriber, chunked at pauses.
+
+    Whisper sees the speech regions only, joined by 0.3 s gaps, in chunks of at most ``chunk_seconds``
+    (default 28 s: one Whisper window, nearly full): the decoder never conditions on its own earlier
+    output (with small models on long recordings that ends in repetition loops), no window is spent on
+    silence, memory stays bounded and each chunk moves the progress bar. Times are mapped back to the
+    session.
+    """
 
     def __init__(
         self,
         transcriber: Transcriber,
         *,
         language: str = "de",
-        chunk_seconds: float = 1200.0,
+        chunk_seconds: float = 28.0,
         min_language_probability: float = 0.5,
         hint_words: bool = True,
     ) -> None:
@@ -380,6 +391,11 @@ class Transcribe:
         if callable(warm):
             warm()
 
+    def _transcribe(self, path: Path, language: str | None, hotwords: Sequence[str], vad: bool) -> Transcript:
+        return self.transcriber.transcribe(
+            path, language=language, hotwords=hotwords, word_timestamps=True, vad_filter=vad
+        )
+
     def run(
         self,
         audio: DecodedAudio,
@@ -393,41 +409,33 @@ class Transcribe:
         The first chunk is transcribed with language detection: German (or an unsure guess, which is
         then redone as German) goes on; another language detected with confidence stops the job.
         """
-        plan = (
-            chunk_plan(regions, audio.duration, chunk_seconds=self.chunk_seconds)
-            if regions
-            else [(0.0, audio.duration)]
-        )
+        groups = group_regions(regions, chunk_seconds=self.chunk_seconds) if regions else [[]]
         speech_seconds = sum(r.end - r.start for r in regions) if regions else audio.duration
         hotwords = vocabulary_hints(hotwords) if self.hint_words else list(hotwords)
         segments: list[Segment] = []
         language, probability = self.language, 1.0
-        for index, (start, end) in enumerate(plan):
-            path = audio.path if len(plan) == 1 else _cut(audio, start, end, index)
-            detect = index == 0
-            transcript = self.transcriber.transcribe(
-                path,
-                language=None if detect else self.language,
-                hotwords=hotwords,
-                word_timestamps=True,
-                vad_filter=True,
+        for index, group in enumerate(groups):
+            # only the speech, joined by short gaps; without regions the whole file with Whisper's VAD
+            path, pieces = (
+                _collapse(audio, group, index) if group else (audio.path, [(0.0, 0.0, audio.duration)])
             )
-            if detect:
+            transcript = self._transcribe(path, None if index == 0 else self.language, hotwords, not group)
+            if index == 0:
                 language, probability = transcript.language, transcript.language_probability
                 if language != self.language and probability >= self.min_language_probability:
                     raise AudioError(
                         "not_german",
                         f"the recording is in {language!r} (p={probability:.2f}), not {self.language!r}",
                     )
-                if language != self.language:
-                    transcript = self.transcriber.transcribe(
-                        path, language=self.language, hotwords=hotwords, word_timestamps=True, vad_filter=True
-                    )
-            segments.extend(_shift(segment, start) for segment in transcript.segments if segment.text.strip())
+                if language != self.language:  # unsure: take it as German
+                    transcript = self._transcribe(path, self.language, hotwords, not group)
+            segments.extend(
+                _restore(segment, pieces) for segment in transcript.segments if segment.text.strip()
+            )
             if path != audio.path:
                 path.unlink(missing_ok=True)
             if on_progress:
-                on_progress(end / audio.duration if audio.duration else 1.0)
+                on_progress(group[-1].end / audio.duration if group and audio.duration else 1.0)
         result = TranscriptionResult(
             segments=segments,
             language=language,
@@ -445,24 +453,58 @@ class Transcribe:
         return result
 
 
-def _cut(audio: DecodedAudio, start: float, end: float, index: int) -> Path:
+Piece = tuple[float, float, float]  # start in the chunk, start in the session, length
+
+
+def _collapse(audio: DecodedAudio, group: Sequence[SpeechRegion], index: int) -> tuple[Path, list[Piece]]:
+    """Write the group's speech regions, joined by short gaps, as one WAV; where each piece came from."""
     import numpy as np  # noqa: PLC0415
 
     target = audio.path.with_name(f"chunk-{index:04d}.wav")
-    pcm = _pcm(audio.path)[int(start * audio.sample_rate) : int(end * audio.sample_rate)]
+    pcm = _pcm(audio.path)
+    gap = np.zeros(int(GAP_SECONDS * audio.sample_rate), dtype=np.int16)
+    pieces: list[Piece] = []
+    position = 0
     with wave.open(str(target), "wb") as out:
         out.setnchannels(1)
         out.setsampwidth(2)
         out.setframerate(audio.sample_rate)
-        out.writeframes(np.ascontiguousarray(pcm).tobytes())
-    return target
+        for region in group:
+            samples = np.ascontiguousarray(
+                pcm[int(region.start * audio.sample_rate) : int(region.end * audio.sample_rate)]
+            )
+            if pieces:
+                out.writeframes(gap.tobytes())
+                position += len(gap)
+            pieces.append((position / audio.sample_rate, region.start, len(samples) / audio.sample_rate))
+            out.writeframes(samples.tobytes())
+            position += len(samples)
+    return target, pieces
 
 
-def _shift(segment: AsrSegment, offset: float) -> Segment:
+def _to_session(time: float, pieces: Sequence[Piece]) -> float:
+    """A time in the collapsed chunk as a time in the session."""
+    chunk_start, session_start, length = pieces[0]
+    for piece in pieces:
+        if piece[0] > time:
+            break
+        chunk_start, session_start, length = piece
+    return session_start + min(max(0.0, time - chunk_start), length)
+
+
+def _restore(segment: AsrSegment, pieces: Sequence[Piece]) -> Segment:
     words = tuple(
-        Word(start=w.start + offset, end=w.end + offset, text=w.text, probability=w.probability)
+        Word(
+            start=_to_session(w.start, pieces),
+            end=_to_session(w.end, pieces),
+            text=w.text,
+            probability=w.probability,
+        )
         for w in segment.words
     )
     return Segment(
-        start=segment.start + offset, end=segment.end + offset, text=segment.text.strip(), words=words
+        start=_to_session(segment.start, pieces),
+        end=_to_session(segment.end, pieces),
+        text=segment.text.strip(),
+        words=words,
     )

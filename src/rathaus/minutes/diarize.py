@@ -269,10 +269,19 @@ def _unit_of(units: Sequence[Unit], starts: Sequence[float], start: float, end: 
     return index if before <= units[index + 1].start - middle else index + 1
 
 
+def _pause(before: Word, after: Word) -> bool:
+    gap = after.start - before.end
+    return gap >= 1.5 or (gap >= 0.5 and before.text.rstrip().endswith((".", "?", "!")))
+
+
 def assign_speakers(
     segments: Sequence[Segment], units: Sequence[Unit], labels: Sequence[int]
 ) -> list[Segment]:
-    """Give every word its unit's speaker and split segments where the speaker changes."""
+    """Give every word its unit's speaker; split segments where the speaker changes or at clear pauses.
+
+    A pause of 0.5 s after a sentence end, or of 1.5 s anywhere, also starts a new segment, so that
+    e.g. the chair's call of the next item does not hide inside the previous item's closing words.
+    """
     starts = [unit.start for unit in units]
     result: list[Segment] = []
     for segment in segments:
@@ -283,7 +292,7 @@ def assign_speakers(
         runs: list[tuple[str, list[Word]]] = []
         for word in segment.words:
             label = str(labels[_unit_of(units, starts, word.start, word.end)])
-            if runs and runs[-1][0] == label:
+            if runs and runs[-1][0] == label and not _pause(runs[-1][1][-1], word):
                 runs[-1][1].append(word)
             else:
                 runs.append((label, [word]))
