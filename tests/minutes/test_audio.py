@@ -17,11 +17,13 @@ from rathaus.minutes.audio import (
     Transcribe,
     _to_session,
     decode_recordings,
+    drop_repeats,
     group_regions,
     probe,
     read_samples,
     vocabulary_hints,
 )
+from rathaus.minutes.schemas import Segment, Word
 from tests.minutes.synthetic import SyntheticSession, build_session, have_tools
 
 pytestmark = pytest.mark.skipif(
@@ -160,6 +162,20 @@ def test_times_in_a_collapsed_chunk_map_back_to_the_session() -> None:
     assert _to_session(2.2, pieces) == pytest.approx(12.0)  # inside the gap: the end of the piece before
     assert _to_session(3.3, pieces) == pytest.approx(21.0)
     assert _to_session(9.0, pieces) == pytest.approx(23.0)
+
+
+def test_repetition_loops_are_dropped() -> None:
+    def segment(text: str, start: float) -> Segment:
+        words = tuple(Word(start + i, start + i + 0.5, " " + w) for i, w in enumerate(text.split()))
+        return Segment(start, words[-1].end, text, words=words)
+
+    looping = segment("Ich schließe mich an. Ich schließe mich an. Ich schließe mich an.", 0)
+    again = segment("ich schließe mich an", 20)  # the loop goes on in the next segment
+    short = segment("Ja. Ja.", 30)  # short answers stay
+    later = segment("Ich schließe mich an.", 40)  # said again after something else: stays
+    result = drop_repeats([looping, again, short, later])
+    assert [s.text for s in result] == ["Ich schließe mich an.", "Ja. Ja.", "Ich schließe mich an."]
+    assert (result[0].start, result[0].end) == (0.0, 3.5)
 
 
 def test_vocabulary_hints_are_short_distinct_words() -> None:

@@ -429,9 +429,8 @@ class Transcribe:
                     )
                 if language != self.language:  # unsure: take it as German
                     transcript = self._transcribe(path, self.language, hotwords, not group)
-            segments.extend(
-                _restore(segment, pieces) for segment in transcript.segments if segment.text.strip()
-            )
+            restored = [_restore(segment, pieces) for segment in transcript.segments if segment.text.strip()]
+            segments.extend(drop_repeats(restored))
             if path != audio.path:
                 path.unlink(missing_ok=True)
             if on_progress:
@@ -490,6 +489,42 @@ def _to_session(time: float, pieces: Sequence[Piece]) -> float:
             break
         chunk_start, session_start, length = piece
     return session_start + min(max(0.0, time - chunk_start), length)
+
+
+def _sentences(words: Sequence[Word]) -> list[list[Word]]:
+    sentences: list[list[Word]] = [[]]
+    for word in words:
+        sentences[-1].append(word)
+        if word.text.rstrip().endswith((".", "?", "!")):
+            sentences.append([])
+    return [sentence for sentence in sentences if sentence]
+
+
+def _key(sentence: Sequence[Word]) -> str:
+    return " ".join(re.sub(r"[^\w]", "", w.text.casefold()) for w in sentence)
+
+
+def drop_repeats(segments: Sequence[Segment]) -> list[Segment]:
+    """Remove Whisper's repetition loops: a sentence (3+ words) said again right after itself."""
+    kept: list[Segment] = []
+    previous = ""
+    for segment in segments:
+        if not segment.words:
+            kept.append(segment)
+            continue
+        words: list[Word] = []
+        for sentence in _sentences(segment.words):
+            key = _key(sentence)
+            if key == previous and len(sentence) >= 3:
+                continue
+            previous = key
+            words.extend(sentence)
+        if words:
+            text = (
+                segment.text if len(words) == len(segment.words) else "".join(w.text for w in words).strip()
+            )
+            kept.append(Segment(start=words[0].start, end=words[-1].end, text=text, words=tuple(words)))
+    return kept
 
 
 def _restore(segment: AsrSegment, pieces: Sequence[Piece]) -> Segment:
