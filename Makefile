@@ -35,11 +35,13 @@ $(BIN)/python:
 
 # Stamps keep a second run fast: pip runs again only when pyproject.toml changes.
 $(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[ai,models-small,models-large]'
+	$(BIN)/pip install -q -e '.[ai,speakers,models-small,models-large]'
+	$(BIN)/pip install -q --no-deps 'resemblyzer==0.1.4'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[ai,models-small,dev]'
+	$(BIN)/pip install -q -e '.[ai,speakers,models-small,dev]'
+	$(BIN)/pip install -q --no-deps 'resemblyzer==0.1.4'
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
