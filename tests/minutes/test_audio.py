@@ -176,6 +176,11 @@ def test_repetition_loops_are_dropped() -> None:
     result = drop_repeats([looping, again, short, later])
     assert [s.text for s in result] == ["Ich schließe mich an.", "Ja. Ja.", "Ich schließe mich an."]
     assert (result[0].start, result[0].end) == (0.0, 3.5)
+    redecoded = segment("Ich rufe Punkt neun auf.", 1.5)  # starts inside what was already kept
+    assert [s.text for s in drop_repeats([looping, redecoded])] == [
+        "Ich schließe mich an.",
+        "Punkt neun auf.",
+    ]
 
 
 def test_vocabulary_hints_are_short_distinct_words() -> None:

@@ -505,21 +505,28 @@ def _key(sentence: Sequence[Word]) -> str:
 
 
 def drop_repeats(segments: Sequence[Segment]) -> list[Segment]:
-    """Remove Whisper's repetition loops: a sentence (3+ words) said again right after itself."""
+    """Remove Whisper's repetition loops and re-decodes.
+
+    A sentence (3+ words) said again right after itself goes, and so do words that start well before
+    the end of the words already kept (Whisper decoding the same stretch twice after a seek).
+    """
     kept: list[Segment] = []
     previous = ""
+    last_end = float("-inf")
     for segment in segments:
         if not segment.words:
             kept.append(segment)
             continue
+        fresh = [w for w in segment.words if w.start >= last_end - 0.25]
         words: list[Word] = []
-        for sentence in _sentences(segment.words):
+        for sentence in _sentences(fresh):
             key = _key(sentence)
             if key == previous and len(sentence) >= 3:
                 continue
             previous = key
             words.extend(sentence)
         if words:
+            last_end = max(last_end, words[-1].end)
             text = (
                 segment.text if len(words) == len(segment.words) else "".join(w.text for w in words).strip()
             )
