@@ -217,7 +217,7 @@ def test_whisper_transcribes_german_with_word_times(
 ) -> None:
     decoded = decode_recordings([session.audio], tmp_path)
     regions = DetectSpeech().run(decoded)
-    stage = Transcribe(transcriber, chunk_seconds=12.0)  # type: ignore[arg-type]
+    stage = Transcribe(transcriber, chunk_seconds=12.0, single_call_seconds=0)  # type: ignore[arg-type]
     result = stage.run(decoded, regions=regions, hotwords=[e.title for e in session.agenda])
     assert result.language == "de"
     assert result.language_probability > 0.5

@@ -367,7 +367,7 @@ class Transcribe:
     (default 28 s: one Whisper window, nearly full): the decoder never conditions on its own earlier
     output (with small models on long recordings that ends in repetition loops), no window is spent on
     silence, memory stays bounded and each chunk moves the progress bar. Times are mapped back to the
-    session.
+    session. Recordings up to ``single_call_seconds`` go to Whisper whole, with its own VAD.
     """
 
     def __init__(
@@ -378,12 +378,14 @@ class Transcribe:
         chunk_seconds: float = 28.0,
         min_language_probability: float = 0.5,
         hint_words: bool = True,
+        single_call_seconds: float = 60.0,
     ) -> None:
         self.transcriber = transcriber
         self.language = language
         self.chunk_seconds = chunk_seconds
         self.min_language_probability = min_language_probability
         self.hint_words = hint_words
+        self.single_call_seconds = single_call_seconds
 
     def warm_up(self) -> None:
         """Load the Whisper model."""
@@ -409,7 +411,8 @@ class Transcribe:
         The first chunk is transcribed with language detection: German (or an unsure guess, which is
         then redone as German) goes on; another language detected with confidence stops the job.
         """
-        groups = group_regions(regions, chunk_seconds=self.chunk_seconds) if regions else [[]]
+        chunked = bool(regions) and audio.duration > self.single_call_seconds
+        groups = group_regions(regions, chunk_seconds=self.chunk_seconds) if chunked else [[]]
         speech_seconds = sum(r.end - r.start for r in regions) if regions else audio.duration
         hotwords = vocabulary_hints(hotwords) if self.hint_words else list(hotwords)
         segments: list[Segment] = []
