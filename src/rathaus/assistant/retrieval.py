@@ -32,7 +32,10 @@ if TYPE_CHECKING:
 Audience = Literal["public", "staff"]
 MAX_QUERY_CHARS = 1000
 TITLE_WEIGHT = 2.0  # bm25 weight of the title/section column against the text column
-DENSE_WEIGHT = 1.0  # weight of the dense ranking in the fusion (lexical: 1.0)
+# Fusion, chosen on the retrieval benchmark (bench/assistant.py, grid rrf_k 10/30/60 × dense weight
+# 1/1.5/2/3): the dense ranking counts three times the lexical one, and a small k favours the top ranks.
+RRF_K = 10
+DENSE_WEIGHT = 3.0  # weight of the dense ranking in the fusion (lexical: 1.0)
 FACT_KEYS = (
     "fees",
     "duration_minutes",
@@ -307,7 +310,7 @@ def retrieve(
     k: int = 5,
     embedder: Embedder | None = None,
     candidates: int = 50,
-    rrf_k: int = 60,
+    rrf_k: int = RRF_K,
     dense_weight: float = DENSE_WEIGHT,
     per_source: int | None = None,
 ) -> list[Passage]:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from rathaus.assistant.index import content_hash, index_pending, remove_chunks
 from rathaus.assistant.models import KnowledgeSource, SourceDepartment, SourceKind, StaffProfile, Visibility
-from rathaus.assistant.retrieval import Audience, Passage, retrieve
+from rathaus.assistant.retrieval import DENSE_WEIGHT, RRF_K, Audience, Passage, retrieve
 from rathaus.assistant.sources import SourceInput, faq_entry
 from rathaus.audit.service import Actor, record
 from rathaus.core.db import utcnow
@@ -307,7 +307,8 @@ def search(
     embedder: Embedder | None = None,
     k: int = 5,
     candidates: int = 50,
-    rrf_k: int = 60,
+    rrf_k: int = RRF_K,
+    dense_weight: float = DENSE_WEIGHT,
 ) -> list[Passage]:
     """Retrieve for a citizen (``public``) or a staff member (their departments looked up)."""
     departments = (
@@ -323,4 +324,5 @@ def search(
         embedder=embedder,
         candidates=candidates,
         rrf_k=rrf_k,
+        dense_weight=dense_weight,
     )

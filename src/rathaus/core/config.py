@@ -85,7 +85,8 @@ class AssistantSettings(BaseModel):
 
     stale_after_days: int = Field(default=365, ge=1, description="sources older than this are flagged")
     chunk_max_chars: int = Field(default=1200, ge=200, description="longest chunk of a source")
-    rrf_k: int = Field(default=60, ge=1, description="reciprocal rank fusion constant")
+    rrf_k: int = Field(default=10, ge=1, description="reciprocal rank fusion constant")
+    dense_weight: float = Field(default=3.0, ge=0, description="weight of dense against lexical ranks")
     candidates: int = Field(default=50, ge=5, description="hits per retriever before fusion")
     fetch_timeout: float = Field(default=15.0, gt=0, description="seconds per web page fetch")
     max_pages: int = Field(default=500, ge=1, description="most pages one sitemap import fetches")
