@@ -71,6 +71,7 @@ def retrieve_for(
         embedder=embedder,
         candidates=settings.candidates,
         rrf_k=settings.rrf_k,
+        dense_weight=settings.dense_weight,
     )
     return found, chat_model(context)
 
