@@ -1,16 +1,20 @@
-"""``assistant.reindex``: refresh web pages, flag stale sources, index changed sources in batches."""
+"""Assistant jobs: ``assistant.reindex`` (refresh web pages, flag stale sources, index changed sources in
+batches) and the daily ``assistant.purge_logs`` (conversation logs deleted after their period)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rathaus.assistant.conversations import purge_expired
 from rathaus.assistant.index import index_sources
 from rathaus.assistant.models import KnowledgeSource, SourceKind
 from rathaus.assistant.service import import_sources, mark_stale
 from rathaus.assistant.sources import fetch_pages
+from rathaus.audit.service import Actor, record
 from rathaus.core.ai.errors import BackendUnavailableError
 from rathaus.core.config import Settings
 from rathaus.core.jobs import JobContext, job_kind
@@ -19,6 +23,7 @@ if TYPE_CHECKING:
     from rathaus.core.ai.protocols import Embedder
 
 REINDEX = "assistant.reindex"
+PURGE_LOGS = "assistant.purge_logs"
 BATCH = 40  # sources per stage: a resumed job repeats at most one batch
 
 
@@ -108,3 +113,23 @@ def reindex(
         "pages_failed": pages["failed"],
         "dense": embedder is not None,
     }
+
+
+@job_kind(PURGE_LOGS, title="Gesprächsprotokolle nach Ablauf der Frist löschen", every=timedelta(days=1))
+def purge_logs(ctx: JobContext) -> dict[str, Any]:
+    """Delete the tenant's conversation logs older than ``assistant.log_retention_days`` (audited)."""
+    days = (ctx.settings or Settings()).assistant.log_retention_days
+
+    def work(session: Session) -> int:
+        removed = purge_expired(session=session, retention_days=days)
+        if removed:
+            record(
+                session=session,
+                actor=Actor.system("retention"),
+                action="assistant.logs_purged",
+                object_type="assistant_log",
+                details={"deleted": removed, "retention_days": days},
+            )
+        return removed
+
+    return {"deleted": ctx.stage("Protokolle löschen", work, percent=100), "retention_days": days}

@@ -44,6 +44,9 @@ class JobSettings(BaseModel):
     )
     workers: int = Field(default=2, ge=1)
     extra_modules: list[str] = Field(default=[], description="more modules that register job kinds")
+    scheduler: bool = Field(
+        default=True, description="workers queue the recurring sweeps (retention) of every tenant"
+    )
 
 
 class AISettings(BaseModel):

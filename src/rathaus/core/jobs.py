@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import JSON, Enum, ForeignKey, String, Text, event, update
@@ -141,6 +141,7 @@ class JobKind:
     name: str
     title: str
     func: Callable[..., dict[str, Any] | None]
+    every: timedelta | None = None  # run by the scheduler once per interval in every tenant
 
 
 KINDS: dict[str, JobKind] = {}
@@ -160,15 +161,21 @@ def import_job_modules(extra: list[str] | tuple[str, ...] = ()) -> dict[str, Job
     return KINDS
 
 
-def job_kind(name: str, *, title: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register ``func(ctx, **params)`` as the job kind ``name`` (e.g. ``"minutes.pipeline"``)."""
+def job_kind(
+    name: str, *, title: str | None = None, every: timedelta | None = None
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register ``func(ctx, **params)`` as the job kind ``name`` (e.g. ``"minutes.pipeline"``).
+
+    With ``every``, the workers' scheduler queues the kind (without parameters) in every tenant
+    once per interval (see ``rathaus.core.schedule``); such a job must be an idempotent sweep.
+    """
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
         existing = KINDS.get(name)
         if existing is not None and existing.func is not func:
             msg = f"job kind {name!r} is already registered by {existing.func.__module__}"
             raise ValueError(msg)
-        KINDS[name] = JobKind(name=name, title=title or name, func=func)
+        KINDS[name] = JobKind(name=name, title=title or name, func=func, every=every)
         return func
 
     return register

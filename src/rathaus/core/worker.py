@@ -34,6 +34,7 @@ from rathaus.core.jobs import (
     make_huey,
     message_job_ids,
 )
+from rathaus.core.schedule import schedule_due
 
 if TYPE_CHECKING:
     from huey import Huey
@@ -192,6 +193,18 @@ class JobRunner:
             logger.info("recovery sent messages for jobs %s", sent)
         return sent
 
+    def schedule(self) -> list[int]:
+        """Queue the recurring sweeps that are due (``rathaus.core.schedule``); return the new job IDs."""
+        if not self.settings.jobs.scheduler:
+            return []
+        with open_session(self.sessions) as session:
+            jobs = schedule_due(session=session, now=utcnow())
+            ids = [job.id for job in jobs]
+            if self.queue is not None:
+                for job_id in ids:
+                    dispatch_after_commit(session, self.queue, job_id)
+        return ids
+
 
 def describe_error(error: Exception, stage: str | None) -> str:
     """A readable German error text for the job page."""
@@ -251,6 +264,7 @@ def run_consumer(settings: Settings, workers: int | None = None) -> None:
     logger.info("job kinds: %s; queue: %s", ", ".join(sorted(kinds)), "Redis" if settings.redis_url else
                 settings.jobs_db_path)
     runner.recover()
+    runner.schedule()
     reaper = threading.Thread(target=_recover_periodically, args=(runner, consumer.stop_flag), daemon=True,
                               name="job-recovery")
     reaper.start()
@@ -265,6 +279,7 @@ def _recover_periodically(runner: JobRunner, stop: threading.Event) -> None:
     while not stop.wait(interval):
         try:
             runner.recover()
+            runner.schedule()
         except Exception:
-            logger.exception("job recovery failed; trying again in %.0f s", interval)
+            logger.exception("job recovery or scheduling failed; trying again in %.0f s", interval)
 

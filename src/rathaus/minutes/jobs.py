@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from rathaus.core.config import Settings
@@ -24,7 +25,7 @@ def pipeline(ctx: JobContext, *, meeting_id: int) -> dict[str, Any]:
     return PipelineRun(ctx, meeting_id, Backends.from_settings(settings), settings).run()
 
 
-@job_kind(RETENTION, title="Aufnahmen nach Ablauf der Aufbewahrungsfrist löschen")
+@job_kind(RETENTION, title="Aufnahmen nach Ablauf der Aufbewahrungsfrist löschen", every=timedelta(days=1))
 def retention(ctx: JobContext) -> dict[str, Any]:
     """Delete the tenant's recordings whose retention has run out (audited)."""
     from rathaus.minutes.workflow import sweep_audio  # noqa: PLC0415
