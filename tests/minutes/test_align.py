@@ -130,3 +130,40 @@ def test_real_karlsruhe_session_is_placed() -> None:
     correct, total = placement(session, spans)
     assert total == 27
     assert correct / total >= 0.95
+
+
+def test_reference_to_the_next_item_is_no_call() -> None:
+    assert (
+        find_calls("Beim nächsten Tagesordnungspunkt kommt mein Kollege noch einmal darauf zu sprechen.")
+        == {}
+    )
+    assert find_calls("Im Tagesordnungspunkt kommen wir darauf zurück.") == {}
+    assert find_calls("Wir kommen zum nächsten Tagesordnungspunkt.") == {"?": 1.0}  # a call, number lost
+
+
+def test_headings_take_no_span_and_dazu_motions_share_the_item() -> None:
+    agenda = [
+        AgendaEntry("1", "Haushaltssatzung 2025"),
+        AgendaEntry("", "Antrag GRÜNE: Mehr Geld für Radwege"),
+        AgendaEntry("", "ANTRÄGE"),
+        AgendaEntry("2", "Bebauungsplan Sportpark Nord"),
+        AgendaEntry("", "Anträge, die im Ausschuss behandelt werden:"),
+    ]
+    segments = transcript(
+        "V: Ich rufe Tagesordnungspunkt 1 auf, die Haushaltssatzung.",
+        "Die Haushaltssatzung ist solide.",
+        "Unser Antrag: mehr Geld für Radwege, das fordern wir als GRÜNE seit Jahren.",
+        "Anträge stellen wir viele.",
+        "V: Ich rufe Tagesordnungspunkt 2 auf, den Bebauungsplan.",
+        "Der Sportpark Nord braucht den Bebauungsplan.",
+    )
+    spans = AlignAgenda().run(segments, agenda)
+    assert [(s.first_segment, s.last_segment) for s in spans] == [
+        (0, 3),
+        (0, 3),
+        (None, None),
+        (4, 5),
+        (None, None),
+    ]
+    assert spans[1].method == "shared"
+    assert "Tagesordnungspunkt 1" in spans[1].reason

@@ -24,6 +24,25 @@ if TYPE_CHECKING:
 
 
 _WITHDRAWN = re.compile(r"^\W*(abgesetzt|entfällt|entfallen|gestrichen|zurückgezogen)\W*$", re.IGNORECASE)
+# An unnumbered entry naming one motion ("Antrag GRÜNE: …", "Anfrage FW: …") is listed "dazu" under
+# the numbered item above it and discussed there; section headings ("ANTRÄGE", "Anträge, die im
+# Ausschuss behandelt werden:") are no item at all.
+_ATTACHED = re.compile(r"^\s*(änderungs|ergänzungs|zusatz)?(antrag|anfrage)\b[^:]{0,80}:\s*\S", re.IGNORECASE)
+
+
+def is_heading(entry: AgendaEntry) -> bool:
+    """Whether an unnumbered entry is a section heading ("ANTRÄGE", "Anträge, die … werden:")."""
+    title = entry.title.strip()
+    return not entry.number.strip() and (title.isupper() or title.endswith(":"))
+
+
+def attached_number(agenda: Sequence[AgendaEntry], index: int) -> str | None:
+    """The item number an unnumbered motion entry belongs to (the numbered entry above it), if any."""
+    entry = agenda[index]
+    if entry.number.strip() or not _ATTACHED.match(entry.title) or index == 0:
+        return None
+    previous = agenda[index - 1]
+    return previous.number.strip() or attached_number(agenda, index - 1)
 
 
 @dataclass(frozen=True)
@@ -104,7 +123,9 @@ def _slots(agenda: Sequence[AgendaEntry]) -> list[_Slot]:
     slots: list[_Slot] = []
     by_number: dict[str, _Slot] = {}
     for index, entry in enumerate(agenda):
-        number = entry.number.strip()
+        if is_heading(entry):
+            continue
+        number = entry.number.strip() or attached_number(agenda, index) or ""
         slot = by_number.get(number) if number else None
         if slot is None:
             slot = _Slot(number=number, entries=[], terms=[])
@@ -323,7 +344,7 @@ def _spans(
                 method="shared" if shared else evidence,
                 reason=f"Gehört zu Tagesordnungspunkt {slot.number}; {reason}" if shared else reason,
             )
-    done = [span for span in spans if span is not None]
+    done = [span or _missing(index, agenda[index]) for index, span in enumerate(spans)]
     return _share_with_sub_items(done)
 
 

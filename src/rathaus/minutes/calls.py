@@ -20,6 +20,9 @@ _CONNECTORS = frozenset({"und", "sowie", "bis", "mit", "auch"})
 _PUNKT = "punkt"
 _PUNKTE = frozenset({"punkt", "punkte", "punkten"})
 _NUMBER = re.compile(r"\d+(?:\.\d+)*")
+# "beim nächsten Tagesordnungspunkt kommt mein Kollege …": a reference to another item, no call
+_REFERENCE = frozenset({"beim", "im", "unter", "bei", "in"})
+_ATTRIBUTES = frozenset({"nächsten", "vorigen", "vorherigen", "letzten", "folgenden", "späteren", "anderen"})
 
 
 def _read_number(tokens: list[str], index: int) -> tuple[str | None, int]:
@@ -87,13 +90,21 @@ def find_calls(text: str) -> dict[str, float]:
             if "tagesordnung" not in tail and not _STRONG_CONTEXT.search(before):
                 numbers = []  # "Punkt 3" alone is too common ("Ziffer"/"Punkt" of a motion)
         strength = 1.0 if strong else 0.4
-        if not numbers and strong and _is_keyword(token):
+        if not numbers and strong and _is_keyword(token) and not _is_reference(tokens, index):
             numbers = ["?"]  # "ruft Tagesordnungspunkt zur Behandlung auf": a call, number lost
         for number in numbers:
             found[number] = max(found.get(number, 0.0), strength)
         if numbers:
             consumed = end - 1
     return found
+
+
+def _is_reference(tokens: list[str], index: int) -> bool:
+    """Whether the keyword at ``index`` follows "beim", "im", "unter" (+ "nächsten"): named, not called."""
+    before = index - 1
+    if before >= 0 and tokens[before] in _ATTRIBUTES:
+        before -= 1
+    return before >= 0 and tokens[before] in _REFERENCE
 
 
 def _is_keyword(token: str) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rathaus.minutes import outcomes as oc
-from rathaus.minutes.align import ItemSpan
+from rathaus.minutes.align import ItemSpan, attached_number
 from rathaus.minutes.schemas import AgendaEntry, Segment, VoteCounts, VotingRecord
 from rathaus.minutes.text import normalize, sentences, words
 
@@ -115,7 +115,8 @@ class ExtractDecisions:
         for index, entry in enumerate(agenda):
             span = _with_sub_items(span_of.get(index), spans)
             found = self._sentences(segments, span) if span is not None else []
-            main = main_of.get(entry.number) if entry.number else None
+            number = entry.number or attached_number(agenda, index)
+            main = main_of.get(number) if number else None
             if main is None:
                 decision = self._main(index, entry, found, _section(agenda, index))
                 decision = _apply_records(decision, entry, voting_records, main=True)
@@ -275,11 +276,24 @@ def _vote(sentence: _Sentence, found: list[_Sentence]) -> Motion | None:
     if against and (result == oc.UNANIMOUS or re.search(r"\b(zustimmung|zugestimmt)\b", norm)):
         result = oc.MAJORITY
     position = found.index(sentence)
+    if phrase.label == "Zustimmung" and position > 0 and result == oc.UNANIMOUS:
+        # "Das ist eine deutliche Mehrheit. Damit ist die Beschlussvorlage angenommen.": a plain
+        # acceptance right after a stated majority repeats that vote
+        previous = _vote(found[position - 1], found)
+        if previous is not None and previous.result == oc.MAJORITY:
+            result = oc.MAJORITY
+            found_counts = found_counts or _counts_dict(previous.counts)
     context = " ".join(s.norm for s in found[max(0, position - 2) : position + 1])
     amendment = bool(_AMENDMENT.search(context)) and not _MAIN.search(norm)
     evidence = Evidence(sentence.segment, sentence.start, sentence.end, sentence.text)
     kind = "Änderungsantrag" if amendment else "Beschlussvorlage"
     return Motion(kind, result, oc.counts_from(found_counts), evidence)
+
+
+def _counts_dict(counts: VoteCounts | None) -> dict[str, int]:
+    if counts is None:
+        return {}
+    return {"yes": counts.yes, "no": counts.no, "abstain": counts.abstain}
 
 
 def _procedural(norm: str) -> str | None:

@@ -94,9 +94,15 @@ NO_VOTE_PHRASES = (
         r"[\w ]{0,60}?\b(in|an) (den |die |das )?"
         r"[\w ]{0,50}?(ausschuss|beirat|gremium|gremien|arbeitskreis|kommission|gemeinderat|ortschaftsrat)"
         r"|\b(in|an) (den|die|das) [\w ]{0,50}?(ausschuss|beirat|gremium|arbeitskreis|kommission)\w*"
-        r"[\w ]{0,40}?\b(verwiesen|verweisen|überwiesen|überweisen)"
+        r"[\w ]{0,60}?\b(verwiesen|verweisen|überwiesen|überweisen)"
         r"|\bim \w*(ausschuss|gremium|beirat|arbeitskreis) [\w ]{0,40}?"
-        r"(diskutier|berat|behandel|ausführ|vertief)\w*",
+        r"(diskutier|berat|behandel|ausführ|vertief)\w*"
+        # "verweist ihn den Fachausschuss": the preposition lost (in the minutes or by the recogniser)
+        r"|\b(verweist|verweisen|verwiesen|überweist|überweisen|überwiesen) (ihn |sie |es |das |diesen )?"
+        r"(den|dem|die) [\w ]{0,30}?(ausschuss|beirat|gremium|arbeitskreis|kommission)"
+        # "der Planungsausschuss beschäftigt sich damit"
+        r"|\b\w*(ausschuss|beirat|gremium|arbeitskreis|kommission) (beschäftigt|befasst) sich\b"
+        r"|\b(beschäftigt|befasst) sich (der|die|das) \w*(ausschuss|beirat|gremium|arbeitskreis|kommission)",
         "verwiesen",
     ),
     _p(
