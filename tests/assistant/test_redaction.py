@@ -64,3 +64,67 @@ def test_iban_check_digits() -> None:
     assert not iban_valid("DE89 3704 0044 0532 0130 01")
     # a foreign-looking code that fails the check is not taken for an IBAN
     assert redact("Aktenzeichen AB12 3456 7890 1234").text == "Aktenzeichen AB12 3456 7890 1234"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (
+            "Hans Müller aus der Lindenstraße 5 fragt, wann der Führerschein fertig ist.",
+            "[Name] aus der [Adresse] fragt, wann der Führerschein fertig ist.",
+        ),
+        (
+            "Kann Lea Wagner den Personalausweis für mich abholen?",
+            "Kann [Name] den Personalausweis für mich abholen?",
+        ),
+        # a surname not on the lists: HanTa tags it as a proper name in its sentence
+        (
+            "Sabine Krzyzanowski braucht einen Termin im Bürgerbüro Mitte.",
+            "[Name] braucht einen Termin im Bürgerbüro Mitte.",
+        ),
+        (
+            "Anna Maria Schmidt wohnt Bahnhofstr. 12a und will sich ummelden",
+            "[Name] wohnt [Adresse] und will sich ummelden",
+        ),
+        (
+            "Ich, Jürgen von Berg, Hauptstr. 3, brauche einen Pass",
+            "Ich, [Name], [Adresse], brauche einen Pass",
+        ),
+        ("Wir ziehen in die Karl-Marx-Straße 12/1 um", "Wir ziehen in die [Adresse] um"),
+        ("Meine Adresse: Am Kirchberg 7, 73087 Bad Boll", "Meine Adresse: [Adresse], 73087 Bad Boll"),
+        ("geboren am 03.04.1985 in Göppingen", "geboren am [Geburtsdatum] in Göppingen"),
+        ("Mein Geburtsdatum: 3. April 1985", "Mein Geburtsdatum: [Geburtsdatum]"),
+        ("Max Weber, geb. 1.2.1960", "[Name], geb. [Geburtsdatum]"),
+    ],
+)
+def test_names_addresses_and_birth_dates_without_a_cue(typed: str, expected: str) -> None:
+    result = redact(typed)
+    assert result.text == expected
+
+
+def test_what_was_found_is_counted() -> None:
+    result = redact("Hans Müller, Lindenstraße 5, geboren am 12.03.1961, Tel. 07164 12345")
+    assert result.text == "[Name], [Adresse], geboren am [Geburtsdatum], Tel. [Telefon]"
+    assert result.found == {"name": 1, "address": 1, "birthdate": 1, "phone": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ist das Bürgerbüro Mitte am Samstag geöffnet?",
+        "Was kostet der Führerschein beim Landratsamt Konstanz?",
+        "Wo beantrage ich die Kfz-Zulassung in Bad Boll?",
+        "Wie lange dauert ein Reisepass im Bürgeramt?",
+        "Im August Urlaub: wann muss ich den Pass beantragen?",
+        "Termin am 01.03.2025 um 10:30 Uhr im Zimmer 204",
+        "Im Jahr 2019 habe ich den Stellplatz 3 gemietet",
+        "Der Spielplatz 2 am Schulweg ist gesperrt",
+        "Die Ruhezeit beträgt 20 Jahre, der Kindergartenplatz kostet 112 Euro",
+        "Gilt das auch beim Sankt Martin Umzug?",
+        "Mein Sohn Lukas braucht einen Kinderreisepass",
+    ],
+)
+def test_offices_services_and_dates_stay(text: str) -> None:
+    result = redact(text)
+    assert result.text == text
+    assert not result.changed

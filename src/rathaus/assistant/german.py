@@ -123,3 +123,16 @@ def query_terms(text: str) -> list[str]:
     for term in terms(text):
         seen.setdefault(term, None)
     return list(seen)
+
+
+def pos_tags(words: list[str]) -> list[str] | None:
+    """HanTa's STTS tags of a word sequence (``NE``: proper name); None without HanTa."""
+    tagger = _hanta()
+    if tagger is None or not words:
+        return None
+    with _lock:
+        try:
+            tagged = tagger.tag_sent(words, taglevel=1)
+        except Exception:
+            return None
+    return [str(tag) for _word, _lemma, tag in tagged]

@@ -1,19 +1,37 @@
 """Remove personal data from what citizens type before it is stored.
 
-Rules, not a model: no open German NER model ships offline (see docs/models.md), and presidio's
-pattern recognisers add spaCy for what four regular expressions do here. Names are found where
-people introduce them ("ich heiße …", "mein Name ist …", "Herr/Frau …", a greeting's signature);
-a name typed without such a cue is not found — the conversation log is therefore also deleted after
-the retention period.
+Rules and word lists, not a model: no open German NER model ships offline (see docs/models.md).
+Found and replaced:
+
+- e-mail addresses, IBANs (check digits), phone numbers;
+- names where people introduce them ("ich heiße …", "mein Name ist …", "Herr/Frau …", a signature);
+- names typed without a cue: a known first name (Faker's German, Austrian and Swiss first-name
+  lists) followed by a surname that is on Faker's German surname lists or that the HanTa tagger
+  takes for a proper name (``NE``) — "Hans Müller aus …", but not "Bürgerbüro Mitte";
+- street addresses with a house number ("Lindenstraße 5", "Am Markt 3a");
+- dates of birth after a cue ("geboren am 3.4.1985", "geb. 03.04.1985", "Geburtsdatum: …").
+
+A name typed without a first name ("Müller fragt …") is still not found — the conversation log is
+therefore also deleted after the retention period.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-PLACEHOLDERS = {"email": "[E-Mail]", "iban": "[IBAN]", "phone": "[Telefon]", "name": "[Name]"}
+from rathaus.assistant.names import is_first_name, is_surname, looks_like_full_name
+
+PLACEHOLDERS = {
+    "email": "[E-Mail]",
+    "iban": "[IBAN]",
+    "phone": "[Telefon]",
+    "name": "[Name]",
+    "address": "[Adresse]",
+    "birthdate": "[Geburtsdatum]",
+}
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # An IBAN as typed: two letters, two check digits, then 11-30 letters/digits, optionally in groups.
@@ -29,6 +47,110 @@ NAME_CUES = re.compile(
     r"name\s*:|(?:herrn?|frau)(?:\s+(?:dr|prof)\.)*|"
     r"(?:mit\s+)?(?:freundlichen\s+)?(?:grüßen|gruß|grüße)\s*,?)\s+)"
     rf"(?P<name>{NAME})"
+)
+MONTHS = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
+DATE = (
+    r"(?:\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{4}|\d{2})"
+    rf"|\d{{1,2}}\.\s?(?:{MONTHS})\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2})"
+)
+NUMERIC_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}")
+BIRTHDATE = re.compile(
+    r"(?P<cue>\b(?i:geboren(?:\s+am)?|geb\.(?:\s*am)?|geburtsdatum\s*:?|geburtstag\s*:?(?:\s+ist)?(?:\s+am)?)\s*"
+    r"|(?<![\w*])\*\s?)"
+    rf"(?P<date>{DATE})(?!\d)"
+)
+# A street name with a house number: "Lindenstraße 5", "Bahnhofstr. 12a", "Karl-Marx-Allee 3/1",
+# "Alter Weg 7", "Am Markt 3". The number has at most three digits, so "Im Jahr 2019" is no address.
+STREET_SUFFIX = (
+    r"(?:stra(?:ß|ss)e|str\.|weg|gasse|allee|platz|ring|damm|ufer|steige?|pfad|chaussee|promenade|graben|hof)"
+)
+HOUSE_NUMBER = r"(?:Nr\.\s?)?\d{1,3}(?:\s?[a-h](?!\w))?(?:\s?[-/]\s?\d{1,3}(?:[a-h](?!\w))?)?(?![\w,.]?\d)"
+STREET = re.compile(
+    r"(?P<street>"
+    rf"\b[A-ZÄÖÜ][\w-]*(?i:{STREET_SUFFIX})"
+    rf"|\b[A-ZÄÖÜ][\w-]+\s+(?:Stra(?:ß|ss)e|Str\.|Weg|Gasse|Allee|Platz|Ring|Damm|Ufer|Steige?)"
+    r"|\b(?:Am|Im|An\s+der|Auf\s+dem|Auf\s+der|Zum|Zur|In\s+der|Hinter\s+dem|Unter\s+den)\s+[A-ZÄÖÜ][\w-]+"
+    rf")\s+(?P<number>{HOUSE_NUMBER})"
+    r"(?!\s*(?:Uhr|€|Euro|EUR|%|Prozent|Jahre|Jahren|Monate|Minuten|Stunden|Tage|m\b|km|qm|m²|Kinder|Personen|Stück))"
+)
+# "-platz"/"-weg"/… words that are no streets ("Stellplatz 3", "Spielplatz 2"), and words after
+# "Am/Im/Zum …" that are no street ("im Zimmer 204", "am Montag 3 Termine").
+NOT_STREETS = frozenset(
+    [
+        "parkplatz",
+        "stellplatz",
+        "standplatz",
+        "spielplatz",
+        "sportplatz",
+        "arbeitsplatz",
+        "sitzplatz",
+        "kitaplatz",
+        "betreuungsplatz",
+        "kindergartenplatz",
+        "krippenplatz",
+        "liegeplatz",
+        "grillplatz",
+        "bolzplatz",
+        "campingplatz",
+        "ausbildungsplatz",
+        "studienplatz",
+        "schulplatz",
+        "pflegeplatz",
+        "heimplatz",
+        "wohnmobilstellplatz",
+        "platz",
+        "rechtsweg",
+        "schulweg",
+        "rückweg",
+        "umweg",
+        "ausweg",
+        "hof",
+        "innenhof",
+        "friedhof",
+        "bahnhof",
+        "schulhof",
+        "hinterhof",
+        "jahr",
+        "monat",
+        "tag",
+        "woche",
+        "wochenende",
+        "zimmer",
+        "raum",
+        "stock",
+        "stockwerk",
+        "gebäude",
+        "haus",
+        "abschnitt",
+        "absatz",
+        "paragraph",
+        "punkt",
+        "kapitel",
+        "schritt",
+        "alter",
+        "termin",
+        "schalter",
+        "montag",
+        "dienstag",
+        "mittwoch",
+        "donnerstag",
+        "freitag",
+        "samstag",
+        "sonntag",
+        "januar",
+        "februar",
+        "märz",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "dezember",
+    ]
 )
 # Words that follow a cue but are no names ("Frau Bürgermeisterin" is a role, "Grüße aus …").
 NOT_NAMES = frozenset({"Bürgermeister", "Bürgermeisterin", "Aus", "Und", "Vom", "Von", "Der", "Die", "Das"})
@@ -63,7 +185,7 @@ def _looks_like_iban(candidate: str) -> bool:
 
 
 def redact(text: str) -> Redacted:
-    """Replace e-mail addresses, IBANs, phone numbers and introduced names with placeholders."""
+    """Replace e-mail addresses, IBANs, phone numbers, names, street addresses and birth dates."""
     found: Counter[str] = Counter()
 
     def replace(kind: str) -> str:
@@ -72,7 +194,16 @@ def redact(text: str) -> Redacted:
 
     text = EMAIL.sub(lambda m: replace("email"), text)
     text = IBAN.sub(lambda m: replace("iban") if _looks_like_iban(m.group(0)) else m.group(0), text)
-    text = PHONE.sub(lambda m: replace("phone") if _digits(m.group(0)) >= 6 else m.group(0), text)
+    text = BIRTHDATE.sub(lambda m: m.group("cue") + replace("birthdate"), text)
+    text = PHONE.sub(lambda m: replace("phone") if _is_phone(m.group(0)) else m.group(0), text)
+
+    def street(match: re.Match[str]) -> str:
+        last = match.group("street").split()[-1].lower()
+        if last in NOT_STREETS:
+            return match.group(0)
+        return replace("address")
+
+    text = STREET.sub(street, text)
 
     def name(match: re.Match[str]) -> str:
         words = match.group("name").split()
@@ -81,8 +212,53 @@ def redact(text: str) -> Redacted:
         return match.group("cue") + replace("name")
 
     text = NAME_CUES.sub(name, text)
+    text = _redact_full_names(text, replace)
     return Redacted(text=text, found=dict(found))
+
+
+FULL_NAME = re.compile(
+    rf"(?<![\w\-.])(?<!St\. )(?<!Sankt )(?P<first>{NAME_WORD})"
+    rf"(?P<rest>(?:\s+{NAME_WORD})?(?:\s+(?:von|van|de|zu|von der))?\s+{NAME_WORD})(?![\w-])"
+)
+
+
+def _redact_full_names(text: str, replace: Callable[[str], str]) -> str:
+    """Replace "first name (second name) surname" typed without a cue."""
+    pieces: list[str] = []
+    position = search = 0
+    while match := FULL_NAME.search(text, search):
+        end = _full_name_end(text, match)
+        if end is None:
+            search = match.start() + len(match.group("first"))
+            continue
+        pieces.append(text[position : match.start()])
+        pieces.append(replace("name"))
+        position = search = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _full_name_end(text: str, match: re.Match[str]) -> int | None:
+    """Where the name found by ``match`` ends (longest reading first); None when it is no name."""
+    first = match.group("first")
+    if not is_first_name(first):
+        return None
+    words = list(re.finditer(r"\S+", match.group("rest")))
+    offset = match.start("rest")
+    for count in range(len(words), 0, -1):
+        last = words[count - 1].group()
+        middle = [word.group() for word in words[: count - 1] if word.group()[0].isupper()]
+        if any(not is_first_name(word) and not is_surname(word) for word in middle):
+            continue
+        if looks_like_full_name(text, start=match.start(), first=first, last=last):
+            return offset + words[count - 1].end()
+    return None
 
 
 def _digits(value: str) -> int:
     return sum(char.isdigit() for char in value)
+
+
+def _is_phone(value: str) -> bool:
+    """Enough digits for a phone number, and not a date such as 01.03.2025."""
+    return _digits(value) >= 6 and not NUMERIC_DATE.fullmatch(value.strip())
