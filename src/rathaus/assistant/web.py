@@ -27,6 +27,7 @@ from rathaus.assistant.schemas import Answer, AskRequest, AskResponse
 from rathaus.assistant.views import answer_response, retrieve_for
 from rathaus.assistant.web_staff import router as staff_router
 from rathaus.audit.service import Actor
+from rathaus.core.config import AssistantSettings
 from rathaus.core.db import open_session
 from rathaus.core.security.models import Tenant
 from rathaus.web.context import AppContext
@@ -165,13 +166,27 @@ def public_page(request: Request, tenant_slug: str, session: PlatformSession) ->
 def widget(request: Request, tenant_slug: str, session: PlatformSession) -> Response:
     tenant = _tenant(session, tenant_slug)
     response = _page(request, tenant, "assistant/widget.html", {"question": "", "easy": False})
-    # The widget is meant to be framed by the municipality's own website.
-    response.headers["content-security-policy"] = (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors *"
-    )
-    response.headers["x-frame-options"] = "ALLOWALL"  # ignored by browsers in favour of frame-ancestors
+    # The widget is framed by the municipality's own website: the origins named in the settings.
+    response.headers["content-security-policy"] = widget_csp(context_of(request).settings.assistant)
+    # Browsers follow frame-ancestors when it is present; X-Frame-Options only speaks for old ones.
+    response.headers["x-frame-options"] = "SAMEORIGIN"
     return response
+
+
+def widget_csp(settings: AssistantSettings) -> str:
+    """The widget's Content-Security-Policy: framing by this site and the configured origins only."""
+    ancestors = " ".join(["'self'", *settings.widget_frame_ancestors])
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+        f"frame-ancestors {ancestors}"
+    )
+
+
+def context_of(request: Request) -> AppContext:
+    """The application context of a request."""
+    context: AppContext = request.app.state.context
+    return context
 
 
 @router.post("/buerger/{tenant_slug}/assistent", summary="Frage stellen (ohne JavaScript)")

@@ -7,12 +7,14 @@ plain arguments.
 
 from __future__ import annotations
 
+import json
+import re
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SECRET = "unsicher-nur-fuer-entwicklung"  # noqa: S105 - the marker that refuses production
 
@@ -83,6 +85,13 @@ class MinutesSettings(BaseModel):
     asr_language: str = "de"
 
 
+# An https origin for CSP frame-ancestors: host (optionally "*." in front) and port, no path.
+HTTPS_ORIGIN = re.compile(
+    r"https://(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+    r"(?::\d{1,5})?"
+)
+
+
 class AssistantSettings(BaseModel):
     """Knowledge sources and retrieval of the assistant."""
 
@@ -102,6 +111,32 @@ class AssistantSettings(BaseModel):
     booking_url_pattern: str | None = Field(
         default=None, description="booking link pattern for services with appointments: /termine/{service_id}"
     )
+    widget_frame_ancestors: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="https origins that may embed the widget (empty: this site only); JSON list or commas",
+    )
+
+    @field_validator("widget_frame_ancestors", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            if value.strip().startswith("["):
+                return json.loads(value)
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("widget_frame_ancestors")
+    @classmethod
+    def _https_origins(cls, value: list[str]) -> list[str]:
+        origins = []
+        for entry in value:
+            origin = entry.strip().rstrip("/").lower()
+            if not HTTPS_ORIGIN.fullmatch(origin):
+                raise ValueError(
+                    f"widget_frame_ancestors: {entry!r} is not an https origin such as https://www.gemeinde.de"
+                )
+            origins.append(origin)
+        return origins
 
 
 class Settings(BaseSettings):
