@@ -9,12 +9,10 @@ answer page comes back.
 from __future__ import annotations
 
 import json
-import threading
 import time
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request, status
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
@@ -29,6 +27,7 @@ from rathaus.assistant.web_staff import router as staff_router
 from rathaus.audit.service import Actor
 from rathaus.core.config import AssistantSettings
 from rathaus.core.db import open_session
+from rathaus.core.ratelimit import RateLimiter, rate_limiter
 from rathaus.core.security.models import Tenant
 from rathaus.web.context import AppContext
 from rathaus.web.deps import Context, PlatformSession
@@ -55,37 +54,20 @@ class PublicTenant:
     name: str
 
 
-class RateLimiter:
-    """A sliding one-minute window of requests per client (per process: a single uvicorn serves it)."""
-
-    def __init__(self) -> None:
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def allow(self, key: str, per_minute: int) -> bool:
-        """Count a request of ``key``; False when it exceeds ``per_minute``."""
-        now = time.monotonic()
-        with self._lock:
-            hits = self._hits.setdefault(key, deque())
-            while hits and now - hits[0] > 60:
-                hits.popleft()
-            if len(hits) >= per_minute:
-                return False
-            hits.append(now)
-            return True
-
-
 def _limiter(context: AppContext) -> RateLimiter:
+    """One limiter per app: shared through Redis when configured, else this process's memory."""
     limiter = context.extras.get("assistant.rate_limiter")
-    if not isinstance(limiter, RateLimiter):
-        limiter = RateLimiter()
+    if limiter is None:
+        limiter = rate_limiter(context.settings)
         context.extras["assistant.rate_limiter"] = limiter
-    return limiter
+    return cast("RateLimiter", limiter)
 
 
 def _check_rate(request: Request, context: AppContext, tenant: PublicTenant) -> None:
     client = request.client.host if request.client else "unbekannt"
-    if not _limiter(context).allow(f"{tenant.id}:{client}", context.settings.assistant.requests_per_minute):
+    if not _limiter(context).allow(
+        f"assistant:{tenant.id}:{client}", context.settings.assistant.requests_per_minute
+    ):
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, RATE_MESSAGE, headers={"Retry-After": "60"})
 
 
