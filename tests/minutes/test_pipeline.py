@@ -21,9 +21,10 @@ from rathaus.core.ai.protocols import Transcript
 from rathaus.core.ai.protocols import Word as AsrWord
 from rathaus.core.config import Settings
 from rathaus.core.db import open_session
-from rathaus.core.jobs import Job, JobContext, JobStatus, enqueue, job_kind
+from rathaus.core.jobs import Job, JobContext, JobStatus, enqueue, job_kind, retry_job
 from rathaus.core.worker import JobRunner
 from rathaus.minutes import service
+from rathaus.minutes.audio_decode import MESSAGES_DE
 from rathaus.minutes.models import (
     AgendaItem,
     Meeting,
@@ -227,6 +228,43 @@ def test_silent_recording_fails_readably(
     assert job.error is not None
     assert "Audio dekodieren" in job.error
     assert "still" in job.error.lower() or "stille" in job.error.lower()
+
+
+def test_music_recording_fails_readably_and_can_be_retried(
+    minutes_world: MinutesWorld, settings: Settings, tmp_path: Path
+) -> None:
+    music = tmp_path / "musik.wav"
+    chord = ["synth", "12", "pluck", "C4", "pluck", "E4", "pluck", "G4"]
+    subprocess.run(["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", str(music), *chord], check=True)
+    BACKENDS["current"] = Backends(
+        transcriber=lambda: ScriptedTranscriber([]), speaker_embedder=PitchEmbedder
+    )
+    with open_session(minutes_world.sessions, tenant_id=minutes_world.tenant_id) as session:
+        meeting = session.get(Meeting, minutes_world.meeting_id)
+        assert meeting is not None
+        service.add_recording(
+            session=session,
+            meeting=meeting,
+            files_dir=settings.files_dir,
+            upload=io.BytesIO(music.read_bytes()),
+            filename="musik.wav",
+            max_bytes=10**8,
+            uploaded_by_id=None,
+            actor=minutes_world.actor,
+        )
+    job = _run(minutes_world.sessions, settings, minutes_world.tenant_id, minutes_world.meeting_id)
+    assert job.status is JobStatus.FAILED
+    expected = f"Fehler im Schritt „Sprache erkennen (VAD)“: {MESSAGES_DE['music']}"
+    assert job.error == expected
+    assert "Musik statt gesprochener Sprache" in expected
+    with open_session(minutes_world.sessions) as session:
+        retried = retry_job(session=session, job_id=job.id, actor=minutes_world.actor)
+        assert retried.status is JobStatus.QUEUED
+    JobRunner(sessions=minutes_world.sessions, settings=settings).execute(job.id)
+    with open_session(minutes_world.sessions) as session:
+        again = session.get(Job, job.id)
+        assert again is not None
+        assert (again.status, again.error) == (JobStatus.FAILED, expected)  # the same clear message
 
 
 def test_no_recording_fails_readably(minutes_world: MinutesWorld, settings: Settings) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from rathaus.minutes.audio import AudioError, DetectSpeech, decode_recordings
+from rathaus.minutes.audio_decode import AudioError, decode_recordings
+from rathaus.minutes.audio_vad import DetectSpeech
 from rathaus.minutes.diarize import Diarize
 from rathaus.minutes.speakers import combine, enroll, match_speakers, name_speakers
 from tests.minutes.synthetic import VOICES, SyntheticSession, build_session, have_tools

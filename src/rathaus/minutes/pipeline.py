@@ -29,7 +29,8 @@ from rathaus.minutes.schemas import Segment, Word
 if TYPE_CHECKING:
     from rathaus.core.ai.protocols import SpeakerEmbedder, Transcriber
     from rathaus.core.config import Settings
-    from rathaus.minutes.audio import DecodedAudio, SpeechRegion
+    from rathaus.minutes.audio_decode import DecodedAudio
+    from rathaus.minutes.audio_vad import SpeechRegion
 
 logger = logging.getLogger(__name__)
 STAGES = ("decode", "vad", "transcribe", "diarize", "name_speakers", "align", "decisions", "draft")
@@ -175,7 +176,7 @@ class PipelineRun:
 
     def run(self) -> dict[str, Any]:
         """Run every stage that has not finished yet; return a summary for the job page."""
-        from rathaus.minutes.audio import AudioError  # noqa: PLC0415 - pulls numpy
+        from rathaus.minutes.audio_decode import AudioError  # noqa: PLC0415
 
         summary: dict[str, Any] = {"meeting_id": self.meeting_id}
         steps: list[tuple[str, Callable[[Session], Any], float]] = [
@@ -204,7 +205,7 @@ class PipelineRun:
         return meeting
 
     def _audio(self) -> DecodedAudio:
-        from rathaus.minutes.audio import DecodedAudio, SourceFile  # noqa: PLC0415
+        from rathaus.minutes.audio_decode import DecodedAudio, SourceFile  # noqa: PLC0415
 
         data = json.loads((self.dir / "decoded.json").read_text(encoding="utf-8"))
         return DecodedAudio(
@@ -214,13 +215,13 @@ class PipelineRun:
         )
 
     def _regions(self) -> list[SpeechRegion]:
-        from rathaus.minutes.audio import SpeechRegion  # noqa: PLC0415
+        from rathaus.minutes.audio_vad import SpeechRegion  # noqa: PLC0415
 
         return [SpeechRegion(float(a), float(b)) for a, b in json.loads((self.dir / "vad.json").read_text())]
 
     def decode(self, session: Session) -> dict[str, Any]:
         """Decode every recording, in order, into one 16 kHz mono WAV."""
-        from rathaus.minutes.audio import decode_recordings  # noqa: PLC0415
+        from rathaus.minutes.audio_decode import decode_recordings  # noqa: PLC0415
 
         meeting = self._meeting(session)
         recordings = [r for r in service.recordings_of(session, meeting) if r.deleted_at is None]
@@ -247,7 +248,7 @@ class PipelineRun:
 
     def vad(self, _session: Session) -> dict[str, Any]:
         """Find the stretches of speech."""
-        from rathaus.minutes.audio import DetectSpeech  # noqa: PLC0415
+        from rathaus.minutes.audio_vad import DetectSpeech  # noqa: PLC0415
 
         regions = DetectSpeech().run(self._audio())
         _write_json(self.dir / "vad.json", [[r.start, r.end] for r in regions])
@@ -255,7 +256,7 @@ class PipelineRun:
 
     def transcribe(self, session: Session) -> dict[str, Any]:
         """Speech-to-text with word times; agenda, papers and names as vocabulary hints."""
-        from rathaus.minutes.audio import Transcribe  # noqa: PLC0415
+        from rathaus.minutes.audio_transcribe import Transcribe  # noqa: PLC0415
 
         words = hotwords(session, self._meeting(session))
         stage = Transcribe(self.backends.transcriber(), language=self.settings.minutes.asr_language)
