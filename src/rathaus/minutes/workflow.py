@@ -156,3 +156,13 @@ def open_minutes(*, session: Session, today: date) -> tuple[int, int]:
     """(open, overdue) minutes of the session's tenant, for the dashboard."""
     rows = session.scalars(select(Meeting).where(Meeting.status.in_(OPEN_STATES))).all()
     return len(rows), sum(is_overdue(meeting, today=today) for meeting in rows)
+
+
+def open_minutes_due(*, session: Session, today: date) -> list[tuple[Meeting, bool]]:
+    """The open minutes of the session's tenant, earliest due first, each with whether it is overdue."""
+    rows = session.scalars(
+        select(Meeting)
+        .where(Meeting.status.in_(OPEN_STATES))
+        .order_by(Meeting.due_date.is_(None), Meeting.due_date, Meeting.session_date, Meeting.id)
+    ).all()
+    return [(meeting, is_overdue(meeting, today=today)) for meeting in rows]

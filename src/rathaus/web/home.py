@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
 from rathaus.core.jobs import Job, JobStatus
+from rathaus.core.security.models import Role
+from rathaus.minutes import DueMinutes, due_minutes
 from rathaus.web.deps import CurrentUser, PlatformSession, TenantSession
 from rathaus.web.modules import MODULES
 from rathaus.web.templating import render
 
 router = APIRouter(tags=["Start"])
+LOCAL = ZoneInfo("Europe/Berlin")
+DEADLINES_SHOWN = 10
 
 
 @router.get("/", summary="Startseite")
@@ -23,7 +30,19 @@ def home(request: Request, user: CurrentUser, session: TenantSession) -> Respons
         .order_by(Job.created_at.desc())
         .limit(5)
     ).all()
-    return render(request, "home.html", {"visible_modules": visible, "running_jobs": running})
+    deadlines: list[DueMinutes] | None = None
+    if user.has_role(Role.MINUTES_CLERK):
+        deadlines = due_minutes(session=session, today=datetime.now(LOCAL).date())
+    return render(
+        request,
+        "home.html",
+        {
+            "visible_modules": visible,
+            "running_jobs": running,
+            "deadlines": deadlines,
+            "deadlines_shown": DEADLINES_SHOWN,
+        },
+    )
 
 
 @router.get("/healthz", summary="Betriebszustand", include_in_schema=False)
