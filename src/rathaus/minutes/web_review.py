@@ -46,8 +46,16 @@ def _back(meeting_id: int, anchor: str = "") -> RedirectResponse:
     )
 
 
+def speaker_title(label: str) -> str:
+    """How the editor calls an unnamed voice: "S1" → "Sprecher 1"."""
+    return f"Sprecher {label[1:]}" if label[:1] == "S" and label[1:].isdigit() else label
+
+
 def _editor_values(session: Session, meeting: Meeting) -> dict[str, Any]:
-    names = export.speaker_names(session, meeting.id)
+    names = {
+        label: speaker_title(name) if name == label else name
+        for label, name in export.speaker_names(session, meeting.id).items()
+    }
     segments = list(
         session.scalars(
             select(TranscriptSegment)
@@ -83,6 +91,7 @@ def _editor_values(session: Session, meeting: Meeting) -> dict[str, Any]:
         "recordings": [(r, f) for r, f in recordings if f is not None and r.deleted_at is None],
         "editable": meeting.status in {MeetingStatus.DRAFT, MeetingStatus.IN_REVIEW},
         "clock": lambda seconds: export.timestamp(seconds or 0)[:8],
+        "speaker_title": speaker_title,
     }
 
 

@@ -1,5 +1,7 @@
 // Protokollhilfe editor: click a word or a time to play the recording from there; the current word
-// is highlighted while playing. Without JavaScript the page still works (links jump to the text).
+// is highlighted while playing. Keyboard users use the time links (real links, one per section and
+// agenda item): words are no tab stops, so that Tab does not walk through every word of a session.
+// Without JavaScript the page still works (links jump to the text).
 (function () {
   "use strict";
   var players = Array.prototype.slice.call(document.querySelectorAll("audio[data-offset]"));
@@ -44,12 +46,5 @@
 
   players.forEach(function (player) {
     player.addEventListener("timeupdate", function () { highlight(offset(player) + player.currentTime); });
-  });
-  words.forEach(function (word) { if (word.classList.contains("word")) { word.setAttribute("tabindex", "0"); } });
-  document.addEventListener("keydown", function (event) {
-    if ((event.key === "Enter" || event.key === " ") && event.target.classList && event.target.classList.contains("word")) {
-      event.preventDefault();
-      seek(parseFloat(event.target.getAttribute("data-start")));
-    }
   });
 }());
