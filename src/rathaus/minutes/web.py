@@ -1,11 +1,12 @@
-"""Routes of the Protokollhilfe: meetings, agenda, attendees, imports, recordings, the pipeline, workflow.
+"""Routes of the Protokollhilfe: meetings, agenda, attendees, imports, recordings, the pipeline.
 
-The editor, exports and the public page are in ``web_review``; its router is included here.
+The status changes are in ``web_workflow``; the editor, exports and the public page in ``web_review``;
+their routers are included here.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -14,16 +15,16 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rathaus.core.db import utcnow
-from rathaus.core.jobs import Job, dispatch_after_commit, enqueue
+from rathaus.core.jobs import Job, enqueue
 from rathaus.core.security.uploads import UploadRejectedError, format_size, labels
 from rathaus.minutes import oparl, service, workflow
-from rathaus.minutes.jobs import PIPELINE, RETENTION
+from rathaus.minutes.jobs import PIPELINE
 from rathaus.minutes.models import Meeting, MeetingStatus
 from rathaus.minutes.voting import VotingImportError, parse_records
 from rathaus.minutes.web_review import public_router
 from rathaus.minutes.web_review import router as review_router
-from rathaus.web.deps import Context, MinutesClerk, SessionUser, TenantSession, actor_of, flash
+from rathaus.minutes.web_workflow import router as workflow_router
+from rathaus.web.deps import Context, MinutesClerk, TenantSession, actor_of, flash
 from rathaus.web.jobs import job_queue
 from rathaus.web.templating import render
 
@@ -215,7 +216,7 @@ def meeting_values(session: Session, meeting: Meeting, context: Any) -> dict[str
     }
 
 
-def _meeting_page(
+def meeting_response(
     request: Request,
     session: Session,
     meeting: Meeting,
@@ -224,6 +225,7 @@ def _meeting_page(
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
+    """The meeting page, with an error message when a form was refused."""
     values = meeting_values(session, meeting, context)
     values["error"] = error
     return render(request, "minutes/meeting.html", values, status_code=status_code)
@@ -233,7 +235,7 @@ def _meeting_page(
 def meeting_page(
     request: Request, meeting_id: int, user: MinutesClerk, session: TenantSession, context: Context
 ) -> Response:
-    return _meeting_page(request, session, meeting_or_404(session, meeting_id), context)
+    return meeting_response(request, session, meeting_or_404(session, meeting_id), context)
 
 
 @router.post("/{meeting_id}/tagesordnung", summary="Tagesordnung ersetzen")
@@ -253,7 +255,7 @@ def replace_agenda(
             )
         entries = service.parse_agenda(tagesordnung)
     except service.MinutesInputError as problem:
-        return _meeting_page(request, session, meeting, context, error=str(problem), status_code=400)
+        return meeting_response(request, session, meeting, context, error=str(problem), status_code=400)
     service.set_agenda(session=session, meeting=meeting, entries=entries, actor=actor_of(user))
     flash(request, f"Die Tagesordnung wurde gespeichert ({len(entries)} Punkte).")
     return _redirect(meeting.id, "#tagesordnung")
@@ -290,7 +292,7 @@ def import_votes(
         records = parse_records(datei.file.read(context.settings.uploads.max_bytes), filename=datei.filename)
         count = service.import_votes(session=session, meeting=meeting, records=records, actor=actor_of(user))
     except VotingImportError as problem:
-        return _meeting_page(request, session, meeting, context, error=str(problem), status_code=400)
+        return meeting_response(request, session, meeting, context, error=str(problem), status_code=400)
     flash(request, f"{count} Abstimmungen wurden übernommen.")
     return _redirect(meeting.id, "#abstimmungen")
 
@@ -307,7 +309,7 @@ def upload_recordings(
     meeting = meeting_or_404(session, meeting_id)
     chosen = [upload for upload in dateien or [] if upload.filename]
     if not chosen:
-        return _meeting_page(
+        return meeting_response(
             request,
             session,
             meeting,
@@ -329,7 +331,7 @@ def upload_recordings(
             )
         except UploadRejectedError as rejected:
             session.rollback()
-            return _meeting_page(
+            return meeting_response(
                 request,
                 session,
                 meeting_or_404(session, meeting_id),
@@ -350,7 +352,7 @@ def start_pipeline(
 ) -> Response:
     meeting = meeting_or_404(session, meeting_id)
     if not service.recordings_of(session, meeting):
-        return _meeting_page(
+        return meeting_response(
             request,
             session,
             meeting,
@@ -359,7 +361,7 @@ def start_pipeline(
             error="Bitte laden Sie zuerst die Aufnahme der Sitzung hoch.",
         )
     if not service.agenda_of(session, meeting):
-        return _meeting_page(
+        return meeting_response(
             request,
             session,
             meeting,
@@ -381,53 +383,5 @@ def start_pipeline(
     return RedirectResponse(f"/auftraege/{job.id}", status_code=status.HTTP_303_SEE_OTHER)
 
 
-def _change_status(
-    session: Session, meeting: Meeting, user: SessionUser, context: Any, action: str, chair: str, reason: str
-) -> str:
-    actor = actor_of(user)
-    if action == "pruefen":
-        workflow.submit_for_review(session=session, meeting=meeting, actor=actor)
-        return "Die Niederschrift ist jetzt in Prüfung."
-    if action == "zurueck":
-        workflow.return_to_draft(session=session, meeting=meeting, actor=actor, reason=reason)
-        return "Die Niederschrift ist wieder ein Entwurf."
-    if action == "freigeben":
-        days = context.settings.minutes.audio_retention_days
-        workflow.approve(
-            session=session, meeting=meeting, actor=actor, chair_name=chair, retention_days=days, now=utcnow()
-        )
-        # The sweep runs when the retention has passed; it deletes only what has expired by then.
-        job = enqueue(
-            session=session, kind=RETENTION, params={}, tenant_id=user.tenant_id, created_by=user.id
-        )
-        dispatch_after_commit(
-            session, job_queue(context), job.id, eta=utcnow() + timedelta(days=days, minutes=1)
-        )
-        return f"Die Niederschrift ist freigegeben. Die Aufnahmen werden nach {days} Tagen gelöscht."
-    if action == "veroeffentlichen":
-        workflow.publish(session=session, meeting=meeting, actor=actor, now=utcnow())
-        return "Die Niederschrift ist veröffentlicht (nur öffentliche Tagesordnungspunkte)."
-    raise workflow.WorkflowError("Unbekannte Aktion.")
-
-
-@router.post("/{meeting_id}/status", summary="Status der Niederschrift ändern")
-def change_status(
-    request: Request,
-    meeting_id: int,
-    user: MinutesClerk,
-    session: TenantSession,
-    context: Context,
-    aktion: Annotated[str, Form()] = "",
-    vorsitz: Annotated[str, Form()] = "",
-    grund: Annotated[str, Form()] = "",
-) -> Response:
-    meeting = meeting_or_404(session, meeting_id)
-    try:
-        message = _change_status(session, meeting, user, context, aktion, vorsitz, grund)
-    except workflow.WorkflowError as problem:
-        return _meeting_page(request, session, meeting, context, error=str(problem), status_code=400)
-    flash(request, message)
-    return _redirect(meeting.id, "#status")
-
-
+router.include_router(workflow_router)
 router.include_router(review_router)

@@ -1,0 +1,71 @@
+"""Routes of the minutes workflow: Entwurf → in Prüfung → freigegeben → veröffentlicht."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from rathaus.core.db import utcnow
+from rathaus.core.jobs import dispatch_after_commit, enqueue
+from rathaus.minutes import workflow
+from rathaus.minutes.jobs import RETENTION
+from rathaus.minutes.models import Meeting
+from rathaus.web.deps import Context, MinutesClerk, SessionUser, TenantSession, actor_of, flash
+from rathaus.web.jobs import job_queue
+
+router = APIRouter()
+
+
+def _change_status(
+    session: Session, meeting: Meeting, user: SessionUser, context: Any, action: str, chair: str, reason: str
+) -> str:
+    actor = actor_of(user)
+    if action == "pruefen":
+        workflow.submit_for_review(session=session, meeting=meeting, actor=actor)
+        return "Die Niederschrift ist jetzt in Prüfung."
+    if action == "zurueck":
+        workflow.return_to_draft(session=session, meeting=meeting, actor=actor, reason=reason)
+        return "Die Niederschrift ist wieder ein Entwurf."
+    if action == "freigeben":
+        days = context.settings.minutes.audio_retention_days
+        workflow.approve(
+            session=session, meeting=meeting, actor=actor, chair_name=chair, retention_days=days, now=utcnow()
+        )
+        # The sweep runs when the retention has passed; it deletes only what has expired by then.
+        job = enqueue(
+            session=session, kind=RETENTION, params={}, tenant_id=user.tenant_id, created_by=user.id
+        )
+        dispatch_after_commit(
+            session, job_queue(context), job.id, eta=utcnow() + timedelta(days=days, minutes=1)
+        )
+        return f"Die Niederschrift ist freigegeben. Die Aufnahmen werden nach {days} Tagen gelöscht."
+    if action == "veroeffentlichen":
+        workflow.publish(session=session, meeting=meeting, actor=actor, now=utcnow())
+        return "Die Niederschrift ist veröffentlicht (nur öffentliche Tagesordnungspunkte)."
+    raise workflow.WorkflowError("Unbekannte Aktion.")
+
+
+@router.post("/{meeting_id}/status", summary="Status der Niederschrift ändern")
+def change_status(
+    request: Request,
+    meeting_id: int,
+    user: MinutesClerk,
+    session: TenantSession,
+    context: Context,
+    aktion: Annotated[str, Form()] = "",
+    vorsitz: Annotated[str, Form()] = "",
+    grund: Annotated[str, Form()] = "",
+) -> Response:
+    from rathaus.minutes.web import meeting_or_404, meeting_response  # noqa: PLC0415 - web includes this router
+
+    meeting = meeting_or_404(session, meeting_id)
+    try:
+        message = _change_status(session, meeting, user, context, aktion, vorsitz, grund)
+    except workflow.WorkflowError as problem:
+        return meeting_response(request, session, meeting, context, error=str(problem), status_code=400)
+    flash(request, message)
+    return RedirectResponse(f"/protokolle/{meeting.id}#status", status_code=303)
