@@ -287,7 +287,7 @@ def test_editor_workflow_exports_and_public_page(clerk: TestClient, minutes_worl
 
     vtt = clerk.get(f"/protokolle/{meeting_id}/export/vtt").text
     assert vtt.startswith("WEBVTT")
-    assert "00:00:05.000 --> 00:00:12.000\n<v S2>Wir stimmen dem Bebauungsplan Mühlbach zu." in vtt
+    assert "00:00:05.000 --> 00:00:12.000\n<v Sprecher 2>Wir stimmen dem Bebauungsplan Mühlbach zu." in vtt
     assert (
         "1\n00:00:00,000 --> 00:00:05,000\nBürgermeister Albers: Ich eröffne"
         in clerk.get(f"/protokolle/{meeting_id}/export/srt").text
@@ -295,7 +295,7 @@ def test_editor_workflow_exports_and_public_page(clerk: TestClient, minutes_worl
     structured = clerk.get(f"/protokolle/{meeting_id}/export/json").json()
     assert [i["number"] for i in structured["items"]] == ["1", "2", "2.1", "3"]
     assert structured["items"][1]["resolution_text"] == "Der Rat beschließt den Bebauungsplan."
-    assert structured["items"][1]["speakers"] == ["S2"]
+    assert structured["items"][1]["speakers"] == ["Sprecher 2"]
     docx = clerk.get(f"/protokolle/{meeting_id}/export/docx")
     with zipfile.ZipFile(io.BytesIO(docx.content)) as archive:
         body = archive.read("word/document.xml").decode()

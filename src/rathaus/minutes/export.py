@@ -36,9 +36,9 @@ def timestamp(seconds: float, *, separator: str = ".") -> str:
 
 
 def speaker_names(session: Session, meeting_id: int) -> dict[str, str]:
-    """Cluster label → the name the clerk (or a voice profile) gave it, else the label."""
+    """Cluster label → the name the clerk (or a voice profile) gave it, else "Sprecher 1" for "S1"."""
     rows = session.scalars(select(Speaker).where(Speaker.meeting_id == meeting_id))
-    return {row.label: row.display_name or row.label for row in rows}
+    return {row.label: row.title for row in rows}
 
 
 def minutes_document(session: Session, meeting: Meeting, *, public_only: bool) -> dict[str, Any]:

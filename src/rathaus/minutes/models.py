@@ -226,6 +226,16 @@ class Speaker(TenantOwned, Base):
     named_by: Mapped[str | None] = mapped_column(String(20), default=None, doc="voice | clerk")
     embedding: Mapped[list[float] | None] = mapped_column(JSON, default=None, doc="mean voice embedding")
 
+    @property
+    def title(self) -> str:
+        """The name shown in the editor and the exports: the person's, else "Sprecher 1" for "S1"."""
+        return self.display_name or speaker_title(self.label)
+
+
+def speaker_title(label: str) -> str:
+    """How an unnamed voice is called: "S1" → "Sprecher 1"."""
+    return f"Sprecher {label[1:]}" if label[:1] == "S" and label[1:].isdigit() else label
+
 
 class VoiceProfile(TenantOwned, Base):
     """An enrolled voice of a person, kept across sessions – only with the person's recorded consent."""

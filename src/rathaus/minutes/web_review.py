@@ -16,7 +16,14 @@ from rathaus.core.db import open_session, utcnow
 from rathaus.core.security.models import Tenant
 from rathaus.core.storage import StoredFile, blob_path
 from rathaus.minutes import export, review, service
-from rathaus.minutes.models import Meeting, MeetingStatus, MinutesDraft, Speaker, TranscriptSegment
+from rathaus.minutes.models import (
+    Meeting,
+    MeetingStatus,
+    MinutesDraft,
+    Speaker,
+    TranscriptSegment,
+    speaker_title,
+)
 from rathaus.web.deps import (
     Context,
     MinutesClerk,
@@ -44,11 +51,6 @@ def _back(meeting_id: int, anchor: str = "") -> RedirectResponse:
     return RedirectResponse(
         f"/protokolle/{meeting_id}/bearbeiten{anchor}", status_code=status.HTTP_303_SEE_OTHER
     )
-
-
-def speaker_title(label: str) -> str:
-    """How the editor calls an unnamed voice: "S1" → "Sprecher 1"."""
-    return f"Sprecher {label[1:]}" if label[:1] == "S" and label[1:].isdigit() else label
 
 
 def _editor_values(session: Session, meeting: Meeting) -> dict[str, Any]:
