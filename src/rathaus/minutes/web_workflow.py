@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -10,12 +9,9 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from rathaus.core.db import utcnow
-from rathaus.core.jobs import dispatch_after_commit, enqueue
 from rathaus.minutes import workflow
-from rathaus.minutes.jobs import RETENTION
 from rathaus.minutes.models import Meeting
 from rathaus.web.deps import Context, MinutesClerk, SessionUser, TenantSession, actor_of, flash
-from rathaus.web.jobs import job_queue
 
 router = APIRouter()
 
@@ -35,13 +31,7 @@ def _change_status(
         workflow.approve(
             session=session, meeting=meeting, actor=actor, chair_name=chair, retention_days=days, now=utcnow()
         )
-        # The sweep runs when the retention has passed; it deletes only what has expired by then.
-        job = enqueue(
-            session=session, kind=RETENTION, params={}, tenant_id=user.tenant_id, created_by=user.id
-        )
-        dispatch_after_commit(
-            session, job_queue(context), job.id, eta=utcnow() + timedelta(days=days, minutes=1)
-        )
+        # The daily sweep (minutes.retention, rathaus.core.schedule) deletes them once expired.
         return f"Die Niederschrift ist freigegeben. Die Aufnahmen werden nach {days} Tagen gelöscht."
     if action == "veroeffentlichen":
         workflow.publish(session=session, meeting=meeting, actor=actor, now=utcnow())
