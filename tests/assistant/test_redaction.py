@@ -92,6 +92,7 @@ def test_iban_check_digits() -> None:
         ),
         ("Wir ziehen in die Karl-Marx-Straße 12/1 um", "Wir ziehen in die [Adresse] um"),
         ("Meine Adresse: Am Kirchberg 7, 73087 Bad Boll", "Meine Adresse: [Adresse], 73087 Bad Boll"),
+        ("Ich wohne am Kirchberg 7 in Eschenbach", "Ich wohne [Adresse] in Eschenbach"),
         ("geboren am 03.04.1985 in Göppingen", "geboren am [Geburtsdatum] in Göppingen"),
         ("Mein Geburtsdatum: 3. April 1985", "Mein Geburtsdatum: [Geburtsdatum]"),
         ("Max Weber, geb. 1.2.1960", "[Name], geb. [Geburtsdatum]"),
@@ -121,6 +122,8 @@ def test_what_was_found_is_counted() -> None:
         "Der Spielplatz 2 am Schulweg ist gesperrt",
         "Die Ruhezeit beträgt 20 Jahre, der Kindergartenplatz kostet 112 Euro",
         "Gilt das auch beim Sankt Martin Umzug?",
+        "Was steht im Abschnitt 3 und in der Anlage 2 der Satzung?",
+        "Fährt die Linie 9 am Montag 3 Mal zum Rathaus?",
         "Mein Sohn Lukas braucht einen Kinderreisepass",
     ],
 )

@@ -70,7 +70,7 @@ STREET = re.compile(
     r"(?P<street>"
     rf"\b[A-ZÄÖÜ][\w-]*(?i:{STREET_SUFFIX})"
     rf"|\b[A-ZÄÖÜ][\w-]+\s+(?:Stra(?:ß|ss)e|Str\.|Weg|Gasse|Allee|Platz|Ring|Damm|Ufer|Steige?)"
-    r"|\b(?:Am|Im|An\s+der|Auf\s+dem|Auf\s+der|Zum|Zur|In\s+der|Hinter\s+dem|Unter\s+den)\s+[A-ZÄÖÜ][\w-]+"
+    r"|\b(?i:am|im|an\s+der|auf\s+dem|auf\s+der|zum|zur|in\s+der|hinter\s+dem|unter\s+den)\s+[A-ZÄÖÜ][\w-]+"
     rf")\s+(?P<number>{HOUSE_NUMBER})"
     r"(?!\s*(?:Uhr|€|Euro|EUR|%|Prozent|Jahre|Jahren|Monate|Minuten|Stunden|Tage|m\b|km|qm|m²|Kinder|Personen|Stück))"
 )
@@ -150,6 +150,26 @@ NOT_STREETS = frozenset(
         "oktober",
         "november",
         "dezember",
+        "ziffer",
+        "nummer",
+        "seite",
+        "zeile",
+        "gruppe",
+        "klasse",
+        "reihe",
+        "feld",
+        "grab",
+        "grabfeld",
+        "abteilung",
+        "teil",
+        "anlage",
+        "anhang",
+        "artikel",
+        "satz",
+        "buchstabe",
+        "gleis",
+        "bus",
+        "linie",
     ]
 )
 # Words that follow a cue but are no names ("Frau Bürgermeisterin" is a role, "Grüße aus …").
