@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ from rathaus.minutes.pipeline import (
     PipelineRun,
     segment_from_json,
     segment_to_json,
+    stored_segments,
 )
 from rathaus.minutes.schemas import Segment, Word
 from tests.minutes.conftest import MinutesWorld
@@ -331,9 +333,9 @@ def test_align_decisions_and_draft_stages_write_the_minutes(
         records = parse_records(csv.encode())
         service.import_votes(session=session, meeting=meeting, records=records, actor=minutes_world.actor)
     run = PipelineRun(
-        None,
+        None,  # type: ignore[arg-type]
         minutes_world.meeting_id,
-        Backends(transcriber=lambda: None, speaker_embedder=lambda: None),  # type: ignore[arg-type]
+        Backends(transcriber=lambda: None, speaker_embedder=lambda: None),  # type: ignore[arg-type, return-value]
         settings,
     )
     for stage in (run.align, run.decisions, run.draft):
@@ -360,3 +362,91 @@ def test_align_decisions_and_draft_stages_write_the_minutes(
     with open_session(minutes_world.sessions, tenant_id=minutes_world.tenant_id) as session:
         kept = session.scalars(select(MinutesDraft).where(MinutesDraft.agenda_item_id == items["2"].id)).one()
         assert kept.text == "Von der Schriftführung geschrieben."
+
+
+GERMAN = {
+    "der",
+    "die",
+    "das",
+    "den",
+    "dem",
+    "des",
+    "und",
+    "ist",
+    "wird",
+    "hat",
+    "für",
+    "im",
+    "zu",
+    "zur",
+    "mit",
+    "auf",
+    "ein",
+    "eine",
+    "ich",
+    "wir",
+    "sie",
+    "es",
+    "nicht",
+    "auch",
+    "von",
+    "berichtet",
+}
+ENGLISH = {"the", "and", "is", "of", "to", "we", "with", "this"}
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_draft_stage_with_a_real_llm_writes_an_audited_german_summary(
+    minutes_world: MinutesWorld, settings: Settings, chat_model: object
+) -> None:
+    from rathaus.audit.models import AIDraft, AuditEvent  # noqa: PLC0415
+    from rathaus.minutes import stages  # noqa: PLC0415
+
+    _stored_transcript(minutes_world)
+    backends = Backends(transcriber=lambda: None, speaker_embedder=lambda: None)  # type: ignore[arg-type, return-value]
+    run = PipelineRun(None, minutes_world.meeting_id, backends, settings)  # type: ignore[arg-type]
+    for stage in (run.align, run.decisions):  # rules only; the LLM writes the draft
+        with open_session(minutes_world.sessions, tenant_id=minutes_world.tenant_id) as session:
+            stage(session)
+    with open_session(minutes_world.sessions, tenant_id=minutes_world.tenant_id) as session:
+        meeting = session.get(Meeting, minutes_world.meeting_id)
+        assert meeting is not None
+        spans = stages.load_spans(run.dir / "spans.json")
+        # one item to summarise keeps the model's work to one short answer
+        only_two = [
+            s if s.number == "2" else replace(s, first_segment=None, last_segment=None) for s in spans
+        ]
+        summary = stages.run_draft(
+            session=session,
+            meeting=meeting,
+            segments=stored_segments(session, meeting.id),
+            spans=only_two,
+            decisions=stages.load_decisions(run.dir / "decisions.json"),
+            chat=chat_model,
+        )
+        assert summary["method"] == "llm"
+    with open_session(minutes_world.sessions, tenant_id=minutes_world.tenant_id) as session:
+        item = session.scalars(select(AgendaItem).where(AgendaItem.number == "2")).one()
+        draft = session.scalars(select(MinutesDraft).where(MinutesDraft.agenda_item_id == item.id)).one()
+        assert draft.method == "llm"
+        assert len(draft.text.split()) >= 5
+        words = {w.strip('.,;:!?„“"()').lower() for w in draft.text.split()}
+        assert words & GERMAN, draft.text  # German, not English
+        assert not words & ENGLISH, draft.text
+        assert all(source["ranges"][0][0] >= 10.0 for source in draft.sources[:-1])  # item 2 starts at 10 s
+        ai = session.get(AIDraft, draft.ai_draft_id)
+        assert ai is not None
+        assert (ai.backend, ai.model_name, ai.output) == (
+            "llama-cpp",
+            "qwen2.5-coder-0.5b-instruct",
+            draft.text,
+        )
+        assert ai.prompt_template == "minutes.draft.ergebnis"
+        created = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.action == "ai.draft_created", AuditEvent.object_id == str(ai.id)
+            )
+        ).one()
+        assert created.details["backend"] == "llama-cpp"
+        assert created.details["purpose"] == "minutes.ergebnis"

@@ -24,7 +24,7 @@ from rathaus.minutes.draft import DraftMinutes, MeetingHeader, MinutesText
 from rathaus.minutes.models import Meeting, MinutesDraft, Person, Speaker, VoiceProfile
 from rathaus.minutes.schemas import Attendee, Segment, VoteCounts, VotingRecord
 
-PROMPT_VERSION = "1"
+PROMPT_VERSION = "2"  # 2: German, indirect speech, no title, an example of the JSON shape
 
 
 def save_spans(path: Path, spans: list[ItemSpan]) -> None:
