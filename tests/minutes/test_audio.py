@@ -172,6 +172,33 @@ def test_repetition_loops_are_dropped() -> None:
     ]
 
 
+def test_squeezed_hallucinations_at_a_window_end_are_dropped() -> None:
+    said = Segment(
+        0.0,
+        3.0,
+        "Ich rufe Punkt eins auf.",
+        words=tuple(
+            Word(0.6 * i, 0.6 * i + 0.5, " " + w)
+            for i, w in enumerate(["Ich", "rufe", "Punkt", "eins", "auf."])
+        ),
+    )
+    # Whisper base with hints, seen on a real recording: 9 words in the last second, 8 of them 0 s long.
+    made_up = ["Das", "ist", "einstimmig,", "ich", "eröffne", "die", "Sitzung", "des", "Gemeinderats."]
+    tail = (Word(17.71, 18.71, " " + made_up[0]), *(Word(18.71, 18.71, " " + w) for w in made_up[1:]))
+    fast_but_real = tuple(
+        Word(20.0 + 0.2 * i, 20.15 + 0.2 * i, " " + w)
+        for i, w in enumerate(["Ja,", "danke", "schön,", "weiter."])
+    )
+    result = drop_repeats(
+        [
+            said,
+            Segment(17.71, 18.71, " ".join(made_up), words=tail),
+            Segment(20.0, 20.75, "Ja, danke schön, weiter.", words=fast_but_real),
+        ]
+    )
+    assert [s.text for s in result] == ["Ich rufe Punkt eins auf.", "Ja, danke schön, weiter."]
+
+
 def test_vocabulary_hints_are_short_distinct_words() -> None:
     hints = vocabulary_hints(
         ["Bebauungsplan „Am Mühlbach“ – Satzungsbeschluss", "2023/0361", "Anna Berends", "Bebauungsplan Süd"]

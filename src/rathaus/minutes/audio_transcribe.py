@@ -212,11 +212,30 @@ def _key(sentence: Sequence[Word]) -> str:
     return " ".join(re.sub(r"[^\w]", "", w.text.casefold()) for w in sentence)
 
 
+# Faster than anyone speaks: German council speech runs at 2–4 words a second, 6 is a fast reader.
+MAX_WORDS_PER_SECOND = 7.0
+ZERO_LENGTH_SECONDS = 0.02
+
+
+def _squeezed(sentence: Sequence[Word]) -> bool:
+    """A sentence Whisper made up at the end of a window: its words have (almost) no time of their own.
+
+    With vocabulary hints, Whisper base sometimes appends earlier text to the last second of a window:
+    many words, most of them zero seconds long. Real speech never packs 4+ words that tightly.
+    """
+    if len(sentence) < 4:
+        return False
+    zero = sum(1 for w in sentence if w.end - w.start <= ZERO_LENGTH_SECONDS)
+    span = max(sentence[-1].end - sentence[0].start, ZERO_LENGTH_SECONDS)
+    return zero * 2 > len(sentence) or len(sentence) / span > MAX_WORDS_PER_SECOND
+
+
 def drop_repeats(segments: Sequence[Segment]) -> list[Segment]:
-    """Remove Whisper's repetition loops and re-decodes.
+    """Remove Whisper's repetition loops, re-decodes and squeezed hallucinations.
 
     A sentence (3+ words) said again right after itself goes, and so do words that start well before
-    the end of the words already kept (Whisper decoding the same stretch twice after a seek).
+    the end of the words already kept (Whisper decoding the same stretch twice after a seek) and
+    sentences whose words have no time of their own (see ``_squeezed``).
     """
     kept: list[Segment] = []
     previous = ""
@@ -229,7 +248,7 @@ def drop_repeats(segments: Sequence[Segment]) -> list[Segment]:
         words: list[Word] = []
         for sentence in _sentences(fresh):
             key = _key(sentence)
-            if key == previous and len(sentence) >= 3:
+            if (key == previous and len(sentence) >= 3) or _squeezed(sentence):
                 continue
             previous = key
             words.extend(sentence)
