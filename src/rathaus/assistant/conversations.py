@@ -1,8 +1,8 @@
 """Conversation logs without personal data, feedback, contact requests, and their deletion.
 
 Everything a citizen types goes through :func:`rathaus.assistant.redaction.redact` before it is
-stored. Logs are deleted after the retention period by :func:`purge_expired`, which the web layer
-runs at most once an hour per tenant as a side sweep of answering (no scheduler needed).
+stored. Logs are deleted after the retention period by :func:`purge_expired`, which the daily job
+``assistant.purge_logs`` runs in every tenant (``rathaus.core.schedule``).
 """
 
 from __future__ import annotations

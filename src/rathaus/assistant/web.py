@@ -9,7 +9,6 @@ answer page comes back.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, cast
@@ -44,7 +43,6 @@ RATE_MESSAGE = (
     "Sie haben in kurzer Zeit sehr viele Fragen gestellt. Bitte warten Sie eine Minute und "
     "versuchen Sie es dann erneut."
 )
-PURGE_INTERVAL_S = 3600
 
 
 @dataclass(frozen=True)
@@ -78,19 +76,6 @@ def _tenant(session: Session, slug: str) -> PublicTenant:
     return PublicTenant(id=tenant.id, slug=tenant.slug, name=tenant.name)
 
 
-def _sweep(context: AppContext, tenant_id: int) -> None:
-    """Delete expired logs of the tenant, at most once an hour per process."""
-    key = f"assistant.purged.{tenant_id}"
-    last = context.extras.get(key)
-    if isinstance(last, float) and time.monotonic() - last < PURGE_INTERVAL_S:
-        return
-    context.extras[key] = time.monotonic()
-    with open_session(context.sessions, tenant_id=tenant_id) as session:
-        conversations.purge_expired(
-            session=session, retention_days=context.settings.assistant.log_retention_days
-        )
-
-
 def _answer_public(
     context: AppContext, tenant: PublicTenant, question: str, easy_language: bool
 ) -> Iterator[str | Answer]:
@@ -119,7 +104,6 @@ def _answer_public(
             session=session, actor=PUBLIC_ACTOR, result=final, conversation=conversation
         )
         final.conversation_id = conversation.id
-    _sweep(context, tenant.id)
     yield final
 
 
