@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from typer.testing import CliRunner
 
+from rathaus.assistant.models import KnowledgeSource
 from rathaus.cli import app
 from rathaus.core.db import make_engine, make_session_factory, open_session
+from rathaus.core.jobs import Job
 from rathaus.core.security.service import LoginOutcome, authenticate
+from rathaus.demo import DEMO_BYLAWS
+from rathaus.minutes.models import AgendaItem, Meeting
+from tests.conftest import shared_data
 
 runner = CliRunner()
+DEMO = ["demo", "--data", "keine-demo-daten"]  # without the public data; see test_demo_loads_the_public_data
 
 
 @pytest.fixture
@@ -61,31 +68,72 @@ def test_migrate_creates_the_schema(monkeypatch: pytest.MonkeyPatch, tmp_path: P
 def test_commands_refuse_an_unmigrated_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("RATHAUS_ENVIRONMENT", "development")
     monkeypatch.setenv("RATHAUS_DATABASE_URL", f"sqlite:///{tmp_path / 'leer.sqlite3'}")
-    result = runner.invoke(app, ["demo"])
+    result = runner.invoke(app, DEMO)
     assert result.exit_code == 2
     assert "Run `rathaus migrate` first" in result.output
 
 
 def test_demo_prints_the_password_once(env: str) -> None:
-    first = runner.invoke(app, ["demo"])
+    first = runner.invoke(app, DEMO)
     assert first.exit_code == 0, first.output
     assert "Initial password (shown only once)" in first.output
     password = first.output.split("shown only once):", 1)[1].split()[0]
     assert _can_login(env, "admin", password)
-    second = runner.invoke(app, ["demo"])
+    second = runner.invoke(app, DEMO)
     assert second.exit_code == 0
     assert password not in second.output
     assert "keeps its password" in second.output
+    assert "Initial password" not in second.output
 
 
 def test_demo_takes_the_admin_password_from_the_environment(
     env: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("RATHAUS_ADMIN_PASSWORD", "vom-betrieb-gesetzt-123")
-    result = runner.invoke(app, ["demo"])
+    result = runner.invoke(app, DEMO)
     assert result.exit_code == 0, result.output
     assert "vom-betrieb-gesetzt-123" not in result.output
     assert _can_login(env, "admin", "vom-betrieb-gesetzt-123")
+
+
+def test_demo_loads_the_public_data(env: str) -> None:
+    data = shared_data()
+    result = runner.invoke(app, ["demo", "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    assert f"287 services and {DEMO_BYLAWS} by-laws" in " ".join(result.output.split())
+    engine = make_engine(env)
+    try:
+        with open_session(make_session_factory(engine)) as session:
+            sources = session.scalars(select(KnowledgeSource)).all()
+            visibility = Counter(source.visibility for source in sources)
+            assert visibility == {"public": 287 + DEMO_BYLAWS, "internal": 1}
+            towns = {  # file names start with the town's code, e.g. "ABG_Polizeiverordnung.md"
+                (source.external_id or "").removeprefix("file:").split("_")[0]
+                for source in sources
+                if (source.external_id or "").startswith("file:")
+            }
+            meeting = session.scalars(select(Meeting)).one()
+            assert meeting.name
+            assert meeting.session_date.year == 2025
+            assert (session.scalar(select(func.count()).select_from(AgendaItem)) or 0) > 10
+            job = session.scalars(select(Job)).one()
+            assert (job.kind, job.status.value, job.params) == (
+                "assistant.reindex",
+                "queued",
+                {"refetch": False},
+            )
+    finally:
+        engine.dispose()
+    assert len(towns) > 3, towns
+    again = runner.invoke(app, ["demo", "--data", str(data)])
+    assert again.exit_code == 0, again.output
+    assert "has data already; nothing loaded" in again.output
+
+
+def test_demo_without_data_starts_empty(env: str) -> None:
+    result = runner.invoke(app, DEMO)
+    assert result.exit_code == 0, result.output
+    assert "No demo data at keine-demo-daten" in result.output
 
 
 def test_tenants_and_users_create(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -121,7 +169,7 @@ def test_tenants_and_users_create(env: str, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_audit_verify_detects_tampering(env: str) -> None:
-    assert runner.invoke(app, ["demo"]).exit_code == 0
+    assert runner.invoke(app, DEMO).exit_code == 0
     intact = runner.invoke(app, ["audit", "verify"])
     assert intact.exit_code == 0
     assert "Audit log intact" in intact.output

@@ -6,7 +6,8 @@ import os
 import secrets
 import subprocess
 import sys
-from typing import Annotated
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
@@ -23,6 +24,11 @@ from rathaus.core.db import (
     make_session_factory,
     open_session,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from rathaus.audit.service import Actor
 
 app = typer.Typer(
     help="Rathaus – on-premise AI assistance for German municipal administrations.",
@@ -138,8 +144,11 @@ def worker(
 @app.command()
 def demo(
     tenant_name: Annotated[str, typer.Option(help="name of the demo tenant")] = "Stadt Celle",
+    data: Annotated[
+        Path, typer.Option(help="folder with the public demo data (services, by-laws, OParl)")
+    ] = Path("../shared/data"),
 ) -> None:
-    """Create the demo tenant and the initial administrator (prints the password once)."""
+    """Create the demo tenant, the initial administrator (prints the password once) and demo data."""
     from rathaus.audit.service import Actor  # noqa: PLC0415
     from rathaus.core.security.models import Role, Tenant, User  # noqa: PLC0415
     from rathaus.core.security.service import create_tenant, create_user  # noqa: PLC0415
@@ -147,29 +156,59 @@ def demo(
     settings = load_settings()
     engine = connect_migrated(settings)
     actor = Actor.system("demo")
-    with open_session(make_session_factory(engine)) as session:
-        if session.scalar(select(User.id).where(User.username == "admin")) is not None:
-            out.print("Demo data already present; the administrator 'admin' keeps its password.")
-            return
-        tenant = session.scalar(select(Tenant).where(Tenant.slug == "stadt-celle")) or create_tenant(
-            session=session, actor=actor, slug="stadt-celle", name=tenant_name, state="NI"
-        )
-        password = settings.admin_password or secrets.token_urlsafe(12)
-        create_user(
-            session=session,
-            actor=actor,
-            tenant=tenant,
-            username="admin",
-            full_name="Administration",
-            password=password,
-            roles={Role.ADMIN},
-            is_superuser=True,
-        )
-    out.print(f"Demo tenant '{tenant_name}' created.")
+    sessions = make_session_factory(engine)
+    password = None
+    with open_session(sessions) as session:
+        tenant = session.scalar(select(Tenant).where(Tenant.slug == "stadt-celle"))
+        if session.scalar(select(User.id).where(User.username == "admin")) is None:
+            tenant = tenant or create_tenant(
+                session=session, actor=actor, slug="stadt-celle", name=tenant_name, state="NI"
+            )
+            password = settings.admin_password or secrets.token_urlsafe(12)
+            create_user(
+                session=session,
+                actor=actor,
+                tenant=tenant,
+                username="admin",
+                full_name="Administration",
+                password=password,
+                roles={Role.ADMIN},
+                is_superuser=True,
+            )
+        tenant_id = tenant.id if tenant is not None else None
+    if password is None:
+        out.print("The administrator 'admin' exists already and keeps its password.")
+    else:
+        out.print(f"Demo tenant '{tenant_name}' created.")
+    if tenant_id is not None:
+        with open_session(sessions, tenant_id=tenant_id) as session:
+            _demo_data(session, tenant_id, data, actor)
+    if password is None:
+        return
     if settings.admin_password:
         out.print("Administrator 'admin' created with the password from RATHAUS_ADMIN_PASSWORD.")
     else:
         out.print(f"Administrator 'admin' created. Initial password (shown only once): [bold]{password}[/]")
+
+
+def _demo_data(session: Session, tenant_id: int, data: Path, actor: Actor) -> None:
+    """Load the public demo data into the demo tenant unless it has data already."""
+    from rathaus.demo import has_data, load_demo_data  # noqa: PLC0415
+
+    if has_data(session):
+        out.print("The demo tenant has data already; nothing loaded.")
+        return
+    if not data.is_dir():
+        out.print(f"[yellow]No demo data at {data}; the demo tenant starts empty.[/]")
+        return
+    loaded = load_demo_data(session=session, tenant_id=tenant_id, data_dir=data, actor=actor)
+    out.print(
+        f"Demo data from {data}: {loaded.services} services and {loaded.bylaws} by-laws for the "
+        f"assistant (indexed by job {loaded.reindex_job_id} once the server runs), "
+        f"{loaded.meetings} council meeting."
+    )
+    for path in loaded.missing:
+        out.print(f"[yellow]Not found, skipped:[/] {path}")
 
 
 @tenants_app.command("create")
