@@ -15,6 +15,7 @@ from rathaus.assistant.answers import (
     stream_answer,
     verify_citations,
 )
+from rathaus.assistant.handover import handover
 from rathaus.assistant.prompts import GROUNDED_ANSWER, NO_ANSWER
 from rathaus.assistant.schemas import Answer
 from tests.assistant.conftest import ScriptedChat, passage
@@ -260,3 +261,19 @@ def test_real_llm_answers_from_the_passages_with_a_citation(small_llm: Any) -> N
         assert "zehn" in result.text.lower() or "10" in result.text
     else:  # the model's text could not be grounded: the sources speak instead
         assert "zehn Jahre gültig" in result.text
+
+
+def test_handover_names_each_office_once_with_all_its_details() -> None:
+    office = {"name": "Führerscheinstelle", "address": "Garmischer Straße 19-21, 81373 München"}
+    first = passage("Führerschein – Umtausch", "…", source_id=1, facts={"locations": [office]})
+    second = passage(
+        "Führerschein – Ersatz",
+        "…",
+        source_id=2,
+        facts={"locations": [{**office, "phone": "089 233-96090"}, {"name": "Bürgerbüro Pasing"}]},
+    )
+    contacts = handover([first, second], "Die Quellen beantworten die Frage nicht sicher.").contacts
+    assert [(c.name, c.phone) for c in contacts] == [
+        ("Führerscheinstelle", "089 233-96090"),
+        ("Bürgerbüro Pasing", None),
+    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import fields
 from typing import Any
 
 from rathaus.assistant.schemas import Contact, Handover, KeyFacts, PassageLike
@@ -98,6 +99,20 @@ def key_facts(passage: PassageLike, citation: int, *, booking_pattern: str | Non
     return found
 
 
+def _merge(contacts: list[Contact], new: Contact) -> None:
+    """Add ``new``, or complete the entry of the same office (same name, same or unknown address)."""
+    for index, known in enumerate(contacts):
+        if known.name == new.name and (known.address == new.address or not known.address or not new.address):
+            contacts[index] = Contact(
+                **{
+                    name: getattr(known, name) or getattr(new, name)
+                    for name in (f.name for f in fields(Contact))
+                }
+            )
+            return
+    contacts.append(new)
+
+
 def handover(passages: Sequence[PassageLike], reason: str, *, booking_pattern: str | None = None) -> Handover:
     """Contacts of the offices named by the best passages, and a booking link where one exists."""
     contacts: list[Contact] = []
@@ -106,8 +121,8 @@ def handover(passages: Sequence[PassageLike], reason: str, *, booking_pattern: s
         facts = passage.facts or {}
         for location in facts.get("locations") or ():
             contact = _location_contact(location)
-            if contact and contact not in contacts:
-                contacts.append(contact)
+            if contact:
+                _merge(contacts, contact)
         url = _booking(passage, booking_pattern)
         if url and booking[0] is None:
             booking = (url, passage.title)
