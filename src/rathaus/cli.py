@@ -193,6 +193,7 @@ def demo(
 
 def _demo_data(session: Session, tenant_id: int, data: Path, actor: Actor) -> None:
     """Load the public demo data into the demo tenant unless it has data already."""
+    from rathaus.core.jobs import dispatch_after_commit, make_huey  # noqa: PLC0415
     from rathaus.demo import has_data, load_demo_data  # noqa: PLC0415
 
     if has_data(session):
@@ -202,6 +203,8 @@ def _demo_data(session: Session, tenant_id: int, data: Path, actor: Actor) -> No
         out.print(f"[yellow]No demo data at {data}; the demo tenant starts empty.[/]")
         return
     loaded = load_demo_data(session=session, tenant_id=tenant_id, data_dir=data, actor=actor)
+    if loaded.reindex_job_id is not None:  # else the worker's recovery sends it within a minute
+        dispatch_after_commit(session, make_huey(load_settings()), loaded.reindex_job_id)
     out.print(
         f"Demo data from {data}: {loaded.services} services and {loaded.bylaws} by-laws for the "
         f"assistant (indexed by job {loaded.reindex_job_id} once the server runs), "
