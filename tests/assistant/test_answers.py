@@ -190,6 +190,21 @@ def test_llm_that_finds_no_answer_hands_over() -> None:
     assert result.mode == "handover"
     assert result.handover is not None
     assert result.handover.contacts[0].name == "Bürgerbüro Ruppertstraße"
+    # the passage touched the question: it stays as related reading, without key facts
+    assert [c.title for c in result.citations] == ["Reisepass beantragen"]
+    assert result.facts == []
+
+
+@pytest.mark.parametrize("reply", ["[1]", "Ja [1].", "[1] [2]"])
+def test_llm_reply_of_citation_marks_only_falls_back_to_the_sources(reply: str) -> None:
+    result = answer(
+        passages=[PASS],
+        question="Wie lange ist ein Reisepass gültig?",
+        chat=ScriptedChat(reply),
+        easy_language=False,
+    )
+    assert result.mode == "extractive"
+    assert "zehn Jahre gültig" in result.text
 
 
 def test_ungrounded_llm_answer_falls_back_to_the_sources() -> None:

@@ -55,6 +55,8 @@ NOT_SUPPORTED = (
 )
 PARTIAL = "Die Unterlagen beantworten Ihre Frage vielleicht nicht vollständig."
 FULL_SUPPORT = 0.75
+MIN_ANSWER_WORDS = 4
+CITATION_MARK = re.compile(r"\[\d+\]")
 # Sections of the fact chunks of a service (see chunking.service_fact_groups).
 FACT_SECTIONS = frozenset({"Kosten und Dauer", "Unterlagen und Formulare", "Standorte und Termine"})
 GERMAN_ONLY = "Dieser Assistent antwortet auf Deutsch. (This assistant answers in German.)"
@@ -284,10 +286,11 @@ def stream_answer(
         if llm is not None:
             llm.citations, llm.facts, llm.notice, llm.handover = citations, facts, notice, partial
             if llm.mode == "handover":
+                # The passages touch the question but do not answer it: they stay as related reading.
                 llm.handover = handover(
                     usable, "Die Quellen beantworten die Frage nicht sicher.", booking_pattern=booking_pattern
                 )
-                llm.citations, llm.facts = [], []
+                llm.facts = []
             yield from _finish(llm, easy_language=easy_language, chat=chat)
             return
         notice = "Die KI-Antwort ließ sich nicht mit den Quellen belegen. Hier die passenden Stellen."
@@ -336,6 +339,8 @@ def _llm_answer(
     if not raw or NO_ANSWER in raw:
         return Answer(text=NOT_SUPPORTED, mode="handover", provenance=provenance)
     text, valid = verify_citations(raw, len(passages))
+    if len(WORD.findall(CITATION_MARK.sub(" ", text.lower()))) < MIN_ANSWER_WORDS:
+        return None  # only citation marks or a word or two: the passages themselves say more
     if not numbers_grounded(text, passages):
         return None  # a fee, date or duration the sources do not contain
     if not valid:
