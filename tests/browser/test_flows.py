@@ -130,7 +130,9 @@ def test_login_and_user_creation_work_without_javascript(no_js_context: BrowserC
     page.get_by_label("Vollständiger Name").fill("Otto Ohnescript")
     page.get_by_label("Benutzername").fill("o.ohnescript")
     page.get_by_label("Startpasswort").fill("ein-sicheres-startpasswort")
-    page.get_by_label("Mandant").select_option(label=HOME_TENANT)
+    tenant = page.get_by_label("Mandant")
+    if tenant.count():  # offered only once another test of this server has created a second tenant
+        tenant.select_option(label=HOME_TENANT)
     page.get_by_role("checkbox", name="Prüfung").check()
     page.get_by_role("button", name="Benutzer anlegen").click()
     expect(page.get_by_role("status")).to_have_text("Benutzer „o.ohnescript“ wurde angelegt.")
