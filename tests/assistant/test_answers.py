@@ -195,6 +195,17 @@ def test_llm_that_finds_no_answer_hands_over() -> None:
     assert result.facts == []
 
 
+def test_llm_handover_on_a_partly_supported_question_adds_no_partial_notice() -> None:
+    result = answer(
+        passages=[PASS],
+        question="Ich habe meinen Reisepass verloren, was nun?",
+        chat=ScriptedChat(NO_ANSWER),
+        easy_language=False,
+    )
+    assert result.mode == "handover"
+    assert result.notice is None  # the text itself says it found no reliable answer
+
+
 @pytest.mark.parametrize("reply", ["[1]", "Ja [1].", "[1] [2]"])
 def test_llm_reply_of_citation_marks_only_falls_back_to_the_sources(reply: str) -> None:
     result = answer(

@@ -275,6 +275,7 @@ def stream_answer(
     citations = _citations(usable)
     facts = _unique_facts(usable, booking_pattern)
     partial = None
+    language_notice = notice
     if max(support(p, question) for p in usable) < FULL_SUPPORT:
         # The sources touch the topic but not every part of the question: answer and hand over.
         partial = handover(usable, PARTIAL, booking_pattern=booking_pattern)
@@ -290,7 +291,7 @@ def stream_answer(
                 llm.handover = handover(
                     usable, "Die Quellen beantworten die Frage nicht sicher.", booking_pattern=booking_pattern
                 )
-                llm.facts = []
+                llm.facts, llm.notice = [], language_notice  # the text itself says it found no answer
             yield from _finish(llm, easy_language=easy_language, chat=chat)
             return
         notice = "Die KI-Antwort ließ sich nicht mit den Quellen belegen. Hier die passenden Stellen."
