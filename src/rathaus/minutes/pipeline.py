@@ -9,7 +9,6 @@ this module only wires them to the database. Heavy modules are imported inside t
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 from collections.abc import Callable
@@ -46,27 +45,6 @@ STAGE_TITLES = {
 }
 
 
-class StageNotAvailableError(NotImplementedError):
-    """A pipeline stage whose implementation has not landed yet."""
-
-
-def stage_not_available(stage: str, module: str) -> StageNotAvailableError:
-    """The error for a stage whose module is missing (the job fails readably, retry later)."""
-    return StageNotAvailableError(
-        f"Der Schritt „{STAGE_TITLES[stage]}“ ist in dieser Version noch nicht verfügbar ({module} fehlt)."
-    )
-
-
-def _stage_module(stage: str, name: str) -> Any:
-    """Import the module of a later stage, or fail the stage readably while it has not landed."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name != name:
-            raise
-        raise stage_not_available(stage, name) from error
-
-
 @dataclass
 class Backends:
     """The AI backends a pipeline run needs, built lazily (tests pass deterministic ones)."""
@@ -82,16 +60,10 @@ class Backends:
 
         registry = AIRegistry.from_settings(settings)
 
-        def speaker_embedder() -> SpeakerEmbedder:
-            build = getattr(registry, "speaker_embedder", None)
-            if build is None:
-                raise stage_not_available("diarize", "AIRegistry.speaker_embedder")
-            return build()  # type: ignore[no-any-return]
-
         def chat() -> Any:
             return registry.chat() if registry.enabled("llm") else None
 
-        return cls(transcriber=registry.transcriber, speaker_embedder=speaker_embedder, chat=chat)
+        return cls(transcriber=registry.transcriber, speaker_embedder=registry.speaker_embedder, chat=chat)
 
 
 # -- (de)serialising segments ----------------------------------------------------------------
@@ -194,8 +166,6 @@ class PipelineRun:
                 summary[name] = self.ctx.stage(STAGE_TITLES[name], work, percent=percent)
             except AudioError as error:
                 raise JobError(error.message_de, retry=False) from error
-            except StageNotAvailableError as error:
-                raise JobError(str(error), retry=False) from error
         return summary
 
     def _meeting(self, session: Session) -> Meeting:
@@ -307,11 +277,10 @@ class PipelineRun:
 
     def name_speakers(self, session: Session) -> dict[str, Any]:
         """Name voices after enrolled voice profiles (with consent); the rest the clerk names."""
-        speakers = _stage_module("name_speakers", "rathaus.minutes.speakers")
-        stages = _stage_module("name_speakers", "rathaus.minutes.stages")
-        return stages.run_name_speakers(  # type: ignore[no-any-return]
-            session=session, meeting=self._meeting(session), module=speakers
-        )
+        from rathaus.minutes import speakers  # noqa: PLC0415 - numpy and scipy only when the job runs
+        from rathaus.minutes.stages import run_name_speakers  # noqa: PLC0415
+
+        return run_name_speakers(session=session, meeting=self._meeting(session), module=speakers)
 
     def align(self, session: Session) -> dict[str, Any]:
         """Find where each agenda item starts and ends."""
@@ -331,27 +300,29 @@ class PipelineRun:
 
     def decisions(self, session: Session) -> dict[str, Any]:
         """Motions, resolutions and votes per item (imported voting records win)."""
-        stages = _stage_module("decisions", "rathaus.minutes.stages")
+        from rathaus.minutes.stages import load_spans, run_decisions  # noqa: PLC0415
+
         meeting = self._meeting(session)
-        return stages.run_decisions(  # type: ignore[no-any-return]
+        return run_decisions(
             session=session,
             meeting=meeting,
             segments=stored_segments(session, meeting.id),
-            spans=stages.load_spans(self.dir / "spans.json"),
+            spans=load_spans(self.dir / "spans.json"),
             chat=self._chat(),
             path=self.dir / "decisions.json",
         )
 
     def draft(self, session: Session) -> dict[str, Any]:
         """Draft minutes, every sentence with the time ranges it came from."""
-        stages = _stage_module("draft", "rathaus.minutes.stages")
+        from rathaus.minutes.stages import load_decisions, load_spans, run_draft  # noqa: PLC0415
+
         meeting = self._meeting(session)
-        return stages.run_draft(  # type: ignore[no-any-return]
+        return run_draft(
             session=session,
             meeting=meeting,
             segments=stored_segments(session, meeting.id),
-            spans=stages.load_spans(self.dir / "spans.json"),
-            decisions=stages.load_decisions(self.dir / "decisions.json"),
+            spans=load_spans(self.dir / "spans.json"),
+            decisions=load_decisions(self.dir / "decisions.json"),
             chat=self._chat(),
         )
 
