@@ -49,6 +49,7 @@ def test_calls_with_digits_words_and_sub_items() -> None:
     assert find_calls("wie unter TOP 3 besprochen") == {"3": 0.4}
     assert find_calls("Punkt 3 meines Antrags ist wichtig") == {}
     assert find_calls("Der Vorsitzende ruft Tagesordnungspunk 26 auf") == {"26": 1.0}  # misspelt
+    assert find_calls("Ich rufe Tag in Ordnungspunkt 10 auf") == {"10": 1.0}  # Whisper split the word
 
 
 def test_chair_calls_place_items_and_a_skipped_item_stays_empty() -> None:
@@ -63,6 +64,19 @@ def test_chair_calls_place_items_and_a_skipped_item_stays_empty() -> None:
     )
     found = starts(segments, AGENDA)
     assert found == {"1": 1, "2": None, "3": 3, "4": 5}
+
+
+def test_a_call_with_a_misheard_number_still_opens_the_next_item() -> None:
+    segments = transcript(
+        "V: Ich rufe Tagesordnungspunkt eins auf, die Haushaltssatzung.",
+        "Die Haushaltssatzung ist solide, wir stimmen zu.",
+        "V: Das ist einstimmig beschlossen.",
+        "V: Ich rufe Tag in Ordnungspunkt 1 auf, Feuerwehrhaus Oststadt.",  # "vier" heard as "1"
+        "Das Haus ist zu klein, die Wehr braucht Platz.",
+        "Wir stimmen dem Neubau zu.",
+    )
+    found = starts(segments, AGENDA)
+    assert found == {"1": 0, "2": None, "3": None, "4": 3}
 
 
 def test_item_discussed_without_a_call_is_found_by_its_title() -> None:

@@ -145,3 +145,40 @@ def test_a_clear_pause_after_a_sentence_starts_a_new_segment() -> None:
         "Ich rufe auf",
     ]  # 0.4 s without a sentence end: one
     assert {s.speaker for s in result} == {"0"}
+
+
+def _said(text: str, start: float = 0.0) -> tuple[Word, ...]:
+    return tuple(
+        Word(start + 0.3 * i, start + 0.3 * i + 0.25, " " + w) for i, w in enumerate(text.split(" "))
+    )
+
+
+@pytest.mark.parametrize(
+    ("spoken", "first"),
+    [
+        ("Das ist einstimmig beschlossen Ich rufe Tagesordnungspunkt 16 auf Weiterentwicklung", "Ich rufe"),
+        ("Damit ist das angenommen. Wir kommen zu TOP 5, Haushalt.", "Wir kommen"),
+        ("Das ist so beschlossen und ich rufe Tag in Ordnungspunkt 10 auf", "und ich rufe"),
+        ("Danke. Dann rufe ich Punkt 3 der Tagesordnung auf", "Dann rufe"),
+    ],
+)
+def test_the_chairs_call_starts_a_new_segment(spoken: str, first: str) -> None:
+    words = _said(spoken)
+    result = assign_speakers([Segment(0.0, words[-1].end, spoken, words=words)], [Unit(0.0, 60.0)], [0])
+    assert len(result) == 2
+    assert result[1].text.startswith(first)
+    assert " ".join(s.text for s in result) == " ".join(w.text.strip() for w in words)
+
+
+@pytest.mark.parametrize(
+    "spoken",
+    [
+        "Dann kommen wir zur Abstimmung. Das ist einstimmig beschlossen.",
+        "Beim nächsten Tagesordnungspunkt kommt mein Kollege dazu.",
+        "Ich rufe Tagesordnungspunkt 7 auf und bitte um Wortmeldungen zum Tagesordnungspunkt.",
+    ],
+)
+def test_other_sentences_are_not_split(spoken: str) -> None:
+    words = _said(spoken)
+    result = assign_speakers([Segment(0.0, words[-1].end, spoken, words=words)], [Unit(0.0, 60.0)], [0])
+    assert len(result) == 1

@@ -108,5 +108,10 @@ def _is_reference(tokens: list[str], index: int) -> bool:
 
 
 def _is_keyword(token: str) -> bool:
-    """ "Tagesordnungspunkt" and its misspellings or mishearings ("Tagesordnungspunk"), "TOP"."""
-    return token in _KEYWORDS or (token.startswith("tagesordnungsp") and len(token) <= 21)
+    """ "Tagesordnungspunkt" and its misspellings or mishearings ("Tagesordnungspunk", "Tag in
+    Ordnungspunkt" → "ordnungspunkt"), "TOP"."""
+    return (
+        token in _KEYWORDS
+        or (token.startswith("tagesordnungsp") and len(token) <= 21)
+        or token in {"ordnungspunkt", "ordnungspunkte"}
+    )

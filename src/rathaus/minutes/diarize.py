@@ -8,7 +8,8 @@
    little speech are dissolved into their nearest neighbour; short units join the nearest cluster.
 4. Short flips (a unit between two units of another, same speaker) are smoothed away.
 5. Each word takes the speaker of the unit it falls in; Whisper's segments are split at speaker
-   changes; labels are S1, S2, … in order of first appearance.
+   changes, clear pauses and where the chair calls an item; labels are S1, S2, … in order of first
+   appearance.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -269,6 +271,29 @@ def _unit_of(units: Sequence[Unit], starts: Sequence[float], start: float, end: 
     return index if before <= units[index + 1].start - middle else index + 1
 
 
+# "(Ich) rufe Tagesordnungspunkt 7 auf", "Wir kommen zu TOP 5", "Dann rufe ich Punkt 3 der Tagesordnung
+# auf": the calling verb within two words of the start, an item keyword within the next six.
+_CALL_START = re.compile(
+    r"^(?:(?:ich|wir|dann|nun|jetzt|und|so)\s+){0,2}(?:rufe|rufen|komme|kommen)\b"
+    r"(?:\s+\S+){0,6}?\s+\S*(?:tagesordnung|ordnungspunkt|\btop\b)"
+)
+_CALL_WINDOW = 10
+
+
+def _call_starts(words: Sequence[Word]) -> set[int]:
+    """Indices of the words that begin a chair's call of an agenda item (the first of each call)."""
+    tokens = [re.sub(r"[^\w]", "", w.text.casefold()) for w in words]
+    starts: set[int] = set()
+    index = 0
+    while index < len(tokens):
+        if _CALL_START.match(" ".join(tokens[index : index + _CALL_WINDOW])):
+            starts.add(index)
+            index += 3  # the rest of this call is not another one
+        else:
+            index += 1
+    return starts
+
+
 def _pause(before: Word, after: Word) -> bool:
     gap = after.start - before.end
     return gap >= 1.5 or (gap >= 0.5 and before.text.rstrip().endswith((".", "?", "!")))
@@ -279,8 +304,10 @@ def assign_speakers(
 ) -> list[Segment]:
     """Give every word its unit's speaker; split segments where the speaker changes or at clear pauses.
 
-    A pause of 0.5 s after a sentence end, or of 1.5 s anywhere, also starts a new segment, so that
-    e.g. the chair's call of the next item does not hide inside the previous item's closing words.
+    A pause of 0.5 s after a sentence end, or of 1.5 s anywhere, also starts a new segment, and so does
+    the chair's call of an item ("… einstimmig beschlossen. Ich rufe Tagesordnungspunkt 7 auf"), so
+    that the call does not hide inside the previous item's closing words and the vote stays with its
+    item.
     """
     starts = [unit.start for unit in units]
     result: list[Segment] = []
@@ -290,9 +317,10 @@ def assign_speakers(
             result.append(replace(segment, speaker=label))
             continue
         runs: list[tuple[str, list[Word]]] = []
-        for word in segment.words:
+        calls = _call_starts(segment.words)
+        for index, word in enumerate(segment.words):
             label = str(labels[_unit_of(units, starts, word.start, word.end)])
-            if runs and runs[-1][0] == label and not _pause(runs[-1][1][-1], word):
+            if runs and runs[-1][0] == label and not _pause(runs[-1][1][-1], word) and index not in calls:
                 runs[-1][1].append(word)
             else:
                 runs.append((label, [word]))
