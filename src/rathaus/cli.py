@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -114,7 +115,11 @@ def serve(
     connect_migrated(settings)
     consumer: subprocess.Popen[bytes] | None = None
     if worker and not settings.redis_url:
-        consumer = subprocess.Popen([sys.executable, "-m", "rathaus", "worker"])
+        command = [sys.executable, "-m", "rathaus", "worker"]
+        consumer = subprocess.Popen(command, preexec_fn=_die_with_parent)  # noqa: S603, PLW1509
+    # uvicorn shuts down gracefully on SIGTERM and then raises the signal again with the handler it
+    # found: this one turns it into SystemExit so that the consumer below is stopped as well.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         uvicorn.run(
             create_app(settings),
@@ -127,6 +132,18 @@ def serve(
         if consumer is not None:
             consumer.terminate()
             consumer.wait(timeout=30)
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _die_with_parent() -> None:
+    """In the consumer child: receive SIGTERM when `rathaus serve` dies, however it dies (Linux)."""
+    import ctypes  # noqa: PLC0415
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 @app.command()
