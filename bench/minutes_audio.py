@@ -6,7 +6,8 @@ Metrics
   computed with jiwer after ``normalise`` on both sides. The normaliser: lowercase; "§" → "paragraph",
   "%" → "prozent", "€" → "euro"; digit groups "2.000" → "2000"; hyphens and slashes split words; every
   other punctuation character removed; German number words written as digits ("dreiundzwanzig" → "23",
-  "zweitausendvierundzwanzig" → "2024"; the articles ein/eine/… stay words); umlauts and ß kept.
+  "zweitausendvierundzwanzig" → "2024"; 0–99 read by ``rathaus.minutes.text.number_word``, so
+  "dreissig" counts too; the articles ein/eine/… stay words); umlauts and ß kept.
 * **DER** (diarization error rate) = (missed speech + false alarm + speaker confusion) ÷ reference
   speech, on 10 ms frames, with no scoring within ``collar`` (0.25 s) of a reference turn boundary and
   the optimal one-to-one mapping of hypothesis to reference speakers (Hungarian algorithm, scipy).
@@ -28,54 +29,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-_SMALL = {
-    "null": 0,
-    "eins": 1,
-    "zwei": 2,
-    "drei": 3,
-    "vier": 4,
-    "fünf": 5,
-    "sechs": 6,
-    "sieben": 7,
-    "acht": 8,
-    "neun": 9,
-    "zehn": 10,
-    "elf": 11,
-    "zwölf": 12,
-    "dreizehn": 13,
-    "vierzehn": 14,
-    "fünfzehn": 15,
-    "sechzehn": 16,
-    "siebzehn": 17,
-    "achtzehn": 18,
-    "neunzehn": 19,
-}
-_TENS = {
-    "zwanzig": 20,
-    "dreißig": 30,
-    "vierzig": 40,
-    "fünfzig": 50,
-    "sechzig": 60,
-    "siebzig": 70,
-    "achtzig": 80,
-    "neunzig": 90,
-}
-_UNIT_PREFIX = {"ein": 1, **{k: v for k, v in _SMALL.items() if 2 <= v <= 9}}
+from rathaus.minutes.text import number_word
+
 _ARTICLES = {"ein", "eine", "einen", "einem", "einer", "eines"}
 
 
 def german_number(word: str) -> int | None:
     """The value of a German number word written as one word, or None ("dreiundzwanzig" → 23)."""
-    if not word or word in _ARTICLES:
+    if not word or word in _ARTICLES or word.isdigit():
         return None
     return _parse_number(word)
 
 
 def _parse_number(word: str) -> int | None:
-    if word in _SMALL:
-        return _SMALL[word]
-    if word in _TENS:
-        return _TENS[word]
+    """0–99 as the minutes module reads them (``number_word``), plus hundreds, thousands, millions."""
+    value = number_word(word)
+    if value is not None:
+        return value
     for scale_word, scale in (
         ("millionen", 1_000_000),
         ("million", 1_000_000),
@@ -89,10 +59,6 @@ def _parse_number(word: str) -> int | None:
             if multiplier is None or rest is None or rest >= scale:
                 return None
             return multiplier * scale + rest
-    if "und" in word:
-        unit, _, tens = word.partition("und")
-        if unit in _UNIT_PREFIX and tens in _TENS:
-            return _UNIT_PREFIX[unit] + _TENS[tens]
     return None
 
 
