@@ -199,7 +199,7 @@ def demo(
         out.print(f"Demo tenant '{tenant_name}' created.")
     if tenant_id is not None:
         with open_session(sessions, tenant_id=tenant_id) as session:
-            _demo_data(session, tenant_id, data, actor)
+            _demo_data(session, tenant_id, data, actor, settings)
     if password is None:
         return
     if settings.admin_password:
@@ -208,7 +208,7 @@ def demo(
         out.print(f"Administrator 'admin' created. Initial password (shown only once): [bold]{password}[/]")
 
 
-def _demo_data(session: Session, tenant_id: int, data: Path, actor: Actor) -> None:
+def _demo_data(session: Session, tenant_id: int, data: Path, actor: Actor, settings: Settings) -> None:
     """Load the public demo data into the demo tenant unless it has data already."""
     from rathaus.core.jobs import dispatch_after_commit, make_huey  # noqa: PLC0415
     from rathaus.demo import has_data, load_demo_data  # noqa: PLC0415
@@ -221,7 +221,7 @@ def _demo_data(session: Session, tenant_id: int, data: Path, actor: Actor) -> No
         return
     loaded = load_demo_data(session=session, tenant_id=tenant_id, data_dir=data, actor=actor)
     if loaded.reindex_job_id is not None:  # else the worker's recovery sends it within a minute
-        dispatch_after_commit(session, make_huey(load_settings()), loaded.reindex_job_id)
+        dispatch_after_commit(session, make_huey(settings), loaded.reindex_job_id)
     out.print(
         f"Demo data from {data}: {loaded.services} services and {loaded.bylaws} by-laws for the "
         f"assistant (indexed by job {loaded.reindex_job_id} once the server runs), "
