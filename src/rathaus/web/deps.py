@@ -150,7 +150,9 @@ def _platform_session(context: Context) -> Iterator[Session]:
         yield session
 
 
-PlatformSession = Annotated[Session, Depends(_platform_session)]
+# scope="function": the commit runs when the endpoint returns, before the response is sent. With the default
+# scope it would run after, and a browser following a 303 could load the next page before the commit.
+PlatformSession = Annotated[Session, Depends(_platform_session, scope="function")]
 
 
 def optional_user(request: Request, context: Context, session: PlatformSession) -> SessionUser | None:
@@ -175,7 +177,7 @@ def tenant_session(user: CurrentUser, context: Context) -> Iterator[Session]:
         yield session
 
 
-TenantSession = Annotated[Session, Depends(tenant_session)]
+TenantSession = Annotated[Session, Depends(tenant_session, scope="function")]
 
 
 def require_role(role: Role) -> Any:
