@@ -96,6 +96,10 @@ def test_iban_check_digits() -> None:
         ("geboren am 03.04.1985 in Göppingen", "geboren am [Geburtsdatum] in Göppingen"),
         ("Mein Geburtsdatum: 3. April 1985", "Mein Geburtsdatum: [Geburtsdatum]"),
         ("Max Weber, geb. 1.2.1960", "[Name], geb. [Geburtsdatum]"),
+        # surnames typed alone: listed, tagged as proper names in context, and no everyday word
+        ("Müller fragt, wann der Ausweis fertig ist.", "[Name] fragt, wann der Ausweis fertig ist."),
+        ("Ich habe mit Schmidt telefoniert, er sagte nein.", "Ich habe mit [Name] telefoniert, er sagte nein."),
+        ("Schulz und Becker wohnen zusammen.", "[Name] und [Name] wohnen zusammen."),
     ],
 )
 def test_names_addresses_and_birth_dates_without_a_cue(typed: str, expected: str) -> None:
@@ -125,6 +129,16 @@ def test_what_was_found_is_counted() -> None:
         "Was steht im Abschnitt 3 und in der Anlage 2 der Satzung?",
         "Fährt die Linie 9 am Montag 3 Mal zum Rathaus?",
         "Mein Sohn Lukas braucht einen Kinderreisepass",
+        # surnames that are everyday words as well stay when typed alone
+        "Baum umgestürzt, bitte beseitigen.",
+        "Kann Koch das Formular abholen?",
+        "Bürger können Anträge stellen.",
+        # streets and buildings named after people, from real Konstanz reports
+        "Beschriftung des Georg Elser Platz abgebrochen",
+        "In der Gottfried Keller Strasse ist ein Fusswegzugang zugeparkt",
+        "Vom Schleyerweg Richtung Geschwister Scholl Schule sind alle Abläufe verstopft",
+        "Auf Seite des Erik Bloch Wegs liegt ein Fahrrad",
+        "Zebrastreifen, Martin Schleyerstr. gegenüber der Bäckerei",
     ],
 )
 def test_offices_services_and_dates_stay(text: str) -> None:

@@ -136,3 +136,16 @@ def pos_tags(words: list[str]) -> list[str] | None:
         except Exception:
             return None
     return [str(tag) for _word, _lemma, tag in tagged]
+
+
+def word_tags(word: str) -> list[tuple[str, float]] | None:
+    """HanTa's candidate tags of one word out of context, with log-probabilities; None without HanTa."""
+    tagger = _hanta()
+    if tagger is None:
+        return None
+    with _lock:
+        try:
+            candidates = tagger.tag_word(word)
+        except Exception:
+            return None
+    return [(str(tag), float(score)) for tag, score in candidates]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rathaus.assistant.german import pos_tags
+from rathaus.assistant.german import pos_tags, word_tags
 
 # First names that are also German words or months; these need a listed surname after them.
 AMBIGUOUS_FIRST_NAMES = frozenset(
@@ -52,6 +52,42 @@ NOT_SURNAMES = frozenset(
     ["Straße", "Strasse", "Platz", "Weg", "Allee", "Kirche", "Schule", "Halle", "Haus", "Mitte", "Amt"]
 )
 TOKEN = re.compile(r"[\w-]+|[^\w\s]", re.UNICODE)
+SURNAME_WORD = re.compile(r"(?<![\w-])[A-ZÄÖÜ][a-zäöüß]+(?![\w-])")
+SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+# Words after a surname that make it part of a place ("Gottfried Keller Strasse", "Scholl Schule").
+PLACE_WORDS = frozenset(
+    [
+        "straße",
+        "strasse",
+        "str",
+        "weg",
+        "wegs",
+        "platz",
+        "allee",
+        "gasse",
+        "ring",
+        "schule",
+        "gymnasium",
+        "realschule",
+        "grundschule",
+        "gms",
+        "halle",
+        "haus",
+        "kirche",
+        "park",
+        "brücke",
+        "bruecke",
+        "brunnen",
+        "zentrum",
+        "hof",
+        "denkmal",
+    ]
+)
+# A word that is itself a street ("Schleyerstr", "Lindenweg") is no surname.
+PLACE_SUFFIX = re.compile(r"(?:stra(?:ß|ss)e|str|weg|platz|allee|gasse)$")
+NEXT_WORD = re.compile(r"[\s-]*(\w+)")
+# HanTa scores words in its lexicon above this log-probability and guesses unknown ones below it.
+LEXICON_SCORE = -16.0
 
 
 @lru_cache(maxsize=1)
@@ -80,9 +116,59 @@ def is_surname(word: str) -> bool:
     return word in _lists()[1]
 
 
+def lone_surnames(text: str) -> list[tuple[int, int]]:
+    """Spans of listed surnames typed without a first name ("Müller fragt …", "mit Schmidt telefoniert").
+
+    A surname counts when HanTa tags it as a proper name (``NE``) in its sentence, it is no everyday
+    word as well ("Koch", "Baum", "Braun" are left), and no street or building follows it
+    ("Gottfried Keller Strasse", "Geschwister Scholl Schule").
+    """
+    candidates = [match for match in SURNAME_WORD.finditer(text) if _lone_surname_candidate(match.group())]
+    if not candidates:
+        return []
+    spans: list[tuple[int, int]] = []
+    for sentence in SENTENCE.finditer(text):
+        inside = [match for match in candidates if sentence.start() <= match.start() < sentence.end()]
+        if not inside:
+            continue
+        tokens = list(TOKEN.finditer(sentence.group()))
+        tags = pos_tags([token.group() for token in tokens])
+        if tags is None:
+            return []
+        for token, tag in zip(tokens, tags, strict=True):
+            start = sentence.start() + token.start()
+            if tag != "NE" or not any(match.start() == start for match in inside):
+                continue
+            end = start + len(token.group())
+            if not names_a_place(text, end):
+                spans.append((start, end))
+    return spans
+
+
+def names_a_place(text: str, end: int) -> bool:
+    """True when the name ending at ``end`` is part of a street or building ("Georg Elser Platz")."""
+    following = NEXT_WORD.match(text, end)
+    return following is not None and following.group(1).lower() in PLACE_WORDS
+
+
+def _lone_surname_candidate(word: str) -> bool:
+    return (
+        is_surname(word) and not is_first_name(word) and word not in NOT_SURNAMES and not is_common_word(word)
+    )
+
+
+@lru_cache(maxsize=4096)
+def is_common_word(word: str) -> bool:
+    """True when HanTa's lexicon knows ``word`` as something other than a name ("Koch", "Baum")."""
+    candidates = word_tags(word)
+    if candidates is None:
+        return True  # without the tagger no lone surname is taken for a name
+    return any(tag != "NE" and score > LEXICON_SCORE for tag, score in candidates)
+
+
 def looks_like_full_name(text: str, *, start: int, first: str, last: str) -> bool:
     """True when ``first`` (a listed first name) and ``last``, found at ``start`` of ``text``, are a name."""
-    if last in NOT_SURNAMES or (is_first_name(last) and not is_surname(last)):
+    if last in NOT_SURNAMES or PLACE_SUFFIX.search(last) or (is_first_name(last) and not is_surname(last)):
         return False
     if is_surname(last):
         return True

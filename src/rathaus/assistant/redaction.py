@@ -11,8 +11,12 @@ Found and replaced:
 - street addresses with a house number ("Lindenstraße 5", "Am Markt 3a");
 - dates of birth after a cue ("geboren am 3.4.1985", "geb. 03.04.1985", "Geburtsdatum: …").
 
-A name typed without a first name ("Müller fragt …") is still not found — the conversation log is
-therefore also deleted after the retention period.
+- surnames typed alone ("Müller fragt …", "mit Schmidt telefoniert"): a listed surname that HanTa
+  tags as a proper name in its sentence and that is no everyday word as well.
+
+Surnames that are also everyday words ("Koch", "Fischer", "Braun") are not found when typed alone,
+and neither are surnames missing from the lists without a first name before them; the
+conversation log is therefore also deleted after the retention period.
 """
 
 from __future__ import annotations
@@ -22,7 +26,13 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rathaus.assistant.names import is_first_name, is_surname, looks_like_full_name
+from rathaus.assistant.names import (
+    is_first_name,
+    is_surname,
+    lone_surnames,
+    looks_like_full_name,
+    names_a_place,
+)
 
 PLACEHOLDERS = {
     "email": "[E-Mail]",
@@ -233,6 +243,8 @@ def redact(text: str) -> Redacted:
 
     text = NAME_CUES.sub(name, text)
     text = _redact_full_names(text, replace)
+    for start, end in reversed(lone_surnames(text)):
+        text = text[:start] + replace("name") + text[end:]
     return Redacted(text=text, found=dict(found))
 
 
@@ -270,8 +282,9 @@ def _full_name_end(text: str, match: re.Match[str]) -> int | None:
         middle = [word.group() for word in words[: count - 1] if word.group()[0].isupper()]
         if any(not is_first_name(word) and not is_surname(word) for word in middle):
             continue
+        end = offset + words[count - 1].end()
         if looks_like_full_name(text, start=match.start(), first=first, last=last):
-            return offset + words[count - 1].end()
+            return None if names_a_place(text, end) else end
     return None
 
 
