@@ -98,8 +98,13 @@ def test_iban_check_digits() -> None:
         ("Max Weber, geb. 1.2.1960", "[Name], geb. [Geburtsdatum]"),
         # surnames typed alone: listed, tagged as proper names in context, and no everyday word
         ("Müller fragt, wann der Ausweis fertig ist.", "[Name] fragt, wann der Ausweis fertig ist."),
-        ("Ich habe mit Schmidt telefoniert, er sagte nein.", "Ich habe mit [Name] telefoniert, er sagte nein."),
+        (
+            "Ich habe mit Schmidt telefoniert, er sagte nein.",
+            "Ich habe mit [Name] telefoniert, er sagte nein.",
+        ),
         ("Schulz und Becker wohnen zusammen.", "[Name] und [Name] wohnen zusammen."),
+        ("Hallo, ich bin Jana und brauche einen Termin.", "Hallo, ich bin [Name] und brauche einen Termin."),
+        ("Guten Tag, hier spricht Lehmann.", "Guten Tag, hier spricht [Name]."),
     ],
 )
 def test_names_addresses_and_birth_dates_without_a_cue(typed: str, expected: str) -> None:
@@ -132,6 +137,8 @@ def test_what_was_found_is_counted() -> None:
         # surnames that are everyday words as well stay when typed alone
         "Baum umgestürzt, bitte beseitigen.",
         "Kann Koch das Formular abholen?",
+        "Ich bin Rentner und brauche einen Parkausweis.",
+        "Hier ist Platz für zwei Autos.",
         "Bürger können Anträge stellen.",
         # streets and buildings named after people, from real Konstanz reports
         "Beschriftung des Georg Elser Platz abgebrochen",

@@ -4,7 +4,8 @@ Rules and word lists, not a model: no open German NER model ships offline (see d
 Found and replaced:
 
 - e-mail addresses, IBANs (check digits), phone numbers;
-- names where people introduce them ("ich heiße …", "mein Name ist …", "Herr/Frau …", a signature);
+- names where people introduce them ("ich heiße …", "mein Name ist …", "Herr/Frau …", a signature;
+  "ich bin …" and "hier ist …" only before a listed first name or surname);
 - names typed without a cue: a known first name (Faker's German, Austrian and Swiss first-name
   lists) followed by a surname that is on Faker's German surname lists or that the HanTa tagger
   takes for a proper name (``NE``) — "Hans Müller aus …", but not "Bürgerbüro Mitte";
@@ -27,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rathaus.assistant.names import (
+    is_common_word,
     is_first_name,
     is_surname,
     lone_surnames,
@@ -57,6 +59,11 @@ NAME_CUES = re.compile(
     r"name\s*:|(?:herrn?|frau)(?:\s+(?:dr|prof)\.)*|"
     r"(?:mit\s+)?(?:freundlichen\s+)?(?:grüßen|gruß|grüße)\s*,?)\s+)"
     rf"(?P<name>{NAME})"
+)
+# "Ich bin Svenja", "hier spricht Brandt": a name only when the word is a listed first name or surname,
+# so that "ich bin Rentner" stays.
+SELF_INTRODUCTION = re.compile(
+    rf"(?P<cue>\b(?i:ich\s+bin|hier\s+(?:ist|spricht|schreibt))\s+)(?P<name>{NAME_WORD})(?![\w-])"
 )
 MONTHS = "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
 DATE = (
@@ -242,6 +249,14 @@ def redact(text: str) -> Redacted:
         return match.group("cue") + replace("name")
 
     text = NAME_CUES.sub(name, text)
+
+    def introduced(match: re.Match[str]) -> str:
+        word = match.group("name")
+        if is_first_name(word) or (is_surname(word) and not is_common_word(word)):
+            return match.group("cue") + replace("name")
+        return match.group(0)
+
+    text = SELF_INTRODUCTION.sub(introduced, text)
     text = _redact_full_names(text, replace)
     for start, end in reversed(lone_surnames(text)):
         text = text[:start] + replace("name") + text[end:]
