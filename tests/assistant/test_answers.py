@@ -72,6 +72,20 @@ def test_extractive_answer_cites_its_passages_and_lists_the_key_facts() -> None:
     assert result.handover is None
 
 
+def test_personal_data_in_the_question_does_not_cost_the_answer() -> None:
+    # A phone number and a name match no source; counted as content words they pushed the
+    # question's support below the threshold and the citizen got a handover instead of the answer.
+    plain = answer(
+        passages=[PASS], question="Wie lange ist ein Reisepass gültig?", chat=None, easy_language=False
+    )
+    typed = (
+        "Hier Schmidt, wie lange ist ein Reisepass gültig? Rückruf bitte unter 0170 1234567 oder 089 12345."
+    )
+    padded = answer(passages=[PASS], question=typed, chat=None, easy_language=False)
+    assert plain.mode == padded.mode == "extractive"
+    assert padded.text == plain.text
+
+
 def test_sentences_are_trimmed_to_those_that_match() -> None:
     result = answer(
         passages=[PASS],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rathaus.assistant.redaction import iban_valid, redact
+from rathaus.assistant.redaction import iban_valid, redact, without_personal_data
 
 
 @pytest.mark.parametrize(
@@ -152,3 +152,29 @@ def test_offices_services_and_dates_stay(text: str) -> None:
     result = redact(text)
     assert result.text == text
     assert not result.changed
+
+
+def test_kinds_to_keep_are_found_but_stay() -> None:
+    result = redact("Hans Müller, Lindenstraße 5, Tel. 07164 12345", keep=("address",))
+    assert result.text == "[Name], Lindenstraße 5, Tel. [Telefon]"
+    assert result.found == {"name": 1, "address": 1, "phone": 1}
+
+
+@pytest.mark.parametrize(
+    ("typed", "worked_from"),
+    [
+        (
+            "Was kostet ein Reisepass? Meine Nummer ist 0170 1234567.",
+            "Was kostet ein Reisepass? Meine Nummer ist.",
+        ),
+        ("Müller hier, was kostet ein Reisepass?", "hier, was kostet ein Reisepass?"),
+        (
+            "Wann wird in der Lindenstraße 5 der Müll abgeholt? eva@example.org",
+            "Wann wird in der Lindenstraße 5 der Müll abgeholt?",
+        ),
+    ],
+)
+def test_retrieval_and_answers_work_from_the_question_without_personal_data(
+    typed: str, worked_from: str
+) -> None:
+    assert without_personal_data(typed) == worked_from

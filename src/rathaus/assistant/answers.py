@@ -23,6 +23,7 @@ from rathaus.assistant.prompts import (
     grounded_messages,
     neutralise,
 )
+from rathaus.assistant.redaction import without_personal_data
 from rathaus.assistant.schemas import (
     Answer,
     Citation,
@@ -257,6 +258,7 @@ def stream_answer(
     booking_pattern: str | None = None,
 ) -> Iterator[str | Answer]:
     """Yield pieces of the answer text as they are ready, then the finished :class:`Answer`."""
+    question = without_personal_data(question)
     notice = GERMAN_ONLY if looks_english(question) else None
     passages = [_without_instructions(p) for p in passages]
     usable = supported_passages(passages, question, min_score=min_score)[:MAX_PASSAGES]

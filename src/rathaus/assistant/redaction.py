@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from rathaus.assistant.names import (
@@ -193,6 +193,9 @@ NOT_STREETS = frozenset(
 NOT_NAMES = frozenset({"Bürgermeister", "Bürgermeisterin", "Aus", "Und", "Vom", "Von", "Der", "Die", "Das"})
 
 
+PLACEHOLDER = re.compile("|".join(re.escape(placeholder) for placeholder in PLACEHOLDERS.values()))
+
+
 @dataclass(frozen=True)
 class Redacted:
     """Text with personal data replaced by placeholders, and what was found."""
@@ -203,6 +206,16 @@ class Redacted:
     @property
     def changed(self) -> bool:
         return bool(self.found)
+
+
+def without_personal_data(question: str) -> str:
+    """What retrieval and answering work from: the question with personal data left out.
+
+    A phone number or a name says nothing about the service asked for but dilutes the match between
+    question and sources. Street addresses stay, since they can be the point ("Müllabfuhr Lindenstraße 5").
+    """
+    text = PLACEHOLDER.sub(" ", redact(question, keep=("address",)).text)
+    return re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip()
 
 
 def iban_valid(candidate: str) -> bool:
@@ -221,24 +234,29 @@ def _looks_like_iban(candidate: str) -> bool:
     return (compact.startswith("DE") and len(compact) == 22 and compact[2:].isdigit()) or iban_valid(compact)
 
 
-def redact(text: str) -> Redacted:
-    """Replace e-mail addresses, IBANs, phone numbers, names, street addresses and birth dates."""
+def redact(text: str, *, keep: Collection[str] = ()) -> Redacted:
+    """Replace e-mail addresses, IBANs, phone numbers, names, street addresses and birth dates.
+
+    Kinds named in ``keep`` (keys of ``PLACEHOLDERS``) are found but left as typed.
+    """
     found: Counter[str] = Counter()
 
-    def replace(kind: str) -> str:
+    def replace(kind: str, typed: str = "") -> str:
         found[kind] += 1
-        return PLACEHOLDERS[kind]
+        return typed if kind in keep else PLACEHOLDERS[kind]
 
-    text = EMAIL.sub(lambda m: replace("email"), text)
-    text = IBAN.sub(lambda m: replace("iban") if _looks_like_iban(m.group(0)) else m.group(0), text)
-    text = BIRTHDATE.sub(lambda m: m.group("cue") + replace("birthdate"), text)
-    text = PHONE.sub(lambda m: replace("phone") if _is_phone(m.group(0)) else m.group(0), text)
+    text = EMAIL.sub(lambda m: replace("email", m.group(0)), text)
+    text = IBAN.sub(
+        lambda m: replace("iban", m.group(0)) if _looks_like_iban(m.group(0)) else m.group(0), text
+    )
+    text = BIRTHDATE.sub(lambda m: m.group("cue") + replace("birthdate", m.group("date")), text)
+    text = PHONE.sub(lambda m: replace("phone", m.group(0)) if _is_phone(m.group(0)) else m.group(0), text)
 
     def street(match: re.Match[str]) -> str:
         last = match.group("street").split()[-1].lower()
         if last in NOT_STREETS:
             return match.group(0)
-        return replace("address")
+        return replace("address", match.group(0))
 
     text = STREET.sub(street, text)
 
@@ -246,20 +264,20 @@ def redact(text: str) -> Redacted:
         words = match.group("name").split()
         if words[0] in NOT_NAMES:
             return match.group(0)
-        return match.group("cue") + replace("name")
+        return match.group("cue") + replace("name", match.group("name"))
 
     text = NAME_CUES.sub(name, text)
 
     def introduced(match: re.Match[str]) -> str:
         word = match.group("name")
         if is_first_name(word) or (is_surname(word) and not is_common_word(word)):
-            return match.group("cue") + replace("name")
+            return match.group("cue") + replace("name", match.group("name"))
         return match.group(0)
 
     text = SELF_INTRODUCTION.sub(introduced, text)
     text = _redact_full_names(text, replace)
     for start, end in reversed(lone_surnames(text)):
-        text = text[:start] + replace("name") + text[end:]
+        text = text[:start] + replace("name", text[start:end]) + text[end:]
     return Redacted(text=text, found=dict(found))
 
 
@@ -269,7 +287,7 @@ FULL_NAME = re.compile(
 )
 
 
-def _redact_full_names(text: str, replace: Callable[[str], str]) -> str:
+def _redact_full_names(text: str, replace: Callable[[str, str], str]) -> str:
     """Replace "first name (second name) surname" typed without a cue."""
     pieces: list[str] = []
     position = search = 0
@@ -279,7 +297,7 @@ def _redact_full_names(text: str, replace: Callable[[str], str]) -> str:
             search = match.start() + len(match.group("first"))
             continue
         pieces.append(text[position : match.start()])
-        pieces.append(replace("name"))
+        pieces.append(replace("name", text[match.start() : end]))
         position = search = end
     pieces.append(text[position:])
     return "".join(pieces)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy.orm import Session
 
+from rathaus.assistant.redaction import without_personal_data
 from rathaus.assistant.retrieval import Passage, retrieve
 from rathaus.assistant.schemas import (
     Answer,
@@ -64,7 +65,7 @@ def retrieve_for(
     found = retrieve(
         session=session,
         tenant_id=tenant_id,
-        query=question,
+        query=without_personal_data(question),
         audience=audience,
         departments=departments,
         k=settings.answer_passages,
