@@ -88,6 +88,81 @@ def test_amendment_before_the_main_motion() -> None:
     assert "SPD" in amendment.reason
 
 
+def test_two_amendments_one_rejected_one_accepted_then_the_main_motion() -> None:
+    entries = [
+        AgendaEntry("6", "Parkraumkonzept Innenstadt"),
+        AgendaEntry("6", "Änderungsantrag GRÜNE: Parkraumkonzept Innenstadt"),
+        AgendaEntry("6", "Ergänzungsantrag FDP: Parkraumkonzept Innenstadt"),
+        AgendaEntry("6", "Anfrage AfD: Parkraumkonzept Innenstadt"),
+    ]
+    decisions = decide(
+        [
+            "V: Ich rufe Tagesordnungspunkt 6 Parkraumkonzept Innenstadt auf.",
+            "Stadträtin Berg (GRÜNE): Unser Änderungsantrag will die Gebühren stärker staffeln.",
+            "Stadtrat Maier (FDP): Wir wollen mit unserem Ergänzungsantrag die Anwohner entlasten.",
+            "V: Wir kommen zur Abstimmung. Wir beginnen mit dem Änderungsantrag der Grünen, "
+            "die Gebühren zu staffeln. – Das ist mehrheitlich abgelehnt.",
+            "V: Dann der Ergänzungsantrag der FDP zu den Anwohnern. Ich bitte um Ihr Kartenzeichen. "
+            "– 30 Ja-Stimmen, 12 Nein-Stimmen. Damit angenommen.",
+            "V: Jetzt die so ergänzte Beschlussvorlage. – Bei 5 Gegenstimmen mehrheitlich zugestimmt.",
+        ],
+        entries,
+    )
+    main, greens, liberals, question = decisions
+    assert main.result == "mehrheitlich zugestimmt"
+    assert greens.result == "mehrheitlich abgelehnt"
+    assert "GRÜNE" in greens.reason
+    assert liberals.result == "mehrheitlich zugestimmt"
+    assert liberals.evidence[0].segment == 4
+    assert question.result == "Kenntnisnahme"  # an Anfrage is answered, not voted on
+
+
+def test_amendment_parts_referral_and_withdrawal() -> None:
+    entries = [
+        AgendaEntry("8", "Sanierung Hallenbad"),
+        AgendaEntry("8", "Änderungsantrag: Sanierung Hallenbad"),
+        AgendaEntry("8", "Ergänzungsantrag SPD: Sanierung Hallenbad"),
+        AgendaEntry("8", "Änderungsantrag CDU: Sanierung Hallenbad"),
+    ]
+    decisions = decide(
+        [
+            "V: Ich rufe Tagesordnungspunkt 8 Sanierung Hallenbad auf.",
+            "Stadtrat Kurz (CDU): Wir ziehen unseren Antrag zurück.",
+            "V: Ich beginne mit dem gemeinsamen Änderungsantrag, Ziffer 1. – Das ist eine Mehrheit.",
+            "V: Ziffer 2 des Änderungsantrags. – Das ist abgelehnt.",
+            "V: Den Antrag der SPD nehmen wir in den Sportausschuss.",
+            "V: Damit kommen wir zur Beschlussvorlage. – Das ist einstimmig.",
+        ],
+        entries,
+    )
+    main, joint, social, christian = decisions
+    assert main.result == "einstimmig zugestimmt"
+    assert joint.result == "teilweise zugestimmt"  # one part accepted, one rejected
+    assert social.result == "verwiesen in Fachausschuss"
+    assert christian.result == "Antrag zurückgezogen"
+
+
+def test_amendment_not_put_to_the_vote_follows_custom() -> None:
+    voted = decide(
+        [
+            "V: Ich rufe Tagesordnungspunkt 2 Spielplatzkonzept auf.",
+            "Stadtrat Roth (KAL): Unser Ergänzungsantrag bleibt wichtig.",
+            "V: Ich bitte um Ihr Votum zur Vorlage. – Das ist einstimmig.",
+        ],
+        [AgendaEntry("2", "Spielplatzkonzept"), AgendaEntry("2", "Ergänzungsantrag KAL: Spielplatzkonzept")],
+    )
+    assert voted[1].result == "mit Stellungnahme einverstanden"
+    referred = decide(
+        [
+            "V: Ich rufe Tagesordnungspunkt 3 Radschnellweg auf.",
+            "Stadträtin Ott (SPD): Wir möchten das vertiefen.",
+            "V: Dann verweisen wir das Thema in den Planungsausschuss.",
+        ],
+        [AgendaEntry("3", "Radschnellweg"), AgendaEntry("3", "Ergänzungsantrag SPD: Radschnellweg")],
+    )
+    assert [d.result for d in referred] == ["verwiesen in Fachausschuss"] * 2
+
+
 def test_voting_record_wins_over_spoken_words() -> None:
     entries = [AgendaEntry("2", "Gebührensatzung")]
     lines = ["V: Ich rufe Tagesordnungspunkt 2 auf.", "V: Das ist einstimmig."]

@@ -2,9 +2,10 @@
 
 Rules first: the chair's result statements ("Das ist eine mehrheitliche Zustimmung", "bei 3
 Gegenstimmen und 2 Enthaltungen zugestimmt") in the item's span; the last one that is not about
-an amendment decides the item, amendment votes go to the agenda entries of the amendments. Items
-without a vote get a no-vote outcome from the words (verwiesen, vertagt, zurückgezogen, Kenntnis
-genommen, einverstanden) or from the agenda section (ANFRAGEN → Kenntnisnahme). Imported voting
+an amendment decides the item; the agenda entries of amendments get the results stated after the
+chair named them (see amendments.py). Items without a vote get a no-vote outcome from the words
+(verwiesen, vertagt, zurückgezogen, Kenntnis genommen, einverstanden) or from the agenda section
+(ANFRAGEN → Kenntnisnahme). Imported voting
 records win over spoken counts. A chat model, when given, only decides items the rules left open,
 choosing among the result values by constrained decoding.
 """
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from rathaus.minutes import amendments as am
 from rathaus.minutes import outcomes as oc
 from rathaus.minutes.align import ItemSpan, attached_number
 from rathaus.minutes.schemas import AgendaEntry, Segment, VoteCounts, VotingRecord
@@ -35,6 +37,7 @@ _PROCEDURE = re.compile(r"\b(verfahren|vorgehen|vorgehensweise|abwartet|abwarten
 _HEDGED = re.compile(r"\b(wenn|falls|ob)\b|\bnicht (einverstanden|zufrieden)")
 _DASH = re.compile(r"\s[–-]\s|\.[–-]\s|,?\s(?=und damit\b)")
 _CHAIR = re.compile(r"vorsitz|oberbürgermeister", re.IGNORECASE)
+_RESULT_WORDS = 30
 _PARTY = re.compile(r"\b(CDU|SPD|GRÜNE|GRÜNEN|FDP|AfD|KULT|KAL|FW|LINKE|Linke|GfK|FÜR|Volt|Partei|Gem)\b")
 
 
@@ -112,6 +115,7 @@ class ExtractDecisions:
         decisions: list[ItemDecision] = []
         span_of = {span.entry_index: span for span in spans}
         main_of: dict[str, ItemDecision] = {}
+        proposals = _proposals(agenda)
         for index, entry in enumerate(agenda):
             span = _with_sub_items(span_of.get(index), spans)
             found = self._sentences(segments, span) if span is not None else []
@@ -123,7 +127,7 @@ class ExtractDecisions:
                 if entry.number:
                     main_of[entry.number] = decision
             else:
-                decision = _amendment(index, entry, found, main)
+                decision = _amendment(index, entry, found, main, proposals.get(number or "", []))
                 decision = _apply_records(decision, entry, voting_records, main=False)
             if decision.result is None and self.chat is not None and found:
                 decision = self._ask(decision, entry, found)
@@ -317,56 +321,84 @@ def _no_vote(found: list[_Sentence]) -> tuple[str, Evidence] | None:
     return None
 
 
-def _amendment(index: int, entry: AgendaEntry, found: list[_Sentence], main: ItemDecision) -> ItemDecision:
-    """An amendment listed as its own agenda entry: its vote, matched by the party named in its title."""
-    amendment_votes = [m for m in main.motions if m.kind == "Änderungsantrag"]
-    prefix = entry.title.split(":", 1)[0]
-    parties = {p.lower() for p in _PARTY.findall(prefix)} - {"gem"}
-    for motion in amendment_votes:
-        context = _context(found, motion.evidence)
-        if parties and any(re.search(rf"\b{re.escape(p)}", context) for p in parties):
-            named = ", ".join(sorted(parties)).upper()
-            reason = f"Abstimmung über den Antrag ({named}): „{motion.evidence.text[:120]}“"
-            return _decision(
-                index,
-                entry,
-                motion.result,
-                motion.counts,
-                None,
-                (motion,),
-                (motion.evidence,),
-                "rule",
-                reason,
-            )
-    if len(amendment_votes) == 1:
-        motion = amendment_votes[0]
-        reason = f"Einzige Abstimmung über einen Änderungsantrag: „{motion.evidence.text[:120]}“"
-        return _decision(
-            index, entry, motion.result, motion.counts, None, (motion,), (motion.evidence,), "rule", reason
-        )
-    no_vote = _no_vote([s for s in found if _AMENDMENT.search(s.norm) or "antrag" in s.norm])
-    if no_vote is not None:
-        result, evidence = no_vote
-        return _decision(
-            index,
-            entry,
-            result,
-            None,
-            None,
-            (),
-            (evidence,),
-            "rule",
-            f"Aus der Äußerung: „{evidence.text[:120]}“",
-        )
-    return _decision(
-        index, entry, None, None, None, (), (), "none", "Keine Abstimmung über diesen Antrag erkannt"
-    )
+def _proposals(agenda: Sequence[AgendaEntry]) -> dict[str, list[am.Proposal]]:
+    """The amendment entries (all but the first entry) of each agenda number."""
+    found: dict[str, list[am.Proposal]] = {}
+    seen: set[str] = set()
+    for index, entry in enumerate(agenda):
+        number = entry.number or attached_number(agenda, index)
+        if number and number in seen:
+            found.setdefault(number, []).append(am.proposal(index, entry.title))
+        if number:
+            seen.add(number)
+    return found
 
 
-def _context(found: list[_Sentence], evidence: Evidence) -> str:
-    positions = [i for i, s in enumerate(found) if s.text == evidence.text and s.segment == evidence.segment]
-    at = positions[0] if positions else 0
-    return " ".join(s.norm for s in found[max(0, at - 2) : at + 1])
+def _amendment(
+    index: int,
+    entry: AgendaEntry,
+    found: list[_Sentence],
+    main: ItemDecision,
+    proposals: list[am.Proposal],
+) -> ItemDecision:
+    """An amendment listed as its own agenda entry: the results the chair states after naming it."""
+    chair = [s for s in found if s.chair] or found
+    aims = am.targets([s.text for s in chair], [s.segment for s in chair], proposals)
+    mine = [s for s, aim in zip(chair, aims, strict=True) if aim == index]
+    short = [s for s in mine if len(s.norm.split()) <= _RESULT_WORDS]  # results are said briefly
+    votes = [m for m in (_vote(s, chair) or _counted(s) for s in short) if m is not None]
+    if votes:
+        result = am.combine([m.result for m in votes])
+        counts = votes[0].counts if len(votes) == 1 else None
+        evidence = tuple(m.evidence for m in votes)
+        said = " / ".join(m.evidence.text[:100] for m in votes)
+        reason = f"Abstimmung über {_named_motion(entry)}: „{said[:240]}“"
+        return _decision(index, entry, result, counts, None, tuple(votes), evidence, "rule", reason)
+    stated = [(r, s) for r, s in ((am.no_vote_result(s.norm), s) for s in mine) if r is not None]
+    if stated:
+        result = am.strongest([r for r, _ in stated])
+        sentence = next(s for r, s in stated if r == result)
+        evidence = (Evidence(sentence.segment, sentence.start, sentence.end, sentence.text),)
+        reason = f"Aus der Äußerung zu {_named_motion(entry)}: „{sentence.text[:160]}“"
+        return _decision(index, entry, result, None, None, (), evidence, "rule", reason)
+    item = next((p for p in proposals if p.index == index), am.proposal(index, entry.title))
+    withdrawn = _withdrawn(found, item, proposals)
+    if withdrawn is not None:
+        reason = f"Aus der Äußerung: „{withdrawn.text[:160]}“"
+        return _decision(index, entry, oc.WITHDRAWN, None, None, (), (withdrawn,), "rule", reason)
+    voted = main.result in {oc.UNANIMOUS, oc.MAJORITY, oc.REJECTED, oc.PARTLY} and main.method != "none"
+    result, reason = am.customary(item, main.result, main_voted=voted)
+    return _decision(index, entry, result, None, None, (), (), "rule" if result else "none", reason)
+
+
+def _named_motion(entry: AgendaEntry) -> str:
+    """ "den Antrag (GRÜNE, KULT)" for the reason text."""
+    parties = sorted(am.proposal(0, entry.title).parties)
+    return f"den Antrag ({', '.join(parties).upper()})" if parties else "diesen Antrag"
+
+
+def _counted(sentence: _Sentence) -> Motion | None:
+    """A vote given only as counts ("21 Ja-Stimmen, 24 Nein-Stimmen")."""
+    result = am.counted_result(sentence.text)
+    if result is None:
+        return None
+    evidence = Evidence(sentence.segment, sentence.start, sentence.end, sentence.text)
+    return Motion("Änderungsantrag", result, oc.counts_from(oc.spoken_counts(words(sentence.text))), evidence)
+
+
+def _withdrawn(found: list[_Sentence], item: am.Proposal, proposals: list[am.Proposal]) -> Evidence | None:
+    """A withdrawal said of this motion ("wir ziehen unseren Antrag zurück").
+
+    The proposal of the administration is not withdrawn, so a withdrawal in the item is an amendment's.
+    """
+    for sentence in found:
+        about_motion = sentence.chair or "antrag" in sentence.norm  # "wenn Sie ihn damit zurückgezogen haben"
+        if not about_motion or am.no_vote_result(sentence.norm) != oc.WITHDRAWN:
+            continue
+        named = am.parties_in(sentence.text)
+        if (named & item.parties) or (not named and len(proposals) == 1):
+            return Evidence(sentence.segment, sentence.start, sentence.end, sentence.text)
+    return None
 
 
 def _apply_records(

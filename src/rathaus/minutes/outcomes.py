@@ -102,7 +102,12 @@ NO_VOTE_PHRASES = (
         r"(den|dem|die) [\w ]{0,30}?(ausschuss|beirat|gremium|arbeitskreis|kommission)"
         # "der Planungsausschuss beschäftigt sich damit"
         r"|\b\w*(ausschuss|beirat|gremium|arbeitskreis|kommission) (beschäftigt|befasst) sich\b"
-        r"|\b(beschäftigt|befasst) sich (der|die|das) \w*(ausschuss|beirat|gremium|arbeitskreis|kommission)",
+        r"|\b(beschäftigt|befasst) sich (der|die|das) \w*(ausschuss|beirat|gremium|arbeitskreis|kommission)"
+        # "wir nehmen den Antrag in den Jugendhilfeausschuss", "das Thema in den Aufsichtsrat nehmen"
+        r"|\b(nehmen|geben|bringen) (wir |es |ihn |das )?[\w ]{0,40}?\b(in|an) (den|die|das) [\w ]{0,30}?"
+        r"(ausschuss|aufsichtsrat|beirat|gremium|arbeitskreis|kommission)\w*"
+        r"|\b(in|an) (den|die|das) [\w ]{0,30}?(ausschuss|aufsichtsrat|beirat|gremium|kommission)\w* "
+        r"(mit )?(nehmen|geben|mitnehmen)\b",
         "verwiesen",
     ),
     _p(

@@ -1,0 +1,74 @@
+"""Assigning the chair's result statements to the amendments of an agenda item."""
+
+from __future__ import annotations
+
+from rathaus.minutes import outcomes as oc
+from rathaus.minutes.amendments import (
+    MAIN,
+    Proposal,
+    combine,
+    counted_result,
+    customary,
+    no_vote_result,
+    parties_in,
+    proposal,
+    targets,
+)
+from rathaus.minutes.text import normalize
+
+
+def test_proposal_from_agenda_titles() -> None:
+    assert proposal(3, "Änderungsantrag GRÜNE, KULT: Verkauf von Grundstücken") == Proposal(
+        3, "änderungsantrag", frozenset({"grüne", "kult"})
+    )
+    assert proposal(4, "Änderungsantrag: FÜR Karlsruhe: Vergabe von Grundstücken").parties == {"für"}
+    assert proposal(5, "Anfrage Die Linke: DAS FEST").kind == "anfrage"
+    assert proposal(6, "Ergänzungsantrag: Evaluation des Betreuungsbedarfs").parties == frozenset()
+    assert proposal(7, "Gem. Änderungsantrag: Flächennutzungsplan").kind == "änderungsantrag"
+    # "für" as a word is no group; the group names itself in capitals
+    assert parties_in("Wir sind für den Antrag der Grünen und der KULT-Fraktion.") == {"grüne", "kult"}
+
+
+def test_each_statement_goes_to_the_motion_named_before_it() -> None:
+    proposals = [proposal(1, "Änderungsantrag SPD: Radwege"), proposal(2, "Ergänzungsantrag CDU: Radwege")]
+    sentences = [
+        "Wir kommen zur Abstimmung.",
+        "Wir beginnen mit dem Änderungsantrag der SPD.",
+        "Das ist mehrheitlich abgelehnt.",
+        "Dann der Ergänzungsantrag der CDU.",
+        "Über diesen Ergänzungsantrag stimmen wir jetzt ab.",  # refers back, no new target
+        "Das ist eine deutliche Mehrheit.",
+        "Damit kommen wir zur unveränderten Beschlussvorlage.",
+        "Das ist einstimmig.",
+    ]
+    assert targets(sentences, list(range(len(sentences))), proposals) == [None, 1, 1, 2, 2, 2, MAIN, MAIN]
+
+
+def test_target_ends_when_someone_else_speaks_and_groups_learn_their_motion() -> None:
+    proposals = [proposal(1, "Ergänzungsantrag: Umfrage"), proposal(2, "Anfrage FW: Umfrage")]
+    sentences = [
+        "Ich rufe den Ergänzungsantrag der KULT mit zur Diskussion auf.",
+        "Das ist angenommen.",  # segment 5: others spoke in between
+        "Der KULT-Antrag geht in den Jugendhilfeausschuss.",  # KULT was bound to the unnamed motion
+        "Die Anfrage ist beantwortet.",
+    ]
+    assert targets(sentences, [0, 5, 6, 7], proposals) == [1, None, 1, 2]
+
+
+def test_results_of_parts_counts_and_customs() -> None:
+    assert combine([oc.REJECTED, oc.REJECTED]) == oc.REJECTED
+    assert combine([oc.REJECTED, oc.MAJORITY]) == oc.PARTLY
+    assert combine([oc.UNANIMOUS, oc.MAJORITY]) == oc.MAJORITY
+    assert combine([]) is None
+    assert counted_result("21 Ja-Stimmen, 24 Nein-Stimmen.") == oc.REJECTED
+    assert counted_result("Das waren 8 Gegenstimmen, der Rest ist dafür.") == oc.MAJORITY
+    assert counted_result("Es gab 8 Gegenstimmen.") is None
+    assert no_vote_result(normalize("Wir nehmen es in den Aufsichtsrat.")) == oc.REFERRED
+    assert no_vote_result(normalize("Wir hatten empfohlen, das in den Ausschuss zu verweisen.")) is None
+    assert no_vote_result(normalize("Wenn Sie einverstanden wären, machen wir das so.")) is None
+    question = proposal(2, "Anfrage GfK: Verträge")
+    amendment = proposal(3, "Ergänzungsantrag SPD: Verträge")
+    assert customary(question, oc.MAJORITY, main_voted=True)[0] == oc.NOTED
+    assert customary(amendment, oc.REFERRED, main_voted=False)[0] == oc.REFERRED
+    assert customary(amendment, oc.MAJORITY, main_voted=True)[0] == oc.SETTLED
+    assert customary(amendment, None, main_voted=False)[0] is None
