@@ -19,14 +19,22 @@ from rathaus.minutes.text import normalize
 
 def test_proposal_from_agenda_titles() -> None:
     assert proposal(3, "Änderungsantrag GRÜNE, KULT: Verkauf von Grundstücken") == Proposal(
-        3, "änderungsantrag", frozenset({"grüne", "kult"})
+        3, "änderungsantrag", frozenset({"grüne", "KULT"})
     )
-    assert proposal(4, "Änderungsantrag: FÜR Karlsruhe: Vergabe von Grundstücken").parties == {"für"}
+    # local groups are learned by their short name as written in the title
+    assert proposal(4, "Änderungsantrag: FÜR Karlsruhe: Vergabe von Grundstücken").parties == {"FÜR"}
+    assert proposal(8, "Änderungsantrag WiR/CSU: Parkgebühren").parties == {"WiR", "csu"}
     assert proposal(5, "Anfrage Die Linke: DAS FEST").kind == "anfrage"
     assert proposal(6, "Ergänzungsantrag: Evaluation des Betreuungsbedarfs").parties == frozenset()
     assert proposal(7, "Gem. Änderungsantrag: Flächennutzungsplan").kind == "änderungsantrag"
     # "für" as a word is no group; the group names itself in capitals
-    assert parties_in("Wir sind für den Antrag der Grünen und der KULT-Fraktion.") == {"grüne", "kult"}
+    filed = [
+        proposal(3, "Änderungsantrag GRÜNE, KULT: Verkauf"),
+        proposal(4, "Änderungsantrag: FÜR Karlsruhe: X"),
+    ]
+    said = "Wir sind für den Antrag der Grünen und der KULT-Fraktion."
+    assert parties_in(said, filed) == {"grüne", "KULT"}
+    assert parties_in(said) == {"grüne"}  # a local group counts only once it has filed a motion
 
 
 def test_each_statement_goes_to_the_motion_named_before_it() -> None:
@@ -47,9 +55,9 @@ def test_each_statement_goes_to_the_motion_named_before_it() -> None:
 def test_target_ends_when_someone_else_speaks_and_groups_learn_their_motion() -> None:
     proposals = [proposal(1, "Ergänzungsantrag: Umfrage"), proposal(2, "Anfrage FW: Umfrage")]
     sentences = [
-        "Ich rufe den Ergänzungsantrag der KULT mit zur Diskussion auf.",
+        "Ich rufe den Ergänzungsantrag der ÖDP mit zur Diskussion auf.",
         "Das ist angenommen.",  # segment 5: others spoke in between
-        "Der KULT-Antrag geht in den Jugendhilfeausschuss.",  # KULT was bound to the unnamed motion
+        "Der ÖDP-Antrag geht in den Jugendhilfeausschuss.",  # ÖDP was bound to the unnamed motion
         "Die Anfrage ist beantwortet.",
     ]
     assert targets(sentences, [0, 5, 6, 7], proposals) == [1, None, 1, 2]

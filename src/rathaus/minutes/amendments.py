@@ -24,25 +24,27 @@ from rathaus.minutes.text import words
 
 MAIN = -1  # target of a sentence about the proposal itself (Beschlussvorlage)
 
-# Group names as written in agendas and minutes; matched on the original text, case-sensitively
-# where the name is also a common word ("FÜR Karlsruhe", "Die PARTEI").
+# Groups found in councils across Germany, with the ways they are written; matched on the original
+# text, case-sensitively where the name is also a common word ("Die PARTEI"). A council's local
+# groups (in Karlsruhe KULT, KAL, GfK, FÜR) are learned from the titles of its amendment entries.
 _PARTIES = {
     "cdu": r"\bCDU",
+    "csu": r"\bCSU",
     "spd": r"\bSPD",
     "grüne": r"\b(GRÜNE|Grüne|Bündnis 90)",
     "fdp": r"\bFDP",
     "afd": r"\bAfD",
-    "kult": r"\bKULT",
-    "kal": r"\bKAL\b",
     "fw": r"\b(FW|Freie[nr]? Wähler)",
     "linke": r"\b(LINKE|Linke)",
-    "gfk": r"\bGfK",
-    "für": r"\bFÜR\b",
     "volt": r"\bVolt\b",
     "partei": r"\bPARTEI\b",
     "ödp": r"\b(ÖDP|ödp)\b",
+    "bsw": r"\bBSW\b",
 }
+# A group's short name in an agenda title: two or more capitals ("KULT", "GfK", "FÜR", "WiR").
+_GROUP_TOKEN = re.compile(r"\b[A-ZÄÖÜ][\wäöüß]*[A-ZÄÖÜ][\wÄÖÜäöüß]*\b")
 _PARTY_PATTERNS = {name: re.compile(pattern) for name, pattern in _PARTIES.items()}
+_PARTY_ANY = re.compile("|".join(_PARTIES.values()))
 _KIND = re.compile(r"^\W*(?:gem\w*\.?\s+|interfraktionelle[rn]?\s+)?(\w*antrag|anfrage)\b", re.IGNORECASE)
 _AMENDMENT_WORD = re.compile(
     r"\b\w*(änderungs|ergänzungs|zusatz|geschäftsordnungs|gemeinschafts)antr[aä]g\w*"
@@ -69,9 +71,26 @@ class Proposal:
     parties: frozenset[str]
 
 
-def parties_in(text: str) -> frozenset[str]:
-    """The council groups named in ``text`` ("der GRÜNEN und der KULT-Fraktion" → grüne, kult)."""
-    return frozenset(name for name, pattern in _PARTY_PATTERNS.items() if pattern.search(text))
+def parties_in(text: str, proposals: Sequence[Proposal] = ()) -> frozenset[str]:
+    """The council groups named in ``text`` ("der GRÜNEN und der KULT-Fraktion" → grüne, kult).
+
+    Groups known across Germany, and the local groups that file one of ``proposals``.
+    """
+    known = {name for name, pattern in _PARTY_PATTERNS.items() if pattern.search(text)}
+    local = {name for proposal in proposals for name in proposal.parties if name not in _PARTY_PATTERNS}
+    return frozenset(known | {name for name in local if _local_pattern(name).search(text)})
+
+
+def _local_pattern(name: str) -> re.Pattern[str]:
+    # "KULT" also in "KULT-Fraktion"; short names only as whole words ("FÜR", not "FÜRSORGE")
+    return re.compile(rf"\b{re.escape(name)}" + (r"\b" if len(name) <= 3 else ""))
+
+
+def _title_groups(head: str) -> frozenset[str]:
+    """The groups in an agenda title's head: known ones by name, others by their short name."""
+    known = {name for name, pattern in _PARTY_PATTERNS.items() if pattern.search(head)}
+    rest = _PARTY_ANY.sub(" ", head)
+    return frozenset(known | set(_GROUP_TOKEN.findall(rest)))
 
 
 def proposal(index: int, title: str) -> Proposal:
@@ -82,7 +101,7 @@ def proposal(index: int, title: str) -> Proposal:
     kind = kind_match.group(1).lower() if kind_match else "antrag"
     if kind_match and len(parts) > 2 and not head[kind_match.end() :].strip(" .,"):
         head = f"{head} {parts[1]}"  # "Änderungsantrag: FÜR Karlsruhe: Vergabe …"
-    return Proposal(index, kind, parties_in(head))
+    return Proposal(index, kind, _title_groups(head))
 
 
 def targets(texts: Sequence[str], segments: Sequence[int], proposals: Sequence[Proposal]) -> list[int | None]:
@@ -118,7 +137,7 @@ def _named(
     question = bool(_QUESTION_WORD.search(norm))
     amendment = bool(_AMENDMENT_WORD.search(norm))
     main = bool(_MAIN_WORD.search(norm)) and not amendment
-    parties = parties_in(text)
+    parties = parties_in(text, proposals)
     if parties and (motion or question):
         return True, _by_group(parties, proposals, aliases, question=question, amendment=amendment)
     if main:

@@ -395,7 +395,7 @@ def _withdrawn(found: list[_Sentence], item: am.Proposal, proposals: list[am.Pro
         about_motion = sentence.chair or "antrag" in sentence.norm  # "wenn Sie ihn damit zurückgezogen haben"
         if not about_motion or am.no_vote_result(sentence.norm) != oc.WITHDRAWN:
             continue
-        named = am.parties_in(sentence.text)
+        named = am.parties_in(sentence.text, proposals)
         if (named & item.parties) or (not named and len(proposals) == 1):
             return Evidence(sentence.segment, sentence.start, sentence.end, sentence.text)
     return None
