@@ -6,6 +6,7 @@ Called by ``bench/assistant.py`` (``measure``) on its index of all Munich servic
   and "Wie lange dauert <Dienstleistung>?" go through retrieval and the extractive answer; an answer
   is right when its text contains the service's fee (as stored) or "<n> Minuten".
 - ``extractive_p95_ms``: retrieval plus extractive answer, per question, over the same questions.
+- ``llm_answered_share`` / ``llm_text_has_fact``: see :func:`llm_facts` (24 fact questions, real LLM).
 - ``llm_first_token_s``: the default local LLM (Qwen2.5-Coder-1.5B) streaming a grounded answer over
   five passages: seconds until the first piece of text (model already loaded).
 """
@@ -123,19 +124,60 @@ def _default_llm() -> Any:
     return chat
 
 
-def llm_first_token(*, sessions: sessionmaker[Session], tenant_id: int, embedder: Any) -> dict[str, Any]:
+AMOUNT = re.compile(r"\d+(?:,\d+)?")
+LLM_FACT_SAMPLE = 24
+
+
+def llm_facts(*, sessions: sessionmaker[Session], tenant_id: int, embedder: Any, chat: Any) -> dict[str, Any]:
+    """The LLM path on an even sample of the fact questions: how often it answers, and with the right value.
+
+    Each answer goes through the product's own ``answer`` (grounding check, fallback to the passages,
+    handover). ``llm_text_has_fact``: the answer's own text (not the key-facts box beside it) contains the
+    service's first fee amount or its duration in minutes.
+    """
+    from rathaus.assistant.answers import answer  # noqa: PLC0415
+    from rathaus.assistant.retrieval import retrieve  # noqa: PLC0415
+    from rathaus.core.db import open_session  # noqa: PLC0415
+
+    modes: dict[str, int] = {}
+    has_fact = 0
+    seconds: list[float] = []
+    with open_session(sessions, tenant_id=tenant_id) as session:
+        questions = _fact_questions(session)
+        sample = questions[:: max(1, len(questions) // LLM_FACT_SAMPLE)][:LLM_FACT_SAMPLE]
+        for question, expected, _kind in sample:
+            passages = retrieve(
+                session=session,
+                tenant_id=tenant_id,
+                query=question,
+                audience="public",
+                k=5,
+                embedder=embedder,
+            )
+            start = time.perf_counter()
+            result = answer(passages=passages, question=question, chat=chat, easy_language=False)
+            seconds.append(time.perf_counter() - start)
+            modes[result.mode] = modes.get(result.mode, 0) + 1
+            value = AMOUNT.search(expected)
+            has_fact += result.mode == "llm" and value is not None and value.group() in result.text
+    return {
+        "llm_sample_questions": len(sample),
+        "llm_modes": modes,
+        "llm_answered_share": round(modes.get("llm", 0) / len(sample), 3) if sample else None,
+        "llm_text_has_fact": round(has_fact / len(sample), 3) if sample else None,
+        "llm_answer_s_median": round(statistics.median(seconds), 1) if seconds else None,
+    }
+
+
+def llm_first_token(
+    *, sessions: sessionmaker[Session], tenant_id: int, embedder: Any, chat: Any
+) -> dict[str, Any]:
     """Seconds to the first streamed token of a grounded answer with the default local LLM."""
     from rathaus.assistant.answers import supported_passages  # noqa: PLC0415
     from rathaus.assistant.prompts import grounded_messages  # noqa: PLC0415
     from rathaus.assistant.retrieval import retrieve  # noqa: PLC0415
-    from rathaus.core.ai.errors import AIError  # noqa: PLC0415
     from rathaus.core.db import open_session  # noqa: PLC0415
 
-    try:
-        chat = _default_llm()
-    except (AIError, ImportError) as error:
-        console.print(f"[yellow]LLM first token skipped:[/] {error}")
-        return {"llm_first_token_s": None}
     first: list[float] = []
     whole: list[float] = []
     with open_session(sessions, tenant_id=tenant_id) as session:
@@ -170,6 +212,15 @@ def measure(*, sessions: sessionmaker[Session], tenant_id: int, embedder: Any) -
     console.print(
         f"fact accuracy {figures['fact_accuracy']}, extractive p95 {figures['extractive_p95_ms']} ms"
     )
-    figures.update(llm_first_token(sessions=sessions, tenant_id=tenant_id, embedder=embedder))
+    from rathaus.core.ai.errors import AIError  # noqa: PLC0415
+
+    try:
+        chat = _default_llm()
+    except (AIError, ImportError) as error:
+        console.print(f"[yellow]LLM figures skipped:[/] {error}")
+        return {**figures, "llm_first_token_s": None}
+    figures.update(llm_first_token(sessions=sessions, tenant_id=tenant_id, embedder=embedder, chat=chat))
     console.print(f"LLM first token {figures.get('llm_first_token_s')} s")
+    figures.update(llm_facts(sessions=sessions, tenant_id=tenant_id, embedder=embedder, chat=chat))
+    console.print(f"LLM answers {figures['llm_modes']}, text has the fact {figures['llm_text_has_fact']}")
     return figures
