@@ -50,6 +50,15 @@ def _fact_questions(session: Session) -> list[tuple[str, str, str]]:
     return questions
 
 
+def _public_passages(session: Session, tenant_id: int, question: str, embedder: Any) -> list[Any]:
+    """The five passages a citizen's question retrieves, as the benchmark's answers use them."""
+    from rathaus.assistant.retrieval import retrieve  # noqa: PLC0415
+
+    return retrieve(
+        session=session, tenant_id=tenant_id, query=question, audience="public", k=5, embedder=embedder
+    )
+
+
 def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
@@ -57,7 +66,6 @@ def _normalise(text: str) -> str:
 def fact_accuracy(*, sessions: sessionmaker[Session], tenant_id: int, embedder: Any) -> dict[str, Any]:
     """Share of fee/duration questions whose extractive answer contains the right value; answer latency."""
     from rathaus.assistant.answers import answer  # noqa: PLC0415
-    from rathaus.assistant.retrieval import retrieve  # noqa: PLC0415
     from rathaus.core.db import open_session  # noqa: PLC0415
 
     right = {"fees": 0, "duration": 0}
@@ -68,14 +76,7 @@ def fact_accuracy(*, sessions: sessionmaker[Session], tenant_id: int, embedder: 
         questions = _fact_questions(session)
         for question, expected, kind in questions:
             start = time.perf_counter()
-            passages = retrieve(
-                session=session,
-                tenant_id=tenant_id,
-                query=question,
-                audience="public",
-                k=5,
-                embedder=embedder,
-            )
+            passages = _public_passages(session, tenant_id, question, embedder)
             middle = time.perf_counter()
             result = answer(passages=passages, question=question, chat=None, easy_language=False)
             end = time.perf_counter()
@@ -136,7 +137,6 @@ def llm_facts(*, sessions: sessionmaker[Session], tenant_id: int, embedder: Any,
     service's first fee amount or its duration in minutes.
     """
     from rathaus.assistant.answers import answer  # noqa: PLC0415
-    from rathaus.assistant.retrieval import retrieve  # noqa: PLC0415
     from rathaus.core.db import open_session  # noqa: PLC0415
 
     modes: dict[str, int] = {}
@@ -146,14 +146,7 @@ def llm_facts(*, sessions: sessionmaker[Session], tenant_id: int, embedder: Any,
         questions = _fact_questions(session)
         sample = questions[:: max(1, len(questions) // LLM_FACT_SAMPLE)][:LLM_FACT_SAMPLE]
         for question, expected, _kind in sample:
-            passages = retrieve(
-                session=session,
-                tenant_id=tenant_id,
-                query=question,
-                audience="public",
-                k=5,
-                embedder=embedder,
-            )
+            passages = _public_passages(session, tenant_id, question, embedder)
             start = time.perf_counter()
             result = answer(passages=passages, question=question, chat=chat, easy_language=False)
             seconds.append(time.perf_counter() - start)
@@ -175,21 +168,13 @@ def llm_first_token(
     """Seconds to the first streamed token of a grounded answer with the default local LLM."""
     from rathaus.assistant.answers import supported_passages  # noqa: PLC0415
     from rathaus.assistant.prompts import grounded_messages  # noqa: PLC0415
-    from rathaus.assistant.retrieval import retrieve  # noqa: PLC0415
     from rathaus.core.db import open_session  # noqa: PLC0415
 
     first: list[float] = []
     whole: list[float] = []
     with open_session(sessions, tenant_id=tenant_id) as session:
         for question in LLM_QUESTIONS:
-            passages = retrieve(
-                session=session,
-                tenant_id=tenant_id,
-                query=question,
-                audience="public",
-                k=5,
-                embedder=embedder,
-            )
+            passages = _public_passages(session, tenant_id, question, embedder)
             messages = grounded_messages(supported_passages(passages, question)[:3] or passages[:3], question)
             start = time.perf_counter()
             seen = None
