@@ -125,7 +125,8 @@ def _default_llm() -> Any:
     return chat
 
 
-AMOUNT = re.compile(r"\d+(?:,\d+)?")
+# the first amount with its unit: "Personen ab 24 Jahren: 100 Euro" → 100 (not the age)
+AMOUNT = re.compile(r"(\d+(?:,\d+)?)\s*(?:Euro|€|Minuten)")
 LLM_FACT_SAMPLE = 24
 
 
@@ -134,7 +135,7 @@ def llm_facts(*, sessions: sessionmaker[Session], tenant_id: int, embedder: Any,
 
     Each answer goes through the product's own ``answer`` (grounding check, fallback to the passages,
     handover). ``llm_text_has_fact``: the answer's own text (not the key-facts box beside it) contains the
-    service's first fee amount or its duration in minutes.
+    service's first amount in Euro or its duration in minutes.
     """
     from rathaus.assistant.answers import answer  # noqa: PLC0415
     from rathaus.core.db import open_session  # noqa: PLC0415
@@ -152,7 +153,7 @@ def llm_facts(*, sessions: sessionmaker[Session], tenant_id: int, embedder: Any,
             seconds.append(time.perf_counter() - start)
             modes[result.mode] = modes.get(result.mode, 0) + 1
             value = AMOUNT.search(expected)
-            has_fact += result.mode == "llm" and value is not None and value.group() in result.text
+            has_fact += result.mode == "llm" and value is not None and value.group(1) in result.text
     return {
         "llm_sample_questions": len(sample),
         "llm_modes": modes,
