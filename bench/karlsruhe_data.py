@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from rathaus.minutes.schemas import AgendaEntry, Segment, VoteCounts, VotingRecord
-from rathaus.minutes.text import sentences
+from rathaus.minutes.text.words import sentences
 
 SECONDS_PER_WORD = 0.4
 PAUSE = 1.0

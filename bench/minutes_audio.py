@@ -6,7 +6,7 @@ Metrics
   computed with jiwer after ``normalise`` on both sides. The normaliser: lowercase; "§" → "paragraph",
   "%" → "prozent", "€" → "euro"; digit groups "2.000" → "2000"; hyphens and slashes split words; every
   other punctuation character removed; German number words written as digits ("dreiundzwanzig" → "23",
-  "zweitausendvierundzwanzig" → "2024"; 0–99 read by ``rathaus.minutes.text.number_word``, so
+  "zweitausendvierundzwanzig" → "2024"; 0–99 read by ``rathaus.minutes.text.words.number_word``, so
   "dreissig" counts too; the articles ein/eine/… stay words); umlauts and ß kept.
 * **DER** (diarization error rate) = (missed speech + false alarm + speaker confusion) ÷ reference
   speech, on 10 ms frames, with no scoring within ``collar`` (0.25 s) of a reference turn boundary and
@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from rathaus.minutes.text import number_word
+from rathaus.minutes.text.words import number_word
 
 _ARTICLES = {"ein", "eine", "einen", "einem", "einer", "eines"}
 
@@ -162,8 +162,8 @@ def _pipeline_figures(work: Path) -> dict[str, Any]:
     from rathaus.core.ai.registry import AIRegistry, build_backend  # noqa: PLC0415
     from rathaus.core.config import AISettings, Settings  # noqa: PLC0415
     from rathaus.minutes.audio import DetectSpeech, Transcribe  # noqa: PLC0415
-    from rathaus.minutes.diarize import Diarize  # noqa: PLC0415
-    from rathaus.minutes.speakers import enroll  # noqa: PLC0415
+    from rathaus.minutes.audio.diarize import Diarize  # noqa: PLC0415
+    from rathaus.minutes.audio.speakers import enroll  # noqa: PLC0415
 
     session = build_session(
         work / "synthetic", target_seconds=SYNTHETIC_SECONDS, max_items=12, speakers=SYNTHETIC_SPEAKERS
@@ -231,7 +231,7 @@ def _run_once(
 ) -> dict[str, Any]:
     """One timed run of the audio stages (and the aligner, when there is an agenda)."""
     from rathaus.minutes.audio import decode_recordings  # noqa: PLC0415
-    from rathaus.minutes.speakers import name_speakers  # noqa: PLC0415
+    from rathaus.minutes.audio.speakers import name_speakers  # noqa: PLC0415
 
     times: dict[str, float] = {}
     clock = time.perf_counter()
@@ -292,7 +292,7 @@ def _fleurs_figures(run: Any) -> dict[str, Any]:
 
 def _aligner() -> type | None:
     try:
-        from rathaus.minutes.align import AlignAgenda  # noqa: PLC0415
+        from rathaus.minutes.text.align import AlignAgenda  # noqa: PLC0415
     except ImportError:
         return None
     return AlignAgenda

@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.karlsruhe_data import KarlsruheSession, load_session, voting_records, without_call_numbers
-from rathaus.minutes.align import AlignAgenda, ItemSpan
-from rathaus.minutes.decisions import ExtractDecisions, ItemDecision
-from rathaus.minutes.outcomes import outcome_class, outcome_matches
 from rathaus.minutes.schemas import Segment
-from rathaus.minutes.text import TermWeights, content_stems, overlap
+from rathaus.minutes.text.align import AlignAgenda, ItemSpan
+from rathaus.minutes.text.decisions import ExtractDecisions, ItemDecision
+from rathaus.minutes.text.outcomes import outcome_class, outcome_matches
+from rathaus.minutes.text.words import TermWeights, content_stems, overlap
 
 
 def placement(session: KarlsruheSession, spans: Sequence[ItemSpan]) -> tuple[int, int]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-import rathaus.tables  # noqa: F401 - registers every table on Base.metadata
 from rathaus.core.db import Base
+from rathaus.modules import import_tables
+
+import_tables()  # every table of the platform and the modules, on Base.metadata
 
 config = context.config
 target_metadata = Base.metadata

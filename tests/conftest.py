@@ -19,10 +19,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from rathaus.core.config import Settings
+from rathaus.app import create_app
 from rathaus.core.db import make_engine, make_session_factory, open_session
 from rathaus.core.migrate import upgrade
-from rathaus.web.app import create_app
+from rathaus.modules import Settings
 from rathaus.web.context import AppContext
 from tests import servers
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from rathaus.audit.service import Actor
+from rathaus.core.audit.service import Actor
 from rathaus.core.security.models import Role, Tenant, User
 from rathaus.core.security.service import create_tenant, create_user
 from tests.conftest import TEST_PASSWORD

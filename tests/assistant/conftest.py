@@ -12,14 +12,15 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from rathaus.app import create_app
+from rathaus.assistant.config import AssistantSettings
 from rathaus.assistant.retrieval import Passage
 from rathaus.core.ai.bundles import install_bundle, locate_model
 from rathaus.core.ai.catalog import CATALOG
 from rathaus.core.ai.errors import ModelNotInstalledError
 from rathaus.core.ai.protocols import ChatMessage, ChatResult
-from rathaus.core.config import AISettings, AssistantSettings
+from rathaus.core.config import AISettings
 from rathaus.core.db import open_session
-from rathaus.web.app import create_app
 from rathaus.web.context import AppContext
 from tests.conftest import REPO_ROOT, shared_data
 

@@ -14,10 +14,10 @@ from rathaus.assistant import service
 from rathaus.assistant.jobs import REINDEX
 from rathaus.assistant.models import KnowledgeSource
 from rathaus.assistant.sources import SourceInput
-from rathaus.core.config import Settings
 from rathaus.core.db import open_session, utcnow
 from rathaus.core.jobs import Job, JobStatus, enqueue, make_huey
 from rathaus.core.worker import JobRunner
+from rathaus.modules import Settings
 from tests.assistant.stand_ins import new_tenant
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from rathaus.core.config import AISettings, AssistantSettings
-from rathaus.web.app import create_app
+from rathaus.app import create_app
+from rathaus.assistant.config import AssistantSettings
+from rathaus.core.config import AISettings
 from rathaus.web.context import AppContext
 from tests import servers
 from tests.assistant.conftest import AssistantWorld

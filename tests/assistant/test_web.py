@@ -9,8 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from rathaus.assistant.conversations import purge_expired
-from rathaus.assistant.models import KnowledgeSource
-from rathaus.assistant.models_conversations import ContactRequest, Conversation, Feedback
+from rathaus.assistant.models import ContactRequest, Conversation, Feedback, KnowledgeSource
 from rathaus.core.db import open_session
 from tests.assistant.conftest import AssistantWorld
 from tests.conftest import csrf_from, login

@@ -6,8 +6,9 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from rathaus.core.config import AssistantSettings, Settings
-from rathaus.web.app import create_app
+from rathaus.app import create_app
+from rathaus.assistant.config import AssistantSettings
+from rathaus.modules import Settings
 from rathaus.web.context import AppContext
 from tests.assistant.conftest import AssistantWorld
 

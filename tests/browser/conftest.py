@@ -19,10 +19,11 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from rathaus.core.config import SecuritySettings, Settings
+from rathaus.app import create_app
+from rathaus.core.config import SecuritySettings
 from rathaus.core.db import make_engine, make_session_factory, open_session
 from rathaus.core.migrate import upgrade
-from rathaus.web.app import create_app
+from rathaus.modules import Settings
 from rathaus.web.context import AppContext
 from tests.conftest import REPO_ROOT, TEST_PASSWORD
 from tests.factories import make_tenant, make_user

@@ -9,7 +9,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from rathaus.assistant import service
 from rathaus.assistant.sources import parse_services
-from rathaus.assistant.views import backend
+from rathaus.assistant.web.common import backend
 from rathaus.core.db import open_session
 from rathaus.core.security.models import Tenant
 from tests.browser.conftest import LiveServer, check_accessibility

@@ -21,10 +21,10 @@ from sqlalchemy import select
 from rathaus.core.ai.bundles import install_bundle, locate_model
 from rathaus.core.ai.catalog import CATALOG
 from rathaus.core.ai.errors import ModelNotInstalledError
-from rathaus.core.config import Settings
 from rathaus.core.db import open_session
 from rathaus.core.security.models import Role, Tenant
 from rathaus.core.worker import JobRunner
+from rathaus.modules import Settings
 from tests.browser.conftest import HOME_TENANT, LiveServer, check_accessibility, log_in
 from tests.conftest import REPO_ROOT, SHARED_DATA
 from tests.factories import make_user

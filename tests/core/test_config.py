@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from rathaus.core.config import DEFAULT_SECRET, Settings
+from rathaus.core.config import DEFAULT_SECRET
+from rathaus.modules import Settings
 
 
 def test_production_refuses_the_default_secret(monkeypatch: pytest.MonkeyPatch) -> None:

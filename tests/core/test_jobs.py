@@ -15,9 +15,8 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from rathaus.audit.models import AuditEvent
-from rathaus.audit.service import Actor, verify_chain
-from rathaus.core.config import Settings
+from rathaus.core.audit.models import AuditEvent
+from rathaus.core.audit.service import Actor, verify_chain
 from rathaus.core.db import open_session, utcnow
 from rathaus.core.jobs import (
     Job,
@@ -34,6 +33,7 @@ from rathaus.core.jobs import (
 )
 from rathaus.core.selftest import SELFTEST, STEP_ACTION
 from rathaus.core.worker import JobRunner
+from rathaus.modules import Settings
 from tests.core import job_kinds
 from tests.factories import make_tenant
 
@@ -210,7 +210,7 @@ def test_a_run_that_lost_its_claim_cannot_write(
     with open_session(sessions) as session:  # attempt 1 is running, but its heartbeat went stale
         session.execute(update(Job).where(Job.id == job_id).values(
             status=JobStatus.RUNNING, attempts=1, heartbeat_at=utcnow() - timedelta(hours=1)))
-    old_run = JobContext(sessions=sessions, job_id=job_id, tenant_id=tenant_id, token=1)
+    old_run = JobContext(sessions=sessions, job_id=job_id, tenant_id=tenant_id, token=1, settings=settings)
 
     runner.execute(job_id)  # recovery's message: attempt 2 takes over and finishes
     assert (load(sessions, job_id).status, load(sessions, job_id).attempts) == (JobStatus.SUCCEEDED, 2)

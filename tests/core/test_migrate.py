@@ -8,9 +8,11 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
-import rathaus.tables  # noqa: F401 - registers every table
 from rathaus.core.db import Base
 from rathaus.core.migrate import alembic_config, pending, upgrade
+from rathaus.modules import import_tables
+
+import_tables()  # every table on Base.metadata
 
 
 def _inline_sqlite_foreign_key(difference: tuple[object, ...]) -> bool:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from rathaus.core.config import Settings
 from rathaus.core.ratelimit import MemoryRateLimiter, RedisRateLimiter, rate_limiter
+from rathaus.modules import Settings
 from tests import servers
 
 

@@ -9,14 +9,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from rathaus.assistant.jobs import PURGE_LOGS
-from rathaus.assistant.models_conversations import Conversation
-from rathaus.audit.models import AuditEvent
-from rathaus.core.config import Settings
+from rathaus.assistant.models import Conversation
+from rathaus.core.audit.models import AuditEvent
 from rathaus.core.db import open_session, utcnow
 from rathaus.core.jobs import Job, JobStatus, import_job_modules
 from rathaus.core.schedule import KEEP_FINISHED, schedule_due, scheduled_kinds
 from rathaus.core.worker import JobRunner
 from rathaus.minutes.jobs import RETENTION
+from rathaus.modules import Settings
 from tests.factories import make_tenant
 
 

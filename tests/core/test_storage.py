@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import Headers, UploadFile
 
-from rathaus.audit.models import AuditEvent
-from rathaus.audit.service import Actor
+from rathaus.core.audit.models import AuditEvent
+from rathaus.core.audit.service import Actor
 from rathaus.core.db import open_session, utcnow
 from rathaus.core.security.uploads import IMAGE_TYPES, UploadRejectedError
 from rathaus.core.storage import (

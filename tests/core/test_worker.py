@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from rathaus.core.config import Settings
 from rathaus.core.db import open_session
 from rathaus.core.jobs import Job, JobStatus, enqueue, make_huey
+from rathaus.modules import Settings
 from tests import servers
 from tests.conftest import REPO_ROOT
 from tests.core import job_kinds

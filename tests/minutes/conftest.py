@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from rathaus.audit.service import Actor
+from rathaus.core.audit.service import Actor
 from rathaus.core.db import open_session
 from rathaus.core.security.models import Role
 from rathaus.minutes import service

@@ -5,9 +5,9 @@ from __future__ import annotations
 from bench.karlsruhe_data import load_session
 from bench.minutes_karlsruhe import placement
 
-from rathaus.minutes.align import AlignAgenda
-from rathaus.minutes.calls import find_calls
 from rathaus.minutes.schemas import AgendaEntry, Segment
+from rathaus.minutes.text.align import AlignAgenda
+from rathaus.minutes.text.calls import find_calls
 from tests.conftest import shared_data
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rathaus.minutes import outcomes as oc
-from rathaus.minutes.amendments import (
+from rathaus.minutes.text import outcomes as oc
+from rathaus.minutes.text.amendments import (
     MAIN,
     Proposal,
     combine,
@@ -14,7 +14,7 @@ from rathaus.minutes.amendments import (
     proposal,
     targets,
 )
-from rathaus.minutes.text import normalize
+from rathaus.minutes.text.words import normalize
 
 
 def test_proposal_from_agenda_titles() -> None:

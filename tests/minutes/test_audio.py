@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from rathaus.minutes.audio_decode import AudioError, decode_recordings, probe, read_samples
-from rathaus.minutes.audio_transcribe import Transcribe, _to_session, drop_repeats, vocabulary_hints
-from rathaus.minutes.audio_vad import DetectSpeech, SpeechRegion, group_regions
+from rathaus.minutes.audio.decode import AudioError, decode_recordings, probe, read_samples
+from rathaus.minutes.audio.transcribe import Transcribe, _to_session, drop_repeats, vocabulary_hints
+from rathaus.minutes.audio.vad import DetectSpeech, SpeechRegion, group_regions
 from rathaus.minutes.schemas import Segment, Word
 from tests.minutes.synthetic import SyntheticSession, build_session, have_tools
 

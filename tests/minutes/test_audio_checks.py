@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from rathaus.minutes.audio_checks import check_words, music_evidence
-from rathaus.minutes.audio_decode import AudioError, DecodedAudio, decode_recordings
-from rathaus.minutes.audio_transcribe import Transcribe
-from rathaus.minutes.audio_vad import DetectSpeech, SpeechRegion
+from rathaus.minutes.audio.checks import check_words, music_evidence
+from rathaus.minutes.audio.decode import AudioError, DecodedAudio, decode_recordings
+from rathaus.minutes.audio.transcribe import Transcribe
+from rathaus.minutes.audio.vad import DetectSpeech, SpeechRegion
 from tests.conftest import shared_data
 from tests.minutes.synthetic import have_tools
 

@@ -7,11 +7,11 @@ import re
 from bench.karlsruhe_data import discussion_text, load_session, voting_records
 from bench.minutes_karlsruhe import counts_exact, outcomes
 
-from rathaus.minutes.align import AlignAgenda
-from rathaus.minutes.decisions import ExtractDecisions, ItemDecision
-from rathaus.minutes.outcomes import outcome_class, outcome_matches, spoken_counts
 from rathaus.minutes.schemas import AgendaEntry, Segment, VoteCounts, VotingRecord
-from rathaus.minutes.text import words
+from rathaus.minutes.text.align import AlignAgenda
+from rathaus.minutes.text.decisions import ExtractDecisions, ItemDecision
+from rathaus.minutes.text.outcomes import outcome_class, outcome_matches, spoken_counts
+from rathaus.minutes.text.words import words
 from tests.conftest import shared_data
 
 

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from bench.minutes_audio import der, join_turns
 
-from rathaus.minutes.audio_decode import decode_recordings
-from rathaus.minutes.audio_vad import DetectSpeech, SpeechRegion
-from rathaus.minutes.diarize import Diarize, Unit, assign_speakers, make_units, smooth
+from rathaus.minutes.audio.decode import decode_recordings
+from rathaus.minutes.audio.diarize import Diarize, Unit, assign_speakers, make_units, smooth
+from rathaus.minutes.audio.vad import DetectSpeech, SpeechRegion
 from rathaus.minutes.schemas import Segment, Word
 from tests.minutes.synthetic import SyntheticSession, Turn, build_session, have_tools
 

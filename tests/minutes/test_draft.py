@@ -9,10 +9,10 @@ from typing import Any
 from bench.karlsruhe_data import load_session
 
 from rathaus.core.ai.protocols import ChatMessage, ChatResult
-from rathaus.minutes.align import AlignAgenda
-from rathaus.minutes.decisions import ExtractDecisions
-from rathaus.minutes.draft import DraftMinutes, MeetingHeader, MinutesText
 from rathaus.minutes.schemas import AgendaEntry, Segment
+from rathaus.minutes.text.align import AlignAgenda
+from rathaus.minutes.text.decisions import ExtractDecisions
+from rathaus.minutes.text.draft import DraftMinutes, MeetingHeader, MinutesText
 from tests.conftest import shared_data
 
 HEADER = MeetingHeader(body="Gemeinderat", date="2025-03-04", place="Rathaus", chair="Bürgermeisterin Adler")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from rathaus.minutes import outcomes as oc
-from rathaus.minutes.align import AlignAgenda
-from rathaus.minutes.decisions import ExtractDecisions, ItemDecision
 from rathaus.minutes.schemas import AgendaEntry, Segment
-from rathaus.minutes.text import normalize
+from rathaus.minutes.text import outcomes as oc
+from rathaus.minutes.text.align import AlignAgenda
+from rathaus.minutes.text.decisions import ExtractDecisions, ItemDecision
+from rathaus.minutes.text.words import normalize
 
 
 def decide(lines: list[str], entries: list[AgendaEntry]) -> list[ItemDecision]:

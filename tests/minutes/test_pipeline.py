@@ -20,12 +20,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from rathaus.core.ai.protocols import Segment as AsrSegment
 from rathaus.core.ai.protocols import Transcript
 from rathaus.core.ai.protocols import Word as AsrWord
-from rathaus.core.config import Settings
 from rathaus.core.db import open_session
 from rathaus.core.jobs import Job, JobContext, JobStatus, enqueue, job_kind, retry_job
 from rathaus.core.worker import JobRunner
 from rathaus.minutes import service
-from rathaus.minutes.audio_decode import MESSAGES_DE
+from rathaus.minutes.audio.decode import MESSAGES_DE
 from rathaus.minutes.models import (
     AgendaItem,
     Meeting,
@@ -45,6 +44,7 @@ from rathaus.minutes.pipeline import (
     stored_segments,
 )
 from rathaus.minutes.schemas import Segment, Word
+from rathaus.modules import Settings
 from tests.minutes.conftest import MinutesWorld
 
 TURNS = [
@@ -314,7 +314,7 @@ def _stored_transcript(world: MinutesWorld) -> None:
 def test_align_decisions_and_draft_stages_write_the_minutes(
     minutes_world: MinutesWorld, settings: Settings
 ) -> None:
-    from rathaus.audit.models import AIDraft  # noqa: PLC0415
+    from rathaus.core.audit.models import AIDraft  # noqa: PLC0415
     from rathaus.minutes.voting import parse_records  # noqa: PLC0415
 
     _stored_transcript(minutes_world)
@@ -392,7 +392,7 @@ ENGLISH = {"the", "and", "is", "of", "to", "we", "with", "this"}
 def test_draft_stage_with_a_real_llm_writes_an_audited_german_summary(
     minutes_world: MinutesWorld, settings: Settings, chat_model: object
 ) -> None:
-    from rathaus.audit.models import AIDraft, AuditEvent  # noqa: PLC0415
+    from rathaus.core.audit.models import AIDraft, AuditEvent  # noqa: PLC0415
     from rathaus.minutes import stages  # noqa: PLC0415
 
     _stored_transcript(minutes_world)

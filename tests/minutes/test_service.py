@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from rathaus.audit.models import AuditEvent
+from rathaus.core.audit.models import AuditEvent
 from rathaus.core.db import open_session
 from rathaus.core.security.uploads import UploadRejectedError
 from rathaus.minutes import oparl, service

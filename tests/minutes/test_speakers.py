@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from rathaus.minutes.audio_decode import AudioError, decode_recordings
-from rathaus.minutes.audio_vad import DetectSpeech
-from rathaus.minutes.diarize import Diarize
-from rathaus.minutes.speakers import combine, enroll, match_speakers, name_speakers
+from rathaus.minutes.audio.decode import AudioError, decode_recordings
+from rathaus.minutes.audio.diarize import Diarize
+from rathaus.minutes.audio.speakers import combine, enroll, match_speakers, name_speakers
+from rathaus.minutes.audio.vad import DetectSpeech
 from tests.minutes.synthetic import VOICES, SyntheticSession, build_session, have_tools
 from tests.minutes.test_diarize import reference_segments
 

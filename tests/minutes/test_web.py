@@ -172,7 +172,7 @@ def test_recordings_votes_and_pipeline_start(clerk: TestClient, minutes_world: M
 
 
 def test_recording_size_limit_is_per_path(app_context, minutes_world: MinutesWorld) -> None:  # type: ignore[no-untyped-def]
-    from rathaus.web.app import create_app  # noqa: PLC0415
+    from rathaus.app import create_app  # noqa: PLC0415
 
     limits = app_context.settings.uploads.model_copy(
         update={"max_bytes": 4096, "max_recording_bytes": 3 * 2**20}

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from rathaus.audit.models import AIDraft, AuditEvent, Decision
-from rathaus.audit.service import input_hash, record_draft
+from rathaus.core.audit.models import AIDraft, AuditEvent, Decision
+from rathaus.core.audit.service import input_hash, record_draft
 from rathaus.core.db import open_session, utcnow
 from rathaus.core.storage import StoredFile, blob_path
 from rathaus.minutes import service, workflow

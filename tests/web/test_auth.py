@@ -7,7 +7,7 @@ import time
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from rathaus.audit.models import AuditEvent
+from rathaus.core.audit.models import AuditEvent
 from rathaus.core.security.models import User
 from tests.conftest import World, csrf_from, login
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 
-from rathaus.audit.service import Actor
+from rathaus.core.audit.service import Actor
 from rathaus.core.db import open_session, utcnow
 from rathaus.core.security.models import Role, Tenant
 from rathaus.minutes import service, workflow

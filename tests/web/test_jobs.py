@@ -7,12 +7,12 @@ import re
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from rathaus.audit.models import AuditEvent
+from rathaus.core.audit.models import AuditEvent
 from rathaus.core.db import open_session
 from rathaus.core.jobs import Job, JobContext, JobStatus, enqueue, message_job_ids
 from rathaus.core.selftest import SELFTEST
+from rathaus.modules import Settings
 from rathaus.web.context import AppContext
-from rathaus.web.jobs import job_queue
 from tests.conftest import World, csrf_from, login
 
 
@@ -42,7 +42,7 @@ def test_job_page_shows_an_accessible_progress_bar_that_polls(client: TestClient
 
 
 def test_fragment_returns_current_values_and_announces_only_changes(
-    client: TestClient, world: World
+    client: TestClient, world: World, settings: Settings
 ) -> None:
     job_id = make_job(world, world.tenant_a_id, status=JobStatus.RUNNING, attempts=1, progress=10,
                       stage="Schritt 1 von 2")
@@ -51,7 +51,8 @@ def test_fragment_returns_current_values_and_announces_only_changes(
     assert 'value="10"' in first.text
     assert "hx-swap-oob" not in first.text  # nothing new to announce
 
-    ctx = JobContext(sessions=world.sessions, job_id=job_id, tenant_id=world.tenant_a_id, token=1)
+    ctx = JobContext(sessions=world.sessions, job_id=job_id, tenant_id=world.tenant_a_id, token=1,
+                     settings=settings)
     ctx.progress(65, "Schritt 2 von 2")  # what a worker writes
     second = client.get(f"/auftraege/{job_id}/fortschritt", params={"gesehen": "running|Schritt 1 von 2"})
     assert f'<progress id="job-{job_id}-bar" max="100" value="65">65 %</progress>' in second.text
@@ -113,7 +114,7 @@ def test_failed_job_is_retried_with_the_button(
         assert (job.status, job.max_attempts) == (JobStatus.QUEUED, 6)
         retried_by = session.scalar(select(AuditEvent.actor_name).where(AuditEvent.action == "job.retry"))
         assert retried_by == "admin-a"
-    assert message_job_ids(job_queue(app_context)) == {job_id}
+    assert message_job_ids(app_context.queue) == {job_id}
     assert f"Auftrag {job_id} wird erneut versucht." in client.get(f"/auftraege/{job_id}").text
 
 
@@ -127,4 +128,4 @@ def test_admin_starts_the_selftest(client: TestClient, world: World, app_context
         job = session.get(Job, job_id)
         assert job is not None
         assert (job.kind, job.tenant_id, job.status) == (SELFTEST, world.tenant_a_id, JobStatus.QUEUED)
-    assert message_job_ids(job_queue(app_context)) == {job_id}
+    assert message_job_ids(app_context.queue) == {job_id}

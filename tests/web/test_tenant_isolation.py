@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from rathaus.audit.service import Actor, input_hash, record, record_draft
+from rathaus.core.audit.service import Actor, input_hash, record, record_draft
 from rathaus.core.db import Base, TenantOwned, open_session
 from rathaus.core.jobs import Job, JobStatus
 from rathaus.core.security.models import Role, Tenant

@@ -8,11 +8,11 @@ import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from rathaus.audit.models import AuditEvent
+from rathaus.app import create_app
+from rathaus.core.audit.models import AuditEvent
 from rathaus.core.db import open_session
 from rathaus.core.security.models import Role, Tenant
 from rathaus.core.storage import StoredFile, blob_path
-from rathaus.web.app import create_app
 from rathaus.web.context import AppContext
 from tests.conftest import World, csrf_from, login
 from tests.core.security.test_uploads import JPEG_BYTES, PDF_BYTES, png_bytes

@@ -1,1 +1,1 @@
-"""Anträge."""
+"""Anträge: the module's public face for other modules (nothing yet; the module is being built)."""

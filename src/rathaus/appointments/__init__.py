@@ -1,1 +1,1 @@
-"""Terminvergabe."""
+"""Terminvergabe: the module's public face for other modules (nothing yet; the module is being built)."""

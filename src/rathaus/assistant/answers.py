@@ -31,9 +31,9 @@ from rathaus.assistant.schemas import (
     PassageLike,
     Provenance,
 )
-from rathaus.audit.service import input_hash
 from rathaus.core.ai.errors import AIError
 from rathaus.core.ai.protocols import ChatModel
+from rathaus.core.audit.service import input_hash
 
 MAX_PASSAGES = 3
 SENTENCES_PER_PASSAGE = 3

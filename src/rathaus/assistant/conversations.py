@@ -13,11 +13,11 @@ from datetime import timedelta
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from rathaus.assistant.models_conversations import ContactRequest, Conversation, Feedback
+from rathaus.assistant.models import ContactRequest, Conversation, Feedback
 from rathaus.assistant.redaction import redact
 from rathaus.assistant.schemas import Answer
-from rathaus.audit.models import AIDraft
-from rathaus.audit.service import Actor, record_draft
+from rathaus.core.audit.models import AIDraft
+from rathaus.core.audit.service import Actor, record_draft
 from rathaus.core.db import utcnow
 
 EMAIL_FORM = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -9,14 +9,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rathaus.assistant.audit_actions import AssistantAction
+from rathaus.assistant.config import AssistantSettings
 from rathaus.assistant.conversations import purge_expired
 from rathaus.assistant.index import index_sources
 from rathaus.assistant.models import KnowledgeSource, SourceKind
 from rathaus.assistant.service import import_sources, mark_stale
 from rathaus.assistant.sources import fetch_pages
-from rathaus.audit.service import Actor, record
 from rathaus.core.ai.errors import BackendUnavailableError
-from rathaus.core.config import Settings
+from rathaus.core.audit.service import Actor, record
+from rathaus.core.config import PlatformSettings
 from rathaus.core.jobs import JobContext, job_kind
 
 if TYPE_CHECKING:
@@ -27,7 +29,7 @@ PURGE_LOGS = "assistant.purge_logs"
 BATCH = 40  # sources per stage: a resumed job repeats at most one batch
 
 
-def _embedder(settings: Settings) -> Embedder | None:
+def _embedder(settings: PlatformSettings) -> Embedder | None:
     from rathaus.core.ai.registry import AIRegistry  # noqa: PLC0415
 
     registry = AIRegistry.from_settings(settings)
@@ -46,10 +48,10 @@ def _refresh_pages(ctx: JobContext, session: Session, source_ids: list[int] | No
     if source_ids is not None:
         query = query.where(KnowledgeSource.id.in_(source_ids))
     pages = list(session.scalars(query))
-    settings = ctx.settings or Settings()
+    section = ctx.settings.section(AssistantSettings)
     counts = {"updated": 0, "failed": 0}
     for page in pages:
-        fetched = fetch_pages([page.url or ""], timeout=settings.assistant.fetch_timeout, max_pages=1)
+        fetched = fetch_pages([page.url or ""], timeout=section.fetch_timeout, max_pages=1)
         if not fetched:
             continue
         summary = import_sources(
@@ -78,7 +80,8 @@ def reindex(
     ctx: JobContext, *, source_ids: list[int] | None = None, force: bool = False, refetch: bool = True
 ) -> dict[str, Any]:
     """Index the tenant's changed sources (all given ones with ``force``); web pages are fetched again."""
-    settings = ctx.settings or Settings()
+    settings = ctx.settings
+    section = settings.section(AssistantSettings)
     pages = {"updated": 0, "failed": 0}
     if refetch:
         pages = ctx.stage(
@@ -86,7 +89,7 @@ def reindex(
         )
     plan = ctx.stage(
         "Änderungen ermitteln",
-        lambda session: _plan(session, source_ids, force, settings.assistant.stale_after_days),
+        lambda session: _plan(session, source_ids, force, section.stale_after_days),
         percent=10,
     )
     todo: list[int] = plan["todo"]
@@ -98,7 +101,7 @@ def reindex(
         def work(session: Session, batch: list[int] = batch) -> int:
             sources = list(session.scalars(select(KnowledgeSource).where(KnowledgeSource.id.in_(batch))))
             return index_sources(
-                session, sources, embedder=embedder, max_chars=settings.assistant.chunk_max_chars
+                session, sources, embedder=embedder, max_chars=section.chunk_max_chars
             )
 
         chunks += ctx.stage(
@@ -118,7 +121,7 @@ def reindex(
 @job_kind(PURGE_LOGS, title="Gesprächsprotokolle nach Ablauf der Frist löschen", every=timedelta(days=1))
 def purge_logs(ctx: JobContext) -> dict[str, Any]:
     """Delete the tenant's conversation logs older than ``assistant.log_retention_days`` (audited)."""
-    days = (ctx.settings or Settings()).assistant.log_retention_days
+    days = ctx.settings.section(AssistantSettings).log_retention_days
 
     def work(session: Session) -> int:
         removed = purge_expired(session=session, retention_days=days)
@@ -126,7 +129,7 @@ def purge_logs(ctx: JobContext) -> dict[str, Any]:
             record(
                 session=session,
                 actor=Actor.system("retention"),
-                action="assistant.logs_purged",
+                action=AssistantAction.LOGS_PURGED,
                 object_type="assistant_log",
                 details={"deleted": removed, "retention_days": days},
             )

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rathaus.assistant.audit_actions import AssistantAction
 from rathaus.assistant.index import content_hash, index_pending, remove_chunks
 from rathaus.assistant.models import KnowledgeSource, SourceDepartment, SourceKind, StaffProfile, Visibility
 from rathaus.assistant.retrieval import DENSE_WEIGHT, RRF_K, Audience, Passage, retrieve
 from rathaus.assistant.sources import SourceInput, faq_entry
-from rathaus.audit.service import Actor, record
+from rathaus.core.audit.service import Actor, record
 from rathaus.core.db import utcnow
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ def import_sources(
         record(
             session=session,
             actor=actor,
-            action="assistant.import",
+            action=AssistantAction.IMPORT,
             object_type="knowledge_source",
             details={
                 "created": summary.created,
@@ -187,7 +188,7 @@ def save_faq(
         record(
             session=session,
             actor=actor,
-            action="assistant.faq_saved",
+            action=AssistantAction.FAQ_SAVED,
             object_type="knowledge_source",
             object_id=source.id,
             details={"question": source.title},
@@ -221,7 +222,7 @@ def set_visibility(
         record(
             session=session,
             actor=actor,
-            action="assistant.visibility",
+            action=AssistantAction.VISIBILITY,
             object_type="knowledge_source",
             object_id=source.id,
             details={"visibility": source.visibility, "departments": source.departments},
@@ -237,7 +238,7 @@ def delete_source(*, session: Session, source_id: int, actor: Actor | None = Non
         record(
             session=session,
             actor=actor,
-            action="assistant.source_deleted",
+            action=AssistantAction.SOURCE_DELETED,
             object_type="knowledge_source",
             object_id=source.id,
             details={"title": source.title},

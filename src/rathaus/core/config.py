@@ -7,15 +7,15 @@ plain arguments.
 
 from __future__ import annotations
 
-import json
-import re
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import BaseModel, Field, create_model, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
+SectionT = TypeVar("SectionT", bound=BaseModel)
 DEFAULT_SECRET = "unsicher-nur-fuer-entwicklung"  # noqa: S105 - the marker that refuses production
 
 
@@ -32,8 +32,9 @@ class SecuritySettings(BaseModel):
 class UploadSettings(BaseModel):
     """Limits for uploaded files."""
 
-    max_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
-    max_recording_bytes: int = Field(default=2 * 1024**3, ge=1024)
+    max_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1024, description="largest upload (a module may allow more)"
+    )
 
 
 class JobSettings(BaseModel):
@@ -73,74 +74,13 @@ class AISettings(BaseModel):
     ocr_language: str = "deu"
 
 
-class MinutesSettings(BaseModel):
-    """Protokollhilfe: recordings, retention, deadlines."""
+class PlatformSettings(BaseSettings):
+    """The platform's configuration; the installation's ``Settings`` adds one section per module.
 
-    audio_retention_days: int = Field(
-        default=30, ge=0, description="days after approval until the audio is deleted"
-    )
-    max_recording_seconds: int = Field(default=8 * 3600, ge=60)
-    due_working_days: int = Field(default=3, ge=1, description="working days after the session")
-    oparl_timeout_seconds: float = Field(default=20.0, gt=0)
-    asr_language: str = "de"
-
-
-# An https origin for CSP frame-ancestors: host (optionally "*." in front) and port, no path.
-HTTPS_ORIGIN = re.compile(
-    r"https://(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-    r"(?::\d{1,5})?"
-)
-
-
-class AssistantSettings(BaseModel):
-    """Knowledge sources and retrieval of the assistant."""
-
-    stale_after_days: int = Field(default=365, ge=1, description="sources older than this are flagged")
-    chunk_max_chars: int = Field(default=1200, ge=200, description="longest chunk of a source")
-    rrf_k: int = Field(default=10, ge=1, description="reciprocal rank fusion constant")
-    dense_weight: float = Field(default=3.0, ge=0, description="weight of dense against lexical ranks")
-    candidates: int = Field(default=50, ge=5, description="hits per retriever before fusion")
-    fetch_timeout: float = Field(default=15.0, gt=0, description="seconds per web page fetch")
-    max_pages: int = Field(default=500, ge=1, description="most pages one sitemap import fetches")
-    max_question_chars: int = Field(default=2000, ge=50, description="longest question accepted")
-    requests_per_minute: int = Field(default=12, ge=1, description="questions per client and minute")
-    log_retention_days: int = Field(default=90, ge=1, description="days until conversation logs are deleted")
-    answer_passages: int = Field(default=5, ge=1, description="passages retrieved for one answer")
-    answer_max_tokens: int = Field(default=320, ge=16, description="longest LLM answer")
-    use_llm: bool = Field(default=True, description="write answers with the LLM when one is installed")
-    booking_url_pattern: str | None = Field(
-        default=None, description="booking link pattern for services with appointments: /termine/{service_id}"
-    )
-    widget_frame_ancestors: Annotated[list[str], NoDecode] = Field(
-        default_factory=list,
-        description="https origins that may embed the widget (empty: this site only); JSON list or commas",
-    )
-
-    @field_validator("widget_frame_ancestors", mode="before")
-    @classmethod
-    def _split_origins(cls, value: object) -> object:
-        if isinstance(value, str):
-            if value.strip().startswith("["):
-                return json.loads(value)
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
-
-    @field_validator("widget_frame_ancestors")
-    @classmethod
-    def _https_origins(cls, value: list[str]) -> list[str]:
-        origins = []
-        for entry in value:
-            origin = entry.strip().rstrip("/").lower()
-            if not HTTPS_ORIGIN.fullmatch(origin):
-                raise ValueError(
-                    f"widget_frame_ancestors: {entry!r} is not an https origin such as https://www.gemeinde.de"
-                )
-            origins.append(origin)
-        return origins
-
-
-class Settings(BaseSettings):
-    """All configuration of one Rathaus installation."""
+    ``rathaus.modules.Settings`` is this class with a field for each module's settings section (named by
+    the module's slug, e.g. ``RATHAUS_MINUTES__DUE_WORKING_DAYS``). Code below the entry points takes a
+    ``PlatformSettings`` and reads its module's section with ``settings.section(MinutesSettings)``.
+    """
 
     model_config = SettingsConfigDict(
         env_prefix="RATHAUS_",
@@ -161,11 +101,9 @@ class Settings(BaseSettings):
     uploads: UploadSettings = UploadSettings()
     jobs: JobSettings = JobSettings()
     ai: AISettings = AISettings()
-    assistant: AssistantSettings = AssistantSettings()
-    minutes: MinutesSettings = MinutesSettings()
 
     @model_validator(mode="after")
-    def _refuse_default_secret(self) -> Settings:
+    def _refuse_default_secret(self) -> PlatformSettings:
         if self.environment == "production" and (
             self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32
         ):
@@ -195,3 +133,22 @@ class Settings(BaseSettings):
     @property
     def jobs_db_path(self) -> Path:
         return self.data_dir / "jobs.sqlite3"
+
+    def section(self, model: type[SectionT]) -> SectionT:
+        """A module's settings section, e.g. ``settings.section(MinutesSettings).due_working_days``."""
+        for name, info in type(self).model_fields.items():
+            if info.annotation is model:
+                value = getattr(self, name)
+                assert isinstance(value, model)
+                return value
+        msg = f"{model.__name__} is not a section of these settings; is its module listed in rathaus.modules?"
+        raise LookupError(msg)
+
+
+def settings_with_sections(sections: Mapping[str, type[BaseModel]]) -> type[PlatformSettings]:
+    """The installation's Settings class: the platform's fields plus one section per module (key: slug)."""
+    fields: dict[str, Any] = {
+        key: (model, Field(default_factory=model, description=(model.__doc__ or "").strip()))
+        for key, model in sections.items()
+    }
+    return create_model("Settings", __base__=PlatformSettings, __module__=__name__, **fields)

@@ -39,6 +39,13 @@ NAMING_CONVENTION = {
 }
 
 TENANT_KEY = "tenant_id"
+# The platform's tables (accounts, jobs, files, audit); the modules' come from their Module record.
+PLATFORM_TABLE_MODULES: tuple[str, ...] = (
+    "rathaus.core.security.models",
+    "rathaus.core.jobs",
+    "rathaus.core.storage",
+    "rathaus.core.audit.models",
+)
 
 
 def utcnow() -> datetime:

@@ -21,7 +21,7 @@ import importlib
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,13 +30,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import JSON, Enum, ForeignKey, String, Text, event, update
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, sessionmaker
 
+from rathaus.core.audit.actions import PlatformAction
+from rathaus.core.audit.service import Actor, record
 from rathaus.core.db import Base, TenantOwned, open_session, utcnow
 
 if TYPE_CHECKING:
     from huey import Huey
 
-    from rathaus.audit.service import Actor
-    from rathaus.core.config import Settings
+    from rathaus.core.config import PlatformSettings
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -146,17 +147,13 @@ class JobKind:
 
 KINDS: dict[str, JobKind] = {}
 
-# Every module that registers job kinds; workers import them all (plus settings.jobs.extra_modules).
-JOB_MODULES: tuple[str, ...] = (
-    "rathaus.core.selftest",
-    "rathaus.assistant.jobs",
-    "rathaus.minutes.jobs",
-)
+# The platform's own job kinds; the modules' job modules come from their Module record.
+PLATFORM_JOB_MODULES: tuple[str, ...] = ("rathaus.core.selftest",)
 
 
-def import_job_modules(extra: list[str] | tuple[str, ...] = ()) -> dict[str, JobKind]:
-    """Import the modules that register job kinds; return the registry."""
-    for module in (*JOB_MODULES, *extra):
+def import_job_modules(modules: Iterable[str] = ()) -> dict[str, JobKind]:
+    """Import the platform's and the given modules that register job kinds; return the registry."""
+    for module in (*PLATFORM_JOB_MODULES, *modules):
         importlib.import_module(module)
     return KINDS
 
@@ -196,8 +193,8 @@ class JobContext:
         token: int,
         state: dict[str, Any] | None = None,
         progress: int = 0,
+        settings: PlatformSettings,
         stop: threading.Event | None = None,
-        settings: Settings | None = None,
     ) -> None:
         self.job_id = job_id
         self.settings = settings
@@ -328,8 +325,6 @@ def retry_job(
     *, session: Session, job_id: int, actor: Actor, extra_attempts: int = 3, queue: Huey | None = None
 ) -> Job:
     """Queue a failed job again (a person's decision, audited); finished stages are not repeated."""
-    from rathaus.audit.service import record  # noqa: PLC0415 - audit imports core; keep the cycle lazy
-
     job = session.get(Job, job_id)
     if job is None:
         raise JobStateError(f"job {job_id} does not exist")
@@ -341,7 +336,7 @@ def retry_job(
     job.finished_at = None
     job.next_attempt_at = None
     job.heartbeat_at = None
-    record(session=session, actor=actor, action="job.retry", object_type="job", object_id=job.id,
+    record(session=session, actor=actor, action=PlatformAction.JOB_RETRY, object_type="job", object_id=job.id,
            details={"kind": job.kind, "error": job.error}, tenant_id=job.tenant_id)
     session.flush()
     if queue is not None:
@@ -355,7 +350,7 @@ def backoff_seconds(*, attempt: int, base: float, cap: float = 3600.0) -> float:
 
 
 def make_huey(
-    settings: Settings, *, immediate: bool = False, executor: Callable[[int], None] | None = None
+    settings: PlatformSettings, *, immediate: bool = False, executor: Callable[[int], None] | None = None
 ) -> Huey:
     """The Huey instance for ``settings``: RedisHuey with ``redis_url``, else SqliteHuey in the data dir.
 

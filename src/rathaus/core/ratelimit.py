@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from rathaus.core.config import Settings
+    from rathaus.core.config import PlatformSettings
 
 log = logging.getLogger(__name__)
 WINDOW_S = 60
@@ -99,7 +99,7 @@ class RedisRateLimiter:
         return estimate <= per_minute
 
 
-def rate_limiter(settings: Settings) -> RateLimiter:
+def rate_limiter(settings: PlatformSettings) -> RateLimiter:
     """Redis-backed when ``settings.redis_url`` is set, else in this process's memory."""
     if settings.redis_url:
         return RedisRateLimiter.from_url(settings.redis_url)

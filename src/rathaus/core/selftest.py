@@ -11,11 +11,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from rathaus.audit.service import Actor, record
+from rathaus.core.audit.actions import PlatformAction
+from rathaus.core.audit.service import Actor, record
 from rathaus.core.jobs import JobContext, job_kind
 
 SELFTEST = "platform.selftest"
-STEP_ACTION = "job.selftest.step"
+STEP_ACTION = PlatformAction.JOB_SELFTEST_STEP
 
 
 @job_kind(SELFTEST, title="Selbsttest")

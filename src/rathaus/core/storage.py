@@ -21,7 +21,8 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from starlette.datastructures import UploadFile
 
-from rathaus.audit.service import Actor, record
+from rathaus.core.audit.actions import PlatformAction
+from rathaus.core.audit.service import Actor, record
 from rathaus.core.db import Base, TenantOwned, utcnow
 from rathaus.core.security.uploads import (
     SNIFF_BYTES,
@@ -268,7 +269,7 @@ def delete_file(*, session: Session, files_dir: Path, stored: StoredFile, actor:
     record(
         session=session,
         actor=actor,
-        action="file.deleted",
+        action=PlatformAction.FILE_DELETED,
         object_type="stored_file",
         object_id=stored.id,
         tenant_id=stored.tenant_id,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -39,7 +40,7 @@ from rathaus.core.schedule import schedule_due
 if TYPE_CHECKING:
     from huey import Huey
 
-    from rathaus.core.config import Settings
+    from rathaus.core.config import PlatformSettings
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ class JobRunner:
     """Runs jobs by ID in this process; shared by all worker threads."""
 
     sessions: sessionmaker[Session]
-    settings: Settings
+    settings: PlatformSettings
     queue: Huey | None = None
     stop: threading.Event = field(default_factory=threading.Event)
 
@@ -249,10 +250,12 @@ class Heartbeat:
                 return
 
 
-def run_consumer(settings: Settings, workers: int | None = None) -> None:
-    """Run the Huey consumer for ``settings`` until SIGTERM/SIGINT."""
+def run_consumer(
+    settings: PlatformSettings, *, job_modules: Iterable[str] = (), workers: int | None = None
+) -> None:
+    """Run the Huey consumer for ``settings`` until SIGTERM/SIGINT, with the kinds of ``job_modules``."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    kinds = import_job_modules(settings.jobs.extra_modules)
+    kinds = import_job_modules(job_modules)
     engine = make_engine(settings.db_url)
     runner = JobRunner(sessions=make_session_factory(engine), settings=settings)
     huey = make_huey(settings, executor=runner.execute)

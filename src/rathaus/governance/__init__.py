@@ -1,1 +1,1 @@
-"""Governance."""
+"""Governance: the module's public face for other modules (nothing yet; the module is being built)."""

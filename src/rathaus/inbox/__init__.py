@@ -1,1 +1,1 @@
-"""Posteingang."""
+"""Posteingang: the module's public face for other modules (nothing yet; the module is being built)."""

@@ -5,15 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from rathaus.core.config import Settings
 from rathaus.core.jobs import JobContext, job_kind
 
 PIPELINE = "minutes.pipeline"
 RETENTION = "minutes.retention"
-
-
-def _settings(ctx: JobContext) -> Settings:
-    return ctx.settings if ctx.settings is not None else Settings()
 
 
 @job_kind(PIPELINE, title="Protokollentwurf aus Aufnahme")
@@ -21,7 +16,7 @@ def pipeline(ctx: JobContext, *, meeting_id: int) -> dict[str, Any]:
     """Decode → VAD → ASR → diarize → name speakers → align → decisions → draft for one meeting."""
     from rathaus.minutes.pipeline import Backends, PipelineRun  # noqa: PLC0415 - keeps imports light
 
-    settings = _settings(ctx)
+    settings = ctx.settings
     return PipelineRun(ctx, meeting_id, Backends.from_settings(settings), settings).run()
 
 
@@ -30,7 +25,7 @@ def retention(ctx: JobContext) -> dict[str, Any]:
     """Delete the tenant's recordings whose retention has run out (audited)."""
     from rathaus.minutes.workflow import sweep_audio  # noqa: PLC0415
 
-    settings = _settings(ctx)
+    settings = ctx.settings
     removed = ctx.stage(
         "Aufnahmen löschen",
         lambda session: sweep_audio(session=session, files_dir=settings.files_dir),

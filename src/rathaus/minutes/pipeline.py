@@ -22,14 +22,15 @@ from sqlalchemy.orm import Session
 from rathaus.core.jobs import JobContext, JobError
 from rathaus.core.storage import StoredFile, blob_path
 from rathaus.minutes import service
+from rathaus.minutes.config import MinutesSettings
 from rathaus.minutes.models import Attendance, Meeting, Speaker, TranscriptSegment
 from rathaus.minutes.schemas import Segment, Word
 
 if TYPE_CHECKING:
     from rathaus.core.ai.protocols import SpeakerEmbedder, Transcriber
-    from rathaus.core.config import Settings
-    from rathaus.minutes.audio_decode import DecodedAudio
-    from rathaus.minutes.audio_vad import SpeechRegion
+    from rathaus.core.config import PlatformSettings
+    from rathaus.minutes.audio.decode import DecodedAudio
+    from rathaus.minutes.audio.vad import SpeechRegion
 
 logger = logging.getLogger(__name__)
 STAGES = ("decode", "vad", "transcribe", "diarize", "name_speakers", "align", "decisions", "draft")
@@ -54,7 +55,7 @@ class Backends:
     chat: Callable[[], Any] | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Backends:
+    def from_settings(cls, settings: PlatformSettings) -> Backends:
         """The configured backends (models load on first use, inside the stage that needs them)."""
         from rathaus.core.ai.registry import AIRegistry  # noqa: PLC0415 - heavy
 
@@ -97,7 +98,7 @@ def _read_segments(path: Path) -> list[Segment]:
     return [segment_from_json(item) for item in json.loads(path.read_text(encoding="utf-8"))]
 
 
-def work_dir(settings: Settings, meeting_id: int) -> Path:
+def work_dir(settings: PlatformSettings, meeting_id: int) -> Path:
     """The folder of a meeting's intermediate files."""
     return settings.data_dir / "minutes" / f"meeting-{meeting_id}"
 
@@ -139,7 +140,9 @@ def hotwords(session: Session, meeting: Meeting) -> list[str]:
 class PipelineRun:
     """One run of the pipeline for one meeting inside a job."""
 
-    def __init__(self, ctx: JobContext, meeting_id: int, backends: Backends, settings: Settings) -> None:
+    def __init__(
+        self, ctx: JobContext, meeting_id: int, backends: Backends, settings: PlatformSettings
+    ) -> None:
         self.ctx = ctx
         self.meeting_id = meeting_id
         self.backends = backends
@@ -148,7 +151,7 @@ class PipelineRun:
 
     def run(self) -> dict[str, Any]:
         """Run every stage that has not finished yet; return a summary for the job page."""
-        from rathaus.minutes.audio_decode import AudioError  # noqa: PLC0415
+        from rathaus.minutes.audio.decode import AudioError  # noqa: PLC0415
 
         summary: dict[str, Any] = {"meeting_id": self.meeting_id}
         steps: list[tuple[str, Callable[[Session], Any], float]] = [
@@ -175,7 +178,7 @@ class PipelineRun:
         return meeting
 
     def _audio(self) -> DecodedAudio:
-        from rathaus.minutes.audio_decode import DecodedAudio, SourceFile  # noqa: PLC0415
+        from rathaus.minutes.audio.decode import DecodedAudio, SourceFile  # noqa: PLC0415
 
         data = json.loads((self.dir / "decoded.json").read_text(encoding="utf-8"))
         return DecodedAudio(
@@ -185,13 +188,13 @@ class PipelineRun:
         )
 
     def _regions(self) -> list[SpeechRegion]:
-        from rathaus.minutes.audio_vad import SpeechRegion  # noqa: PLC0415
+        from rathaus.minutes.audio.vad import SpeechRegion  # noqa: PLC0415
 
         return [SpeechRegion(float(a), float(b)) for a, b in json.loads((self.dir / "vad.json").read_text())]
 
     def decode(self, session: Session) -> dict[str, Any]:
         """Decode every recording, in order, into one 16 kHz mono WAV."""
-        from rathaus.minutes.audio_decode import decode_recordings  # noqa: PLC0415
+        from rathaus.minutes.audio.decode import decode_recordings  # noqa: PLC0415
 
         meeting = self._meeting(session)
         recordings = [r for r in service.recordings_of(session, meeting) if r.deleted_at is None]
@@ -203,7 +206,8 @@ class PipelineRun:
             if stored is None or stored.deleted_at is not None:
                 raise JobError(f"Die Aufnahme {recording.position + 1} wurde gelöscht.", retry=False)
             paths.append(blob_path(self.settings.files_dir, stored.sha256))
-        decoded = decode_recordings(paths, self.dir, max_seconds=self.settings.minutes.max_recording_seconds)
+        limit = self.settings.section(MinutesSettings).max_recording_seconds
+        decoded = decode_recordings(paths, self.dir, max_seconds=limit)
         for recording, source in zip(recordings, decoded.sources, strict=True):
             recording.offset_s, recording.duration_s = source.offset, source.duration
         _write_json(
@@ -218,7 +222,7 @@ class PipelineRun:
 
     def vad(self, _session: Session) -> dict[str, Any]:
         """Find the stretches of speech."""
-        from rathaus.minutes.audio_vad import DetectSpeech  # noqa: PLC0415
+        from rathaus.minutes.audio.vad import DetectSpeech  # noqa: PLC0415
 
         regions = DetectSpeech().run(self._audio())
         _write_json(self.dir / "vad.json", [[r.start, r.end] for r in regions])
@@ -226,10 +230,11 @@ class PipelineRun:
 
     def transcribe(self, session: Session) -> dict[str, Any]:
         """Speech-to-text with word times; agenda, papers and names as vocabulary hints."""
-        from rathaus.minutes.audio_transcribe import Transcribe  # noqa: PLC0415
+        from rathaus.minutes.audio.transcribe import Transcribe  # noqa: PLC0415
 
         words = hotwords(session, self._meeting(session))
-        stage = Transcribe(self.backends.transcriber(), language=self.settings.minutes.asr_language)
+        language = self.settings.section(MinutesSettings).asr_language
+        stage = Transcribe(self.backends.transcriber(), language=language)
         result = stage.run(
             self._audio(),
             hotwords=words,
@@ -241,7 +246,7 @@ class PipelineRun:
 
     def diarize(self, session: Session) -> dict[str, Any]:
         """Label the voices S1, S2, … and store the transcript with speakers."""
-        from rathaus.minutes.diarize import Diarize  # noqa: PLC0415
+        from rathaus.minutes.audio.diarize import Diarize  # noqa: PLC0415
 
         segments = _read_segments(self.dir / "transcript.json")
         result = Diarize(self.backends.speaker_embedder()).run(
@@ -277,15 +282,15 @@ class PipelineRun:
 
     def name_speakers(self, session: Session) -> dict[str, Any]:
         """Name voices after enrolled voice profiles (with consent); the rest the clerk names."""
-        from rathaus.minutes import speakers  # noqa: PLC0415 - numpy and scipy only when the job runs
+        from rathaus.minutes.audio import speakers  # noqa: PLC0415 - numpy and scipy only when the job runs
         from rathaus.minutes.stages import run_name_speakers  # noqa: PLC0415
 
         return run_name_speakers(session=session, meeting=self._meeting(session), module=speakers)
 
     def align(self, session: Session) -> dict[str, Any]:
         """Find where each agenda item starts and ends."""
-        from rathaus.minutes.align import AlignAgenda  # noqa: PLC0415
         from rathaus.minutes.stages import save_spans  # noqa: PLC0415
+        from rathaus.minutes.text.align import AlignAgenda  # noqa: PLC0415
 
         meeting = self._meeting(session)
         items = service.agenda_of(session, meeting)

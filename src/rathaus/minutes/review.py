@@ -11,9 +11,10 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from rathaus.audit.service import Actor, record
+from rathaus.core.audit.service import Actor, record
 from rathaus.core.db import utcnow
 from rathaus.minutes import service
+from rathaus.minutes.audit_actions import MinutesAction
 from rathaus.minutes.models import (
     AgendaItem,
     Meeting,
@@ -57,7 +58,7 @@ def rename_speaker(*, session: Session, meeting: Meeting, label: str, name: str,
     record(
         session=session,
         actor=actor,
-        action="minutes.speaker_named",
+        action=MinutesAction.SPEAKER_NAMED,
         object_type="meeting",
         object_id=meeting.id,
         details={"label": label, "before": before, "after": speaker.display_name},
@@ -92,7 +93,7 @@ def enroll_voice(
     record(
         session=session,
         actor=actor,
-        action="minutes.voice_enrolled",
+        action=MinutesAction.VOICE_ENROLLED,
         object_type="person",
         object_id=speaker.person_id,
         details={"meeting": meeting.id, "label": label, "consent_date": consent_date.isoformat()},
@@ -117,7 +118,7 @@ def merge_speakers(*, session: Session, meeting: Meeting, label: str, into: str,
     record(
         session=session,
         actor=actor,
-        action="minutes.speakers_merged",
+        action=MinutesAction.SPEAKERS_MERGED,
         object_type="meeting",
         object_id=meeting.id,
         details={"from": label, "into": target.label, "segments": moved},
@@ -145,7 +146,7 @@ def correct_segment(*, session: Session, meeting: Meeting, segment_id: int, text
     record(
         session=session,
         actor=actor,
-        action="minutes.transcript_corrected",
+        action=MinutesAction.TRANSCRIPT_CORRECTED,
         object_type="meeting",
         object_id=meeting.id,
         details={"segment": segment.id, "before": before, "after": clean},
@@ -182,7 +183,7 @@ def move_boundary(
     record(
         session=session,
         actor=actor,
-        action="minutes.boundary_moved",
+        action=MinutesAction.BOUNDARY_MOVED,
         object_type="agenda_item",
         object_id=item.id,
         details={"before": before, "after": item.start_s},
@@ -240,7 +241,7 @@ def edit_item_text(
     record(
         session=session,
         actor=actor,
-        action="minutes.text_edited",
+        action=MinutesAction.TEXT_EDITED,
         object_type="meeting",
         object_id=meeting.id,
         details={"item": item_id, "chars_before": len(before), "chars_after": len(draft.text)},

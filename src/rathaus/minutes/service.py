@@ -17,10 +17,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from rathaus.audit.service import Actor, record
+from rathaus.core.audit.service import Actor, record
 from rathaus.core.security.models import Tenant
 from rathaus.core.storage import save_upload
 from rathaus.minutes.agenda import MinutesInputError, parse_agenda, parse_attendees
+from rathaus.minutes.audit_actions import MinutesAction
 from rathaus.minutes.models import (
     AgendaItem,
     Attendance,
@@ -111,7 +112,7 @@ def create_meeting(
     record(
         session=session,
         actor=actor,
-        action="minutes.meeting_created",
+        action=MinutesAction.MEETING_CREATED,
         object_type="meeting",
         object_id=meeting.id,
         details={"name": meeting.name, "date": meeting.session_date.isoformat(), "oparl_id": oparl_id},
@@ -154,7 +155,7 @@ def set_agenda(
     record(
         session=session,
         actor=actor,
-        action="minutes.agenda_set",
+        action=MinutesAction.AGENDA_SET,
         object_type="meeting",
         object_id=meeting.id,
         details={"items": len(items)},
@@ -184,7 +185,7 @@ def set_attendees(*, session: Session, meeting: Meeting, attendees: list[Attende
     record(
         session=session,
         actor=actor,
-        action="minutes.attendees_set",
+        action=MinutesAction.ATTENDEES_SET,
         object_type="meeting",
         object_id=meeting.id,
         details={"count": len(seen)},
@@ -275,7 +276,7 @@ def import_oparl(
     record(
         session=session,
         actor=actor,
-        action="minutes.oparl_imported",
+        action=MinutesAction.OPARL_IMPORTED,
         object_type="meeting",
         object_id=meeting.id,
         details={
@@ -314,7 +315,7 @@ def import_votes(*, session: Session, meeting: Meeting, records: list[VotingReco
     record(
         session=session,
         actor=actor,
-        action="minutes.votes_imported",
+        action=MinutesAction.VOTES_IMPORTED,
         object_type="meeting",
         object_id=meeting.id,
         details={"votes": count},
@@ -362,7 +363,7 @@ def add_recording(
     record(
         session=session,
         actor=actor,
-        action="minutes.recording_added",
+        action=MinutesAction.RECORDING_ADDED,
         object_type="meeting",
         object_id=meeting.id,
         details={"file_id": stored.id, "sha256": stored.sha256, "position": position},

@@ -16,13 +16,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rathaus.audit.service import Actor, input_hash, record_draft
+from rathaus.core.audit.service import Actor, input_hash, record_draft
 from rathaus.minutes import service
-from rathaus.minutes.align import ItemSpan
-from rathaus.minutes.decisions import Evidence, ExtractDecisions, ItemDecision, Motion
-from rathaus.minutes.draft import DraftMinutes, MeetingHeader, MinutesText
 from rathaus.minutes.models import Meeting, MinutesDraft, Person, Speaker, VoiceProfile
 from rathaus.minutes.schemas import Attendee, Segment, VoteCounts, VotingRecord
+from rathaus.minutes.text.align import ItemSpan
+from rathaus.minutes.text.decisions import Evidence, ExtractDecisions, ItemDecision, Motion
+from rathaus.minutes.text.draft import DraftMinutes, MeetingHeader, MinutesText
 
 PROMPT_VERSION = "2"  # 2: German, indirect speech, no title, an example of the JSON shape
 

@@ -9,10 +9,11 @@ import holidays
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rathaus.audit.models import AIDraft
-from rathaus.audit.service import Actor, decide_draft, record
+from rathaus.core.audit.models import AIDraft
+from rathaus.core.audit.service import Actor, decide_draft, record
 from rathaus.core.db import utcnow
 from rathaus.core.storage import StoredFile, purge_expired
+from rathaus.minutes.audit_actions import MinutesAction
 from rathaus.minutes.models import Meeting, MeetingStatus, MinutesDraft, Recording
 
 TRANSITIONS: dict[MeetingStatus, frozenset[MeetingStatus]] = {
@@ -63,7 +64,7 @@ def _change(
     record(
         session=session,
         actor=actor,
-        action=f"minutes.status_{to.value}",
+        action=MinutesAction(f"minutes.status_{to.value}"),
         object_type="meeting",
         object_id=meeting.id,
         details={"from": before.value, "to": to.value, **details},
@@ -109,7 +110,7 @@ def approve(
     record(
         session=session,
         actor=actor,
-        action="minutes.audio_retention_planned",
+        action=MinutesAction.AUDIO_RETENTION_PLANNED,
         object_type="meeting",
         object_id=meeting.id,
         details={"delete_after": delete_after.isoformat(), "days": retention_days},
@@ -139,7 +140,7 @@ def sweep_audio(*, session: Session, files_dir: Path, now: datetime | None = Non
             record(
                 session=session,
                 actor=Actor.system("retention"),
-                action="minutes.audio_deleted",
+                action=MinutesAction.AUDIO_DELETED,
                 object_type="recording",
                 object_id=recording.id,
                 details={

@@ -9,10 +9,12 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rathaus.audit.service import record
+from rathaus.core.audit.actions import PlatformAction
+from rathaus.core.audit.service import record
 from rathaus.core.security.models import ROLE_LABELS, Role, Tenant, User
 from rathaus.core.security.service import ValidationProblem, create_tenant, create_user
-from rathaus.web.deps import Admin, PlatformSession, SessionUser, Superuser, TenantSession, actor_of, flash
+from rathaus.core.security.session_user import SessionUser
+from rathaus.web.deps import Admin, PlatformSession, Superuser, TenantSession, actor_of, flash
 from rathaus.web.templating import render
 
 router = APIRouter(prefix="/admin", tags=["Administration"])
@@ -175,7 +177,7 @@ def user_deactivate(
     record(
         session=session,
         actor=actor_of(user),
-        action="user.deactivated",
+        action=PlatformAction.USER_DEACTIVATED,
         object_type="user",
         object_id=target.id,
         tenant_id=target.tenant_id,

@@ -6,11 +6,9 @@ no permission logic lives in handlers.
 
 from __future__ import annotations
 
-import re
 import secrets
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
@@ -18,9 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from rathaus.audit.service import Actor
+from rathaus.core.audit.service import Actor
 from rathaus.core.db import open_session
 from rathaus.core.security.models import Role, User
+from rathaus.core.security.session_user import SessionUser
 from rathaus.web.context import AppContext
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -54,18 +53,17 @@ def csrf_token(request: Request) -> str:
     return str(token)
 
 
-# The public assistant API reads no cookie and no session, so a forged cross-site request gains nothing
-# a direct one would not; requiring JSON keeps plain HTML forms (which cannot send it) out as well.
-CSRF_EXEMPT_JSON = re.compile(r"^/api/assistant/[a-z0-9-]+/ask$")
-
-
 def csrf_exempt(request: Request) -> bool:
-    """True only for a JSON POST to the cookie-less public assistant API."""
+    """True only for a JSON POST to a cookie-less API that a module declared exempt.
+
+    Such an API reads no cookie and no session, so a forged cross-site request gains nothing a direct
+    one would not; requiring JSON keeps plain HTML forms (which cannot send it) out as well.
+    """
     content_type = request.headers.get("content-type", "")
     return (
         request.method == "POST"
-        and CSRF_EXEMPT_JSON.match(request.url.path) is not None
         and content_type.split(";")[0].strip() == "application/json"
+        and any(pattern.match(request.url.path) for pattern in get_context(request).csrf_exempt_json)
     )
 
 
@@ -86,47 +84,6 @@ async def verify_csrf(request: Request) -> None:
             status.HTTP_403_FORBIDDEN,
             "Das Formular ist abgelaufen oder unvollständig (Sicherheitsmerkmal fehlt). "
             "Bitte laden Sie die Seite neu und senden Sie es erneut.",
-        )
-
-
-@dataclass(frozen=True)
-class TenantInfo:
-    id: int
-    slug: str
-    name: str
-    state: str
-
-
-@dataclass(frozen=True)
-class SessionUser:
-    """The logged-in user as plain data: safe to use after the database session that loaded it is gone."""
-
-    id: int
-    username: str
-    full_name: str
-    tenant_id: int
-    tenant: TenantInfo
-    roles: frozenset[Role]
-    is_superuser: bool
-
-    @classmethod
-    def of(cls, user: User) -> SessionUser:
-        tenant = user.tenant
-        return cls(
-            id=user.id,
-            username=user.username,
-            full_name=user.full_name,
-            tenant_id=user.tenant_id,
-            tenant=TenantInfo(tenant.id, tenant.slug, tenant.name, tenant.state),
-            roles=frozenset(user.roles),
-            is_superuser=user.is_superuser,
-        )
-
-    def has_role(self, role: Role | str) -> bool:
-        """Admins hold every role of their tenant; platform admins hold every role."""
-        wanted = Role(role)
-        return (
-            self.is_superuser or wanted in self.roles or (Role.ADMIN in self.roles and wanted != Role.ADMIN)
         )
 
 

@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rathaus.core.jobs import Job, JobStatus, enqueue, import_job_modules, make_huey, retry_job
+from rathaus.core.jobs import Job, JobStatus, enqueue, retry_job
 from rathaus.core.security.models import Role
+from rathaus.core.security.session_user import SessionUser
 from rathaus.core.selftest import SELFTEST
-from rathaus.web.context import AppContext
-from rathaus.web.deps import Admin, Context, CurrentUser, SessionUser, TenantSession, actor_of, flash
+from rathaus.web.deps import Admin, Context, CurrentUser, TenantSession, actor_of, flash
 from rathaus.web.templating import render
 
-if TYPE_CHECKING:
-    from huey import Huey
-
 router = APIRouter(prefix="/auftraege", tags=["Aufträge"])
-
-
-def job_queue(context: AppContext) -> Huey:
-    """The app's Huey instance (for sending messages only), built on first use."""
-    queue: Any = context.extras.get("jobs.queue")
-    if queue is None:
-        import_job_modules(context.settings.jobs.extra_modules)  # kind titles and enqueue checks
-        queue = make_huey(context.settings)
-        context.extras["jobs.queue"] = queue
-    return queue
 
 
 def _job(session: Session, job_id: int) -> Job:
@@ -63,7 +50,7 @@ def _values(user: SessionUser, job: Job) -> dict[str, Any]:
 
 @router.get("", summary="Aufträge")
 def jobs_page(request: Request, user: CurrentUser, session: TenantSession, context: Context) -> Response:
-    job_queue(context)
+    context.load_job_kinds()
     jobs = session.scalars(select(Job).order_by(Job.id.desc()).limit(100)).all()
     return render(request, "jobs/list.html", {"jobs": jobs, "may_start_selftest": user.has_role(Role.ADMIN)})
 
@@ -72,7 +59,7 @@ def jobs_page(request: Request, user: CurrentUser, session: TenantSession, conte
 def start_selftest(request: Request, user: Admin, session: TenantSession, context: Context) -> Response:
     job = enqueue(session=session, kind=SELFTEST, params={"steps": 3, "seconds": 2.0},
                   tenant_id=user.tenant_id, created_by=user.id,
-                  max_attempts=context.settings.jobs.max_attempts, queue=job_queue(context))
+                  max_attempts=context.settings.jobs.max_attempts, queue=context.queue)
     flash(request, f"Selbsttest als Auftrag {job.id} gestartet.")
     return RedirectResponse(f"/auftraege/{job.id}", status_code=303)
 
@@ -81,7 +68,7 @@ def start_selftest(request: Request, user: Admin, session: TenantSession, contex
 def job_page(
     request: Request, job_id: int, user: CurrentUser, session: TenantSession, context: Context
 ) -> Response:
-    job_queue(context)
+    context.load_job_kinds()
     return render(request, "jobs/detail.html", _values(user, _job(session, job_id)))
 
 
@@ -106,6 +93,6 @@ def job_retry(
         raise HTTPException(status.HTTP_403_FORBIDDEN,
                             "Nur die Administration oder wer den Auftrag angelegt hat, darf ihn wiederholen.")
     retry_job(session=session, job_id=job.id, actor=actor_of(user),
-              extra_attempts=context.settings.jobs.max_attempts, queue=job_queue(context))
+              extra_attempts=context.settings.jobs.max_attempts, queue=context.queue)
     flash(request, f"Auftrag {job.id} wird erneut versucht.")
     return RedirectResponse(f"/auftraege/{job.id}", status_code=303)

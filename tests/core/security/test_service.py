@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from rathaus.audit.models import AuditEvent
+from rathaus.core.audit.models import AuditEvent
 from rathaus.core.db import open_session, utcnow
 from rathaus.core.security.models import LoginAttempt, Role, User
 from rathaus.core.security.service import LoginOutcome, LoginResult, ValidationProblem, authenticate

@@ -22,7 +22,7 @@ from rathaus.core.ai.errors import BackendUnavailableError
 
 if TYPE_CHECKING:
     from rathaus.core.ai.protocols import ChatModel, Embedder, OcrEngine, SpeakerEmbedder, Transcriber
-    from rathaus.core.config import AISettings, Settings
+    from rathaus.core.config import AISettings, PlatformSettings
 
 Task = Literal["asr", "llm", "embedding", "ocr", "speaker"]
 Factory = Callable[["BackendContext"], object]
@@ -98,7 +98,7 @@ class AIRegistry:
         }
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> AIRegistry:
+    def from_settings(cls, settings: PlatformSettings) -> AIRegistry:
         """The registry for an installation's settings (nothing is loaded yet)."""
         return cls(settings.ai, settings.models_dir)
 

@@ -12,7 +12,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from rathaus.audit.service import Actor, record
+from rathaus.core.audit.actions import PlatformAction
+from rathaus.core.audit.service import Actor, record
 from rathaus.core.db import utcnow
 from rathaus.core.security.models import LoginAttempt, Role, Tenant, User, UserRole
 
@@ -63,7 +64,7 @@ def create_tenant(*, session: Session, actor: Actor, slug: str, name: str, state
     record(
         session=session,
         actor=actor,
-        action="tenant.created",
+        action=PlatformAction.TENANT_CREATED,
         object_type="tenant",
         object_id=tenant.id,
         tenant_id=tenant.id,
@@ -110,7 +111,7 @@ def create_user(
     record(
         session=session,
         actor=actor,
-        action="user.created",
+        action=PlatformAction.USER_CREATED,
         object_type="user",
         object_id=user.id,
         tenant_id=tenant.id,
@@ -174,7 +175,7 @@ def authenticate(
             record(
                 session=session,
                 actor=actor,
-                action="user.locked",
+                action=PlatformAction.USER_LOCKED,
                 object_type="user",
                 object_id=user.id,
                 tenant_id=user.tenant_id,
@@ -190,7 +191,7 @@ def authenticate(
     record(
         session=session,
         actor=actor,
-        action="user.login",
+        action=PlatformAction.USER_LOGIN,
         object_type="user",
         object_id=user.id,
         tenant_id=user.tenant_id,

@@ -1,0 +1,1 @@
+"""Tables of the module Anträge (none yet: the module is being built)."""

@@ -1,0 +1,1 @@
+"""Domain logic of the module Anträge: keyword-only functions taking a session (none yet)."""

@@ -1,0 +1,1 @@
+"""Tables of the module Terminvergabe (none yet: the module is being built)."""

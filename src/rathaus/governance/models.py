@@ -1,0 +1,1 @@
+"""Tables of the module Governance (none yet: the module is being built)."""

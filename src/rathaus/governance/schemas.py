@@ -1,0 +1,1 @@
+"""Pydantic schemas of the module Governance (none yet: the module is being built)."""

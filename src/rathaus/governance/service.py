@@ -1,0 +1,1 @@
+"""Domain logic of the module Governance: keyword-only functions taking a session (none yet)."""

@@ -1,0 +1,12 @@
+"""What the module Posteingang records in the audit log.
+
+One declared set per module, which the Governance module reads; ``record`` takes only these.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class InboxAction(enum.StrEnum):
+    """The audit actions of the module inbox (none yet)."""

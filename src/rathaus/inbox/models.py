@@ -1,0 +1,1 @@
+"""Tables of the module Posteingang (none yet: the module is being built)."""

@@ -1,0 +1,25 @@
+"""The module record of Posteingang: how Rathaus plugs it in (see ``rathaus.core.module``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rathaus.core.module import Module
+from rathaus.core.security.models import Role
+from rathaus.inbox.audit_actions import InboxAction
+from rathaus.inbox.config import InboxSettings
+from rathaus.inbox.web import router
+
+MODULE = Module(
+    slug="inbox",
+    title="Posteingang",
+    summary="Post, Scans und E-Mails erfassen, zuordnen und Antworten entwerfen.",
+    role=Role.CASEWORKER,
+    path="/posteingang",
+    templates=Path(__file__).resolve().parent / "templates",
+    routers=(router,),
+    job_modules=("rathaus.inbox.jobs",),
+    table_modules=("rathaus.inbox.models",),
+    settings=InboxSettings,
+    audit_actions=InboxAction,
+)

@@ -1,0 +1,1 @@
+"""Pydantic schemas of the module Posteingang (none yet: the module is being built)."""

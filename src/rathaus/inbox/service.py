@@ -1,0 +1,1 @@
+"""Domain logic of the module Posteingang: keyword-only functions taking a session (none yet)."""

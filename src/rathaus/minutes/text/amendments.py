@@ -1,0 +1,246 @@
+"""Which vote of an agenda item belongs to which of its amendments (Änderungs-, Ergänzungsanträge).
+
+An agenda item can carry several motions besides the proposal itself, listed as entries with the
+same number ("Änderungsantrag SPD: …", "Ergänzungsantrag: …", "Anfrage FW: …"). They share one
+discussion. How a chair puts them to the vote follows a fixed pattern in German councils: he names
+a motion ("Wir beginnen mit dem Änderungsantrag der Linken", "Ziffer 1 des gemeinsamen Antrags von
+GRÜNE und KULT", "Damit kommen wir zur unveränderten Beschlussvorlage") and then states its result
+("Das ist mehrheitlich abgelehnt", "Das hat sich erledigt, wir nehmen es in den Aufsichtsrat").
+So each result statement belongs to the motion the chair named last in the same turn; a motion
+voted on in several parts (Ziffern) that are partly accepted is "teilweise zugestimmt". A motion
+without a stated result follows the customs: an Anfrage is answered (Kenntnisnahme); an amendment
+to a motion that is referred or settled without a vote shares that outcome; an amendment not put to
+the vote while the proposal was voted on is settled by the administration's statement.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rathaus.minutes.text import outcomes as oc
+from rathaus.minutes.text.words import words
+
+MAIN = -1  # target of a sentence about the proposal itself (Beschlussvorlage)
+
+# Groups found in councils across Germany, with the ways they are written; matched on the original
+# text, case-sensitively where the name is also a common word ("Die PARTEI"). A council's local
+# groups (in Karlsruhe KULT, KAL, GfK, FÜR) are learned from the titles of its amendment entries.
+_PARTIES = {
+    "cdu": r"\bCDU",
+    "csu": r"\bCSU",
+    "spd": r"\bSPD",
+    "grüne": r"\b(GRÜNE|Grüne|Bündnis 90)",
+    "fdp": r"\bFDP",
+    "afd": r"\bAfD",
+    "fw": r"\b(FW|Freie[nr]? Wähler)",
+    "linke": r"\b(LINKE|Linke)",
+    "volt": r"\bVolt\b",
+    "partei": r"\bPARTEI\b",
+    "ödp": r"\b(ÖDP|ödp)\b",
+    "bsw": r"\bBSW\b",
+}
+# A group's short name in an agenda title: two or more capitals ("KULT", "GfK", "FÜR", "WiR").
+_GROUP_TOKEN = re.compile(r"\b[A-ZÄÖÜ][\wäöüß]*[A-ZÄÖÜ][\wÄÖÜäöüß]*\b")
+_PARTY_PATTERNS = {name: re.compile(pattern) for name, pattern in _PARTIES.items()}
+_PARTY_ANY = re.compile("|".join(_PARTIES.values()))
+_KIND = re.compile(r"^\W*(?:gem\w*\.?\s+|interfraktionelle[rn]?\s+)?(\w*antrag|anfrage)\b", re.IGNORECASE)
+_AMENDMENT_WORD = re.compile(
+    r"\b\w*(änderungs|ergänzungs|zusatz|geschäftsordnungs|gemeinschafts)antr[aä]g\w*"
+)
+_MOTION_WORD = re.compile(r"\b\w*antr[aä]g(e|en|es|s)?\b")
+_QUESTION_WORD = re.compile(r"\banfrage\b")
+_MAIN_WORD = re.compile(
+    r"\b(beschlussvorlage|verwaltungsvorlage|vorlage|satzung|gesamtabstimmung|hauptantrag)\b"
+)
+_HEDGED = re.compile(r"\b(wenn|falls|ob)\b|\bnicht (einverstanden|zufrieden)")
+# a recommendation or proposal is not yet the outcome ("wir hatten empfohlen, das zu verweisen")
+_PROPOSED = re.compile(r"\b(empfohlen|empfehlen|empfehle|vorgeschlagen|schlage \w+ vor|schlagen \w+ vor)\b")
+_REST_IN_FAVOUR = re.compile(r"\b(rest|übrigen|ansonsten)\b[\w ]{0,20}\b(dafür|ja|jastimmen|zustimmung)\b")
+_ACCEPTED = frozenset({oc.UNANIMOUS, oc.MAJORITY})
+_NO_VOTE = frozenset({oc.NOTED, oc.SETTLED, oc.REFERRED, oc.DEFERRED})
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """An amendment entry of an agenda item: its index in the agenda, kind and the groups filing it."""
+
+    index: int
+    kind: str  # "änderungsantrag", "ergänzungsantrag", "antrag", "anfrage", …
+    parties: frozenset[str]
+
+
+def parties_in(text: str, proposals: Sequence[Proposal] = ()) -> frozenset[str]:
+    """The council groups named in ``text`` ("der GRÜNEN und der KULT-Fraktion" → grüne, kult).
+
+    Groups known across Germany, and the local groups that file one of ``proposals``.
+    """
+    known = {name for name, pattern in _PARTY_PATTERNS.items() if pattern.search(text)}
+    local = {name for proposal in proposals for name in proposal.parties if name not in _PARTY_PATTERNS}
+    return frozenset(known | {name for name in local if _local_pattern(name).search(text)})
+
+
+def _local_pattern(name: str) -> re.Pattern[str]:
+    # "KULT" also in "KULT-Fraktion"; short names only as whole words ("FÜR", not "FÜRSORGE")
+    return re.compile(rf"\b{re.escape(name)}" + (r"\b" if len(name) <= 3 else ""))
+
+
+def _title_groups(head: str) -> frozenset[str]:
+    """The groups in an agenda title's head: known ones by name, others by their short name."""
+    known = {name for name, pattern in _PARTY_PATTERNS.items() if pattern.search(head)}
+    rest = _PARTY_ANY.sub(" ", head)
+    return frozenset(known | set(_GROUP_TOKEN.findall(rest)))
+
+
+def proposal(index: int, title: str) -> Proposal:
+    """A Proposal from an agenda title ("Änderungsantrag GRÜNE, KULT: …", "Änderungsantrag: FÜR X: …")."""
+    parts = [p.strip() for p in title.split(":")]
+    head = parts[0]
+    kind_match = _KIND.match(head)
+    kind = kind_match.group(1).lower() if kind_match else "antrag"
+    if kind_match and len(parts) > 2 and not head[kind_match.end() :].strip(" .,"):
+        head = f"{head} {parts[1]}"  # "Änderungsantrag: FÜR Karlsruhe: Vergabe …"
+    return Proposal(index, kind, _title_groups(head))
+
+
+def targets(texts: Sequence[str], segments: Sequence[int], proposals: Sequence[Proposal]) -> list[int | None]:
+    """Per sentence of the chair, the motion it is about: a proposal's agenda index, MAIN or None.
+
+    A sentence naming a motion makes it the target; the target holds for the following sentences
+    of the same turn (consecutive segments) until another motion is named.
+    """
+    aliases: dict[str, int] = {}
+    found: list[int | None] = []
+    current: int | None = None
+    previous_segment: int | None = None
+    for text, segment in zip(texts, segments, strict=True):
+        if previous_segment is not None and segment > previous_segment + 1:
+            current = None  # someone else spoke in between
+        previous_segment = segment
+        names, target = _named(text, proposals, aliases, current)
+        if names:
+            current = target
+        found.append(current)
+    return found
+
+
+def _named(
+    text: str, proposals: Sequence[Proposal], aliases: dict[str, int], current: int | None
+) -> tuple[bool, int | None]:
+    """Whether a sentence names a motion, and which (None: a motion that is not on the agenda).
+
+    "den Änderungsantrag" without a group after "der Änderungsantrag der Grünen" refers back to it.
+    """
+    norm = " ".join(words(text))
+    motion = bool(_MOTION_WORD.search(norm))
+    question = bool(_QUESTION_WORD.search(norm))
+    amendment = bool(_AMENDMENT_WORD.search(norm))
+    main = bool(_MAIN_WORD.search(norm)) and not amendment
+    parties = parties_in(text, proposals)
+    if parties and (motion or question):
+        return True, _by_group(parties, proposals, aliases, question=question, amendment=amendment)
+    if main:
+        return True, MAIN
+    if question:
+        questions = [p for p in proposals if p.kind == "anfrage"]
+        return len(questions) == 1, questions[0].index if len(questions) == 1 else None
+    if not motion or (current is not None and current != MAIN):
+        return False, None  # no motion named, or "über diesen Änderungsantrag" (the one just named)
+    motions = [p for p in proposals if p.kind != "anfrage"]
+    if amendment:
+        unnamed = [p for p in motions if not p.parties]
+        chosen = motions if len(motions) == 1 else unnamed
+        return True, chosen[0].index if len(chosen) == 1 else None
+    plain = [p for p in motions if p.kind == "antrag"]
+    return len(plain) == 1, plain[0].index if len(plain) == 1 else None
+
+
+def _by_group(
+    parties: frozenset[str],
+    proposals: Sequence[Proposal],
+    aliases: dict[str, int],
+    *,
+    question: bool,
+    amendment: bool,
+) -> int | None:
+    """The listed motion of the named groups; None for a group's motion that is not listed."""
+    best = _by_parties(parties, proposals, question=question)
+    if best is None:
+        best = next((aliases[p] for p in sorted(parties) if p in aliases), None)
+    if best is not None:
+        return best
+    unnamed = [p for p in proposals if not p.parties and p.kind != "anfrage"]
+    if amendment and len(unnamed) == 1:
+        aliases.update(dict.fromkeys(parties, unnamed[0].index))  # "der Ergänzungsantrag der KULT"
+        return unnamed[0].index
+    return None  # often the item itself: a group's Antrag with amendments to it
+
+
+def _by_parties(parties: frozenset[str], proposals: Sequence[Proposal], *, question: bool) -> int | None:
+    """The proposal filed by the named groups: most groups in common, then fewest others."""
+    candidates = [p for p in proposals if p.parties & parties and (p.kind == "anfrage") == question] or [
+        p for p in proposals if p.parties & parties
+    ]
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda p: (len(p.parties & parties), -len(p.parties - parties)))
+    return best.index
+
+
+def combine(results: Sequence[str]) -> str | None:
+    """One result from the votes on a motion's parts: all rejected, all accepted, or partly."""
+    if not results:
+        return None
+    if oc.PARTLY in results:
+        return oc.PARTLY
+    rejected = [r for r in results if r == oc.REJECTED]
+    accepted = [r for r in results if r in _ACCEPTED]
+    if rejected and accepted:
+        return oc.PARTLY
+    if accepted:
+        return oc.MAJORITY if oc.MAJORITY in accepted else oc.UNANIMOUS
+    return results[-1]
+
+
+def counted_result(text: str) -> str | None:
+    """The result of a vote given only as counts.
+
+    "21 Ja-Stimmen, 24 Nein-Stimmen" → rejected; "8 Gegenstimmen, der Rest ist dafür" → accepted.
+    """
+    tokens = words(text)
+    counts = oc.spoken_counts(tokens)
+    if "no" not in counts:
+        return None
+    if "yes" in counts:
+        return oc.MAJORITY if counts["yes"] > counts["no"] else oc.REJECTED
+    return oc.MAJORITY if _REST_IN_FAVOUR.search(" ".join(tokens)) else None
+
+
+def no_vote_result(norm: str) -> str | None:
+    """The no-vote outcome a sentence states (erledigt, verwiesen, vertagt, zurückgezogen, …), if any."""
+    if _PROPOSED.search(norm):
+        return None
+    for phrase in oc.NO_VOTE_PHRASES:
+        if phrase.result == oc.SETTLED and _HEDGED.search(norm):
+            continue
+        if phrase.pattern.search(norm.replace("verweist auf", "")):
+            return phrase.result
+    return None
+
+
+def strongest(results: Sequence[str]) -> str | None:
+    """The no-vote outcome that outweighs the others (the order of outcomes.NO_VOTE_PHRASES)."""
+    order = [p.result for p in oc.NO_VOTE_PHRASES]
+    return min(results, key=order.index) if results else None
+
+
+def customary(item: Proposal, main_result: str | None, *, main_voted: bool) -> tuple[str | None, str]:
+    """The outcome of a motion with no stated result, by custom, and the reason in German."""
+    if item.kind == "anfrage":
+        return oc.NOTED, "Anfrage zum Tagesordnungspunkt: mit der Stellungnahme beantwortet"
+    if main_result in _NO_VOTE and not main_voted:
+        return main_result, "Keine eigene Abstimmung; teilt das Ergebnis des Hauptantrags"
+    if main_voted:
+        return oc.SETTLED, "Nicht zur Abstimmung gestellt; durch die Stellungnahme der Verwaltung erledigt"
+    return None, "Keine Abstimmung über diesen Antrag erkannt"
