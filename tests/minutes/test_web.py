@@ -174,10 +174,9 @@ def test_recordings_votes_and_pipeline_start(clerk: TestClient, minutes_world: M
 def test_recording_size_limit_is_per_path(app_context, minutes_world: MinutesWorld) -> None:  # type: ignore[no-untyped-def]
     from rathaus.app import create_app  # noqa: PLC0415
 
-    limits = app_context.settings.uploads.model_copy(
-        update={"max_bytes": 4096, "max_recording_bytes": 3 * 2**20}
-    )
-    app_context.settings = app_context.settings.model_copy(update={"uploads": limits})
+    limits = app_context.settings.uploads.model_copy(update={"max_bytes": 4096})
+    recordings = app_context.settings.minutes.model_copy(update={"max_recording_bytes": 3 * 2**20})
+    app_context.settings = app_context.settings.model_copy(update={"uploads": limits, "minutes": recordings})
     with TestClient(create_app(context=app_context), base_url="http://127.0.0.1") as client:
         login(client, CLERK)
         token = _token(client)
