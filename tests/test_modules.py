@@ -45,7 +45,9 @@ def test_every_domain_package_is_listed() -> None:
 def test_the_record_is_the_one_its_package_declares(module: Module) -> None:
     declared = importlib.import_module(f"rathaus.{module.slug}.module").MODULE
     assert declared is module
-    assert module.title and module.summary and module.path.startswith("/")
+    assert module.title
+    assert module.summary
+    assert module.path.startswith("/")
     assert module.role is None or isinstance(module.role, Role)
 
 
@@ -91,7 +93,9 @@ def _sample_path(path: str) -> str:
 
 
 @by_slug
-def test_pages_outside_the_public_paths_need_a_login(module: Module, client: TestClient, world: World) -> None:
+def test_pages_outside_the_public_paths_need_a_login(
+    module: Module, client: TestClient, world: World
+) -> None:
     for router in module.routers:
         for route in router.routes:
             if not isinstance(route, APIRoute):
@@ -110,7 +114,9 @@ def test_pages_outside_the_public_paths_need_a_login(module: Module, client: Tes
 
 
 @by_slug
-def test_the_start_page_of_the_module_answers_its_role(module: Module, client: TestClient, world: World) -> None:
+def test_the_start_page_of_the_module_answers_its_role(
+    module: Module, client: TestClient, world: World
+) -> None:
     role = module.role or Role.CASEWORKER
     other = next(r for r in (Role.CASEWORKER, Role.MINUTES_CLERK, Role.REVIEWER) if r != role)
     with open_session(world.sessions) as session:
@@ -180,13 +186,18 @@ def test_audit_actions_carry_the_module_name(module: Module) -> None:
 @by_slug
 def test_governance_declarations_are_complete(module: Module, settings: PlatformSettings) -> None:
     for use in module.ai_uses:
-        assert use.key.startswith(f"{module.slug}.") and use.title and use.purpose and use.human_oversight
+        assert use.key.startswith(f"{module.slug}.")
+        assert use.title
+        assert use.purpose
+        assert use.human_oversight
         assert use.tasks
     for rule in module.retention:
-        assert rule.key.startswith(f"{module.slug}.") and rule.title
+        assert rule.key.startswith(f"{module.slug}.")
+        assert rule.title
         assert rule.period(settings)
     for data in module.personal_data:
-        assert data.key.startswith(f"{module.slug}.") and data.legal_basis
+        assert data.key.startswith(f"{module.slug}.")
+        assert data.legal_basis
 
 
 def _env_names(prefix: str, model: type[BaseModel]) -> list[str]:
@@ -231,5 +242,6 @@ def _commands(group: object, prefix: str = "rathaus") -> list[str]:
 def test_every_cli_command_is_in_the_operator_guide() -> None:
     guide = OPERATOR_GUIDE.read_text(encoding="utf-8")
     commands = _commands(typer.main.get_command(cli_app))
-    assert "rathaus models install" in commands and "rathaus jobs watch" in commands
+    assert "rathaus models install" in commands
+    assert "rathaus jobs watch" in commands
     assert [command for command in commands if command not in guide] == []

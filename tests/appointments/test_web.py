@@ -1,4 +1,4 @@
-"""The start page of the module Terminvergabe: only for its role, and honest that the module is being built."""
+"""The start page of the module Terminvergabe: only for its role, honest that it is being built."""
 
 from __future__ import annotations
 
