@@ -14,7 +14,8 @@ from typing import Any
 
 from bench.common import console, cpu_threads, shared_data, write_results
 from rathaus.core.ai.registry import AIRegistry
-from rathaus.core.config import AISettings, Settings
+from rathaus.core.config import AISettings
+from rathaus.modules import Settings
 
 LLMS = ("qwen2.5-coder-0.5b-instruct", "qwen2.5-coder-1.5b-instruct")
 PROMPT = (

@@ -15,17 +15,17 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from rathaus.web.app import create_app
 from sqlalchemy import text
 from tests import servers
 
 from bench.common import console, summary_ms, timed, write_results
+from rathaus.app import create_app
 from rathaus.core.audit.service import Actor, record, verify_chain
-from rathaus.core.config import Settings
 from rathaus.core.db import make_engine, make_session_factory, open_session
 from rathaus.core.migrate import upgrade
 from rathaus.core.security.models import Role
 from rathaus.core.security.service import authenticate, create_tenant, create_user
+from rathaus.modules import Settings
 from rathaus.web.context import AppContext
 
 AUDIT_EVENTS = 500
