@@ -83,7 +83,9 @@ def review_to_faq(
     antwort: Annotated[str, Form()] = "",
     sichtbarkeit: Annotated[str, Form()] = "public",
 ) -> Response:
-    conversation = conversations.mark_reviewed(session=session, conversation_id=conversation_id)
+    conversation = conversations.mark_reviewed(
+        session=session, conversation_id=conversation_id, actor=actor_of(user)
+    )
     if conversation is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Diese Frage gibt es nicht (mehr).")
     try:
@@ -114,7 +116,8 @@ def review_to_faq(
 def review_done(
     request: Request, conversation_id: int, user: KnowledgeEditor, session: TenantSession
 ) -> Response:
-    if conversations.mark_reviewed(session=session, conversation_id=conversation_id) is None:
+    actor = actor_of(user)
+    if conversations.mark_reviewed(session=session, conversation_id=conversation_id, actor=actor) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Diese Frage gibt es nicht (mehr).")
     flash(request, "Die Frage ist als erledigt markiert.")
     return RedirectResponse("/assistent/rueckmeldungen", status_code=status.HTTP_303_SEE_OTHER)
