@@ -121,6 +121,7 @@ def _evaluate(
 def _build(workdir: Path, services_dir: Path, bylaws_dir: Path, embedder: Any) -> dict[str, Any]:
     """Import and index everything into a fresh database; the indexing figures and the tenant."""
     from rathaus.assistant import service  # noqa: PLC0415
+    from rathaus.core.audit.service import Actor  # noqa: PLC0415
     from rathaus.core.db import make_engine, make_session_factory, open_session  # noqa: PLC0415
     from rathaus.core.migrate import upgrade  # noqa: PLC0415
     from rathaus.core.security.models import Tenant  # noqa: PLC0415
@@ -135,7 +136,9 @@ def _build(workdir: Path, services_dir: Path, bylaws_dir: Path, embedder: Any) -
         tenant_id = tenant.id
     items, _queries = _load_sources(services_dir, bylaws_dir)
     with open_session(sessions, tenant_id=tenant_id) as session:
-        summary = service.import_sources(session=session, tenant_id=tenant_id, items=items)
+        summary = service.import_sources(
+            session=session, tenant_id=tenant_id, items=items, actor=Actor.system("bench")
+        )
     console.print(f"imported: {summary.message}")
     started = time.perf_counter()
     with open_session(sessions, tenant_id=tenant_id) as session:

@@ -138,6 +138,7 @@ def assistant_world(sessions: sessionmaker[Session]) -> AssistantWorld:
     from rathaus.assistant import service  # noqa: PLC0415
     from rathaus.assistant.sources import SourceInput  # noqa: PLC0415
     from rathaus.core.security.models import Role  # noqa: PLC0415
+    from tests.assistant.stand_ins import EDITOR  # noqa: PLC0415
     from tests.factories import make_tenant, make_user  # noqa: PLC0415
 
     with open_session(sessions) as session:
@@ -158,7 +159,7 @@ def assistant_world(sessions: sessionmaker[Session]) -> AssistantWorld:
             )
             for n, s in enumerate(SERVICES)
         ]
-        service.import_sources(session=session, tenant_id=ids[0], items=items)
+        service.import_sources(session=session, tenant_id=ids[0], items=items, actor=EDITOR)
         bylaw = SourceInput(
             kind="bylaw",
             title="Dienstanweisung Kassenführung",
@@ -167,7 +168,9 @@ def assistant_world(sessions: sessionmaker[Session]) -> AssistantWorld:
             body="# § 3 Barkasse\n\nDie Barkasse wird täglich um 16 Uhr abgerechnet.",
             meta={},
         )
-        service.import_sources(session=session, tenant_id=ids[0], items=[bylaw], visibility="internal")
+        service.import_sources(
+            session=session, tenant_id=ids[0], items=[bylaw], visibility="internal", actor=EDITOR
+        )
         service.reindex(session=session, embedder=None)
     with open_session(sessions, tenant_id=ids[1]) as session:
         secret = SourceInput(
@@ -178,7 +181,7 @@ def assistant_world(sessions: sessionmaker[Session]) -> AssistantWorld:
             body="Der Reisepass kostet in Bergdorf 999 Euro.",
             meta={},
         )
-        service.import_sources(session=session, tenant_id=ids[1], items=[secret])
+        service.import_sources(session=session, tenant_id=ids[1], items=[secret], actor=EDITOR)
         service.reindex(session=session, embedder=None)
     return AssistantWorld(slug="stadt-a", tenant_id=ids[0], other_tenant_id=ids[1])
 

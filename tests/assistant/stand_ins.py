@@ -1,4 +1,4 @@
-"""Test helpers for the knowledge side: a deterministic embedder stand-in, a tenant, a text PDF."""
+"""Test helpers for the knowledge side: a deterministic embedder stand-in, a tenant, an actor, a text PDF."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy.orm import Session, sessionmaker
 
+from rathaus.core.audit.service import Actor
 from rathaus.core.db import open_session
 from tests.factories import make_tenant
+
+EDITOR = Actor(id=None, name="redaktion-test")  # who makes the changes in the knowledge tests
 
 
 class HashEmbedder:

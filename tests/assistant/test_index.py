@@ -12,7 +12,7 @@ from rathaus.assistant.models import FTS_TABLE, Chunk, KnowledgeSource
 from rathaus.assistant.retrieval import retrieve_lexical
 from rathaus.assistant.sources import SourceInput, parse_file
 from rathaus.core.db import open_session, utcnow
-from tests.assistant.stand_ins import HashEmbedder, as_any, new_tenant, text_pdf
+from tests.assistant.stand_ins import EDITOR, HashEmbedder, as_any, new_tenant, text_pdf
 
 EMBEDDER = as_any(HashEmbedder())
 
@@ -32,7 +32,7 @@ def test_import_index_and_incremental_reindex(sessions: sessionmaker[Session]) -
         doc("Biotonne", "Leerung alle zwei Wochen."),
     ]
     with open_session(sessions, tenant_id=tenant) as session:
-        first = service.import_sources(session=session, tenant_id=tenant, items=items)
+        first = service.import_sources(session=session, tenant_id=tenant, items=items, actor=EDITOR)
         assert (first.created, first.updated, first.unchanged) == (2, 0, 0)
         assert service.reindex(session=session, embedder=EMBEDDER) == 2
         bath, bin_ids = chunk_ids(session, "Hallenbad"), chunk_ids(session, "Biotonne")
@@ -47,7 +47,7 @@ def test_import_index_and_incremental_reindex(sessions: sessionmaker[Session]) -
         doc("Biotonne", "Leerung alle zwei Wochen."),
     ]
     with open_session(sessions, tenant_id=tenant) as session:
-        second = service.import_sources(session=session, tenant_id=tenant, items=changed)
+        second = service.import_sources(session=session, tenant_id=tenant, items=changed, actor=EDITOR)
         assert (second.created, second.updated, second.unchanged) == (0, 1, 1)
         assert service.reindex(session=session, embedder=EMBEDDER) == 1  # only the changed source
         assert chunk_ids(session, "Biotonne") == bin_ids
@@ -70,7 +70,7 @@ def test_a_broken_pdf_is_reported_on_its_source_while_the_rest_indexes(
         doc("Biotonne", "Leerung alle zwei Wochen."),
     ]
     with open_session(sessions, tenant_id=tenant) as session:
-        summary = service.import_sources(session=session, tenant_id=tenant, items=items)
+        summary = service.import_sources(session=session, tenant_id=tenant, items=items, actor=EDITOR)
         assert summary.failed == ["kaputt.pdf"]
         assert summary.created == 2
         assert "1 nicht lesbar: kaputt.pdf" in summary.message
@@ -91,14 +91,19 @@ def test_sources_older_than_the_limit_are_flagged_stale(sessions: sessionmaker[S
     tenant = new_tenant(sessions)
     with open_session(sessions, tenant_id=tenant) as session:
         service.import_sources(
-            session=session, tenant_id=tenant, items=[doc("Alt", "Alter Text."), doc("Neu", "Neuer Text.")]
+            session=session,
+            tenant_id=tenant,
+            items=[doc("Alt", "Alter Text."), doc("Neu", "Neuer Text.")],
+            actor=EDITOR,
         )
         old = session.scalar(select(KnowledgeSource).where(KnowledgeSource.title == "Alt"))
         assert old is not None
         old.last_changed = utcnow() - timedelta(days=400)
         assert service.mark_stale(session=session, max_age_days=365) == 1
         assert [s.title for s in service.list_sources(session=session) if s.stale] == ["Alt"]
-        service.import_sources(session=session, tenant_id=tenant, items=[doc("Alt", "Überarbeitet.")])
+        service.import_sources(
+            session=session, tenant_id=tenant, items=[doc("Alt", "Überarbeitet.")], actor=EDITOR
+        )
         assert not old.stale  # a change clears the flag
 
 
@@ -110,6 +115,7 @@ def test_faq_entries_and_tenant_isolation(sessions: sessionmaker[Session]) -> No
             tenant_id=tenant_a,
             question="Wann ist das Rathaus offen?",
             answer="Montag bis Freitag von 8 bis 12 Uhr.",
+            actor=EDITOR,
         )
         service.reindex(session=session, embedder=EMBEDDER)
         faq_id = faq.id
@@ -130,5 +136,6 @@ def test_faq_entries_and_tenant_isolation(sessions: sessionmaker[Session]) -> No
             question="Wann ist das Rathaus offen?",
             answer="Montag bis Donnerstag.",
             source_id=faq_id,
+            actor=EDITOR,
         )
         assert service.reindex(session=session, embedder=EMBEDDER) == 1

@@ -18,7 +18,7 @@ from rathaus.core.db import open_session, utcnow
 from rathaus.core.jobs import Job, JobStatus, enqueue, make_huey
 from rathaus.core.worker import JobRunner
 from rathaus.modules import Settings
-from tests.assistant.stand_ins import new_tenant
+from tests.assistant.stand_ins import EDITOR, new_tenant
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_reindex_job_indexes_changes_in_stages(
         for n in range(45)
     ]
     with open_session(sessions, tenant_id=tenant) as session:
-        service.import_sources(session=session, tenant_id=tenant, items=items)
+        service.import_sources(session=session, tenant_id=tenant, items=items, actor=EDITOR)
         old = session.scalar(select(KnowledgeSource).where(KnowledgeSource.external_id == "d0"))
         assert old is not None
         old.last_changed = utcnow() - timedelta(days=settings.assistant.stale_after_days + 1)

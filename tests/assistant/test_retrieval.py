@@ -12,7 +12,7 @@ from rathaus.assistant import service
 from rathaus.assistant.retrieval import Audience, Passage, fuse, retrieve, retrieve_dense, retrieve_lexical
 from rathaus.assistant.sources import SourceInput
 from rathaus.core.db import open_session
-from tests.assistant.stand_ins import HashEmbedder, as_any, new_tenant
+from tests.assistant.stand_ins import EDITOR, HashEmbedder, as_any, new_tenant
 
 EMBEDDER = as_any(HashEmbedder())
 
@@ -30,7 +30,12 @@ def load(
     with open_session(sessions, tenant_id=tenant) as session:
         for visibility, departments, items in groups:
             service.import_sources(
-                session=session, tenant_id=tenant, items=items, visibility=visibility, departments=departments
+                session=session,
+                tenant_id=tenant,
+                items=items,
+                visibility=visibility,
+                departments=departments,
+                actor=EDITOR,
             )
         service.reindex(session=session, embedder=as_any(embedder))
 
@@ -131,7 +136,7 @@ def test_visibility_is_enforced_in_every_query(sessions: sessionmaker[Session]) 
 
         # a change of visibility takes effect at once, also for the cached vectors
         internal = next(s for s in service.list_sources(session=session) if s.title == "Hundesteuer intern")
-        service.set_visibility(session=session, source_id=internal.id, visibility="public")
+        service.set_visibility(session=session, source_id=internal.id, visibility="public", actor=EDITOR)
         found = retrieve(
             session=session, tenant_id=tenant, query=query, audience="public", embedder=EMBEDDER, k=10
         )
@@ -161,7 +166,7 @@ def test_staff_departments_come_from_the_profile(sessions: sessionmaker[Session]
             == []
         )
         service.set_staff_departments(
-            session=session, tenant_id=tenant, user_id=user_id, departments=["Kämmerei"]
+            session=session, tenant_id=tenant, user_id=user_id, departments=["Kämmerei"], actor=EDITOR
         )
         found = service.search(
             session=session, tenant_id=tenant, query="Mahnlauf", audience="staff", user_id=user_id

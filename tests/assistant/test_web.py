@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rathaus.assistant.conversations import purge_expired
 from rathaus.assistant.models import ContactRequest, Conversation, Feedback, KnowledgeSource
+from rathaus.core.audit.service import Actor
 from rathaus.core.db import open_session
 from tests.assistant.conftest import AssistantWorld
 from tests.conftest import csrf_from, login
@@ -251,9 +252,9 @@ def test_logs_are_deleted_after_the_retention_period(
 ) -> None:
     ask(assistant_client, "Wie lange ist der Reisepass gültig?")
     with open_session(sessions, tenant_id=assistant_world.tenant_id) as session:
-        assert purge_expired(session=session, retention_days=1) == 0
+        assert purge_expired(session=session, retention_days=1, actor=Actor.system("retention")) == 0
         for row in session.scalars(select(Conversation)):
             row.created_at = row.created_at.replace(year=row.created_at.year - 1)
     with open_session(sessions, tenant_id=assistant_world.tenant_id) as session:
-        assert purge_expired(session=session, retention_days=90) == 1
+        assert purge_expired(session=session, retention_days=90, actor=Actor.system("retention")) == 1
         assert session.scalars(select(Conversation)).all() == []

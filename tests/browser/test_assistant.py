@@ -10,6 +10,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from rathaus.assistant import service
 from rathaus.assistant.sources import parse_services
 from rathaus.assistant.web.common import backend
+from rathaus.core.audit.service import Actor
 from rathaus.core.db import open_session
 from rathaus.core.security.models import Tenant
 from tests.browser.conftest import LiveServer, check_accessibility
@@ -32,7 +33,10 @@ def munich_imported(live_server: LiveServer) -> None:
         tenant_id = session.query(Tenant.id).filter(Tenant.slug == SLUG).scalar()
     with open_session(context.sessions, tenant_id=tenant_id) as session:
         service.import_sources(
-            session=session, tenant_id=tenant_id, items=parse_services(services, locations=locations)
+            session=session,
+            tenant_id=tenant_id,
+            items=parse_services(services, locations=locations),
+            actor=Actor.system("demo"),
         )
         service.reindex(session=session, embedder=backend(context, "embedding"))  # type: ignore[arg-type]
 

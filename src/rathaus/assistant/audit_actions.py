@@ -14,5 +14,7 @@ class AssistantAction(enum.StrEnum):
     FAQ_SAVED = "assistant.faq_saved"
     IMPORT = "assistant.import"
     LOGS_PURGED = "assistant.logs_purged"
+    QUESTION_REVIEWED = "assistant.question_reviewed"
     SOURCE_DELETED = "assistant.source_deleted"
+    STAFF_DEPARTMENTS = "assistant.staff_departments"
     VISIBILITY = "assistant.visibility"

@@ -13,11 +13,12 @@ from datetime import timedelta
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
+from rathaus.assistant.audit_actions import AssistantAction
 from rathaus.assistant.models import ContactRequest, Conversation, Feedback
 from rathaus.assistant.redaction import redact
 from rathaus.assistant.schemas import Answer
 from rathaus.core.audit.models import AIDraft
-from rathaus.core.audit.service import Actor, record_draft
+from rathaus.core.audit.service import Actor, record, record_draft
 from rathaus.core.db import utcnow
 
 EMAIL_FORM = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -138,7 +139,7 @@ def open_questions(*, session: Session, limit: int = 100) -> list[Conversation]:
 
 
 def mark_reviewed(
-    *, session: Session, conversation_id: int, faq_source_id: int | None = None
+    *, session: Session, conversation_id: int, faq_source_id: int | None = None, actor: Actor
 ) -> Conversation | None:
     """Mark a question as handled (optionally by the FAQ entry written from it)."""
     conversation = session.get(Conversation, conversation_id)
@@ -147,15 +148,32 @@ def mark_reviewed(
     conversation.reviewed_at = utcnow()
     conversation.faq_source_id = faq_source_id
     session.flush()
+    record(
+        session=session,
+        actor=actor,
+        action=AssistantAction.QUESTION_REVIEWED,
+        object_type="assistant_conversation",
+        object_id=conversation.id,
+        details={"faq_source_id": faq_source_id},
+    )
     return conversation
 
 
-def purge_expired(*, session: Session, retention_days: int) -> int:
-    """Delete conversations, feedback and contact requests older than ``retention_days``."""
+def purge_expired(*, session: Session, retention_days: int, actor: Actor) -> int:
+    """Delete conversations, feedback and contact requests older than ``retention_days`` (audited if any)."""
     cutoff = utcnow() - timedelta(days=retention_days)
     contacts = session.execute(delete(ContactRequest).where(ContactRequest.created_at < cutoff))
     old = select(Conversation.id).where(Conversation.created_at < cutoff)
     session.execute(delete(Feedback).where(Feedback.conversation_id.in_(old)))
     removed = session.execute(delete(Conversation).where(Conversation.created_at < cutoff))
     session.flush()
-    return int(removed.rowcount or 0) + int(contacts.rowcount or 0)  # type: ignore[attr-defined]
+    deleted = int(removed.rowcount or 0) + int(contacts.rowcount or 0)  # type: ignore[attr-defined]
+    if deleted:
+        record(
+            session=session,
+            actor=actor,
+            action=AssistantAction.LOGS_PURGED,
+            object_type="assistant_log",
+            details={"deleted": deleted, "retention_days": retention_days},
+        )
+    return deleted

@@ -68,8 +68,14 @@ def load_demo(demo: DemoInput, *, bylaws: int = DEMO_BYLAWS) -> DemoResult:
     else:
         result.missing.append(str(demo.data_dir / "bylaws_bw"))
     question, answer = INTERNAL_FAQ
-    save_faq(session=session, tenant_id=tenant_id, question=question, answer=answer,
-             visibility=Visibility.INTERNAL.value, actor=actor)
+    save_faq(
+        session=session,
+        tenant_id=tenant_id,
+        question=question,
+        answer=answer,
+        visibility=Visibility.INTERNAL.value,
+        actor=actor,
+    )
     job = enqueue(session=session, kind=REINDEX, params={"refetch": False}, tenant_id=tenant_id)
     result.job_ids.append(job.id)
     result.summary = (

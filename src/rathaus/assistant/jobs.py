@@ -9,15 +9,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rathaus.assistant.audit_actions import AssistantAction
 from rathaus.assistant.config import AssistantSettings
 from rathaus.assistant.conversations import purge_expired
 from rathaus.assistant.index import index_sources
 from rathaus.assistant.models import KnowledgeSource, SourceKind
 from rathaus.assistant.service import import_sources, mark_stale
-from rathaus.assistant.sources import fetch_pages
+from rathaus.assistant.sources import SourceInput, fetch_pages
 from rathaus.core.ai.errors import BackendUnavailableError
-from rathaus.core.audit.service import Actor, record
+from rathaus.core.audit.service import Actor
 from rathaus.core.config import PlatformSettings
 from rathaus.core.jobs import JobContext, job_kind
 
@@ -27,6 +26,8 @@ if TYPE_CHECKING:
 REINDEX = "assistant.reindex"
 PURGE_LOGS = "assistant.purge_logs"
 BATCH = 40  # sources per stage: a resumed job repeats at most one batch
+JOB_ACTOR = Actor.system(REINDEX)
+RETENTION_ACTOR = Actor.system("retention")
 
 
 def _embedder(settings: PlatformSettings) -> Embedder | None:
@@ -49,17 +50,22 @@ def _refresh_pages(ctx: JobContext, session: Session, source_ids: list[int] | No
         query = query.where(KnowledgeSource.id.in_(source_ids))
     pages = list(session.scalars(query))
     section = ctx.settings.section(AssistantSettings)
-    counts = {"updated": 0, "failed": 0}
+    # One import (and so one audit event) per visibility, not one per page.
+    groups: dict[tuple[str, tuple[str, ...]], list[SourceInput]] = {}
     for page in pages:
         fetched = fetch_pages([page.url or ""], timeout=section.fetch_timeout, max_pages=1)
-        if not fetched:
+        groups.setdefault((page.visibility, tuple(page.departments)), []).extend(fetched)
+    counts = {"updated": 0, "failed": 0}
+    for (visibility, departments), items in groups.items():
+        if not items:
             continue
         summary = import_sources(
             session=session,
             tenant_id=ctx.tenant_id,
-            items=fetched,
-            visibility=page.visibility,
-            departments=page.departments,
+            items=items,
+            visibility=visibility,
+            departments=departments,
+            actor=JOB_ACTOR,
         )
         counts["updated"] += summary.updated
         counts["failed"] += len(summary.failed)
@@ -124,15 +130,6 @@ def purge_logs(ctx: JobContext) -> dict[str, Any]:
     days = ctx.settings.section(AssistantSettings).log_retention_days
 
     def work(session: Session) -> int:
-        removed = purge_expired(session=session, retention_days=days)
-        if removed:
-            record(
-                session=session,
-                actor=Actor.system("retention"),
-                action=AssistantAction.LOGS_PURGED,
-                object_type="assistant_log",
-                details={"deleted": removed, "retention_days": days},
-            )
-        return removed
+        return purge_expired(session=session, retention_days=days, actor=RETENTION_ACTOR)
 
     return {"deleted": ctx.stage("Protokolle löschen", work, percent=100), "retention_days": days}

@@ -1,6 +1,7 @@
 """Managing knowledge sources (import, FAQ, visibility, staleness, staff departments) and retrieval.
 
-Domain functions take a tenant-scoped session and never commit. Importing stores a source's text and
+Domain functions take a tenant-scoped session and never commit; every change made by someone takes
+their ``actor`` and is audited in the same transaction. Importing stores a source's text and
 content hash; indexing is separate (``reindex`` now, or the ``assistant.reindex`` job), so an upload
 answers at once and a changed source is re-indexed incrementally.
 """
@@ -64,7 +65,7 @@ def _set_departments(source: KnowledgeSource, visibility: str, departments: Iter
         source.department_rows = [SourceDepartment(tenant_id=source.tenant_id, name=name) for name in names]
 
 
-def upsert_source(
+def _upsert_source(
     *,
     session: Session,
     tenant_id: int,
@@ -72,7 +73,7 @@ def upsert_source(
     visibility: str = Visibility.PUBLIC.value,
     departments: Iterable[str] = (),
 ) -> tuple[KnowledgeSource, str]:
-    """Store ``item`` as a new source or update the one with its ``external_id``.
+    """Store ``item`` as a new source or update the one with its ``external_id`` (audited by the caller).
 
     Returns the source and what happened: ``"created"``, ``"updated"``, ``"unchanged"`` or ``"failed"``.
     """
@@ -120,13 +121,13 @@ def import_sources(
     items: Iterable[SourceInput],
     visibility: str = Visibility.PUBLIC.value,
     departments: Iterable[str] = (),
-    actor: Actor | None = None,
+    actor: Actor,
 ) -> ImportSummary:
-    """Store many sources (see ``upsert_source``); failures are recorded on their sources."""
+    """Store many sources (see ``_upsert_source``); failures are recorded on their sources."""
     summary = ImportSummary()
     names = list(departments)
     for item in items:
-        source, outcome = upsert_source(
+        source, outcome = _upsert_source(
             session=session, tenant_id=tenant_id, item=item, visibility=visibility, departments=names
         )
         summary.source_ids.append(source.id)
@@ -134,20 +135,19 @@ def import_sources(
             summary.failed.append(source.title)
         else:
             setattr(summary, outcome, getattr(summary, outcome) + 1)
-    if actor is not None:
-        record(
-            session=session,
-            actor=actor,
-            action=AssistantAction.IMPORT,
-            object_type="knowledge_source",
-            details={
-                "created": summary.created,
-                "updated": summary.updated,
-                "unchanged": summary.unchanged,
-                "failed": len(summary.failed),
-            },
-            tenant_id=tenant_id,
-        )
+    record(
+        session=session,
+        actor=actor,
+        action=AssistantAction.IMPORT,
+        object_type="knowledge_source",
+        details={
+            "created": summary.created,
+            "updated": summary.updated,
+            "unchanged": summary.unchanged,
+            "failed": len(summary.failed),
+        },
+        tenant_id=tenant_id,
+    )
     return summary
 
 
@@ -160,7 +160,7 @@ def save_faq(
     visibility: str = Visibility.PUBLIC.value,
     departments: Iterable[str] = (),
     source_id: int | None = None,
-    actor: Actor | None = None,
+    actor: Actor,
 ) -> KnowledgeSource:
     """Create an FAQ entry, or change the one with ``source_id``."""
     if not question.strip() or not answer.strip():
@@ -184,16 +184,15 @@ def save_faq(
     source.visibility = Visibility(visibility).value
     _set_departments(source, source.visibility, departments)
     session.flush()
-    if actor is not None:
-        record(
-            session=session,
-            actor=actor,
-            action=AssistantAction.FAQ_SAVED,
-            object_type="knowledge_source",
-            object_id=source.id,
-            details={"question": source.title},
-            tenant_id=tenant_id,
-        )
+    record(
+        session=session,
+        actor=actor,
+        action=AssistantAction.FAQ_SAVED,
+        object_type="knowledge_source",
+        object_id=source.id,
+        details={"question": source.title},
+        tenant_id=tenant_id,
+    )
     return source
 
 
@@ -211,38 +210,36 @@ def set_visibility(
     source_id: int,
     visibility: str,
     departments: Iterable[str] = (),
-    actor: Actor | None = None,
+    actor: Actor,
 ) -> KnowledgeSource:
     """Change who may see a source (takes effect at once; no re-index needed)."""
     source = get_source(session=session, source_id=source_id)
     source.visibility = Visibility(visibility).value
     _set_departments(source, source.visibility, departments)
     session.flush()
-    if actor is not None:
-        record(
-            session=session,
-            actor=actor,
-            action=AssistantAction.VISIBILITY,
-            object_type="knowledge_source",
-            object_id=source.id,
-            details={"visibility": source.visibility, "departments": source.departments},
-        )
+    record(
+        session=session,
+        actor=actor,
+        action=AssistantAction.VISIBILITY,
+        object_type="knowledge_source",
+        object_id=source.id,
+        details={"visibility": source.visibility, "departments": source.departments},
+    )
     return source
 
 
-def delete_source(*, session: Session, source_id: int, actor: Actor | None = None) -> None:
+def delete_source(*, session: Session, source_id: int, actor: Actor) -> None:
     """Remove a source with its chunks."""
     source = get_source(session=session, source_id=source_id)
     remove_chunks(session, [source.id])
-    if actor is not None:
-        record(
-            session=session,
-            actor=actor,
-            action=AssistantAction.SOURCE_DELETED,
-            object_type="knowledge_source",
-            object_id=source.id,
-            details={"title": source.title},
-        )
+    record(
+        session=session,
+        actor=actor,
+        action=AssistantAction.SOURCE_DELETED,
+        object_type="knowledge_source",
+        object_id=source.id,
+        details={"title": source.title},
+    )
     session.delete(source)
     session.flush()
 
@@ -287,15 +284,24 @@ def staff_departments(*, session: Session, user_id: int) -> set[str]:
 
 
 def set_staff_departments(
-    *, session: Session, tenant_id: int, user_id: int, departments: Iterable[str]
+    *, session: Session, tenant_id: int, user_id: int, departments: Iterable[str], actor: Actor
 ) -> None:
-    """Record the departments of a staff member."""
+    """Record the departments of a staff member (they decide which internal sources the member sees)."""
     profile = session.get(StaffProfile, user_id)
     if profile is None:
         profile = StaffProfile(tenant_id=tenant_id, user_id=user_id, departments=[])
         session.add(profile)
     profile.departments = _departments(departments)
     session.flush()
+    record(
+        session=session,
+        actor=actor,
+        action=AssistantAction.STAFF_DEPARTMENTS,
+        object_type="user",
+        object_id=user_id,
+        details={"departments": profile.departments},
+        tenant_id=tenant_id,
+    )
 
 
 def search(

@@ -1,16 +1,11 @@
-"""What the assistant's routes share: retrieval with the configured backends, API responses."""
+"""What the assistant's routes share: the configured AI backends, API responses."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
 from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy.orm import Session
-
 from rathaus.assistant.config import AssistantSettings
-from rathaus.assistant.redaction import without_personal_data
-from rathaus.assistant.retrieval import Passage, retrieve
 from rathaus.assistant.schemas import (
     Answer,
     AskResponse,
@@ -49,31 +44,9 @@ def chat_model(context: AppContext) -> ChatModel | None:
     return backend(context, "llm")  # type: ignore[return-value]
 
 
-def retrieve_for(
-    context: AppContext,
-    session: Session,
-    tenant_id: int,
-    question: str,
-    *,
-    audience: Literal["public", "staff"],
-    departments: Collection[str] = (),
-) -> tuple[list[Passage], ChatModel | None]:
-    """The passages for ``question`` that ``audience`` may see, and the LLM to answer with."""
-    settings = context.settings.section(AssistantSettings)
-    embedder: Embedder | None = backend(context, "embedding")  # type: ignore[assignment]
-    found = retrieve(
-        session=session,
-        tenant_id=tenant_id,
-        query=without_personal_data(question),
-        audience=audience,
-        departments=departments,
-        k=settings.answer_passages,
-        embedder=embedder,
-        candidates=settings.candidates,
-        rrf_k=settings.rrf_k,
-        dense_weight=settings.dense_weight,
-    )
-    return found, chat_model(context)
+def embedder(context: AppContext) -> Embedder | None:
+    """The embedder for retrieval, or None (lexical retrieval only) when switched off or not installed."""
+    return backend(context, "embedding")  # type: ignore[return-value]
 
 
 def answer_response(result: Answer, *, contact_url: str, notice: str) -> AskResponse:

@@ -18,11 +18,12 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rathaus.assistant import conversations
-from rathaus.assistant.answers import question_problem, stream_answer
+from rathaus.assistant import asking, conversations
+from rathaus.assistant.answers import question_problem
+from rathaus.assistant.asking import Asked
 from rathaus.assistant.config import AssistantSettings
-from rathaus.assistant.schemas import Answer, AskRequest, AskResponse
-from rathaus.assistant.web.common import answer_response, retrieve_for
+from rathaus.assistant.schemas import AskRequest, AskResponse
+from rathaus.assistant.web.common import answer_response, chat_model, embedder
 from rathaus.core.audit.service import Actor
 from rathaus.core.db import open_session
 from rathaus.core.security.models import Tenant
@@ -64,35 +65,35 @@ def _tenant(session: Session, slug: str) -> PublicTenant:
     return PublicTenant(id=tenant.id, slug=tenant.slug, name=tenant.name)
 
 
-def _answer_public(
+def _ask_public(
     context: AppContext, tenant: PublicTenant, question: str, easy_language: bool
-) -> Iterator[str | Answer]:
-    """Retrieve, answer (streaming), log the redacted conversation and record an LLM draft."""
-    settings = context.settings.section(AssistantSettings)
+) -> Iterator[str | Asked]:
+    """The public answer as it streams, then the logged result once it is committed."""
+    asked: Asked | None = None
     with open_session(context.sessions, tenant_id=tenant.id) as session:
-        passages, chat = retrieve_for(context, session, tenant.id, question, audience="public")
-        final: Answer | None = None
-        for item in stream_answer(
-            passages=passages,
+        for item in asking.ask_stream(
+            session=session,
+            tenant_id=tenant.id,
             question=question,
-            chat=chat,
+            audience="public",
             easy_language=easy_language,
-            max_tokens=settings.answer_max_tokens,
-            booking_pattern=settings.booking_url_pattern,
+            embedder=embedder(context),
+            chat=chat_model(context),
+            settings=context.settings.section(AssistantSettings),
+            actor=PUBLIC_ACTOR,
         ):
-            if isinstance(item, Answer):
-                final = item
+            if isinstance(item, Asked):
+                asked = item
             else:
                 yield item
-        assert final is not None
-        conversation = conversations.log_conversation(
-            session=session, audience="public", question=question, result=final
-        )
-        conversations.record_answer_draft(
-            session=session, actor=PUBLIC_ACTOR, result=final, conversation=conversation
-        )
-        final.conversation_id = conversation.id
-    yield final
+    # Only after the commit: the page may send feedback on the conversation at once.
+    assert asked is not None
+    yield asked
+
+
+def _asked_public(context: AppContext, tenant: PublicTenant, question: str, easy_language: bool) -> Asked:
+    items = _ask_public(context, tenant, question, easy_language)
+    return [item for item in items if isinstance(item, Asked)][-1]
 
 
 def _page(
@@ -166,8 +167,8 @@ def public_ask(
     if problem:
         return _page(request, tenant, template, {**values, "problem": problem}, code=422)
     _check_rate(request, context, tenant)
-    final = [item for item in _answer_public(context, tenant, frage, easy) if isinstance(item, Answer)][-1]
-    return _page(request, tenant, template, {**values, "result": final})
+    asked = _asked_public(context, tenant, frage, easy)
+    return _page(request, tenant, template, {**values, "result": asked.answer})
 
 
 def _event(name: str, data: dict[str, Any]) -> str:
@@ -197,10 +198,10 @@ def public_stream(
         if problem:
             yield _event("problem", {"message": problem})
             return
-        for item in _answer_public(context, tenant, frage, leicht == "1"):
-            if isinstance(item, Answer):
+        for item in _ask_public(context, tenant, frage, leicht == "1"):
+            if isinstance(item, Asked):
                 html = templates.get_template("assistant/answer.html").render(
-                    result=item, tenant=tenant, csrf_token=csrf, ai_notice=AI_NOTICE
+                    result=item.answer, tenant=tenant, csrf_token=csrf, ai_notice=AI_NOTICE
                 )
                 yield _event("answer", {"html": html, "conversation_id": item.conversation_id})
             else:
@@ -302,10 +303,9 @@ def api_ask(
     if problem:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, problem)
     _check_rate(request, context, tenant)
-    final = [
-        i for i in _answer_public(context, tenant, body.question, body.easy_language) if isinstance(i, Answer)
-    ][-1]
-    return answer_response(final, contact_url=f"/buerger/{tenant.slug}/assistent/kontakt", notice=AI_NOTICE)
+    asked = _asked_public(context, tenant, body.question, body.easy_language)
+    contact_url = f"/buerger/{tenant.slug}/assistent/kontakt"
+    return answer_response(asked.answer, contact_url=contact_url, notice=AI_NOTICE)
 
 
 @router.get("/buerger/{tenant_slug}", include_in_schema=False)

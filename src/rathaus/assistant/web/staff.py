@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import RedirectResponse, Response
 
-from rathaus.assistant import conversations, service
-from rathaus.assistant.answers import answer, question_problem
+from rathaus.assistant import asking, conversations, service
+from rathaus.assistant.answers import question_problem
 from rathaus.assistant.config import AssistantSettings
-from rathaus.assistant.web.common import backend, retrieve_for
+from rathaus.assistant.web.common import chat_model, embedder
 from rathaus.web.deps import Context, CurrentUser, KnowledgeEditor, TenantSession, actor_of, flash
 from rathaus.web.templating import render
-
-if TYPE_CHECKING:
-    from rathaus.core.ai.protocols import Embedder
 
 router = APIRouter(prefix="/assistent", tags=["Assistent"])
 
@@ -52,25 +49,21 @@ def staff_ask(
     problem = question_problem(frage, max_chars=settings.max_question_chars)
     if problem:
         return render(request, "assistant/staff.html", {**values, "problem": problem}, status_code=422)
-    passages, chat = retrieve_for(
-        context, session, user.tenant_id, frage, audience="staff", departments=departments
-    )
-    result = answer(
-        passages=passages,
+    asked = asking.ask(
+        session=session,
+        tenant_id=user.tenant_id,
         question=frage,
-        chat=chat,
+        audience="staff",
+        departments=departments,
         easy_language=leicht is not None,
-        max_tokens=settings.answer_max_tokens,
-        booking_pattern=settings.booking_url_pattern,
+        embedder=embedder(context),
+        chat=chat_model(context),
+        settings=settings,
+        actor=actor_of(user),
     )
-    conversation = conversations.log_conversation(
-        session=session, audience="staff", question=frage, result=result
+    return render(
+        request, "assistant/staff.html", {**values, "result": asked.answer, "passages": asked.passages}
     )
-    conversations.record_answer_draft(
-        session=session, actor=actor_of(user), result=result, conversation=conversation
-    )
-    result.conversation_id = conversation.id
-    return render(request, "assistant/staff.html", {**values, "result": result, "passages": passages})
 
 
 @router.get("/rueckmeldungen", summary="Offene und schlecht bewertete Fragen")
@@ -90,7 +83,9 @@ def review_to_faq(
     antwort: Annotated[str, Form()] = "",
     sichtbarkeit: Annotated[str, Form()] = "public",
 ) -> Response:
-    conversation = conversations.mark_reviewed(session=session, conversation_id=conversation_id)
+    conversation = conversations.mark_reviewed(
+        session=session, conversation_id=conversation_id, actor=actor_of(user)
+    )
     if conversation is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Diese Frage gibt es nicht (mehr).")
     try:
@@ -107,10 +102,9 @@ def review_to_faq(
         flash(request, str(error), "error")
         return RedirectResponse("/assistent/rueckmeldungen", status_code=status.HTTP_303_SEE_OTHER)
     conversation.faq_source_id = faq.id
-    embedder: Embedder | None = backend(context, "embedding")  # type: ignore[assignment]
     service.reindex(
         session=session,
-        embedder=embedder,
+        embedder=embedder(context),
         source_ids=[faq.id],
         max_chars=context.settings.section(AssistantSettings).chunk_max_chars,
     )
@@ -122,7 +116,8 @@ def review_to_faq(
 def review_done(
     request: Request, conversation_id: int, user: KnowledgeEditor, session: TenantSession
 ) -> Response:
-    if conversations.mark_reviewed(session=session, conversation_id=conversation_id) is None:
+    actor = actor_of(user)
+    if conversations.mark_reviewed(session=session, conversation_id=conversation_id, actor=actor) is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Diese Frage gibt es nicht (mehr).")
     flash(request, "Die Frage ist als erledigt markiert.")
     return RedirectResponse("/assistent/rueckmeldungen", status_code=status.HTTP_303_SEE_OTHER)
