@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from rathaus.core.text.sentences import sentences
 from rathaus.minutes.schemas import AgendaEntry, Segment, VoteCounts, VotingRecord
-from rathaus.minutes.text.words import sentences
 
 SECONDS_PER_WORD = 0.4
 PAUSE = 1.0

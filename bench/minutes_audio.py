@@ -6,7 +6,7 @@ Metrics
   computed with jiwer after ``normalise`` on both sides. The normaliser: lowercase; "§" → "paragraph",
   "%" → "prozent", "€" → "euro"; digit groups "2.000" → "2000"; hyphens and slashes split words; every
   other punctuation character removed; German number words written as digits ("dreiundzwanzig" → "23",
-  "zweitausendvierundzwanzig" → "2024"; 0–99 read by ``rathaus.minutes.text.words.number_word``, so
+  "zweitausendvierundzwanzig" → "2024"; 0–99 read by ``rathaus.core.text.numbers.number_word``, so
   "dreissig" counts too; the articles ein/eine/… stay words); umlauts and ß kept.
 * **DER** (diarization error rate) = (missed speech + false alarm + speaker confusion) ÷ reference
   speech, on 10 ms frames, with no scoring within ``collar`` (0.25 s) of a reference turn boundary and
@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from rathaus.minutes.text.words import number_word
+from rathaus.core.text.numbers import number_word
 
 _ARTICLES = {"ein", "eine", "einen", "einem", "einer", "eines"}
 

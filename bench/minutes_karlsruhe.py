@@ -30,7 +30,7 @@ from rathaus.minutes.schemas import Segment
 from rathaus.minutes.text.align import AlignAgenda, ItemSpan
 from rathaus.minutes.text.decisions import ExtractDecisions, ItemDecision
 from rathaus.minutes.text.outcomes import outcome_class, outcome_matches
-from rathaus.minutes.text.words import TermWeights, content_stems, overlap
+from rathaus.minutes.text.terms import TermWeights, content_stems, overlap
 
 
 def placement(session: KarlsruheSession, spans: Sequence[ItemSpan]) -> tuple[int, int]:

@@ -159,7 +159,12 @@ def test_no_import_circles_between_files() -> None:
 def test_the_minutes_text_stages_are_pure() -> None:
     """``minutes/text`` works on transcripts alone: no database, no web, nothing of the pipeline's I/O."""
     graph = _graph()
-    allowed = ("rathaus.minutes.text", "rathaus.minutes.schemas", "rathaus.core.ai.protocols")
+    allowed = (
+        "rathaus.minutes.text",
+        "rathaus.minutes.schemas",
+        "rathaus.core.ai.protocols",
+        "rathaus.core.text",
+    )
     wrong = sorted(
         f"{source} -> {target}"
         for source, targets in graph.items()
@@ -169,6 +174,21 @@ def test_the_minutes_text_stages_are_pure() -> None:
     )
     assert wrong == []
     for path in (SRC / "rathaus" / "minutes" / "text").glob("*.py"):
+        assert "sqlalchemy" not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_the_text_toolkit_is_pure() -> None:
+    """``core/text`` is plain string work that the minutes stages rely on: it imports only itself."""
+    graph = _graph()
+    wrong = sorted(
+        f"{source} -> {target}"
+        for source, targets in graph.items()
+        if _within(source, "rathaus.core.text")
+        for target in targets
+        if not _within(target, "rathaus.core.text")
+    )
+    assert wrong == []
+    for path in (SRC / "rathaus" / "core" / "text").glob("*.py"):
         assert "sqlalchemy" not in path.read_text(encoding="utf-8"), path.name
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rathaus.core.text.words import plain_text
 from rathaus.minutes.text import outcomes as oc
 from rathaus.minutes.text.amendments import (
     MAIN,
@@ -14,7 +15,6 @@ from rathaus.minutes.text.amendments import (
     proposal,
     targets,
 )
-from rathaus.minutes.text.words import normalize
 
 
 def test_proposal_from_agenda_titles() -> None:
@@ -71,9 +71,9 @@ def test_results_of_parts_counts_and_customs() -> None:
     assert counted_result("21 Ja-Stimmen, 24 Nein-Stimmen.") == oc.REJECTED
     assert counted_result("Das waren 8 Gegenstimmen, der Rest ist dafür.") == oc.MAJORITY
     assert counted_result("Es gab 8 Gegenstimmen.") is None
-    assert no_vote_result(normalize("Wir nehmen es in den Aufsichtsrat.")) == oc.REFERRED
-    assert no_vote_result(normalize("Wir hatten empfohlen, das in den Ausschuss zu verweisen.")) is None
-    assert no_vote_result(normalize("Wenn Sie einverstanden wären, machen wir das so.")) is None
+    assert no_vote_result(plain_text("Wir nehmen es in den Aufsichtsrat.")) == oc.REFERRED
+    assert no_vote_result(plain_text("Wir hatten empfohlen, das in den Ausschuss zu verweisen.")) is None
+    assert no_vote_result(plain_text("Wenn Sie einverstanden wären, machen wir das so.")) is None
     question = proposal(2, "Anfrage GfK: Verträge")
     amendment = proposal(3, "Ergänzungsantrag SPD: Verträge")
     assert customary(question, oc.MAJORITY, main_voted=True)[0] == oc.NOTED

@@ -7,11 +7,11 @@ import re
 from bench.karlsruhe_data import discussion_text, load_session, voting_records
 from bench.minutes_karlsruhe import counts_exact, outcomes
 
+from rathaus.core.text.words import plain_words
 from rathaus.minutes.schemas import AgendaEntry, Segment, VoteCounts, VotingRecord
 from rathaus.minutes.text.align import AlignAgenda
 from rathaus.minutes.text.decisions import ExtractDecisions, ItemDecision
 from rathaus.minutes.text.outcomes import outcome_class, outcome_matches, spoken_counts
-from rathaus.minutes.text.words import words
 from tests.conftest import shared_data
 
 
@@ -185,7 +185,7 @@ def test_outcome_classes_and_counts() -> None:
     assert outcome_matches("einstimmig zugestimmt", "Zustimmung")
     assert not outcome_matches("einstimmig zugestimmt", "mehrheitlich beschlossen")
     assert outcome_class("Beratung im Fachgremium/Arbeitskreis") == "verwiesen"
-    assert spoken_counts(words("bei 28 Ja-Stimmen, 15 Nein-Stimmen und 2 Enthaltungen")) == {
+    assert spoken_counts(plain_words("bei 28 Ja-Stimmen, 15 Nein-Stimmen und 2 Enthaltungen")) == {
         "yes": 28,
         "no": 15,
         "abstain": 2,

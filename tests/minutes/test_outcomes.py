@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from rathaus.core.text.words import plain_text
 from rathaus.minutes.schemas import AgendaEntry, Segment
 from rathaus.minutes.text import outcomes as oc
 from rathaus.minutes.text.align import AlignAgenda
 from rathaus.minutes.text.decisions import ExtractDecisions, ItemDecision
-from rathaus.minutes.text.words import normalize
 
 
 def decide(lines: list[str], entries: list[AgendaEntry]) -> list[ItemDecision]:
@@ -27,7 +27,7 @@ def one(*lines: str) -> ItemDecision:
 
 def referral(text: str) -> bool:
     pattern = next(p for p in oc.NO_VOTE_PHRASES if p.result == oc.REFERRED).pattern
-    return bool(pattern.search(normalize(text)))
+    return bool(pattern.search(plain_text(text)))
 
 
 def test_referral_with_the_preposition_lost() -> None:

@@ -12,7 +12,6 @@ from collections.abc import Generator, Iterator, Sequence
 from dataclasses import is_dataclass, replace
 
 from rathaus.assistant import easy
-from rathaus.assistant.german import STOPWORDS as GERMAN_STOPWORDS
 from rathaus.assistant.handover import handover, key_facts
 from rathaus.assistant.prompts import (
     EASY_LANGUAGE,
@@ -34,12 +33,15 @@ from rathaus.assistant.schemas import (
 from rathaus.core.ai.errors import AIError
 from rathaus.core.ai.protocols import ChatModel
 from rathaus.core.audit.service import input_hash
+from rathaus.core.text.sentences import sentences_and_items
+from rathaus.core.text.stems import light_stem
+from rathaus.core.text.stopwords import STOPWORDS as GERMAN_STOPWORDS
 
 MAX_PASSAGES = 3
 SENTENCES_PER_PASSAGE = 3
 SENTENCE_CHARS = 320
 CITATION = re.compile(r"\[(\d{1,2})\]")
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9„\"(])|\n+")
+# Not core's plain_words: the spelling stays (ß too), because terms are looked up in the raw passage text.
 WORD = re.compile(r"[a-zäöüß0-9]+")
 QUESTION_WORDS = (
     "tun lange lang viel viele teuer oft genau bekomme bekommen brauche brauchen benötige möchte "
@@ -87,11 +89,13 @@ def looks_english(question: str) -> bool:
     return len(words) >= 2 and sum(word in ENGLISH_MARKERS for word in words) >= max(2, len(words) // 4)
 
 
+# The answer checks strip fewer suffixes than the minutes (no -ern, -em) and keep four-letter stems;
+# changing that would change which passages and sentences an answer is made of.
+_SUFFIXES = ("ungen", "ung", "en", "er", "es", "e", "n", "s")
+
+
 def _stem(word: str) -> str:
-    for suffix in ("ungen", "ung", "en", "er", "es", "e", "n", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
+    return light_stem(word, min_stem=4, suffixes=_SUFFIXES)
 
 
 def terms(text: str) -> set[str]:
@@ -149,15 +153,9 @@ def _citations(passages: Sequence[PassageLike]) -> list[Citation]:
     ]
 
 
-def sentences(text: str) -> list[str]:
-    """``text`` split into sentences (and list items), whitespace tidied."""
-    parts = (re.sub(r"\s+", " ", part).strip(" -•*") for part in SENTENCE_END.split(text))
-    return [part for part in parts if len(part) > 2]
-
-
 def best_sentences(text: str, question: str, limit: int = SENTENCES_PER_PASSAGE) -> list[str]:
     """The sentences of ``text`` that match the question best, in their original order."""
-    candidates = sentences(text)
+    candidates = sentences_and_items(text)
     wanted = terms(question)
     scored = [(sum(_contains(s.lower(), t) for t in wanted), i) for i, s in enumerate(candidates)]
     chosen = sorted(i for score, i in sorted(scored, key=lambda x: (-x[0], x[1]))[:limit] if score > 0)

@@ -11,10 +11,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from rathaus.core.text.sentences import sentence_pieces
+
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 BOLD_PARAGRAPH = re.compile(r"^\*\*\s*((?:§|Art\.?|Artikel)\s*\d+[a-z]?\b.*?)\s*\*\*$")
 PLAIN_PARAGRAPH = re.compile(r"^((?:§|Art\.|Artikel)\s*\d+[a-z]?\s+[^.]{2,100})$")
-SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=[A-ZÄÖÜ0-9(„\"-])")
 SKIPPED_SECTIONS = {"inhaltsverzeichnis", "inhaltsübersicht", "inhalt", "übersicht"}
 SECTION_SEP = " › "
 
@@ -39,7 +40,7 @@ def _split_long(paragraph: str, max_chars: int) -> list[str]:
         return [paragraph]
     pieces: list[str] = []
     current = ""
-    for found in SENTENCE_END.split(paragraph):
+    for found in sentence_pieces(paragraph):
         sentence = found
         while len(sentence) > max_chars:  # one endless sentence: cut at a space
             cut = sentence.rfind(" ", 0, max_chars)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from rathaus.assistant.schemas import KeyFacts
+from rathaus.core.text.sentences import sentences_and_items
 
 MAX_WORDS = 12
 CITATIONS = re.compile(r"\s*((?:\[\d{1,2}\])+)")
@@ -59,8 +60,6 @@ def _short(sentence: str) -> list[str]:
 
 def simplify(text: str, facts: Sequence[KeyFacts] = ()) -> str:
     """``text`` as Leichte Sprache: one short statement per line, then the key facts as lines."""
-    from rathaus.assistant.answers import sentences  # noqa: PLC0415 - the two modules share a splitter
-
     lines: list[str] = []
     for paragraph in text.splitlines():
         refs = "".join(CITATIONS.findall(paragraph))
@@ -72,7 +71,7 @@ def simplify(text: str, facts: Sequence[KeyFacts] = ()) -> str:
         if ":" in body[:80] and not body.startswith(("Gebühr", "Dauer", "So lange")):
             title, body = body.split(":", 1)
             lines.append(f"Das steht in: {title.strip()}.")
-        for sentence in sentences(body):
+        for sentence in sentences_and_items(body):
             for short in _short(_plain(sentence)):
                 lines.append(f"{short} {refs}".strip() if refs else short)
     for fact in facts[:1]:

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
-from rathaus.assistant import german
 from rathaus.assistant.chunking import ChunkDraft, chunk_markdown, chunk_service
 from rathaus.assistant.models import FTS_TABLE, Chunk, KnowledgeSource, SourceKind
 from rathaus.core.db import utcnow
+from rathaus.core.text.search import search_text
 
 if TYPE_CHECKING:
     from rathaus.core.ai.protocols import Embedder
@@ -130,11 +130,11 @@ def index_sources(
             dim=dim if vector is not None else 0,
         )
         if not sqlite:
-            title_terms = german.normalise(f"{source.title} {draft.section}")
+            title_terms = search_text(f"{source.title} {draft.section}")
             chunk.search_vector = (  # SQL, computed by PostgreSQL
                 func.setweight(func.to_tsvector(TS_CONFIG, title_terms), literal_column("'A'")).op("||")(
                     func.setweight(
-                        func.to_tsvector(TS_CONFIG, german.normalise(draft.text)), literal_column("'B'")
+                        func.to_tsvector(TS_CONFIG, search_text(draft.text)), literal_column("'B'")
                     )
                 )
             )
@@ -148,8 +148,8 @@ def index_sources(
             [
                 {
                     "id": chunk.id,
-                    "title": german.normalise(f"{source.title} {draft.section}"),
-                    "body": german.normalise(draft.text),
+                    "title": search_text(f"{source.title} {draft.section}"),
+                    "body": search_text(draft.text),
                 }
                 for chunk, (source, draft) in zip(rows, planned, strict=True)
             ],

@@ -2,7 +2,7 @@
 
 On SQLite the lexical index is the FTS5 table ``assistant_chunks_fts`` (created by the migration,
 kept in sync by ``rathaus.assistant.index``); on PostgreSQL it is the ``search_vector`` tsvector
-column with a GIN index. Both hold the normalised terms of ``rathaus.assistant.german``.
+column with a GIN index. Both hold the index terms of ``rathaus.core.text.search``.
 
 Questions and comments of conversations are stored only after ``rathaus.assistant.redaction.redact``;
 every conversation row is deleted after ``assistant.log_retention_days`` by

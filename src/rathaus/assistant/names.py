@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rathaus.assistant.german import pos_tags, word_tags
+from rathaus.core.text.morphology import pos_tags, word_tags
 
 # First names that are also German words or months; these need a listed surname after them.
 AMBIGUOUS_FIRST_NAMES = frozenset(

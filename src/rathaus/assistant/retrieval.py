@@ -19,9 +19,9 @@ from sqlalchemy import and_, column, exists, func, literal_column, or_, select, 
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from rathaus.assistant import german
 from rathaus.assistant.index import TS_CONFIG, ensure_fts, is_sqlite
 from rathaus.assistant.models import FTS_TABLE, Chunk, KnowledgeSource, SourceDepartment, Visibility
+from rathaus.core.text.search import query_terms
 
 if TYPE_CHECKING:
     import numpy as np
@@ -98,7 +98,7 @@ def retrieve_lexical(
     k: int = 50,
 ) -> list[Hit]:
     """Chunks ranked by bm25 (SQLite FTS5) or ts_rank_cd (PostgreSQL, german), best first."""
-    terms = german.query_terms(_clean(query))
+    terms = query_terms(_clean(query))
     if not terms:
         return []
     visible = visibility_clause(audience, departments)

@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from rathaus.core.text.words import plain_text
 from rathaus.minutes.schemas import AgendaEntry, Segment
 from rathaus.minutes.text.calls import find_calls
-from rathaus.minutes.text.words import TermWeights, compound_match, content_stems, normalize
+from rathaus.minutes.text.terms import TermWeights, compound_match, content_stems
 
 if TYPE_CHECKING:
     from rathaus.core.ai.protocols import Embedder
@@ -137,7 +138,7 @@ def _slots(agenda: Sequence[AgendaEntry]) -> list[_Slot]:
             slot.withdrawn = True
         slot.terms.extend(t for t in content_stems(entry.title) if t not in slot.terms)
         if entry.paper_reference:
-            slot.references.append(normalize(entry.paper_reference))
+            slot.references.append(plain_text(entry.paper_reference))
     return slots
 
 
@@ -155,7 +156,7 @@ class _Scorer:
         self.slots = slots
         self.calls = [find_calls(segment.text) for segment in segments]
         self.slot_of = {slot.number: index for index, slot in enumerate(slots) if slot.number}
-        self.normalized = [normalize(segment.text) for segment in segments]
+        self.normalized = [plain_text(segment.text) for segment in segments]
         tokens = [content_stems(segment.text) for segment in segments]
         term_weights = TermWeights(tokens)
         occurrences: dict[str, list[int]] = {}

@@ -19,8 +19,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rathaus.core.text.words import plain_words
 from rathaus.minutes.text import outcomes as oc
-from rathaus.minutes.text.words import words
 
 MAIN = -1  # target of a sentence about the proposal itself (Beschlussvorlage)
 
@@ -132,7 +132,7 @@ def _named(
 
     "den Änderungsantrag" without a group after "der Änderungsantrag der Grünen" refers back to it.
     """
-    norm = " ".join(words(text))
+    norm = " ".join(plain_words(text))
     motion = bool(_MOTION_WORD.search(norm))
     question = bool(_QUESTION_WORD.search(norm))
     amendment = bool(_AMENDMENT_WORD.search(norm))
@@ -208,7 +208,7 @@ def counted_result(text: str) -> str | None:
 
     "21 Ja-Stimmen, 24 Nein-Stimmen" → rejected; "8 Gegenstimmen, der Rest ist dafür" → accepted.
     """
-    tokens = words(text)
+    tokens = plain_words(text)
     counts = oc.spoken_counts(tokens)
     if "no" not in counts:
         return None

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from rathaus.minutes.text.words import number_word, words
+from rathaus.core.text.numbers import number_word
+from rathaus.core.text.words import plain_words
 
 _KEYWORDS = frozenset({"tagesordnungspunkt", "tagesordnungspunkte", "tagesordnungspunkten", "top", "tops"})
 _STRONG_CONTEXT = re.compile(
@@ -72,7 +73,7 @@ def find_calls(text: str) -> dict[str, float]:
 
     The key ``"?"`` stands for a call whose number was lost ("ruft Tagesordnungspunkt zur Behandlung auf").
     """
-    tokens = words(text)
+    tokens = plain_words(text)
     strong = bool(_STRONG_CONTEXT.search(" ".join(tokens)))
     found: dict[str, float] = {}
     consumed = -1

@@ -17,11 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from rathaus.core.text.sentences import sentences
+from rathaus.core.text.words import plain_text, plain_words
 from rathaus.minutes.schemas import AgendaEntry, Segment, VoteCounts, VotingRecord
 from rathaus.minutes.text import amendments as am
 from rathaus.minutes.text import outcomes as oc
 from rathaus.minutes.text.align import ItemSpan, attached_number
-from rathaus.minutes.text.words import normalize, sentences, words
 
 if TYPE_CHECKING:
     from rathaus.core.ai.protocols import ChatModel
@@ -144,7 +145,7 @@ class ExtractDecisions:
             for text in (part for sentence in sentences(segment.text) for part in _DASH.split(sentence)):
                 if not text.strip():
                     continue
-                result.append(_Sentence(index, text, normalize(text), chair, segment.start, segment.end))
+                result.append(_Sentence(index, text, plain_text(text), chair, segment.start, segment.end))
         return result
 
     def _main(self, index: int, entry: AgendaEntry, found: list[_Sentence], section: str) -> ItemDecision:
@@ -273,7 +274,7 @@ def _vote(sentence: _Sentence, found: list[_Sentence]) -> Motion | None:
     phrase = next((p for p in oc.VOTE_PHRASES if p.pattern.search(norm)), None)
     if phrase is None:
         return None
-    tokens = words(sentence.text)
+    tokens = plain_words(sentence.text)
     found_counts = oc.spoken_counts(tokens)
     result = _procedural(norm) or phrase.result
     against = found_counts.get("no") or found_counts.get("abstain")
@@ -383,7 +384,8 @@ def _counted(sentence: _Sentence) -> Motion | None:
     if result is None:
         return None
     evidence = Evidence(sentence.segment, sentence.start, sentence.end, sentence.text)
-    return Motion("Änderungsantrag", result, oc.counts_from(oc.spoken_counts(words(sentence.text))), evidence)
+    counts = oc.counts_from(oc.spoken_counts(plain_words(sentence.text)))
+    return Motion("Änderungsantrag", result, counts, evidence)
 
 
 def _withdrawn(found: list[_Sentence], item: am.Proposal, proposals: list[am.Proposal]) -> Evidence | None:

@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from rathaus.core.text.sentences import sentences
 from rathaus.minutes.schemas import AgendaEntry, Attendee, Segment
 from rathaus.minutes.text.align import ItemSpan
 from rathaus.minutes.text.decisions import ItemDecision
-from rathaus.minutes.text.words import content_stems, sentences
+from rathaus.minutes.text.terms import content_stems
 
 if TYPE_CHECKING:
     from rathaus.core.ai.protocols import ChatMessage, ChatModel

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rathaus.core.text.numbers import number_word
 from rathaus.minutes.schemas import VoteCounts
-from rathaus.minutes.text.words import number_word
 
 UNANIMOUS = "einstimmig zugestimmt"
 MAJORITY = "mehrheitlich zugestimmt"
