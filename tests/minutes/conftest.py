@@ -6,15 +6,19 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from rathaus.core.audit.service import Actor
+from rathaus.core.config import AISettings
 from rathaus.core.db import open_session
 from rathaus.core.security.models import Role
 from rathaus.minutes import service
+from rathaus.modules import Settings
 from tests.factories import make_tenant, make_user
+from tests.minutes.scripted import ScriptedAI, register_scripted
 
 CLERK = "protokoll-a"
 AGENDA = """1 Eröffnung und Feststellung der Beschlussfähigkeit
@@ -73,6 +77,19 @@ def minutes_world(sessions: sessionmaker[Session]) -> MinutesWorld:
         )
         meeting_id = meeting.id
     return MinutesWorld(sessions, ids[0], ids[1], ids[2], meeting_id)
+
+
+@pytest.fixture
+def scripted_ai(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ScriptedAI:
+    """Deterministic speech-to-text and voice backends, registered for this test (tests.minutes.scripted)."""
+    return register_scripted(monkeypatch, tmp_path / "asr-script.json")
+
+
+@pytest.fixture
+def scripted_settings(settings: Settings, scripted_ai: ScriptedAI) -> Settings:
+    """The test settings with the scripted backends chosen the way an operator chooses backends."""
+    ai = AISettings.model_validate({**settings.ai.model_dump(), **scripted_ai.settings_update()})
+    return settings.model_copy(update={"ai": ai})
 
 
 @pytest.fixture(scope="session")
