@@ -14,6 +14,8 @@ from rathaus.core.ai.catalog import CATALOG
 
 SMALL_BUNDLES = ("whisper-base", "qwen2.5-coder-0.5b-instruct", "multilingual-e5-small")
 TEST_LLM = "qwen2.5-coder-0.5b-instruct"
+GERMAN_WAV_TEXT = ("Guten Morgen. Der Bürgermeister eröffnet die Sitzung des Gemeinderats. "
+                   "Wir sprechen heute über die neue Schule.")
 
 
 def needs_bundle(name: str) -> None:
@@ -52,6 +54,4 @@ def espeak_wav(text: str, target: Path, voice: str = "de", speed: int = 120) -> 
 
 @pytest.fixture(scope="session")
 def german_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return espeak_wav("Guten Morgen. Der Bürgermeister eröffnet die Sitzung des Gemeinderats. "
-                     "Wir sprechen heute über die neue Schule.",
-                     tmp_path_factory.mktemp("audio") / "sitzung.wav")
+    return espeak_wav(GERMAN_WAV_TEXT, tmp_path_factory.mktemp("audio") / "sitzung.wav")
