@@ -6,7 +6,6 @@ with the stages themselves, in test_audio*/test_diarize*). Checks the wiring to 
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 from dataclasses import replace
 from datetime import date
@@ -45,6 +44,7 @@ from rathaus.minutes.schemas import Segment, Word
 from rathaus.modules import Settings
 from tests.minutes.conftest import MinutesWorld
 from tests.minutes.scripted import ScriptedAI
+from tests.requirements import require_tool
 
 TURNS = [
     ("low", "Ich eröffne die Sitzung und rufe Tagesordnungspunkt eins auf."),
@@ -55,8 +55,7 @@ VOICES = {"low": ["-v", "de", "-p", "5", "-s", "150"], "high": ["-v", "de+f3", "
 
 
 def _synthesise(target: Path) -> list[tuple[float, float, str, str]]:
-    if shutil.which("espeak-ng") is None or shutil.which("sox") is None:
-        pytest.skip("needs espeak-ng and sox")
+    require_tool("espeak-ng", "sox", install="apt-get install espeak-ng sox")
     parts, turns, at = [], [], 0.0
     for index, (voice, text) in enumerate(TURNS):
         wav = target.parent / f"turn{index}.wav"
@@ -183,6 +182,7 @@ def test_silent_recording_fails_readably(
     minutes_world: MinutesWorld, scripted_settings: Settings, tmp_path: Path
 ) -> None:
     settings = scripted_settings
+    require_tool("sox", install="apt-get install sox")
     silent = tmp_path / "stille.wav"
     subprocess.run(["sox", "-n", "-r", "16000", "-c", "1", str(silent), "trim", "0", "3"], check=True)
     _upload(minutes_world, settings, silent)
@@ -197,6 +197,7 @@ def test_music_recording_fails_readably_and_can_be_retried(
     minutes_world: MinutesWorld, scripted_settings: Settings, tmp_path: Path
 ) -> None:
     settings = scripted_settings
+    require_tool("sox", install="apt-get install sox")
     music = tmp_path / "musik.wav"
     chord = ["synth", "12", "pluck", "C4", "pluck", "E4", "pluck", "G4"]
     subprocess.run(["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", str(music), *chord], check=True)

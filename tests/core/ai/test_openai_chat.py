@@ -16,6 +16,7 @@ import pytest
 from rathaus.core.ai.errors import BackendUnavailableError
 from rathaus.core.ai.openai_chat import OpenAICompatibleChat, _sse_pieces, completions_url
 from tests.core.ai.test_llama import LABELS, LETTER
+from tests.requirements import require_module
 
 # What a slow answer may take. The suite runs with -n 2 on two cores: each xdist worker that gets a test
 # of this module starts its own server, next to Whisper or llama.cpp in the other worker. One thread per
@@ -39,7 +40,7 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(llm_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    pytest.importorskip("llama_cpp.server.app", reason="needs llama-cpp-python[server]")
+    require_module("llama_cpp.server.app", install="pip install 'llama-cpp-python[server]'")
     port = free_port()
     log = (tmp_path_factory.mktemp("llama-server") / "server.log").open("wb")
     process = subprocess.Popen(

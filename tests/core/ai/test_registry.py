@@ -14,7 +14,7 @@ from rathaus.core.ai.errors import BackendUnavailableError, ModelNotInstalledErr
 from rathaus.core.ai.registry import AIRegistry, BackendContext, Task, build_backend, register, registered
 from rathaus.core.config import AISettings
 from rathaus.modules import Settings
-from tests.core.ai.conftest import needs_bundle
+from tests.requirements import require_bundle
 
 
 class StandInEmbedder:
@@ -111,8 +111,8 @@ def test_openai_backend_needs_a_base_url(tmp_path: Path) -> None:
 
 
 def test_registry_serves_real_backends_with_provenance(models_dir: Path) -> None:
-    needs_bundle("multilingual-e5-small")
-    needs_bundle("whisper-base")
+    require_bundle("multilingual-e5-small")
+    require_bundle("whisper-base")
     registry = AIRegistry(AISettings(cpu_threads=1), models_dir)
 
     embedder = registry.embedder()

@@ -11,15 +11,16 @@ import pytest
 from rathaus.core.ai.bundles import ModelRef, locate_model
 from rathaus.core.ai.whisper import FasterWhisperTranscriber
 from tests.conftest import shared_data
-from tests.core.ai.conftest import GERMAN_WAV_TEXT, espeak_wav, needs_bundle
+from tests.core.ai.conftest import GERMAN_WAV_TEXT, espeak_wav
+from tests.requirements import require_bundle, require_module
 
 pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")
 def transcriber(models_dir: Path) -> FasterWhisperTranscriber:
-    needs_bundle("whisper-base")
-    pytest.importorskip("faster_whisper")
+    require_bundle("whisper-base")
+    require_module("faster_whisper", install="pip install -e '.[ai]'")
     backend = FasterWhisperTranscriber(locate_model("whisper-base", kind="asr", models_dir=models_dir))
     backend.warm_up()
     return backend
