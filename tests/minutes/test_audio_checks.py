@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,11 +12,8 @@ from rathaus.minutes.audio.decode import AudioError, DecodedAudio, decode_record
 from rathaus.minutes.audio.transcribe import Transcribe
 from rathaus.minutes.audio.vad import DetectSpeech, SpeechRegion
 from tests.conftest import shared_data
-from tests.minutes.synthetic import have_tools
 
-pytestmark = pytest.mark.skipif(
-    not (have_tools() and shutil.which("ffmpeg")), reason="needs ffmpeg, espeak-ng and sox"
-)
+pytestmark = pytest.mark.usefixtures("audio_tools")
 SPEECH = (
     "Guten Abend, meine Damen und Herren. Ich eröffne die Sitzung des Gemeinderates und rufe den ersten "
     "Tagesordnungspunkt auf, die Haushaltssatzung. Gibt es Wortmeldungen? Herr Stadtrat Müller, bitte. "

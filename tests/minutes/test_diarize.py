@@ -12,7 +12,8 @@ from rathaus.minutes.audio.decode import decode_recordings
 from rathaus.minutes.audio.diarize import Diarize, Unit, assign_speakers, make_units, smooth
 from rathaus.minutes.audio.vad import DetectSpeech, SpeechRegion
 from rathaus.minutes.schemas import Segment, Word
-from tests.minutes.synthetic import SyntheticSession, Turn, build_session, have_tools
+from tests.minutes.synthetic import SyntheticSession, Turn, build_session
+from tests.requirements import require_module, require_tool
 
 
 def reference_segments(turns: list[Turn]) -> list[Segment]:
@@ -81,8 +82,8 @@ def test_der_with_optimal_mapping_and_collar() -> None:
 
 @pytest.fixture(scope="module")
 def embedder() -> object:
-    pytest.importorskip("resemblyzer")
-    pytest.importorskip("sklearn")
+    require_module("resemblyzer", install="make install-test (the speakers extra and resemblyzer)")
+    require_module("sklearn", install="make install-test (the speakers extra and resemblyzer)")
     from rathaus.core.ai.resemblyzer_embedder import ResemblyzerEmbedder  # noqa: PLC0415
 
     encoder = ResemblyzerEmbedder()
@@ -92,8 +93,7 @@ def embedder() -> object:
 
 @pytest.fixture(scope="module")
 def three_speakers(tmp_path_factory: pytest.TempPathFactory) -> SyntheticSession:
-    if not have_tools():
-        pytest.skip("needs espeak-ng and sox")
+    require_tool("espeak-ng", "sox", install="apt-get install espeak-ng sox")
     return build_session(tmp_path_factory.mktemp("synthetic"), target_seconds=60, max_items=3, speakers=3)
 
 

@@ -1,30 +1,26 @@
-"""The pipeline job on a real synthesised recording: real decoding (ffmpeg) and VAD (Silero), with
-deterministic stand-ins for speech-to-text and the voice encoder (the real models are tested with the
-stages themselves, in test_audio*/test_diarize*). Checks the wiring to the database and the job."""
+"""The production ``minutes.pipeline`` job on a real synthesised recording, run by the real JobRunner:
+real decoding (ffmpeg) and VAD (Silero), with deterministic speech-to-text and voice backends registered
+in the AI registry and chosen through the AI settings (tests.minutes.scripted; the real models are tested
+with the stages themselves, in test_audio*/test_diarize*). Checks the wiring to the database and the job."""
 
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from rathaus.core.ai.protocols import Segment as AsrSegment
-from rathaus.core.ai.protocols import Transcript
-from rathaus.core.ai.protocols import Word as AsrWord
 from rathaus.core.db import open_session
-from rathaus.core.jobs import Job, JobContext, JobStatus, enqueue, job_kind, retry_job
+from rathaus.core.jobs import Job, JobStatus, enqueue, retry_job
 from rathaus.core.worker import JobRunner
 from rathaus.minutes import service
 from rathaus.minutes.audio.decode import MESSAGES_DE
+from rathaus.minutes.jobs import PIPELINE
 from rathaus.minutes.models import (
     AgendaItem,
     Meeting,
@@ -37,6 +33,7 @@ from rathaus.minutes.models import (
 )
 from rathaus.minutes.pipeline import (
     STAGE_TITLES,
+    STAGES,
     Backends,
     PipelineRun,
     segment_from_json,
@@ -46,6 +43,8 @@ from rathaus.minutes.pipeline import (
 from rathaus.minutes.schemas import Segment, Word
 from rathaus.modules import Settings
 from tests.minutes.conftest import MinutesWorld
+from tests.minutes.scripted import ScriptedAI
+from tests.requirements import require_tool
 
 TURNS = [
     ("low", "Ich eröffne die Sitzung und rufe Tagesordnungspunkt eins auf."),
@@ -53,12 +52,10 @@ TURNS = [
     ("low", "Ich rufe Tagesordnungspunkt zwei auf, den Bebauungsplan am Mühlbach."),
 ]
 VOICES = {"low": ["-v", "de", "-p", "5", "-s", "150"], "high": ["-v", "de+f3", "-p", "95", "-s", "150"]}
-TIMES: list[tuple[float, float, str]] = []
 
 
 def _synthesise(target: Path) -> list[tuple[float, float, str, str]]:
-    if shutil.which("espeak-ng") is None or shutil.which("sox") is None:
-        pytest.skip("needs espeak-ng and sox")
+    require_tool("espeak-ng", "sox", install="apt-get install espeak-ng sox")
     parts, turns, at = [], [], 0.0
     for index, (voice, text) in enumerate(TURNS):
         wav = target.parent / f"turn{index}.wav"
@@ -77,66 +74,12 @@ def _synthesise(target: Path) -> list[tuple[float, float, str, str]]:
     return turns
 
 
-class ScriptedTranscriber:
-    """Says what the synthetic session says, with evenly spread word times (a stand-in for Whisper)."""
-
-    name = "scripted"
-    model_name = "scripted"
-    model_version = "1"
-
-    def __init__(self, turns: list[tuple[float, float, str, str]]) -> None:
-        self.turns = turns
-        self.hotwords: list[str] = []
-
-    def transcribe(
-        self, audio_path: Path, *, language: str | None = "de", hotwords: Any = (), **_: Any
-    ) -> Transcript:
-        self.hotwords = list(hotwords)
-        segments = []
-        for start, end, _voice, text in self.turns:
-            tokens = text.split()
-            step = (end - start) / len(tokens)
-            words = tuple(
-                AsrWord(start + i * step, start + (i + 1) * step, f" {token}", 0.9)
-                for i, token in enumerate(tokens)
-            )
-            segments.append(AsrSegment(start, end, text, words))
-        return Transcript(
-            language="de", language_probability=0.99, duration=self.turns[-1][1], segments=tuple(segments)
-        )
-
-
-class PitchEmbedder:
-    """A voice 'embedding' from the fundamental frequency: enough to tell two espeak voices apart."""
-
-    name = "pitch"
-    model_name = "pitch"
-    model_version = "1"
-
-    def embed(self, wave: Any, sample_rate: int) -> Any:
-        samples = np.asarray(wave, dtype=np.float64)
-        samples = samples - samples.mean()
-        corr = np.correlate(samples[:8000], samples[:8000], mode="full")[len(samples[:8000]) - 1 :]
-        low, high = sample_rate // 400, sample_rate // 60
-        lag = low + int(np.argmax(corr[low:high])) if len(corr) > high else high
-        pitch = sample_rate / lag
-        return np.array([1.0, 0.0] if pitch < 140 else [0.0, 1.0], dtype=np.float32)
-
-
-BACKENDS: dict[str, Backends] = {}
-
-
-@job_kind("test.minutes_pipeline", title="Protokoll (Test)")
-def _test_pipeline(ctx: JobContext, *, meeting_id: int) -> dict[str, Any]:
-    assert ctx.settings is not None
-    return PipelineRun(ctx, meeting_id, BACKENDS["current"], ctx.settings).run()
-
-
 def _run(sessions: sessionmaker[Session], settings: Settings, tenant_id: int, meeting_id: int) -> Job:
+    """Queue the production pipeline job for the meeting and run it with the worker's JobRunner."""
     with open_session(sessions, tenant_id=tenant_id) as session:
         job_id = enqueue(
             session=session,
-            kind="test.minutes_pipeline",
+            kind=PIPELINE,
             params={"meeting_id": meeting_id},
             tenant_id=tenant_id,
             max_attempts=1,
@@ -156,12 +99,12 @@ def test_segments_survive_json() -> None:
 
 
 def test_pipeline_job_stores_transcript_and_speakers(
-    minutes_world: MinutesWorld, settings: Settings, tmp_path: Path
+    minutes_world: MinutesWorld, scripted_settings: Settings, scripted_ai: ScriptedAI, tmp_path: Path
 ) -> None:
+    settings = scripted_settings
     audio = tmp_path / "sitzung.wav"
     turns = _synthesise(audio)
-    transcriber = ScriptedTranscriber(turns)
-    BACKENDS["current"] = Backends(transcriber=lambda: transcriber, speaker_embedder=PitchEmbedder)
+    scripted_ai.say([(start, end, text) for start, end, _voice, text in turns])
     with open_session(minutes_world.sessions, tenant_id=minutes_world.tenant_id) as session:
         meeting = session.get(Meeting, minutes_world.meeting_id)
         assert meeting is not None
@@ -187,9 +130,16 @@ def test_pipeline_job_stores_transcript_and_speakers(
             actor=minutes_world.actor,
         )
     job = _run(minutes_world.sessions, settings, minutes_world.tenant_id, minutes_world.meeting_id)
-    titles = [STAGE_TITLES[name] for name in ("decode", "vad", "transcribe", "diarize")]
-    assert job.finished_stages[:4] == titles
-    hints = " ".join(transcriber.hotwords)  # agenda titles, paper references and names reach Whisper
+    assert job.status is JobStatus.SUCCEEDED, job.error
+    assert (job.kind, job.progress) == (PIPELINE, 100)
+    assert job.finished_stages == [STAGE_TITLES[name] for name in STAGES]
+    assert job.result is not None
+    assert (job.result["meeting_id"], job.result["transcribe"]["segments"]) == (minutes_world.meeting_id, 3)
+    assert job.result["diarize"] == {"speakers": 2, "segments": 4}
+    # the registry built the configured transcriber once, and the job gave it the meeting's vocabulary
+    [transcriber] = scripted_ai.transcribers
+    assert transcriber.calls
+    hints = " ".join(transcriber.calls[0]["hotwords"])  # agenda titles, paper references and names
     assert all(word in hints for word in ("Mühlbach", "2023/0361", "Berends", "Cordes"))
     with open_session(minutes_world.sessions, tenant_id=minutes_world.tenant_id) as session:
         rows = session.scalars(select(TranscriptSegment).order_by(TranscriptSegment.position)).all()
@@ -198,10 +148,18 @@ def test_pipeline_job_stores_transcript_and_speakers(
         assert [row.text for row in rows] == [opening, f"und {call}", *(text for *_, text in turns[1:])]
         labels = [row.speaker_label for row in rows]
         assert labels[0] == labels[1] == labels[3] != labels[2]
-        assert sorted(s.label for s in session.scalars(select(Speaker))) == ["S1", "S2"]
+        speakers = {s.label: s for s in session.scalars(select(Speaker))}
+        assert sorted(speakers) == ["S1", "S2"]
+        chair = speakers[str(labels[0])]  # named after the enrolled voice profile (pitch backend)
+        assert (chair.display_name, chair.named_by) == ("Bürgermeister Albers", "voice")
+        assert speakers[str(labels[2])].person_id is None
         recording = session.scalars(select(Recording)).one()
         assert recording.duration_s == pytest.approx(turns[-1][1] + 1.0, abs=0.1)
-    assert job.status is JobStatus.SUCCEEDED, job.error
+        items = {item.number: item for item in session.scalars(select(AgendaItem))}
+        assert items["1"].start_s == pytest.approx(rows[1].start_s)  # the call of item 1 opens it
+        drafts = session.scalars(select(MinutesDraft)).all()
+        assert drafts
+        assert {draft.method for draft in drafts} == {"extractive"}  # RATHAUS_AI__LLM_BACKEND=none
 
 
 def _upload(minutes_world: MinutesWorld, settings: Settings, path: Path) -> None:
@@ -221,13 +179,12 @@ def _upload(minutes_world: MinutesWorld, settings: Settings, path: Path) -> None
 
 
 def test_silent_recording_fails_readably(
-    minutes_world: MinutesWorld, settings: Settings, tmp_path: Path
+    minutes_world: MinutesWorld, scripted_settings: Settings, tmp_path: Path
 ) -> None:
+    settings = scripted_settings
+    require_tool("sox", install="apt-get install sox")
     silent = tmp_path / "stille.wav"
     subprocess.run(["sox", "-n", "-r", "16000", "-c", "1", str(silent), "trim", "0", "3"], check=True)
-    BACKENDS["current"] = Backends(
-        transcriber=lambda: ScriptedTranscriber([]), speaker_embedder=PitchEmbedder
-    )
     _upload(minutes_world, settings, silent)
     job = _run(minutes_world.sessions, settings, minutes_world.tenant_id, minutes_world.meeting_id)
     assert job.status is JobStatus.FAILED
@@ -237,14 +194,13 @@ def test_silent_recording_fails_readably(
 
 
 def test_music_recording_fails_readably_and_can_be_retried(
-    minutes_world: MinutesWorld, settings: Settings, tmp_path: Path
+    minutes_world: MinutesWorld, scripted_settings: Settings, tmp_path: Path
 ) -> None:
+    settings = scripted_settings
+    require_tool("sox", install="apt-get install sox")
     music = tmp_path / "musik.wav"
     chord = ["synth", "12", "pluck", "C4", "pluck", "E4", "pluck", "G4"]
     subprocess.run(["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", str(music), *chord], check=True)
-    BACKENDS["current"] = Backends(
-        transcriber=lambda: ScriptedTranscriber([]), speaker_embedder=PitchEmbedder
-    )
     _upload(minutes_world, settings, music)
     job = _run(minutes_world.sessions, settings, minutes_world.tenant_id, minutes_world.meeting_id)
     assert job.status is JobStatus.FAILED
@@ -261,10 +217,8 @@ def test_music_recording_fails_readably_and_can_be_retried(
         assert (again.status, again.error) == (JobStatus.FAILED, expected)  # the same clear message
 
 
-def test_no_recording_fails_readably(minutes_world: MinutesWorld, settings: Settings) -> None:
-    BACKENDS["current"] = Backends(
-        transcriber=lambda: ScriptedTranscriber([]), speaker_embedder=PitchEmbedder
-    )
+def test_no_recording_fails_readably(minutes_world: MinutesWorld, scripted_settings: Settings) -> None:
+    settings = scripted_settings
     job = _run(minutes_world.sessions, settings, minutes_world.tenant_id, minutes_world.meeting_id)
     assert job.status is JobStatus.FAILED
     assert (

@@ -11,8 +11,9 @@ from rathaus.minutes.audio.decode import AudioError, decode_recordings
 from rathaus.minutes.audio.diarize import Diarize
 from rathaus.minutes.audio.speakers import combine, enroll, match_speakers, name_speakers
 from rathaus.minutes.audio.vad import DetectSpeech
-from tests.minutes.synthetic import VOICES, SyntheticSession, build_session, have_tools
+from tests.minutes.synthetic import VOICES, SyntheticSession, build_session
 from tests.minutes.test_diarize import reference_segments
+from tests.requirements import require_module, require_tool
 
 
 def test_nearest_enrolled_voice_names_the_cluster() -> None:
@@ -43,6 +44,7 @@ SAMPLE = (
 
 
 def espeak_sample(voice: tuple[str, int, int], target: Path, text: str = SAMPLE) -> Path:
+    require_tool("espeak-ng", install="apt-get install espeak-ng")
     name, pitch, speed = voice
     subprocess.run(
         ["espeak-ng", "-v", name, "-p", str(pitch), "-s", str(speed), "-w", str(target), text], check=True
@@ -52,7 +54,7 @@ def espeak_sample(voice: tuple[str, int, int], target: Path, text: str = SAMPLE)
 
 @pytest.fixture(scope="module")
 def embedder() -> object:
-    pytest.importorskip("resemblyzer")
+    require_module("resemblyzer", install="make install-test (the speakers extra and resemblyzer)")
     from rathaus.core.ai.resemblyzer_embedder import ResemblyzerEmbedder  # noqa: PLC0415
 
     encoder = ResemblyzerEmbedder()
@@ -62,8 +64,7 @@ def embedder() -> object:
 
 @pytest.fixture(scope="module")
 def session(tmp_path_factory: pytest.TempPathFactory) -> SyntheticSession:
-    if not have_tools():
-        pytest.skip("needs espeak-ng and sox")
+    require_tool("espeak-ng", "sox", install="apt-get install espeak-ng sox")
     return build_session(tmp_path_factory.mktemp("synthetic"), target_seconds=45, max_items=2, speakers=3)
 
 

@@ -72,6 +72,7 @@ class AISettings(BaseModel):
     embedding_model: str = "multilingual-e5-small"
     ocr_backend: str = "ocrmypdf"
     ocr_language: str = "deu"
+    speaker_backend: str = "resemblyzer"
 
 
 class PlatformSettings(BaseSettings):

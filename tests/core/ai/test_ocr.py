@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pikepdf
@@ -10,6 +9,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from rathaus.core.ai.ocr import OcrmypdfEngine
+from tests.requirements import require_file, require_module, require_tool
 
 pytestmark = pytest.mark.slow
 
@@ -27,8 +27,8 @@ LETTER = [
 
 @pytest.fixture(scope="module")
 def letter_png(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if shutil.which("tesseract") is None or not FONT.exists():
-        pytest.skip("needs tesseract-ocr-deu and fonts-dejavu")
+    require_tool("tesseract", install="apt-get install tesseract-ocr tesseract-ocr-deu")
+    require_file(FONT, "the DejaVu Sans font", "apt-get install fonts-dejavu-core")
     image = Image.new("L", (1654, 900), 255)  # A4 width at 200 dpi
     draw = ImageDraw.Draw(image)
     font = ImageFont.truetype(str(FONT), 34)
@@ -41,7 +41,8 @@ def letter_png(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def engine() -> OcrmypdfEngine:
-    pytest.importorskip("ocrmypdf")
+    require_module("ocrmypdf", install="pip install -e '.[ai]'")
+    require_tool("tesseract", install="apt-get install tesseract-ocr tesseract-ocr-deu")
     return OcrmypdfEngine(language="deu")
 
 

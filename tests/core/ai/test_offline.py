@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.ai.conftest import TEST_LLM, needs_bundle
+from tests.core.ai.conftest import TEST_LLM
+from tests.requirements import require_bundle, require_module
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 
@@ -60,8 +61,8 @@ print(json.dumps({"ran": ran, "attempts": models_only, "control": attempts[len(m
 
 def test_local_models_make_no_network_attempt(models_dir: Path, german_wav: Path) -> None:
     for name in ("whisper-base", TEST_LLM, "multilingual-e5-small"):
-        needs_bundle(name)
-    pytest.importorskip("llama_cpp")
+        require_bundle(name)
+    require_module("llama_cpp", install="pip install -e '.[ai]'")
 
     result = subprocess.run([sys.executable, "-c", SCRIPT, str(models_dir), str(german_wav), TEST_LLM],
                             capture_output=True, text=True, check=True, timeout=300)

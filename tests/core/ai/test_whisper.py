@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from rathaus.core.ai.bundles import locate_model
+from rathaus.core.ai.bundles import ModelRef, locate_model
 from rathaus.core.ai.whisper import FasterWhisperTranscriber
 from tests.conftest import shared_data
-from tests.core.ai.conftest import espeak_wav, needs_bundle
+from tests.core.ai.conftest import GERMAN_WAV_TEXT, espeak_wav
+from tests.requirements import require_bundle, require_module
 
 pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")
 def transcriber(models_dir: Path) -> FasterWhisperTranscriber:
-    needs_bundle("whisper-base")
-    pytest.importorskip("faster_whisper")
+    require_bundle("whisper-base")
+    require_module("faster_whisper", install="pip install -e '.[ai]'")
     backend = FasterWhisperTranscriber(locate_model("whisper-base", kind="asr", models_dir=models_dir))
     backend.warm_up()
     return backend
@@ -26,6 +28,9 @@ def transcriber(models_dir: Path) -> FasterWhisperTranscriber:
 
 def words_of(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.lower()))
+
+
+GERMAN_WAV_WORDS = words_of(GERMAN_WAV_TEXT)
 
 
 def test_transcribes_german_speech_with_word_times(
@@ -51,19 +56,44 @@ def test_detects_german_without_a_language_hint(
 
     assert transcript.language == "de"
     assert transcript.language_probability > 0.5
-    assert {"bürgermeister", "sitzung", "schule"} <= words_of(transcript.text)
+    # German words, not a translation: most of what was said (one word may be misheard, e.g. "Sitzung")
+    heard = words_of(transcript.text)
+    assert "bürgermeister" in heard
+    assert len(GERMAN_WAV_WORDS & heard) / len(GERMAN_WAV_WORDS) >= 0.8, transcript.text
     assert all(segment.words == () for segment in transcript.segments)
 
 
-def test_hotwords_bias_towards_expected_terms(transcriber: FasterWhisperTranscriber, tmp_path: Path) -> None:
-    fast = espeak_wav("Guten Morgen. Der Bürgermeister eröffnet die Sitzung des Gemeinderats.",
-                      tmp_path / "schnell.wav", speed=150)
+@pytest.mark.parametrize("speed", [120, 175])
+def test_hotwords_make_the_hinted_terms_heard(
+    transcriber: FasterWhisperTranscriber, tmp_path: Path, speed: int
+) -> None:
+    # Without hints Whisper base may or may not hear espeak's "Sitzung des Gemeinderats" (it varies with the
+    # CPU); nothing is asserted about that run. With the hints, the terms must come out right.
+    audio = espeak_wav("Guten Morgen. Der Bürgermeister eröffnet die Sitzung des Gemeinderats.",
+                       tmp_path / f"sitzung-{speed}.wav", speed=speed)
 
-    plain = words_of(transcriber.transcribe(fast).text)
-    biased = words_of(transcriber.transcribe(fast, hotwords=["Gemeinderat", "Sitzung"]).text)
+    biased = transcriber.transcribe(audio, hotwords=["Gemeinderat", "Sitzung"])
 
-    assert "gemeinderats" not in plain  # espeak at this speed is misheard without the hint
-    assert {"sitzung", "gemeinderats"} <= biased
+    assert {"sitzung", "gemeinderats", "bürgermeister", "eröffnet"} <= words_of(biased.text), biased.text
+
+
+def test_hotwords_reach_the_decoder(tmp_path: Path) -> None:
+    calls: list[dict[str, object]] = []
+
+    class RecordingWhisper:
+        """Stands in for faster_whisper.WhisperModel: records the options, hears nothing."""
+
+        def transcribe(self, audio: str, **options: object) -> tuple[list[object], object]:
+            calls.append(options)
+            return [], SimpleNamespace(language="de", language_probability=1.0, duration=1.0)
+
+    backend = FasterWhisperTranscriber(ModelRef(path=tmp_path, name="stand-in", version="0", bundle=False))
+    backend._whisper = RecordingWhisper()  # type: ignore[assignment]
+
+    backend.transcribe(tmp_path / "a.wav", hotwords=["Gemeinderat", "Sitzung"])
+    backend.transcribe(tmp_path / "a.wav")
+
+    assert [call["hotwords"] for call in calls] == ["Gemeinderat Sitzung", None]
 
 
 def test_real_read_speech_from_fleurs(transcriber: FasterWhisperTranscriber) -> None:

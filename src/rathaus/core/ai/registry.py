@@ -6,7 +6,8 @@ Backends register a factory under a task and a name (like paperless-ngx parsers)
     def _build(context: BackendContext) -> ChatModel: ...
 
 ``AIRegistry.from_settings(settings)`` picks the configured factories; ``.transcriber()``,
-``.chat()``, ``.embedder()`` and ``.ocr()`` build a backend on first use and keep it.
+``.chat()``, ``.embedder()``, ``.ocr()`` and ``.speaker_embedder()`` build a backend on first use and
+keep it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Literal, TypeVar, assert_never, cast, get_args
 
 from rathaus.core.ai.errors import BackendUnavailableError
 
@@ -93,9 +94,7 @@ class AIRegistry:
         self.context = BackendContext(ai=ai, models_dir=models_dir)
         self._backends: dict[Task, object] = {}
         # one lock per task: loading Whisper does not hold up the embedder
-        self._locks: dict[Task, threading.Lock] = {
-            task: threading.Lock() for task in ("asr", "llm", "embedding", "ocr", "speaker")
-        }
+        self._locks: dict[Task, threading.Lock] = {task: threading.Lock() for task in get_args(Task)}
 
     @classmethod
     def from_settings(cls, settings: PlatformSettings) -> AIRegistry:
@@ -115,13 +114,21 @@ class AIRegistry:
         return self._backend_name(task) != "none"
 
     def _backend_name(self, task: Task) -> str:
+        """The configured backend of ``task`` (mypy checks that every task has a case)."""
         ai = self.context.ai
-        return {
-            "asr": ai.asr_backend,
-            "llm": ai.llm_backend,
-            "embedding": ai.embedding_backend,
-            "ocr": ai.ocr_backend,
-        }[task]
+        match task:
+            case "asr":
+                return ai.asr_backend
+            case "llm":
+                return ai.llm_backend
+            case "embedding":
+                return ai.embedding_backend
+            case "ocr":
+                return ai.ocr_backend
+            case "speaker":
+                return ai.speaker_backend
+            case _:
+                assert_never(task)
 
     def transcriber(self) -> Transcriber:
         """The speech-to-text backend."""
@@ -140,5 +147,5 @@ class AIRegistry:
         return cast("OcrEngine", self._get("ocr", self._backend_name("ocr")))
 
     def speaker_embedder(self) -> SpeakerEmbedder:
-        """The voice embedding backend (diarization, speaker naming): Resemblyzer."""
-        return cast("SpeakerEmbedder", self._get("speaker", "resemblyzer"))
+        """The voice embedding backend (diarization, speaker naming)."""
+        return cast("SpeakerEmbedder", self._get("speaker", self._backend_name("speaker")))

@@ -2,5 +2,6 @@
 
 ``calls`` (the chair's calls of agenda items), ``align`` (transcript segments to agenda items),
 ``outcomes`` and ``amendments`` (vote results), ``decisions`` (motions, resolutions, votes per item),
-``draft`` (the minutes text with time ranges per sentence) and ``words`` (German text helpers).
+``draft`` (the minutes text with time ranges per sentence) and ``terms`` (content stems and term
+weights over the core text toolkit).
 """
