@@ -156,7 +156,7 @@ SYNTHETIC_SPEAKERS = 4
 def _pipeline_figures(work: Path) -> dict[str, Any]:
     """Run decode → VAD → ASR → diarization → naming → alignment on FLEURS and a synthetic session."""
     from tests.minutes.synthetic import VOICES, build_session  # noqa: PLC0415
-    from tests.minutes.test_speakers import espeak_sample  # noqa: PLC0415
+    from tests.minutes.audio.test_speakers import espeak_sample  # noqa: PLC0415
 
     from bench.common import cpu_threads  # noqa: PLC0415
     from rathaus.core.ai.registry import AIRegistry, build_backend  # noqa: PLC0415

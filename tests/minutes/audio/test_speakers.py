@@ -11,8 +11,8 @@ from rathaus.minutes.audio.decode import AudioError, decode_recordings
 from rathaus.minutes.audio.diarize import Diarize
 from rathaus.minutes.audio.speakers import combine, enroll, match_speakers, name_speakers
 from rathaus.minutes.audio.vad import DetectSpeech
+from tests.minutes.audio.test_diarize import reference_segments
 from tests.minutes.synthetic import VOICES, SyntheticSession, build_session
-from tests.minutes.test_diarize import reference_segments
 from tests.requirements import require_module, require_tool
 
 
