@@ -155,15 +155,16 @@ SYNTHETIC_SPEAKERS = 4
 
 def _pipeline_figures(work: Path) -> dict[str, Any]:
     """Run decode → VAD → ASR → diarization → naming → alignment on FLEURS and a synthetic session."""
-    from tests.minutes.synthetic import VOICES, build_session  # noqa: PLC0415
     from tests.minutes.audio.test_speakers import espeak_sample  # noqa: PLC0415
+    from tests.minutes.synthetic import VOICES, build_session  # noqa: PLC0415
 
     from bench.common import cpu_threads  # noqa: PLC0415
     from rathaus.core.ai.registry import AIRegistry, build_backend  # noqa: PLC0415
-    from rathaus.core.config import AISettings, Settings  # noqa: PLC0415
+    from rathaus.core.config import AISettings  # noqa: PLC0415
     from rathaus.minutes.audio import DetectSpeech, Transcribe  # noqa: PLC0415
     from rathaus.minutes.audio.diarize import Diarize  # noqa: PLC0415
     from rathaus.minutes.audio.speakers import enroll  # noqa: PLC0415
+    from rathaus.modules import Settings  # noqa: PLC0415
 
     session = build_session(
         work / "synthetic", target_seconds=SYNTHETIC_SECONDS, max_items=12, speakers=SYNTHETIC_SPEAKERS

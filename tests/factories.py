@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from rathaus.core.audit.service import Actor
+from rathaus.core.db import open_session
 from rathaus.core.security.models import Role, Tenant, User
 from rathaus.core.security.service import create_tenant, create_user
 from tests.conftest import TEST_PASSWORD
@@ -41,3 +42,11 @@ def make_user(
         roles=chosen,
         is_superuser=superuser,
     )
+
+
+def make_member(sessions: sessionmaker[Session], tenant_id: int, username: str, role: Role) -> None:
+    """A user of tenant ``tenant_id`` with the one ``role``, committed at once."""
+    with open_session(sessions) as session:
+        tenant = session.get(Tenant, tenant_id)
+        assert tenant is not None
+        make_user(session, tenant, username, roles={role})

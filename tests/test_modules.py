@@ -17,13 +17,13 @@ from pydantic import BaseModel
 
 from rathaus.cli import app as cli_app
 from rathaus.core.config import PlatformSettings
-from rathaus.core.db import Base, open_session
+from rathaus.core.db import Base
 from rathaus.core.jobs import KINDS, import_job_modules
 from rathaus.core.module import Module
 from rathaus.core.security.models import Role
 from rathaus.modules import MODULES, Settings, import_tables, job_modules
 from tests.conftest import World, login
-from tests.factories import make_user
+from tests.factories import make_member
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "rathaus"
@@ -119,13 +119,8 @@ def test_the_start_page_of_the_module_answers_its_role(
 ) -> None:
     role = module.role or Role.CASEWORKER
     other = next(r for r in (Role.CASEWORKER, Role.MINUTES_CLERK, Role.REVIEWER) if r != role)
-    with open_session(world.sessions) as session:
-        from rathaus.core.security.models import Tenant  # noqa: PLC0415
-
-        tenant = session.get(Tenant, world.tenant_a_id)
-        assert tenant is not None
-        make_user(session, tenant, "mit-rolle", roles={role})
-        make_user(session, tenant, "ohne-rolle", roles={other})
+    make_member(world.sessions, world.tenant_a_id, "mit-rolle", role)
+    make_member(world.sessions, world.tenant_a_id, "ohne-rolle", other)
     login(client, "ohne-rolle")
     if module.role is not None:
         assert client.get(module.path).status_code == 403

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from rathaus.core.db import open_session
-from rathaus.core.security.models import Role, Tenant
+from rathaus.core.security.models import Role
 from tests.conftest import World, login
-from tests.factories import make_user
-
-
-def _user(world: World, username: str, role: Role) -> None:
-    with open_session(world.sessions) as session:
-        tenant = session.get(Tenant, world.tenant_a_id)
-        assert tenant is not None
-        make_user(session, tenant, username, roles={role})
+from tests.factories import make_member
 
 
 def test_the_page_says_the_module_is_being_built(client: TestClient, world: World) -> None:
-    _user(world, "berechtigt", Role.CASEWORKER)
+    make_member(world.sessions, world.tenant_a_id, "berechtigt", Role.CASEWORKER)
     login(client, "berechtigt")
     page = client.get("/antraege")
     assert page.status_code == 200
@@ -27,7 +19,7 @@ def test_the_page_says_the_module_is_being_built(client: TestClient, world: Worl
 
 
 def test_another_role_is_refused(client: TestClient, world: World) -> None:
-    _user(world, "andere-rolle", Role.MINUTES_CLERK)
+    make_member(world.sessions, world.tenant_a_id, "andere-rolle", Role.MINUTES_CLERK)
     login(client, "andere-rolle")
     assert client.get("/antraege").status_code == 403
     assert 'href="/antraege"' not in client.get("/").text
