@@ -35,6 +35,7 @@ from rathaus.assistant.names import (
     looks_like_full_name,
     names_a_place,
 )
+from rathaus.core.text.pii import EMAIL, IBAN, PHONE, iban_valid, is_phone
 
 PLACEHOLDERS = {
     "email": "[E-Mail]",
@@ -45,13 +46,6 @@ PLACEHOLDERS = {
     "birthdate": "[Geburtsdatum]",
 }
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-# An IBAN as typed: two letters, two check digits, then 11-30 letters/digits, optionally in groups.
-IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b", re.IGNORECASE)
-# International (+49 …, 0049 …) or national (0 + area code) numbers with spaces, dashes, slashes.
-PHONE = re.compile(
-    r"(?<![\w+.,/])(?:(?:\+|00)\d{1,3}[\s./-]?(?:\(0\)[\s./-]?)?|\(?0)\d{1,5}\)?(?:[\s./-]?\d{2,}){1,5}(?!\w)"
-)
 NAME_WORD = r"[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?"
 NAME = rf"{NAME_WORD}(?:\s+(?:von|van|de|zu|von der)\s+{NAME_WORD}|\s+{NAME_WORD}){{0,2}}"
 NAME_CUES = re.compile(
@@ -71,7 +65,6 @@ DATE = (
     rf"|\d{{1,2}}\.\s?(?:{MONTHS})\s+\d{{4}}"
     r"|\d{4}-\d{2}-\d{2})"
 )
-NUMERIC_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}")
 BIRTHDATE = re.compile(
     r"(?P<cue>\b(?i:geboren(?:\s+am)?|geb\.(?:\s*am)?|geburtsdatum\s*:?|geburtstag\s*:?(?:\s+ist)?(?:\s+am)?)\s*"
     r"|(?<![\w*])\*\s?)"
@@ -218,16 +211,6 @@ def without_personal_data(question: str) -> str:
     return re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip()
 
 
-def iban_valid(candidate: str) -> bool:
-    """True when ``candidate`` passes the IBAN check digit test (ISO 13616, mod 97)."""
-    compact = re.sub(r"\s", "", candidate).upper()
-    if not 15 <= len(compact) <= 34 or not compact[:2].isalpha():
-        return False
-    rearranged = compact[4:] + compact[:4]
-    digits = "".join(str(int(char, 36)) for char in rearranged)
-    return int(digits) % 97 == 1
-
-
 def _looks_like_iban(candidate: str) -> bool:
     compact = re.sub(r"\s", "", candidate).upper()
     # German IBANs are redacted even with a typo in them; others must pass the check digits.
@@ -250,7 +233,7 @@ def redact(text: str, *, keep: Collection[str] = ()) -> Redacted:
         lambda m: replace("iban", m.group(0)) if _looks_like_iban(m.group(0)) else m.group(0), text
     )
     text = BIRTHDATE.sub(lambda m: m.group("cue") + replace("birthdate", m.group("date")), text)
-    text = PHONE.sub(lambda m: replace("phone", m.group(0)) if _is_phone(m.group(0)) else m.group(0), text)
+    text = PHONE.sub(lambda m: replace("phone", m.group(0)) if is_phone(m.group(0)) else m.group(0), text)
 
     def street(match: re.Match[str]) -> str:
         last = match.group("street").split()[-1].lower()
@@ -319,12 +302,3 @@ def _full_name_end(text: str, match: re.Match[str]) -> int | None:
         if looks_like_full_name(text, start=match.start(), first=first, last=last):
             return None if names_a_place(text, end) else end
     return None
-
-
-def _digits(value: str) -> int:
-    return sum(char.isdigit() for char in value)
-
-
-def _is_phone(value: str) -> bool:
-    """Enough digits for a phone number, and not a date such as 01.03.2025."""
-    return _digits(value) >= 6 and not NUMERIC_DATE.fullmatch(value.strip())
