@@ -59,7 +59,7 @@ _UNITS: dict[str, Unit] = {
     "arbeitstag": "working_day",
 }
 RELATIVE = re.compile(
-    r"(?<![\w-])(?P<cue>innerhalb|binnen|spätestens|(?:eine[rn]?\s+)?\w*frist\s+(?:von|beträgt))\s+(?:von\s+|der\s+nächsten\s+)?"
+    r"(?<![\w-])(?P<cue>innerhalb|binnen|spätestens|(?:eine[rn]?\s+)?\w*frist(?:\s+von|\s+beträgt|\s*:))\s+(?:von\s+|der\s+nächsten\s+)?"
     r"(?P<count>\d{1,3}|[a-zäöüß]+)\s+"
     r"(?P<unit>(?:kalender|werk|arbeits)?tag|woche|monat|jahr)(?:e|en|n|s|es)?(?!\w)(?!\s+vor\b)"
     r"(?P<after>\s+(?:nach|ab|seit)\s+(?:dem\s+)?(?:zugang|erhalt|zustellung|eingang|bekanntgabe|empfang)"

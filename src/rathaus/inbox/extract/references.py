@@ -10,6 +10,7 @@ from typing import Literal
 # own, "Ihr Zeichen" is the file of the addressee (the Verwaltung receiving the letter).
 Party = Literal["sender", "recipient", "unknown"]
 
+# The value is a court file number ("4 K 1234/25") or one token of digits, letters, dots, dashes, slashes.
 REFERENCE = re.compile(
     r"(?<![\w-])(?P<cue>"
     r"(?P<ours>unser(?:e)?\s+(?:zeichen|aktenzeichen|az\.?|gz\.?|geschäftszeichen|kassenzeichen)"
@@ -18,7 +19,7 @@ REFERENCE = re.compile(
     r"|(?P<plain>(?:aktenzeichen|geschäftszeichen|kassenzeichen)s?|az\.?|gz\.?|vorgangsnummer|vorgangs-nr\.?)"
     r")"
     r"(?:\s*(?:lautet|ist|:|\.|-)\s*)*\s*"
-    r"(?P<value>[A-ZÄÖÜa-zäöü0-9][\w./-]*(?:\s?[/-]\s?[\w.]+)*)",
+    r"(?P<value>\d{1,3}\s[A-Z]{1,3}\s\d{1,6}/\d{2,4}|[A-ZÄÖÜa-zäöü0-9][\w./-]*(?:\s?[/-]\s?[\w.]+)*)",
     re.IGNORECASE,
 )
 _DESCRIPTIONS: dict[Party, str] = {
