@@ -59,6 +59,14 @@ def test_working_days_skip_weekends_and_holidays_and_not_the_start_day() -> None
     assert add_working_days(date(2026, 3, 30), 10, state="NI") == date(2026, 4, 15)
 
 
+def test_werktage_count_saturdays_and_arbeitstage_do_not() -> None:
+    monday = date(2026, 3, 2)
+    assert add_working_days(monday, 6, state="NI", saturdays=True) == date(2026, 3, 9)  # Sat 7 counts
+    assert add_working_days(monday, 6, state="NI") == date(2026, 3, 10)
+    # Good Friday and Easter Monday 2026 (3 and 6 April) count neither way
+    assert add_working_days(date(2026, 4, 2), 2, state="NI", saturdays=True) == date(2026, 4, 7)
+
+
 def test_german_names_for_the_ui() -> None:
     assert german_date(date(2026, 3, 16)) == "Montag, 16.03.2026"
     assert why_not_working_day(date(2026, 3, 14), state="NI") == "Samstag"

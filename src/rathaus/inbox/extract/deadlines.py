@@ -25,7 +25,7 @@ from rathaus.inbox.extract.legal_dates import (
     why_not_working_day,
 )
 
-Unit = Literal["day", "week", "month", "working_day"]
+Unit = Literal["day", "week", "month", "working_day", "werktag"]
 
 _MONTH = "|".join([*MONTHS, "Maerz"])
 _WEEKDAY = "|".join(WEEKDAYS)
@@ -55,8 +55,8 @@ _UNITS: dict[str, Unit] = {
     "woche": "week",
     "monat": "month",
     "jahr": "month",
-    "werktag": "working_day",
-    "arbeitstag": "working_day",
+    "werktag": "werktag",  # Monday to Saturday
+    "arbeitstag": "working_day",  # Monday to Friday
 }
 RELATIVE = re.compile(
     r"(?<![\w-])(?P<cue>innerhalb|binnen|spätestens|(?:eine[rn]?\s+)?\w*frist(?:\s+von|\s+beträgt|\s*:))\s+(?:von\s+|der\s+nächsten\s+)?"
@@ -71,7 +71,8 @@ _UNIT_WORDS = {
     "day": ("Tag", "Tage"),
     "week": ("Woche", "Wochen"),
     "month": ("Monat", "Monate"),
-    "working_day": ("Werktag", "Werktage"),
+    "working_day": ("Arbeitstag", "Arbeitstage"),
+    "werktag": ("Werktag", "Werktage"),
 }
 
 
@@ -206,7 +207,7 @@ def _add(received: date, count: int, unit: Unit, state: str) -> date:
         return received + timedelta(weeks=count)
     if unit == "month":
         return add_months(received, count)
-    return add_working_days(received, count, state=state)
+    return add_working_days(received, count, state=state, saturdays=unit == "werktag")
 
 
 def _moved_note(stated: date, due: date, state: str) -> str:

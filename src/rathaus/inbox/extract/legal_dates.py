@@ -58,11 +58,18 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def add_working_days(day: date, count: int, *, state: str) -> date:
-    """The ``count``-th working day after ``day``; ``day`` itself is not counted (BGB § 187)."""
+def add_working_days(day: date, count: int, *, state: str, saturdays: bool = False) -> date:
+    """The ``count``-th working day after ``day``; ``day`` itself is not counted (BGB § 187).
+
+    Arbeitstage are Monday to Friday; Werktage (``saturdays=True``) include Saturday, as in law.
+    Public holidays of ``state`` never count.
+    """
     while count > 0:
         day += timedelta(days=1)
-        if is_working_day(day, state=state):
+        counts = day.weekday() < 6 and not is_public_holiday(day, state=state) if saturdays else (
+            is_working_day(day, state=state)
+        )
+        if counts:
             count -= 1
     return day
 
