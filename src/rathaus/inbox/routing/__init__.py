@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rathaus.inbox.routing.learned import LearnedClassifier, ZeroShot
+from rathaus.inbox.routing.learned import MAX_EMBED_CHARS, LearnedClassifier, ZeroShot
 from rathaus.inbox.routing.plan import UNSURE, Decision, Document, Example, FilingPlan, Method, Position
 from rathaus.inbox.routing.rules import Rule, apply_rules
 
@@ -66,6 +66,7 @@ class Router:
     rules: Sequence[Rule] = ()
     threshold: float = DEFAULT_THRESHOLD
     use_embeddings_in_classifier: bool = True
+    embed_chars: int = MAX_EMBED_CHARS
     classifier: LearnedClassifier | None = field(default=None, init=False)
     _zero_shot: ZeroShot | None = field(default=None, init=False, repr=False)
 
@@ -77,7 +78,9 @@ class Router:
             self.classifier = None
             return self
         embedder = self.embedder if self.use_embeddings_in_classifier else None
-        self.classifier = LearnedClassifier(plan=self.plan, embedder=embedder).fit(examples=examples)
+        self.classifier = LearnedClassifier(
+            plan=self.plan, embedder=embedder, embed_chars=self.embed_chars
+        ).fit(examples=examples)
         return self
 
     def route(self, *, documents: Sequence[Document]) -> list[Decision]:
@@ -92,7 +95,9 @@ class Router:
                 learned = self.classifier.predict(documents=pending)
             else:
                 if self._zero_shot is None:
-                    self._zero_shot = ZeroShot(plan=self.plan, embedder=self.embedder)
+                    self._zero_shot = ZeroShot(
+                        plan=self.plan, embedder=self.embedder, embed_chars=self.embed_chars
+                    )
                 learned = self._zero_shot.predict(documents=pending)
             for index, decision in zip(open_indices, learned, strict=True):
                 decisions[index] = unsure_below(decision, threshold=self.threshold, plan=self.plan)

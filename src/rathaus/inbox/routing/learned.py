@@ -25,9 +25,11 @@ SIMILARITY_TEMPERATURE = 0.02  # e5 cosines of unrelated German texts still sit 
 MAX_EMBED_CHARS = 1500  # e5 reads 512 tokens at most; longer text only costs time
 
 
-def embed_texts(embedder: Embedder, documents: Sequence[Document]) -> npt.NDArray[np.float32]:
-    """One query embedding per document (subject and body, cut to what e5 reads)."""
-    return embedder.embed_queries([document.text[:MAX_EMBED_CHARS] for document in documents])
+def embed_texts(
+    embedder: Embedder, documents: Sequence[Document], *, max_chars: int = MAX_EMBED_CHARS
+) -> npt.NDArray[np.float32]:
+    """One query embedding per document: subject and body, cut to ``max_chars`` (e5 reads 512 tokens)."""
+    return embedder.embed_queries([document.text[:max_chars] for document in documents])
 
 
 @dataclass
@@ -43,6 +45,7 @@ class LearnedClassifier:
     plan: FilingPlan
     embedder: Embedder | None = None
     c: float = 10.0
+    embed_chars: int = MAX_EMBED_CHARS
     _model: Any = None
     _vectorizers: tuple[Any, ...] = ()
     _counts: Counter[str] | None = None
@@ -94,7 +97,11 @@ class LearnedClassifier:
             for vectorizer in self._vectorizers
         ]
         if self.embedder is not None:
-            blocks.append(sparse.csr_matrix(embed_texts(self.embedder, documents) * EMBEDDING_WEIGHT))
+            blocks.append(
+                sparse.csr_matrix(
+                    embed_texts(self.embedder, documents, max_chars=self.embed_chars) * EMBEDDING_WEIGHT
+                )
+            )
         return sparse.hstack(blocks, format="csr")
 
     def probabilities(self, *, documents: Sequence[Document]) -> npt.NDArray[np.float64]:
@@ -132,6 +139,7 @@ class ZeroShot:
     plan: FilingPlan
     embedder: Embedder
     temperature: float = SIMILARITY_TEMPERATURE
+    embed_chars: int = MAX_EMBED_CHARS
     _positions: Any = None
 
     def warm_up(self) -> ZeroShot:
@@ -150,7 +158,7 @@ class ZeroShot:
         if not documents:
             return []
         positions = self.warm_up()._positions
-        similarities = embed_texts(self.embedder, documents) @ positions.T
+        similarities = embed_texts(self.embedder, documents, max_chars=self.embed_chars) @ positions.T
         decisions = []
         for row in np.atleast_2d(similarities):
             scaled = np.exp((row - row.max()) / self.temperature)
