@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["platform", "models", "minutes", "assistant", "redaction"]
+BENCHMARKS = ["platform", "models", "minutes", "assistant", "redaction", "inbox"]
 
 
 def main(names: list[str]) -> None:
