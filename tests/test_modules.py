@@ -129,19 +129,15 @@ def test_the_start_page_of_the_module_answers_its_role(
     login(client, "mit-rolle")
     page = client.get(module.path)
     assert page.status_code == 200
-    assert f"<h1>{module.title}" in page.text or module.title in page.text
+    assert module.title in page.text
     assert f'href="{module.path}"' in client.get("/").text
 
 
 @by_slug
 def test_job_kinds_are_named_after_the_module(module: Module) -> None:
-    before = set(KINDS)
     import_job_modules(module.job_modules)
-    for name in module.job_modules:
-        importlib.import_module(name)
     own = {kind for kind in KINDS if any(KINDS[kind].func.__module__ == name for name in module.job_modules)}
     assert all(kind.startswith(f"{module.slug}.") for kind in own), own
-    assert before <= set(KINDS)
     for rule in module.retention:
         assert rule.job_kind is None or rule.job_kind in own, rule
 

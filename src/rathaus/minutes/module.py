@@ -18,10 +18,11 @@ from rathaus.minutes.web.common import PREFIX
 DEADLINES_SHOWN = 10
 
 
-def deadlines_panel(asked: PanelRequest) -> Panel | None:
-    """The "Fristen" box for minutes clerks: open minutes with their due date, overdue ones named."""
-    if not asked.user.has_role(Role.MINUTES_CLERK):
-        return None
+def deadlines_panel(asked: PanelRequest) -> Panel:
+    """The "Fristen" box for minutes clerks: open minutes with their due date, overdue ones named.
+
+    The start page asks only modules the user may see, so the role is checked there.
+    """
     rows = due_minutes(session=asked.session, today=asked.today)
     return Panel("minutes/_home_panel.html", {"deadlines": rows, "shown": DEADLINES_SHOWN})
 
