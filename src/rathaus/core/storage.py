@@ -186,6 +186,49 @@ def save_upload(
     )
 
 
+def store_bytes(
+    *,
+    session: Session,
+    files_dir: Path,
+    tenant_id: int,
+    data: bytes,
+    filename: str,
+    media_type: str,
+    purpose: str,
+    uploaded_by_id: int | None = None,
+    delete_after: datetime | None = None,
+) -> StoredFile:
+    """Store bytes the caller has already judged (an e-mail attachment, an OCR result); no type check.
+
+    Unlike :func:`save_upload` this accepts any content, executables included: the inbox keeps a
+    quarantined attachment as evidence without ever opening it. The caller owns the size limit.
+    """
+    sha256 = hashlib.sha256(data).hexdigest()
+    target = blob_path(files_dir, sha256)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o750)
+    temp_dir = files_dir / TEMP_DIR_NAME
+    temp_dir.mkdir(parents=True, exist_ok=True, mode=0o750)
+    with tempfile.NamedTemporaryFile(dir=temp_dir, prefix="bytes-", delete=False) as temp:
+        temp_path = Path(temp.name)
+        temp.write(data)
+        temp.flush()
+        os.fsync(temp.fileno())
+    temp_path.chmod(0o444)
+    temp_path.replace(target)
+    _forget_unlink(session, sha256)
+    return _upsert_row(
+        session=session,
+        tenant_id=tenant_id,
+        sha256=sha256,
+        filename=sanitize_filename(filename),
+        media_type=media_type,
+        size=len(data),
+        purpose=purpose,
+        uploaded_by_id=uploaded_by_id,
+        delete_after=delete_after,
+    )
+
+
 def _upsert_row(
     *,
     session: Session,

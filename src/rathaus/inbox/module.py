@@ -8,16 +8,17 @@ from rathaus.core.module import Module
 from rathaus.core.security.models import Role
 from rathaus.inbox.audit_actions import InboxAction
 from rathaus.inbox.config import InboxSettings
-from rathaus.inbox.web import router
+from rathaus.inbox.web import routers
+from rathaus.inbox.web.common import PREFIX
 
 MODULE = Module(
     slug="inbox",
     title="Posteingang",
     summary="Post, Scans und E-Mails erfassen, zuordnen und Antworten entwerfen.",
     role=Role.CASEWORKER,
-    path="/posteingang",
+    path=PREFIX,
     templates=Path(__file__).resolve().parent / "templates",
-    routers=(router,),
+    routers=routers,
     job_modules=("rathaus.inbox.jobs",),
     table_modules=("rathaus.inbox.models",),
     settings=InboxSettings,
