@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 
 RUNTIME_PACKAGES := python3-venv ffmpeg tesseract-ocr tesseract-ocr-deu ghostscript unpaper pngquant \
                     libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
-TEST_PACKAGES := $(RUNTIME_PACKAGES) postgresql redis-server chromium espeak-ng sox $(if $(shell command -v npm),,nodejs npm)
+TEST_PACKAGES := $(RUNTIME_PACKAGES) postgresql redis-server dovecot-imapd chromium espeak-ng sox $(if $(shell command -v npm),,nodejs npm)
 PYTEST_ARGS ?=
 
 .PHONY: help demo serve install install-test system-packages system-packages-test models migrate lint test \

@@ -7,7 +7,7 @@ import io
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +17,9 @@ from rathaus.core.db import tenant_of
 from rathaus.inbox import routing
 from rathaus.inbox.audit_actions import InboxAction
 from rathaus.inbox.models import OrgUnit, Position, RoutingRule
+
+if TYPE_CHECKING:
+    from rathaus.inbox.routing.rules import Field, Kind
 
 NUMBER_KEYS = ("number", "nummer", "kennzeichen", "aktenplankennzeichen")
 TITLE_KEYS = ("title", "titel", "bezeichnung")
@@ -166,9 +169,9 @@ def routing_rules(*, session: Session) -> list[routing.Rule]:
     )
     return [
         routing.Rule(
-            field=rule.field,
-            kind=rule.match,
-            pattern=rule.pattern,  # type: ignore[arg-type]
+            field=cast("Field", rule.field),  # the web form and the import check the values
+            kind=cast("Kind", rule.match),
+            pattern=rule.pattern,
             key=rule.position.number,
         )
         for rule in rows
