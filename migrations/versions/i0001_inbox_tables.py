@@ -170,6 +170,7 @@ def upgrade() -> None:
         sa.Column("duplicate_of_id", sa.Integer(), nullable=True),
         sa.Column("case_id", sa.Integer(), nullable=True),
         sa.Column("received_at", rathaus.core.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("process_job_id", sa.Integer(), nullable=True),
         sa.Column("position_id", sa.Integer(), nullable=True),
         sa.Column("org_unit_id", sa.Integer(), nullable=True),
         sa.Column("routing_method", sa.String(length=16), nullable=True),
@@ -199,6 +200,12 @@ def upgrade() -> None:
             ["confirmed_by_id"],
             ["users.id"],
             name=op.f("fk_inbox_items_confirmed_by_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["process_job_id"],
+            ["jobs.id"],
+            name=op.f("fk_inbox_items_process_job_id_jobs"),
             ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(

@@ -178,7 +178,9 @@ def _demo_data(
     if not data.is_dir():
         out().print(f"[yellow]No demo data at {data}; the demo tenant starts empty.[/]")
         return
-    demo_input = DemoInput(session=session, tenant_id=tenant_id, data_dir=data, actor=actor)
+    demo_input = DemoInput(
+        session=session, tenant_id=tenant_id, data_dir=data, actor=actor, settings=settings
+    )
     queue = None
     for module in MODULES:
         if module.demo is None:

@@ -81,12 +81,17 @@ class UploadLimit:
 
 @dataclass(frozen=True)
 class DemoInput:
-    """What a module's demo loader gets: a session scoped to the demo tenant and the public data folder."""
+    """What a module's demo loader gets: a session in the demo tenant, the public data folder, settings.
+
+    ``settings`` tell where files go and which AI backends are configured (the Posteingang trains its
+    classifier on the demo's confirmed examples); a loader that needs none of that ignores them.
+    """
 
     session: Session
     tenant_id: int
     data_dir: Path
     actor: Actor
+    settings: PlatformSettings | None = None
 
 
 @dataclass

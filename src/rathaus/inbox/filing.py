@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -176,3 +177,75 @@ def routing_rules(*, session: Session) -> list[routing.Rule]:
         )
         for rule in rows
     ]
+
+
+# -- caseworker rules ---------------------------------------------------------------------------------
+
+RULE_FIELDS = {"sender": "Absender", "subject": "Betreff", "body": "Text"}
+RULE_MATCHES = {
+    "contains": "enthält",
+    "regex": "regulärer Ausdruck",
+    "fuzzy": "ähnlich (verzeiht Lesefehler)",
+}
+
+
+class RuleError(ValueError):
+    """A routing rule that cannot be saved; the message is German."""
+
+
+def routing_rule_list(*, session: Session) -> list[RoutingRule]:
+    """All of the tenant's routing rules, in the order they are tried."""
+    return list(session.scalars(select(RoutingRule).order_by(RoutingRule.order, RoutingRule.id)))
+
+
+def save_rule(
+    *, session: Session, name: str, field: str, match: str, pattern: str, position: Position, actor: Actor
+) -> RoutingRule:
+    """Add a rule at the end of the list; the pattern is checked (a regular expression must compile)."""
+    if field not in RULE_FIELDS or match not in RULE_MATCHES:
+        raise RuleError("Bitte wählen Sie Feld und Vergleich aus der Liste.")
+    pattern = pattern.strip()
+    if not pattern:
+        raise RuleError("Bitte geben Sie an, wonach die Regel suchen soll.")
+    try:
+        routing.Rule(
+            field=cast("Field", field), kind=cast("Kind", match), pattern=pattern, key=position.number
+        )
+    except re.error as error:
+        raise RuleError(f"Der reguläre Ausdruck ist ungültig: {error}.") from None
+    last = session.scalar(select(RoutingRule.order).order_by(RoutingRule.order.desc()).limit(1))
+    rule = RoutingRule(
+        name=(name.strip() or f"{RULE_FIELDS[field]} {RULE_MATCHES[match]} „{pattern}“")[:200],
+        field=field,
+        match=match,
+        pattern=pattern[:500],
+        position_id=position.id,
+        order=(last or 0) + 1,
+    )
+    session.add(rule)
+    session.flush()
+    record(
+        session=session,
+        actor=actor,
+        action=InboxAction.RULE_SAVED,
+        object_type="inbox_routing_rule",
+        object_id=rule.id,
+        details={"field": field, "match": match, "pattern": pattern, "position": position.number},
+    )
+    return rule
+
+
+def delete_rule(*, session: Session, rule: RoutingRule, actor: Actor) -> None:
+    """Remove a rule; items it routed keep their routing and reason."""
+    details = {"name": rule.name, "pattern": rule.pattern}
+    rule_id = rule.id
+    session.delete(rule)
+    session.flush()
+    record(
+        session=session,
+        actor=actor,
+        action=InboxAction.RULE_DELETED,
+        object_type="inbox_routing_rule",
+        object_id=rule_id,
+        details=details,
+    )

@@ -12,6 +12,8 @@ from rathaus.core.jobs import JobContext, enqueue, job_kind
 from rathaus.inbox.config import InboxSettings
 
 if TYPE_CHECKING:
+    from huey import Huey
+
     from rathaus.core.ai.protocols import Embedder, OcrEngine
     from rathaus.core.ai.registry import AIRegistry
     from rathaus.core.config import PlatformSettings
@@ -44,11 +46,32 @@ def ocr_engine(settings: PlatformSettings) -> OcrEngine | None:
     return ai.ocr() if ai.enabled("ocr") else None
 
 
-def queue_processing(*, session: Session, item_id: int, tenant_id: int, created_by: int | None = None) -> int:
-    """Queue the reading job for a new item (the caller commits and sends the message)."""
-    return enqueue(
-        session=session, kind=PROCESS, params={"item_id": item_id}, tenant_id=tenant_id, created_by=created_by
-    ).id
+def queue_processing(
+    *,
+    session: Session,
+    item_id: int,
+    tenant_id: int,
+    created_by: int | None = None,
+    queue: Huey | None = None,
+) -> int:
+    """Queue the reading job for a new item; the caller commits (with ``queue`` the message goes then).
+
+    The item remembers its job, so its page can show the progress.
+    """
+    from rathaus.inbox.models import Item  # noqa: PLC0415 - the job module stays light to import
+
+    job = enqueue(
+        session=session,
+        kind=PROCESS,
+        params={"item_id": item_id},
+        tenant_id=tenant_id,
+        created_by=created_by,
+        queue=queue,
+    )
+    item = session.get(Item, item_id)
+    if item is not None:
+        item.process_job_id = job.id
+    return job.id
 
 
 @job_kind(PROCESS, title="Eingang lesen, zuordnen und auswerten")

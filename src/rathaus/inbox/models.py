@@ -269,6 +269,9 @@ class Item(TenantOwned, Base):
         ForeignKey("inbox_cases.id", ondelete="SET NULL"), default=None
     )
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    process_job_id: Mapped[int | None] = mapped_column(
+        ForeignKey("jobs.id", ondelete="SET NULL"), default=None, doc="the reading job, for its progress"
+    )
 
     # routing: a suggestion until a caseworker confirms it
     position_id: Mapped[int | None] = mapped_column(

@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rathaus.core.module import Module
+from rathaus.core.module import AITask, AIUseCase, Module, Panel, PanelRequest, UploadLimit
 from rathaus.core.security.models import Role
 from rathaus.inbox.audit_actions import InboxAction
 from rathaus.inbox.config import InboxSettings
+from rathaus.inbox.service import queue_counts
 from rathaus.inbox.web import routers
 from rathaus.inbox.web.common import PREFIX
+
+if TYPE_CHECKING:
+    from rathaus.core.config import PlatformSettings
+
+
+def queues_panel(asked: PanelRequest) -> Panel:
+    """The "Posteingang" box for caseworkers: open and overdue items per department, the Poststelle first."""
+    counts = [count for count in queue_counts(session=asked.session, today=asked.today) if count.open]
+    return Panel("inbox/_home_panel.html", {"counts": counts})
+
+
+def _upload_bytes(settings: PlatformSettings) -> int:
+    return settings.section(InboxSettings).max_upload_bytes
+
 
 MODULE = Module(
     slug="inbox",
@@ -21,6 +37,40 @@ MODULE = Module(
     routers=routers,
     job_modules=("rathaus.inbox.jobs",),
     table_modules=("rathaus.inbox.models",),
+    upload_limits=(UploadLimit(f"{PREFIX}/hochladen", _upload_bytes),),
+    home_panel=queues_panel,
     settings=InboxSettings,
+    ai_uses=(
+        AIUseCase(
+            key="inbox.reading",
+            title="Texterkennung eingehender Scans",
+            purpose="Tesseract liest gescannte Briefe; unsicher erkannte Seiten werden markiert.",
+            tasks=(AITask.OCR,),
+            human_oversight="Die Sachbearbeitung sieht den erkannten Text neben dem Scan und prüft "
+            "markierte Seiten.",
+            affected="Absenderinnen und Absender von Briefen",
+        ),
+        AIUseCase(
+            key="inbox.routing",
+            title="Zuordnung eingehender Post zum Aktenplan",
+            purpose="Regeln, ein aus bestätigten Fällen gelernter Klassifikator und Ähnlichkeit zu den "
+            "Positionsbeschreibungen (optional ein Sprachmodell, nur mit Positionen des Aktenplans) "
+            "schlagen Position und Abteilung vor, mit Sicherheit und Begründung.",
+            tasks=(AITask.CLASSIFIER, AITask.EMBEDDING, AITask.LLM),
+            human_oversight="Jeder Vorschlag wird von der Abteilung bestätigt oder umgeleitet; unsichere "
+            "Vorschläge gehen an die Poststelle.",
+            affected="Absenderinnen und Absender von Briefen und E-Mails",
+        ),
+        AIUseCase(
+            key="inbox.reply",
+            title="Antwortentwürfe",
+            purpose="Aus freigegebenen Textbausteinen, belegten Fakten der Wissensquellen und optional einem "
+            "Sprachmodell entsteht ein Entwurf.",
+            tasks=(AITask.LLM, AITask.EMBEDDING),
+            human_oversight="Nichts wird ohne ausdrückliches Senden durch eine Person verschickt; Änderungen "
+            "werden mit Änderungsabstand protokolliert.",
+            affected="Absenderinnen und Absender von E-Mails",
+        ),
+    ),
     audit_actions=InboxAction,
 )

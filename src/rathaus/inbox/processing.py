@@ -83,6 +83,8 @@ def read_pending(
         read += 1
     texts = [document.text for document in item.documents if document.text.strip()]
     item.text = TEXT_SEPARATOR.join(texts)
+    if not item.subject.strip() and item.text.strip():
+        item.subject = subject_of(item.text)
     item.needs_review = any(page.low_confidence for document in item.documents for page in document.pages)
     statuses = {document.status for document in item.documents}
     if not item.text.strip():
@@ -97,6 +99,15 @@ def read_pending(
             item.status_message = "Der Eingang enthält keinen lesbaren Text. Bitte von Hand zuordnen."
     session.flush()
     return {"documents_read": read, "chars": len(item.text), "status": item.status.value}
+
+
+def subject_of(text: str) -> str:
+    """A letter's subject for the lists: its "Betreff:" line, else its first line of some length."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in lines:
+        if line.lower().startswith(("betreff:", "betr.:", "betrifft:")):
+            return line.split(":", 1)[1].strip()[:200] or line[:200]
+    return next((line[:200] for line in lines if len(line) >= 12), lines[0][:200] if lines else "")
 
 
 def _read(

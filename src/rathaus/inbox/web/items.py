@@ -1,17 +1,175 @@
-"""Routes for the work queues and single items of the Posteingang."""
+"""Routes for the overview, the work queues and single items of the Posteingang."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from datetime import datetime, timedelta
+from typing import Annotated
+from zoneinfo import ZoneInfo
 
-from rathaus.inbox.web.common import PREFIX
-from rathaus.web.deps import Caseworker
+from fastapi import APIRouter, Form, HTTPException, Request, status
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rathaus.core.jobs import Job
+from rathaus.inbox import filing, service
+from rathaus.inbox.models import Item, OrgUnit, Reply
+from rathaus.inbox.web.common import PREFIX, item_or_404
+from rathaus.web.deps import Caseworker, TenantSession, actor_of, flash
 from rathaus.web.templating import render
 
 router = APIRouter(prefix=PREFIX, tags=["Posteingang"])
+LOCAL = ZoneInfo("Europe/Berlin")
+RECENT = 15
 
 
-@router.get("", summary="Startseite Posteingang")
-def index(request: Request, user: Caseworker) -> Response:
-    return render(request, "inbox/index.html")
+def today() -> datetime:
+    return datetime.now(LOCAL)
+
+
+def to_item(item_id: int) -> RedirectResponse:
+    return RedirectResponse(f"{PREFIX}/eingaenge/{item_id}", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("", summary="Posteingang: Warteschlangen und Eingang erfassen")
+def index(request: Request, user: Caseworker, session: TenantSession) -> Response:
+    day = today().date()
+    recent = session.scalars(
+        select(Item).where(Item.duplicate_of_id.is_(None)).order_by(Item.received_at.desc()).limit(RECENT)
+    )
+    return render(
+        request,
+        "inbox/index.html",
+        {
+            "counts": service.queue_counts(session=session, today=day),
+            "recent": list(recent),
+            "has_plan": bool(filing.active_positions(session=session)),
+        },
+    )
+
+
+@router.get("/poststelle", summary="Poststelle: unsichere und nicht lesbare Eingänge")
+def triage(request: Request, user: Caseworker, session: TenantSession) -> Response:
+    rows = service.queue(session=session, org_unit_id=None, today=today().date())
+    return render(request, "inbox/queue.html", {"rows": rows, "unit": None})
+
+
+@router.get("/abteilungen/{unit_id}", summary="Arbeitsvorrat einer Abteilung")
+def department(request: Request, unit_id: int, user: Caseworker, session: TenantSession) -> Response:
+    unit = session.get(OrgUnit, unit_id)
+    if unit is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Diese Abteilung existiert nicht.")
+    rows = service.queue(session=session, org_unit_id=unit.id, today=today().date())
+    return render(request, "inbox/queue.html", {"rows": rows, "unit": unit})
+
+
+def item_page(
+    request: Request, session: Session, item: Item, *, error: str | None = None, status_code: int = 200
+) -> Response:
+    job = session.get(Job, item.process_job_id) if item.process_job_id else None
+    replies = session.scalars(select(Reply).where(Reply.item_id == item.id).order_by(Reply.id))
+    duplicates = session.scalars(select(Item.id).where(Item.duplicate_of_id == item.id).order_by(Item.id))
+    return render(
+        request,
+        "inbox/item.html",
+        {
+            "item": item,
+            "job": job,
+            "replies": list(replies),
+            "duplicates": list(duplicates),
+            "units": filing.org_units(session=session),
+            "positions": filing.active_positions(session=session),
+            "extraction": item.extraction or {},
+            "row": service.QueueRow(
+                item=item,
+                overdue=item.due_date is not None and item.due_date < today().date(),
+                due_soon=item.due_date is not None
+                and today().date() <= item.due_date <= today().date() + timedelta(days=3),
+            ),
+            "error": error,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/eingaenge/{item_id}", summary="Ein Eingang: Text, Zuordnung, Fristen")
+def show_item(request: Request, item_id: int, user: Caseworker, session: TenantSession) -> Response:
+    return item_page(request, session, item_or_404(session, item_id))
+
+
+@router.post("/eingaenge/{item_id}/annehmen", summary="Zuordnung bestätigen und Eingang übernehmen")
+def accept_item(request: Request, item_id: int, user: Caseworker, session: TenantSession) -> Response:
+    item = item_or_404(session, item_id)
+    try:
+        service.accept(session=session, item=item, actor=actor_of(user))
+    except service.ItemStateError as problem:
+        return item_page(request, session, item, error=str(problem), status_code=409)
+    flash(request, f"Eingang Nr. {item.id} wurde angenommen.")
+    return to_item(item.id)
+
+
+@router.post("/eingaenge/{item_id}/zuordnen", summary="Eingang einer anderen Position zuordnen")
+def reroute_item(
+    request: Request,
+    item_id: int,
+    user: Caseworker,
+    session: TenantSession,
+    position: Annotated[str, Form()] = "",
+    behalten: Annotated[str, Form()] = "",
+) -> Response:
+    item = item_or_404(session, item_id)
+    target = filing.position_by_number(session=session, number=position) if position else None
+    if target is None:
+        return item_page(
+            request,
+            session,
+            item,
+            error="Bitte wählen Sie eine Position des Aktenplans aus.",
+            status_code=400,
+        )
+    try:
+        service.reroute(
+            session=session, item=item, position=target, actor=actor_of(user), accept_now=bool(behalten)
+        )
+    except service.ItemStateError as problem:
+        return item_page(request, session, item, error=str(problem), status_code=409)
+    where = target.org_unit.name if target.org_unit else "keine Abteilung"
+    flash(request, f"Eingang Nr. {item.id} wurde {target.number} „{target.title}“ zugeordnet ({where}).")
+    return to_item(item.id)
+
+
+@router.post("/eingaenge/{item_id}/erledigen", summary="Eingang ohne Antwort erledigen")
+def close_item(
+    request: Request,
+    item_id: int,
+    user: Caseworker,
+    session: TenantSession,
+    vermerk: Annotated[str, Form()] = "",
+) -> Response:
+    item = item_or_404(session, item_id)
+    try:
+        service.close(session=session, item=item, actor=actor_of(user), note=vermerk.strip())
+    except service.ItemStateError as problem:
+        return item_page(request, session, item, error=str(problem), status_code=409)
+    flash(request, f"Eingang Nr. {item.id} ist erledigt.")
+    return to_item(item.id)
+
+
+@router.post("/eingaenge/{item_id}/wieder-oeffnen", summary="Erledigten Eingang wieder öffnen")
+def reopen_item(request: Request, item_id: int, user: Caseworker, session: TenantSession) -> Response:
+    item = item_or_404(session, item_id)
+    try:
+        service.reopen(session=session, item=item, actor=actor_of(user))
+    except service.ItemStateError as problem:
+        return item_page(request, session, item, error=str(problem), status_code=409)
+    flash(request, f"Eingang Nr. {item.id} ist wieder offen.")
+    return to_item(item.id)
+
+
+@router.get("/auswertung", summary="Bearbeitungszeiten je Abteilung")
+def figures(request: Request, user: Caseworker, session: TenantSession) -> Response:
+    days = 90
+    since = today() - timedelta(days=days)
+    rows = service.processing_times(session=session, since=since)
+    longest = max((r.to_answered_h or r.to_accepted_h or 0 for r in rows), default=0) or 1
+    return render(request, "inbox/figures.html", {"rows": rows, "days": days, "longest": longest})
