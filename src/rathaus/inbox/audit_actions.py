@@ -19,6 +19,7 @@ class InboxAction(enum.StrEnum):
     ITEM_CLOSED = "inbox.item_closed"
     ITEM_REOPENED = "inbox.item_reopened"
     ITEM_QUARANTINED = "inbox.item_quarantined"
+    ITEM_DELETED = "inbox.item_deleted"
     DOCUMENT_VIEWED = "inbox.document_viewed"
     PLAN_IMPORTED = "inbox.plan_imported"
     ORG_UNIT_SAVED = "inbox.org_unit_saved"

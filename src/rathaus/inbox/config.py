@@ -35,3 +35,8 @@ class InboxSettings(BaseModel):
         default=None, description="the scanner's drop folder; one sub-folder per tenant slug"
     )
     reminder_days: int = Field(default=3, ge=0, description="remind of deadlines this many days ahead")
+    retention_days: int = Field(
+        default=365,
+        ge=1,
+        description="items answered or closed this many days ago are deleted with their files",
+    )

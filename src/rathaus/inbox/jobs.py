@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 PROCESS = "inbox.process"
 RETRAIN = "inbox.retrain"
 REMINDERS = "inbox.reminders"
+RETENTION = "inbox.retention"
 
 _registries: dict[str, AIRegistry] = {}
 _registry_lock = threading.Lock()
@@ -146,5 +147,27 @@ def reminders(ctx: JobContext) -> dict[str, Any]:
     return ctx.stage(
         "Erinnerungen",
         lambda session: reminding.remind(session=session, days=inbox.reminder_days, settings=settings),
+        percent=100,
+    )
+
+
+@job_kind(
+    RETENTION, title="Erledigte Eingänge nach Ablauf der Aufbewahrungsfrist löschen", every=timedelta(days=1)
+)
+def retention(ctx: JobContext) -> dict[str, Any]:
+    """Delete items done longer ago than the retention period, with their files (audited)."""
+    from rathaus.core.audit.service import Actor  # noqa: PLC0415
+    from rathaus.inbox.privacy import purge_done  # noqa: PLC0415
+
+    settings = ctx.settings
+    days = settings.section(InboxSettings).retention_days
+    return ctx.stage(
+        "Löschen",
+        lambda session: {
+            "deleted": purge_done(
+                session=session, files_dir=settings.files_dir, days=days, actor=Actor.system(RETENTION)
+            ),
+            "retention_days": days,
+        },
         percent=100,
     )

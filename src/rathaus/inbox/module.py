@@ -5,10 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rathaus.core.module import AITask, AIUseCase, Module, Panel, PanelRequest, UploadLimit
+from rathaus.core.module import (
+    AITask,
+    AIUseCase,
+    Module,
+    Panel,
+    PanelRequest,
+    PersonalData,
+    RetentionRule,
+    UploadLimit,
+)
 from rathaus.core.security.models import Role
 from rathaus.inbox.audit_actions import InboxAction
 from rathaus.inbox.config import InboxSettings
+from rathaus.inbox.jobs import RETENTION
+from rathaus.inbox.privacy import erase_person, export_person
 from rathaus.inbox.service import queue_counts
 from rathaus.inbox.web import routers
 from rathaus.inbox.web.common import PREFIX
@@ -21,6 +32,11 @@ def queues_panel(asked: PanelRequest) -> Panel:
     """The "Posteingang" box for caseworkers: open and overdue items per department, the Poststelle first."""
     counts = [count for count in queue_counts(session=asked.session, today=asked.today) if count.open]
     return Panel("inbox/_home_panel.html", {"counts": counts})
+
+
+def _retention(settings: PlatformSettings) -> str:
+    days = settings.section(InboxSettings).retention_days
+    return f"{days} Tage nach Antwort oder Erledigung, dann mit allen Dateien gelöscht"
 
 
 def _upload_bytes(settings: PlatformSettings) -> int:
@@ -70,6 +86,23 @@ MODULE = Module(
             human_oversight="Nichts wird ohne ausdrückliches Senden durch eine Person verschickt; Änderungen "
             "werden mit Änderungsabstand protokolliert.",
             affected="Absenderinnen und Absender von E-Mails",
+        ),
+    ),
+    personal_data=(
+        PersonalData(
+            key="inbox.senders",
+            title="Absender und Inhalte eingehender Briefe und E-Mails, Antworten an sie",
+            legal_basis="Art. 6 Abs. 1 lit. e DSGVO (Erfüllung der Aufgaben der Verwaltung)",
+            export=export_person,
+            erase=erase_person,
+        ),
+    ),
+    retention=(
+        RetentionRule(
+            key="inbox.items",
+            title="Eingänge mit Dokumenten, Scans und Antworten",
+            period=_retention,
+            job_kind=RETENTION,
         ),
     ),
     audit_actions=InboxAction,
