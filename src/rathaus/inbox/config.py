@@ -35,3 +35,6 @@ class InboxSettings(BaseModel):
         default=None, description="the scanner's drop folder; one sub-folder per tenant slug"
     )
     reminder_days: int = Field(default=3, ge=0, description="remind of deadlines this many days ahead")
+    use_llm_replies: bool = Field(
+        default=True, description="the LLM writes the body of reply drafts (when an LLM is configured)"
+    )
