@@ -178,10 +178,10 @@ class SmtpReceived:
     data: bytes
 
     def message(self) -> Any:
-        """The message parsed with the modern e-mail policy (an ``EmailMessage``)."""
+        """The message parsed with the modern e-mail policy (an ``EmailMessage``), line ends as ``\\n``."""
         from email import message_from_bytes, policy  # noqa: PLC0415
 
-        return message_from_bytes(self.data, policy=policy.default)
+        return message_from_bytes(self.data.replace(b"\r\n", b"\n"), policy=policy.default)
 
 
 class _Collect:

@@ -103,8 +103,11 @@ def send(settings: MailSettings, message: EmailMessage) -> str:
         raise MailError(
             f"the SMTP server {where} refused the message: {error.smtp_code} {error.smtp_error!r}"
         ) from error
-    except TimeoutError as error:
-        raise MailError(f"the SMTP server {where} did not answer within {settings.timeout} s") from error
+    except (TimeoutError, smtplib.SMTPServerDisconnected) as error:
+        # smtplib turns a timeout while waiting for a reply into "Connection unexpectedly closed"
+        if isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError):
+            raise MailError(f"the SMTP server {where} did not answer within {settings.timeout} s") from error
+        raise MailError(f"the SMTP server {where} closed the connection: {error}") from error
     except (smtplib.SMTPException, ssl.SSLError, OSError) as error:
         raise MailError(f"could not send through the SMTP server {where}: {error}") from error
     if refused:
