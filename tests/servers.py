@@ -188,7 +188,7 @@ class _Collect:
     def __init__(self, server: SmtpServer) -> None:
         self.server = server
 
-    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
         if self.server.refuse:
             return f"550 {self.server.refuse}"
         self.server.messages.append(

@@ -49,7 +49,11 @@ def smtp() -> Iterator[SmtpServer]:
 
 def mail_settings(server: SmtpServer) -> MailSettings:
     return MailSettings(
-        host=server.host, port=server.port, security="none", from_address="poststelle@stadt-a.example", timeout=5
+        host=server.host,
+        port=server.port,
+        security="none",
+        from_address="poststelle@stadt-a.example",
+        timeout=5,
     )
 
 
@@ -122,7 +126,7 @@ def reply_world(sessions: sessionmaker[Session]) -> ReplyWorld:
         session.add_all([item, letter])
         session.flush()
         demo_text_blocks(session=session, actor=actor)
-        world = ReplyWorld(
+        return ReplyWorld(
             sessions=sessions,
             tenant_id=ids[0],
             other_tenant_id=ids[1],
@@ -131,7 +135,6 @@ def reply_world(sessions: sessionmaker[Session]) -> ReplyWorld:
             position_id=position.id,
             actor=actor,
         )
-    return world
 
 
 def context_for(app_context: AppContext, server: SmtpServer | None) -> AppContext:

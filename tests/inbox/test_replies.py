@@ -110,17 +110,29 @@ def test_a_text_block_draft_without_llm_fills_the_block_and_sends_nothing(
         f"Eingang Nr. {item_id} erfasst und bearbeiten es so schnell wie möglich. Bitte geben Sie dieses "
         "Zeichen bei Rückfragen an.\n\nMit freundlichen Grüßen\n\nStadt Anfangsort"
     )
-    assert reply.text_blocks == [{"key": "eingangsbestaetigung", "version": 1, "title": "Eingangsbestätigung"}]
+    assert reply.text_blocks == [
+        {"key": "eingangsbestaetigung", "version": 1, "title": "Eingangsbestätigung"}
+    ]
     assert draft is not None
-    assert (draft.module, draft.purpose, draft.backend, draft.model_name) == ("inbox", "reply", "textbausteine", "rules")
-    assert draft.output == reply.body and draft.decision is None and len(draft.input_hash) == 64
+    assert (draft.module, draft.purpose, draft.backend, draft.model_name) == (
+        "inbox",
+        "reply",
+        "textbausteine",
+        "rules",
+    )
+    assert draft.output == reply.body
+    assert draft.decision is None
+    assert len(draft.input_hash) == 64
     [event] = _events(reply_world, InboxAction.REPLY_DRAFTED)
-    assert event.details["method"] == "textbausteine" and event.details["ai_draft_id"] == draft.id
+    assert event.details["method"] == "textbausteine"
+    assert event.details["ai_draft_id"] == draft.id
     assert smtp.messages == []
 
 
 def test_chosen_blocks_are_used_in_order(reply_world: ReplyWorld) -> None:
-    reply_id = _draft(reply_world, block_keys=["weiterleitung-an-zustaendige-stelle", "abschluss", "unbekannt"])
+    reply_id = _draft(
+        reply_world, block_keys=["weiterleitung-an-zustaendige-stelle", "abschluss", "unbekannt"]
+    )
     reply, _ = _reply(reply_world, reply_id)
     assert [b["key"] for b in reply.text_blocks] == ["weiterleitung-an-zustaendige-stelle", "abschluss"]
     assert "für Ihr Anliegen ist Bürgerbüro zuständig." in reply.body
@@ -139,9 +151,17 @@ def test_facts_from_the_assistants_sources_are_cited_with_their_source(
     reply_id = _draft(reply_world, knowledge=search, user_id=reply_world.actor.id)
     reply, _ = _reply(reply_world, reply_id)
     first = reply.citations[0]
-    assert (first["number"], first["title"], first["url"]) == (1, "Reisepass beantragen", "https://stadt-a.example/reisepass")
-    assert first["source_id"].startswith("assistant:") and first["cited"]
-    assert "Hinweise aus unseren Informationen:\n- Den Reisepass beantragen Sie persönlich im Bürgerbüro." in reply.body
+    assert (first["number"], first["title"], first["url"]) == (
+        1,
+        "Reisepass beantragen",
+        "https://stadt-a.example/reisepass",
+    )
+    assert first["source_id"].startswith("assistant:")
+    assert first["cited"]
+    assert (
+        "Hinweise aus unseren Informationen:\n- Den Reisepass beantragen Sie persönlich im Bürgerbüro."
+        in reply.body
+    )
     assert "Der Reisepass kostet 70 Euro. [1]" in reply.body
     assert len(reply.citations) == 1  # the dog licence has nothing to do with the letter
     assert reply.body.endswith(
@@ -164,8 +184,9 @@ def test_the_llm_writes_the_body_from_the_letter_as_data(reply_world: ReplyWorld
     reply, draft = _reply(reply_world, reply_id)
     assert reply.body == (
         "Sehr geehrte Frau Erika Müller,\n\n"
-        "den Reisepass beantragen Sie im Bürgerbüro; er kostet 70 Euro [1]. Bitte bringen Sie ein biometrisches "
-        "Passfoto mit [1] .\n\nMit freundlichen Grüßen\n\nStadt Anfangsort\n\n"
+        "den Reisepass beantragen Sie im Bürgerbüro; er kostet 70 Euro [1]. "
+        "Bitte bringen Sie ein biometrisches Passfoto mit [1].\n\n"
+        "Mit freundlichen Grüßen\n\nStadt Anfangsort\n\n"
         "Quellen:\n[1] Reisepass beantragen – Gebühren: https://stadt-a.example/reisepass"
     )
     assert draft is not None
@@ -185,21 +206,28 @@ def test_a_failing_llm_falls_back_to_the_text_blocks(reply_world: ReplyWorld) ->
     reply, draft = _reply(reply_world, reply_id)
     assert "vielen Dank für Ihr Schreiben vom 03.03.2025" in reply.body
     assert "- Der Reisepass kostet 70 Euro. Mitzubringen ist ein biometrisches Passfoto. [1]" in reply.body
-    assert draft is not None and draft.backend == "textbausteine"
+    assert draft is not None
+    assert draft.backend == "textbausteine"
 
 
-def test_sending_delivers_exactly_the_text_threaded_to_the_item(reply_world: ReplyWorld, smtp: SmtpServer) -> None:
+def test_sending_delivers_exactly_the_text_threaded_to_the_item(
+    reply_world: ReplyWorld, smtp: SmtpServer
+) -> None:
     reply_id = _draft(reply_world)
     with open_session(reply_world.sessions, tenant_id=reply_world.tenant_id) as session:
         reply = session.get(Reply, reply_id)
         assert reply is not None
-        replies.save_reply(session=session, reply=reply, actor=reply_world.actor, subject=reply.subject,
-                           body=reply.body)  # unchanged: nothing recorded
-    assert smtp.messages == [] and _events(reply_world, InboxAction.REPLY_SAVED) == []
+        replies.save_reply(
+            session=session, reply=reply, actor=reply_world.actor, subject=reply.subject, body=reply.body
+        )  # unchanged: nothing recorded
+    assert smtp.messages == []
+    assert _events(reply_world, InboxAction.REPLY_SAVED) == []
     with open_session(reply_world.sessions, tenant_id=reply_world.tenant_id) as session:
         reply = session.get(Reply, reply_id)
         assert reply is not None
-        replies.send_reply(session=session, reply=reply, actor=reply_world.actor, mail_settings=mail_settings(smtp))
+        replies.send_reply(
+            session=session, reply=reply, actor=reply_world.actor, mail_settings=mail_settings(smtp)
+        )
         body = reply.body
     [received] = smtp.messages
     assert received.rcpt_tos == ("erika.mueller@example.org",)
@@ -210,20 +238,27 @@ def test_sending_delivers_exactly_the_text_threaded_to_the_item(reply_world: Rep
     assert message["In-Reply-To"] == message["References"] == "<brief-1@example.org>"
     assert message.get_content() == body + "\n"
     reply, draft = _reply(reply_world, reply_id)
-    assert reply.status is ReplyStatus.SENT and reply.message_id == message["Message-ID"]
-    assert reply.sent_by_id == reply_world.actor.id and reply.sent_at is not None
-    assert draft is not None and (draft.decision, draft.edit_distance) == (Decision.ACCEPTED, 0)
+    assert reply.status is ReplyStatus.SENT
+    assert reply.message_id == message["Message-ID"]
+    assert reply.sent_by_id == reply_world.actor.id
+    assert reply.sent_at is not None
+    assert draft is not None
+    assert (draft.decision, draft.edit_distance) == (Decision.ACCEPTED, 0)
     with open_session(reply_world.sessions, tenant_id=reply_world.tenant_id) as session:
         item = session.get(Item, reply_world.item_id)
-        assert item is not None and item.status is ItemStatus.ANSWERED and item.answered_at is not None
+        assert item is not None
+        assert item.status is ItemStatus.ANSWERED
+        assert item.answered_at is not None
     [event] = _events(reply_world, InboxAction.REPLY_SENT)
-    assert event.details["edit_distance"] == 0 and event.details["decision"] == "accepted"
-    with open_session(reply_world.sessions, tenant_id=reply_world.tenant_id) as session, pytest.raises(
-        replies.ReplyError, match="bereits gesendet"
-    ):
+    assert event.details["edit_distance"] == 0
+    assert event.details["decision"] == "accepted"
+    with open_session(reply_world.sessions, tenant_id=reply_world.tenant_id) as session:
         sent = session.get(Reply, reply_id)
         assert sent is not None
-        replies.send_reply(session=session, reply=sent, actor=reply_world.actor, mail_settings=mail_settings(smtp))
+        with pytest.raises(replies.ReplyError, match="bereits gesendet"):
+            replies.send_reply(
+                session=session, reply=sent, actor=reply_world.actor, mail_settings=mail_settings(smtp)
+            )
     assert len(smtp.messages) == 1
 
 
@@ -234,8 +269,9 @@ def test_edits_are_sent_and_measured(reply_world: ReplyWorld, smtp: SmtpServer) 
         assert reply is not None
         original = reply.body
         edited = original.replace("so schnell wie möglich", "innerhalb von zwei Wochen")
-        replies.save_reply(session=session, reply=reply, actor=reply_world.actor, subject="Ihr Reisepass",
-                           body=edited)
+        replies.save_reply(
+            session=session, reply=reply, actor=reply_world.actor, subject="Ihr Reisepass", body=edited
+        )
     [saved] = _events(reply_world, InboxAction.REPLY_SAVED)
     expected = Levenshtein.distance(original, edited)
     assert saved.details["edit_distance"] == expected > 0
@@ -243,12 +279,16 @@ def test_edits_are_sent_and_measured(reply_world: ReplyWorld, smtp: SmtpServer) 
     with open_session(reply_world.sessions, tenant_id=reply_world.tenant_id) as session:
         reply = session.get(Reply, reply_id)
         assert reply is not None
-        replies.send_reply(session=session, reply=reply, actor=reply_world.actor, mail_settings=mail_settings(smtp))
+        replies.send_reply(
+            session=session, reply=reply, actor=reply_world.actor, mail_settings=mail_settings(smtp)
+        )
     message = smtp.messages[0].message()
     assert message["Subject"] == "Ihr Reisepass"
     assert "innerhalb von zwei Wochen" in message.get_content()
     _, draft = _reply(reply_world, reply_id)
-    assert draft is not None and draft.decision is Decision.EDITED and draft.edit_distance == expected
+    assert draft is not None
+    assert draft.decision is Decision.EDITED
+    assert draft.edit_distance == expected
     assert draft.final_text == edited
 
 
@@ -262,17 +302,23 @@ def test_smtp_down_keeps_the_reply_as_failed_and_it_can_be_sent_again(
         assert reply is not None
         replies.send_reply(session=session, reply=reply, actor=reply_world.actor, mail_settings=down)
     reply, draft = _reply(reply_world, reply_id)
-    assert reply.status is ReplyStatus.FAILED and reply.error == replies.SEND_FAILED
-    assert draft is not None and draft.decision is None
+    assert reply.status is ReplyStatus.FAILED
+    assert reply.error == replies.SEND_FAILED
+    assert draft is not None
+    assert draft.decision is None
     [failed] = _events(reply_world, InboxAction.REPLY_FAILED)
     assert "could not send through the SMTP server 127.0.0.1" in failed.details["error"]
     with open_session(reply_world.sessions, tenant_id=reply_world.tenant_id) as session:
         item = session.get(Item, reply_world.item_id)
-        assert item is not None and item.status is ItemStatus.ACCEPTED
+        assert item is not None
+        assert item.status is ItemStatus.ACCEPTED
         again = session.get(Reply, reply_id)
         assert again is not None
-        replies.send_reply(session=session, reply=again, actor=reply_world.actor, mail_settings=mail_settings(smtp))
-        assert again.status is ReplyStatus.SENT and again.error is None
+        replies.send_reply(
+            session=session, reply=again, actor=reply_world.actor, mail_settings=mail_settings(smtp)
+        )
+        assert again.status is ReplyStatus.SENT
+        assert again.error is None
     assert len(smtp.messages) == 1
 
 
@@ -284,9 +330,13 @@ def test_a_refusing_server_and_missing_configuration_are_german_messages(
     with open_session(reply_world.sessions, tenant_id=reply_world.tenant_id) as session:
         reply = session.get(Reply, reply_id)
         assert reply is not None
-        replies.send_reply(session=session, reply=reply, actor=reply_world.actor, mail_settings=mail_settings(smtp))
+        replies.send_reply(
+            session=session, reply=reply, actor=reply_world.actor, mail_settings=mail_settings(smtp)
+        )
         assert (reply.status, reply.error) == (ReplyStatus.FAILED, replies.SEND_FAILED)
-        replies.send_reply(session=session, reply=reply, actor=reply_world.actor, mail_settings=MailSettings())
+        replies.send_reply(
+            session=session, reply=reply, actor=reply_world.actor, mail_settings=MailSettings()
+        )
         assert (reply.status, reply.error) == (ReplyStatus.FAILED, replies.NOT_CONFIGURED)
     assert smtp.messages == []
     assert len(_events(reply_world, InboxAction.REPLY_FAILED)) == 2
@@ -301,8 +351,9 @@ def test_a_letter_without_an_email_address_is_refused(reply_world: ReplyWorld, s
         reply = session.get(Reply, reply_id)
         assert reply is not None
         with pytest.raises(replies.ReplyError, match="keine E-Mail-Adresse"):
-            replies.send_reply(session=session, reply=reply, actor=reply_world.actor,
-                               mail_settings=mail_settings(smtp))
+            replies.send_reply(
+                session=session, reply=reply, actor=reply_world.actor, mail_settings=mail_settings(smtp)
+            )
     assert smtp.messages == []
 
 
@@ -315,6 +366,8 @@ def test_redrafting_rejects_the_previous_ai_draft_and_keeps_one_open_reply(reply
     assert "ist abgeschlossen" in reply.body
     with open_session(reply_world.sessions, tenant_id=reply_world.tenant_id) as session:
         old = session.get(AIDraft, first.id if first else 0)
-        assert old is not None and old.decision is Decision.REJECTED
-        assert second is not None and second.id != old.id
+        assert old is not None
+        assert old.decision is Decision.REJECTED
+        assert second is not None
+        assert second.id != old.id
         assert len(session.scalars(select(Reply)).all()) == 1

@@ -95,21 +95,26 @@ def send(settings: MailSettings, message: EmailMessage) -> str:
             if settings.username:
                 client.login(settings.username, settings.password or "")
             refused = client.send_message(message)
-    except smtplib.SMTPRecipientsRefused as error:
-        raise MailError(f"the SMTP server {where} refused every recipient: {error.recipients}") from error
-    except smtplib.SMTPAuthenticationError as error:
-        raise MailError(f"the SMTP server {where} refused the login: {error.smtp_error!r}") from error
-    except smtplib.SMTPResponseException as error:
-        raise MailError(
-            f"the SMTP server {where} refused the message: {error.smtp_code} {error.smtp_error!r}"
-        ) from error
-    except (TimeoutError, smtplib.SMTPServerDisconnected) as error:
-        # smtplib turns a timeout while waiting for a reply into "Connection unexpectedly closed"
-        if isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError):
-            raise MailError(f"the SMTP server {where} did not answer within {settings.timeout} s") from error
-        raise MailError(f"the SMTP server {where} closed the connection: {error}") from error
     except (smtplib.SMTPException, ssl.SSLError, OSError) as error:
-        raise MailError(f"could not send through the SMTP server {where}: {error}") from error
+        raise _mail_error(error, where, settings.timeout) from error
     if refused:
         raise MailError(f"the SMTP server {where} refused some recipients: {sorted(refused)}")
     return str(message["Message-ID"])
+
+
+def _mail_error(error: Exception, where: str, timeout: float) -> MailError:
+    """An English, operator-readable error for what smtplib or the network raised."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return MailError(f"the SMTP server {where} refused every recipient: {error.recipients}")
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return MailError(f"the SMTP server {where} refused the login: {error.smtp_error!r}")
+    if isinstance(error, smtplib.SMTPResponseException):
+        return MailError(
+            f"the SMTP server {where} refused the message: {error.smtp_code} {error.smtp_error!r}"
+        )
+    # smtplib turns a timeout while waiting for a reply into "Connection unexpectedly closed"
+    if isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError):
+        return MailError(f"the SMTP server {where} did not answer within {timeout} s")
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return MailError(f"the SMTP server {where} closed the connection: {error}")
+    return MailError(f"could not send through the SMTP server {where}: {error}")

@@ -97,7 +97,7 @@ def choose_blocks(*, session: Session, item: Item, keys: Sequence[str] | None = 
     """The blocks to use: those named by ``keys``, else the item's position's, else the first generic one."""
     offered = textblocks.for_item(session=session, item=item)
     if keys:
-        wanted = [key for key in dict.fromkeys(keys)]
+        wanted = list(dict.fromkeys(keys))
         by_key = {block.key: block for block in offered}
         return [by_key[key] for key in wanted if key in by_key]
     own = [block for block in offered if block.position_id is not None]
@@ -189,11 +189,23 @@ def draft_reply(
     subject = item.subject.strip() or "Ihr Schreiben"
     reply.subject = subject if subject.lower().startswith(("aw:", "re:")) else f"AW: {subject}"
     reply.subject += f" (Zeichen {values['aktenzeichen']})" if item.file_reference else ""
-    reply.body, reply.to_address, reply.status, reply.error = text, reply_address(item), ReplyStatus.DRAFT, None
+    reply.body, reply.to_address, reply.status, reply.error = (
+        text,
+        reply_address(item),
+        ReplyStatus.DRAFT,
+        None,
+    )
     reply.text_blocks = [{"key": b.key, "version": b.version, "title": b.title} for b in blocks]
     reply.citations = [
-        {"number": n, "title": f.title, "section": f.section, "url": f.url, "source_id": f.source_id,
-         "text": _snippet(f.text), "cited": n in body.cited}
+        {
+            "number": n,
+            "title": f.title,
+            "section": f.section,
+            "url": f.url,
+            "source_id": f.source_id,
+            "text": _snippet(f.text),
+            "cited": n in body.cited,
+        }
         for n, f in enumerate(facts, start=1)
     ]
     session.flush()
@@ -221,8 +233,13 @@ def draft_reply(
         action=InboxAction.REPLY_DRAFTED,
         object_type="inbox_reply",
         object_id=reply.id,
-        details={"item_id": item.id, "method": body.method, "blocks": reply.text_blocks,
-                 "facts": [f.source_id for f in facts], "ai_draft_id": ai.id},
+        details={
+            "item_id": item.id,
+            "method": body.method,
+            "blocks": reply.text_blocks,
+            "facts": [f.source_id for f in facts],
+            "ai_draft_id": ai.id,
+        },
     )
     return reply
 

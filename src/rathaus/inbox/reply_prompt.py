@@ -20,6 +20,7 @@ FACT_CHARS = 500
 MAX_TOKENS = 320
 DELIMITERS = re.compile(r"<<<|>>>|\b(?:SCHREIBEN|TEXTBAUSTEINE|QUELLEN)_(?:ANFANG|ENDE)\b")
 CITATION = re.compile(r"\[(\d{1,2})\]")
+SPACED_CITATION = re.compile(r"\s?\[(\d{1,2})\]")
 SALUTATION_OR_CLOSING = re.compile(
     r"^\s*(?:sehr geehrte\w*|guten tag|hallo|mit freundlichen grüßen|freundliche grüße|viele grüße)\b.*$",
     re.IGNORECASE | re.MULTILINE,
@@ -65,7 +66,9 @@ def clean(output: str, *, facts: int) -> str:
     """The model's body without delimiters, salutation or closing, and without citations of no source."""
     text = as_data(output)
     text = SALUTATION_OR_CLOSING.sub("", text)
-    text = CITATION.sub(lambda match: match.group(0) if 1 <= int(match.group(1)) <= facts else "", text)
+    text = SPACED_CITATION.sub(
+        lambda match: match.group(0) if 1 <= int(match.group(1)) <= facts else "", text
+    )
     lines = [line.rstrip() for line in text.strip().splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 

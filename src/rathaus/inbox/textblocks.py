@@ -40,7 +40,9 @@ class TextBlockError(ValueError):
 
 def _key_from(title: str) -> str:
     ascii_title = (
-        unicodedata.normalize("NFKD", title.replace("ß", "ss").replace("ä", "ae").replace("ö", "oe").replace("ü", "ue"))
+        unicodedata.normalize(
+            "NFKD", title.replace("ß", "ss").replace("ä", "ae").replace("ö", "oe").replace("ü", "ue")
+        )
         .encode("ascii", "ignore")
         .decode()
         .lower()
@@ -56,7 +58,9 @@ def list_current(*, session: Session) -> list[TextBlock]:
 
 def versions(*, session: Session, key: str) -> list[TextBlock]:
     """Every version of the block ``key``, newest first."""
-    return list(session.scalars(select(TextBlock).where(TextBlock.key == key).order_by(TextBlock.version.desc())))
+    return list(
+        session.scalars(select(TextBlock).where(TextBlock.key == key).order_by(TextBlock.version.desc()))
+    )
 
 
 def get_current(*, session: Session, key: str) -> TextBlock | None:
@@ -67,7 +71,9 @@ def get_current(*, session: Session, key: str) -> TextBlock | None:
 def for_item(*, session: Session, item: Item) -> list[TextBlock]:
     """The current blocks to offer for ``item``: those of its position first, then the generic ones."""
     blocks = list_current(session=session)
-    own = [block for block in blocks if item.position_id is not None and block.position_id == item.position_id]
+    own = [
+        block for block in blocks if item.position_id is not None and block.position_id == item.position_id
+    ]
     generic = [block for block in blocks if block.position_id is None]
     return own + generic
 
@@ -81,7 +87,7 @@ def save(
     key: str | None = None,
     position_id: int | None = None,
 ) -> TextBlock:
-    """Create a block, or with the ``key`` of an existing one write its next version (approved by ``actor``)."""
+    """Create a block, or write the next version of the block ``key``; ``actor`` approves it."""
     title, body = title.strip(), body.strip()
     if not title:
         raise TextBlockError("Bitte geben Sie einen Titel an.")
@@ -155,7 +161,7 @@ def _german_date(value: date) -> str:
 
 def placeholders(item: Item, *, today: date | None = None) -> dict[str, str]:
     """The values of the placeholders for ``item``."""
-    today = today or date.today()
+    today = today or utcnow().astimezone().date()
     due = item.due_date if item.due_date and item.due_date >= today else today + timedelta(days=DEFAULT_DAYS)
     received = item.received_at.date() if item.received_at else today
     return {

@@ -182,15 +182,17 @@ def send(
         flash(request, "Die Antwort wurde inzwischen geändert. Bitte prüfen Sie sie erneut.", "error")
         return _redirect(_page(item_id, f"/senden?antwort={reply.id}"))
     try:
-        replies.send_reply(session=session, reply=reply, actor=actor_of(user), mail_settings=context.settings.mail)
+        outcome = replies.send_reply(
+            session=session, reply=reply, actor=actor_of(user), mail_settings=context.settings.mail
+        )
     except replies.ReplyError as error:
         session.rollback()
         flash(request, str(error), "error")
         return _redirect(_page(item_id))
-    if reply.status is ReplyStatus.SENT:
-        flash(request, f"Die Antwort an {reply.to_address} ist gesendet.")
+    if outcome.status is ReplyStatus.SENT:
+        flash(request, f"Die Antwort an {outcome.to_address} ist gesendet.")
     else:
-        flash(request, reply.error or replies.SEND_FAILED, "error")
+        flash(request, outcome.error or replies.SEND_FAILED, "error")
     return _redirect(_page(item_id))
 
 
