@@ -3,6 +3,7 @@ the text and headers arrive exactly, failures are kept to send again, edits are 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,6 +22,7 @@ from rathaus.inbox import replies
 from rathaus.inbox.audit_actions import InboxAction
 from rathaus.inbox.models import Item, ItemStatus, Reply, ReplyStatus
 from rathaus.web.context import AppContext
+from tests.assistant.conftest import small_llm
 from tests.inbox.reply_world import (
     TODAY,
     ReplyWorld,
@@ -32,7 +34,7 @@ from tests.inbox.reply_world import (
 )
 from tests.servers import SmtpServer, free_port
 
-__all__ = ["reply_world", "smtp"]
+__all__ = ["reply_world", "small_llm", "smtp"]
 
 
 class ScriptedChat:
@@ -371,3 +373,21 @@ def test_redrafting_rejects_the_previous_ai_draft_and_keeps_one_open_reply(reply
         assert second is not None
         assert second.id != old.id
         assert len(session.scalars(select(Reply)).all()) == 1
+
+
+def test_the_real_llm_drafts_a_german_body_with_valid_citations(
+    reply_world: ReplyWorld, smtp: SmtpServer, small_llm: Any
+) -> None:
+    reply_id = _draft(reply_world, chat=small_llm, knowledge=fixed_facts(PASSPORT))
+    reply, draft = _reply(reply_world, reply_id)
+    assert draft is not None
+    assert draft.backend == "llama-cpp"  # the LLM wrote the body: the fallback records "textbausteine"
+    assert draft.prompt_template == "inbox.reply"
+    assert reply.body.startswith("Sehr geehrte Frau Erika Müller,\n\n")
+    assert "Mit freundlichen Grüßen\n\nStadt Anfangsort" in reply.body
+    middle = reply.body.split("\n\n", 1)[1].split("Mit freundlichen Grüßen")[0]
+    assert len(middle.strip()) >= 20
+    assert re.search(r"Reisepass|Pass|Antrag", middle)
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", middle)} <= {1}  # only the one source it was given
+    assert "<<<" not in reply.body
+    assert smtp.messages == []
