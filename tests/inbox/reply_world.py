@@ -58,7 +58,7 @@ def mail_settings(server: SmtpServer) -> MailSettings:
 
 
 def import_demo_sources(sessions: sessionmaker[Session], tenant_id: int) -> None:
-    """Two assistant sources like the demo's (a service and an internal by-law), indexed lexically."""
+    """Assistant sources like the demo's (two services, an internal instruction), indexed lexically."""
     from rathaus.assistant import service  # noqa: PLC0415 - the tests may meet both modules
     from rathaus.assistant.sources import SourceInput  # noqa: PLC0415
 
@@ -82,6 +82,18 @@ def import_demo_sources(sessions: sessionmaker[Session], tenant_id: int) -> None
             meta={},
         )
         service.import_sources(session=session, tenant_id=tenant_id, items=[passport, dogs], actor=editor)
+        instruction = SourceInput(
+            kind="document",
+            title="Dienstanweisung Reisepass",
+            body="Reisepass im Urlaub: Bei Eilbedarf vor dem Urlaub prüft die Sachbearbeitung einen "
+            "vorläufigen Reisepass. Nur für den Dienstgebrauch.",
+            url=None,
+            external_id="da:reisepass",
+            meta={},
+        )
+        service.import_sources(
+            session=session, tenant_id=tenant_id, items=[instruction], visibility="internal", actor=editor
+        )
         service.reindex(session=session, embedder=None)
 
 

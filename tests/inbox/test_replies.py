@@ -165,7 +165,13 @@ def test_facts_from_the_assistants_sources_are_cited_with_their_source(
         in reply.body
     )
     assert "Der Reisepass kostet 70 Euro. [1]" in reply.body
-    assert len(reply.citations) == 1  # the dog licence has nothing to do with the letter
+    # the internal instruction is shown to the caseworker, never written into the letter
+    assert [(c["number"], c["title"], c["internal"]) for c in reply.citations] == [
+        (1, "Reisepass beantragen", False),
+        (None, "Dienstanweisung Reisepass", True),
+    ]
+    assert "Dienstgebrauch" not in reply.body
+    assert "vorläufigen Reisepass" not in reply.body
     assert reply.body.endswith(
         "Stadt Anfangsort\n\nQuellen:\n[1] Reisepass beantragen – Beschreibung: https://stadt-a.example/reisepass"
     )

@@ -11,6 +11,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from rathaus.assistant import service
+from rathaus.assistant.models import Visibility
 from rathaus.core.ai.errors import AIError
 from rathaus.core.ports import Fact, KnowledgeSearch, PortContext
 
@@ -50,6 +51,11 @@ def knowledge_search(context: PortContext) -> KnowledgeSearch:
             embedder=embedder(),
             k=k,
         )
+        public = {
+            source_id
+            for source_id in {passage.source_id for passage in passages}
+            if service.get_source(session=session, source_id=source_id).visibility == Visibility.PUBLIC.value
+        }
         return [
             Fact(
                 title=passage.title,
@@ -57,6 +63,7 @@ def knowledge_search(context: PortContext) -> KnowledgeSearch:
                 source_id=f"assistant:{passage.source_id}",
                 url=passage.url,
                 section=passage.section,
+                internal=passage.source_id not in public,
             )
             for passage in passages
         ]

@@ -109,6 +109,7 @@ class Fact:
     source_id: str  # stable within the tenant, e.g. "assistant:12"
     url: str | None = None
     section: str = ""
+    internal: bool = False  # for staff only: may inform a person, never goes out to citizens
 
     @property
     def label(self) -> str:

@@ -170,11 +170,14 @@ def draft_reply(
     values = textblocks.placeholders(item, today=today)
     filled = [textblocks.fill(block.body, values) for block in blocks]
     query = f"{item.subject}\n{item.text[:QUERY_CHARS]}"
-    facts = (
+    found = (
         knowledge(session=session, tenant_id=item.tenant_id, query=query, k=FACTS, user_id=user_id)
         if knowledge
         else []
     )
+    # internal sources inform the caseworker (listed in the editor) but never go into the letter
+    facts = [fact for fact in found if not fact.internal]
+    internal = [fact for fact in found if fact.internal]
     body = (_from_llm(chat, item, filled, facts) if chat is not None else None) or _from_blocks(filled, facts)
     tenant = _tenant_name(session, item)
     closing = "Mit freundlichen Grüßen\n\n" + (tenant or "Ihre Verwaltung")
@@ -197,17 +200,9 @@ def draft_reply(
     )
     reply.text_blocks = [{"key": b.key, "version": b.version, "title": b.title} for b in blocks]
     reply.citations = [
-        {
-            "number": n,
-            "title": f.title,
-            "section": f.section,
-            "url": f.url,
-            "source_id": f.source_id,
-            "text": _snippet(f.text),
-            "cited": n in body.cited,
-        }
-        for n, f in enumerate(facts, start=1)
-    ]
+        {**_citation(fact), "number": number, "cited": number in body.cited, "internal": False}
+        for number, fact in enumerate(facts, start=1)
+    ] + [{**_citation(fact), "number": None, "cited": False, "internal": True} for fact in internal]
     session.flush()
     llm = body.method == "llm" and chat is not None
     ai = record_draft(
@@ -237,11 +232,21 @@ def draft_reply(
             "item_id": item.id,
             "method": body.method,
             "blocks": reply.text_blocks,
-            "facts": [f.source_id for f in facts],
+            "facts": [f.source_id for f in found],
             "ai_draft_id": ai.id,
         },
     )
     return reply
+
+
+def _citation(fact: Fact) -> dict[str, str | None]:
+    return {
+        "title": fact.title,
+        "section": fact.section,
+        "url": fact.url,
+        "source_id": fact.source_id,
+        "text": _snippet(fact.text),
+    }
 
 
 def _reject_previous(session: Session, actor: Actor, draft_id: int) -> None:

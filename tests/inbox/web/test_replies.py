@@ -60,6 +60,8 @@ def test_draft_edit_confirm_and_send(
     assert "Neu entwerfen" in drafted.text
     assert "[1] Reisepass beantragen – Beschreibung" in drafted.text  # the cited source, listed
     assert "Eingangsbestätigung (Fassung 1)" in drafted.text
+    assert "Interne Hinweise (nur für Sie, nicht im Entwurf)" in drafted.text
+    assert "Dienstanweisung Reisepass" in drafted.text
     reply_id = _field(drafted.text, "antwort")
 
     text = "Sehr geehrte Frau Müller,\n\nIhr Reisepass-Antrag ist eingegangen.\n\nMit freundlichen Grüßen"
