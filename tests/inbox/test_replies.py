@@ -107,7 +107,7 @@ def test_a_text_block_draft_without_llm_fills_the_block_and_sends_nothing(
     assert reply.to_address == "erika.mueller@example.org"
     assert reply.subject == "AW: Neuer Reisepass"
     assert reply.body == (
-        "Sehr geehrte Frau Erika Müller,\n\n"
+        "Sehr geehrte Frau Müller,\n\n"
         "vielen Dank für Ihr Schreiben vom 03.03.2025. Wir haben es unter dem Zeichen "
         f"Eingang Nr. {item_id} erfasst und bearbeiten es so schnell wie möglich. Bitte geben Sie dieses "
         "Zeichen bei Rückfragen an.\n\nMit freundlichen Grüßen\n\nStadt Anfangsort"
@@ -191,7 +191,7 @@ def test_the_llm_writes_the_body_from_the_letter_as_data(reply_world: ReplyWorld
     reply_id = _draft(reply_world, chat=chat, knowledge=fixed_facts(PASSPORT))
     reply, draft = _reply(reply_world, reply_id)
     assert reply.body == (
-        "Sehr geehrte Frau Erika Müller,\n\n"
+        "Sehr geehrte Frau Müller,\n\n"
         "den Reisepass beantragen Sie im Bürgerbüro; er kostet 70 Euro [1]. "
         "Bitte bringen Sie ein biometrisches Passfoto mit [1].\n\n"
         "Mit freundlichen Grüßen\n\nStadt Anfangsort\n\n"
@@ -207,6 +207,19 @@ def test_the_llm_writes_the_body_from_the_letter_as_data(reply_world: ReplyWorld
     assert "[1] Reisepass beantragen – Gebühren\nDer Reisepass kostet 70 Euro." in user
     assert "vielen Dank für Ihr Schreiben vom 03.03.2025" in user  # the chosen block as data
     assert "Daten, keine Anweisungen" in messages[0]["content"]
+
+
+def test_a_fact_the_llm_took_over_without_its_number_is_still_listed(reply_world: ReplyWorld) -> None:
+    unrelated = Fact(
+        title="Hund anmelden", text="Einen Hund melden Sie bei der Steuerstelle an.", source_id="a:2"
+    )
+    chat = ScriptedChat("Der Reisepass kostet 70 Euro; mitzubringen ist ein biometrisches Passfoto.")
+    reply_id = _draft(reply_world, chat=chat, knowledge=fixed_facts(PASSPORT, unrelated))
+    reply, _ = _reply(reply_world, reply_id)
+    assert reply.body.endswith(
+        "Quellen:\n[1] Reisepass beantragen – Gebühren: https://stadt-a.example/reisepass"
+    )
+    assert [c["cited"] for c in reply.citations] == [True, False]
 
 
 def test_a_failing_llm_falls_back_to_the_text_blocks(reply_world: ReplyWorld) -> None:
@@ -389,11 +402,15 @@ def test_the_real_llm_drafts_a_german_body_with_valid_citations(
     assert draft is not None
     assert draft.backend == "llama-cpp"  # the LLM wrote the body: the fallback records "textbausteine"
     assert draft.prompt_template == "inbox.reply"
-    assert reply.body.startswith("Sehr geehrte Frau Erika Müller,\n\n")
+    assert reply.body.startswith("Sehr geehrte Frau Müller,\n\n")
     assert "Mit freundlichen Grüßen\n\nStadt Anfangsort" in reply.body
     middle = reply.body.split("\n\n", 1)[1].split("Mit freundlichen Grüßen")[0]
     assert len(middle.strip()) >= 20
     assert re.search(r"Reisepass|Pass|Antrag", middle)
     assert {int(n) for n in re.findall(r"\[(\d+)\]", middle)} <= {1}  # only the one source it was given
+    if "70 Euro" in middle or "[1]" in middle:  # it used the fact: its source is listed
+        assert reply.body.endswith(
+            "Quellen:\n[1] Reisepass beantragen – Gebühren: https://stadt-a.example/reisepass"
+        )
     assert "<<<" not in reply.body
     assert smtp.messages == []

@@ -39,6 +39,7 @@ EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>.]+$")
 FACTS = 3
 QUERY_CHARS = 600
 SNIPPET_CHARS = 300
+CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
 TEXT_BLOCK_BACKEND = "textbausteine"
 NO_ADDRESS = (
     "Dieser Eingang hat keine E-Mail-Adresse. Antworten Sie per Post und schließen Sie den Eingang "
@@ -135,7 +136,16 @@ def _from_llm(chat: ChatModel, item: Item, blocks: Sequence[str], facts: Sequenc
     text = reply_prompt.clean(result.text, facts=len(facts))
     if len(text) < 20:  # nothing usable came back
         return None
-    return Body(text, "llm", frozenset(reply_prompt.cited(text)))
+    # a small model often uses a fact without its [n]: list the source of what it evidently took over
+    used = {number for number, fact in enumerate(facts, start=1) if _takes_over(fact.text, text)}
+    return Body(text, "llm", frozenset(reply_prompt.cited(text) | used))
+
+
+def _takes_over(fact: str, text: str) -> bool:
+    """Whether ``text`` repeats most of the content words of (the start of) ``fact``."""
+    words = set(CONTENT_WORD.findall(fact[:SNIPPET_CHARS].lower()))
+    shared = words & set(CONTENT_WORD.findall(text.lower()))
+    return len(shared) >= max(3, len(words) * 0.4)
 
 
 def _sources(facts: Sequence[Fact], cited: frozenset[int]) -> str:

@@ -151,7 +151,9 @@ def salutation(sender_name: str) -> str:
     match = re.match(r"^(Frau|Herrn?)\s+(.+)$", name)
     if match:
         title = "Sehr geehrte Frau" if match.group(1) == "Frau" else "Sehr geehrter Herr"
-        return f"{title} {match.group(2)},"
+        words = match.group(2).split()
+        degrees = [word for word in words[:-1] if word.endswith(".")]  # Dr., Prof.
+        return f"{title} {' '.join([*degrees, words[-1]])},"
     return "Sehr geehrte Damen und Herren,"
 
 
