@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 PG_BIN_CANDIDATES = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 
@@ -153,3 +154,62 @@ def redis_server(base: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# -- SMTP (aiosmtpd) for outgoing mail: the Posteingang's replies ----------------------------------
+
+
+@dataclass
+class SmtpServer:
+    """A real SMTP server on loopback that keeps what it receives; ``refuse`` makes it answer 550."""
+
+    host: str
+    port: int
+    messages: list[SmtpReceived]
+    refuse: str | None = None
+
+
+@dataclass(frozen=True)
+class SmtpReceived:
+    """One received message: the envelope and the raw bytes as the server got them."""
+
+    mail_from: str
+    rcpt_tos: tuple[str, ...]
+    data: bytes
+
+    def message(self) -> Any:
+        """The message parsed with the modern e-mail policy (an ``EmailMessage``), line ends as ``\\n``."""
+        from email import message_from_bytes, policy  # noqa: PLC0415
+
+        return message_from_bytes(self.data.replace(b"\r\n", b"\n"), policy=policy.default)
+
+
+class _Collect:
+    def __init__(self, server: SmtpServer) -> None:
+        self.server = server
+
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
+        if self.server.refuse:
+            return f"550 {self.server.refuse}"
+        self.server.messages.append(
+            SmtpReceived(
+                mail_from=str(envelope.mail_from),
+                rcpt_tos=tuple(str(rcpt) for rcpt in envelope.rcpt_tos),
+                data=bytes(envelope.original_content or envelope.content),
+            )
+        )
+        return "250 Message accepted for delivery"
+
+
+@contextmanager
+def smtp_server() -> Iterator[SmtpServer]:
+    """Start aiosmtpd's ``Controller`` on 127.0.0.1 on a free port; ``.messages`` collects what arrives."""
+    from aiosmtpd.controller import Controller  # noqa: PLC0415 - dev extra only
+
+    server = SmtpServer(host="127.0.0.1", port=free_port(), messages=[])
+    controller = Controller(_Collect(server), hostname=server.host, port=server.port)
+    controller.start()
+    try:
+        yield server
+    finally:
+        controller.stop()

@@ -8,9 +8,11 @@ from rathaus.assistant.audit_actions import AssistantAction
 from rathaus.assistant.config import AssistantSettings
 from rathaus.assistant.demo import load_demo
 from rathaus.assistant.jobs import PURGE_LOGS
+from rathaus.assistant.provides import knowledge_search
 from rathaus.assistant.web import routers
 from rathaus.core.config import PlatformSettings
 from rathaus.core.module import AITask, AIUseCase, Module, RetentionRule
+from rathaus.core.ports import KNOWLEDGE_SEARCH, Provision
 from rathaus.core.security.models import Role
 
 
@@ -55,4 +57,5 @@ MODULE = Module(
         ),
     ),
     audit_actions=AssistantAction,
+    provides=(Provision(KNOWLEDGE_SEARCH, knowledge_search),),
 )

@@ -110,11 +110,12 @@ def worker(
 ) -> None:
     """Consume background jobs (SqliteHuey by default, RedisHuey when RATHAUS_REDIS_URL is set)."""
     from rathaus.core.worker import run_consumer  # noqa: PLC0415
-    from rathaus.modules import job_modules  # noqa: PLC0415
+    from rathaus.modules import MODULES, job_modules  # noqa: PLC0415
 
     settings = load_settings()
     connect_migrated(settings)
-    run_consumer(settings, job_modules=job_modules(settings), workers=workers)
+    provisions = [provision for module in MODULES for provision in module.provides]
+    run_consumer(settings, job_modules=job_modules(settings), workers=workers, provisions=provisions)
 
 
 @app.command()

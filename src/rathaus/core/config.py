@@ -15,6 +15,8 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, Field, create_model, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rathaus.core.mail import MailSettings
+
 SectionT = TypeVar("SectionT", bound=BaseModel)
 DEFAULT_SECRET = "unsicher-nur-fuer-entwicklung"  # noqa: S105 - the marker that refuses production
 
@@ -102,6 +104,7 @@ class PlatformSettings(BaseSettings):
     uploads: UploadSettings = UploadSettings()
     jobs: JobSettings = JobSettings()
     ai: AISettings = AISettings()
+    mail: MailSettings = MailSettings()
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> PlatformSettings:

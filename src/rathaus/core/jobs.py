@@ -33,6 +33,7 @@ from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, sess
 from rathaus.core.audit.actions import PlatformAction
 from rathaus.core.audit.service import Actor, record
 from rathaus.core.db import Base, TenantOwned, open_session, utcnow
+from rathaus.core.ports import Ports
 
 if TYPE_CHECKING:
     from huey import Huey
@@ -195,9 +196,11 @@ class JobContext:
         progress: int = 0,
         settings: PlatformSettings,
         stop: threading.Event | None = None,
+        ports: Ports | None = None,
     ) -> None:
         self.job_id = job_id
         self.settings = settings
+        self.ports = ports or Ports.none()  # what the modules provide each other (rathaus.core.ports)
         self.tenant_id = tenant_id
         self.attempt = token
         self.lost = threading.Event()

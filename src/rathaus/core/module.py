@@ -19,7 +19,8 @@ imports a module and no module imports another. Example, the shape of every ``mo
 
 The last group of fields is what the Governance module reads: the module's AI use cases, the personal
 data it holds (with export and erasure for one person), its retention rules, its aggregated metrics and
-its audit actions.
+its audit actions. ``provides`` lists the ports (``rathaus.core.ports``) the module serves to the others,
+e.g. the assistant's knowledge search that the Posteingang cites in reply drafts.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
     from rathaus.core.audit.service import Actor
     from rathaus.core.config import PlatformSettings
+    from rathaus.core.ports import Provision
     from rathaus.core.security.session_user import SessionUser
 
 
@@ -196,6 +198,7 @@ class Module:
     retention: tuple[RetentionRule, ...] = ()
     metrics: tuple[Metric, ...] = ()
     audit_actions: type[enum.StrEnum] | None = None
+    provides: tuple[Provision[Any], ...] = ()
 
     def visible_to(self, user: SessionUser) -> bool:
         """Whether ``user`` sees the module in the navigation and on the start page."""

@@ -35,6 +35,7 @@ from rathaus.core.jobs import (
     make_huey,
     message_job_ids,
 )
+from rathaus.core.ports import PortContext, Ports, Provision
 from rathaus.core.schedule import schedule_due
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ class JobRunner:
     settings: PlatformSettings
     queue: Huey | None = None
     stop: threading.Event = field(default_factory=threading.Event)
+    ports: Ports = field(default_factory=Ports.none)
 
     @property
     def stale_after(self) -> timedelta:
@@ -75,7 +77,8 @@ class JobRunner:
             assert job is not None
             kind, params, tenant_id = job.kind, dict(job.params or {}), job.tenant_id
             ctx = JobContext(sessions=self.sessions, job_id=job_id, tenant_id=tenant_id, token=token,
-                             state=job.state, progress=job.progress, stop=self.stop, settings=self.settings)
+                             state=job.state, progress=job.progress, stop=self.stop, settings=self.settings,
+                             ports=self.ports)
         logger.info("job %s (%s) attempt %s started", job_id, kind, token)
         with Heartbeat(self.sessions, ctx, interval=max(1.0, self.stale_after.total_seconds() / 4)):
             try:
@@ -251,13 +254,23 @@ class Heartbeat:
 
 
 def run_consumer(
-    settings: PlatformSettings, *, job_modules: Iterable[str] = (), workers: int | None = None
+    settings: PlatformSettings,
+    *,
+    job_modules: Iterable[str] = (),
+    workers: int | None = None,
+    provisions: Iterable[Provision[Any]] = (),
 ) -> None:
-    """Run the Huey consumer for ``settings`` until SIGTERM/SIGINT, with the kinds of ``job_modules``."""
+    """Run the Huey consumer for ``settings`` until SIGTERM/SIGINT, with the kinds of ``job_modules``.
+
+    ``provisions`` are the modules' ports (``Module.provides``), handed to every job as ``ctx.ports``.
+    """
+    from rathaus.core.ai.registry import AIRegistry  # noqa: PLC0415 - nothing is loaded until a job asks
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     kinds = import_job_modules(job_modules)
     engine = make_engine(settings.db_url)
-    runner = JobRunner(sessions=make_session_factory(engine), settings=settings)
+    ports = Ports(provisions, PortContext(settings=settings, ai=AIRegistry.from_settings(settings)))
+    runner = JobRunner(sessions=make_session_factory(engine), settings=settings, ports=ports)
     huey = make_huey(settings, executor=runner.execute)
     runner.queue = huey
     consumer = huey.create_consumer(workers=workers or settings.jobs.workers, worker_type="thread",

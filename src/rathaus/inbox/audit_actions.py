@@ -33,5 +33,6 @@ class InboxAction(enum.StrEnum):
     DEADLINE_REMINDED = "inbox.deadline_reminded"
     TEXT_BLOCK_SAVED = "inbox.text_block_saved"
     REPLY_DRAFTED = "inbox.reply_drafted"
+    REPLY_SAVED = "inbox.reply_saved"
     REPLY_SENT = "inbox.reply_sent"
     REPLY_FAILED = "inbox.reply_failed"

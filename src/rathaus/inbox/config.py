@@ -40,3 +40,6 @@ class InboxSettings(BaseModel):
         ge=1,
         description="items answered or closed this many days ago are deleted with their files",
     )
+    use_llm_replies: bool = Field(
+        default=True, description="the LLM writes the body of reply drafts (when an LLM is configured)"
+    )

@@ -79,13 +79,15 @@ MODULE = Module(
         ),
         AIUseCase(
             key="inbox.reply",
-            title="Antwortentwürfe",
-            purpose="Aus freigegebenen Textbausteinen, belegten Fakten der Wissensquellen und optional einem "
-            "Sprachmodell entsteht ein Entwurf.",
+            title="Antwortentwürfe im Posteingang",
+            purpose="Aus freigegebenen Textbausteinen, Hinweisen aus den Wissensquellen "
+            "(mit Quellenangabe) und – wenn eingerichtet – einem Sprachmodell entsteht ein Entwurf "
+            "der Antwort auf ein Schreiben.",
             tasks=(AITask.LLM, AITask.EMBEDDING),
-            human_oversight="Nichts wird ohne ausdrückliches Senden durch eine Person verschickt; Änderungen "
-            "werden mit Änderungsabstand protokolliert.",
-            affected="Absenderinnen und Absender von E-Mails",
+            human_oversight="Der Entwurf wird nie selbsttätig versandt: Sachbearbeiterinnen und "
+            "Sachbearbeiter prüfen und bearbeiten ihn und senden ihn nach einer Bestätigung selbst. "
+            "Entwurf, Änderungen (mit Änderungsabstand) und Versand werden protokolliert.",
+            affected="Bürgerinnen und Bürger, die an die Verwaltung schreiben",
         ),
     ),
     personal_data=(

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from huey import Huey
 
     from rathaus.core.ai.registry import AIRegistry
+    from rathaus.core.ports import Ports
     from rathaus.core.ratelimit import RateLimiter
 
 
@@ -33,6 +34,7 @@ class AppContext:
     _ai: AIRegistry | None = field(default=None, repr=False)
     _queue: Huey | None = field(default=None, repr=False)
     _rate_limiter: RateLimiter | None = field(default=None, repr=False)
+    _ports: Ports | None = field(default=None, repr=False)
 
     @property
     def ai(self) -> AIRegistry:
@@ -42,6 +44,16 @@ class AppContext:
 
             self._ai = AIRegistry.from_settings(self.settings)
         return self._ai
+
+    @property
+    def ports(self) -> Ports:
+        """What the modules provide each other (``rathaus.core.ports``), e.g. the knowledge search."""
+        if self._ports is None:
+            from rathaus.core.ports import PortContext, Ports  # noqa: PLC0415
+
+            provisions = [provision for module in self.modules for provision in module.provides]
+            self._ports = Ports(provisions, PortContext(settings=self.settings, ai=self.ai))
+        return self._ports
 
     @property
     def queue(self) -> Huey:

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from rathaus.inbox.web import items, plan
+from rathaus.inbox.web import items, plan, replies
 
-routers: tuple[APIRouter, ...] = (items.router, plan.router)
+routers: tuple[APIRouter, ...] = (items.router, plan.router, replies.router)
