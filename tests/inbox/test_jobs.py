@@ -198,3 +198,17 @@ def test_the_reminder_sweep_reminds_once_a_day_of_close_deadlines(
             item.status, item.due_date = ItemStatus.ACCEPTED, TODAY + timedelta(days=days)
     assert _run(sessions, ai_settings, tenant, jobs.REMINDERS).result == {"reminded": 2, "departments": 1}
     assert _run(sessions, ai_settings, tenant, jobs.REMINDERS).result == {"reminded": 0, "departments": 0}
+
+
+def test_a_letter_without_address_gets_the_e_mail_it_gives_for_the_answer(
+    sessions: sessionmaker[Session], ai_settings: Settings, tenant: int
+) -> None:
+    body = "Erika Musterfrau, Bahnhofstraße 3, E-Mail: erika.musterfrau@example.org\nDie Laterne ist aus."
+    with open_session(sessions, tenant_id=tenant) as session:
+        item = receive_text(session, ai_settings.files_dir, "Laterne", body, sender="")
+        jobs.queue_processing(session=session, item_id=item.id, tenant_id=tenant)
+        item_id = item.id
+    item = _process(sessions, ai_settings, tenant, item_id)
+    assert item.sender_address == "erika.musterfrau@example.org"
+    assert item.extraction["sender_from_text"] == "erika.musterfrau@example.org"
+    assert item.has_personal_data

@@ -199,12 +199,19 @@ def extract_item(*, session: Session, item_id: int) -> dict[str, Any]:
     )
     item.file_reference = reference.value[:120] if reference else None
     item.has_personal_data = bool(found.personal_data)
+    sender_from_text = None
+    if not item.sender_address.strip():
+        # a letter by post: its sender's e-mail address, if it gives one, is where an answer can go
+        sender_from_text = next((p.text for p in found.personal_data if p.kind == "email"), None)
+        if sender_from_text:
+            item.sender_address = sender_from_text[:300]
     item.extraction = {
         **{
             key: value
             for key, value in (item.extraction or {}).items()
-            if key in {"rule_position", "rule_reason", "notes"}
+            if key in {"rule_position", "rule_reason", "notes", "sender_from_text"}
         },
+        **({"sender_from_text": sender_from_text} if sender_from_text else {}),
         "deadlines": [
             {**asdict(d), "due": d.due.isoformat(), "stated": d.stated.isoformat()} for d in found.deadlines
         ],
