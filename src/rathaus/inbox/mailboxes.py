@@ -77,7 +77,7 @@ def _checked(data: MailboxInput) -> MailboxInput:
         errors.append("Bitte den Benutzernamen des Postfachs angeben.")
     if data.security not in SECURITY_LABELS:
         errors.append("Bitte eine Verschlüsselung wählen: SSL/TLS, STARTTLS oder unverschlüsselt.")
-    if data.port is not None and not 1 <= data.port <= 65535:  # noqa: PLR2004
+    if data.port is not None and not 1 <= data.port <= 65535:
         errors.append("Der Port muss eine Zahl zwischen 1 und 65535 sein.")
     if errors:
         raise MailboxError(" ".join(errors))

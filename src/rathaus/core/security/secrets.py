@@ -27,7 +27,9 @@ def _fernet(secret_key: str) -> Fernet:
     if not secret_key:
         msg = "an empty secret key cannot protect secrets; set RATHAUS_SECRET_KEY"
         raise ValueError(msg)
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=KEY_LABEL).derive(secret_key.encode())
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=KEY_LABEL).derive(
+        secret_key.encode()
+    )
     return Fernet(base64.urlsafe_b64encode(derived))
 
 

@@ -15,8 +15,8 @@ import email.utils
 import mimetypes
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage, Message
 from email.headerregistry import Address
+from email.message import EmailMessage, Message
 
 from rathaus.core.db import utcnow
 from rathaus.inbox.intake import html as html_mail
@@ -28,7 +28,9 @@ from rathaus.inbox.schemas import Incoming, IncomingFile
 ORIGINAL_MESSAGE = "Original der E-Mail (aufbewahrt); gelesen werden Nachrichtentext und Anhänge."
 NO_TEXT_NOTE = "Die E-Mail enthält keinen Text."
 ONLY_ATTACHMENTS_NOTE = "Die E-Mail enthält keinen eigenen Text, nur Anhänge."
-HTML_ONLY_NOTE = "Die E-Mail lag nur als HTML vor; der Text wurde daraus gewonnen, Bilder und Skripte entfernt."
+HTML_ONLY_NOTE = (
+    "Die E-Mail lag nur als HTML vor; der Text wurde daraus gewonnen, Bilder und Skripte entfernt."
+)
 DEFAULT_ATTACHMENT = "application/octet-stream"
 
 
@@ -69,9 +71,18 @@ def parse_eml(data: bytes, *, source: ItemSource = ItemSource.EMAIL, filename: s
     except Exception as error:  # the email package raises many kinds on broken input
         raise MailParseError(f"Die E-Mail konnte nicht gelesen werden ({type(error).__name__}).") from error
     name = filename or _file_name(parts.subject, ".eml")
-    return incoming_of(parts, original=IncomingFile(filename=name, data=data, media_type=EML,
-                                                    role=DocumentRole.ORIGINAL, status=DocumentStatus.SKIPPED,
-                                                    message=ORIGINAL_MESSAGE), source=source)
+    return incoming_of(
+        parts,
+        original=IncomingFile(
+            filename=name,
+            data=data,
+            media_type=EML,
+            role=DocumentRole.ORIGINAL,
+            status=DocumentStatus.SKIPPED,
+            message=ORIGINAL_MESSAGE,
+        ),
+        source=source,
+    )
 
 
 def parse_msg(data: bytes, *, source: ItemSource = ItemSource.EMAIL_UPLOAD, filename: str = "") -> Incoming:
@@ -80,18 +91,35 @@ def parse_msg(data: bytes, *, source: ItemSource = ItemSource.EMAIL_UPLOAD, file
 
     parts = parts_of_msg(data)
     name = filename or _file_name(parts.subject, ".msg")
-    return incoming_of(parts, original=IncomingFile(filename=name, data=data, media_type=MSG,
-                                                    role=DocumentRole.ORIGINAL, status=DocumentStatus.SKIPPED,
-                                                    message=ORIGINAL_MESSAGE), source=source)
+    return incoming_of(
+        parts,
+        original=IncomingFile(
+            filename=name,
+            data=data,
+            media_type=MSG,
+            role=DocumentRole.ORIGINAL,
+            status=DocumentStatus.SKIPPED,
+            message=ORIGINAL_MESSAGE,
+        ),
+        source=source,
+    )
 
 
-def unreadable_mail(data: bytes, *, source: ItemSource, reason: str, filename: str = "E-Mail.eml") -> Incoming:
+def unreadable_mail(
+    data: bytes, *, source: ItemSource, reason: str, filename: str = "E-Mail.eml"
+) -> Incoming:
     """A mail that could not be parsed, kept whole so that nothing is lost (the item is marked FAILED)."""
     return Incoming(
         source=source,
         files=(
-            IncomingFile(filename=filename, data=data, media_type=media_type_of(data) or EML,
-                         role=DocumentRole.ORIGINAL, status=DocumentStatus.UNREADABLE, message=reason),
+            IncomingFile(
+                filename=filename,
+                data=data,
+                media_type=media_type_of(data) or EML,
+                role=DocumentRole.ORIGINAL,
+                status=DocumentStatus.UNREADABLE,
+                message=reason,
+            ),
         ),
         notes=(reason,),
     )
@@ -139,8 +167,14 @@ def incoming_of(parts: MailParts, *, original: IncomingFile, source: ItemSource)
 def _attachment_file(attachment: Attachment) -> IncomingFile:
     danger = attachment.danger or danger_of(attachment.filename, attachment.data)
     if danger is not None:
-        return IncomingFile(filename=attachment.filename, data=attachment.data, media_type=attachment.media_type,
-                            role=DocumentRole.ATTACHMENT, status=DocumentStatus.QUARANTINED, message=danger)
+        return IncomingFile(
+            filename=attachment.filename,
+            data=attachment.data,
+            media_type=attachment.media_type,
+            role=DocumentRole.ATTACHMENT,
+            status=DocumentStatus.QUARANTINED,
+            message=danger,
+        )
     known = bool(attachment.text.strip())
     return IncomingFile(
         filename=attachment.filename,
@@ -230,10 +264,14 @@ def _attachments(message: EmailMessage, bodies: set[int], html: str) -> list[Att
         media_type = part.get_content_type()
         disposition = part.get_content_disposition()
         content_id = str(part.get("content-id", "") or "").strip("<> ")
-        if disposition != "attachment" and media_type.startswith("image/") and content_id:
-            if f"cid:{content_id}" in html:
-                continue  # a picture of the HTML body (a logo); it stays in the original
-        if disposition != "attachment" and media_type in {"text/plain", "text/html"} and not part.get_filename():
+        inline = disposition != "attachment"
+        if inline and media_type.startswith("image/") and content_id and f"cid:{content_id}" in html:
+            continue  # a picture of the HTML body (a logo); it stays in the original
+        if (
+            disposition != "attachment"
+            and media_type in {"text/plain", "text/html"}
+            and not part.get_filename()
+        ):
             continue  # an alternative or extra body part, not a file
         found.append(_attachment_of(part, media_type, len(found) + 1))
     return found
@@ -265,7 +303,8 @@ def _forwarded(data: bytes, name: str) -> tuple[str, str | None]:
     dangerous = [f.filename for f in inner.files if f.status is DocumentStatus.QUARANTINED]
     if dangerous:
         listed = ", ".join(f"„{filename}“" for filename in dangerous)
-        return "", f"Die weitergeleitete E-Mail „{name}“ enthält gefährliche Anhänge ({listed}). Sie wurde nicht geöffnet."
+        reason = f"Die weitergeleitete E-Mail „{name}“ enthält gefährliche Anhänge ({listed})."
+        return "", f"{reason} Sie wurde nicht geöffnet."
     body = next((f.text for f in inner.files if f.role is DocumentRole.BODY), "")
     if not body:
         return "", None

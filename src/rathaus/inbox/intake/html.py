@@ -20,8 +20,32 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 BLOCK_TAGS = frozenset(
-    {"p", "div", "br", "li", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
-     "hr", "dd", "dt", "ul", "ol", "section", "article", "header", "footer", "address"}
+    {
+        "p",
+        "div",
+        "br",
+        "li",
+        "tr",
+        "table",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "hr",
+        "dd",
+        "dt",
+        "ul",
+        "ol",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "address",
+    }
 )
 BLANK_LINES = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
 SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")

@@ -13,14 +13,73 @@ from pathlib import PurePosixPath
 EXECUTABLE_EXTENSIONS = frozenset(
     {
         # Windows programs, libraries, installers, shortcuts
-        "exe", "dll", "com", "scr", "pif", "cpl", "sys", "drv", "ocx", "msi", "msp", "mst", "msc",
-        "lnk", "scf", "url", "application", "appx", "appxbundle", "msix", "gadget", "reg", "inf",
-        "chm", "hlp", "iso", "img", "vhd", "vhdx",
+        "exe",
+        "dll",
+        "com",
+        "scr",
+        "pif",
+        "cpl",
+        "sys",
+        "drv",
+        "ocx",
+        "msi",
+        "msp",
+        "mst",
+        "msc",
+        "lnk",
+        "scf",
+        "url",
+        "application",
+        "appx",
+        "appxbundle",
+        "msix",
+        "gadget",
+        "reg",
+        "inf",
+        "chm",
+        "hlp",
+        "iso",
+        "img",
+        "vhd",
+        "vhdx",
         # scripts
-        "bat", "cmd", "js", "jse", "vbs", "vbe", "wsf", "wsh", "wsc", "sct", "hta", "ps1", "psm1",
-        "psd1", "sh", "bash", "csh", "ksh", "zsh", "py", "pyw", "pl", "rb", "php",
+        "bat",
+        "cmd",
+        "js",
+        "jse",
+        "vbs",
+        "vbe",
+        "wsf",
+        "wsh",
+        "wsc",
+        "sct",
+        "hta",
+        "ps1",
+        "psm1",
+        "psd1",
+        "sh",
+        "bash",
+        "csh",
+        "ksh",
+        "zsh",
+        "py",
+        "pyw",
+        "pl",
+        "rb",
+        "php",
         # Java and other platforms' programs and packages
-        "jar", "jnlp", "class", "apk", "dmg", "pkg", "deb", "rpm", "run", "elf", "bin", "app",
+        "jar",
+        "jnlp",
+        "class",
+        "apk",
+        "dmg",
+        "pkg",
+        "deb",
+        "rpm",
+        "run",
+        "elf",
+        "bin",
+        "app",
     }
 )
 MACRO_EXTENSIONS = frozenset(
@@ -54,21 +113,29 @@ def extension(filename: str) -> str:
 def danger_of(filename: str, data: bytes) -> str | None:
     """Why the file must not be opened (German, for the item page), or None when it looks harmless."""
     shown = filename or "ohne Namen"
-    ext = extension(filename)
+    reason = _by_name(shown, extension(filename)) or _by_content(shown, data)
+    if reason is None and data.startswith(ZIP_MAGIC):
+        reason = _zip_danger(shown, data)
+    return None if reason is None else f"{reason} Nicht geöffnet, in Quarantäne."
+
+
+def _by_name(shown: str, ext: str) -> str | None:
     if ext in EXECUTABLE_EXTENSIONS:
-        return f"„{shown}“ ist eine Programm- oder Skriptdatei (.{ext}). Sie wurde nicht geöffnet."
+        return f"„{shown}“ ist eine Programm- oder Skriptdatei (.{ext})."
     if ext in MACRO_EXTENSIONS:
-        return f"„{shown}“ ist ein Office-Dokument mit Makros (.{ext}). Es wurde nicht geöffnet."
-    for signature, kind in PROGRAM_SIGNATURES:
-        if data.startswith(signature):
-            return f"„{shown}“ ist dem Inhalt nach ein {kind}. Es wurde nicht geöffnet."
+        return f"„{shown}“ ist ein Office-Dokument mit Makros (.{ext})."
+    return None
+
+
+def _by_content(shown: str, data: bytes) -> str | None:
+    kind = next((kind for signature, kind in PROGRAM_SIGNATURES if data.startswith(signature)), None)
+    if kind is not None:
+        return f"„{shown}“ ist dem Inhalt nach ein {kind}."
     head = data[:4096].lower()
     if any(marker in head for marker in SCRIPT_MARKERS):
-        return f"„{shown}“ enthält ein Windows-Skript. Es wurde nicht geöffnet."
+        return f"„{shown}“ enthält ein Windows-Skript."
     if data.startswith(OLE_MAGIC) and any(name in data for name in OLE_VBA_NAMES):
-        return f"„{shown}“ ist ein Office-Dokument mit Makros. Es wurde nicht geöffnet."
-    if data.startswith(ZIP_MAGIC):
-        return _zip_danger(shown, data)
+        return f"„{shown}“ ist ein Office-Dokument mit Makros."
     return None
 
 
@@ -81,9 +148,9 @@ def _zip_danger(shown: str, data: bytes) -> str | None:
         return None  # not a readable archive: the reading job reports it as unreadable
     lowered = [name.lower() for name in names]
     if any(name.endswith("vbaproject.bin") for name in lowered):
-        return f"„{shown}“ ist ein Office-Dokument mit Makros. Es wurde nicht geöffnet."
+        return f"„{shown}“ ist ein Office-Dokument mit Makros."
     if "meta-inf/manifest.mf" in lowered and any(name.endswith(".class") for name in lowered):
-        return f"„{shown}“ ist dem Inhalt nach ein Java-Programm. Es wurde nicht geöffnet."
+        return f"„{shown}“ ist dem Inhalt nach ein Java-Programm."
     inner = next(
         (
             name
@@ -93,5 +160,7 @@ def _zip_danger(shown: str, data: bytes) -> str | None:
         None,
     )
     if inner is not None:
-        return f"Das Archiv „{shown}“ enthält die Programm- oder Makrodatei „{inner}“. Es wurde nicht geöffnet."
+        return (
+            f"Das Archiv „{shown}“ enthält die Programm- oder Makrodatei „{inner}“. Es wurde nicht geöffnet."
+        )
     return None

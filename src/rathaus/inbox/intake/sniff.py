@@ -20,28 +20,46 @@ IMAGE_TYPES = frozenset({PNG, JPEG, TIFF})
 
 # Headers that only a mail has; one of them must appear among the first headers of an .eml file.
 MAIL_HEADERS = frozenset(
-    {"from", "to", "cc", "subject", "date", "message-id", "received", "return-path", "mime-version",
-     "delivered-to", "reply-to", "x-mailer", "sender", "in-reply-to", "references"}
+    {
+        "from",
+        "to",
+        "cc",
+        "subject",
+        "date",
+        "message-id",
+        "received",
+        "return-path",
+        "mime-version",
+        "delivered-to",
+        "reply-to",
+        "x-mailer",
+        "sender",
+        "in-reply-to",
+        "references",
+    }
 )
 HEADER_LINE = re.compile(rb"^([A-Za-z0-9][A-Za-z0-9_-]{0,75}):[ \t]?")
 PDF_SEARCH_BYTES = 1024  # the PDF header may follow a little junk
 
 
+SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", PNG),
+    (b"\xff\xd8\xff", JPEG),
+    (b"II*\x00", TIFF),
+    (b"MM\x00*", TIFF),
+)
+
+
 def media_type_of(data: bytes) -> str | None:
     """The media type of ``data`` among PDF, PNG, JPEG, TIFF, .msg and .eml, or None."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if data.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if data.startswith((b"II*\x00", b"MM\x00*")):
-        return TIFF
-    if b"%PDF-" in data[:PDF_SEARCH_BYTES]:
-        return PDF
-    if data.startswith(OLE_MAGIC):
+    found = next((media_type for magic, media_type in SIGNATURES if data.startswith(magic)), None)
+    if found is None and b"%PDF-" in data[:PDF_SEARCH_BYTES]:
+        found = PDF
+    if found is None and data.startswith(OLE_MAGIC):
         return MSG if _looks_like_msg(data) else None
-    if looks_like_mail(data):
-        return EML
-    return None
+    if found is None and looks_like_mail(data):
+        found = EML
+    return found
 
 
 def _looks_like_msg(data: bytes) -> bool:
@@ -64,7 +82,7 @@ def looks_like_mail(data: bytes) -> bool:
         if match is None:
             return False
         names.append(match.group(1).decode("ascii").lower())
-    return len(names) >= 2 and any(name in MAIL_HEADERS for name in names)  # noqa: PLR2004
+    return len(names) >= 2 and any(name in MAIL_HEADERS for name in names)
 
 
 def image_pixels(data: bytes, media_type: str) -> int | None:
@@ -88,10 +106,10 @@ SOF_MARKERS = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0
 def _jpeg_pixels(data: bytes) -> int | None:
     position = 2
     while position + 4 <= len(data):
-        if data[position] != 0xFF:  # noqa: PLR2004
+        if data[position] != 0xFF:
             return None
         marker = data[position + 1]
-        if marker == 0xFF:  # noqa: PLR2004 - fill byte
+        if marker == 0xFF:
             position += 1
             continue
         (length,) = struct.unpack(">H", data[position + 2 : position + 4])
@@ -111,8 +129,8 @@ def _tiff_pixels(data: bytes) -> int | None:
         entry = data[offset + 2 + 12 * index : offset + 14 + 12 * index]
         tag, kind = struct.unpack(order + "HH", entry[:4])
         if tag in {256, 257}:  # ImageWidth, ImageLength
-            fmt = "H" if kind == 3 else "I"  # noqa: PLR2004 - SHORT or LONG
+            fmt = "H" if kind == 3 else "I"
             (size[tag],) = struct.unpack(order + fmt, entry[8 : 10 if fmt == "H" else 12])
-    if 256 in size and 257 in size:  # noqa: PLR2004
+    if 256 in size and 257 in size:
         return size[256] * size[257]
     return None

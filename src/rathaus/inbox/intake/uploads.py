@@ -44,7 +44,8 @@ def incoming_from_upload(
             raise IntakeError(f"„{shown}“: {error}") from error
     if media_type is None:
         raise IntakeError(
-            f"„{shown}“ hat keinen Dateityp, den der Posteingang annimmt. Angenommen werden: {ACCEPTED_TYPES}."
+            f"„{shown}“ hat keinen Dateityp, den der Posteingang annimmt. "
+            f"Angenommen werden: {ACCEPTED_TYPES}."
         )
     if media_type in IMAGE_TYPES:
         pixels = image_pixels(data, media_type)
@@ -73,4 +74,3 @@ def _default_name(media_type: str) -> str:
     return {PDF: "Scan.pdf", "image/png": "Scan.png", "image/jpeg": "Scan.jpg", "image/tiff": "Scan.tif"}.get(
         media_type, "Scan"
     )
-
