@@ -29,7 +29,6 @@ class InboxAction(enum.StrEnum):
     MAILBOX_POLLED = "inbox.mailbox_polled"
     MAIL_RULE_SAVED = "inbox.mail_rule_saved"
     MAIL_RULE_DELETED = "inbox.mail_rule_deleted"
-    POLL_REQUESTED = "inbox.poll_requested"
     FOLDER_FILE_FAILED = "inbox.folder_file_failed"
     MODEL_TRAINED = "inbox.model_trained"
     DEADLINE_REMINDED = "inbox.deadline_reminded"
