@@ -215,10 +215,8 @@ def save_mail_rule(
     mailbox = get_mailbox(session=session, mailbox_id=mailbox_id)
     position = _check_rule(session, data)
     if rule_id is None:
-        rule = MailRule(mailbox_id=mailbox.id)
-        session.add(rule)
         last = session.scalar(select(func.max(MailRule.order)).where(MailRule.mailbox_id == mailbox.id))
-        rule.order = data.order if data.order is not None else (last or 0) + 10
+        rule = MailRule(mailbox_id=mailbox.id, order=data.order if data.order is not None else (last or 0) + 10)
     else:
         rule = _rule(session, mailbox_id, rule_id)
         rule.order = data.order if data.order is not None else rule.order
@@ -228,6 +226,8 @@ def save_mail_rule(
     rule.use_regex, rule.action, rule.stop = data.use_regex, data.action, data.stop
     rule.position_id = position.id if position is not None else None
     rule.mark_read, rule.move_to = data.mark_read, data.move_to.strip()[:255] or None
+    if rule_id is None:
+        session.add(rule)
     session.flush()
     record(
         session=session,

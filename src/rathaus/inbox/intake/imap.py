@@ -305,10 +305,9 @@ def take_mail(
             )
             session.add(row)
             session.flush()  # the unique key: if another worker took this mail, stop here
+            row.detail = decision.reason  # which rules decided (a failure replaces it)
             if decision.take:
                 _receive(session, row, incoming, failure, config, actor)
-            else:
-                row.detail = decision.reason
             session.flush()
             outcome, item_id = row.outcome, row.item_id
     except IntegrityError:
