@@ -216,7 +216,9 @@ def save_mail_rule(
     position = _check_rule(session, data)
     if rule_id is None:
         last = session.scalar(select(func.max(MailRule.order)).where(MailRule.mailbox_id == mailbox.id))
-        rule = MailRule(mailbox_id=mailbox.id, order=data.order if data.order is not None else (last or 0) + 10)
+        rule = MailRule(
+            mailbox_id=mailbox.id, order=data.order if data.order is not None else (last or 0) + 10
+        )
     else:
         rule = _rule(session, mailbox_id, rule_id)
         rule.order = data.order if data.order is not None else rule.order

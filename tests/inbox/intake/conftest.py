@@ -1,4 +1,4 @@
-"""Fixtures for the intake tests: a tenant, a real Dovecot with its mailbox row, mails built with ``email``."""
+"""Fixtures for the intake tests: a tenant, a real Dovecot and its mailbox row, mails built with ``email``."""
 
 from __future__ import annotations
 
@@ -56,8 +56,13 @@ def poll_config(settings: Settings) -> PollConfig:
 
 
 def add_mailbox(
-    scope: Scope, settings: Settings, server: servers.DovecotServer, *, name: str = "Poststelle",
-    password: str | None = None, security: str = "none",
+    scope: Scope,
+    settings: Settings,
+    server: servers.DovecotServer,
+    *,
+    name: str = "Poststelle",
+    password: str | None = None,
+    security: str = "none",
 ) -> int:
     with scope() as session:
         mailbox = save_mailbox(
@@ -65,7 +70,11 @@ def add_mailbox(
             secret_key=settings.secret_key,
             actor=ACTOR,
             data=MailboxInput(
-                name=name, host=server.host, port=server.port, security=security, username=server.user,
+                name=name,
+                host=server.host,
+                port=server.port,
+                security=security,
+                username=server.user,
                 password=password or server.password,
             ),
         )
@@ -119,5 +128,4 @@ def mail(spec: MailSpec | None = None, attachments: tuple[tuple[str, bytes, str]
 
 
 def trusting(cert: Path) -> ssl.SSLContext:
-    context = ssl.create_default_context(cafile=str(cert))
-    return context
+    return ssl.create_default_context(cafile=str(cert))

@@ -44,7 +44,9 @@ def test_a_mail_is_taken_in_once_over_two_polls_and_a_worker_restart(
         fresh = make_session_factory(restarted)
         third = poll_mailbox(
             sessions=lambda: open_session(fresh, tenant_id=tenant_id),
-            mailbox_id=mailbox_id, config=poll_config, actor=ACTOR,
+            mailbox_id=mailbox_id,
+            config=poll_config,
+            actor=ACTOR,
         )
     finally:
         restarted.dispose()
@@ -53,7 +55,9 @@ def test_a_mail_is_taken_in_once_over_two_polls_and_a_worker_restart(
     with scope() as session:
         [item] = _items(session)
         assert (item.subject, item.sender_address, item.sender_name) == (
-            "Antrag auf Sondernutzung", "erika@example.org", "Erika Mustermann",
+            "Antrag auf Sondernutzung",
+            "erika@example.org",
+            "Erika Mustermann",
         )
         assert item.status is ItemStatus.RECEIVED
         roles = {document.role: document for document in item.documents}
@@ -105,8 +109,16 @@ def test_a_second_worker_that_loses_the_race_rolls_the_mail_back(
     outcomes = []
     for _ in range(2):  # the same UID, as two workers would fetch it
         result = PollResult(mailbox_id=mailbox_id)
-        outcome, _decision = take_mail(sessions=scope, mailbox_id=mailbox_id, uidvalidity=42, mail=fetched,
-                                       rules=(), config=poll_config, actor=ACTOR, result=result)
+        outcome, _decision = take_mail(
+            sessions=scope,
+            mailbox_id=mailbox_id,
+            uidvalidity=42,
+            mail=fetched,
+            rules=(),
+            config=poll_config,
+            actor=ACTOR,
+            result=result,
+        )
         outcomes.append((outcome, result.skipped))
     assert outcomes == [("taken", 0), (None, 1)]
     assert _count(scope, Item) == 1
@@ -130,10 +142,13 @@ def test_a_refused_login_is_shown_and_the_next_mailbox_is_still_polled(
         assert "Anmeldung am Postfach wurde abgelehnt" in bad.last_error
         assert good.last_error is None
         events = session.scalars(
-            select(AuditEvent).where(AuditEvent.action == InboxAction.MAILBOX_POLLED.value).order_by(AuditEvent.id)
+            select(AuditEvent)
+            .where(AuditEvent.action == InboxAction.MAILBOX_POLLED.value)
+            .order_by(AuditEvent.id)
         ).all()
         assert [(event.object_id, bool(event.details["error"])) for event in events] == [
-            (str(refused), True), (str(working), False),
+            (str(refused), True),
+            (str(working), False),
         ]
 
 
@@ -141,13 +156,18 @@ def test_a_server_killed_mid_poll_loses_nothing_and_the_next_poll_completes(
     imap_base: Path, scope: Scope, settings: Settings, poll_config: PollConfig
 ) -> None:
     require_tool("dovecot", install="apt-get install dovecot-imapd")
-    one_by_one = PollConfig(secret_key=poll_config.secret_key, files_dir=poll_config.files_dir, timeout=5,
-                            batch_count=1)
+    one_by_one = PollConfig(
+        secret_key=poll_config.secret_key, files_dir=poll_config.files_dir, timeout=5, batch_count=1
+    )
     with servers.dovecot_server(imap_base) as server:
-        append(server, *(mail(MailSpec(subject=f"Brief {number}", text=f"Inhalt {number}")) for number in range(3)))
+        append(
+            server,
+            *(mail(MailSpec(subject=f"Brief {number}", text=f"Inhalt {number}")) for number in range(3)),
+        )
         mailbox_id = add_mailbox(scope, settings, server)
-        result = poll_mailbox(sessions=scope, mailbox_id=mailbox_id, config=one_by_one, actor=ACTOR,
-                              progress=server.kill)  # the server dies right after the first mail
+        result = poll_mailbox(
+            sessions=scope, mailbox_id=mailbox_id, config=one_by_one, actor=ACTOR, progress=server.kill
+        )  # the server dies right after the first mail
     assert result.taken == 1
     assert result.error is not None
     assert "brach während des Abrufs ab" in result.error
@@ -192,8 +212,16 @@ def test_a_mail_that_cannot_be_parsed_is_kept_as_a_failed_item(
         raise polling.MailParseError("Die E-Mail konnte nicht gelesen werden (Test).")
 
     monkeypatch.setattr(polling, "parse_eml", refuse)
-    outcome, _ = take_mail(sessions=scope, mailbox_id=mailbox_id, uidvalidity=1, mail=broken, rules=(),
-                           config=poll_config, actor=ACTOR, result=result)
+    outcome, _ = take_mail(
+        sessions=scope,
+        mailbox_id=mailbox_id,
+        uidvalidity=1,
+        mail=broken,
+        rules=(),
+        config=poll_config,
+        actor=ACTOR,
+        result=result,
+    )
     assert outcome == "failed"
     with scope() as session:
         [item] = _items(session)
@@ -215,8 +243,12 @@ def test_starttls_with_the_servers_certificate(
         append(server, mail())
         mailbox_id = add_mailbox(scope, settings, server, security="starttls")
         untrusted = poll_mailbox(sessions=scope, mailbox_id=mailbox_id, config=poll_config, actor=ACTOR)
-        trusted_config = PollConfig(secret_key=poll_config.secret_key, files_dir=poll_config.files_dir,
-                                    timeout=10, ssl_context=trusting(server.cert))
+        trusted_config = PollConfig(
+            secret_key=poll_config.secret_key,
+            files_dir=poll_config.files_dir,
+            timeout=10,
+            ssl_context=trusting(server.cert),
+        )
         trusted = poll_mailbox(sessions=scope, mailbox_id=mailbox_id, config=trusted_config, actor=ACTOR)
     assert untrusted.error is not None
     assert "verschlüsselte Verbindung" in untrusted.error

@@ -52,14 +52,23 @@ def test_dangerous_attachments_are_quarantined_and_never_opened(
     [item] = _items(scope)
     found = {d.filename: d for d in item.documents if d.role is DocumentRole.ATTACHMENT}
     quarantined = {name for name, d in found.items() if d.status is DocumentStatus.QUARANTINED}
-    assert quarantined == {"rechnung.exe", "rechnung.pdf", "hallo.vbs", "formular.docm", "bericht.docx", "tabelle.xls"}
+    assert quarantined == {
+        "rechnung.exe",
+        "rechnung.pdf",
+        "hallo.vbs",
+        "formular.docm",
+        "bericht.docx",
+        "tabelle.xls",
+    }
     assert found["antrag.pdf"].status is DocumentStatus.PENDING
     assert found["antrag.pdf"].media_type == "application/pdf"
     assert "Windows-Programm" in (found["rechnung.pdf"].message or "")
     assert "Makros" in (found["bericht.docx"].message or "")
     assert "in Quarantäne" in (found["rechnung.exe"].message or "")
     with scope() as session:
-        event = session.scalar(select(AuditEvent).where(AuditEvent.action == InboxAction.ITEM_QUARANTINED.value))
+        event = session.scalar(
+            select(AuditEvent).where(AuditEvent.action == InboxAction.ITEM_QUARANTINED.value)
+        )
         assert event is not None
         assert sorted(event.details["files"]) == sorted(quarantined)
 
@@ -82,8 +91,18 @@ def test_html_mail_is_sanitised_and_loads_nothing(
     [body] = [d for d in item.documents if d.role is DocumentRole.BODY]
     sanitized = body.html_sanitized or ""
     assert "Bauantrag" in sanitized
-    for forbidden in ("<script", "<style", "<img", "<iframe", "onload", "onclick", "style=", "track.example",
-                      "evil.example", "src="):
+    for forbidden in (
+        "<script",
+        "<style",
+        "<img",
+        "<iframe",
+        "onload",
+        "onclick",
+        "style=",
+        "track.example",
+        "evil.example",
+        "src=",
+    ):
         assert forbidden not in sanitized, forbidden
     assert 'href="https://stadt.example/info"' in sanitized
     assert body.status is DocumentStatus.READ
@@ -95,8 +114,13 @@ def test_a_mail_without_text_gets_a_note(
     imap: servers.DovecotServer, scope: Scope, settings: Settings, poll_config: PollConfig
 ) -> None:
     append(imap, mail(MailSpec(subject="Leer", text=None)))
-    append(imap, mail(MailSpec(subject="Nur Anhang", text=None),
-                      attachments=(("scan.pdf", b"%PDF-1.4\n", "application/pdf"),)))
+    append(
+        imap,
+        mail(
+            MailSpec(subject="Nur Anhang", text=None),
+            attachments=(("scan.pdf", b"%PDF-1.4\n", "application/pdf"),),
+        ),
+    )
     mailbox_id = add_mailbox(scope, settings, imap)
     poll_mailbox(sessions=scope, mailbox_id=mailbox_id, config=poll_config, actor=ACTOR)
     empty, only_attachment = _items(scope)
@@ -113,9 +137,13 @@ def test_mail_rules_ignore_stop_route_mark_read_and_move(
     append(
         imap,
         mail(MailSpec(subject="Newsletter Juni", sender="news@verlag.example", text="Neuigkeiten")),
-        mail(MailSpec(subject="Bebauungsplan Nord", sender="Bauamt <amt@bauamt.example>", text="Stellungnahme")),
-        mail(MailSpec(subject="Frage", sender="buerger@example.org", text="Wie stelle ich einen Antrag?"),
-             attachments=(("Antrag.PDF", b"%PDF-1.4\n", "application/pdf"),)),
+        mail(
+            MailSpec(subject="Bebauungsplan Nord", sender="Bauamt <amt@bauamt.example>", text="Stellungnahme")
+        ),
+        mail(
+            MailSpec(subject="Frage", sender="buerger@example.org", text="Wie stelle ich einen Antrag?"),
+            attachments=(("Antrag.PDF", b"%PDF-1.4\n", "application/pdf"),),
+        ),
     )
     mailbox_id = add_mailbox(scope, settings, imap)
     with scope() as session:
@@ -123,11 +151,23 @@ def test_mail_rules_ignore_stop_route_mark_read_and_move(
         session.flush()
         rules = (
             MailRuleInput(name="Newsletter", subject="newsletter", action="ignore", mark_read=True),
-            MailRuleInput(name="Bauamt", sender=r"@bauamt\.example>?$", use_regex=True, position_number="61.10",
-                          mark_read=True, move_to="Erledigt"),
+            MailRuleInput(
+                name="Bauamt",
+                sender=r"@bauamt\.example>?$",
+                use_regex=True,
+                position_number="61.10",
+                mark_read=True,
+                move_to="Erledigt",
+            ),
             MailRuleInput(name="Alles lesen", mark_read=True, move_to="Erledigt", stop=False),
-            MailRuleInput(name="Anträge", body="ANTRAG", attachment_name=r"\.pdf$", use_regex=True,
-                          mark_read=True, stop=True),
+            MailRuleInput(
+                name="Anträge",
+                body="ANTRAG",
+                attachment_name=r"\.pdf$",
+                use_regex=True,
+                mark_read=True,
+                stop=True,
+            ),
         )
         for rule in rules:
             save_mail_rule(session=session, actor=ACTOR, mailbox_id=mailbox_id, data=rule)
@@ -156,9 +196,15 @@ def test_a_move_to_a_missing_folder_is_reported_and_the_mail_is_kept(
     append(imap, mail())
     mailbox_id = add_mailbox(scope, settings, imap)
     with scope() as session:
-        save_mail_rule(session=session, actor=ACTOR, mailbox_id=mailbox_id,
-                       data=MailRuleInput(name="Ablegen", move_to="Gibt es nicht", mark_read=False))
+        save_mail_rule(
+            session=session,
+            actor=ACTOR,
+            mailbox_id=mailbox_id,
+            data=MailRuleInput(name="Ablegen", move_to="Gibt es nicht", mark_read=False),
+        )
     result = poll_mailbox(sessions=scope, mailbox_id=mailbox_id, config=poll_config, actor=ACTOR)
     assert result.taken == 1
-    assert result.warnings == ["Eine übernommene E-Mail ließ sich nicht in den Ordner „Gibt es nicht“ verschieben (UID 1)."]
+    assert result.warnings == [
+        "Eine übernommene E-Mail ließ sich nicht in den Ordner „Gibt es nicht“ verschieben (UID 1)."
+    ]
     assert folder_state(imap) == [("Antrag auf Sondernutzung", False)]

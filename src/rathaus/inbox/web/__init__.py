@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from rathaus.inbox.web import items
+from rathaus.inbox.web import items, mailboxes
 
-routers: tuple[APIRouter, ...] = (items.router,)
+routers: tuple[APIRouter, ...] = (items.router, mailboxes.router)
