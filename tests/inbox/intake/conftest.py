@@ -23,6 +23,7 @@ from tests.factories import make_tenant
 from tests.requirements import require_tool
 
 ACTOR = Actor.system("test")
+EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56  # the start of a Windows program
 Scope = Callable[[], AbstractContextManager[Session]]
 
 

@@ -15,9 +15,17 @@ from rathaus.inbox.mailboxes import MailRuleInput, save_mail_rule
 from rathaus.inbox.models import DocumentRole, DocumentStatus, Item, Position, ProcessedMail
 from rathaus.modules import Settings
 from tests import servers
-from tests.inbox.intake.conftest import ACTOR, MailSpec, Scope, add_mailbox, append, folder_state, mail
+from tests.inbox.intake.conftest import (
+    ACTOR,
+    EXE_BYTES,
+    MailSpec,
+    Scope,
+    add_mailbox,
+    append,
+    folder_state,
+    mail,
+)
 
-EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56
 MACRO_DOCX = io.BytesIO()
 with zipfile.ZipFile(MACRO_DOCX, "w") as archive:
     archive.writestr("[Content_Types].xml", "<Types/>")
@@ -38,8 +46,8 @@ def test_dangerous_attachments_are_quarantined_and_never_opened(
     imap: servers.DovecotServer, scope: Scope, settings: Settings, poll_config: PollConfig
 ) -> None:
     attachments = (
-        ("rechnung.exe", EXE, "application/octet-stream"),
-        ("rechnung.pdf", EXE, "application/pdf"),  # a program disguised by its name
+        ("rechnung.exe", EXE_BYTES, "application/octet-stream"),
+        ("rechnung.pdf", EXE_BYTES, "application/pdf"),  # a program disguised by its name
         ("hallo.vbs", b'MsgBox "x"', "text/plain"),
         ("formular.docm", b"PK\x03\x04", "application/octet-stream"),
         ("bericht.docx", MACRO_DOCX.getvalue(), "application/octet-stream"),
