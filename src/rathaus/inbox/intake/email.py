@@ -253,7 +253,7 @@ def _leaves(part: Message) -> list[Message]:
         return [part]
     payload = part.get_payload()
     children = payload if isinstance(payload, list) else []
-    return [leaf for child in children for leaf in _leaves(child)]
+    return [leaf for child in children if isinstance(child, Message) for leaf in _leaves(child)]
 
 
 def _attachments(message: EmailMessage, bodies: set[int], html: str) -> list[Attachment]:
