@@ -220,7 +220,7 @@ def _self_signed(base: Path, host: str) -> tuple[Path, Path]:
 
 
 DOVECOT_CONFIG = """\
-base_dir = {base}/run
+base_dir = {run}
 state_dir = {base}/state
 instance_name = rathaus-test-{port}
 listen = 127.0.0.1
@@ -297,11 +297,21 @@ def dovecot_server(
         cert, key = _self_signed(base, "127.0.0.1")
     ssl_files = f"ssl_cert = <{cert}\nssl_key = <{key}" if cert and key else ""
     (base / "users").write_text(f"{user}:{{PLAIN}}{password}\n", encoding="utf-8")
+    # Unix socket paths are limited to 108 bytes: the sockets live in a short directory of their own.
+    run = Path(tempfile.mkdtemp(prefix="dv-", dir="/tmp"))
+    run.chmod(0o755)
     config = base / "dovecot.conf"
     config.write_text(
         DOVECOT_CONFIG.format(
-            base=base, port=port, ssl="yes" if starttls else "no", ssl_files=ssl_files,
-            user_settings=user_settings, mail_uid=mail_uid, mail_gid=mail_gid, home=home,
+            run=run,
+            base=base,
+            port=port,
+            ssl="yes" if starttls else "no",
+            ssl_files=ssl_files,
+            user_settings=user_settings,
+            mail_uid=mail_uid,
+            mail_gid=mail_gid,
+            home=home,
         ),
         encoding="utf-8",
     )
@@ -315,7 +325,11 @@ def dovecot_server(
         host="127.0.0.1", port=port, user=user, password=password, base=base, process=process, cert=cert
     )
     try:
-        wait_for_port(port, timeout=15)
+        try:
+            wait_for_port(port, timeout=30)
+        except TimeoutError as error:
+            msg = f"dovecot did not start (exit code {process.poll()}): {server.log()[-2000:]}"
+            raise RuntimeError(msg) from error
         yield server
     finally:
         if process.poll() is None:
@@ -325,3 +339,4 @@ def dovecot_server(
             except subprocess.TimeoutExpired:
                 server.kill()
         server.kill()  # children that outlived the master
+        shutil.rmtree(run, ignore_errors=True)

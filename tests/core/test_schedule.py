@@ -55,7 +55,11 @@ def test_each_tenant_gets_one_sweep_per_interval(sessions: sessionmaker[Session]
     with open_session(sessions) as session:
         session.execute(update(Job).values(status=JobStatus.SUCCEEDED, finished_at=now))
     with open_session(sessions) as session:
-        assert schedule_due(session=session, now=now + timedelta(hours=1)) == []
+        # (sweeps with shorter intervals, like the inbox's mailbox poll, are due again by then)
+        daily = {RETENTION, PURGE_LOGS}
+        assert [
+            job for job in schedule_due(session=session, now=now + timedelta(hours=1)) if job.kind in daily
+        ] == []
     with open_session(sessions) as session:
         again = schedule_due(session=session, now=now + timedelta(days=1, minutes=1))
     assert {job.tenant_id for job in again if job.kind == RETENTION} == {first, second}

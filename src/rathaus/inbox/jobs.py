@@ -4,6 +4,7 @@ polling the IMAP mailboxes and sweeping the scanner's drop folder."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -135,6 +136,11 @@ def reminders(ctx: JobContext) -> dict[str, Any]:
     )
 
 
+def reading_queuer(tenant_id: int) -> Callable[[Session, int], int]:
+    """``queue_processing`` for the items intake receives in ``tenant_id`` (in the item's transaction)."""
+    return lambda session, item_id: queue_processing(session=session, item_id=item_id, tenant_id=tenant_id)
+
+
 def queue_poll(
     *,
     session: Session,
@@ -165,6 +171,7 @@ def poll(ctx: JobContext, *, mailbox_id: int | None = None) -> dict[str, Any]:
     config = PollConfig(
         secret_key=settings.secret_key,
         files_dir=settings.files_dir,
+        queue_reading=reading_queuer(ctx.tenant_id),
         timeout=inbox.imap_timeout_seconds,
         max_mail_bytes=inbox.max_upload_bytes,
     )
@@ -202,7 +209,11 @@ def folder(ctx: JobContext) -> dict[str, Any]:
         sessions=ctx.session,
         folder=inbox.drop_folder / slug,
         files_dir=settings.files_dir,
-        limits=FolderLimits(max_bytes=inbox.max_upload_bytes, max_image_pixels=inbox.max_image_pixels),
+        limits=FolderLimits(
+            max_bytes=inbox.max_upload_bytes,
+            max_image_pixels=inbox.max_image_pixels,
+            queue_reading=reading_queuer(ctx.tenant_id),
+        ),
         actor=Actor.system(FOLDER),
     )
     return {"configured": True, "folder": str(inbox.drop_folder / slug), **result.as_dict()}

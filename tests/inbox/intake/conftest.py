@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from rathaus.core.audit.service import Actor
 from rathaus.core.db import open_session
 from rathaus.inbox.intake.imap import PollConfig
+from rathaus.inbox.jobs import reading_queuer
 from rathaus.inbox.mailboxes import MailboxInput, save_mailbox
 from rathaus.modules import Settings
 from tests import servers
@@ -52,8 +53,13 @@ def imap(imap_base: Path) -> Iterator[servers.DovecotServer]:
 
 
 @pytest.fixture
-def poll_config(settings: Settings) -> PollConfig:
-    return PollConfig(secret_key=settings.secret_key, files_dir=settings.files_dir, timeout=10)
+def poll_config(settings: Settings, tenant_id: int) -> PollConfig:
+    return PollConfig(
+        secret_key=settings.secret_key,
+        files_dir=settings.files_dir,
+        queue_reading=reading_queuer(tenant_id),
+        timeout=10,
+    )
 
 
 def add_mailbox(

@@ -7,8 +7,9 @@ from email.message import EmailMessage
 
 import pytest
 
-from rathaus.inbox.intake.email import MailParseError, parse_eml, parse_msg, unreadable_mail
+from rathaus.inbox.intake.email import parse_eml, parse_msg, unreadable_mail
 from rathaus.inbox.intake.html import sanitize, text_of
+from rathaus.inbox.intake.parts import MailParseError
 from rathaus.inbox.models import DocumentRole, DocumentStatus, ItemSource
 from tests.inbox.intake.conftest import EXE_BYTES, MailSpec, mail
 

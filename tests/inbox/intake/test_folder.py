@@ -7,17 +7,31 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from rathaus.core.audit.models import AuditEvent
 from rathaus.core.jobs import Job
 from rathaus.inbox.audit_actions import InboxAction
 from rathaus.inbox.intake.folder import FolderLimits, sweep_folder
+from rathaus.inbox.jobs import reading_queuer
 from rathaus.inbox.models import Item, ItemSource
 from rathaus.modules import Settings
 from tests.inbox.intake.conftest import ACTOR, EXE_BYTES, Scope, mail
 
-LIMITS = FolderLimits(max_bytes=1024 * 1024, max_image_pixels=10_000_000, settle_seconds=10)
+MAX_BYTES = 1024 * 1024
+
+
+@pytest.fixture
+def limits(tenant_id: int) -> FolderLimits:
+    return FolderLimits(
+        max_bytes=MAX_BYTES,
+        max_image_pixels=10_000_000,
+        queue_reading=reading_queuer(tenant_id),
+        settle_seconds=10,
+    )
+
+
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
@@ -34,7 +48,7 @@ def _names(folder: Path) -> list[str]:
 
 
 def test_files_are_taken_in_moved_and_failures_explained(
-    tmp_path: Path, scope: Scope, settings: Settings
+    tmp_path: Path, scope: Scope, settings: Settings, limits: FolderLimits
 ) -> None:
     folder = tmp_path / "ablage" / "stadt-post"
     folder.mkdir(parents=True)
@@ -43,12 +57,12 @@ def test_files_are_taken_in_moved_and_failures_explained(
     _drop(folder, "notiz.txt", b"nur Text")
     _drop(folder, "rechnung.pdf", EXE_BYTES)
     _drop(folder, "leer.pdf", b"")
-    _drop(folder, "gross.pdf", PDF + b"0" * (LIMITS.max_bytes + 1))
+    _drop(folder, "gross.pdf", PDF + b"0" * (MAX_BYTES + 1))
     _drop(folder, "frisch.pdf", PDF, age=0)  # the scanner is still writing it
     (folder / ".versteckt").write_bytes(PDF)
 
     result = sweep_folder(
-        sessions=scope, folder=folder, files_dir=settings.files_dir, limits=LIMITS, actor=ACTOR
+        sessions=scope, folder=folder, files_dir=settings.files_dir, limits=limits, actor=ACTOR
     )
     assert (result.taken, result.failed, result.waiting, result.duplicates) == (2, 4, 1, 0)
     assert _names(folder) == [".versteckt", "erledigt", "fehler", "frisch.pdf"]
@@ -86,23 +100,23 @@ def test_files_are_taken_in_moved_and_failures_explained(
 
 
 def test_a_crash_between_commit_and_move_does_not_take_a_file_in_twice(
-    tmp_path: Path, scope: Scope, settings: Settings
+    tmp_path: Path, scope: Scope, settings: Settings, limits: FolderLimits
 ) -> None:
     folder = tmp_path / "stadt-post"
     folder.mkdir()
     _drop(folder, "scan.pdf", PDF)
-    sweep_folder(sessions=scope, folder=folder, files_dir=settings.files_dir, limits=LIMITS, actor=ACTOR)
+    sweep_folder(sessions=scope, folder=folder, files_dir=settings.files_dir, limits=limits, actor=ACTOR)
     # as if the worker died after the commit: the file is back where it was
     shutil.copy2(folder / "erledigt" / "scan.pdf", folder / "scan.pdf")
     again = sweep_folder(
-        sessions=scope, folder=folder, files_dir=settings.files_dir, limits=LIMITS, actor=ACTOR
+        sessions=scope, folder=folder, files_dir=settings.files_dir, limits=limits, actor=ACTOR
     )
     assert (again.taken, again.duplicates) == (0, 1)
     assert _names(folder / "erledigt") == ["scan (2).pdf", "scan.pdf"]
     # the same content under another name is a real second delivery: recorded as a duplicate item
     _drop(folder, "scan-nochmal.pdf", PDF)
     third = sweep_folder(
-        sessions=scope, folder=folder, files_dir=settings.files_dir, limits=LIMITS, actor=ACTOR
+        sessions=scope, folder=folder, files_dir=settings.files_dir, limits=limits, actor=ACTOR
     )
     assert (third.taken, third.duplicates) == (0, 1)
     with scope() as session:
@@ -111,12 +125,14 @@ def test_a_crash_between_commit_and_move_does_not_take_a_file_in_twice(
         assert session.scalar(select(func.count()).select_from(Job)) == 1
 
 
-def test_a_missing_folder_is_no_error(tmp_path: Path, scope: Scope, settings: Settings) -> None:
+def test_a_missing_folder_is_no_error(
+    tmp_path: Path, scope: Scope, settings: Settings, limits: FolderLimits
+) -> None:
     result = sweep_folder(
         sessions=scope,
         folder=tmp_path / "gibt-es-nicht",
         files_dir=settings.files_dir,
-        limits=LIMITS,
+        limits=limits,
         actor=ACTOR,
     )
     assert result.as_dict()["taken"] == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -156,9 +157,7 @@ def test_a_server_killed_mid_poll_loses_nothing_and_the_next_poll_completes(
     imap_base: Path, scope: Scope, settings: Settings, poll_config: PollConfig
 ) -> None:
     require_tool("dovecot", install="apt-get install dovecot-imapd")
-    one_by_one = PollConfig(
-        secret_key=poll_config.secret_key, files_dir=poll_config.files_dir, timeout=5, batch_count=1
-    )
+    one_by_one = replace(poll_config, timeout=5, batch_count=1)
     with servers.dovecot_server(imap_base) as server:
         append(
             server,
@@ -243,12 +242,7 @@ def test_starttls_with_the_servers_certificate(
         append(server, mail())
         mailbox_id = add_mailbox(scope, settings, server, security="starttls")
         untrusted = poll_mailbox(sessions=scope, mailbox_id=mailbox_id, config=poll_config, actor=ACTOR)
-        trusted_config = PollConfig(
-            secret_key=poll_config.secret_key,
-            files_dir=poll_config.files_dir,
-            timeout=10,
-            ssl_context=trusting(server.cert),
-        )
+        trusted_config = replace(poll_config, ssl_context=trusting(server.cert))
         trusted = poll_mailbox(sessions=scope, mailbox_id=mailbox_id, config=trusted_config, actor=ACTOR)
     assert untrusted.error is not None
     assert "verschlüsselte Verbindung" in untrusted.error

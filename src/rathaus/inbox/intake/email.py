@@ -13,13 +13,13 @@ import email
 import email.policy
 import email.utils
 import mimetypes
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage, Message
 
 from rathaus.core.db import utcnow
 from rathaus.inbox.intake import html as html_mail
+from rathaus.inbox.intake.parts import Attachment, MailParseError, MailParts
 from rathaus.inbox.intake.safety import danger_of
 from rathaus.inbox.intake.sniff import EML, MSG, media_type_of
 from rathaus.inbox.models import DocumentRole, DocumentStatus, ItemSource
@@ -32,34 +32,6 @@ HTML_ONLY_NOTE = (
     "Die E-Mail lag nur als HTML vor; der Text wurde daraus gewonnen, Bilder und Skripte entfernt."
 )
 DEFAULT_ATTACHMENT = "application/octet-stream"
-
-
-class MailParseError(ValueError):
-    """The file is not an e-mail that can be read; the message is German."""
-
-
-@dataclass(frozen=True)
-class Attachment:
-    filename: str
-    data: bytes
-    media_type: str
-    text: str = ""  # known text (a forwarded mail)
-    danger: str | None = None  # why it must not be opened, when known from its content
-
-
-@dataclass(frozen=True)
-class MailParts:
-    """What intake needs of a mail, whatever its format."""
-
-    subject: str = ""
-    sender_name: str = ""
-    sender_address: str = ""
-    recipient: str = ""
-    message_id: str | None = None
-    date: datetime | None = None
-    text: str = ""
-    html: str = ""
-    attachments: tuple[Attachment, ...] = ()
 
 
 def parse_eml(data: bytes, *, source: ItemSource = ItemSource.EMAIL, filename: str = "") -> Incoming:

@@ -18,17 +18,16 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from rathaus.core.audit.service import Actor, record
-from rathaus.core.db import tenant_of
 from rathaus.core.security.uploads import sanitize_filename
 from rathaus.inbox.audit_actions import InboxAction
 from rathaus.inbox.intake.uploads import IntakeError, incoming_from_upload
-from rathaus.inbox.jobs import queue_processing
 from rathaus.inbox.models import DocumentRole, ItemSource
 from rathaus.inbox.schemas import Incoming
 from rathaus.inbox.service import content_hash, find_duplicate, receive
 
 logger = logging.getLogger(__name__)
 SessionScope = Callable[[], AbstractContextManager[Session]]
+QueueReading = Callable[[Session, int], object]  # jobs.queue_processing for one item, passed in
 DONE_DIR, FAILED_DIR = "erledigt", "fehler"
 SETTLE_SECONDS = 10.0
 
@@ -50,6 +49,7 @@ class FolderResult:
 class FolderLimits:
     max_bytes: int
     max_image_pixels: int
+    queue_reading: QueueReading
     settle_seconds: float = SETTLE_SECONDS
 
 
@@ -97,7 +97,7 @@ def _take_file(
         _refuse(path, str(error), sessions=sessions, actor=actor, result=result)
         return
     with sessions() as session:
-        item_id, duplicate = _store(session, incoming, path.name, files_dir, actor)
+        item_id, duplicate = _store(session, incoming, path.name, files_dir, actor, limits.queue_reading)
     if duplicate:
         result.duplicates += 1
     else:
@@ -108,7 +108,12 @@ def _take_file(
 
 
 def _store(
-    session: Session, incoming: Incoming, filename: str, files_dir: Path, actor: Actor
+    session: Session,
+    incoming: Incoming,
+    filename: str,
+    files_dir: Path,
+    actor: Actor,
+    queue_reading: QueueReading,
 ) -> tuple[int | None, bool]:
     """Receive and queue the file; one this folder delivered before (crash before the move) is skipped."""
     earlier = find_duplicate(session=session, sha256=content_hash(incoming))
@@ -123,9 +128,7 @@ def _store(
     received = receive(session=session, files_dir=files_dir, incoming=incoming, actor=actor)
     if received.duplicate_of is not None:
         return received.item.id, True
-    tenant_id = tenant_of(session)
-    assert tenant_id is not None
-    queue_processing(session=session, item_id=received.item.id, tenant_id=tenant_id)
+    queue_reading(session, received.item.id)
     return received.item.id, False
 
 

@@ -24,11 +24,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from rathaus.core.audit.service import Actor, record
-from rathaus.core.db import tenant_of, utcnow
+from rathaus.core.db import utcnow
 from rathaus.core.jobs import JobInterruptedError, JobLostError
 from rathaus.core.security.secrets import SecretDecryptionError, decrypt
 from rathaus.inbox.audit_actions import InboxAction
-from rathaus.inbox.intake.email import MailParseError, parse_eml, unreadable_mail
+from rathaus.inbox.intake.email import parse_eml, unreadable_mail
 from rathaus.inbox.intake.imap_client import (
     CONNECTION_ERRORS,
     FetchedMail,
@@ -38,7 +38,7 @@ from rathaus.inbox.intake.imap_client import (
     connect,
     describe,
 )
-from rathaus.inbox.jobs import queue_processing
+from rathaus.inbox.intake.parts import MailParseError
 from rathaus.inbox.mailboxes import RuleOutcome, RuleSpec, match_rules, rule_specs
 from rathaus.inbox.models import Item, ItemSource, ItemStatus, Mailbox, ProcessedMail
 from rathaus.inbox.schemas import Incoming
@@ -46,6 +46,9 @@ from rathaus.inbox.service import receive
 
 logger = logging.getLogger(__name__)
 SessionScope = Callable[[], AbstractContextManager[Session]]
+# Queues the reading job of a new item in the item's transaction (``jobs.queue_processing``); passed in,
+# so that intake does not import the job module that imports it.
+QueueReading = Callable[[Session, int], object]
 TAKEN, IGNORED, DUPLICATE, FAILED = "taken", "ignored", "duplicate", "failed"
 UNDECRYPTABLE = (
     "Das gespeicherte Passwort lässt sich nicht entschlüsseln (der Schlüssel der Installation wurde "
@@ -63,6 +66,7 @@ class PollConfig:
 
     secret_key: str
     files_dir: Path
+    queue_reading: QueueReading
     timeout: float = 30.0
     max_mail_bytes: int = 100 * 1024**2
     batch_count: int = 10
@@ -337,9 +341,7 @@ def _receive(
         row.outcome = DUPLICATE
     else:
         row.outcome = TAKEN
-        tenant_id = tenant_of(session)
-        assert tenant_id is not None
-        queue_processing(session=session, item_id=item.id, tenant_id=tenant_id)
+        config.queue_reading(session, item.id)
 
 
 def _count(result: PollResult, outcome: str, item_id: int | None) -> None:

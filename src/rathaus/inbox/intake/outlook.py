@@ -10,7 +10,7 @@ from email.utils import getaddresses, parseaddr
 from typing import Any
 
 from rathaus.core.db import utcnow
-from rathaus.inbox.intake.email import Attachment, MailParseError, MailParts
+from rathaus.inbox.intake.parts import Attachment, MailParseError, MailParts
 from rathaus.inbox.intake.sniff import media_type_of
 
 logger = logging.getLogger(__name__)

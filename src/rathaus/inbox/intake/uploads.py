@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from rathaus.inbox.intake.email import MailParseError, parse_eml, parse_msg
+from rathaus.inbox.intake.email import parse_eml, parse_msg
+from rathaus.inbox.intake.parts import MailParseError
 from rathaus.inbox.intake.sniff import EML, IMAGE_TYPES, MSG, PDF, image_pixels, media_type_of
 from rathaus.inbox.models import DocumentRole, DocumentStatus, ItemSource
 from rathaus.inbox.schemas import Incoming, IncomingFile

@@ -1,0 +1,34 @@
+"""What intake needs of a mail, whatever its format (RFC 822 or Outlook .msg)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+class MailParseError(ValueError):
+    """The file is not an e-mail that can be read; the message is German."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+    media_type: str
+    text: str = ""  # known text (a forwarded mail)
+    danger: str | None = None  # why it must not be opened, when known from its content
+
+
+@dataclass(frozen=True)
+class MailParts:
+    """What intake needs of a mail, whatever its format."""
+
+    subject: str = ""
+    sender_name: str = ""
+    sender_address: str = ""
+    recipient: str = ""
+    message_id: str | None = None
+    date: datetime | None = None
+    text: str = ""
+    html: str = ""
+    attachments: tuple[Attachment, ...] = ()
