@@ -13,13 +13,11 @@ import email
 import email.policy
 import email.utils
 import mimetypes
-from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage, Message
 
-from rathaus.core.db import utcnow
 from rathaus.inbox.intake import html as html_mail
-from rathaus.inbox.intake.parts import Attachment, MailParseError, MailParts
+from rathaus.inbox.intake.parts import Attachment, MailParseError, MailParts, mail_date
 from rathaus.inbox.intake.safety import danger_of
 from rathaus.inbox.intake.sniff import EML, MSG, media_type_of
 from rathaus.inbox.models import DocumentRole, DocumentStatus, ItemSource
@@ -195,19 +193,6 @@ def _recipients(message: Message) -> str:
     addresses: tuple[Address, ...] = getattr(value, "addresses", ()) if value is not None else ()
     found = [address.addr_spec for address in addresses if address.addr_spec]
     return ", ".join(found) if found else str(value or "").strip()
-
-
-def mail_date(value: object) -> datetime | None:
-    """The Date header as an aware UTC time; None when absent or unreadable, now when in the future."""
-    if value is None:
-        return None
-    try:
-        parsed = email.utils.parsedate_to_datetime(str(value))
-    except (TypeError, ValueError, IndexError):
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return min(parsed.astimezone(UTC), utcnow())
 
 
 def _text_of(part: Message) -> str:

@@ -10,7 +10,7 @@ from email.utils import getaddresses, parseaddr
 from typing import Any
 
 from rathaus.core.db import utcnow
-from rathaus.inbox.intake.parts import Attachment, MailParseError, MailParts
+from rathaus.inbox.intake.parts import Attachment, MailParseError, MailParts, mail_date
 from rathaus.inbox.intake.sniff import media_type_of
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def _parts(message: Any) -> MailParts:
         sender_address=sender_address,
         recipient=", ".join(recipients) or str(message.to or "").strip(),
         message_id=str(message.messageId or "").strip() or None,
-        date=_date(message.date),
+        date=_date(message.date) or _header_date(message),
         text=str(message.body or ""),
         html=html if not str(message.body or "").strip() else "",
         attachments=tuple(attachments),
@@ -77,6 +77,15 @@ def _attachment(attachment: Any, number: int) -> Attachment | None:
         mimetypes.guess_type(name)[0] or "application/octet-stream"
     )
     return Attachment(filename=name, data=data, media_type=media_type_of(data) or declared)
+
+
+def _header_date(message: Any) -> datetime | None:
+    """The Date of the transport headers, when the message has no submit time of its own."""
+    try:
+        header = message.header
+    except Exception:
+        return None
+    return mail_date(header.get("date")) if header is not None else None
 
 
 def _date(value: object) -> datetime | None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import email.utils
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+
+from rathaus.core.db import utcnow
 
 
 class MailParseError(ValueError):
@@ -32,3 +35,16 @@ class MailParts:
     text: str = ""
     html: str = ""
     attachments: tuple[Attachment, ...] = ()
+
+
+def mail_date(value: object) -> datetime | None:
+    """The Date header as an aware UTC time; None when absent or unreadable, now when in the future."""
+    if value is None:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(str(value))
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return min(parsed.astimezone(UTC), utcnow())
