@@ -27,7 +27,7 @@ POLL = "inbox.poll"
 FOLDER = "inbox.folder"
 # The scheduler queues the poll every 5 minutes; InboxSettings.poll_minutes can only make it rarer.
 POLL_EVERY = timedelta(minutes=5)
-FOLDER_EVERY = timedelta(minutes=2)
+FOLDER_EVERY = timedelta(minutes=5)
 
 _registries: dict[str, AIRegistry] = {}
 _registry_lock = threading.Lock()

@@ -247,3 +247,33 @@ def test_starttls_with_the_servers_certificate(
     assert untrusted.error is not None
     assert "verschlüsselte Verbindung" in untrusted.error
     assert (trusted.taken, trusted.error) == (1, None)
+
+
+def test_a_new_uidvalidity_does_not_take_the_same_mails_in_again(
+    imap: servers.DovecotServer, scope: Scope, settings: Settings, poll_config: PollConfig
+) -> None:
+    from rathaus.inbox.intake.imap import PollResult, take_mail  # noqa: PLC0415
+    from rathaus.inbox.intake.imap_client import FetchedMail  # noqa: PLC0415
+
+    mailbox_id = add_mailbox(scope, settings, imap)
+    raw = mail(MailSpec(message_id="<einmalig@example.org>"))
+    outcomes = []
+    for uidvalidity in (100, 200):  # the server renumbered its mails (a migration)
+        result = PollResult(mailbox_id=mailbox_id)
+        outcome, _ = take_mail(
+            sessions=scope,
+            mailbox_id=mailbox_id,
+            uidvalidity=uidvalidity,
+            mail=FetchedMail(uid=1, raw=raw, internal_date=None),
+            rules=(),
+            config=poll_config,
+            actor=ACTOR,
+            result=result,
+        )
+        outcomes.append((outcome, result.taken, result.duplicates))
+    assert outcomes == [("taken", 1, 0), ("duplicate", 0, 1)]
+    assert _count(scope, Item) == 1
+    with scope() as session:
+        rows = session.scalars(select(ProcessedMail).order_by(ProcessedMail.id)).all()
+        assert [row.item_id for row in rows] == [rows[0].item_id] * 2
+        assert rows[1].detail == "schon übernommen (UIDVALIDITY 100, UID 1)"

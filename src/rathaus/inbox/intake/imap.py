@@ -310,7 +310,11 @@ def take_mail(
             session.add(row)
             session.flush()  # the unique key: if another worker took this mail, stop here
             row.detail = decision.reason  # which rules decided (a failure replaces it)
-            if decision.take:
+            earlier = _taken_before(session, row) if decision.take and failure is None else None
+            if earlier is not None:  # the same mail under a new UIDVALIDITY (a migrated or rebuilt mailbox)
+                row.outcome, row.item_id = DUPLICATE, earlier.item_id
+                row.detail = f"schon übernommen (UIDVALIDITY {earlier.uidvalidity}, UID {earlier.uid})"
+            elif decision.take:
                 _receive(session, row, incoming, failure, config, actor)
             session.flush()
             outcome, item_id = row.outcome, row.item_id
@@ -320,6 +324,23 @@ def take_mail(
         return None, decision
     _count(result, outcome, item_id)
     return outcome, decision
+
+
+def _taken_before(session: Session, row: ProcessedMail) -> ProcessedMail | None:
+    """The mailbox's earlier row for the same Message-ID under another UIDVALIDITY, if any."""
+    if not row.message_id:
+        return None
+    return session.scalar(
+        select(ProcessedMail)
+        .where(
+            ProcessedMail.mailbox_id == row.mailbox_id,
+            ProcessedMail.message_id == row.message_id,
+            ProcessedMail.uidvalidity != row.uidvalidity,
+            ProcessedMail.outcome.in_([TAKEN, DUPLICATE]),
+        )
+        .order_by(ProcessedMail.id)
+        .limit(1)
+    )
 
 
 def _receive(
