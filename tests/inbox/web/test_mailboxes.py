@@ -104,7 +104,7 @@ def test_mail_rules_are_added_validated_and_deleted(client: TestClient, world: W
     bad = client.post(
         f"{BASE}/{mailbox_id}/regeln",
         data={
-            "name": "Kaputt",
+            "rule_name": "Kaputt",
             "subject": "([a-z",
             "use_regex": "1",
             "rule_action": "take",
@@ -115,7 +115,7 @@ def test_mail_rules_are_added_validated_and_deleted(client: TestClient, world: W
     client.post(
         f"{BASE}/{mailbox_id}/regeln",
         data={
-            "name": "Newsletter",
+            "rule_name": "Newsletter",
             "subject": "newsletter",
             "rule_action": "ignore",
             "stop": "1",
@@ -123,6 +123,8 @@ def test_mail_rules_are_added_validated_and_deleted(client: TestClient, world: W
         },
     )
     page = client.get(f"{BASE}/{mailbox_id}").text
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "two forms on one page must not share field ids (labels)"
     assert "Betreff enthält „newsletter“" in page
     assert "ignorieren (im Postfach lassen)" in page
     with open_session(world.sessions) as session:

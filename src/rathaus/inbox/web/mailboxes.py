@@ -239,7 +239,7 @@ def add_rule(
     user: Admin,
     session: TenantSession,
     mailbox_id: int,
-    name: Text = "",
+    rule_name: Text = "",
     sender: Text = "",
     recipient: Text = "",
     subject: Text = "",
@@ -253,7 +253,7 @@ def add_rule(
     stop: Text = "",
 ) -> Response:
     data = MailRuleInput(
-        name=name,
+        name=rule_name,
         sender=sender,
         recipient=recipient,
         subject=subject,
