@@ -277,3 +277,24 @@ def test_a_new_uidvalidity_does_not_take_the_same_mails_in_again(
         rows = session.scalars(select(ProcessedMail).order_by(ProcessedMail.id)).all()
         assert [row.item_id for row in rows] == [rows[0].item_id] * 2
         assert rows[1].detail == "schon übernommen (UIDVALIDITY 100, UID 1)"
+
+
+def test_an_unreachable_server_and_a_missing_folder_are_explained(
+    imap: servers.DovecotServer, scope: Scope, settings: Settings, poll_config: PollConfig
+) -> None:
+    mailbox_id = add_mailbox(scope, settings, imap)
+    with scope() as session:
+        mailbox = session.get(Mailbox, mailbox_id)
+        assert mailbox is not None
+        mailbox.folder = "Gibt es nicht"
+    missing = poll_mailbox(sessions=scope, mailbox_id=mailbox_id, config=poll_config, actor=ACTOR)
+    assert missing.error == "Der Ordner „Gibt es nicht“ existiert im Postfach nicht oder ist nicht lesbar."
+    closed_port = servers.free_port()
+    with scope() as session:
+        mailbox = session.get(Mailbox, mailbox_id)
+        assert mailbox is not None
+        mailbox.port = closed_port
+    refused = poll_mailbox(sessions=scope, mailbox_id=mailbox_id, config=poll_config, actor=ACTOR)
+    assert refused.error == (
+        f"Der Server 127.0.0.1:{closed_port} nimmt keine Verbindung an. Bitte Servername und Port prüfen."
+    )
