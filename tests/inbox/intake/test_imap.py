@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from rathaus.core.audit.models import AuditEvent
 from rathaus.core.db import make_engine, make_session_factory, open_session
 from rathaus.core.jobs import Job
+from rathaus.core.storage import blob_path
 from rathaus.inbox.audit_actions import InboxAction
 from rathaus.inbox.intake.imap import PollConfig, poll_mailbox, poll_mailboxes
 from rathaus.inbox.models import DocumentRole, DocumentStatus, Item, ItemStatus, Mailbox, ProcessedMail
@@ -298,3 +299,37 @@ def test_an_unreachable_server_and_a_missing_folder_are_explained(
     assert refused.error == (
         f"Der Server 127.0.0.1:{closed_port} nimmt keine Verbindung an. Bitte Servername und Port prüfen."
     )
+
+
+def test_a_mail_over_the_size_limit_stays_in_the_mailbox_and_is_shown_as_failed(
+    imap: servers.DovecotServer, scope: Scope, settings: Settings, poll_config: PollConfig
+) -> None:
+    big = mail(
+        MailSpec(subject="Riesiger Anhang"),
+        attachments=(("plan.pdf", b"%PDF-1.4\n" + b"0" * 20_000, "application/pdf"),),
+    )
+    append(imap, big, mail(MailSpec(subject="Klein")))
+    mailbox_id = add_mailbox(scope, settings, imap)
+    small_limit = replace(poll_config, max_mail_bytes=10_000)
+    result = poll_mailbox(sessions=scope, mailbox_id=mailbox_id, config=small_limit, actor=ACTOR)
+    assert (result.taken, result.failed, result.error) == (1, 1, None)
+    with scope() as session:
+        large, small = _items(session)
+        assert large.status is ItemStatus.FAILED
+        assert large.status_message is not None
+        assert "zu groß" in large.status_message
+        assert "bleibt im Postfach" in large.status_message
+        [header] = large.documents
+        assert header.status is DocumentStatus.UNREADABLE
+        kept = blob_path(settings.files_dir, header.sha256).read_bytes()
+        assert b"Subject: Riesiger Anhang" in kept
+        assert len(kept) < 2_000 < len(big)  # only the header was fetched
+        assert small.subject == "Klein"
+
+
+def test_fetch_batches_are_bounded_by_count_and_size() -> None:
+    from rathaus.inbox.intake.imap_client import batches  # noqa: PLC0415
+
+    sizes = {1: 10, 2: 10, 3: 50, 4: 10, 5: 10}
+    assert list(batches([1, 2, 3, 4, 5], sizes, count=3, max_bytes=40)) == [[1, 2], [3], [4, 5]]
+    assert list(batches([1, 2, 3, 4, 5], sizes, count=2, max_bytes=1000)) == [[1, 2], [3, 4], [5]]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import ssl
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
@@ -35,6 +35,7 @@ from rathaus.inbox.intake.imap_client import (
     ImapCommandError,
     ImapConnection,
     Server,
+    batches,
     connect,
     describe,
 )
@@ -198,20 +199,6 @@ def _load(session: Session, mailbox_id: int) -> _Mailbox | None:
     )
 
 
-def _batches(uids: Sequence[int], sizes: dict[int, int], config: PollConfig) -> Iterator[list[int]]:
-    batch: list[int] = []
-    total = 0
-    for uid in uids:
-        size = sizes.get(uid, 0)
-        if batch and (len(batch) >= config.batch_count or total + size > config.batch_bytes):
-            yield batch
-            batch, total = [], 0
-        batch.append(uid)
-        total += size
-    if batch:
-        yield batch
-
-
 def _take_new(
     imap: ImapConnection,
     sessions: SessionScope,
@@ -232,7 +219,7 @@ def _take_new(
         )
     new = [uid for uid in imap.uids() if uid not in done]
     sizes = imap.sizes(new)
-    for batch in _batches(new, sizes, config):
+    for batch in batches(new, sizes, count=config.batch_count, max_bytes=config.batch_bytes):
         large = [uid for uid in batch if sizes.get(uid, 0) > config.max_mail_bytes]
         fetched = [
             *(_header_only(imap, uid, sizes[uid], config) for uid in large),
@@ -261,10 +248,8 @@ class _TooLarge(FetchedMail):
 
 
 def _header_only(imap: ImapConnection, uid: int, size: int, config: PollConfig) -> FetchedMail:
-    typ, data = imap.client.uid("FETCH", str(uid), "(UID INTERNALDATE BODY.PEEK[HEADER])")
-    raw = next((part[1] for part in data if isinstance(part, tuple)), b"") if typ == "OK" else b""
     reason = TOO_LARGE.format(size=size / 1024**2, limit=config.max_mail_bytes / 1024**2)
-    return _TooLarge(uid=uid, raw=raw, internal_date=None, reason=reason)
+    return _TooLarge(uid=uid, raw=imap.fetch_header(uid), internal_date=None, reason=reason)
 
 
 def take_mail(

@@ -96,6 +96,13 @@ class ImapConnection:
             mails.append(FetchedMail(uid=int(match.group(1)), raw=raw, internal_date=_internal_date(head)))
         return mails
 
+    def fetch_header(self, uid: int) -> bytes:
+        """Only the header of a mail (for one too large to take in whole); empty when refused."""
+        typ, data = self.client.uid("FETCH", str(uid), "(UID BODY.PEEK[HEADER])")
+        if typ != "OK":
+            return b""
+        return next((part[1] for part in data if isinstance(part, tuple)), b"")
+
     def mark_read(self, uid: int) -> None:
         typ, data = self.client.uid("STORE", str(uid), "+FLAGS", "(\\Seen)")
         _check(typ, data, "STORE")
@@ -130,6 +137,21 @@ def _quote(folder: str) -> str:
 
     encoded = utf7_encode(folder).decode("ascii")
     return '"' + encoded.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def batches(uids: Sequence[int], sizes: dict[int, int], *, count: int, max_bytes: int) -> Iterator[list[int]]:
+    """The UIDs in fetch batches of at most ``count`` mails and (unless one alone is larger) ``max_bytes``."""
+    batch: list[int] = []
+    total = 0
+    for uid in uids:
+        size = sizes.get(uid, 0)
+        if batch and (len(batch) >= count or total + size > max_bytes):
+            yield batch
+            batch, total = [], 0
+        batch.append(uid)
+        total += size
+    if batch:
+        yield batch
 
 
 def _uid_set(uids: Sequence[int]) -> str:
