@@ -144,6 +144,8 @@ class JobKind:
     title: str
     func: Callable[..., dict[str, Any] | None]
     every: timedelta | None = None  # run by the scheduler once per interval in every tenant
+    # for a recurring kind: whether a tenant has anything for it (e.g. a mailbox); None means always
+    needed: Callable[[Session, int, PlatformSettings], bool] | None = None
 
 
 KINDS: dict[str, JobKind] = {}
@@ -160,12 +162,18 @@ def import_job_modules(modules: Iterable[str] = ()) -> dict[str, JobKind]:
 
 
 def job_kind(
-    name: str, *, title: str | None = None, every: timedelta | None = None
+    name: str,
+    *,
+    title: str | None = None,
+    every: timedelta | None = None,
+    needed: Callable[[Session, int, PlatformSettings], bool] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``func(ctx, **params)`` as the job kind ``name`` (e.g. ``"minutes.pipeline"``).
 
     With ``every``, the workers' scheduler queues the kind (without parameters) in every tenant
     once per interval (see ``rathaus.core.schedule``); such a job must be an idempotent sweep.
+    ``needed(session, tenant_id, settings)`` lets a frequent sweep skip tenants with nothing for it
+    (no mailbox to poll), so the jobs page is not filled with empty runs.
     """
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -173,7 +181,7 @@ def job_kind(
         if existing is not None and existing.func is not func:
             msg = f"job kind {name!r} is already registered by {existing.func.__module__}"
             raise ValueError(msg)
-        KINDS[name] = JobKind(name=name, title=title or name, func=func, every=every)
+        KINDS[name] = JobKind(name=name, title=title or name, func=func, every=every, needed=needed)
         return func
 
     return register

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -22,9 +23,13 @@ from sqlalchemy.orm import Session
 from rathaus.core.jobs import KINDS, Job, JobKind, JobStatus, enqueue
 from rathaus.core.security.models import Tenant
 
+if TYPE_CHECKING:
+    from rathaus.core.config import PlatformSettings
+
 logger = logging.getLogger(__name__)
 
 KEEP_FINISHED = timedelta(days=30)
+KEEP_RUNS = 100  # a sweep every five minutes keeps the last eight hours of its runs
 
 
 def scheduled_kinds() -> list[JobKind]:
@@ -32,11 +37,12 @@ def scheduled_kinds() -> list[JobKind]:
     return sorted((kind for kind in KINDS.values() if kind.every is not None), key=lambda kind: kind.name)
 
 
-def schedule_due(*, session: Session, now: datetime) -> list[Job]:
+def schedule_due(*, session: Session, now: datetime, settings: PlatformSettings | None = None) -> list[Job]:
     """Queue every recurring kind that is due in a tenant; return the new rows (the caller commits).
 
     ``session`` must be unscoped (it reads all tenants). Send the messages after commit, e.g. with
-    ``dispatch_after_commit``; a row without a message is sent later by job recovery anyway.
+    ``dispatch_after_commit``; a row without a message is sent later by job recovery anyway. With
+    ``settings``, a kind's ``needed`` check is asked per tenant.
     """
     kinds = scheduled_kinds()
     if not kinds:
@@ -59,13 +65,19 @@ def schedule_due(*, session: Session, now: datetime) -> list[Job]:
             last = latest.get(tenant_id)
             if tenant_id in active or (last is not None and last > now - kind.every):
                 continue
+            if (
+                kind.needed is not None
+                and settings is not None
+                and not kind.needed(session, tenant_id, settings)
+            ):
+                continue
             created.append(enqueue(session=session, kind=kind.name, params={}, tenant_id=tenant_id))
         session.execute(
             delete(Job)
             .where(
                 Job.kind == kind.name,
                 Job.status == JobStatus.SUCCEEDED,
-                Job.finished_at < now - KEEP_FINISHED,
+                Job.finished_at < now - min(KEEP_FINISHED, kind.every * KEEP_RUNS),
             )
             .execution_options(synchronize_session=False)
         )

@@ -202,7 +202,7 @@ class JobRunner:
         if not self.settings.jobs.scheduler:
             return []
         with open_session(self.sessions) as session:
-            jobs = schedule_due(session=session, now=utcnow())
+            jobs = schedule_due(session=session, now=utcnow(), settings=self.settings)
             ids = [job.id for job in jobs]
             if self.queue is not None:
                 for job_id in ids:

@@ -29,6 +29,8 @@ class InboxAction(enum.StrEnum):
     MAILBOX_DELETED = "inbox.mailbox_deleted"
     MAILBOX_POLLED = "inbox.mailbox_polled"
     MAIL_RULE_SAVED = "inbox.mail_rule_saved"
+    MAIL_RULE_DELETED = "inbox.mail_rule_deleted"
+    FOLDER_FILE_FAILED = "inbox.folder_file_failed"
     MODEL_TRAINED = "inbox.model_trained"
     DEADLINE_REMINDED = "inbox.deadline_reminded"
     TEXT_BLOCK_SAVED = "inbox.text_block_saved"

@@ -1,8 +1,10 @@
-"""Background jobs of the Posteingang: reading an item, retraining the router, deadline reminders."""
+"""Background jobs of the Posteingang: reading an item, retraining the router, deadline reminders,
+polling the IMAP mailboxes and sweeping the scanner's drop folder."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +24,11 @@ PROCESS = "inbox.process"
 RETRAIN = "inbox.retrain"
 REMINDERS = "inbox.reminders"
 RETENTION = "inbox.retention"
+POLL = "inbox.poll"
+FOLDER = "inbox.folder"
+# The scheduler queues the poll every 5 minutes; InboxSettings.poll_minutes can only make it rarer.
+POLL_EVERY = timedelta(minutes=5)
+FOLDER_EVERY = timedelta(minutes=5)
 
 _registries: dict[str, AIRegistry] = {}
 _registry_lock = threading.Lock()
@@ -171,3 +178,103 @@ def retention(ctx: JobContext) -> dict[str, Any]:
         },
         percent=100,
     )
+
+
+def reading_queuer(tenant_id: int) -> Callable[[Session, int], int]:
+    """``queue_processing`` for the items intake receives in ``tenant_id`` (in the item's transaction)."""
+    return lambda session, item_id: queue_processing(session=session, item_id=item_id, tenant_id=tenant_id)
+
+
+def queue_poll(
+    *,
+    session: Session,
+    tenant_id: int,
+    mailbox_id: int | None = None,
+    created_by: int | None = None,
+    queue: Huey | None = None,
+) -> int:
+    """Queue an immediate poll ("Jetzt abrufen") of one mailbox, or of all; the caller commits."""
+    params = {} if mailbox_id is None else {"mailbox_id": mailbox_id}
+    return enqueue(
+        session=session, kind=POLL, params=params, tenant_id=tenant_id, created_by=created_by, queue=queue
+    ).id
+
+
+def _has_mailbox(session: Session, tenant_id: int, _settings: PlatformSettings) -> bool:
+    from sqlalchemy import select  # noqa: PLC0415
+
+    from rathaus.inbox.models import Mailbox  # noqa: PLC0415
+
+    found = select(Mailbox.id).where(Mailbox.tenant_id == tenant_id, Mailbox.enabled).limit(1)
+    return session.scalar(found) is not None
+
+
+def _has_drop_folder(session: Session, tenant_id: int, settings: PlatformSettings) -> bool:
+    from rathaus.core.security.models import Tenant  # noqa: PLC0415
+
+    folder = settings.section(InboxSettings).drop_folder
+    tenant = session.get(Tenant, tenant_id)
+    return folder is not None and tenant is not None and (folder / tenant.slug).is_dir()
+
+
+@job_kind(POLL, title="Postfächer abrufen", every=POLL_EVERY, needed=_has_mailbox)
+def poll(ctx: JobContext, *, mailbox_id: int | None = None) -> dict[str, Any]:
+    """Take in the new mails of the tenant's enabled mailboxes (or of the one asked for), mail by mail.
+
+    Not a stage: every mail commits on its own (with its processed-mail row and reading job), so a
+    poll killed mid-way keeps what it took and the next one continues where it stopped.
+    """
+    from rathaus.core.audit.service import Actor  # noqa: PLC0415
+    from rathaus.inbox.intake.imap import PollConfig, poll_mailboxes  # noqa: PLC0415 - imap-tools on demand
+
+    settings = ctx.settings
+    inbox = settings.section(InboxSettings)
+    config = PollConfig(
+        secret_key=settings.secret_key,
+        files_dir=settings.files_dir,
+        queue_reading=reading_queuer(ctx.tenant_id),
+        timeout=inbox.imap_timeout_seconds,
+        max_mail_bytes=inbox.max_upload_bytes,
+    )
+    ctx.progress(0, "Postfächer abrufen")
+    results = poll_mailboxes(
+        sessions=ctx.session,
+        config=config,
+        actor=Actor.system(POLL),
+        mailbox_id=mailbox_id,
+        # a little slack, so that a mailbox polled by the previous sweep is due in this one
+        min_interval=timedelta(minutes=inbox.poll_minutes) - timedelta(seconds=30),
+        progress=ctx.check,
+    )
+    return {"mailboxes": [result.as_dict() for result in results]}
+
+
+@job_kind(FOLDER, title="Ablageordner des Scanners einlesen", every=FOLDER_EVERY, needed=_has_drop_folder)
+def folder(ctx: JobContext) -> dict[str, Any]:
+    """Take in the files of the tenant's drop folder (``drop_folder/<slug>/``), then move them away."""
+    from rathaus.core.audit.service import Actor  # noqa: PLC0415
+    from rathaus.core.security.models import Tenant  # noqa: PLC0415
+    from rathaus.inbox.intake.folder import FolderLimits, sweep_folder  # noqa: PLC0415
+
+    settings = ctx.settings
+    inbox = settings.section(InboxSettings)
+    if inbox.drop_folder is None:
+        return {"configured": False}
+    with ctx.session() as session:
+        tenant = session.get(Tenant, ctx.tenant_id)
+        slug = tenant.slug if tenant is not None else None
+    if slug is None:
+        return {"configured": True, "tenant": None}
+    ctx.progress(0, "Ablageordner einlesen")
+    result = sweep_folder(
+        sessions=ctx.session,
+        folder=inbox.drop_folder / slug,
+        files_dir=settings.files_dir,
+        limits=FolderLimits(
+            max_bytes=inbox.max_upload_bytes,
+            max_image_pixels=inbox.max_image_pixels,
+            queue_reading=reading_queuer(ctx.tenant_id),
+        ),
+        actor=Actor.system(FOLDER),
+    )
+    return {"configured": True, "folder": str(inbox.drop_folder / slug), **result.as_dict()}

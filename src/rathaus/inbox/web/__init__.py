@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from rathaus.inbox.web import items, plan, replies
+from rathaus.inbox.web import documents, items, mailboxes, plan, replies
 
-routers: tuple[APIRouter, ...] = (items.router, plan.router, replies.router)
+routers: tuple[APIRouter, ...] = (
+    items.router,
+    documents.router,
+    plan.router,
+    replies.router,
+    mailboxes.router,
+)
