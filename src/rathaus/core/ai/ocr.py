@@ -7,6 +7,7 @@ Each OCR'd page also gets its mean word confidence, read from the hOCR that Tess
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 import tempfile
@@ -19,6 +20,7 @@ from rathaus.core.ai.registry import BackendContext, register
 
 SKIPPED_MARKER = "[OCR skipped on page"
 CONFIDENCE_PLUGIN = "rathaus.core.ai.ocr_confidence"
+log = logging.getLogger(__name__)
 DEFAULT_IMAGE_DPI = 300
 
 
@@ -68,14 +70,13 @@ class OcrmypdfEngine:
         with tempfile.TemporaryDirectory(prefix="rathaus-ocr-") as tmp:
             sidecar = Path(tmp) / "text.txt"
             try:
-                code = ocrmypdf.ocr(
-                    source, output_pdf, language=self.language.split("+"), output_type="pdfa",
-                    sidecar=sidecar, skip_text=True, image_dpi=image_dpi, jobs=self.jobs,
-                    # pikepdf makes the PDF/A: Debian 12's Ghostscript 10.0 refuses pages with text
-                    pdfa_backend="internal", use_threads=True, progress_bar=False,
-                    # fpdf2 renders from Tesseract's hOCR, whose word confidences the plugin keeps
-                    pdf_renderer="fpdf2", plugins=[CONFIDENCE_PLUGIN],
-                )
+                try:
+                    code = self._ocrmypdf(source, output_pdf, sidecar, image_dpi, output_type="pdfa")
+                except ocrmypdf.exceptions.PdfaConversionFailedError:
+                    # born-digital pages (patterns, shadings) that pikepdf cannot confirm as PDF/A:
+                    # a searchable plain PDF instead; costs a second run, only for such files
+                    log.warning("PDF/A conversion of %s failed; writing a plain searchable PDF", source.name)
+                    code = self._ocrmypdf(source, output_pdf, sidecar, image_dpi, output_type="pdf")
             except ocrmypdf.exceptions.ExitCodeException as error:
                 raise BackendResponseError(
                     f"OCR of {source.name} failed: {type(error).__name__}: {error}") from None
@@ -89,6 +90,23 @@ class OcrmypdfEngine:
         return OcrResult(
             text="\f".join(texts), pdf_path=output_pdf, pages=len(texts), page_texts=texts,
             page_confidences=confidences,
+        )
+
+
+    def _ocrmypdf(
+        self, source: Path, output_pdf: Path, sidecar: Path, image_dpi: int | None, *, output_type: str
+    ) -> int:
+        import ocrmypdf  # noqa: PLC0415 - heavy
+
+        return int(
+            ocrmypdf.ocr(
+                source, output_pdf, language=self.language.split("+"), output_type=output_type,
+                sidecar=sidecar, skip_text=True, image_dpi=image_dpi, jobs=self.jobs,
+                # pikepdf makes the PDF/A: Debian 12's Ghostscript 10.0 refuses pages with text
+                pdfa_backend="internal", use_threads=True, progress_bar=False,
+                # fpdf2 renders from Tesseract's hOCR, whose word confidences the plugin keeps
+                pdf_renderer="fpdf2", plugins=[CONFIDENCE_PLUGIN],
+            )
         )
 
 

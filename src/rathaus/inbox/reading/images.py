@@ -9,6 +9,8 @@ One PNG or JPEG goes to the OCR engine as it is; other formats and multi-page TI
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -100,7 +102,7 @@ def _decode_frames(path: Path, work_dir: Path | None) -> list[Path]:
     from PIL import Image, ImageSequence  # noqa: PLC0415
 
     files = []
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _strict_decoding():
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # sizes were checked
         with Image.open(path) as image:
             for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
@@ -111,6 +113,19 @@ def _decode_frames(path: Path, work_dir: Path | None) -> list[Path]:
                 _flat(frame).save(target, dpi=_dpi(frame))
                 files.append(target)
     return files
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Truncated pixel data raises while decoding (WeasyPrint's import lets Pillow pad it silently)."""
+    from PIL import ImageFile  # noqa: PLC0415
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 def _flat(frame: Image.Image) -> Image.Image:
