@@ -158,10 +158,15 @@ def _age(page: Image.Image, rng: random.Random, *, rotation: float, noise: float
 
 
 def scan_pages(
-    text: str, *, seed: int, font: str | None = None, rotation: float | None = None, noise: float | None = None
+    text: str,
+    *,
+    seed: int,
+    font: str | None = None,
+    rotation: float | None = None,
+    noise: float | None = None,
 ) -> list[Image.Image]:
     """The pages of :func:`render_scan` as greyscale Pillow images (200 dpi), e.g. for a TIFF."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - the look of a page, not a secret
     fonts = available_fonts()
     if not fonts:
         raise RuntimeError("no font for rendering scans (apt-get install fonts-dejavu-core)")
@@ -177,7 +182,12 @@ def scan_pages(
 
 
 def render_scan(
-    text: str, *, seed: int, font: str | None = None, rotation: float | None = None, noise: float | None = None
+    text: str,
+    *,
+    seed: int,
+    font: str | None = None,
+    rotation: float | None = None,
+    noise: float | None = None,
 ) -> bytes:
     """An image-only PDF of the letter as if printed and scanned at 200 dpi; same arguments, same bytes.
 
@@ -193,12 +203,14 @@ def render_scan(
         page.save(out, "JPEG", quality=85, dpi=(DPI, DPI))  # as a scanner's PDF stores its pages
         jpegs.append(out.getvalue())
     # the internal engine writes no random /ID, so the bytes depend on the arguments alone
-    return bytes(img2pdf.convert(jpegs, nodate=True, producer="Rathaus scans", engine=img2pdf.Engine.internal))
+    return bytes(
+        img2pdf.convert(jpegs, nodate=True, producer="Rathaus scans", engine=img2pdf.Engine.internal)
+    )
 
 
 def render_digital_pdf(text: str) -> bytes:
     """A born-digital PDF of the letter (same layout rules as :func:`render_scan`) with a text layer."""
-    from weasyprint import HTML  # noqa: PLC0415 - heavy
+    from weasyprint import HTML  # type: ignore[import-untyped]  # noqa: PLC0415 - heavy
 
     parts = []
     for line in letter_lines(text):

@@ -55,12 +55,12 @@ def ink_share(image_path: Path) -> float:
     return sum(histogram[:128]) / total if total else 0.0
 
 
-class ConfidenceTesseract(TesseractOcrEngine):  # type: ignore[misc]
+class ConfidenceTesseract(TesseractOcrEngine):
     """Tesseract through ocrmypdf, writing each page's word confidence next to the sidecar."""
 
     @staticmethod
     def generate_hocr(input_file: Path, output_hocr: Path, output_text: Path, options: Any) -> None:
-        TesseractOcrEngine.generate_hocr(input_file, output_hocr, output_text, options)
+        TesseractOcrEngine.generate_hocr(input_file, output_hocr, output_text, options)  # type: ignore[no-untyped-call]
         sidecar = getattr(options, "sidecar", None)
         page = _PAGE_PREFIX.match(Path(input_file).name)
         if not isinstance(sidecar, str | Path) or page is None or not Path(output_hocr).exists():
@@ -71,7 +71,7 @@ class ConfidenceTesseract(TesseractOcrEngine):  # type: ignore[misc]
         target.write_text(json.dumps(summary), encoding="utf-8")
 
 
-@hookimpl  # type: ignore[misc]
+@hookimpl
 def get_ocr_engine(options: Any) -> ConfidenceTesseract | None:
     """This engine in place of the builtin Tesseract (plugins given to ``ocr()`` are asked first)."""
     if options is not None and getattr(options, "ocr_engine", "auto") not in ("auto", "tesseract"):

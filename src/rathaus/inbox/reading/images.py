@@ -80,10 +80,7 @@ def read_image(*, path: Path, limits: Limits, ocr: OcrEngine | None, work_dir: P
         return ReadResult(status=DocumentStatus.SKIPPED, message=NO_OCR)
     output = work_dir / f"{path.stem}-ocr.pdf"
     try:
-        if direct:
-            result = ocr.ocr_image(path, output)
-        else:
-            result = ocr.ocr_pdf(_as_pdf(pages, work_dir), output)
+        result = ocr.ocr_image(path, output) if direct else ocr.ocr_pdf(_as_pdf(pages, work_dir), output)
     except BackendResponseError:
         return unreadable(OCR_FAILED)
     return from_pages(_pages_of(result), method="ocr", pdfa_path=result.pdf_path)

@@ -13,9 +13,9 @@ from rathaus.core.ai.errors import BackendResponseError
 from rathaus.inbox.models import DocumentStatus
 from rathaus.inbox.reading.result import (
     CORRUPT_PDF,
+    LOCKED_PDF,
     NO_OCR,
     OCR_FAILED,
-    PASSWORD_PROTECTED,
     Limits,
     PageText,
     ReadResult,
@@ -42,13 +42,7 @@ def read_pdf(*, path: Path, limits: Limits, ocr: OcrEngine | None, work_dir: Pat
     if all(text.strip() for text in layer):
         return from_pages([PageText(n, text) for n, text in enumerate(layer, start=1)], method="text_layer")
     if ocr is None:
-        if any(text.strip() for text in layer):
-            result = from_pages([PageText(n, t) for n, t in enumerate(layer, start=1)], method="text_layer")
-            return ReadResult(
-                status=result.status, text=result.text, method=result.method, pages=result.pages,
-                message=NO_OCR,
-            )
-        return ReadResult(status=DocumentStatus.SKIPPED, message=NO_OCR)
+        return _without_ocr(layer)
     output = work_dir / f"{path.stem}-ocr.pdf"
     try:
         recognised = ocr.ocr_pdf(source, output)
@@ -65,22 +59,35 @@ def read_pdf(*, path: Path, limits: Limits, ocr: OcrEngine | None, work_dir: Pat
     return from_pages(pages, method="ocr", pdfa_path=recognised.pdf_path)
 
 
+def _without_ocr(layer: list[str]) -> ReadResult:
+    """The pages that have a text layer, and the message that the scanned ones stay unread."""
+    if not any(text.strip() for text in layer):
+        return ReadResult(status=DocumentStatus.SKIPPED, message=NO_OCR)
+    result = from_pages([PageText(n, text) for n, text in enumerate(layer, start=1)], method="text_layer")
+    return ReadResult(
+        status=result.status, text=result.text, method=result.method, pages=result.pages, message=NO_OCR
+    )
+
+
+def _truncated(path: Path) -> bool:
+    """True when "%%EOF" is missing near the end: the file was cut off in transfer."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        handle.seek(max(0, size - EOF_WINDOW))
+        return b"%%EOF" not in handle.read()
+
+
 def _check(path: Path, limits: Limits, work_dir: Path) -> ReadResult | tuple[Path, int]:
     """The PDF to read (a decrypted copy when only an owner password restricts it) and its page count."""
     import pikepdf  # noqa: PLC0415 - an ocrmypdf dependency
 
-    size = path.stat().st_size
-    with path.open("rb") as handle:
-        handle.seek(max(0, size - EOF_WINDOW))
-        if b"%%EOF" not in handle.read():
-            return unreadable(CORRUPT_PDF)
+    if _truncated(path):
+        return unreadable(CORRUPT_PDF)
     try:
         with pikepdf.open(path) as pdf:
             page_count = len(pdf.pages)
-            if page_count > limits.max_pages:
-                return unreadable(too_many_pages(page_count, limits.max_pages))
-            if page_count == 0:
-                return unreadable(CORRUPT_PDF)
+            if page_count > limits.max_pages or page_count == 0:
+                return unreadable(too_many_pages(page_count, limits.max_pages) if page_count else CORRUPT_PDF)
             if not pdf.is_encrypted:
                 return path, page_count
             # opened without a password: only printing/copying is restricted; OCR needs a plain copy
@@ -88,7 +95,7 @@ def _check(path: Path, limits: Limits, work_dir: Path) -> ReadResult | tuple[Pat
             pdf.save(decrypted)
             return decrypted, page_count
     except pikepdf.PasswordError:
-        return unreadable(PASSWORD_PROTECTED)
+        return unreadable(LOCKED_PDF)
     except (pikepdf.PdfError, RuntimeError, ValueError, OSError):
         return unreadable(CORRUPT_PDF)
 

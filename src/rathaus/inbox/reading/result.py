@@ -57,7 +57,7 @@ def from_pages(pages: Sequence[PageText], *, method: str, pdfa_path: Path | None
     )
 
 
-PASSWORD_PROTECTED = (
+LOCKED_PDF = (
     "Die PDF-Datei ist passwortgeschützt und kann nicht gelesen werden. "
     "Bitte den Absender um eine Fassung ohne Passwort bitten."
 )
