@@ -12,9 +12,11 @@ import pikepdf
 import pytest
 from PIL import Image
 
+from rathaus.core.ai.errors import BackendResponseError
+from rathaus.core.ai.protocols import OcrResult
 from rathaus.inbox.models import DocumentStatus
 from rathaus.inbox.reading import Limits, read_document
-from rathaus.inbox.scans import render_digital_pdf, scan_pages
+from rathaus.inbox.scans import render_digital_pdf, render_scan, scan_pages
 from tests.inbox.reading.conftest import LETTER, LIMITS
 
 
@@ -230,3 +232,46 @@ def test_plain_text(tmp_path: Path) -> None:
     assert result.status is DocumentStatus.READ
     assert result.method == "text"
     assert result.text.endswith("bitte um Rückruf.")
+
+
+class FailingOcr:
+    """An OCR engine that refuses every file, as ocrmypdf does with a digitally signed PDF."""
+
+    name = model_name = model_version = "failing"
+
+    def ocr_pdf(self, pdf_path: Path, output_pdf: Path) -> OcrResult:
+        raise BackendResponseError(f"OCR of {pdf_path.name} failed: DigitalSignatureError")
+
+    def ocr_image(self, image_path: Path, output_pdf: Path) -> OcrResult:
+        raise BackendResponseError(f"OCR of {image_path.name} failed")
+
+
+def test_failed_ocr_keeps_the_text_layer_pages(digital: Path, tmp_path: Path) -> None:
+    mixed = tmp_path / "mixed.pdf"
+    with pikepdf.open(digital) as pdf:
+        pdf.add_blank_page()
+        pdf.save(mixed)
+
+    result = read_document(
+        path=mixed, media_type="application/pdf", limits=LIMITS, ocr=FailingOcr(), work_dir=tmp_path
+    )
+
+    assert result.status is DocumentStatus.READ
+    assert [page.number for page in result.pages] == [1, 2]
+    assert "Weinberg" in result.pages[0].text
+    assert result.message is not None
+    assert "Texterkennung" in result.message
+    assert "fehlgeschlagen" in result.message
+
+
+def test_failed_ocr_of_a_scan_is_unreadable(tmp_path: Path) -> None:
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(render_scan(LETTER, seed=9))
+
+    result = read_document(
+        path=scan, media_type="application/pdf", limits=LIMITS, ocr=FailingOcr(), work_dir=tmp_path
+    )
+
+    assert result.status is DocumentStatus.UNREADABLE
+    assert result.message is not None
+    assert "fehlgeschlagen" in result.message

@@ -26,7 +26,8 @@ pytestmark = pytest.mark.slow
 def _receive(sessions: sessionmaker[Session], tenant_id: int, files_dir: Path, *files: IncomingFile) -> int:
     with open_session(sessions, tenant_id=tenant_id) as session:
         incoming = Incoming(source=ItemSource.UPLOAD, files=files, subject="Brief")
-        received = receive(session=session, files_dir=files_dir, incoming=incoming, actor=Actor.system("test"))
+        actor = Actor.system("test")
+        received = receive(session=session, files_dir=files_dir, incoming=incoming, actor=actor)
         return received.item.id
 
 

@@ -42,12 +42,12 @@ def read_pdf(*, path: Path, limits: Limits, ocr: OcrEngine | None, work_dir: Pat
     if all(text.strip() for text in layer):
         return from_pages([PageText(n, text) for n, text in enumerate(layer, start=1)], method="text_layer")
     if ocr is None:
-        return _without_ocr(layer)
+        return _without_ocr(layer, NO_OCR)
     output = work_dir / f"{path.stem}-ocr.pdf"
     try:
         recognised = ocr.ocr_pdf(source, output)
-    except BackendResponseError:
-        return unreadable(OCR_FAILED)
+    except BackendResponseError:  # e.g. a digitally signed PDF, which ocrmypdf will not change
+        return _without_ocr(layer, OCR_FAILED) if any(layer) else unreadable(OCR_FAILED)
     confidences = recognised.page_confidences or (None,) * recognised.pages
     pages = []
     for index, own_text in enumerate(layer):
@@ -59,13 +59,13 @@ def read_pdf(*, path: Path, limits: Limits, ocr: OcrEngine | None, work_dir: Pat
     return from_pages(pages, method="ocr", pdfa_path=recognised.pdf_path)
 
 
-def _without_ocr(layer: list[str]) -> ReadResult:
-    """The pages that have a text layer, and the message that the scanned ones stay unread."""
+def _without_ocr(layer: list[str], message: str) -> ReadResult:
+    """The pages that have a text layer, and ``message`` saying that the scanned ones stay unread."""
     if not any(text.strip() for text in layer):
-        return ReadResult(status=DocumentStatus.SKIPPED, message=NO_OCR)
+        return ReadResult(status=DocumentStatus.SKIPPED, message=message)
     result = from_pages([PageText(n, text) for n, text in enumerate(layer, start=1)], method="text_layer")
     return ReadResult(
-        status=result.status, text=result.text, method=result.method, pages=result.pages, message=NO_OCR
+        status=result.status, text=result.text, method=result.method, pages=result.pages, message=message
     )
 
 

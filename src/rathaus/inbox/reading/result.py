@@ -64,7 +64,10 @@ LOCKED_PDF = (
 CORRUPT_PDF = "Die PDF-Datei ist beschädigt oder unvollständig und kann nicht gelesen werden."
 CORRUPT_IMAGE = "Die Bilddatei ist beschädigt oder unvollständig und kann nicht gelesen werden."
 NO_OCR = "Keine Texterkennung eingerichtet: gescannte Seiten bleiben ungelesen."
-OCR_FAILED = "Die Texterkennung ist für dieses Dokument fehlgeschlagen. Bitte die Datei ansehen."
+OCR_FAILED = (
+    "Die Texterkennung ist für dieses Dokument fehlgeschlagen; gescannte Seiten blieben ungelesen. "
+    "Bitte die Datei ansehen."
+)
 
 
 def too_many_pages(pages: int, limit: int) -> str:
