@@ -175,6 +175,17 @@ def test_tiff_with_more_frames_than_max_pages(tmp_path: Path) -> None:
     assert f"{LIMITS.max_pages + 2} Seiten" in result.message
 
 
+def test_iphone_photo_is_an_unsupported_type_not_a_mislabelled_file(tmp_path: Path) -> None:
+    photo = tmp_path / "IMG_0001.HEIC"
+    photo.write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\0" * 64)
+
+    result = _read(photo, "image/heic", tmp_path)
+
+    assert result.status is DocumentStatus.SKIPPED
+    assert result.message is not None
+    assert "(image/heic) werden nicht gelesen" in result.message
+
+
 def test_unsupported_type_is_skipped(tmp_path: Path) -> None:
     archive = tmp_path / "daten.zip"
     archive.write_bytes(b"PK\x03\x04" + b"\0" * 100)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["Limits", "PageText", "ReadResult", "page_image", "read_document", "sniff"]
 
 READ_TYPES = ("application/pdf", "image/", "text/")
+UNREAD_IMAGE_TYPES = {"image/svg+xml", "image/heic", "image/heif", "image/avif"}
 _IMAGE_MAGIC = (
     b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a", b"BM",
 )
@@ -38,6 +39,11 @@ def sniff(head: bytes) -> str | None:
     if head.startswith(_IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
         return "image"
     return None
+
+
+def _other_format(head: bytes, media_type: str) -> bool:
+    """A real file of a format Rathaus does not read (HEIC photos, SVG), not a mislabelled one."""
+    return head[4:8] == b"ftyp" or media_type in UNREAD_IMAGE_TYPES
 
 
 def read_document(
@@ -55,6 +61,6 @@ def read_document(
         text = path.read_text(encoding="utf-8", errors="replace").strip()
         status = DocumentStatus.READ if text else DocumentStatus.NO_TEXT
         return ReadResult(status=status, text=text, method="text", pages=(PageText(1, text),))
-    if media_type.startswith(READ_TYPES):
+    if media_type.startswith(READ_TYPES) and not _other_format(head, media_type):
         return ReadResult(status=DocumentStatus.UNREADABLE, message=mislabelled(media_type))
     return ReadResult(status=DocumentStatus.SKIPPED, message=unsupported(media_type))
