@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["platform", "models", "minutes", "assistant", "redaction", "inbox"]
+BENCHMARKS = ["platform", "models", "minutes", "assistant", "redaction", "inbox", "inbox_reading"]
 
 
 def main(names: list[str]) -> None:

@@ -86,3 +86,40 @@ def test_provenance_names_tesseract(engine: OcrmypdfEngine) -> None:
     assert engine.name == "ocrmypdf"
     assert engine.model_name == "tesseract-deu"
     assert engine.model_version.startswith("tesseract 5")
+
+
+def test_each_ocr_page_has_its_mean_word_confidence(
+    engine: OcrmypdfEngine, letter_png: Path, tmp_path: Path
+) -> None:
+    result = engine.ocr_image(letter_png, tmp_path / "brief.pdf")
+
+    assert len(result.page_confidences) == result.pages == 1
+    (confidence,) = result.page_confidences
+    assert confidence is not None
+    assert 0.8 < confidence <= 1.0
+
+
+def test_pages_with_a_text_layer_have_no_confidence(
+    engine: OcrmypdfEngine, letter_png: Path, tmp_path: Path
+) -> None:
+    first = engine.ocr_image(letter_png, tmp_path / "erst.pdf")
+
+    again = engine.ocr_pdf(first.pdf_path, tmp_path / "nochmal.pdf")
+
+    assert again.page_confidences == (None,)
+
+
+def test_hocr_word_confidences_and_blank_pages() -> None:
+    require_module("ocrmypdf", install="pip install -e '.[ai]'")
+    from rathaus.core.ai.ocr_confidence import page_summary, word_confidences  # noqa: PLC0415
+
+    hocr = (
+        "<span class='ocr_line' title='bbox 1 2 3 4; x_size 30'>"
+        "<span class='ocrx_word' id='word_1_1' title='bbox 1 2 3 4; x_wconf 96'>Antrag</span> "
+        "<span class='ocrx_word' id='word_1_2' title='bbox 5 2 9 4; x_wconf 40'>a;:</span></span>"
+    )
+
+    assert word_confidences(hocr) == [0.96, 0.4]
+    assert page_summary(hocr, ink_share=0.1) == {"words": 2, "confidence": 0.68, "ink_share": 0.1}
+    assert page_summary("<div class='ocr_page'></div>", ink_share=0.0)["confidence"] is None  # blank
+    assert page_summary("<div class='ocr_page'></div>", ink_share=0.05)["confidence"] == 0.0  # only noise

@@ -1,7 +1,13 @@
-"""OCR with ocrmypdf and Tesseract: a scan or image in, a searchable PDF/A and its text out."""
+"""OCR with ocrmypdf and Tesseract: a scan or image in, a searchable PDF/A, its text and confidences out.
+
+Each OCR'd page also gets its mean word confidence, read from the hOCR that Tesseract writes anyway
+(the plugin :mod:`rathaus.core.ai.ocr_confidence`), so no page is recognised twice.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
 import shutil
 import subprocess
 import tempfile
@@ -13,6 +19,8 @@ from rathaus.core.ai.protocols import OcrEngine, OcrResult
 from rathaus.core.ai.registry import BackendContext, register
 
 SKIPPED_MARKER = "[OCR skipped on page"
+CONFIDENCE_PLUGIN = "rathaus.core.ai.ocr_confidence"
+log = logging.getLogger(__name__)
 DEFAULT_IMAGE_DPI = 300
 
 
@@ -62,23 +70,62 @@ class OcrmypdfEngine:
         with tempfile.TemporaryDirectory(prefix="rathaus-ocr-") as tmp:
             sidecar = Path(tmp) / "text.txt"
             try:
-                code = ocrmypdf.ocr(
-                    source, output_pdf, language=self.language.split("+"), output_type="pdfa",
-                    sidecar=sidecar, skip_text=True, image_dpi=image_dpi, jobs=self.jobs,
-                    # pikepdf makes the PDF/A: Debian 12's Ghostscript 10.0 refuses pages with text
-                    pdfa_backend="internal", use_threads=True, progress_bar=False,
-                )
+                try:
+                    code = self._ocrmypdf(source, output_pdf, sidecar, image_dpi, output_type="pdfa")
+                except ocrmypdf.exceptions.PdfaConversionFailedError:
+                    # born-digital pages (patterns, shadings) that pikepdf cannot confirm as PDF/A:
+                    # a searchable plain PDF instead; costs a second run, only for such files
+                    log.warning("PDF/A conversion of %s failed; writing a plain searchable PDF", source.name)
+                    code = self._ocrmypdf(source, output_pdf, sidecar, image_dpi, output_type="pdf")
             except ocrmypdf.exceptions.ExitCodeException as error:
                 raise BackendResponseError(
                     f"OCR of {source.name} failed: {type(error).__name__}: {error}") from None
             if int(code) != 0:
                 raise BackendResponseError(f"OCR of {source.name} failed with ocrmypdf exit code {int(code)}")
             raw = sidecar.read_text(encoding="utf-8") if sidecar.exists() else ""
-        pages = raw.split("\f")
-        if pages and not pages[-1].strip():
-            pages = pages[:-1]
+            count = _page_count(output_pdf)
+            pages = (raw.split("\f") + [""] * count)[:count]  # one part per page, blank pages included
+            confidences = tuple(_page_confidence(Path(tmp), number) for number in range(1, len(pages) + 1))
         texts = tuple(_page_text(output_pdf, number, text) for number, text in enumerate(pages))
-        return OcrResult(text="\f".join(texts), pdf_path=output_pdf, pages=len(texts), page_texts=texts)
+        return OcrResult(
+            text="\f".join(texts), pdf_path=output_pdf, pages=len(texts), page_texts=texts,
+            page_confidences=confidences,
+        )
+
+
+    def _ocrmypdf(
+        self, source: Path, output_pdf: Path, sidecar: Path, image_dpi: int | None, *, output_type: str
+    ) -> int:
+        import ocrmypdf  # noqa: PLC0415 - heavy
+
+        return int(
+            ocrmypdf.ocr(
+                source, output_pdf, language=self.language.split("+"), output_type=output_type,
+                sidecar=sidecar, skip_text=True, image_dpi=image_dpi, jobs=self.jobs,
+                # pikepdf makes the PDF/A: Debian 12's Ghostscript 10.0 refuses pages with text
+                pdfa_backend="internal", use_threads=True, progress_bar=False,
+                # fpdf2 renders from Tesseract's hOCR, whose word confidences the plugin keeps
+                pdf_renderer="fpdf2", plugins=[CONFIDENCE_PLUGIN],
+            )
+        )
+
+
+def _page_count(pdf: Path) -> int:
+    import pikepdf  # noqa: PLC0415 - an ocrmypdf dependency
+
+    with pikepdf.open(pdf) as document:
+        return len(document.pages)
+
+
+def _page_confidence(folder: Path, number: int) -> float | None:
+    """The mean word confidence the plugin wrote for page ``number`` (None: skipped page or no words)."""
+    from rathaus.core.ai.ocr_confidence import CONFIDENCE_FILE  # noqa: PLC0415 - imports ocrmypdf
+
+    path = folder / CONFIDENCE_FILE.format(number=number)
+    if not path.exists():
+        return None
+    value = json.loads(path.read_text(encoding="utf-8")).get("confidence")
+    return None if value is None else float(value)
 
 
 def _page_text(pdf: Path, index: int, sidecar_text: str) -> str:

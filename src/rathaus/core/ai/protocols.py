@@ -171,12 +171,17 @@ class Embedder(Backend, Protocol):
 
 @dataclass(frozen=True)
 class OcrResult:
-    """Recognised text (pages separated by form feeds) and the searchable PDF/A written."""
+    """Recognised text (pages separated by form feeds) and the searchable PDF/A written.
+
+    ``page_confidences`` holds each page's mean Tesseract word confidence 0–1, in page order; None for a
+    page that kept its own text layer (or had no words). Empty when the engine does not report them.
+    """
 
     text: str
     pdf_path: Path
     pages: int = 0
     page_texts: tuple[str, ...] = field(default=())
+    page_confidences: tuple[float | None, ...] = field(default=())
 
 
 class OcrEngine(Backend, Protocol):

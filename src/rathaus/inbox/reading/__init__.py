@@ -2,68 +2,65 @@
 
 File level, no database: ``read_document(path=…, media_type=…, limits=…, ocr=…, work_dir=…)`` returns
 a :class:`ReadResult` with the status, a German message when it could not be read, the text per page
-with its OCR confidence, and the searchable PDF/A that OCR wrote.
+with its OCR confidence, and the searchable PDF/A that OCR wrote. Bad input (password, corrupt or
+truncated files, too many pages, decompression bombs, unknown or mislabelled content) never raises: the
+result says what is wrong. What a file is comes from its first bytes; the stated media type only
+decides between "unsupported" and "mislabelled" when the content is nothing Rathaus reads.
+``page_image(pdf_or_image=…, page=…, max_width=…)`` renders one page as PNG for the item page.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rathaus.inbox.models import DocumentStatus
+from rathaus.inbox.reading.images import read_image
+from rathaus.inbox.reading.pdf import read_pdf
+from rathaus.inbox.reading.render import page_image
+from rathaus.inbox.reading.result import Limits, PageText, ReadResult, mislabelled, unsupported
 
 if TYPE_CHECKING:
     from rathaus.core.ai.protocols import OcrEngine
 
+__all__ = ["Limits", "PageText", "ReadResult", "page_image", "read_document", "sniff"]
 
-@dataclass(frozen=True)
-class Limits:
-    """What a document may be before it is kept unread: pages, pixels, and the low-confidence mark."""
-
-    max_pages: int = 200
-    max_image_pixels: int = 120_000_000
-    low_confidence: float = 0.6
-
-
-@dataclass(frozen=True)
-class PageText:
-    number: int  # 1-based
-    text: str
-    confidence: float | None = None  # mean OCR word confidence 0–1; None for a text layer
+READ_TYPES = ("application/pdf", "image/", "text/")
+UNREAD_IMAGE_TYPES = {"image/svg+xml", "image/heic", "image/heif", "image/avif"}
+_IMAGE_MAGIC = (
+    b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a", b"BM",
+)
 
 
-@dataclass(frozen=True)
-class ReadResult:
-    status: DocumentStatus
-    text: str = ""
-    method: str | None = None  # "text_layer", "ocr" or "text"
-    pages: tuple[PageText, ...] = field(default=())
-    pdfa_path: Path | None = None
-    message: str | None = None  # German, shown to people when status is not READ
+def sniff(head: bytes) -> str | None:
+    """What the first bytes say the file is: "pdf", "image", or None (anything else)."""
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(_IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return "image"
+    return None
+
+
+def _other_format(head: bytes, media_type: str) -> bool:
+    """A real file of a format Rathaus does not read (HEIC photos, SVG), not a mislabelled one."""
+    return head[4:8] == b"ftyp" or media_type in UNREAD_IMAGE_TYPES
 
 
 def read_document(
     *, path: Path, media_type: str, limits: Limits, ocr: OcrEngine | None, work_dir: Path
 ) -> ReadResult:
     """Read one stored file; never raises for bad input (the result says what is wrong)."""
-    if media_type.startswith("text/"):
+    with path.open("rb") as handle:
+        head = handle.read(2048)
+    kind = sniff(head)
+    if kind == "pdf":
+        return read_pdf(path=path, limits=limits, ocr=ocr, work_dir=work_dir)
+    if kind == "image":
+        return read_image(path=path, limits=limits, ocr=ocr, work_dir=work_dir)
+    if media_type.startswith("text/") and b"\x00" not in head:
         text = path.read_text(encoding="utf-8", errors="replace").strip()
         status = DocumentStatus.READ if text else DocumentStatus.NO_TEXT
         return ReadResult(status=status, text=text, method="text", pages=(PageText(1, text),))
-    if media_type == "application/pdf":
-        from pdfminer.high_level import extract_text  # noqa: PLC0415
-
-        text = str(extract_text(str(path))).strip()
-        if text:
-            pages = tuple(
-                PageText(n, t.strip()) for n, t in enumerate(text.split("\f"), start=1) if t.strip()
-            )
-            return ReadResult(status=DocumentStatus.READ, text=text, method="text_layer", pages=pages)
-    if ocr is None:
-        return ReadResult(status=DocumentStatus.SKIPPED, message="Keine Texterkennung eingerichtet.")
-    output = work_dir / f"{path.name}.pdf"
-    result = ocr.ocr_pdf(path, output) if media_type == "application/pdf" else ocr.ocr_image(path, output)
-    pages = tuple(PageText(n, t) for n, t in enumerate(result.page_texts, start=1))
-    status = DocumentStatus.READ if result.text.strip() else DocumentStatus.NO_TEXT
-    return ReadResult(status=status, text=result.text, method="ocr", pages=pages, pdfa_path=output)
+    if media_type.startswith(READ_TYPES) and not _other_format(head, media_type):
+        return ReadResult(status=DocumentStatus.UNREADABLE, message=mislabelled(media_type))
+    return ReadResult(status=DocumentStatus.SKIPPED, message=unsupported(media_type))
