@@ -101,6 +101,7 @@ def test_demo_loads_the_public_data(env: str) -> None:
     result = runner.invoke(app, ["demo", "--data", str(data)])
     assert result.exit_code == 0, result.output
     assert f"287 services and {DEMO_BYLAWS} by-laws" in " ".join(result.output.split())
+    assert "Posteingang: filing plan of 24 positions (Konstanz categories)" in " ".join(result.output.split())
     engine = make_engine(env)
     try:
         with open_session(make_session_factory(engine)) as session:
@@ -116,7 +117,7 @@ def test_demo_loads_the_public_data(env: str) -> None:
             assert meeting.name
             assert meeting.session_date.year == 2025
             assert (session.scalar(select(func.count()).select_from(AgendaItem)) or 0) > 10
-            job = session.scalars(select(Job)).one()
+            job = session.scalars(select(Job).where(Job.kind == "assistant.reindex")).one()
             assert (job.kind, job.status.value, job.params) == (
                 "assistant.reindex",
                 "queued",
@@ -129,6 +130,7 @@ def test_demo_loads_the_public_data(env: str) -> None:
     assert again.exit_code == 0, again.output
     assert "has meetings already; nothing loaded" in again.output
     assert "has knowledge sources already; nothing loaded" in again.output
+    assert "Posteingang: filing plan present, demo data left as it is" in again.output
 
 
 def test_demo_without_data_starts_empty(env: str) -> None:

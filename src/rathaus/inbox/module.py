@@ -18,6 +18,7 @@ from rathaus.core.module import (
 from rathaus.core.security.models import Role
 from rathaus.inbox.audit_actions import InboxAction
 from rathaus.inbox.config import InboxSettings
+from rathaus.inbox.demo import load_demo
 from rathaus.inbox.jobs import RETENTION
 from rathaus.inbox.privacy import erase_person, export_person
 from rathaus.inbox.service import queue_counts
@@ -55,6 +56,7 @@ MODULE = Module(
     table_modules=("rathaus.inbox.models",),
     upload_limits=(UploadLimit(f"{PREFIX}/hochladen", _upload_bytes),),
     home_panel=queues_panel,
+    demo=load_demo,
     settings=InboxSettings,
     ai_uses=(
         AIUseCase(

@@ -96,3 +96,19 @@ def test_unsupported_and_empty_files_are_refused_with_a_reason(caseworker: TestC
     assert "leer.pdf:" in page
     with open_session(world.sessions, tenant_id=world.tenant_a_id) as session:
         assert session.scalars(select(Item)).all() == []
+
+
+def test_a_page_of_a_scan_is_shown_as_an_image(caseworker: TestClient, world: World) -> None:
+    from rathaus.inbox.scans import render_scan  # noqa: PLC0415 - Pillow
+
+    _upload(
+        caseworker,
+        ("brief.pdf", render_scan("Betreff: Laterne\n\nDie Laterne ist aus.", seed=1), "application/pdf"),
+    )
+    with open_session(world.sessions, tenant_id=world.tenant_a_id) as session:
+        document_id = session.scalars(select(ItemDocument.id)).one()
+    picture = caseworker.get(f"/posteingang/dokumente/{document_id}/seiten/1")
+    assert picture.status_code == 200
+    assert picture.headers["content-type"] == "image/png"
+    assert picture.content.startswith(b"\x89PNG")
+    assert caseworker.get(f"/posteingang/dokumente/{document_id}/seiten/2").status_code == 404

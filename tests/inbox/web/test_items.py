@@ -207,3 +207,20 @@ def test_an_admin_imports_the_filing_plan_and_a_caseworker_may_not(
     assert "<td>10.1</td><td>Personal</td>" in done.text
     with open_session(world.sessions, tenant_id=world.tenant_a_id) as session:
         assert session.scalars(select(Item)).all() == []
+
+
+def test_every_form_on_the_pages_carries_the_session_token(
+    caseworker: TestClient, world: World, settings: Settings
+) -> None:
+    item_id = _routed_item(world.sessions, settings, world.tenant_a_id, days_due=5)
+    login(caseworker, world.admin_a)  # an admin sees the import form too
+    for path in (
+        "/posteingang",
+        "/posteingang/regeln",
+        "/posteingang/aktenplan",
+        f"/posteingang/eingaenge/{item_id}",
+    ):
+        page = caseworker.get(path).text
+        tokens = re.findall(r'name="csrf_token" value="([^"]*)"', page)
+        assert len(tokens) > 1, path  # the logout form and the page's own forms
+        assert all(tokens), f"a form on {path} has an empty token"

@@ -16,6 +16,7 @@ from rathaus.inbox.config import InboxSettings
 from rathaus.inbox.intake.uploads import IntakeError, incoming_from_upload
 from rathaus.inbox.jobs import queue_processing
 from rathaus.inbox.models import DocumentStatus, ItemDocument, ItemSource
+from rathaus.inbox.reading import Limits
 from rathaus.inbox.web.common import PREFIX
 from rathaus.web.deps import Caseworker, Context, TenantSession, actor_of, flash
 
@@ -135,3 +136,27 @@ def searchable_pdf(document_id: int, user: Caseworker, session: TenantSession, c
     document = _document(session, document_id)
     _refuse_quarantined(document)
     return _file_response(session, context, document.pdf_file_id, download=True)
+
+
+PAGE_WIDTH = 1000
+
+
+@router.get("/dokumente/{document_id}/seiten/{page}", summary="Seite eines Scans oder PDFs als Bild")
+def page_picture(
+    document_id: int, page: int, user: Caseworker, session: TenantSession, context: Context
+) -> Response:
+    from rathaus.inbox.reading.render import page_image  # noqa: PLC0415 - pypdfium2 only when asked
+
+    document = _document(session, document_id)
+    _refuse_quarantined(document)
+    stored = session.get(StoredFile, document.file_id) if document.file_id else None
+    path = blob_path(context.settings.files_dir, stored.sha256) if stored else None
+    if stored is None or stored.deleted_at is not None or path is None or not path.is_file():
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Diese Datei gibt es nicht (mehr).")
+    inbox = context.settings.section(InboxSettings)
+    limits = Limits(max_pages=inbox.max_pages, max_image_pixels=inbox.max_image_pixels)
+    try:
+        picture = page_image(pdf_or_image=path, page=page, max_width=PAGE_WIDTH, limits=limits)
+    except ValueError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Diese Seite gibt es nicht.") from None
+    return Response(picture, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
