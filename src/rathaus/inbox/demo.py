@@ -15,12 +15,13 @@ import json
 import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
+from rathaus.core.db import utcnow
 from rathaus.core.module import DemoInput, DemoResult
 from rathaus.inbox import filing, service
 from rathaus.inbox.jobs import RETRAIN, queue_processing
@@ -31,7 +32,7 @@ from rathaus.inbox.textblocks import demo_text_blocks
 logger = logging.getLogger(__name__)
 KONSTANZ = Path("konstanz_maengelmelder") / "maengelmelder_konstanz.jsonl"
 KARLSRUHE = Path("karlsruhe") / "requests" / "requests_with_admin_response.jsonl.gz"
-HISTORY_PER_POSITION = 12  # confirmed examples per position the classifier starts from
+HISTORY_PER_POSITION = 60  # confirmed examples per position (at most) the classifier starts from
 NEW_REPORTS = 22
 SCANNED = 8  # of the new reports, this many arrive as scanned letters
 COUNCIL_REQUESTS = 4
@@ -147,11 +148,22 @@ def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=UTC)
 
 
-def _letter(report: Report) -> str:
+def _headline(text: str, limit: int = 60) -> str:
+    """The report's first sentence, cut at a word, as a subject line."""
+    first = text.split(". ", maxsplit=1)[0].strip()
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0] + " …"
+
+
+ASKS = ("Bitte antworten Sie mir innerhalb von zwei Wochen.", "Ich bitte um Rückmeldung binnen eines Monats.")
+
+
+def _letter(report: Report, seed: int) -> str:
     where = f"\nOrt: {report.address}" if report.address else ""
     return (
-        f"Betreff: Mängelmeldung{where}\n\nSehr geehrte Damen und Herren,\n\n{report.text}\n\n"
-        "Ich bitte um Prüfung und Rückmeldung.\n\nMit freundlichen Grüßen"
+        f"Betreff: {_headline(report.text)}{where}\n\nSehr geehrte Damen und Herren,\n\n{report.text}\n\n"
+        f"{ASKS[seed % len(ASKS)]}\n\nMit freundlichen Grüßen"
     )
 
 
@@ -178,14 +190,12 @@ def _confirmed(given: DemoInput, report: Report, position: Position) -> Item:
     return item
 
 
-def _incoming_text(report: Report) -> Incoming:
+def _incoming_text(report: Report, received: datetime) -> Incoming:
     return Incoming(
         source=ItemSource.DEMO,
-        subject=f"Mängelmeldung: {report.text[:60]}…"
-        if len(report.text) > 60
-        else f"Mängelmeldung: {report.text}",
+        subject=f"Mängelmeldung: {_headline(report.text)}",
         sender_name="Mängelmelder (Bürgermeldung)",
-        received_at=_at(report.day, 10),
+        received_at=received,
         files=(
             IncomingFile(
                 filename=f"meldung-{report.id}.txt",
@@ -199,18 +209,18 @@ def _incoming_text(report: Report) -> Incoming:
     )
 
 
-def _incoming_scan(report: Report, seed: int) -> Incoming:
+def _incoming_scan(report: Report, seed: int, received: datetime) -> Incoming:
     from rathaus.inbox.scans import render_scan  # noqa: PLC0415 - Pillow only when scans are made
 
     return Incoming(
         source=ItemSource.DEMO,
         subject="",
         sender_name="Brief (gescannt)",
-        received_at=_at(report.day, 11),
+        received_at=received,
         files=(
             IncomingFile(
                 filename=f"brief-{report.id}.pdf",
-                data=render_scan(_letter(report), seed=seed),
+                data=render_scan(_letter(report, seed), seed=seed),
                 media_type="application/pdf",
                 role=DocumentRole.ORIGINAL,
             ),
@@ -230,13 +240,13 @@ def _council_requests(path: Path, count: int) -> list[dict[str, Any]]:
     return picked[:count]
 
 
-def _incoming_request(row: dict[str, Any]) -> Incoming:
+def _incoming_request(row: dict[str, Any], received: datetime) -> Incoming:
     text = str(row["request_text"]).strip()
     return Incoming(
         source=ItemSource.DEMO,
         subject=f"{row['paper_type']}: {row['title']}",
         sender_name="Ratsinformationssystem",
-        received_at=_at(date.fromisoformat(str(row["date"])), 8),
+        received_at=received,
         files=(
             IncomingFile(
                 filename=f"{row['paper_type'].lower()}-{row['paper_id']}.txt",
@@ -287,11 +297,20 @@ def load_demo(given: DemoInput) -> DemoResult:
     trained = _train(given)
     job_ids: list[int] = []
     arrivals: list[Incoming] = []
+    now = utcnow()
     for index, report in enumerate(newest):
-        arrivals.append(_incoming_scan(report, seed=index) if index < SCANNED else _incoming_text(report))
+        arrived = now - timedelta(hours=2 * index + 1)  # the new mail of the last two days
+        arrivals.append(
+            _incoming_scan(report, seed=index, received=arrived)
+            if index < SCANNED
+            else _incoming_text(report, arrived)
+        )
     requests_path = given.data_dir / KARLSRUHE
     if requests_path.is_file():
-        arrivals.extend(_incoming_request(row) for row in _council_requests(requests_path, COUNCIL_REQUESTS))
+        requests = _council_requests(requests_path, COUNCIL_REQUESTS)
+        arrivals.extend(
+            _incoming_request(row, now - timedelta(hours=3 * n + 2)) for n, row in enumerate(requests)
+        )
     files_dir = given.settings.files_dir if given.settings else given.data_dir / "files"
     for incoming in arrivals:
         received = service.receive(session=session, files_dir=files_dir, incoming=incoming, actor=given.actor)

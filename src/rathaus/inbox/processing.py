@@ -105,8 +105,9 @@ def subject_of(text: str) -> str:
     """A letter's subject for the lists: its "Betreff:" line, else its first line of some length."""
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     for line in lines:
-        if line.lower().startswith(("betreff:", "betr.:", "betrifft:")):
-            return line.split(":", 1)[1].strip()[:200] or line[:200]
+        bare = line.lstrip(" ‚'\"„-–.,:;")  # OCR often reads a speck before the first letter
+        if bare.lower().startswith("betr") and ":" in bare[:10]:  # "Betreff:", "Betr.:", OCR's "Betrefl:"
+            return bare.split(":", 1)[1].strip()[:200] or bare[:200]
     return next((line[:200] for line in lines if len(line) >= 12), lines[0][:200] if lines else "")
 
 
