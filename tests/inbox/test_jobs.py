@@ -17,10 +17,12 @@ from rathaus.core.audit.models import AuditEvent
 from rathaus.core.audit.service import Actor
 from rathaus.core.db import open_session, utcnow
 from rathaus.core.jobs import Job, JobStatus, enqueue
+from rathaus.core.mail import MailSettings
 from rathaus.core.worker import JobRunner
 from rathaus.inbox import filing, jobs
 from rathaus.inbox.models import Item, ItemStatus, RoutingModel
 from rathaus.modules import Settings
+from tests import servers
 from tests.conftest import World
 from tests.inbox.stand_ins import import_small_plan, receive_text, register_hashed_words
 
@@ -196,8 +198,20 @@ def test_the_reminder_sweep_reminds_once_a_day_of_close_deadlines(
         items = session.scalars(select(Item).order_by(Item.id).limit(3)).all()
         for item, days in zip(items, (1, 2, 30), strict=True):
             item.status, item.due_date = ItemStatus.ACCEPTED, TODAY + timedelta(days=days)
-    assert _run(sessions, ai_settings, tenant, jobs.REMINDERS).result == {"reminded": 2, "departments": 1}
-    assert _run(sessions, ai_settings, tenant, jobs.REMINDERS).result == {"reminded": 0, "departments": 0}
+    with servers.smtp_server() as smtp:
+        mail = MailSettings(host=smtp.host, port=smtp.port, security="none", from_address="post@example.org")
+        with_mail = ai_settings.model_copy(update={"mail": mail})
+        first = _run(sessions, with_mail, tenant, jobs.REMINDERS).result
+        again = _run(sessions, with_mail, tenant, jobs.REMINDERS).result
+    assert first == {"reminded": 2, "departments": 1, "mailed": 1, "mail_failed": []}
+    assert again == {"reminded": 0, "departments": 0, "mailed": 0, "mail_failed": []}
+    [sent] = smtp.messages
+    assert sent.rcpt_tos == ("bauamt@example.org",)
+    message = sent.message()
+    assert message["Subject"] == "Posteingang: 2 Frist(en) laufen bald ab – Bauamt"
+    body = message.get_content()
+    assert f"Nr. {items[0].id}: Bauantrag für ein Einfamilienhaus – fällig am " in body
+    assert f"Nr. {items[2].id}:" not in body  # due in 30 days: not yet
 
 
 def test_a_letter_without_address_gets_the_e_mail_it_gives_for_the_answer(
