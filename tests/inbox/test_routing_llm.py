@@ -80,16 +80,17 @@ class ScriptedChat:
 
 
 class ScoringChat(ScriptedChat):
-    """A stand-in that can also score labels (like the llama-cpp backend)."""
+    """A stand-in that scores labels (like the llama-cpp backend): ``answer`` gets ``probability``."""
 
     def __init__(self, answer: Answer, probability: float) -> None:
         super().__init__(answer)
         self.probability = probability
 
     def choice_probabilities(self, messages: Sequence[ChatMessage], choices: Sequence[str]) -> dict[str, float]:
+        self.calls.append({"messages": list(messages), "choices": list(choices), "temperature": None})
         chosen = self.answer(messages, choices)
         rest = (1 - self.probability) / (len(choices) - 1)
-        return {choice: self.probability if choice == chosen else rest for choice in choices}
+        return {choice: rest for choice in choices if choice != chosen} | {chosen: self.probability}
 
 
 def fixed(label: str) -> Answer:
@@ -114,10 +115,12 @@ def test_the_choices_are_exactly_the_plan_positions_and_unsicher() -> None:
 
 
 @pytest.mark.parametrize("answer", ["Bürgermeister", "66", "straßenbeleuchtung (66)", ""])
-def test_an_answer_outside_the_labels_raises_and_is_never_mapped(answer: str) -> None:
-    router = Router(plan=PLAN, embedder=HashedWords(), threshold=0.99, llm=LlmRouter(plan=PLAN, chat=ScriptedChat(fixed(answer))))
+@pytest.mark.parametrize("scoring", [False, True])
+def test_an_answer_outside_the_labels_raises_and_is_never_mapped(answer: str, scoring: bool) -> None:
+    chat = ScoringChat(fixed(answer), 0.9) if scoring else ScriptedChat(fixed(answer))
+    router = Router(plan=PLAN, embedder=HashedWords(), threshold=0.99, llm=LlmRouter(plan=PLAN, chat=chat))
 
-    with pytest.raises(BackendResponseError, match="not one of the labels"):
+    with pytest.raises(BackendResponseError, match="not one of the labels|not the labels"):
         router.route(documents=[Document(body="xyz")])  # no word in common with the plan: zero-shot is unsure
 
 

@@ -95,14 +95,15 @@ class LlamaCppChat:
                     yield piece
 
     def choice_probabilities(self, messages: Sequence[ChatMessage], choices: Sequence[str]) -> dict[str, float]:
-        """How probable each label is under decoding constrained to ``choices`` (summing to 1).
+        """How probable each label is when decoding may only follow the labels' tokens (summing to 1).
 
         Each label is read in its canonical tokenisation as a path through a token trie; at every
         branching point the model's next-token probabilities are renormalised over the tokens the
-        labels allow there, exactly what the grammar-constrained sampler does at temperature 1.
-        A label's probability is the product along its path. The prompt is the one ``chat`` builds,
-        so the KV cache of the preceding ``chat`` call is reused and only branch points cost a
-        forward pass.
+        labels allow there (what a sampler restricted to the trie does at temperature 1), and a
+        label's probability is the product along its path. Unlike the GBNF grammar of ``chat``, other
+        spellings of a label in token pieces are not admitted. The prompt is the one ``chat`` builds
+        from the GGUF's chat template; the KV cache of a preceding call with the same prefix is
+        reused, and only branch points cost a forward pass.
         """
         if not choices:
             raise ValueError("choices must not be empty")

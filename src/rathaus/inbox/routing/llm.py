@@ -1,16 +1,20 @@
 """The LLM step of routing: a chat model that may answer only with a position of the filing plan.
 
-The labels (one per position, plus ``"unsicher"``) are handed to the backend *before* generation
-(``ChatModel.chat(…, choices=…)``: a llama.cpp grammar, or a JSON-schema response format on an
-OpenAI-compatible server), so the model cannot produce anything else; an answer outside the labels
-is an error of the backend, never silently mapped. The letter goes into the prompt only inside a
-delimited block, as data.
+The labels (one per position, plus ``"unsicher"``) are handed to the backend *before* generation, so
+the model cannot produce anything else, and an answer outside them is an error of the backend, never
+silently mapped. The letter goes into the prompt only inside a delimited block, as data.
 
-Confidence: with a backend that can score labels (:class:`~rathaus.core.ai.protocols.ChoiceScorer`,
-the llama-cpp backend) it is the model's probability of the chosen label under decoding constrained
-to the labels. That is the model's own probability, not fitted to the tenant's items;
-``bench/inbox.py`` measures how well it is calibrated. Other backends get self-consistency: the
-share of ``samples`` answers at temperature 1 that agree with the greedy answer.
+Two ways, depending on the backend:
+
+- A backend that scores labels (:class:`~rathaus.core.ai.protocols.ChoiceScorer`: the llama-cpp
+  backend) evaluates only the labels' token paths after the prompt, so decoding is restricted to
+  them. The answer is the most probable label and the confidence its probability among the labels:
+  the model's own probability, not fitted to the tenant's items (``bench/inbox.py`` measures how
+  well it is calibrated). Grammar sampling is not used here because it also lets a label be spelled
+  in odd token pieces ("A" + "mt"), which drifts towards labels for reasons of spelling, not meaning.
+- Any other backend: ``chat(…, choices=…)`` (a JSON-schema response format on an OpenAI-compatible
+  server) at temperature 0 gives the answer; the confidence is self-consistency, the share of
+  ``samples`` answers at temperature 1 that agree with it.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rathaus.core.ai.errors import BackendResponseError
 from rathaus.core.ai.protocols import ChoiceScorer
 from rathaus.core.ai.structured import check_choice
 from rathaus.inbox.routing.plan import UNSURE, Decision, Document, FilingPlan, Position, Provenance
@@ -126,9 +131,7 @@ class LlmRouter:
     def _decide(self, document: Document, labels: dict[str, str]) -> Decision:
         choices = list(labels)
         messages = routing_messages(self.plan, document, max_chars=self.max_chars)
-        result = self.chat.chat(messages, choices=choices, temperature=0.0, max_tokens=1)
-        answer = check_choice(result.text, choices)  # the backend must keep to the labels; never mapped after
-        confidence, how = self._confidence(messages, choices, answer)
+        answer, confidence, how = self._answer(messages, choices)
         key = labels[answer]
         if key == UNSURE:
             reason = f"LLM ({self.chat.model_name}): unsicher, keine Position passt eindeutig ({how})"
@@ -145,15 +148,22 @@ class LlmRouter:
         )
         return Decision(method="llm", key=key, confidence=confidence, reason=reason, provenance=provenance)
 
-    def _confidence(self, messages: list[ChatMessage], choices: list[str], answer: str) -> tuple[float, str]:
-        """The label's probability where the backend can score labels, else the self-consistency share."""
+    def _answer(self, messages: list[ChatMessage], choices: list[str]) -> tuple[str, float, str]:
+        """The label, its confidence and how that was measured (German, for the reason)."""
         if isinstance(self.chat, ChoiceScorer):
             probabilities = self.chat.choice_probabilities(messages, choices)
+            if sorted(probabilities) != sorted(choices):
+                raise BackendResponseError(
+                    f"the model scored {sorted(probabilities)[:20]}, which are not the labels {choices}"
+                )
+            answer = max(choices, key=probabilities.__getitem__)
             share = float(probabilities[answer])
-            return share, f"Wahrscheinlichkeit {_percent(share)}"
+            return answer, share, f"Wahrscheinlichkeit {_percent(share)}"
+        result = self.chat.chat(messages, choices=choices, temperature=0.0, max_tokens=1)
+        answer = check_choice(result.text, choices)  # the backend must keep to the labels; never mapped after
         agreeing = 0
         for _ in range(self.samples):
             sample = self.chat.chat(messages, choices=choices, temperature=1.0, max_tokens=1)
             agreeing += check_choice(sample.text, choices) == answer
         share = agreeing / self.samples if self.samples else 0.0
-        return share, f"{agreeing} von {self.samples} Stichproben einig"
+        return answer, share, f"{agreeing} von {self.samples} Stichproben einig"
