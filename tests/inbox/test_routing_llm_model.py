@@ -19,10 +19,14 @@ TEST_LLM = "qwen2.5-coder-0.5b-instruct"
 LETTERS = [
     STREETLIGHT,
     INJECTED,
-    Document(subject="Bauantrag", body="Hiermit beantrage ich die Baugenehmigung für eine Garage auf Flurstück 12."),
+    Document(
+        subject="Bauantrag", body="Hiermit beantrage ich die Baugenehmigung für eine Garage auf Flurstück 12."
+    ),
     Document(body="Die Mülltonne in der Gartenstraße wurde seit drei Wochen nicht geleert."),
     Document(body="Sehr geehrte Damen und Herren, ich möchte meinen Hund anmelden."),
-    Document(subject="Einladung", body="Wir laden den Bürgermeister herzlich zum Jubiläum des Sportvereins ein."),
+    Document(
+        subject="Einladung", body="Wir laden den Bürgermeister herzlich zum Jubiläum des Sportvereins ein."
+    ),
 ]
 
 

@@ -94,7 +94,9 @@ class LlamaCppChat:
                 if piece:
                     yield piece
 
-    def choice_probabilities(self, messages: Sequence[ChatMessage], choices: Sequence[str]) -> dict[str, float]:
+    def choice_probabilities(
+        self, messages: Sequence[ChatMessage], choices: Sequence[str]
+    ) -> dict[str, float]:
         """How probable each label is when decoding may only follow the labels' tokens (summing to 1).
 
         Each label is read in its canonical tokenisation as a path through a token trie; at every
@@ -112,7 +114,9 @@ class LlamaCppChat:
         with self._lock:
             llama = self.warm_up()
             prompt = _prompt_tokens(llama, messages)
-            paths = {choice: llama.tokenize(choice.encode(), add_bos=False, special=False) for choice in choices}
+            paths = {
+                choice: llama.tokenize(choice.encode(), add_bos=False, special=False) for choice in choices
+            }
             branches = choice_trie(list(paths.values()), end_token=llama.token_eos())
             steps: dict[tuple[int, ...], dict[int, float]] = {}
             for prefix in sorted(branches):

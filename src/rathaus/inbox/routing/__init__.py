@@ -113,7 +113,7 @@ class Router:
             for index, decision in zip(open_indices, learned, strict=True):
                 decisions[index] = unsure_below(decision, threshold=self.threshold, plan=self.plan)
         if self.llm is not None:
-            asked = [index for index, decision in enumerate(decisions) if decision is not None and decision.unsure]
+            asked = [index for index, found in enumerate(decisions) if found is not None and found.unsure]
             answers = self.llm.predict(documents=[documents[index] for index in asked])
             for index, decision in zip(asked, answers, strict=True):
                 decisions[index] = unsure_below(decision, threshold=self.threshold, plan=self.plan)

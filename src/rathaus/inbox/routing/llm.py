@@ -60,7 +60,9 @@ def choice_labels(plan: FilingPlan) -> dict[str, str]:
     the number, and the title after it is forced. Titles first did worse: their first tokens are
     single letters ("P", "B", "M") that collect the probability of any answer starting with them.
     """
-    labels = {f"{number} {position.title}": position.key for number, position in enumerate(plan.positions, start=1)}
+    labels = {
+        f"{number} {position.title}": position.key for number, position in enumerate(plan.positions, start=1)
+    }
     return {**labels, f"{len(plan.positions) + 1} {UNSURE_LABEL}": UNSURE}
 
 
@@ -103,8 +105,10 @@ def plan_listing(plan: FilingPlan) -> str:
     return "\n".join(lines)
 
 
-def routing_messages(plan: FilingPlan, document: Document, *, max_chars: int = MAX_LETTER_CHARS) -> list[ChatMessage]:
-    """The prompt: the filing plan first (the same for every letter, so its KV cache is reused), then the letter."""
+def routing_messages(
+    plan: FilingPlan, document: Document, *, max_chars: int = MAX_LETTER_CHARS
+) -> list[ChatMessage]:
+    """The prompt: the plan first (the same for every letter, so its KV cache is reused), then the letter."""
     user = (
         f"Positionen des Aktenplans:\n{plan_listing(plan)}\n\n"
         f"Eingegangenes Schreiben:\n{letter_block(document, max_chars=max_chars)}\n\n"
@@ -147,7 +151,9 @@ class LlmRouter:
             model_version=self.chat.model_version,
             prompt_template=PROMPT_TEMPLATE,
             prompt_version=PROMPT_VERSION,
-            input_digest=hashlib.sha256(json.dumps([choices, messages], ensure_ascii=False).encode()).hexdigest(),
+            input_digest=hashlib.sha256(
+                json.dumps([choices, messages], ensure_ascii=False).encode()
+            ).hexdigest(),
             output=answer,
         )
         return Decision(method="llm", key=key, confidence=confidence, reason=reason, provenance=provenance)
