@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rathaus.core.ai.bundles import ModelRef, locate_model
@@ -155,7 +155,7 @@ def choice_trie(paths: Sequence[Sequence[int]], *, end_token: int) -> dict[tuple
 
 
 def path_probabilities(
-    paths: dict[str, Sequence[int]], steps: dict[tuple[int, ...], dict[int, float]], *, end_token: int
+    paths: Mapping[str, Sequence[int]], steps: Mapping[tuple[int, ...], dict[int, float]], *, end_token: int
 ) -> dict[str, float]:
     """Each label's probability: the product of its renormalised step probabilities at branch points."""
     probabilities = {}
