@@ -16,7 +16,7 @@ from rathaus.inbox.config import InboxSettings
 if TYPE_CHECKING:
     from huey import Huey
 
-    from rathaus.core.ai.protocols import Embedder, OcrEngine
+    from rathaus.core.ai.protocols import ChatModel, Embedder, OcrEngine
     from rathaus.core.ai.registry import AIRegistry
     from rathaus.core.config import PlatformSettings
 
@@ -54,6 +54,12 @@ def ocr_engine(settings: PlatformSettings) -> OcrEngine | None:
     return ai.ocr() if ai.enabled("ocr") else None
 
 
+def routing_llm(settings: PlatformSettings) -> ChatModel | None:
+    """The chat model for routing when the inbox asks for it and an LLM backend is configured."""
+    ai = registry(settings)
+    return ai.chat() if settings.section(InboxSettings).use_llm_routing and ai.enabled("llm") else None
+
+
 def queue_processing(
     *,
     session: Session,
@@ -84,7 +90,7 @@ def queue_processing(
 
 @job_kind(PROCESS, title="Eingang lesen, zuordnen und auswerten")
 def process(ctx: JobContext, *, item_id: int) -> dict[str, Any]:
-    """Text (text layer or OCR) → routing (rules, classifier, similarity) → Fristen and Aktenzeichen."""
+    """Text (text layer or OCR) → routing (rules, classifier, similarity, LLM) → Fristen and Aktenzeichen."""
     from rathaus.inbox import processing, training  # noqa: PLC0415 - keeps imports light
 
     settings = ctx.settings
@@ -110,6 +116,7 @@ def process(ctx: JobContext, *, item_id: int) -> dict[str, Any]:
             embedder=embedder(settings),
             data_dir=settings.data_dir,
             threshold=inbox.routing_threshold,
+            llm=routing_llm(settings),
         )
         return processing.route_item(session=session, item_id=item_id, router=router)
 

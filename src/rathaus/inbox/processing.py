@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rathaus.core.audit.service import Actor, record
+from rathaus.core.audit.service import Actor, record, record_draft
 from rathaus.core.security.models import Tenant
 from rathaus.core.storage import blob_path, store_bytes
 from rathaus.inbox import routing
@@ -162,6 +162,8 @@ def apply_decision(*, session: Session, item: Item, decision: routing.Decision) 
         item.status = ItemStatus.ROUTED
         item.routed_at = utcnow()
     session.flush()
+    if decision.provenance is not None:
+        _record_model_output(session, item, decision.provenance)
     record(
         session=session,
         actor=SYSTEM,
@@ -180,6 +182,25 @@ def apply_decision(*, session: Session, item: Item, decision: routing.Decision) 
         "confidence": item.routing_confidence,
         "triage": position is None,
     }
+
+
+def _record_model_output(session: Session, item: Item, provenance: routing.Provenance) -> None:
+    """An LLM's routing answer is an AI output: kept as a draft record with its provenance."""
+    record_draft(
+        session=session,
+        actor=SYSTEM,
+        module="inbox",
+        purpose="inbox.routing",
+        backend=provenance.backend,
+        model_name=provenance.model_name,
+        model_version=provenance.model_version,
+        prompt_template=provenance.prompt_template,
+        prompt_version=provenance.prompt_version,
+        input_digest=provenance.input_digest,
+        output=provenance.output,
+        object_type="inbox_item",
+        object_id=item.id,
+    )
 
 
 def extract_item(*, session: Session, item_id: int) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from rathaus.inbox.filing import routing_plan, routing_rules
 from rathaus.inbox.models import Item, Position, RoutingModel
 
 if TYPE_CHECKING:
-    from rathaus.core.ai.protocols import Embedder
+    from rathaus.core.ai.protocols import ChatModel, Embedder
 
 MODEL_DIR = Path("models") / "inbox"
 
@@ -90,11 +90,20 @@ def current_model(*, session: Session) -> RoutingModel | None:
     return session.scalar(select(RoutingModel).order_by(RoutingModel.id.desc()).limit(1))
 
 
-def load_router(*, session: Session, embedder: Embedder, data_dir: Path, threshold: float) -> routing.Router:
-    """The tenant's router with its newest trained classifier (if any, and if it still fits the plan)."""
+def load_router(
+    *, session: Session, embedder: Embedder, data_dir: Path, threshold: float, llm: ChatModel | None = None
+) -> routing.Router:
+    """The tenant's router with its newest trained classifier (if any, and if it still fits the plan).
+
+    With ``llm``, documents the rules and the classifier leave below ``threshold`` are put to the LLM.
+    """
     plan = routing_plan(session=session)
     router = routing.Router(
-        plan=plan, embedder=embedder, rules=routing_rules(session=session), threshold=threshold
+        plan=plan,
+        embedder=embedder,
+        rules=routing_rules(session=session),
+        threshold=threshold,
+        llm=routing.LlmRouter(plan=plan, chat=llm) if llm is not None and plan.positions else None,
     )
     model = current_model(session=session)
     if model is None:

@@ -83,3 +83,26 @@ def test_stream_yields_the_answer_in_pieces(llm: LlamaCppChat) -> None:
 
 def test_provenance(llm: LlamaCppChat) -> None:
     assert (llm.name, llm.model_name, llm.model_version) == ("llama-cpp", TEST_LLM, "0.9.0")
+
+
+def test_choice_probabilities_cover_every_label_and_sum_to_one(llm: LlamaCppChat) -> None:
+    labels = ["Amt", "Amt für Straßen", "Standesamt", "unsicher"]  # "Amt" is a prefix of another label
+    question: list[ChatMessage] = [
+        {"role": "user", "content": "Antworte genau mit diesem Wort: Standesamt"}
+    ]
+
+    probabilities = llm.choice_probabilities(question, labels)
+
+    assert list(probabilities) == labels
+    assert sum(probabilities.values()) == pytest.approx(1.0)
+    assert all(0.0 < share < 1.0 for share in probabilities.values())
+    assert max(probabilities, key=probabilities.__getitem__) == "Standesamt"
+
+
+def test_choice_probabilities_are_the_same_with_a_cold_cache(llm: LlamaCppChat, models_dir: Path) -> None:
+    llm.chat([{"role": "user", "content": "Etwas ganz anderes."}], max_tokens=4)  # fills the cache
+    warm = llm.choice_probabilities(LETTER, LABELS)
+    cold = LlamaCppChat(locate_model(TEST_LLM, kind="llm", models_dir=models_dir), n_ctx=1024)
+
+    # the batch shapes differ, so the floats differ a little
+    assert cold.choice_probabilities(LETTER, LABELS) == pytest.approx(warm, abs=0.02)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rathaus.core.ai.bundles import ModelRef, locate_model
+from rathaus.core.ai.errors import BackendResponseError
 from rathaus.core.ai.protocols import ChatMessage, ChatModel, ChatResult
 from rathaus.core.ai.registry import BackendContext, register
 from rathaus.core.ai.structured import check_choice, check_json, choice_grammar, choice_tokens
@@ -93,6 +94,39 @@ class LlamaCppChat:
                 if piece:
                     yield piece
 
+    def choice_probabilities(
+        self, messages: Sequence[ChatMessage], choices: Sequence[str]
+    ) -> dict[str, float]:
+        """How probable each label is when decoding may only follow the labels' tokens (summing to 1).
+
+        Each label is read in its canonical tokenisation as a path through a token trie; at every
+        branching point the model's next-token probabilities are renormalised over the tokens the
+        labels allow there (what a sampler restricted to the trie does at temperature 1), and a
+        label's probability is the product along its path. Unlike the GBNF grammar of ``chat``, other
+        spellings of a label in token pieces are not admitted. The prompt is the one ``chat`` builds
+        from the GGUF's chat template; the KV cache of a preceding call with the same prefix is
+        reused, and only branch points cost a forward pass.
+        """
+        if not choices:
+            raise ValueError("choices must not be empty")
+        import numpy as np  # noqa: PLC0415
+
+        with self._lock:
+            llama = self.warm_up()
+            prompt = _prompt_tokens(llama, messages)
+            paths = {
+                choice: llama.tokenize(choice.encode(), add_bos=False, special=False) for choice in choices
+            }
+            branches = choice_trie(list(paths.values()), end_token=llama.token_eos())
+            steps: dict[tuple[int, ...], dict[int, float]] = {}
+            for prefix in sorted(branches):
+                logits = _logits_after(llama, [*prompt, *prefix])
+                allowed = sorted(branches[prefix])
+                chosen = np.asarray([logits[token] for token in allowed], dtype=np.float64)
+                shares = np.exp(chosen - chosen.max())
+                steps[prefix] = dict(zip(allowed, (shares / shares.sum()).tolist(), strict=True))
+        return path_probabilities(paths, steps, end_token=llama.token_eos())
+
     @staticmethod
     def _grammar(json_schema: dict[str, Any] | None, choices: Sequence[str] | None) -> LlamaGrammar | None:
         if not choices and json_schema is None:
@@ -102,6 +136,68 @@ class LlamaCppChat:
         if choices:
             return LlamaGrammar.from_string(choice_grammar(choices), verbose=False)
         return LlamaGrammar.from_json_schema(json.dumps(json_schema), verbose=False)
+
+
+def choice_trie(paths: Sequence[Sequence[int]], *, end_token: int) -> dict[tuple[int, ...], set[int]]:
+    """The branching points of the labels' token paths: prefix → the tokens allowed next.
+
+    Prefixes with a single continuation are left out (their step has probability 1). A label that
+    is a proper prefix of another continues with ``end_token`` there.
+    """
+    nexts: dict[tuple[int, ...], set[int]] = {}
+    for path in paths:
+        for index in range(len(path)):
+            nexts.setdefault(tuple(path[:index]), set()).add(path[index])
+    for path in paths:
+        if tuple(path) in nexts:
+            nexts[tuple(path)].add(end_token)
+    return {prefix: tokens for prefix, tokens in nexts.items() if len(tokens) > 1}
+
+
+def path_probabilities(
+    paths: Mapping[str, Sequence[int]], steps: Mapping[tuple[int, ...], dict[int, float]], *, end_token: int
+) -> dict[str, float]:
+    """Each label's probability: the product of its renormalised step probabilities at branch points."""
+    probabilities = {}
+    for label, path in paths.items():
+        probability = 1.0
+        for index, token in enumerate([*path, end_token]):
+            step = steps.get(tuple(path[:index]))
+            if step is not None:
+                probability *= step.get(token, 0.0)
+        probabilities[label] = probability
+    return probabilities
+
+
+def _prompt_tokens(llama: Llama, messages: Sequence[ChatMessage]) -> list[int]:
+    """The prompt tokens ``create_chat_completion`` builds from the GGUF's chat template."""
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter  # noqa: PLC0415 - heavy
+
+    template = llama.metadata.get("tokenizer.chat_template")
+    if not template:
+        raise BackendResponseError(f"{llama.model_path} has no chat template to score labels with")
+    eos = llama.detokenize([llama.token_eos()], special=True).decode(errors="ignore")
+    bos = llama.detokenize([llama.token_bos()], special=True).decode(errors="ignore")
+    formatted = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)(
+        messages=[dict(message) for message in messages]  # type: ignore[misc]
+    )
+    return list(llama.tokenize(formatted.prompt.encode(), add_bos=not formatted.added_special, special=True))
+
+
+def _logits_after(llama: Llama, tokens: list[int]) -> Any:
+    """The next-token logits after ``tokens``, evaluating only what the KV cache does not hold yet."""
+    import llama_cpp  # noqa: PLC0415 - heavy
+    import numpy as np  # noqa: PLC0415
+
+    cached = 0
+    for held, wanted in zip(llama.input_ids[: llama.n_tokens], tokens, strict=False):
+        if held != wanted:
+            break
+        cached += 1
+    llama.n_tokens = min(cached, len(tokens) - 1)  # at least one token is evaluated, for fresh logits
+    llama.eval(tokens[llama.n_tokens :])
+    pointer = llama_cpp.llama_get_logits_ith(llama.ctx, -1)
+    return np.ctypeslib.as_array(pointer, shape=(llama.n_vocab(),)).copy()
 
 
 @register("llm", "llama-cpp")

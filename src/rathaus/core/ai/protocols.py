@@ -148,6 +148,20 @@ class ChatModel(Backend, Protocol):
         ...
 
 
+@runtime_checkable
+class ChoiceScorer(Protocol):
+    """A chat backend that can also say how probable each of a fixed set of labels is.
+
+    ``choice_probabilities`` returns, for the same messages and labels as ``chat(…, choices=…)``, the
+    probability that decoding constrained to the labels produces each one (they sum to 1). The
+    llama-cpp backend offers it; a remote server generally does not.
+    """
+
+    def choice_probabilities(
+        self, messages: Sequence[ChatMessage], choices: Sequence[str]
+    ) -> dict[str, float]: ...
+
+
 # --- embeddings -----------------------------------------------------------------------------
 
 

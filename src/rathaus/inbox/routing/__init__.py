@@ -1,19 +1,31 @@
 """Routing of incoming documents to a position of the filing plan: rules, classifier, similarity.
 
 Rules come first; then the calibrated classifier once enough confirmed examples exist, else zero-shot
-similarity to the position descriptions. Below the threshold the answer is :data:`UNSURE` and the
-document goes to manual triage in the Poststelle. Pure logic: no database, no web.
+similarity to the position descriptions; where those stay below the threshold, optionally the LLM,
+constrained to the plan's positions (``llm.py``). Below the threshold the answer is :data:`UNSURE`
+and the document goes to manual triage in the Poststelle. Pure logic: no database, no web.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rathaus.inbox.routing.learned import MAX_EMBED_CHARS, LearnedClassifier, ZeroShot
-from rathaus.inbox.routing.plan import UNSURE, Decision, Document, Example, FilingPlan, Method, Position
+from rathaus.inbox.routing.llm import LlmRouter
+from rathaus.inbox.routing.plan import (
+    UNSURE,
+    Decision,
+    Document,
+    Example,
+    FilingPlan,
+    Method,
+    Position,
+    Provenance,
+)
 from rathaus.inbox.routing.rules import Rule, apply_rules
 
 if TYPE_CHECKING:
@@ -28,8 +40,10 @@ __all__ = [
     "Example",
     "FilingPlan",
     "LearnedClassifier",
+    "LlmRouter",
     "Method",
     "Position",
+    "Provenance",
     "Router",
     "Rule",
     "ZeroShot",
@@ -54,12 +68,16 @@ def unsure_below(decision: Decision, *, threshold: float, plan: FilingPlan) -> D
         f"unsicher: bester Vorschlag „{plan.title(decision.key)}“ mit {_percent(decision.confidence)} "
         f"unter der Schwelle von {_percent(threshold)} ({decision.reason}) – bitte in der Poststelle zuordnen"
     )
-    return Decision(method=decision.method, key=UNSURE, confidence=decision.confidence, reason=reason)
+    return dataclasses.replace(decision, key=UNSURE, reason=reason)
 
 
 @dataclass
 class Router:
-    """Routes documents: ``Router(plan=…, rules=…, embedder=…).fit(examples=…).route(documents=…)``."""
+    """Routes documents: ``Router(plan=…, rules=…, embedder=…).fit(examples=…).route(documents=…)``.
+
+    With ``llm`` set, documents that rules and the learned methods leave below the threshold are put
+    to the LLM; its answer replaces theirs (and goes to triage itself when unsure or below the threshold).
+    """
 
     plan: FilingPlan
     embedder: Embedder
@@ -67,6 +85,7 @@ class Router:
     threshold: float = DEFAULT_THRESHOLD
     use_embeddings_in_classifier: bool = True
     embed_chars: int = MAX_EMBED_CHARS
+    llm: LlmRouter | None = None
     classifier: LearnedClassifier | None = field(default=None, init=False)
     _zero_shot: ZeroShot | None = field(default=None, init=False, repr=False)
 
@@ -90,15 +109,20 @@ class Router:
         ]
         open_indices = [index for index, decision in enumerate(decisions) if decision is None]
         if open_indices:
-            pending = [documents[index] for index in open_indices]
-            if self.classifier is not None:
-                learned = self.classifier.predict(documents=pending)
-            else:
-                if self._zero_shot is None:
-                    self._zero_shot = ZeroShot(
-                        plan=self.plan, embedder=self.embedder, embed_chars=self.embed_chars
-                    )
-                learned = self._zero_shot.predict(documents=pending)
+            learned = self._learned([documents[index] for index in open_indices])
             for index, decision in zip(open_indices, learned, strict=True):
                 decisions[index] = unsure_below(decision, threshold=self.threshold, plan=self.plan)
+        if self.llm is not None:
+            asked = [index for index, found in enumerate(decisions) if found is not None and found.unsure]
+            answers = self.llm.predict(documents=[documents[index] for index in asked])
+            for index, decision in zip(asked, answers, strict=True):
+                decisions[index] = unsure_below(decision, threshold=self.threshold, plan=self.plan)
         return [decision for decision in decisions if decision is not None]
+
+    def _learned(self, documents: list[Document]) -> list[Decision]:
+        """The classifier's decisions, or zero-shot similarity while there is no classifier."""
+        if self.classifier is not None:
+            return self.classifier.predict(documents=documents)
+        if self._zero_shot is None:
+            self._zero_shot = ZeroShot(plan=self.plan, embedder=self.embedder, embed_chars=self.embed_chars)
+        return self._zero_shot.predict(documents=documents)

@@ -9,7 +9,7 @@ from typing import Literal
 UNSURE = "UNSURE"
 """The answer when no method is sure enough: the document goes to manual triage (Poststelle)."""
 
-Method = Literal["rule", "classifier", "similarity"]
+Method = Literal["rule", "classifier", "similarity", "llm"]
 
 
 @dataclass(frozen=True)
@@ -80,13 +80,30 @@ class Example:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """Where a model's decision came from, for the platform's AI-draft record."""
+
+    backend: str
+    model_name: str
+    model_version: str
+    prompt_template: str
+    prompt_version: str
+    input_digest: str
+    output: str
+
+
+@dataclass(frozen=True)
 class Decision:
-    """The routing of one document: method, position key or UNSURE, confidence 0–1 and a German reason."""
+    """The routing of one document: method, position key or UNSURE, confidence 0–1 and a German reason.
+
+    ``provenance`` is set when a generative model decided (``method="llm"``).
+    """
 
     method: Method
     key: str
     confidence: float
     reason: str
+    provenance: Provenance | None = None
 
     @property
     def unsure(self) -> bool:
