@@ -414,3 +414,25 @@ def test_the_real_llm_drafts_a_german_body_with_valid_citations(
         )
     assert "<<<" not in reply.body
     assert smtp.messages == []
+
+
+def test_a_second_send_of_the_same_reply_is_refused_and_nothing_goes_out_twice(
+    reply_world: ReplyWorld, smtp: SmtpServer
+) -> None:
+    reply_id = _draft(reply_world)
+    settings = mail_settings(smtp)
+    # a second click's request read the reply while it was still a draft …
+    with open_session(reply_world.sessions, tenant_id=reply_world.tenant_id) as second:
+        stale = second.get(Reply, reply_id)
+        assert stale is not None
+        assert stale.status is ReplyStatus.DRAFT
+        # … and the first click's request sends and commits before the second one sends
+        with open_session(reply_world.sessions, tenant_id=reply_world.tenant_id) as first:
+            reply = first.get(Reply, reply_id)
+            assert reply is not None
+            replies.send_reply(session=first, reply=reply, actor=reply_world.actor, mail_settings=settings)
+        with pytest.raises(replies.ReplyError, match="inzwischen gesendet"):
+            replies.send_reply(session=second, reply=stale, actor=reply_world.actor, mail_settings=settings)
+        second.rollback()
+    assert len(smtp.messages) == 1
+    assert _reply(reply_world, reply_id)[0].status is ReplyStatus.SENT

@@ -18,7 +18,7 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 
 from rapidfuzz.distance import Levenshtein
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from rathaus.core.ai.errors import AIError
@@ -311,6 +311,26 @@ def message_for(*, session: Session, reply: Reply, item: Item, mail_settings: Ma
     return message
 
 
+ALREADY_SENT = (
+    "Diese Antwort wurde inzwischen gesendet (zum Beispiel durch einen zweiten Klick). "
+    "Nichts wurde doppelt verschickt."
+)
+
+
+def _claim(session: Session, reply: Reply) -> None:
+    """Take the reply for this send: a second send of the same reply waits for this transaction's row lock
+    (PostgreSQL) or write lock (SQLite), then finds it sent and is refused, so nothing goes out twice."""
+    claimed = session.execute(
+        update(Reply)
+        .where(Reply.id == reply.id, Reply.status.in_([ReplyStatus.DRAFT, ReplyStatus.FAILED]))
+        .values(error=None)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        session.refresh(reply)
+        raise ReplyError(ALREADY_SENT)
+
+
 def send_reply(*, session: Session, reply: Reply, actor: Actor, mail_settings: MailSettings) -> Reply:
     """Send ``reply`` now: only ever called from a person's confirmed POST. The caller commits either way.
 
@@ -323,6 +343,7 @@ def send_reply(*, session: Session, reply: Reply, actor: Actor, mail_settings: M
     assert item is not None
     if not reply.to_address or not EMAIL.match(reply.to_address):
         raise ReplyError(NO_ADDRESS)
+    _claim(session, reply)
     try:
         message = message_for(session=session, reply=reply, item=item, mail_settings=mail_settings)
         message_id = send(mail_settings, message)
