@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
-import re
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
-import numpy.typing as npt
 import pytest
 
 from rathaus.inbox.routing import (
@@ -26,31 +21,8 @@ from rathaus.inbox.routing import (
     apply_rules,
 )
 from tests.conftest import shared_data
+from tests.inbox.stand_ins import HashedWords
 from tests.requirements import require_bundle
-
-
-class HashedWords:
-    """A deterministic stand-in embedder: hashed bag of lower-cased words, L2-normalised."""
-
-    name = "hashed-words"
-    model_name = "hashed-words"
-    model_version = "1"
-    dimension = 512
-
-    def _embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        rows = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for index, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.casefold()):
-                rows[index, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension] += 1.0
-        norms = np.linalg.norm(rows, axis=1, keepdims=True)
-        return rows / np.where(norms == 0, 1, norms)
-
-    def embed_queries(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        return self._embed(texts)
-
-    def embed_passages(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        return self._embed(texts)
-
 
 PLAN = FilingPlan.of(
     [
