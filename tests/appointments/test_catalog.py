@@ -104,7 +104,11 @@ def test_a_small_export_is_read(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("services", "locations", "message"),
     [
-        ([{**SERVICE, "duration": "zwanzig"}], [], r"services\.json: service #1 \(id '1'\): duration must be a whole"),
+        (
+            [{**SERVICE, "duration": "zwanzig"}],
+            [],
+            r"services\.json: service #1 \(id '1'\): duration must be a whole",
+        ),
         ([SERVICE, {**SERVICE, "name": "Doppelt"}], [], r"service #2 \(id '1'\): the id appears twice"),
         ([{**SERVICE, "name": ""}], [], r"service #1 \(id '1'\): 'name' is missing or empty"),
         (
@@ -130,12 +134,17 @@ def test_a_file_that_is_not_json_is_named(tmp_path: Path) -> None:
         parse_munich_catalog(services_json=broken, locations_json=broken)
 
 
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    """A local wall-clock time (naive on purpose: opening hours are local)."""
+    return dt.datetime.combine(day, dt.time(hour))
+
+
 def test_windows_and_closures_check_their_values() -> None:
     with pytest.raises(ValueError, match="weekday"):
         OpeningWindow(weekday=7, start=dt.time(8), end=dt.time(12), slot_min=15, online_capacity=1)
     with pytest.raises(ValueError, match="not before its end"):
         OpeningWindow(weekday=0, start=dt.time(12), end=dt.time(8), slot_min=15, online_capacity=1)
     with pytest.raises(ValueError, match="not before its end"):
-        Closure(start=dt.datetime(2026, 5, 4, 10), end=dt.datetime(2026, 5, 4, 9))
+        Closure(start=_at(dt.date(2026, 5, 4), 10), end=_at(dt.date(2026, 5, 4), 9))
     day = Closure.whole_day(dt.date(2026, 5, 4), "Betriebsausflug")
-    assert (day.start, day.end) == (dt.datetime(2026, 5, 4), dt.datetime(2026, 5, 5))
+    assert (day.start, day.end) == (_at(dt.date(2026, 5, 4), 0), _at(dt.date(2026, 5, 5), 0))
