@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
 from sqlalchemy import select
 
 from rathaus.inbox import mailboxes as service
@@ -90,61 +91,80 @@ def new_mailbox(request: Request, user: Admin, session: TenantSession) -> Respon
     return _form_page(request, session, None, _form_values(None))
 
 
-def _input(
-    name: str, host: str, port: str, security: str, username: str, password: str, folder: str, enabled: str
-) -> MailboxInput:
+class MailboxForm(BaseModel):
+    """The mailbox form as posted; the password is never sent back to the page."""
+
+    name: str = ""
+    host: str = ""
+    port: str = ""
+    security: str = "ssl"
+    username: str = ""
+    password: str = ""
+    folder: str = "INBOX"
+    enabled: str = ""
+
+    def values(self) -> dict[str, object]:
+        """What the form shows again after an error (without the password)."""
+        return {**self.model_dump(exclude={"password"}), "enabled": self.enabled == "1"}
+
+    def to_input(self) -> MailboxInput:
+        try:
+            number = int(self.port) if self.port.strip() else None
+        except ValueError as error:
+            raise MailboxError("Der Port muss eine Zahl sein (z. B. 993).") from error
+        return MailboxInput(
+            name=self.name,
+            host=self.host,
+            port=number,
+            security=self.security,
+            username=self.username,
+            password=self.password or None,
+            folder=self.folder,
+            enabled=self.enabled == "1",
+        )
+
+
+def _save(
+    request: Request,
+    session: TenantSession,
+    context: Context,
+    user: Admin,
+    form: MailboxForm,
+    mailbox_id: int | None = None,
+) -> Mailbox | Response:
+    """Save the posted mailbox, or the form page again with the German error."""
     try:
-        number = int(port) if port.strip() else None
-    except ValueError as error:
-        raise MailboxError("Der Port muss eine Zahl sein (z. B. 993).") from error
-    return MailboxInput(
-        name=name,
-        host=host,
-        port=number,
-        security=security,
-        username=username,
-        password=password or None,
-        folder=folder,
-        enabled=enabled == "1",
-    )
+        return service.save_mailbox(
+            session=session,
+            secret_key=context.settings.secret_key,
+            actor=actor_of(user),
+            data=form.to_input(),
+            mailbox_id=mailbox_id,
+        )
+    except MailboxError as error:
+        session.rollback()
+        existing = None
+        if mailbox_id is not None:
+            try:
+                existing = service.get_mailbox(session=session, mailbox_id=mailbox_id)
+            except MailboxError:
+                flash(request, str(error), "error")
+                return _redirect()
+        return _form_page(request, session, existing, form.values(), str(error))
+
+
+PostedMailbox = Annotated[MailboxForm, Form()]
 
 
 @router.post("/neu", summary="Postfach anlegen")
 def create_mailbox(
-    request: Request,
-    user: Admin,
-    session: TenantSession,
-    context: Context,
-    name: Text = "",
-    host: Text = "",
-    port: Text = "",
-    security: Text = "ssl",
-    username: Text = "",
-    password: Text = "",
-    folder: Text = "INBOX",
-    enabled: Text = "",
+    request: Request, user: Admin, session: TenantSession, context: Context, form: PostedMailbox
 ) -> Response:
-    form = {
-        "name": name,
-        "host": host,
-        "port": port,
-        "security": security,
-        "username": username,
-        "folder": folder,
-        "enabled": enabled == "1",
-    }
-    try:
-        mailbox = service.save_mailbox(
-            session=session,
-            secret_key=context.settings.secret_key,
-            actor=actor_of(user),
-            data=_input(name, host, port, security, username, password, folder, enabled),
-        )
-    except MailboxError as error:
-        session.rollback()
-        return _form_page(request, session, None, form, str(error))
-    flash(request, f"Das Postfach „{mailbox.name}“ ist angelegt. Es wird alle paar Minuten abgerufen.")
-    return _redirect(f"{BASE}/{mailbox.id}")
+    saved = _save(request, session, context, user, form)
+    if isinstance(saved, Response):
+        return saved
+    flash(request, f"Das Postfach „{saved.name}“ ist angelegt. Es wird alle paar Minuten abgerufen.")
+    return _redirect(f"{BASE}/{saved.id}")
 
 
 @router.get("/{mailbox_id}", summary="Postfach bearbeiten")
@@ -164,42 +184,13 @@ def update_mailbox(
     session: TenantSession,
     context: Context,
     mailbox_id: int,
-    name: Text = "",
-    host: Text = "",
-    port: Text = "",
-    security: Text = "ssl",
-    username: Text = "",
-    password: Text = "",
-    folder: Text = "INBOX",
-    enabled: Text = "",
+    form: PostedMailbox,
 ) -> Response:
-    form = {
-        "name": name,
-        "host": host,
-        "port": port,
-        "security": security,
-        "username": username,
-        "folder": folder,
-        "enabled": enabled == "1",
-    }
-    try:
-        mailbox = service.save_mailbox(
-            session=session,
-            secret_key=context.settings.secret_key,
-            actor=actor_of(user),
-            data=_input(name, host, port, security, username, password, folder, enabled),
-            mailbox_id=mailbox_id,
-        )
-    except MailboxError as error:
-        session.rollback()
-        try:
-            mailbox = service.get_mailbox(session=session, mailbox_id=mailbox_id)
-        except MailboxError:
-            flash(request, str(error), "error")
-            return _redirect()
-        return _form_page(request, session, mailbox, form, str(error))
+    saved = _save(request, session, context, user, form, mailbox_id)
+    if isinstance(saved, Response):
+        return saved
     flash(request, "Das Postfach ist gespeichert.")
-    return _redirect(f"{BASE}/{mailbox.id}")
+    return _redirect(f"{BASE}/{saved.id}")
 
 
 @router.post("/{mailbox_id}/loeschen", summary="Postfach löschen")
