@@ -291,15 +291,17 @@ def queue(*, session: Session, org_unit_id: int | None, today: date, soon_days: 
         statement = statement.where(Item.org_unit_id == org_unit_id, Item.status.in_(OPEN_IN_QUEUE))
     items = list(session.scalars(statement.options(selectinload(Item.position))))
     items.sort(key=lambda item: (item.due_date is None, item.due_date or date.max, item.received_at))
-    soon = today + timedelta(days=soon_days)
-    return [
-        QueueRow(
-            item=item,
-            overdue=item.due_date is not None and item.due_date < today,
-            due_soon=item.due_date is not None and today <= item.due_date <= soon,
-        )
-        for item in items
-    ]
+    return [queue_row(item, today=today, soon_days=soon_days) for item in items]
+
+
+def queue_row(item: Item, *, today: date, soon_days: int = 3) -> QueueRow:
+    """The item with its deadline judged against ``today`` (overdue, or due within ``soon_days``)."""
+    due = item.due_date
+    return QueueRow(
+        item=item,
+        overdue=due is not None and due < today,
+        due_soon=due is not None and today <= due <= today + timedelta(days=soon_days),
+    )
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -80,12 +82,7 @@ def item_page(
             "units": filing.org_units(session=session),
             "positions": filing.active_positions(session=session),
             "extraction": item.extraction or {},
-            "row": service.QueueRow(
-                item=item,
-                overdue=item.due_date is not None and item.due_date < today().date(),
-                due_soon=item.due_date is not None
-                and today().date() <= item.due_date <= today().date() + timedelta(days=3),
-            ),
+            "row": service.queue_row(item, today=today().date()),
             "error": error,
         },
         status_code=status_code,
@@ -97,15 +94,23 @@ def show_item(request: Request, item_id: int, user: Caseworker, session: TenantS
     return item_page(request, session, item_or_404(session, item_id))
 
 
+def _decide(
+    request: Request, session: Session, item: Item, change: Callable[[], object], done: str
+) -> Response:
+    """Apply a caseworker's decision; a state that forbids it shows the item again with the reason (409)."""
+    try:
+        change()
+    except service.ItemStateError as problem:
+        return item_page(request, session, item, error=str(problem), status_code=409)
+    flash(request, done)
+    return to_item(item.id)
+
+
 @router.post("/eingaenge/{item_id}/annehmen", summary="Zuordnung bestätigen und Eingang übernehmen")
 def accept_item(request: Request, item_id: int, user: Caseworker, session: TenantSession) -> Response:
     item = item_or_404(session, item_id)
-    try:
-        service.accept(session=session, item=item, actor=actor_of(user))
-    except service.ItemStateError as problem:
-        return item_page(request, session, item, error=str(problem), status_code=409)
-    flash(request, f"Eingang Nr. {item.id} wurde angenommen.")
-    return to_item(item.id)
+    accept = partial(service.accept, session=session, item=item, actor=actor_of(user))
+    return _decide(request, session, item, accept, f"Eingang Nr. {item.id} wurde angenommen.")
 
 
 @router.post("/eingaenge/{item_id}/zuordnen", summary="Eingang einer anderen Position zuordnen")
@@ -127,15 +132,17 @@ def reroute_item(
             error="Bitte wählen Sie eine Position des Aktenplans aus.",
             status_code=400,
         )
-    try:
-        service.reroute(
-            session=session, item=item, position=target, actor=actor_of(user), accept_now=bool(behalten)
-        )
-    except service.ItemStateError as problem:
-        return item_page(request, session, item, error=str(problem), status_code=409)
+    reroute = partial(
+        service.reroute,
+        session=session,
+        item=item,
+        position=target,
+        actor=actor_of(user),
+        accept_now=bool(behalten),
+    )
     where = target.org_unit.name if target.org_unit else "keine Abteilung"
-    flash(request, f"Eingang Nr. {item.id} wurde {target.number} „{target.title}“ zugeordnet ({where}).")
-    return to_item(item.id)
+    done = f"Eingang Nr. {item.id} wurde {target.number} „{target.title}“ zugeordnet ({where})."
+    return _decide(request, session, item, reroute, done)
 
 
 @router.post("/eingaenge/{item_id}/erledigen", summary="Eingang ohne Antwort erledigen")
@@ -147,23 +154,15 @@ def close_item(
     vermerk: Annotated[str, Form()] = "",
 ) -> Response:
     item = item_or_404(session, item_id)
-    try:
-        service.close(session=session, item=item, actor=actor_of(user), note=vermerk.strip())
-    except service.ItemStateError as problem:
-        return item_page(request, session, item, error=str(problem), status_code=409)
-    flash(request, f"Eingang Nr. {item.id} ist erledigt.")
-    return to_item(item.id)
+    close = partial(service.close, session=session, item=item, actor=actor_of(user), note=vermerk.strip())
+    return _decide(request, session, item, close, f"Eingang Nr. {item.id} ist erledigt.")
 
 
 @router.post("/eingaenge/{item_id}/wieder-oeffnen", summary="Erledigten Eingang wieder öffnen")
 def reopen_item(request: Request, item_id: int, user: Caseworker, session: TenantSession) -> Response:
     item = item_or_404(session, item_id)
-    try:
-        service.reopen(session=session, item=item, actor=actor_of(user))
-    except service.ItemStateError as problem:
-        return item_page(request, session, item, error=str(problem), status_code=409)
-    flash(request, f"Eingang Nr. {item.id} ist wieder offen.")
-    return to_item(item.id)
+    reopen = partial(service.reopen, session=session, item=item, actor=actor_of(user))
+    return _decide(request, session, item, reopen, f"Eingang Nr. {item.id} ist wieder offen.")
 
 
 @router.get("/auswertung", summary="Bearbeitungszeiten je Abteilung")
