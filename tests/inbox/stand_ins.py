@@ -7,13 +7,8 @@ benchmark). The factories put a small filing plan and text items into a tenant t
 
 from __future__ import annotations
 
-import hashlib
-import re
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
-import numpy.typing as npt
 import pytest
 from sqlalchemy.orm import Session
 
@@ -22,31 +17,17 @@ from rathaus.core.audit.service import Actor
 from rathaus.inbox import filing, service
 from rathaus.inbox.models import DocumentRole, DocumentStatus, Item, ItemSource
 from rathaus.inbox.schemas import Incoming, IncomingFile
+from tests.assistant.stand_ins import HashEmbedder
 
 CLERK = Actor(id=None, name="sachbearbeitung")
 
 
-class HashedWords:
-    """A deterministic stand-in embedder: hashed bag of lower-cased words, L2-normalised."""
+class HashedWords(HashEmbedder):
+    """The assistant's hashed bag of words, with more dimensions: filing plans have more labels."""
 
     name = "hashed-words"
     model_name = "hashed-words"
-    model_version = "1"
     dimension = 512
-
-    def _embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        rows = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for index, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.casefold()):
-                rows[index, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension] += 1.0
-        norms = np.linalg.norm(rows, axis=1, keepdims=True)
-        return rows / np.where(norms == 0, 1, norms)
-
-    def embed_queries(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        return self._embed(texts)
-
-    def embed_passages(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        return self._embed(texts)
 
 
 def register_hashed_words(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
