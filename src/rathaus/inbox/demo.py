@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 
 from rathaus.core.db import utcnow
+from rathaus.core.jobs import enqueue
 from rathaus.core.module import DemoInput, DemoResult
 from rathaus.inbox import filing, service
 from rathaus.inbox.jobs import RETRAIN, queue_processing
@@ -319,8 +320,6 @@ def load_demo(given: DemoInput) -> DemoResult:
                 queue_processing(session=session, item_id=received.item.id, tenant_id=given.tenant_id)
             )
     if trained is None:
-        from rathaus.core.jobs import enqueue  # noqa: PLC0415
-
         job_ids.insert(0, enqueue(session=session, kind=RETRAIN, params={}, tenant_id=given.tenant_id).id)
     return DemoResult(
         summary=f"filing plan of {len(rows)} positions (Konstanz categories), {history} confirmed reports, "

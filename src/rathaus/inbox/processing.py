@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rathaus.core.audit.service import Actor, record, record_draft
+from rathaus.core.db import utcnow
 from rathaus.core.security.models import Tenant
 from rathaus.core.storage import blob_path, store_bytes
 from rathaus.inbox import routing
@@ -149,8 +150,6 @@ def _rule_decision(session: Session, item: Item) -> routing.Decision | None:
 
 def apply_decision(*, session: Session, item: Item, decision: routing.Decision) -> dict[str, Any]:
     """Write a routing decision onto the item (never a position outside the active filing plan)."""
-    from rathaus.core.db import utcnow  # noqa: PLC0415
-
     position = None if decision.unsure else position_by_number(session=session, number=decision.key)
     item.routing_method, item.routing_confidence = decision.method, round(decision.confidence, 4)
     item.routing_reason = decision.reason

@@ -9,6 +9,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rathaus.core.audit.service import record
 from rathaus.core.storage import StoredFile, blob_path
 from rathaus.inbox import service
 from rathaus.inbox.audit_actions import InboxAction
@@ -118,8 +119,6 @@ def _refuse_quarantined(document: ItemDocument) -> None:
 def original(document_id: int, user: Caseworker, session: TenantSession, context: Context) -> Response:
     document = _document(session, document_id)
     _refuse_quarantined(document)
-    from rathaus.core.audit.service import record  # noqa: PLC0415
-
     record(
         session=session,
         actor=actor_of(user),
