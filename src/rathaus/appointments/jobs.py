@@ -1,1 +1,86 @@
-"""Background jobs of the module Terminvergabe (none registered yet)."""
+"""Background jobs of the Terminvergabe: the release wave and the expiry of holds (recurring sweeps)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import exists, select
+
+from rathaus.appointments import booking, release
+from rathaus.appointments.config import AppointmentsSettings
+from rathaus.appointments.models import Booking, BookingStatus, Location, OpeningWindow
+from rathaus.core.db import utcnow
+from rathaus.core.jobs import JobContext, job_kind
+from rathaus.core.security.models import Tenant
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from rathaus.core.config import PlatformSettings
+
+RELEASE = "appointments.release"
+EXPIRE = "appointments.expire"
+
+
+def tenant_state(session: Session, tenant_id: int) -> str:
+    """The tenant's Bundesland code, whose public holidays close its offices."""
+    return session.scalar(select(Tenant.state).where(Tenant.id == tenant_id)) or "NI"
+
+
+def _has_opening_hours(session: Session, tenant_id: int, _settings: PlatformSettings) -> bool:
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    OpeningWindow.tenant_id == tenant_id,
+                    OpeningWindow.location_id == Location.id,
+                    Location.active.is_(True),
+                )
+            )
+        )
+    )
+
+
+def _has_holds(session: Session, tenant_id: int, _settings: PlatformSettings) -> bool:
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    Booking.tenant_id == tenant_id,
+                    Booking.status.in_((BookingStatus.RESERVED, BookingStatus.AWAITING)),
+                )
+            )
+        )
+    )
+
+
+@job_kind(
+    RELEASE, title="Termine freigeben (Freigabewelle)", every=timedelta(minutes=15), needed=_has_opening_hours
+)
+def release_wave(ctx: JobContext) -> dict[str, Any]:
+    """Create the seats of every day whose release moment has come."""
+    settings = ctx.settings.section(AppointmentsSettings)
+
+    def run(session: Session) -> dict[str, Any]:
+        seats = release.release_due(
+            session=session,
+            tenant_id=ctx.tenant_id,
+            now=utcnow(),
+            settings=settings,
+            state=tenant_state(session, ctx.tenant_id),
+        )
+        return {"seats": seats}
+
+    return ctx.stage("Freigeben", run, percent=100)
+
+
+@job_kind(EXPIRE, title="Abgelaufene Reservierungen freigeben", every=timedelta(minutes=2), needed=_has_holds)
+def expire(ctx: JobContext) -> dict[str, Any]:
+    """End holds and unconfirmed bookings whose time ran out, and free their seats."""
+
+    def run(session: Session) -> dict[str, Any]:
+        stale = booking.expire_holds(session=session, tenant_id=ctx.tenant_id, now=utcnow())
+        return {"expired": len(stale)}
+
+    return ctx.stage("Freigeben", run, percent=100)

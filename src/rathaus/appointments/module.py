@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rathaus.appointments.audit_actions import AppointmentsAction
 from rathaus.appointments.config import AppointmentsSettings
-from rathaus.appointments.web import router
+from rathaus.appointments.web import routers
 from rathaus.core.module import Module
 from rathaus.core.security.models import Role
 
@@ -17,7 +17,7 @@ MODULE = Module(
     role=Role.CASEWORKER,
     path="/termine",
     templates=Path(__file__).resolve().parent / "templates",
-    routers=(router,),
+    routers=routers,
     job_modules=("rathaus.appointments.jobs",),
     table_modules=("rathaus.appointments.models",),
     settings=AppointmentsSettings,

@@ -1,4 +1,4 @@
-"""Routes of the module Terminvergabe."""
+"""Routes of the Terminvergabe for staff: the module's start page (being built)."""
 
 from __future__ import annotations
 

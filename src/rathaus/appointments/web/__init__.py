@@ -1,0 +1,15 @@
+"""The Terminvergabe's routes.
+
+- ``public``: the citizen booking pages (``/buerger/{tenant_slug}/termine/…``, no login);
+- ``waitlist``: the public waiting list;
+- ``staff``: day and week views, walk-ins, check-in (``/termine``);
+- ``admin``: catalog, opening hours, capacity, statistics and planning (``/termine/verwaltung``).
+"""
+
+from __future__ import annotations
+
+from rathaus.appointments.web import admin, public, staff, waitlist
+
+routers = (staff.router, admin.router, public.router, waitlist.router)
+
+__all__ = ["routers"]
