@@ -68,7 +68,8 @@ def run_planning_bench() -> dict[str, Any]:
     generate_seconds = time.perf_counter() - started
     fit_demand(counts=series_counts(history)[(SERVICES[0], "hauptstelle")], state=STATE)  # import warm-up
     result = backtest(history=history, state=STATE, holdout_weeks=HOLDOUT_WEEKS, level=SERVICE_LEVEL)
-    holdout = [result.holdout_start + dt.timedelta(days=n) for n in range((END - result.holdout_start).days + 1)]
+    holdout_days = (END - result.holdout_start).days + 1
+    holdout = [result.holdout_start + dt.timedelta(days=offset) for offset in range(holdout_days)]
     served = suggested = fixed = 0.0
     for counts in series_counts(history).values():
         model = fit_demand(counts={d: c for d, c in counts.items() if d < result.holdout_start}, state=STATE)
@@ -76,8 +77,9 @@ def run_planning_bench() -> dict[str, Any]:
         suggestions = suggest_capacity(
             forecast=forecast, windows=_windows(), duration_min=DURATION_MIN, service_level=SERVICE_LEVEL
         )
-        share = served_share(actual={d: c for d, c in counts.items() if d >= result.holdout_start},
-                             suggestions=suggestions)
+        share = served_share(
+            actual={d: c for d, c in counts.items() if d >= result.holdout_start}, suggestions=suggestions
+        )
         served += share.demand
         suggested += share.suggested * share.demand
         fixed += share.fixed * share.demand
@@ -91,11 +93,21 @@ def run_planning_bench() -> dict[str, Any]:
         "served_share": round(suggested / served, 4),
         "fixed_served_share": round(fixed / served, 4),
         "service_level": SERVICE_LEVEL,
-        "holdout": {"start": result.holdout_start.isoformat(), "end": result.holdout_end.isoformat(),
-                    "open_days_evaluated": result.days, "series": result.series},
-        "history": {"start": START.isoformat(), "end": END.isoformat(), "state": STATE, "seed": SEED,
-                    "services": list(SERVICES), "rows": len(history),
-                    "measured_no_show_rate": round(no_show_rate(history), 4)},
+        "holdout": {
+            "start": result.holdout_start.isoformat(),
+            "end": result.holdout_end.isoformat(),
+            "open_days_evaluated": result.days,
+            "series": result.series,
+        },
+        "history": {
+            "start": START.isoformat(),
+            "end": END.isoformat(),
+            "state": STATE,
+            "seed": SEED,
+            "services": list(SERVICES),
+            "rows": len(history),
+            "measured_no_show_rate": round(no_show_rate(history), 4),
+        },
         "truth": truth(default_profiles(SERVICES)),
         "fit_seconds_total": result.fit_seconds,
         "fit_seconds_per_series": round(result.fit_seconds / result.series, 4),

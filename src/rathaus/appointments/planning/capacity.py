@@ -96,8 +96,9 @@ def _shares(windows: Sequence[OpeningWindow], profile: Sequence[float] | None) -
     ]
 
 
-def _reason(expected: float, target: int, level: float, current: int, seats: int, places: int,
-            capped: bool) -> str:
+def _reason(
+    expected: float, target: int, level: float, current: int, seats: int, places: int, capped: bool
+) -> str:
     text = (
         f"Prognose {expected:.0f} Termine ({round(level * 100)} %-Wert {target}), bisher {current} Plätze; "
         f"Vorschlag {seats} parallel = {places} Plätze"
@@ -138,13 +139,29 @@ def suggest_capacity(
             capped = max_seats is not None and seats > max_seats
             if max_seats is not None:
                 seats = min(seats, max_seats)
-            reason = _reason(expected, target, service_level, window.online_capacity * per_seat, seats,
-                             seats * per_seat, capped)
+            reason = _reason(
+                expected,
+                target,
+                service_level,
+                window.online_capacity * per_seat,
+                seats,
+                seats * per_seat,
+                capped,
+            )
             if per_seat == 0:
                 reason = "Das Zeitfenster ist kürzer als ein Termin."
             suggestions.append(
-                WindowSuggestion(point.day, window, share, round(expected, 2), target, per_seat,
-                                 window.online_capacity, seats, reason)
+                WindowSuggestion(
+                    point.day,
+                    window,
+                    share,
+                    round(expected, 2),
+                    target,
+                    per_seat,
+                    window.online_capacity,
+                    seats,
+                    reason,
+                )
             )
     return suggestions
 
@@ -176,8 +193,11 @@ def _binomial_tail(trials: int, probability: float, above: int) -> float:
     total = 0.0
     for count in range(above + 1, trials + 1):
         total += math.exp(
-            lgamma_n - math.lgamma(count + 1) - math.lgamma(trials - count + 1)
-            + count * log_p + (trials - count) * log_q
+            lgamma_n
+            - math.lgamma(count + 1)
+            - math.lgamma(trials - count + 1)
+            + count * log_p
+            + (trials - count) * log_q
         )
     return min(1.0, total)
 
@@ -215,9 +235,7 @@ def overbooking_suggestion(
     return OverbookingSuggestion(seats, extra, no_show_rate, round(risk, 4), max_risk, reason)
 
 
-def served_share(
-    *, actual: Mapping[dt.date, int], suggestions: Sequence[WindowSuggestion]
-) -> ServedShare:
+def served_share(*, actual: Mapping[dt.date, int], suggestions: Sequence[WindowSuggestion]) -> ServedShare:
     """The share of actual demand served by the suggestion and by a fixed capacity with as many seats.
 
     A window's actual demand is the day's actual count times the window's share (the same profile as the

@@ -61,11 +61,11 @@ def forecast_chart_points(
 
 def _nice_step(top: float) -> float:
     raw = max(top, 1.0) / 4
-    magnitude = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 2.5, 5, 10):
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    for factor in (1.0, 2.0, 2.5, 5.0):
         if factor * magnitude >= raw:
             return factor * magnitude
-    return 10 * magnitude
+    return 10.0 * magnitude
 
 
 def _number(value: float) -> str:
@@ -126,7 +126,11 @@ def render_line_chart(
     step = _nice_step(max(values, default=1.0))
     top = step * max(1, math.ceil(max(values, default=1.0) / step))
     count = len(points)
-    xs = [_LEFT + (plot_width * index / (count - 1) if count > 1 else plot_width / 2) for index in range(count)]
+    xs = (
+        [_LEFT + plot_width / 2.0]
+        if count == 1
+        else [_LEFT + plot_width * i / (count - 1) for i in range(count)]
+    )
 
     def y(value: float) -> float:
         return _TOP + plot_height * (1 - value / top)
@@ -154,11 +158,14 @@ def render_line_chart(
         [(x, y(p.actual)) if p.actual is not None else None for x, p in zip(xs, points, strict=True)]
     )
     if forecast_path:
-        parts.append(f'<path d="{forecast_path}" fill="none" stroke="{BLUE}" stroke-width="2" '
-                     'stroke-dasharray="6 3"/>')
+        parts.append(
+            f'<path d="{forecast_path}" fill="none" stroke="{BLUE}" stroke-width="2" stroke-dasharray="6 3"/>'
+        )
     if actual_path:
         parts.append(f'<path d="{actual_path}" fill="none" stroke="{TEXT}" stroke-width="1.5"/>')
-    parts.append(f'<line x1="{_LEFT}" y1="{bottom}" x2="{_LEFT + plot_width}" y2="{bottom}" stroke="{TEXT}"/>')
+    parts.append(
+        f'<line x1="{_LEFT}" y1="{bottom}" x2="{_LEFT + plot_width}" y2="{bottom}" stroke="{TEXT}"/>'
+    )
     parts.extend(_x_ticks(points, xs, bottom))
     parts += [
         f'<text x="{_LEFT + plot_width / 2}" y="{height - 6}" font-size="12" fill="{TEXT}" '

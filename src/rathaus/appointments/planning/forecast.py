@@ -130,9 +130,8 @@ def _chosen_columns(matrix: np.ndarray, names: list[str], open_weekdays: Sequenc
     reference = f"weekday_{min(open_weekdays)}" if open_weekdays else ""
     chosen = []
     for index, name in enumerate(names):
-        if name == "intercept":
-            chosen.append(index)
-        elif name != reference and float(np.ptp(matrix[:, index])) > 0:
+        varies = name != reference and float(np.ptp(matrix[:, index])) > 0
+        if name == "intercept" or varies:
             chosen.append(index)
     return chosen
 
@@ -169,8 +168,9 @@ def fit_demand(
     if target.sum() == 0:  # nothing was ever booked: forecast nothing
         coefficients = np.zeros(len(columns))
         coefficients[0] = -30.0
-        return DemandModel(state, origin, columns, tuple(coefficients.tolist()), 0.0, seasonal, weekdays,
-                           closed, len(days))
+        return DemandModel(
+            state, origin, columns, tuple(coefficients.tolist()), 0.0, seasonal, weekdays, closed, len(days)
+        )
     poisson = sm.GLM(target, design, family=sm.families.Poisson()).fit()
     means = np.asarray(poisson.fittedvalues, dtype=float)
     dispersion = max(0.0, float(np.sum((target - means) ** 2 - target) / np.sum(means**2)))
@@ -203,8 +203,11 @@ def demand_quantile(*, expected: float, dispersion: float, level: float) -> int:
         if shape == 0.0:
             return count * math.log(expected) - expected - math.lgamma(count + 1)
         return (
-            math.lgamma(count + shape) - math.lgamma(shape) - math.lgamma(count + 1)
-            + shape * math.log(shape / (shape + expected)) + count * math.log(expected / (shape + expected))
+            math.lgamma(count + shape)
+            - math.lgamma(shape)
+            - math.lgamma(count + 1)
+            + shape * math.log(shape / (shape + expected))
+            + count * math.log(expected / (shape + expected))
         )
 
     spread = math.sqrt(expected + dispersion * expected**2)
@@ -218,7 +221,10 @@ def demand_quantile(*, expected: float, dispersion: float, level: float) -> int:
 
 
 def forecast_demand(
-    *, model: DemandModel, days: Sequence[dt.date], level: float = 0.8,
+    *,
+    model: DemandModel,
+    days: Sequence[dt.date],
+    level: float = 0.8,
     closed_days: Collection[dt.date] = (),
 ) -> list[ForecastPoint]:
     """The forecast of each of ``days`` with its central interval at ``level`` (0 on closed days).
@@ -241,8 +247,12 @@ def forecast_demand(
 
 
 def naive_forecast(
-    *, counts: Mapping[dt.date, int], days: Sequence[dt.date], state: str,
-    open_weekdays: Collection[int] = WORKING_WEEKDAYS, closed_days: Collection[dt.date] = (),
+    *,
+    counts: Mapping[dt.date, int],
+    days: Sequence[dt.date],
+    state: str,
+    open_weekdays: Collection[int] = WORKING_WEEKDAYS,
+    closed_days: Collection[dt.date] = (),
 ) -> list[ForecastPoint]:
     """Same weekday last week: the count of the latest open same weekday at least 7 days earlier.
 

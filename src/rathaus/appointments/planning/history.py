@@ -193,10 +193,8 @@ def _draw(
         if not is_open:
             rows.append(HistoryDay(day, service, location, False, 0, 0, 0, 0.0))
             continue
-        if dispersion > 0:  # negative binomial as a gamma-mixed Poisson
-            rate = rng.gamma(shape=1 / dispersion, scale=mean * dispersion)
-        else:
-            rate = mean
+        # negative binomial as a gamma-mixed Poisson
+        rate = rng.gamma(shape=1 / dispersion, scale=mean * dispersion) if dispersion > 0 else mean
         booked = int(rng.poisson(rate))
         no_shows = int(rng.binomial(booked, profile.no_show_rate))
         walk_ins = int(rng.poisson(profile.walk_in_per_day * WEEKDAY_FACTORS[day.weekday()]))
