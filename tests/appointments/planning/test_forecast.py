@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import subprocess
+import sys
 
 import pytest
 
@@ -80,3 +82,13 @@ def test_a_short_history_is_refused_and_an_empty_one_forecasts_nothing() -> None
     model = fit_demand(counts=dict.fromkeys(days, 0), state="NI")
     assert not model.seasonal
     assert all(point.expected < 1e-6 for point in forecast_demand(model=model, days=days[-5:]))
+
+
+def test_importing_the_planning_loads_neither_numpy_nor_statsmodels() -> None:
+    code = (
+        "import sys\n"
+        "import rathaus.appointments.planning.capacity, rathaus.appointments.planning.chart\n"
+        "print([m for m in ('numpy', 'statsmodels', 'pandas') if m in sys.modules])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

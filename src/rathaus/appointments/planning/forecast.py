@@ -25,11 +25,13 @@ import math
 import time
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from rathaus.appointments.planning.history import HistoryDay, series_counts
 from rathaus.appointments.planning.workdays import WORKING_WEEKDAYS, closed_neighbours, is_open_day
+
+if TYPE_CHECKING:
+    import numpy as np
 
 FOURIER_ORDER = 4
 SEASONAL_MIN_SPAN_DAYS = 330  # a shorter history cannot tell yearly seasonality from noise
@@ -121,6 +123,8 @@ def _features(day: dt.date, spec: _Spec) -> dict[str, float]:
 
 
 def _design(days: Sequence[dt.date], columns: Sequence[str], spec: _Spec) -> np.ndarray:
+    import numpy as np  # noqa: PLC0415 - importing the web app must not load numpy
+
     rows = [_features(day, spec) for day in days]
     return np.array([[row.get(column, 0.0) for column in columns] for row in rows], dtype=float)
 
@@ -130,7 +134,7 @@ def _chosen_columns(matrix: np.ndarray, names: list[str], open_weekdays: Sequenc
     reference = f"weekday_{min(open_weekdays)}" if open_weekdays else ""
     chosen = []
     for index, name in enumerate(names):
-        varies = name != reference and float(np.ptp(matrix[:, index])) > 0
+        varies = name != reference and float(matrix[:, index].max() - matrix[:, index].min()) > 0
         if name == "intercept" or varies:
             chosen.append(index)
     return chosen
@@ -145,8 +149,12 @@ def fit_demand(
 ) -> DemandModel:
     """Fit the demand model of one series on its counts per open day (closed days are ignored).
 
+    ``counts`` must hold every open day of the history, 0 where nothing was booked: a missing open day
+    is left out of the fit, not counted as zero.
+
     Raises ``ValueError`` (English, for operators) with fewer than 20 open days of history.
     """
+    import numpy as np  # noqa: PLC0415
     import statsmodels.api as sm  # noqa: PLC0415 - heavy (pandas, scipy): only when a model is fitted
 
     weekdays = tuple(sorted(open_weekdays))
@@ -234,6 +242,8 @@ def forecast_demand(
     closed = model.closed_days | frozenset(closed_days)
     spec = _Spec(model.origin, model.state, model.open_weekdays, closed, model.seasonal)
     design = _design(days, model.columns, spec)
+    import numpy as np  # noqa: PLC0415
+
     linear = np.clip(design @ np.array(model.coefficients), -50.0, _MAX_LOG_MEAN)
     points = []
     for day, mean in zip(days, np.exp(linear).tolist(), strict=True):

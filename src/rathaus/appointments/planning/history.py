@@ -29,11 +29,12 @@ import math
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from rathaus.appointments.planning.workdays import is_open_day
+
+if TYPE_CHECKING:
+    import numpy as np
 
 WEEKDAY_FACTORS: Mapping[int, float] = {0: 1.10, 1: 1.00, 2: 0.75, 3: 1.30, 4: 0.80}
 # (day of year of the centre, width in days (standard deviation), relative height)
@@ -158,6 +159,8 @@ def generate_history(
     if days < 1:
         raise ValueError(f"days must be positive, not {days}")
     chosen = dict(profiles) if profiles is not None else default_profiles(services)
+    import numpy as np  # noqa: PLC0415 - the web app imports this module, numpy only when drawing
+
     rng = np.random.default_rng(seed)
     calendar = [start + dt.timedelta(days=offset) for offset in range(days)]
     # a week of margin on both sides so that a closed first or last day still shifts its demand
