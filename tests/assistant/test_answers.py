@@ -15,7 +15,7 @@ from rathaus.assistant.answers import (
     stream_answer,
     verify_citations,
 )
-from rathaus.assistant.handover import handover
+from rathaus.assistant.handover import booking_url_of, handover, pattern_links
 from rathaus.assistant.prompts import GROUNDED_ANSWER, NO_ANSWER
 from rathaus.assistant.schemas import Answer
 from tests.assistant.conftest import ScriptedChat, passage
@@ -135,9 +135,28 @@ def test_booking_pattern_for_services_without_their_own_link() -> None:
         question="Was kostet eine Meldebescheinigung?",
         chat=None,
         easy_language=False,
-        booking_pattern="/termine/{service_id}",
+        booking_links=pattern_links("/termine/{service_id}"),
     )
     assert result.facts[0].booking_url == "/termine/9"
+
+
+def test_the_tenants_booking_page_comes_before_the_services_own_link() -> None:
+    """Services bookable in the Terminvergabe (a port) lead to its page; others keep their own link."""
+    bookable = {"42": "/buerger/stadt-a/termine?dienstleistung=42"}
+    own = {"fees": "10 Euro", "appointment_url": "https://termine.example/services/{serviceId}"}
+    first = passage(
+        "Kfz-Zulassung", "Zulassung im Bürgerbüro.", source_id=42, facts={**own, "service_id": "42"}
+    )
+    result = answer(
+        passages=[first],
+        question="Was kostet die Zulassung?",
+        chat=None,
+        easy_language=False,
+        booking_links=bookable.get,
+    )
+    assert result.facts[0].booking_url == "/buerger/stadt-a/termine?dienstleistung=42"
+    elsewhere = booking_url_of(own, links=bookable.get, service_id="43", is_service=True)
+    assert elsewhere == "https://termine.example/services/43"
 
 
 def test_easy_language_has_short_lines_and_lists_facts() -> None:

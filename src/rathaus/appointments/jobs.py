@@ -10,6 +10,8 @@ from sqlalchemy import exists, select
 from rathaus.appointments import booking, release
 from rathaus.appointments.config import AppointmentsSettings
 from rathaus.appointments.models import Booking, BookingStatus, Location, OpeningWindow
+from rathaus.appointments.privacy import purge_past
+from rathaus.core.audit.service import Actor
 from rathaus.core.db import utcnow
 from rathaus.core.jobs import JobContext, job_kind
 from rathaus.core.security.models import Tenant
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
 
 RELEASE = "appointments.release"
 EXPIRE = "appointments.expire"
+RETENTION = "appointments.retention"
 
 
 def tenant_state(session: Session, tenant_id: int) -> str:
@@ -84,3 +87,14 @@ def expire(ctx: JobContext) -> dict[str, Any]:
         return {"expired": len(stale)}
 
     return ctx.stage("Freigeben", run, percent=100)
+
+
+@job_kind(RETENTION, title="Kontaktdaten vergangener Termine löschen", every=timedelta(days=1))
+def retention(ctx: JobContext) -> dict[str, Any]:
+    """Erase name, e-mail and phone of appointments over for longer than the retention period (audited)."""
+    days = ctx.settings.section(AppointmentsSettings).retention_days
+
+    def run(session: Session) -> dict[str, Any]:
+        return {"erased": purge_past(session=session, days=days, actor=Actor.system(RETENTION)), "days": days}
+
+    return ctx.stage("Löschen", run, percent=100)

@@ -12,7 +12,7 @@ from collections.abc import Generator, Iterator, Sequence
 from dataclasses import is_dataclass, replace
 
 from rathaus.assistant import easy
-from rathaus.assistant.handover import handover, key_facts
+from rathaus.assistant.handover import BookingLinks, handover, key_facts
 from rathaus.assistant.prompts import (
     EASY_LANGUAGE,
     EASY_LANGUAGE_SCHEMA,
@@ -200,10 +200,10 @@ def extractive_text(passages: Sequence[PassageLike], question: str, facts: Seque
     return "\n".join([*paragraphs, *_facts_lines(facts)])
 
 
-def _unique_facts(passages: Sequence[PassageLike], booking_pattern: str | None) -> list[KeyFacts]:
+def _unique_facts(passages: Sequence[PassageLike], booking_links: BookingLinks | None) -> list[KeyFacts]:
     found: dict[str, KeyFacts] = {}
     for number, passage in enumerate(passages, start=1):
-        fact = key_facts(passage, number, booking_pattern=booking_pattern)
+        fact = key_facts(passage, number, booking_links=booking_links)
         if fact is not None and fact.service not in found:
             found[fact.service] = fact
     return list(found.values())
@@ -253,7 +253,7 @@ def stream_answer(
     easy_language: bool,
     max_tokens: int = 320,
     min_score: float = 0.0,
-    booking_pattern: str | None = None,
+    booking_links: BookingLinks | None = None,
 ) -> Iterator[str | Answer]:
     """Yield pieces of the answer text as they are ready, then the finished :class:`Answer`."""
     question = without_personal_data(question)
@@ -268,17 +268,17 @@ def stream_answer(
             text=NOT_SUPPORTED,
             mode="handover",
             notice=notice,
-            handover=handover(related, reason, booking_pattern=booking_pattern),
+            handover=handover(related, reason, booking_links=booking_links),
         )
         yield from _finish(result, easy_language=easy_language, chat=None)
         return
     citations = _citations(usable)
-    facts = _unique_facts(usable, booking_pattern)
+    facts = _unique_facts(usable, booking_links)
     partial = None
     language_notice = notice
     if max(support(p, question) for p in usable) < FULL_SUPPORT:
         # The sources touch the topic but not every part of the question: answer and hand over.
-        partial = handover(usable, PARTIAL, booking_pattern=booking_pattern)
+        partial = handover(usable, PARTIAL, booking_links=booking_links)
         notice = " ".join(filter(None, [notice, PARTIAL]))
     if chat is not None:
         llm = yield from _llm_answer(
@@ -289,7 +289,7 @@ def stream_answer(
             if llm.mode == "handover":
                 # The passages touch the question but do not answer it: they stay as related reading.
                 llm.handover = handover(
-                    usable, "Die Quellen beantworten die Frage nicht sicher.", booking_pattern=booking_pattern
+                    usable, "Die Quellen beantworten die Frage nicht sicher.", booking_links=booking_links
                 )
                 llm.facts, llm.notice = [], language_notice  # the text itself says it found no answer
             yield from _finish(llm, easy_language=easy_language, chat=chat)
@@ -394,7 +394,7 @@ def answer(
     easy_language: bool,
     max_tokens: int = 320,
     min_score: float = 0.0,
-    booking_pattern: str | None = None,
+    booking_links: BookingLinks | None = None,
 ) -> Answer:
     """The finished answer to ``question`` from ``passages`` (see :func:`stream_answer`)."""
     final: Answer | None = None
@@ -405,7 +405,7 @@ def answer(
         easy_language=easy_language,
         max_tokens=max_tokens,
         min_score=min_score,
-        booking_pattern=booking_pattern,
+        booking_links=booking_links,
     ):
         if isinstance(item, Answer):
             final = item

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from rathaus.assistant import conversations
 from rathaus.assistant.answers import question_problem, stream_answer
 from rathaus.assistant.config import AssistantSettings
+from rathaus.assistant.handover import BookingLinks, pattern_links
 from rathaus.assistant.redaction import without_personal_data
 from rathaus.assistant.retrieval import Audience, Passage, retrieve
 from rathaus.assistant.schemas import Answer
@@ -51,6 +52,7 @@ def ask_stream(
     chat: ChatModel | None,
     settings: AssistantSettings,
     actor: Actor,
+    booking_links: BookingLinks | None = None,
 ) -> Iterator[str | Asked]:
     """Yield the answer text piece by piece, then the logged :class:`Asked` (see :func:`ask`)."""
     problem = question_problem(question, max_chars=settings.max_question_chars)
@@ -75,7 +77,7 @@ def ask_stream(
         chat=chat,
         easy_language=easy_language,
         max_tokens=settings.answer_max_tokens,
-        booking_pattern=settings.booking_url_pattern,
+        booking_links=booking_links or pattern_links(settings.booking_url_pattern),
     ):
         if isinstance(item, Answer):
             final = item
@@ -102,6 +104,7 @@ def ask(
     chat: ChatModel | None,
     settings: AssistantSettings,
     actor: Actor,
+    booking_links: BookingLinks | None = None,
 ) -> Asked:
     """Answer ``question`` from the sources ``audience`` (with ``departments``) may see, and log it.
 
@@ -118,5 +121,6 @@ def ask(
         chat=chat,
         settings=settings,
         actor=actor,
+        booking_links=booking_links,
     )
     return [item for item in stream if isinstance(item, Asked)][-1]

@@ -7,7 +7,7 @@ Facts come from the ``facts`` of service passages (``fees``, ``duration``, ``doc
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from typing import Any
 
@@ -41,15 +41,32 @@ def _location_contact(location: Any) -> Contact | None:
     )
 
 
+BookingLinks = Callable[[str], str | None]
+"""Service id → the booking page for it, or None: the Terminvergabe's bookable services, or a URL pattern."""
+
+
+def pattern_links(pattern: str | None) -> BookingLinks | None:
+    """Booking links from a URL pattern with ``{service_id}`` (the setting ``booking_url_pattern``)."""
+    if not pattern:
+        return None
+    return lambda service_id: pattern.format(service_id=service_id)
+
+
 def booking_url_of(
-    facts: dict[str, Any], *, pattern: str | None = None, service_id: str = "", is_service: bool = False
+    facts: dict[str, Any],
+    *,
+    links: BookingLinks | None = None,
+    service_id: str = "",
+    is_service: bool = False,
 ) -> str | None:
-    """The service's own appointment link; else ``pattern`` filled in for services; else None."""
+    """The booking page of this tenant for the service; else the service's own appointment link; else None."""
+    if is_service and links is not None:
+        url = links(service_id)
+        if url:
+            return url
     own = facts.get("appointment_url") or facts.get("booking_url")
     if isinstance(own, str) and own.startswith(("http://", "https://", "/")):
         return own.replace("{serviceId}", service_id)
-    if is_service and pattern:
-        return pattern.format(service_id=service_id)
     return None
 
 
@@ -73,13 +90,15 @@ def _forms(facts: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple(found[:5])
 
 
-def _booking(passage: PassageLike, pattern: str | None) -> str | None:
+def _booking(passage: PassageLike, links: BookingLinks | None) -> str | None:
     facts = passage.facts or {}
     service_id = str(facts.get("service_id", passage.source_id))
-    return booking_url_of(facts, pattern=pattern, service_id=service_id, is_service=passage.kind == "service")
+    return booking_url_of(facts, links=links, service_id=service_id, is_service=passage.kind == "service")
 
 
-def key_facts(passage: PassageLike, citation: int, *, booking_pattern: str | None = None) -> KeyFacts | None:
+def key_facts(
+    passage: PassageLike, citation: int, *, booking_links: BookingLinks | None = None
+) -> KeyFacts | None:
     """The key facts of a service passage (None for passages without any)."""
     facts = passage.facts or {}
     documents = tuple(filter(None, (_text(d) for d in facts.get("documents") or ())))
@@ -91,7 +110,7 @@ def key_facts(passage: PassageLike, citation: int, *, booking_pattern: str | Non
         documents=documents,
         forms=_forms(facts),
         locations=tuple(c.name + (f", {c.address}" if c.address else "") for c in contacts),
-        booking_url=_booking(passage, booking_pattern),
+        booking_url=_booking(passage, booking_links),
         citation=citation,
     )
     if not (found.fees or found.duration or found.documents or found.locations or found.booking_url):
@@ -113,7 +132,9 @@ def _merge(contacts: list[Contact], new: Contact) -> None:
     contacts.append(new)
 
 
-def handover(passages: Sequence[PassageLike], reason: str, *, booking_pattern: str | None = None) -> Handover:
+def handover(
+    passages: Sequence[PassageLike], reason: str, *, booking_links: BookingLinks | None = None
+) -> Handover:
     """Contacts of the offices named by the best passages, and a booking link where one exists."""
     contacts: list[Contact] = []
     booking: tuple[str | None, str | None] = (None, None)
@@ -123,7 +144,7 @@ def handover(passages: Sequence[PassageLike], reason: str, *, booking_pattern: s
             contact = _location_contact(location)
             if contact:
                 _merge(contacts, contact)
-        url = _booking(passage, booking_pattern)
+        url = _booking(passage, booking_links)
         if url and booking[0] is None:
             booking = (url, passage.title)
     return Handover(

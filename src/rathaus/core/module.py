@@ -117,6 +117,7 @@ class AITask(enum.StrEnum):
     EMBEDDING = "embedding"
     OCR = "ocr"
     CLASSIFIER = "classifier"
+    FORECAST = "forecast"  # a statistical model fitted to past figures (e.g. appointment demand)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ To add a port: a Protocol and a ``Port`` constant below, a ``Provision`` in the 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
@@ -127,4 +127,15 @@ class KnowledgeSearch(Protocol):
 
 KNOWLEDGE_SEARCH: Port[KnowledgeSearch] = Port(
     "knowledge_search", "facts from the tenant's knowledge sources (staff view), with their source"
+)
+
+
+class BookableServices(Protocol):
+    """The tenant's services that citizens can book online: service key → public booking page (path)."""
+
+    def __call__(self, *, session: Session, tenant_id: int) -> Mapping[str, str]: ...
+
+
+BOOKABLE_SERVICES: Port[BookableServices] = Port(
+    "bookable_services", "the public booking page of each service citizens can book online (Terminvergabe)"
 )

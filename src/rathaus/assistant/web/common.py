@@ -15,8 +15,12 @@ from rathaus.assistant.schemas import (
     KeyFactsOut,
 )
 from rathaus.core.ai.errors import AIError
+from rathaus.core.ports import BOOKABLE_SERVICES
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from rathaus.assistant.handover import BookingLinks
     from rathaus.core.ai.protocols import ChatModel, Embedder
     from rathaus.web.context import AppContext
 
@@ -35,6 +39,14 @@ def backend(context: AppContext, task: Literal["llm", "embedding"]) -> object | 
         unavailable.add(task)
         return None
     return backend
+
+
+def booking_links(context: AppContext, session: Session, tenant_id: int) -> BookingLinks | None:
+    """The tenant's own booking pages of its services (the Terminvergabe's port), or None without it."""
+    bookable = context.ports.get(BOOKABLE_SERVICES)
+    if bookable is None:
+        return None
+    return dict(bookable(session=session, tenant_id=tenant_id)).get
 
 
 def chat_model(context: AppContext) -> ChatModel | None:

@@ -23,7 +23,7 @@ from rathaus.assistant.answers import question_problem
 from rathaus.assistant.asking import Asked
 from rathaus.assistant.config import AssistantSettings
 from rathaus.assistant.schemas import AskRequest, AskResponse
-from rathaus.assistant.web.common import answer_response, chat_model, embedder
+from rathaus.assistant.web.common import answer_response, booking_links, chat_model, embedder
 from rathaus.core.audit.service import Actor
 from rathaus.core.db import open_session
 from rathaus.core.security.models import Tenant
@@ -81,6 +81,7 @@ def _ask_public(
             chat=chat_model(context),
             settings=context.settings.section(AssistantSettings),
             actor=PUBLIC_ACTOR,
+            booking_links=booking_links(context, session, tenant.id),
         ):
             if isinstance(item, Asked):
                 asked = item

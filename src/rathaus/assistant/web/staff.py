@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from rathaus.assistant import asking, conversations, service
 from rathaus.assistant.answers import question_problem
 from rathaus.assistant.config import AssistantSettings
-from rathaus.assistant.web.common import chat_model, embedder
+from rathaus.assistant.web.common import booking_links, chat_model, embedder
 from rathaus.web.deps import Context, CurrentUser, KnowledgeEditor, TenantSession, actor_of, flash
 from rathaus.web.templating import render
 
@@ -60,6 +60,7 @@ def staff_ask(
         chat=chat_model(context),
         settings=settings,
         actor=actor_of(user),
+        booking_links=booking_links(context, session, user.tenant_id),
     )
     return render(
         request, "assistant/staff.html", {**values, "result": asked.answer, "passages": asked.passages}
