@@ -85,6 +85,6 @@ def test_cancel_keeps_the_uid_and_has_no_alarm() -> None:
 
 def test_bad_times_are_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        _ics(start=dt.datetime(2026, 7, 6, 9, 30))
+        _ics(start=dt.datetime(2026, 7, 6, 9, 30))  # noqa: DTZ001 - naive on purpose
     with pytest.raises(ValueError, match="after start"):
         _ics(end=SUMMER_START)

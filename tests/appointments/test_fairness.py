@@ -128,7 +128,7 @@ def test_an_expired_challenge_is_refused() -> None:
 
 def test_new_challenge_refuses_bad_arguments() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
-        new_challenge(secret=SECRET, now=dt.datetime(2026, 5, 4, 9), difficulty=10, ttl=TTL)
+        new_challenge(secret=SECRET, now=dt.datetime(2026, 5, 4, 9), difficulty=10, ttl=TTL)  # noqa: DTZ001 - naive on purpose
     with pytest.raises(ValueError, match="secret"):
         new_challenge(secret="", now=_now(), difficulty=10, ttl=TTL)
     with pytest.raises(ValueError, match="difficulty"):
@@ -145,12 +145,15 @@ def test_a_wait_token_is_refused_too_early_and_accepted_when_ripe() -> None:
     early = verify_wait_token(token=token, secret=SECRET, now=now + dt.timedelta(seconds=3), max_age=MAX_AGE)
     assert (early.ok, early.reason, early.retry_after_s) == (False, "too_early", 12)
     assert early.message.startswith("Bitte warten Sie noch 12 Sekunden")
-    last = verify_wait_token(token=token, secret=SECRET, now=now + dt.timedelta(seconds=14.5), max_age=MAX_AGE)
+    last = verify_wait_token(
+        token=token, secret=SECRET, now=now + dt.timedelta(seconds=14.5), max_age=MAX_AGE
+    )
     assert last.message.startswith("Bitte warten Sie noch 1 Sekunde ")
 
     ripe = verify_wait_token(token=token, secret=SECRET, now=now + dt.timedelta(seconds=15), max_age=MAX_AGE)
     assert (ripe.ok, ripe.method, ripe.reason, ripe.message) == (True, "wait", "ok", "")
-    assert ripe.key is not None and re.fullmatch(r"[0-9a-f]{64}", ripe.key)
+    assert ripe.key is not None
+    assert re.fullmatch(r"[0-9a-f]{64}", ripe.key)
     again = verify_wait_token(token=token, secret=SECRET, now=now + dt.timedelta(seconds=20), max_age=MAX_AGE)
     assert again.key == ripe.key  # the service stores the key and refuses the second use
     other = new_wait_token(secret=SECRET, now=now, wait=dt.timedelta(seconds=15))
@@ -164,11 +167,13 @@ def test_a_forged_or_old_wait_token_is_refused() -> None:
     forged = verify_wait_token(token=token, secret="anderes-geheimnis", now=later, max_age=MAX_AGE)
     assert (forged.ok, forged.reason, forged.message) == (False, "forged", FAILED_MESSAGE)
     body, _, signature = token.rpartition(".")
-    assert verify_wait_token(token=body + ".x" + signature[1:], secret=SECRET, now=later, max_age=MAX_AGE).reason == (
-        "forged"
-    )
+    assert verify_wait_token(
+        token=body + ".x" + signature[1:], secret=SECRET, now=later, max_age=MAX_AGE
+    ).reason == ("forged")
     assert verify_wait_token(token="", secret=SECRET, now=later, max_age=MAX_AGE).reason == "forged"
-    old = verify_wait_token(token=token, secret=SECRET, now=now + MAX_AGE + dt.timedelta(seconds=1), max_age=MAX_AGE)
+    old = verify_wait_token(
+        token=token, secret=SECRET, now=now + MAX_AGE + dt.timedelta(seconds=1), max_age=MAX_AGE
+    )
     assert (old.ok, old.reason, old.message) == (False, "expired", FAILED_MESSAGE)
 
 
@@ -221,7 +226,8 @@ def test_the_vendored_widget_is_the_pinned_external_build() -> None:
         assert vendored.read_bytes() == original.read_bytes(), vendored
     # the widget of this version speaks protocol v2 (derivedKey / counter), which the Python API verifies
     widget = (installed / "main" / "altcha.js").read_text()
-    assert "derivedKey" in widget and "keyPrefix" in widget
+    assert "derivedKey" in widget
+    assert "keyPrefix" in widget
 
 
 def _render_macro(challenge: dict[str, object], token: str) -> str:
@@ -254,7 +260,9 @@ def test_the_macro_renders_widget_token_and_noscript_note() -> None:
     assert f'<input type="hidden" name="warte_token" value="{token}">' in html
     noscript = re.search(r"<noscript>(.*?)</noscript>", html, re.S)
     assert noscript is not None
-    assert "Aus Sicherheitsgründen ist die Schaltfläche erst 15 Sekunden" in " ".join(noscript.group(1).split())
+    assert "Aus Sicherheitsgründen ist die Schaltfläche erst 15 Sekunden" in " ".join(
+        noscript.group(1).split()
+    )
     assert '<script type="module" src="/static/js/altcha-setup.js"></script>' in html
     assert '<link rel="stylesheet" href="/static/vendor/altcha/altcha.css">' in html
     setup = (REPO_ROOT / "src" / "rathaus" / "web" / "static" / "js" / "altcha-setup.js").read_text()

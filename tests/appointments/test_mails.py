@@ -1,4 +1,4 @@
-"""The e-mails of Terminvergabe: each carries its links and facts; confirmation and cancellation carry the .ics."""
+"""The e-mails of Terminvergabe: each carries its links and facts; confirmation and cancellation the .ics."""
 
 from __future__ import annotations
 
@@ -66,7 +66,9 @@ def _text(message: EmailMessage) -> str:
 
 
 def _calendar(message: EmailMessage) -> Calendar:
-    parts = [part for part in _roundtrip(message).iter_attachments() if part.get_content_type() == "text/calendar"]
+    parts = [
+        part for part in _roundtrip(message).iter_attachments() if part.get_content_type() == "text/calendar"
+    ]
     assert len(parts) == 1
     assert parts[0].get_filename() == "termin.ics"
     content = parts[0].get_content()
@@ -86,7 +88,9 @@ def _assert_facts(text: str, *, details: bool) -> None:
 
 def test_confirm_request_has_the_link_and_how_long_it_is_valid() -> None:
     until = dt.datetime(2026, 6, 1, 14, 5, tzinfo=dt.UTC)
-    message = confirm_request_mail(to=TO, facts=FACTS, confirm_url="https://r.example/bestaetigen/abc", valid_until=until)
+    message = confirm_request_mail(
+        to=TO, facts=FACTS, confirm_url="https://r.example/bestaetigen/abc", valid_until=until
+    )
     assert message["To"] == TO
     assert message["Subject"] == "Bitte bestätigen Sie Ihren Termin"
     assert "From" not in message

@@ -180,13 +180,15 @@ def verify_proof(*, payload: str, secret: str, now: dt.datetime) -> ProofResult:
         return _failed("altcha", "malformed")
     if result.verified:
         return ProofResult(ok=True, method="altcha", reason="ok", key=proof_key(payload))
+    return _failed("altcha", _refusal(result))
+
+
+def _refusal(result: altcha.VerifySolutionResult) -> Reason:
     if result.error:
-        return _failed("altcha", "malformed")
+        return "malformed"
     if result.expired:
-        return _failed("altcha", "expired")
-    if result.invalid_signature:
-        return _failed("altcha", "forged")
-    return _failed("altcha", "invalid_solution")
+        return "expired"
+    return "forged" if result.invalid_signature else "invalid_solution"
 
 
 # --- the wait (no JavaScript) ------------------------------------------------------------------------
@@ -204,7 +206,7 @@ def new_wait_token(*, secret: str, now: dt.datetime, wait: dt.timedelta = DEFAUL
 
 
 def verify_wait_token(*, token: str, secret: str, now: dt.datetime, max_age: dt.timedelta) -> ProofResult:
-    """Check a wait token: genuine, ripe (else "Bitte warten Sie noch N Sekunden …") and not older than ``max_age``."""
+    """Check a wait token: genuine, not older than ``max_age`` and ripe (else "Bitte warten Sie noch …")."""
     try:
         body = _wait_serializer(secret).loads(token)
     except BadSignature:

@@ -123,7 +123,16 @@ def _message(
     message["Subject"] = subject
     if sender is not None:
         message["From"] = sender
-    text = ["Guten Tag,", "", *body, "", "Mit freundlichen Grüßen", tenant_name, "", "Diese E-Mail wurde automatisch erstellt."]
+    text = [
+        "Guten Tag,",
+        "",
+        *body,
+        "",
+        "Mit freundlichen Grüßen",
+        tenant_name,
+        "",
+        "Diese E-Mail wurde automatisch erstellt.",
+    ]
     message.set_content("\n".join(text) + "\n")
     return message
 
@@ -156,7 +165,11 @@ def confirm_request_mail(
         "Wenn Sie diesen Termin nicht reserviert haben, müssen Sie nichts tun.",
     ]
     return _message(
-        to=to, subject="Bitte bestätigen Sie Ihren Termin", body=body, tenant_name=facts.tenant_name, sender=sender
+        to=to,
+        subject="Bitte bestätigen Sie Ihren Termin",
+        body=body,
+        tenant_name=facts.tenant_name,
+        sender=sender,
     )
 
 
@@ -219,7 +232,8 @@ def reminder_mail(
         *_facts_block(facts, details=True),
         "Bitte kommen Sie pünktlich und bringen Sie alle benötigten Unterlagen mit.",
         "",
-        "Sie können den Termin nicht wahrnehmen? Dann sagen Sie ihn bitte ab, damit andere ihn nutzen können:",
+        "Sie können den Termin nicht wahrnehmen? "
+        "Dann sagen Sie ihn bitte ab, damit andere ihn nutzen können:",
         manage_url,
     ]
     return _message(
