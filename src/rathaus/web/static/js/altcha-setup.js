@@ -23,18 +23,33 @@ for (const widget of document.querySelectorAll("altcha-widget[data-strings]")) {
   widget.addEventListener("load", () => widget.verify(), { once: true });
   const form = widget.closest("form");
   if (!form) continue;
+  // Sent while the check is still running: the widget marks its checkbox as required meanwhile, so the
+  // browser refuses the submit ("invalid", with the text waitAlert); with novalidate the submit event
+  // comes instead. Either way the form is sent as soon as the check has finished, or failed: then the
+  // server falls back to the wait token.
+  let submitter = null;
+  let waiting = false;
+  const wait = () => {
+    waiting = true;
+    say(widget, strings.waitAlert);
+  };
+  form.addEventListener("click", (event) => {
+    const button = event.target.closest("button, input[type=submit]");
+    if (button && button.form === form) submitter = button;
+  }, true);
+  form.addEventListener("invalid", (event) => {
+    if (widget.contains(event.target) && widget.getState() === "verifying") wait();
+  }, true);
   form.addEventListener("submit", (event) => {
     if (widget.getState() !== "verifying") return;
-    // sent while the check is still running: send as soon as it has finished (or failed: then the
-    // server falls back to the wait token)
     event.preventDefault();
-    say(widget, strings.waitAlert);
-    const submitter = event.submitter;
-    const done = (change) => {
-      if (change.detail.state === "verifying") return;
-      widget.removeEventListener("statechange", done);
-      form.requestSubmit(submitter || undefined);
-    };
-    widget.addEventListener("statechange", done);
+    submitter = event.submitter || submitter;
+    wait();
+  });
+  widget.addEventListener("statechange", (change) => {
+    if (!waiting || change.detail.state === "verifying") return;
+    waiting = false;
+    say(widget, "");
+    form.requestSubmit(submitter && submitter.type === "submit" ? submitter : undefined);
   });
 }
