@@ -43,7 +43,7 @@ class AppointmentsSettings(BaseModel):
         default=60, ge=1, description="public booking requests per client and minute"
     )
     proof_difficulty: int = Field(
-        default=50_000, ge=1_000, description="proof-of-work: largest number the browser may have to try"
+        default=5_000, ge=100, description="proof-of-work: largest number the browser may have to try"
     )
     proof_wait_seconds: int = Field(
         default=8,
