@@ -102,6 +102,7 @@ def test_demo_loads_the_public_data(env: str) -> None:
     assert result.exit_code == 0, result.output
     assert f"287 services and {DEMO_BYLAWS} by-laws" in " ".join(result.output.split())
     assert "Posteingang: filing plan of 24 positions (Konstanz categories)" in " ".join(result.output.split())
+    assert "Terminvergabe: Kfz office with 18 services" in " ".join(result.output.split())
     engine = make_engine(env)
     try:
         with open_session(make_session_factory(engine)) as session:

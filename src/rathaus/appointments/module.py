@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from rathaus.appointments.audit_actions import AppointmentsAction
 from rathaus.appointments.config import AppointmentsSettings
+from rathaus.appointments.demo import load_demo
 from rathaus.appointments.jobs import RETENTION
 from rathaus.appointments.privacy import erase_person, export_person
 from rathaus.appointments.service import bookable_services_port
@@ -38,6 +39,7 @@ MODULE = Module(
     table_modules=("rathaus.appointments.models",),
     settings=AppointmentsSettings,
     audit_actions=AppointmentsAction,
+    demo=load_demo,
     provides=(Provision(BOOKABLE_SERVICES, bookable_services_port),),
     ai_uses=(
         AIUseCase(

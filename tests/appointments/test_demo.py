@@ -1,0 +1,36 @@
+"""The demo of the Terminvergabe on the real Munich catalog: the office, a year of history, booked days."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from rathaus.appointments.demo import KFZ_OFFICE, load_demo
+from rathaus.appointments.models import Booking, BookingStatus, Channel, Location, Slot
+from rathaus.core.audit.service import Actor
+from rathaus.core.module import DemoInput
+from tests.conftest import World, shared_data
+
+
+def test_the_demo_fills_the_kfz_office(world: World, session: Session) -> None:
+    data = shared_data("munich_services").parent
+    given = DemoInput(session=session, tenant_id=world.tenant_a_id, data_dir=data, actor=Actor.system("demo"))
+    result = load_demo(given)
+    assert result.missing == []
+    location = session.scalars(select(Location).where(Location.key == KFZ_OFFICE)).one()
+    assert len(location.offers) == 18
+    assert location.slot_min == 15
+    counts = dict(session.execute(select(Booking.status, func.count()).group_by(Booking.status)).all())
+    assert counts[BookingStatus.DONE] > 3000
+    no_show_rate = counts[BookingStatus.NO_SHOW] / (
+        counts[BookingStatus.NO_SHOW] + counts[BookingStatus.DONE]
+    )
+    assert 0.05 < no_show_rate < 0.2
+    assert counts[BookingStatus.CONFIRMED] > 20
+    walk_ins = session.scalar(select(func.count()).where(Booking.channel == Channel.WALK_IN))
+    assert walk_ins
+    booked_seats = session.scalar(select(func.count()).where(Slot.booking_id.is_not(None)))
+    assert booked_seats >= counts[BookingStatus.CONFIRMED]
+    assert "upcoming appointments" in result.summary
+    # a second run leaves everything as it is
+    assert "left as it is" in load_demo(given).summary
