@@ -10,9 +10,10 @@ from rathaus.appointments.config import AppointmentsSettings
 from rathaus.appointments.demo import load_demo
 from rathaus.appointments.jobs import RETENTION
 from rathaus.appointments.privacy import erase_person, export_person
-from rathaus.appointments.service import bookable_services_port
+from rathaus.appointments.service import bookable_services_port, booking_path, today_counts
 from rathaus.appointments.web import routers
-from rathaus.core.module import AITask, AIUseCase, Module, PersonalData, RetentionRule
+from rathaus.core.db import utcnow
+from rathaus.core.module import AITask, AIUseCase, Module, Panel, PanelRequest, PersonalData, RetentionRule
 from rathaus.core.ports import BOOKABLE_SERVICES, Provision
 from rathaus.core.security.models import Role
 
@@ -24,6 +25,15 @@ def _retention(settings: PlatformSettings) -> str:
     days = settings.section(AppointmentsSettings).retention_days
     return (
         f"Name, E-Mail und Telefon {days} Tage nach dem Termin gelöscht; die Zählung bleibt für die Statistik"
+    )
+
+
+def today_panel(asked: PanelRequest) -> Panel:
+    """The "Termine heute" box: per location today's appointments, who is waiting, what is still free."""
+    counts = today_counts(session=asked.session, now=utcnow())
+    return Panel(
+        "appointments/_home_panel.html",
+        {"counts": counts, "public_url": booking_path(asked.user.tenant.slug)},
     )
 
 
@@ -40,6 +50,7 @@ MODULE = Module(
     settings=AppointmentsSettings,
     audit_actions=AppointmentsAction,
     demo=load_demo,
+    home_panel=today_panel,
     provides=(Provision(BOOKABLE_SERVICES, bookable_services_port),),
     ai_uses=(
         AIUseCase(

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from rathaus.appointments.models import Location, Offer, OpeningWindow, Service
+from rathaus.appointments.booking import free_for_public
+from rathaus.appointments.models import (
+    OPEN_STATUSES,
+    Booking,
+    BookingStatus,
+    Location,
+    Offer,
+    OpeningWindow,
+    Service,
+    Slot,
+)
+from rathaus.appointments.times import local_today
 from rathaus.core.ports import BookableServices, PortContext
 from rathaus.core.security.models import Tenant
+
+FINISHED = (BookingStatus.DONE, BookingStatus.NO_SHOW)
 
 
 def booking_path(tenant_slug: str, service_key: str | None = None) -> str:
@@ -40,3 +56,45 @@ def bookable_services(*, session: Session, tenant_id: int) -> dict[str, str]:
 def bookable_services_port(_context: PortContext) -> BookableServices:
     """The ``BOOKABLE_SERVICES`` port (needs no backend)."""
     return bookable_services
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """Today's appointments at one location, for the start page."""
+
+    location: Location
+    booked: int
+    waiting: int  # checked in, not yet called
+    done: int
+    free_online: int  # online seats still free today (steps, not appointments)
+
+
+def today_counts(*, session: Session, now: dt.datetime) -> list[DayCount]:
+    """Per active location of the session's tenant: today's open, waiting and finished appointments."""
+    today = local_today(now)
+    counts = []
+    for location in session.scalars(
+        select(Location).where(Location.active.is_(True)).order_by(Location.name)
+    ):
+        statuses = dict(
+            session.execute(
+                select(Booking.status, func.count())
+                .where(Booking.location_id == location.id, Booking.day == today)
+                .group_by(Booking.status)
+            ).all()
+        )
+        free = session.scalar(
+            select(func.count()).where(
+                Slot.location_id == location.id, Slot.day == today, Slot.start > now, free_for_public(now)
+            )
+        )
+        counts.append(
+            DayCount(
+                location=location,
+                booked=sum(statuses.get(status, 0) for status in (*OPEN_STATUSES, *FINISHED)),
+                waiting=statuses.get(BookingStatus.CHECKED_IN, 0),
+                done=statuses.get(BookingStatus.DONE, 0),
+                free_online=free or 0,
+            )
+        )
+    return counts
