@@ -134,9 +134,7 @@ def daily_history(
         query = query.join(BookingItem, BookingItem.booking_id == Booking.id).where(
             BookingItem.service_id == service_id
         )
-    counts: dict[dt.date, int] = {
-        day: count for day, count in session.execute(query.group_by(Booking.day)).tuples()
-    }
+    counts: dict[dt.date, int] = dict(session.execute(query.group_by(Booking.day)).tuples())
     weekdays = open_weekdays(location)
     closed = closed_days(session=session, location=location, start=start, end=end)
     day = start
