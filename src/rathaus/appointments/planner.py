@@ -363,6 +363,7 @@ def measured_no_show_rate(*, session: Session, location: Location, now: dt.datet
     today = local_today(now)
     report = period_report(
         session=session,
+        tenant_id=location.tenant_id,
         start=today - dt.timedelta(days=NO_SHOW_DAYS),
         end=today,
         now=now,

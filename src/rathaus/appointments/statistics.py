@@ -175,13 +175,18 @@ def _booked_rows(
 def period_report(
     *,
     session: Session,
+    tenant_id: int,
     start: dt.date,
     end: dt.date,
     now: dt.datetime,
     location_id: int | None = None,
 ) -> Report:
-    """The figures of [start, end] for all locations of the session's tenant (or one)."""
-    query = select(Location).options(selectinload(Location.offers).selectinload(Offer.service))
+    """The figures of [start, end] for all locations of the tenant (or one of them)."""
+    query = (
+        select(Location)
+        .where(Location.tenant_id == tenant_id)
+        .options(selectinload(Location.offers).selectinload(Offer.service))
+    )
     if location_id is not None:
         query = query.where(Location.id == location_id)
     locations = {row.id: row for row in session.scalars(query.order_by(Location.name))}

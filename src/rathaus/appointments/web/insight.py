@@ -123,7 +123,9 @@ def statistics_page(
         start, end = today - dt.timedelta(days=DEFAULT_DAYS), today
     if standort is not None:
         location_or_404(session, standort)
-    report = period_report(session=session, start=start, end=end, now=now(), location_id=standort)
+    report = period_report(
+        session=session, tenant_id=user.tenant_id, start=start, end=end, now=now(), location_id=standort
+    )
     return render(
         request,
         "appointments/statistics.html",
