@@ -33,14 +33,18 @@ def test_figures_follow_the_bookings_of_the_period(office: Office, world: World,
     done.called_at = to_utc(at(9, 5))
     booked(session, office, at(10), BookingStatus.NO_SHOW, services=((office.deregistration, 1),))  # 10 min
     booked(session, office, at(11), BookingStatus.CANCELLED)  # holds rows, but does not count
-    walk_in = booked(session, office, at(11, 30), BookingStatus.CHECKED_IN, services=((office.deregistration, 1),))
+    walk_in = booked(
+        session, office, at(11, 30), BookingStatus.CHECKED_IN, services=((office.deregistration, 1),)
+    )
     walk_in.channel = Channel.WALK_IN
     walk_in.checked_in_at = to_utc(at(11, 20))
     walk_in.called_at = to_utc(at(11, 50))
     session.flush()
 
     after = to_utc(at(13))  # the checked-in walk-in is past: it counts as attended
-    report = period_report(session=session, tenant_id=world.tenant_a_id, start=TUESDAY, end=TUESDAY, now=after)
+    report = period_report(
+        session=session, tenant_id=world.tenant_a_id, start=TUESDAY, end=TUESDAY, now=after
+    )
 
     total = report.total
     assert total.offered_minutes == 24 * 10  # 08–12, one online seat, 10-minute grid
@@ -67,16 +71,22 @@ def test_figures_follow_the_bookings_of_the_period(office: Office, world: World,
     assert [week.key for week in report.weeks] == ["2027-02-01"]
 
     before = NOW  # Monday morning: the checked-in appointment is not due yet
-    early = period_report(session=session, tenant_id=world.tenant_a_id, start=TUESDAY, end=TUESDAY, now=before)
+    early = period_report(
+        session=session, tenant_id=world.tenant_a_id, start=TUESDAY, end=TUESDAY, now=before
+    )
     assert early.total.no_show_rate == pytest.approx(1 / 2)
 
 
-def test_another_tenant_and_another_period_see_nothing(office: Office, world: World, session: Session) -> None:
+def test_another_tenant_and_another_period_see_nothing(
+    office: Office, world: World, session: Session
+) -> None:
     booked(session, office, at(9), BookingStatus.DONE)
     other = period_report(session=session, tenant_id=world.tenant_b_id, start=TUESDAY, end=TUESDAY, now=NOW)
     assert (other.total.bookings, other.locations, other.total.offered_minutes) == (0, [], 0)
     wednesday = TUESDAY + dt.timedelta(days=1)
-    later = period_report(session=session, tenant_id=world.tenant_a_id, start=wednesday, end=wednesday, now=NOW)
+    later = period_report(
+        session=session, tenant_id=world.tenant_a_id, start=wednesday, end=wednesday, now=NOW
+    )
     assert later.total.bookings == 0
     assert later.total.utilisation == 0.0
     assert later.total.lead_time_days is None
@@ -91,7 +101,7 @@ def test_the_bar_chart_is_accessible_and_escapes_text() -> None:
         maximum=100.0,
     )
     assert 'role="img"' in svg
-    assert "<title id=\"balken-title\">Auslastung</title>" in svg
+    assert '<title id="balken-title">Auslastung</title>' in svg
     assert "&lt;Kfz&gt; &amp; Co" in svg
     assert "<Kfz>" not in svg
     assert 'width="155.0"' in svg  # half of the 310-pixel plot for 50 %

@@ -134,7 +134,7 @@ def daily_history(
         query = query.join(BookingItem, BookingItem.booking_id == Booking.id).where(
             BookingItem.service_id == service_id
         )
-    counts: dict[dt.date, int] = dict(session.execute(query.group_by(Booking.day)).tuples())
+    counts: dict[dt.date, int] = dict(session.execute(query.group_by(Booking.day)).all())
     weekdays = open_weekdays(location)
     closed = closed_days(session=session, location=location, start=start, end=end)
     day = start
@@ -199,7 +199,7 @@ def average_duration(*, session: Session, location: Location, since: dt.date) ->
                 .join(Booking, BookingItem.booking_id == Booking.id)
                 .where(Booking.location_id == location.id, Booking.day >= since, Booking.status.in_(COUNTED))
                 .group_by(BookingItem.service_id)
-            ).tuples()
+            ).all()
         )
     )
     weights = (
