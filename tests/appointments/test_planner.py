@@ -34,7 +34,7 @@ def weekdays_before(day: dt.date, count: int) -> list[dt.date]:
     current = day
     while len(days) < count:
         current -= dt.timedelta(days=1)
-        if current.weekday() < 5:  # noqa: PLR2004 - Monday .. Friday
+        if current.weekday() < 5:
             days.append(current)
     return sorted(days)
 
@@ -97,7 +97,7 @@ def test_suggestions_from_the_model_are_stored_and_a_decision_changes_released_s
     )
     assert series.modelled
     tuesday_forecast = next(point for point in series.forecast if point.day == TUESDAY)
-    assert 25 < tuesday_forecast.expected < 35  # noqa: PLR2004
+    assert 25 < tuesday_forecast.expected < 35
 
     created = planner.refresh_plans(
         session=session, location=office.location, now=NOW, state="NI", actor=ACTOR
@@ -107,7 +107,7 @@ def test_suggestions_from_the_model_are_stored_and_a_decision_changes_released_s
     # 30 registrations of 20 minutes; one seat takes 12 in 08–12: 3 seats at least
     assert plan.status == PlanStatus.SUGGESTED
     assert plan.suggested_online is not None
-    assert plan.suggested_online >= 3  # noqa: PLR2004
+    assert plan.suggested_online >= 3
     assert "Prognose" in plan.reason
     assert seat_count(session=session, location=office.location, day=TUESDAY) == 24  # not applied yet
 
@@ -184,12 +184,12 @@ def test_negative_seats_and_foreign_plans_are_refused(office: Office, session: S
 def test_overbooking_uses_the_measured_no_show_rate(office: Office, session: Session) -> None:
     later = NOW + dt.timedelta(days=7)
     for number in range(10):
-        status = BookingStatus.NO_SHOW if number < 2 else BookingStatus.DONE  # noqa: PLR2004
+        status = BookingStatus.NO_SHOW if number < 2 else BookingStatus.DONE
         history_booking(session, office, TUESDAY, number=number, status=status)
     session.flush()
     rate, windows = planner.overbooking(session=session, location=office.location, now=later)
     assert rate == pytest.approx(0.2)
-    assert len(windows) == 5  # noqa: PLR2004 - one window Monday .. Friday
+    assert len(windows) == 5
     label, suggestion = windows[0]
     assert label == "Montag 08:00–12:00"
     assert suggestion.no_show_rate == pytest.approx(0.2)

@@ -1,4 +1,4 @@
-"""Statistics over real bookings: utilisation, lead and waiting time, no-show rate, counts; and the bar chart."""
+"""Statistics over real bookings: utilisation, lead and waiting time, no-show rate, counts; bar chart."""
 
 from __future__ import annotations
 
