@@ -236,6 +236,7 @@ def test_planning_suggests_and_an_accepted_plan_changes_seats(
     assert refreshed.status_code == 200
     assert "Der Vorschlag ist neu berechnet (20 Zeitfenster)" in refreshed.text
     assert "Woche ab 01.02.2027" in refreshed.text
+    assert "Di 02.02.2027, 08:00–12:00" in refreshed.text
     with open_session(world.sessions) as session:
         plan = session.scalar(select(CapacityPlan).where(CapacityPlan.day == TUESDAY))
         assert plan is not None

@@ -61,6 +61,14 @@ def number(value: float | None) -> str:
     return "–" if value is None else f"{value:g}".replace(".", ",")
 
 
+SHORT_WEEKDAYS = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
+
+
+def day_label(day: dt.date) -> str:
+    """A day for people, German: ``Di 02.02.2027``."""
+    return f"{SHORT_WEEKDAYS[day.weekday()]} {day:%d.%m.%Y}"
+
+
 def _date(raw: str | None, default: dt.date) -> tuple[dt.date, str | None]:
     if not raw:
         return default, None
@@ -201,5 +209,6 @@ def planning_page(
             "overbooking": overbooking,
             "percent": percent,
             "number": number,
+            "day_label": day_label,
         }
     return render(request, "appointments/planning.html", values)
