@@ -88,8 +88,8 @@ def test_a_short_history_falls_back_to_the_naive_forecast(office: Office, sessio
 def test_suggestions_from_the_model_are_stored_and_a_decision_changes_released_seats(
     office: Office, session: Session
 ) -> None:
-    for index, day in enumerate(weekdays_before(MONDAY, 30)):  # 30 open days, 26–34 registrations each
-        for number in range(26 + (index % 5) * 2):
+    for index, day in enumerate(weekdays_before(MONDAY, 30)):  # 30 open days, 27–33 registrations each
+        for number in range(27 + (index % 3) * 3):
             history_booking(session, office, day, number=number)
     session.flush()
     series = planner.forecast_series(

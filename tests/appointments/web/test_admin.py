@@ -9,12 +9,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from rathaus.appointments.config import AppointmentsSettings
 from rathaus.appointments.models import BookingStatus, CapacityPlan, Location, OpeningWindow, Service
 from rathaus.appointments.release import seat_count
 from rathaus.appointments.web import insight
 from rathaus.core.audit.models import AuditEvent
 from rathaus.core.db import open_session
 from rathaus.core.security.models import Role
+from rathaus.web.context import AppContext
 from tests.appointments.helpers import booked
 from tests.appointments.office import NOW, TUESDAY, make_office
 from tests.conftest import World, csrf_from, login, shared_data
@@ -260,3 +262,21 @@ def test_planning_suggests_and_an_accepted_plan_changes_seats(
     )
     assert "Die geänderten Plätze müssen ganze Zahlen ab 0 sein." in wrong.text
     assert seats(world.sessions, location_id, TUESDAY) == 24 * 4
+
+
+def test_the_overbooking_hint_appears_only_when_switched_on(
+    client: TestClient,
+    world: World,
+    location_id: int,
+    app_context: AppContext,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    login(client, world.admin_a)
+    monkeypatch.setattr(insight, "now", lambda: NOW + dt.timedelta(days=9))  # the Tuesday lies behind
+    assert "Die Überbuchung ist ausgeschaltet" in client.get("/termine/planung").text
+    monkeypatch.setattr(app_context.settings.section(AppointmentsSettings), "overbooking", True)
+    page = client.get("/termine/planung")
+    assert "Die Überbuchung ist ausgeschaltet" not in page.text
+    assert "Gemessene Quote nicht wahrgenommener Termine (letzte 90 Tage): 50,0 %" in page.text
+    assert "Montag 08:00–12:00" in page.text
+    assert "Bei 50.0 % nicht wahrgenommenen Terminen" in page.text
