@@ -58,6 +58,7 @@ def test_the_catalog_page_lists_services_and_locations(
     login(client, world.admin_a)
     page = client.get("/termine/verwaltung")
     assert page.status_code == 200
+    assert 'href="/termine/planung"' in page.text
     assert "Kfz-Zulassungsstelle Mitte" in page.text
     assert "Zulassung eines Fahrzeugs" in page.text
     assert "99036012104000" in page.text  # LeiKa
@@ -187,11 +188,17 @@ def test_statistics_show_figures_as_chart_and_table(
     page = client.get("/termine/statistik", params={"von": "2027-02-02", "bis": "2027-02-02"})
     assert page.status_code == 200
     assert page.text.count('role="img"') == 3  # locations, services, weeks
+    assert 'href="/termine/planung"' not in page.text  # not for a caseworker
     # 30 of 240 online seat-minutes booked; 1 of 2 due appointments missed
     assert "12,5 %" in page.text
     assert "50,0 %" in page.text
     assert "nicht erschienen: 1" in page.text
     assert '<title id="standorte-title">Auslastung je Standort, in Prozent</title>' in page.text
+    everywhere = client.get(
+        "/termine/statistik", params={"von": "2027-02-02", "bis": "2027-02-02", "standort": ""}
+    )
+    assert everywhere.status_code == 200  # the select's "Alle Standorte"
+    assert "12,5 %" in everywhere.text
     bad = client.get("/termine/statistik", params={"von": "gestern"})
     assert bad.status_code == 422
     assert "kein gültiges Datum" in bad.text
@@ -228,7 +235,7 @@ def test_planning_suggests_and_an_accepted_plan_changes_seats(
     client: TestClient, world: World, location_id: int
 ) -> None:
     login(client, world.admin_a)
-    page = client.get("/termine/planung")
+    page = client.get("/termine/planung", params={"standort": str(location_id), "dienstleistung": ""})
     assert page.status_code == 200
     assert "Zu wenig Buchungsverlauf" in page.text
     assert "Die Überbuchung ist ausgeschaltet" in page.text

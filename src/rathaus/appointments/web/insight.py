@@ -69,6 +69,11 @@ def day_label(day: dt.date) -> str:
     return f"{SHORT_WEEKDAYS[day.weekday()]} {day:%d.%m.%Y}"
 
 
+def _id(raw: str | None) -> int | None:
+    """A chosen id from a select ("" = all); anything else than digits counts as none chosen."""
+    return int(raw) if raw and raw.strip().isdigit() else None
+
+
 def _date(raw: str | None, default: dt.date) -> tuple[dt.date, str | None]:
     if not raw:
         return default, None
@@ -120,8 +125,9 @@ def statistics_page(
     session: TenantSession,
     von: str | None = None,
     bis: str | None = None,
-    standort: int | None = None,
+    standort: str | None = None,
 ) -> Response:
+    location_id = _id(standort)
     today = local_today(now())
     start, start_error = _date(von, today - dt.timedelta(days=DEFAULT_DAYS))
     end, end_error = _date(bis, today)
@@ -129,10 +135,10 @@ def statistics_page(
     if start > end:
         errors.append("Der Beginn des Zeitraums liegt nach seinem Ende.")
         start, end = today - dt.timedelta(days=DEFAULT_DAYS), today
-    if standort is not None:
-        location_or_404(session, standort)
+    if location_id is not None:
+        location_or_404(session, location_id)
     report = period_report(
-        session=session, tenant_id=user.tenant_id, start=start, end=end, now=now(), location_id=standort
+        session=session, tenant_id=user.tenant_id, start=start, end=end, now=now(), location_id=location_id
     )
     return render(
         request,
@@ -141,7 +147,7 @@ def statistics_page(
             "report": report,
             "errors": errors,
             "locations": session.scalars(select(Location).order_by(Location.name)).all(),
-            "chosen": standort,
+            "chosen": location_id,
             "location_chart": _bars(report.locations, "standorte", "Auslastung je Standort, in Prozent"),
             "service_chart": _bars(report.services, "dienste", "Auslastung je Dienstleistung, in Prozent"),
             "week_chart": _week_chart(report),
@@ -166,20 +172,22 @@ def planning_page(
     user: Admin,
     session: TenantSession,
     context: Context,
-    standort: int | None = None,
-    dienstleistung: int | None = None,
+    standort: str | None = None,
+    dienstleistung: str | None = None,
 ) -> Response:
     locations = session.scalars(select(Location).order_by(Location.name)).all()
-    if standort is None and locations:
-        standort = next((loc.id for loc in locations if loc.windows), locations[0].id)
+    location_id = _id(standort)
+    if location_id is None and locations:
+        location_id = next((loc.id for loc in locations if loc.windows), locations[0].id)
     values: dict[str, object] = {"locations": locations, "location": None}
-    if standort is not None:
-        location = location_or_404(session, standort)
+    if location_id is not None:
+        location = location_or_404(session, location_id)
         moment = now()
         today = local_today(moment)
         state = tenant_state(session, user.tenant_id)
         service_ids = {offer.service_id for offer in location.offers}
-        chosen = dienstleistung if dienstleistung in service_ids else None
+        wanted = _id(dienstleistung)
+        chosen = wanted if wanted in service_ids else None
         series = planner.forecast_series(
             session=session, location=location, today=today, state=state, service_id=chosen
         )
