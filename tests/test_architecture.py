@@ -200,8 +200,6 @@ def test_the_cycle_finder_finds_a_circle() -> None:
 def test_a_domain_package_is_at_most_two_levels_deep(package: str) -> None:
     root = SRC / "rathaus" / package
     deep = [
-        str(path.relative_to(root))
-        for path in root.rglob("*.py")
-        if len(path.relative_to(root).parts) > 2
+        str(path.relative_to(root)) for path in root.rglob("*.py") if len(path.relative_to(root).parts) > 2
     ]
     assert deep == []

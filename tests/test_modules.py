@@ -28,8 +28,16 @@ from tests.factories import make_member
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "rathaus"
 OPERATOR_GUIDE = ROOT / "docs" / "operator-guide.md"
-PARTS = ("__init__.py", "module.py", "models.py", "schemas.py", "service.py", "jobs.py", "config.py",
-         "audit_actions.py")
+PARTS = (
+    "__init__.py",
+    "module.py",
+    "models.py",
+    "schemas.py",
+    "service.py",
+    "jobs.py",
+    "config.py",
+    "audit_actions.py",
+)
 SLUGS = [module.slug for module in MODULES]
 by_slug = pytest.mark.parametrize("module", MODULES, ids=SLUGS)
 

@@ -53,6 +53,7 @@ def test_real_bylaw_with_front_matter() -> None:
 
 def test_documents_markdown_html_docx_pdf() -> None:
     import docx  # noqa: PLC0415 - python-docx is a dependency of rathaus itself
+
     document = docx.Document()
     document.add_heading("Sperrmüll", level=1)
     document.add_paragraph("Sperrmüll wird zweimal im Jahr kostenlos abgeholt.")

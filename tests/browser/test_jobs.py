@@ -24,8 +24,9 @@ def selftest_job(server: LiveServer, seconds: float) -> int:
         tenant_id = session.scalars(select(Tenant.id).order_by(Tenant.id)).first()
         assert tenant_id is not None
     with open_session(sessions, tenant_id=tenant_id) as session:
-        return enqueue(session=session, kind=SELFTEST, params={"steps": 2, "seconds": seconds},
-                       tenant_id=tenant_id).id
+        return enqueue(
+            session=session, kind=SELFTEST, params={"steps": 2, "seconds": seconds}, tenant_id=tenant_id
+        ).id
 
 
 def test_progress_updates_live_and_announces_stages(admin_page: Page, live_server: LiveServer) -> None:

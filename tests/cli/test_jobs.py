@@ -50,13 +50,20 @@ def test_watch_job_follows_a_running_job_to_the_end(
 
 
 def test_rathaus_jobs_watch_reports_a_failure(
-    sessions: sessionmaker[Session], settings: Settings, tenant_id: int, monkeypatch: pytest.MonkeyPatch,
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    tenant_id: int,
+    monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
     job_id = new_job(sessions, tenant_id, job_kinds.PERMANENT_KIND, {})
     JobRunner(sessions=sessions, settings=settings).execute(job_id)
-    for key, value in {"ENVIRONMENT": "test", "SECRET_KEY": settings.secret_key, "DATA_DIR": str(tmp_path),
-                       "DATABASE_URL": settings.db_url}.items():
+    for key, value in {
+        "ENVIRONMENT": "test",
+        "SECRET_KEY": settings.secret_key,
+        "DATA_DIR": str(tmp_path),
+        "DATABASE_URL": settings.db_url,
+    }.items():
         monkeypatch.setenv(f"RATHAUS_{key}", value)
     result = CliRunner().invoke(app, ["jobs", "watch", str(job_id)])
     assert result.exit_code == 1

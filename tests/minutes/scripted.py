@@ -84,8 +84,12 @@ class ScriptedAI:
 
     def settings_update(self) -> dict[str, Any]:
         """The AI settings that select these backends (no LLM: the drafts are extractive)."""
-        return {"asr_backend": "scripted", "asr_model": str(self.script), "speaker_backend": "pitch",
-                "llm_backend": "none"}
+        return {
+            "asr_backend": "scripted",
+            "asr_model": str(self.script),
+            "speaker_backend": "pitch",
+            "llm_backend": "none",
+        }
 
     def build_transcriber(self, context: BackendContext) -> ScriptedTranscriber:
         script = json.loads(Path(context.ai.asr_model).read_text(encoding="utf-8"))

@@ -26,8 +26,9 @@ def make_job(world: World, tenant_id: int, **values: object) -> int:
 
 
 def test_job_page_shows_an_accessible_progress_bar_that_polls(client: TestClient, world: World) -> None:
-    job_id = make_job(world, world.tenant_a_id, status=JobStatus.RUNNING, attempts=1, progress=40,
-                      stage="Schritt 1 von 2")
+    job_id = make_job(
+        world, world.tenant_a_id, status=JobStatus.RUNNING, attempts=1, progress=40, stage="Schritt 1 von 2"
+    )
     login(client, world.admin_a)
     page = client.get(f"/auftraege/{job_id}")
     assert page.status_code == 200
@@ -44,21 +45,23 @@ def test_job_page_shows_an_accessible_progress_bar_that_polls(client: TestClient
 def test_fragment_returns_current_values_and_announces_only_changes(
     client: TestClient, world: World, settings: Settings
 ) -> None:
-    job_id = make_job(world, world.tenant_a_id, status=JobStatus.RUNNING, attempts=1, progress=10,
-                      stage="Schritt 1 von 2")
+    job_id = make_job(
+        world, world.tenant_a_id, status=JobStatus.RUNNING, attempts=1, progress=10, stage="Schritt 1 von 2"
+    )
     login(client, world.admin_a)
     first = client.get(f"/auftraege/{job_id}/fortschritt", params={"gesehen": "running|Schritt 1 von 2"})
     assert 'value="10"' in first.text
     assert "hx-swap-oob" not in first.text  # nothing new to announce
 
-    ctx = JobContext(sessions=world.sessions, job_id=job_id, tenant_id=world.tenant_a_id, token=1,
-                     settings=settings)
+    ctx = JobContext(
+        sessions=world.sessions, job_id=job_id, tenant_id=world.tenant_a_id, token=1, settings=settings
+    )
     ctx.progress(65, "Schritt 2 von 2")  # what a worker writes
     second = client.get(f"/auftraege/{job_id}/fortschritt", params={"gesehen": "running|Schritt 1 von 2"})
     assert f'<progress id="job-{job_id}-bar" max="100" value="65">65 %</progress>' in second.text
     assert '<p id="job-status-text" hx-swap-oob="innerHTML">Läuft: Schritt 2 von 2.</p>' in second.text
     assert 'name="gesehen" value="running|Schritt 2 von 2"' in second.text
-    assert "hx-trigger=\"every 1s\"" in second.text
+    assert 'hx-trigger="every 1s"' in second.text
 
     with open_session(world.sessions) as session:
         session.execute(update(Job).where(Job.id == job_id).values(status=JobStatus.SUCCEEDED, progress=100))
@@ -95,8 +98,14 @@ def test_other_tenants_jobs_are_not_found(client: TestClient, world: World) -> N
 def test_failed_job_is_retried_with_the_button(
     client: TestClient, world: World, app_context: AppContext
 ) -> None:
-    job_id = make_job(world, world.tenant_a_id, status=JobStatus.FAILED, attempts=3, max_attempts=3,
-                      error="Fehler im Schritt „Schritt 1 von 2“: OSError: Platte voll")
+    job_id = make_job(
+        world,
+        world.tenant_a_id,
+        status=JobStatus.FAILED,
+        attempts=3,
+        max_attempts=3,
+        error="Fehler im Schritt „Schritt 1 von 2“: OSError: Platte voll",
+    )
     login(client, world.admin_a)
     page = client.get(f"/auftraege/{job_id}")
     assert "Fehlgeschlagen. Fehler im Schritt „Schritt 1 von 2“: OSError: Platte voll." in page.text
@@ -105,8 +114,9 @@ def test_failed_job_is_retried_with_the_button(
     token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
 
     assert client.post(f"/auftraege/{job_id}/wiederholen").status_code == 403  # no CSRF token
-    response = client.post(f"/auftraege/{job_id}/wiederholen", data={"csrf_token": token},
-                           follow_redirects=False)
+    response = client.post(
+        f"/auftraege/{job_id}/wiederholen", data={"csrf_token": token}, follow_redirects=False
+    )
     assert response.status_code == 303
     with open_session(world.sessions) as session:
         job = session.get(Job, job_id)

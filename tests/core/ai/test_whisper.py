@@ -69,8 +69,11 @@ def test_hotwords_make_the_hinted_terms_heard(
 ) -> None:
     # Without hints Whisper base may or may not hear espeak's "Sitzung des Gemeinderats" (it varies with the
     # CPU); nothing is asserted about that run. With the hints, the terms must come out right.
-    audio = espeak_wav("Guten Morgen. Der Bürgermeister eröffnet die Sitzung des Gemeinderats.",
-                       tmp_path / f"sitzung-{speed}.wav", speed=speed)
+    audio = espeak_wav(
+        "Guten Morgen. Der Bürgermeister eröffnet die Sitzung des Gemeinderats.",
+        tmp_path / f"sitzung-{speed}.wav",
+        speed=speed,
+    )
 
     biased = transcriber.transcribe(audio, hotwords=["Gemeinderat", "Sitzung"])
 
@@ -108,4 +111,7 @@ def test_real_read_speech_from_fleurs(transcriber: FasterWhisperTranscriber) -> 
 
 def test_provenance_names_the_bundle(transcriber: FasterWhisperTranscriber) -> None:
     assert (transcriber.name, transcriber.model_name, transcriber.model_version) == (
-        "faster-whisper", "whisper-base", "1.0.0")
+        "faster-whisper",
+        "whisper-base",
+        "1.0.0",
+    )

@@ -118,8 +118,11 @@ def _png_header(width: int, height: int) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(
-        b"IEND", b""
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
     )
 
 
@@ -200,8 +203,11 @@ def test_unsupported_type_is_skipped(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "media_type"),
-    [(b"\x00\x01binary garbage" * 20, "application/pdf"), (b"MZ\x90\x00" + b"\0" * 64, "image/jpeg"),
-     (b"text\x00with NUL", "text/plain")],
+    [
+        (b"\x00\x01binary garbage" * 20, "application/pdf"),
+        (b"MZ\x90\x00" + b"\0" * 64, "image/jpeg"),
+        (b"text\x00with NUL", "text/plain"),
+    ],
 )
 def test_mislabelled_content(tmp_path: Path, content: bytes, media_type: str) -> None:
     path = tmp_path / "datei"

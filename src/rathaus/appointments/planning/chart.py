@@ -118,8 +118,15 @@ def render_line_chart(
     x_label: str = "Datum",
     width: int = 640,
     height: int = 280,
+    legend: tuple[str, str, str] = ("Gebucht", "Prognose", "Spanne"),
+    description: str | None = None,
 ) -> Markup:
-    """An inline SVG line chart of actuals, forecast and interval, with a <title> and German labels."""
+    """An inline SVG line chart of actuals, forecast and interval, with a <title> and German labels.
+
+    ``legend`` names the solid line, the dashed line and the band ("" leaves an entry out), so the
+    chart can show two other series too (e.g. utilisation and no-show rate per week); ``description``
+    replaces the generated ``<desc>``.
+    """
     plot_width = width - _LEFT - _RIGHT
     plot_height = height - _TOP - _BOTTOM
     values = [v for p in points for v in (p.actual, p.upper, p.forecast) if v is not None]
@@ -140,7 +147,7 @@ def render_line_chart(
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{escape(chart_id)}-title '
         f'{escape(chart_id)}-desc" width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
-        f'<desc id="{escape(chart_id)}-desc">{escape(_description(points))}</desc>',
+        f'<desc id="{escape(chart_id)}-desc">{escape(description or _description(points))}</desc>',
     ]
     tick = 0.0
     while tick <= top + 1e-9:
@@ -172,23 +179,34 @@ def render_line_chart(
         f'text-anchor="middle">{escape(x_label)}</text>',
         f'<text x="14" y="{_TOP + plot_height / 2}" font-size="12" fill="{TEXT}" text-anchor="middle" '
         f'transform="rotate(-90 14 {_TOP + plot_height / 2})">{escape(y_label)}</text>',
-        _legend(width),
+        _legend(width, legend),
         "</svg>",
     ]
     return Markup("".join(part for part in parts if part))  # noqa: S704 - every text above is escaped
 
 
-def _legend(width: int) -> str:
+def _legend(width: int, labels: tuple[str, str, str] = ("Gebucht", "Prognose", "Spanne")) -> str:
     right = width - _RIGHT
-    return (
-        f'<line x1="{right - 250}" y1="14" x2="{right - 230}" y2="14" stroke="{TEXT}" stroke-width="1.5"/>'
-        f'<text x="{right - 225}" y="18" font-size="11" fill="{TEXT}">Gebucht</text>'
-        f'<line x1="{right - 170}" y1="14" x2="{right - 150}" y2="14" stroke="{BLUE}" stroke-width="2" '
-        'stroke-dasharray="6 3"/>'
-        f'<text x="{right - 145}" y="18" font-size="11" fill="{TEXT}">Prognose</text>'
-        f'<rect x="{right - 85}" y="8" width="20" height="12" fill="{BLUE}" fill-opacity="0.15"/>'
-        f'<text x="{right - 60}" y="18" font-size="11" fill="{TEXT}">Spanne</text>'
-    )
+    solid, dashed, band = (escape(label) for label in labels)
+    parts = []
+    if solid:
+        parts.append(
+            f'<line x1="{right - 250}" y1="14" x2="{right - 230}" y2="14" stroke="{TEXT}" '
+            'stroke-width="1.5"/>'
+            f'<text x="{right - 225}" y="18" font-size="11" fill="{TEXT}">{solid}</text>'
+        )
+    if dashed:
+        parts.append(
+            f'<line x1="{right - 170}" y1="14" x2="{right - 150}" y2="14" stroke="{BLUE}" stroke-width="2" '
+            'stroke-dasharray="6 3"/>'
+            f'<text x="{right - 145}" y="18" font-size="11" fill="{TEXT}">{dashed}</text>'
+        )
+    if band:
+        parts.append(
+            f'<rect x="{right - 85}" y="8" width="20" height="12" fill="{BLUE}" fill-opacity="0.15"/>'
+            f'<text x="{right - 60}" y="18" font-size="11" fill="{TEXT}">{band}</text>'
+        )
+    return "".join(parts)
 
 
 def _description(points: Sequence[ChartPoint]) -> str:
