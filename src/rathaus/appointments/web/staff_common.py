@@ -26,7 +26,7 @@ PREFIX = "/termine"
 
 
 def now() -> dt.datetime:
-    """The current time (aware, UTC); one place, so that tests can set the clock."""
+    """The current time (aware, UTC); one place, so that tests can set the clock (``staff_common.utcnow``)."""
     return utcnow()
 
 
