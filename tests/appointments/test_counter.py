@@ -1,4 +1,4 @@
-"""The counter on the real database: walk-ins into gaps, check-in to done, no-show, rebooking, closing a day."""
+"""The counter on the real database: walk-ins, check-in to done, no-show, rebooking, closing a day."""
 
 from __future__ import annotations
 
