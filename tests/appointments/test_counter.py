@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
 
 from rathaus.appointments import booking as bk
 from rathaus.appointments import counter
 from rathaus.appointments.config import AppointmentsSettings
-from rathaus.appointments.models import Booking, BookingStatus, Channel, Closure, Slot
+from rathaus.appointments.models import Booking, BookingStatus, Channel, Closure, Location, Service, Slot
 from rathaus.appointments.release import seat_count
 from rathaus.appointments.times import to_utc
 from rathaus.core.audit.models import AuditEvent
 from rathaus.core.audit.service import Actor
-from tests.appointments.office import NOW, TUESDAY, Office, make_office
+from rathaus.core.db import open_session
+from tests.appointments.office import NOW, REGISTRATION, TUESDAY, Office, make_office
 from tests.conftest import World
 
 SETTINGS = AppointmentsSettings()
@@ -335,3 +337,55 @@ def test_closing_a_day_cancels_its_bookings_removes_its_seats_and_finds_alternat
             state="NI",
             actor=STAFF,
         )
+
+
+def test_walk_ins_and_online_holds_racing_for_one_time_never_share_a_seat(
+    world: World, sessions: sessionmaker[Session]
+) -> None:
+    """Six walk-ins and six online holds, each with its own connection, race for 08:40 (two seats)."""
+    with open_session(sessions) as session:
+        make_office(session, world.tenant_a_id, online=1, walk_in=1)
+    now = utc(TUESDAY, 8, 5)
+    start = at(TUESDAY, 8, 40)
+    barrier = threading.Barrier(12)
+    winners: list[int] = []
+    lost: list[str] = []
+
+    def attempt(walk_in: bool) -> None:
+        session = sessions()
+        try:
+            location = session.scalars(select(Location)).one()
+            service = session.scalars(select(Service).where(Service.key == REGISTRATION.id)).one()
+            request = bk.Request(location=location, services=((service, 1),))
+            barrier.wait()
+            if walk_in:
+                booking = counter.add_walk_in(
+                    session=session, request=request, now=now, settings=SETTINGS, actor=STAFF, start=start
+                )
+            else:
+                booking, _ = bk.hold(
+                    session=session, request=request, start=start, now=now, settings=SETTINGS
+                )
+            session.commit()
+            winners.append(booking.id)
+        except bk.SlotTakenError:
+            session.rollback()
+            lost.append("walk-in" if walk_in else "online")
+        finally:
+            session.close()
+
+    threads = [threading.Thread(target=attempt, args=(n % 2 == 0,)) for n in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(winners) == 2
+    assert len(lost) == 10
+    with open_session(sessions) as session:
+        holders = session.execute(
+            select(Slot.start, Slot.booking_id).where(Slot.day == TUESDAY, Slot.booking_id.is_not(None))
+        ).all()
+        assert sorted(holders) == sorted(
+            (utc(TUESDAY, 8, minute), winner) for minute in (40, 50) for winner in winners
+        )
+        assert session.scalar(select(func.count()).select_from(Booking)) == 2  # the losers left nothing

@@ -377,13 +377,15 @@ def close_day(
     )
     session.add(closure)
     session.flush()
+    # the free seats go first, so that no booking can take one while the affected ones are cancelled
+    removed = lay_out_day(session=session, location=location, day=day, now=now, state=state)[1]
     cancelled = affected_by_closure(session=session, location=location, day=day)
     for booking in cancelled:
         bk.free_seats(session=session, booking=booking, now=now)
         booking.status, booking.cancelled_at, booking.hold_until = BookingStatus.CANCELLED, now, None
         booking.cancel_reason = f"Standort geschlossen: {clean}"[:300]
     session.flush()
-    _added, removed = lay_out_day(session=session, location=location, day=day, now=now, state=state)
+    removed += lay_out_day(session=session, location=location, day=day, now=now, state=state)[1]
     record(
         session=session,
         actor=actor,
