@@ -182,20 +182,19 @@ def book_for_citizen(
     name: str,
     email: str = "",
     phone: str = "",
-) -> tuple[Booking, str]:
-    """Book for a citizen on the phone (confirmed at once); returns the booking and its manage token."""
+) -> Booking:
+    """Book for a citizen on the phone (confirmed at once); the manage link is issued when mailing."""
     clean_name = " ".join(name.split())
     if not clean_name:
         raise CounterError("Bitte geben Sie den Namen der Person an.")
     address = bk.normalise_email(email) if email.strip() else ""
     booking = _new_booking(session=session, request=request, start=start, now=now, channel=Channel.STAFF)
-    token, digest = bk.new_token()
     booking.name, booking.email, booking.email_key = clean_name[:200], address, address.lower()
-    booking.phone, booking.manage_token_hash = phone.strip()[:40], digest
+    booking.phone = phone.strip()[:40]
     booking.status, booking.confirmed_at = BookingStatus.CONFIRMED, now
     session.flush()
     _audit(session, actor, AppointmentsAction.BOOKED_BY_STAFF, booking, channel="staff", start=str(start))
-    return booking, token
+    return booking
 
 
 def check_in(*, session: Session, booking: Booking, now: dt.datetime, actor: Actor) -> None:
@@ -258,12 +257,12 @@ def request_of(booking: Booking) -> bk.Request:
 
 def rebook(
     *, session: Session, booking: Booking, start: dt.datetime, now: dt.datetime, actor: Actor
-) -> tuple[Booking, str]:
+) -> Booking:
     """Move a booking to local ``start``: a new booking takes the new seats, the old one frees its own.
 
     One transaction: if the new time is gone, ``SlotTakenError`` and the caller rolls back (the old
     booking keeps its seats). Seats the old booking holds may be reused by the new one (a shift by one
-    step). Returns the new booking and its manage token.
+    step). Returns the new booking (its manage link is issued when mailing).
     """
     if booking.status not in (BookingStatus.CONFIRMED, BookingStatus.AWAITING):
         raise CounterError(f"Dieser Termin ist {booking.status.label} und kann nicht umgebucht werden.")
@@ -271,7 +270,6 @@ def rebook(
         raise CounterError("Dieser Zeitpunkt liegt in der Vergangenheit.")
     request = request_of(booking)
     duration = request.duration()
-    token, digest = bk.new_token()
     moved = Booking(
         tenant_id=booking.tenant_id,
         reference=bk.new_reference(session, booking.tenant_id),
@@ -286,7 +284,6 @@ def rebook(
         email_key=booking.email_key,
         phone=booking.phone,
         note=booking.note,
-        manage_token_hash=digest,
         confirmed_at=now,
         created_at=now,
         rebooked_from_id=booking.id,
@@ -314,7 +311,7 @@ def rebook(
         to_id=moved.id,
         start=str(start),
     )
-    return moved, token
+    return moved
 
 
 def cancel_by_staff(

@@ -9,13 +9,13 @@ is the one function to point at it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
+from rathaus.appointments import booking as bk
 from rathaus.appointments import mails
 from rathaus.appointments.audit_actions import AppointmentsAction
 from rathaus.appointments.counter import BOOKING, ClosureResult
@@ -38,14 +38,20 @@ class Outbox:
     def host(self) -> str:
         return self.base_url.split("://", 1)[-1].split("/", 1)[0] or "rathaus.invalid"
 
-    def booking_url(self, service_keys: Iterable[str], **extra: str) -> str:
-        """The public booking page with the services preselected."""
-        query = [("dienstleistung", key) for key in service_keys] + list(extra.items())
+    def booking_url(self, booking: Booking, **extra: str) -> str:
+        """The public booking page with the booking's services, quantities and location preselected."""
+        query: list[tuple[str, str]] = []
+        for item in booking.items:
+            query += [
+                ("dienstleistung", item.service.key),
+                (f"anzahl-{item.service.key}", str(item.quantity)),
+            ]
+        query += [("standort", booking.location.key), *extra.items()]
         return f"{self.base_url}buerger/{self.tenant_slug}/termine?{urlencode(query)}"
 
     def manage_url(self, token: str) -> str:
         """The citizen's page to change or cancel an appointment."""
-        return f"{self.base_url}buerger/{self.tenant_slug}/termine/verwalten/{token}"
+        return f"{self.base_url}buerger/{self.tenant_slug}/termine/buchung/{token}"
 
 
 @dataclass(frozen=True)
@@ -74,14 +80,37 @@ def facts_of(booking: Booking, tenant_name: str) -> mails.AppointmentFacts:
     )
 
 
-def _ics(booking: Booking, office: Outbox, method: str, manage_url: str = "") -> bytes:
+def issue_manage_token(*, booking: Booking) -> str:
+    """A new manage link token for ``booking`` (its digest stored); call before committing.
+
+    On merge with the citizen side this becomes ``citizen.assign_tokens`` (derived tokens that the
+    reminders can mail again).
+    """
+    token, digest = bk.new_token()
+    booking.manage_token_hash = digest
+    return token
+
+
+def _chain(session: Session, booking: Booking) -> tuple[Booking, int]:
+    """The first booking of a chain of rebookings and the number of moves (the .ics keeps one UID)."""
+    root, moves = booking, 0
+    while root.rebooked_from_id is not None and moves < 50:
+        earlier = session.get(Booking, root.rebooked_from_id)
+        if earlier is None:
+            break
+        root, moves = earlier, moves + 1
+    return root, moves
+
+
+def _ics(session: Session, booking: Booking, office: Outbox, *, cancel: bool, manage_url: str = "") -> bytes:
+    root, moves = _chain(session, booking)
     return mails.appointment_ics(
         facts_of(booking, office.tenant_name),
-        uid=f"{booking.reference}@{office.host}",
+        uid=f"{root.reference}.{office.tenant_slug}@rathaus-termine",  # the citizen side's UID
         manage_url=manage_url,
-        organizer_email=office.mail.from_address or f"termine@{office.host}",
-        method="CANCEL" if method == "CANCEL" else "PUBLISH",
-        sequence=1 if method == "CANCEL" else 0,
+        organizer_email=office.mail.from_address or "termine@localhost",
+        method="CANCEL" if cancel else "PUBLISH",
+        sequence=moves + (1 if cancel else 0),
     )
 
 
@@ -114,16 +143,10 @@ def closure_notices(*, session: Session, office: Outbox, result: ClosureResult, 
         if not booking.email:
             missing += 1
             continue
-        keys = [item.service.key for item in booking.items]
         alternatives = [
             mails.Alternative(
                 start=to_utc(start),
-                url=office.booking_url(
-                    keys,
-                    standort=str(booking.location_id),
-                    datum=start.date().isoformat(),
-                    zeit=f"{start:%H:%M}",
-                ),
+                url=office.booking_url(booking, tag=start.date().isoformat(), zeit=f"{start:%H:%M}"),
             )
             for start in result.alternatives.get(booking.id, [])
         ]
@@ -131,8 +154,8 @@ def closure_notices(*, session: Session, office: Outbox, result: ClosureResult, 
             to=booking.email,
             facts=facts_of(booking, office.tenant_name),
             alternatives=alternatives,
-            book_url=office.booking_url(keys),
-            ics=_ics(booking, office, "CANCEL"),
+            book_url=office.booking_url(booking),
+            ics=_ics(session, booking, office, cancel=True),
             reason=result.closure.reason and f"Grund: {result.closure.reason}.",
         )
         ok = send_notice(
@@ -153,7 +176,7 @@ def confirmation_notice(
         to=booking.email,
         facts=facts_of(booking, office.tenant_name),
         manage_url=manage,
-        ics=_ics(booking, office, "PUBLISH", manage),
+        ics=_ics(session, booking, office, cancel=False, manage_url=manage),
     )
     if moved:
         message.replace_header("Subject", f"Ihr Termin wurde verlegt: neuer Termin {booking.reference}")
@@ -186,14 +209,14 @@ def cancellation_notice(
         f"Grund: {reason}",
         "",
         "Einen neuen Termin können Sie hier buchen:",
-        office.booking_url(item.service.key for item in booking.items),
+        office.booking_url(booking),
         "",
         "Mit freundlichen Grüßen",
         office.tenant_name,
     ]
     message.set_content("\n".join(lines) + "\n")
     message.add_attachment(
-        _ics(booking, office, "CANCEL"),
+        _ics(session, booking, office, cancel=True),
         maintype="text",
         subtype="calendar",
         filename="termin.ics",

@@ -242,7 +242,7 @@ def test_phone_booking_rebooking_and_cancelling_mail_the_citizen(
     assert confirmation["To"] == "erika@example.org"
     assert confirmation["Subject"] == f"Bestätigung Ihres Termins {booking.reference}"
     body = confirmation.get_body(("plain",)).get_content()
-    assert "/buerger/stadt-a/termine/verwalten/" in body
+    assert "http://127.0.0.1/buerger/stadt-a/termine/buchung/" in body
     assert "Dienstag, 2. Februar 2027, 10:00 Uhr bis 10:20 Uhr" in body
     page = client.get(f"/termine/buchungen/{booking.id}/umbuchen?datum=2027-02-03")
     assert '<option value="08:00">08:00 Uhr' in page.text
@@ -252,7 +252,13 @@ def test_phone_booking_rebooking_and_cancelling_mail_the_citizen(
     assert moved.status_code == 303
     new = latest(client)
     assert new.rebooked_from_id == booking.id
-    assert smtp.messages[-1].message()["Subject"] == f"Ihr Termin wurde verlegt: neuer Termin {new.reference}"
+    moved_mail = smtp.messages[-1].message()
+    assert moved_mail["Subject"] == f"Ihr Termin wurde verlegt: neuer Termin {new.reference}"
+    ics = next(moved_mail.iter_attachments()).get_content()
+    ics = ics.decode() if isinstance(ics, bytes) else ics
+    # the calendar keeps one event across the move: the first booking's UID, one sequence higher
+    assert f"UID:{booking.reference}.stadt-a@rathaus-termine" in ics
+    assert "SEQUENCE:1" in ics
     cancelled = post(client, f"/termine/buchungen/{new.id}/absagen", {"grund": "Sachbearbeiter krank"})
     assert cancelled.status_code == 303
     notice = smtp.messages[-1].message()
@@ -298,7 +304,15 @@ def test_closing_a_day_cancels_and_mails_three_alternatives(
     assert "Grund: Betriebsversammlung." in body
     links = re.findall(r"http://127\.0\.0\.1/buerger/stadt-a/termine\?dienstleistung=10295182\S*", body)
     assert len(links) == 4  # three alternatives and the general link
-    assert "datum=2027-02-02&zeit=08%3A40" in links[0]  # today, Tuesday: the first free public times
+    # today, Tuesday: the first free public times, with the service, quantity and location preselected
+    assert links[0] == (
+        "http://127.0.0.1/buerger/stadt-a/termine?dienstleistung=10295182&anzahl-10295182=1"
+        "&standort=kfz-1&tag=2027-02-02&zeit=08%3A40"
+    )
+    assert (
+        links[3]
+        == "http://127.0.0.1/buerger/stadt-a/termine?dienstleistung=10295182&anzahl-10295182=1&standort=kfz-1"
+    )
     assert any(part.get_content_type() == "text/calendar" for part in mail.iter_attachments())
     with open_session(world.sessions) as session:
         assert {refreshed(session, b).status for b in (first, second, third)} == {BookingStatus.CANCELLED}

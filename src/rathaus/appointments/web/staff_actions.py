@@ -220,7 +220,7 @@ def book(
         flash(request, "Bitte wählen Sie Dienstleistungen und eine freie Uhrzeit aus.", "error")
         return back
     try:
-        booking, token = counter.book_for_citizen(
+        booking = counter.book_for_citizen(
             session=session,
             request=wanted,
             start=start,
@@ -233,6 +233,7 @@ def book(
     except NotBookableError as problem:
         _refused(request, session, problem)
         return back
+    token = counter_mail.issue_manage_token(booking=booking)
     session.commit()
     sent = counter_mail.confirmation_notice(
         session=session,
@@ -294,12 +295,11 @@ def rebook(
         return back
     old = booking.reference
     try:
-        moved, token = counter.rebook(
-            session=session, booking=booking, start=start, now=now(), actor=actor_of(user)
-        )
+        moved = counter.rebook(session=session, booking=booking, start=start, now=now(), actor=actor_of(user))
     except NotBookableError as problem:
         _refused(request, session, problem)
         return back
+    token = counter_mail.issue_manage_token(booking=moved)
     session.commit()
     sent = counter_mail.confirmation_notice(
         session=session,
