@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from rathaus.appointments import booking as bk
-from rathaus.appointments import counter
+from rathaus.appointments import closing, counter
 from rathaus.appointments.config import AppointmentsSettings
 from rathaus.appointments.models import Booking, BookingStatus, Channel, Closure, Location, Service, Slot
 from rathaus.appointments.release import seat_count
@@ -291,11 +291,11 @@ def test_closing_a_day_cancels_its_bookings_removes_its_seats_and_finds_alternat
         session=session, request=office.request(), start=at(WEDNESDAY, 8), now=late, settings=SETTINGS
     )
     session.commit()
-    assert counter.affected_by_closure(session=session, location=office.location, day=TUESDAY) == [
+    assert closing.affected_by_closure(session=session, location=office.location, day=TUESDAY) == [
         first,
         second,
     ]
-    result = counter.close_day(
+    result = closing.close_day(
         session=session,
         location=office.location,
         day=TUESDAY,
@@ -321,7 +321,7 @@ def test_closing_a_day_cancels_its_bookings_removes_its_seats_and_finds_alternat
     ).one()
     assert closed.details["cancelled"] == 2
     with pytest.raises(counter.CounterError, match="vergangener Tag"):
-        counter.close_day(
+        closing.close_day(
             session=session,
             location=office.location,
             day=NOW.date() - dt.timedelta(days=1),

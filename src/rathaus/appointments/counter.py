@@ -1,4 +1,4 @@
-"""The counter (Schalter): what staff do with appointments on the day — and closing a location for a day.
+"""The counter (Schalter): what staff do with appointments on the day (closing a day: ``closing``).
 
 Walk-ins and bookings by phone take seats through ``booking.take_seats`` with the staff condition like
 every other booking, so the database's guarantee (no seat twice) holds for them as well. They prefer
@@ -9,7 +9,7 @@ Every change is audited. Nothing here commits: the route commits, and sends mail
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
@@ -18,22 +18,18 @@ from rathaus.appointments import booking as bk
 from rathaus.appointments.audit_actions import AppointmentsAction
 from rathaus.appointments.config import AppointmentsSettings
 from rathaus.appointments.models import (
-    OPEN_STATUSES,
     Booking,
     BookingItem,
     BookingStatus,
     Channel,
-    Closure,
     Location,
     Slot,
 )
-from rathaus.appointments.release import lay_out_day
 from rathaus.appointments.slots import NotBookableError
 from rathaus.appointments.times import local_today, to_local, to_utc
 from rathaus.core.audit.service import Actor, record
 
 BOOKING = "appointment_booking"
-MAX_ALTERNATIVES = 3
 
 
 class CounterError(NotBookableError):
@@ -48,16 +44,7 @@ class FreeTime:
     walk_in: bool
 
 
-@dataclass
-class ClosureResult:
-    """What closing a location for a day did: the closure, the cancelled bookings, their alternatives."""
-
-    closure: Closure
-    cancelled: list[Booking]
-    alternatives: dict[int, list[dt.datetime]] = field(default_factory=dict)
-
-
-def _audit(
+def audit_booking(
     session: Session, actor: Actor, action: AppointmentsAction, booking: Booking, **details: object
 ) -> None:
     record(
@@ -167,8 +154,10 @@ def add_walk_in(
     booking.status, booking.checked_in_at, booking.confirmed_at = BookingStatus.CHECKED_IN, now, now
     booking.name = " ".join(name.split())[:200]
     session.flush()
-    _audit(session, actor, AppointmentsAction.BOOKED_BY_STAFF, booking, channel="walk_in", start=str(start))
-    _audit(session, actor, AppointmentsAction.CHECKED_IN, booking)
+    audit_booking(
+        session, actor, AppointmentsAction.BOOKED_BY_STAFF, booking, channel="walk_in", start=str(start)
+    )
+    audit_booking(session, actor, AppointmentsAction.CHECKED_IN, booking)
     return booking
 
 
@@ -193,7 +182,9 @@ def book_for_citizen(
     booking.phone = phone.strip()[:40]
     booking.status, booking.confirmed_at = BookingStatus.CONFIRMED, now
     session.flush()
-    _audit(session, actor, AppointmentsAction.BOOKED_BY_STAFF, booking, channel="staff", start=str(start))
+    audit_booking(
+        session, actor, AppointmentsAction.BOOKED_BY_STAFF, booking, channel="staff", start=str(start)
+    )
     return booking
 
 
@@ -213,7 +204,7 @@ def check_in(*, session: Session, booking: Booking, now: dt.datetime, actor: Act
         booking.confirmed_at = now
     booking.status, booking.checked_in_at, booking.hold_until = BookingStatus.CHECKED_IN, now, None
     session.flush()
-    _audit(session, actor, AppointmentsAction.CHECKED_IN, booking)
+    audit_booking(session, actor, AppointmentsAction.CHECKED_IN, booking)
 
 
 def call_up(*, session: Session, booking: Booking, now: dt.datetime, actor: Actor) -> None:
@@ -223,7 +214,7 @@ def call_up(*, session: Session, booking: Booking, now: dt.datetime, actor: Acto
     booking.called_at = now
     session.flush()
     waited = (now - booking.checked_in_at).total_seconds() // 60 if booking.checked_in_at else None
-    _audit(session, actor, AppointmentsAction.CHECKED_IN, booking, called=True, waited_min=waited)
+    audit_booking(session, actor, AppointmentsAction.CHECKED_IN, booking, called=True, waited_min=waited)
 
 
 def finish(*, session: Session, booking: Booking, now: dt.datetime, actor: Actor) -> None:
@@ -233,7 +224,7 @@ def finish(*, session: Session, booking: Booking, now: dt.datetime, actor: Actor
     booking.called_at = booking.called_at or now
     booking.status, booking.finished_at = BookingStatus.DONE, now
     session.flush()
-    _audit(session, actor, AppointmentsAction.DONE, booking)
+    audit_booking(session, actor, AppointmentsAction.DONE, booking)
 
 
 def mark_no_show(*, session: Session, booking: Booking, now: dt.datetime, actor: Actor) -> None:
@@ -245,7 +236,7 @@ def mark_no_show(*, session: Session, booking: Booking, now: dt.datetime, actor:
     bk.free_seats(session=session, booking=booking, now=now)
     booking.status, booking.hold_until = BookingStatus.NO_SHOW, None
     session.flush()
-    _audit(session, actor, AppointmentsAction.NO_SHOW, booking)
+    audit_booking(session, actor, AppointmentsAction.NO_SHOW, booking)
 
 
 def request_of(booking: Booking) -> bk.Request:
@@ -302,7 +293,7 @@ def rebook(
     booking.status, booking.cancelled_at, booking.hold_until = BookingStatus.CANCELLED, now, None
     booking.cancel_reason = f"Umgebucht auf {moved.reference}"
     session.flush()
-    _audit(
+    audit_booking(
         session,
         actor,
         AppointmentsAction.BOOKING_REBOOKED,
@@ -328,88 +319,4 @@ def cancel_by_staff(
     if not clean:
         raise CounterError("Bitte geben Sie einen Grund für die Absage an.")
     bk.cancel(session=session, booking=booking, now=now, settings=settings, reason=clean)
-    _audit(session, actor, AppointmentsAction.BOOKING_CANCELLED, booking, reason=clean, by="staff")
-
-
-def affected_by_closure(*, session: Session, location: Location, day: dt.date) -> list[Booking]:
-    """The open bookings at ``location`` on ``day`` that closing it would cancel."""
-    return list(
-        session.scalars(
-            select(Booking)
-            .where(Booking.location_id == location.id, Booking.day == day, Booking.status.in_(OPEN_STATUSES))
-            .order_by(Booking.start, Booking.id)
-        )
-    )
-
-
-def close_day(
-    *,
-    session: Session,
-    location: Location,
-    day: dt.date,
-    reason: str,
-    now: dt.datetime,
-    settings: AppointmentsSettings,
-    state: str,
-    actor: Actor,
-) -> ClosureResult:
-    """Close ``location`` for ``day``: a closure, the open bookings cancelled, the day's seats removed.
-
-    Up to three alternatives (public free times for the same services) are looked up per cancelled
-    booking, for the notice the caller mails after committing.
-    """
-    clean = " ".join(reason.split())
-    if not clean:
-        raise CounterError("Bitte geben Sie einen Grund für die Schließung an.")
-    if day < local_today(now):
-        raise CounterError("Ein vergangener Tag kann nicht mehr geschlossen werden.")
-    closure = Closure(
-        tenant_id=location.tenant_id,
-        location_id=location.id,
-        start=to_utc(dt.datetime.combine(day, dt.time())),
-        end=to_utc(dt.datetime.combine(day + dt.timedelta(days=1), dt.time())),
-        reason=clean[:300],
-        created_by_id=actor.id,
-        created_at=now,
-    )
-    session.add(closure)
-    session.flush()
-    # the free seats go first, so that no booking can take one while the affected ones are cancelled
-    removed = lay_out_day(session=session, location=location, day=day, now=now, state=state)[1]
-    cancelled = affected_by_closure(session=session, location=location, day=day)
-    for booking in cancelled:
-        bk.free_seats(session=session, booking=booking, now=now)
-        booking.status, booking.cancelled_at, booking.hold_until = BookingStatus.CANCELLED, now, None
-        booking.cancel_reason = f"Standort geschlossen: {clean}"[:300]
-    session.flush()
-    removed += lay_out_day(session=session, location=location, day=day, now=now, state=state)[1]
-    record(
-        session=session,
-        actor=actor,
-        action=AppointmentsAction.CLOSURE_ADDED,
-        object_type="appointment_closure",
-        object_id=closure.id,
-        details={
-            "location": location.key,
-            "day": day.isoformat(),
-            "reason": clean,
-            "cancelled": len(cancelled),
-            "seats_removed": removed,
-        },
-        tenant_id=location.tenant_id,
-    )
-    result = ClosureResult(closure=closure, cancelled=cancelled)
-    for booking in cancelled:
-        _audit(session, actor, AppointmentsAction.BOOKING_CANCELLED, booking, reason=clean, by="closure")
-        try:
-            result.alternatives[booking.id] = bk.next_free(
-                session=session,
-                request=request_of(booking),
-                after=to_local(now),
-                now=now,
-                settings=settings,
-                limit=MAX_ALTERNATIVES,
-            )
-        except NotBookableError:
-            result.alternatives[booking.id] = []
-    return result
+    audit_booking(session, actor, AppointmentsAction.BOOKING_CANCELLED, booking, reason=clean, by="staff")

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from rathaus.appointments import booking as bk
 from rathaus.appointments import mails
 from rathaus.appointments.audit_actions import AppointmentsAction
-from rathaus.appointments.counter import BOOKING, ClosureResult
+from rathaus.appointments.closing import ClosureResult
+from rathaus.appointments.counter import BOOKING
 from rathaus.appointments.models import Booking
 from rathaus.appointments.times import to_utc
 from rathaus.core.audit.service import Actor, record

@@ -11,7 +11,7 @@ import datetime as dt
 from fastapi import APIRouter, Request, status
 from fastapi.responses import Response
 
-from rathaus.appointments import board, counter, counter_mail
+from rathaus.appointments import board, closing, counter_mail
 from rathaus.appointments.slots import NotBookableError
 from rathaus.appointments.store import closures_on
 from rathaus.appointments.times import to_local
@@ -80,7 +80,7 @@ def close_check(request: Request, user: Caseworker, session: TenantSession, form
         return _form_page(
             request, session, values=values, error=error, status_code=status.HTTP_400_BAD_REQUEST
         )
-    affected = counter.affected_by_closure(session=session, location=location, day=day)
+    affected = closing.affected_by_closure(session=session, location=location, day=day)
     return render(
         request,
         "appointments/close_confirm.html",
@@ -112,7 +112,7 @@ def close(
             status_code=status.HTTP_400_BAD_REQUEST,
         )
     try:
-        result = counter.close_day(
+        result = closing.close_day(
             session=session,
             location=location,
             day=day,
