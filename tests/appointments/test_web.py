@@ -1,4 +1,4 @@
-"""The start page of the module Terminvergabe: only for its role, honest that it is being built."""
+"""The start page of the module Terminvergabe: only for its role."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from tests.conftest import World, login
 from tests.factories import make_member
 
 
-def test_the_page_says_the_module_is_being_built(client: TestClient, world: World) -> None:
+def test_the_page_says_when_there_is_no_location_yet(client: TestClient, world: World) -> None:
     make_member(world.sessions, world.tenant_a_id, "berechtigt", Role.CASEWORKER)
     login(client, "berechtigt")
     page = client.get("/termine")
     assert page.status_code == 200
     assert "<h1>Terminvergabe</h1>" in page.text
-    assert "in Vorbereitung" in page.text
+    assert "Es sind noch keine Standorte angelegt." in page.text
 
 
 def test_another_role_is_refused(client: TestClient, world: World) -> None:
