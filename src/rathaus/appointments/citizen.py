@@ -27,7 +27,7 @@ import hmac
 from collections.abc import Sequence
 from typing import Literal
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -266,3 +266,30 @@ def rebook(
     bk.cancel(session=session, booking=booking, now=now, settings=settings, reason=REBOOK_REASON)
     session.flush()
     return moved, token
+
+
+def change_times(
+    *, session: Session, booking: Booking, day: dt.date, now: dt.datetime, settings: AppointmentsSettings
+) -> list[dt.datetime]:
+    """The local starts on ``day`` the booking could move to: free seats or its own (never its own time)."""
+    request = bk.Request(location=booking.location, services=booking_services(booking))
+    duration = request.duration()
+    step = dt.timedelta(minutes=booking.location.slot_min)
+    rows = session.execute(
+        select(Slot.start, func.count())
+        .where(
+            Slot.location_id == booking.location_id,
+            Slot.day == day,
+            or_(bk.free_for_public(now), Slot.booking_id == booking.id),
+        )
+        .group_by(Slot.start)
+    ).all()
+    free = {to_local(start): count for start, count in rows}
+    earliest = to_local(now + dt.timedelta(minutes=settings.min_lead_minutes))
+    steps = int(duration / step)
+    own = to_local(booking.start)
+    return [
+        start
+        for start in sorted(free)
+        if start >= earliest and start != own and all(free.get(start + n * step, 0) > 0 for n in range(steps))
+    ]

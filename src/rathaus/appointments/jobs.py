@@ -114,7 +114,9 @@ def reminders(ctx: JobContext) -> dict[str, Any]:
 
     def run(session: Session) -> dict[str, Any]:
         return dict(
-            notify.send_reminders(session=session, tenant_id=ctx.tenant_id, now=utcnow(), settings=ctx.settings)
+            notify.send_reminders(
+                session=session, tenant_id=ctx.tenant_id, now=utcnow(), settings=ctx.settings
+            )
         )
 
     return ctx.stage("Erinnern", run, percent=100)

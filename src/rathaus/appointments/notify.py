@@ -86,7 +86,7 @@ def facts(booking: Booking, tenant_name: str) -> mails.AppointmentFacts:
 def deliver(
     *, session: Session, settings: PlatformSettings, booking: Booking, message: EmailMessage, kind: MailKind
 ) -> bool:
-    """Send ``message``; on failure record MAIL_FAILED in ``session`` (the caller commits) and return False."""
+    """Send ``message``; on failure record MAIL_FAILED in ``session`` (caller commits), return False."""
     try:
         send(settings.mail, message)
     except MailError as error:
@@ -105,7 +105,12 @@ def deliver(
 
 
 def _ics(
-    session: Session, settings: PlatformSettings, booking: Booking, tenant: Tenant, manage_url: str, *,
+    session: Session,
+    settings: PlatformSettings,
+    booking: Booking,
+    tenant: Tenant,
+    manage_url: str,
+    *,
     cancel: bool,
 ) -> bytes:
     root, moves = chain_root(session=session, booking=booking)
@@ -139,7 +144,9 @@ def send_confirm_request(
         valid_until=booking.hold_until,
         sender=_from(settings, tenant),
     )
-    return deliver(session=session, settings=settings, booking=booking, message=message, kind="confirm_request")
+    return deliver(
+        session=session, settings=settings, booking=booking, message=message, kind="confirm_request"
+    )
 
 
 def send_confirmation(
@@ -158,7 +165,9 @@ def send_confirmation(
     return deliver(session=session, settings=settings, booking=booking, message=message, kind="confirmation")
 
 
-def send_cancellation(*, session: Session, settings: PlatformSettings, booking: Booking, links: Links) -> bool:
+def send_cancellation(
+    *, session: Session, settings: PlatformSettings, booking: Booking, links: Links
+) -> bool:
     """The cancellation with the ``.ics`` (CANCEL) that removes the appointment from calendars."""
     tenant = tenant_of(session, booking)
     message = mails.cancellation_mail(

@@ -103,7 +103,13 @@ def page(
 
 
 def message_page(
-    request: Request, who: PublicTenant, code: int, title: str, text: str, back: str = "", back_label: str = ""
+    request: Request,
+    who: PublicTenant,
+    code: int,
+    title: str,
+    text: str,
+    back: str = "",
+    back_label: str = "",
 ) -> Response:
     """A German page for a refused step, with a way back."""
     values = {"title": title, "text": text, "back": back, "back_label": back_label}
@@ -146,7 +152,9 @@ def read_choice(params: Mapping[str, Any] | FormData, keys: Sequence[str]) -> Ch
     for key in dict.fromkeys(str(value) for value in chosen):
         raw = str(params.get(f"anzahl-{key}") or "1").strip()
         if key not in keys:
-            choice.errors.append(("dienstleistungen", "Diese Dienstleistung kann nicht online gebucht werden."))
+            choice.errors.append(
+                ("dienstleistungen", "Diese Dienstleistung kann nicht online gebucht werden.")
+            )
             continue
         try:
             choice.quantities[key] = int(raw)
@@ -155,9 +163,7 @@ def read_choice(params: Mapping[str, Any] | FormData, keys: Sequence[str]) -> Ch
     return choice
 
 
-def chosen_services(
-    choice: Choice, services: Sequence[Service]
-) -> list[tuple[Service, int]]:
+def chosen_services(choice: Choice, services: Sequence[Service]) -> list[tuple[Service, int]]:
     """The chosen services with quantities; adds German problems (none chosen, quantity, combination)."""
     by_key = {service.key: service for service in services}
     chosen = [(by_key[key], quantity) for key, quantity in choice.quantities.items() if key in by_key]
@@ -165,12 +171,15 @@ def chosen_services(
         choice.errors.append(("dienstleistungen", "Bitte wählen Sie mindestens eine Dienstleistung."))
     for service, quantity in chosen:
         if quantity < 1:
-            choice.errors.append((f"anzahl-{service.key}", f"Die Anzahl für „{service.name}“ muss mindestens 1 sein."))
+            choice.errors.append(
+                (f"anzahl-{service.key}", f"Die Anzahl für „{service.name}“ muss mindestens 1 sein.")
+            )
         elif quantity > service.max_quantity:
             choice.errors.append(
                 (
                     f"anzahl-{service.key}",
-                    f"„{service.name}“ kann höchstens {service.max_quantity}-mal in einem Termin gebucht werden.",
+                    f"„{service.name}“ kann höchstens {service.max_quantity}-mal "
+                    "in einem Termin gebucht werden.",
                 )
             )
     for first, _ in chosen:
@@ -190,7 +199,9 @@ def chosen_services(
 
 def location_by_key(session: Session, tenant_id: int, key: str) -> Location:
     location = session.scalar(
-        select(Location).where(Location.tenant_id == tenant_id, Location.key == key, Location.active.is_(True))
+        select(Location).where(
+            Location.tenant_id == tenant_id, Location.key == key, Location.active.is_(True)
+        )
     )
     if location is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Diesen Standort gibt es nicht.")
@@ -207,16 +218,21 @@ def parse_day(raw: str, *, at: dt.datetime, settings: AppointmentsSettings) -> d
     if day < today:
         raise NotBookableError("Dieser Tag liegt in der Vergangenheit. Bitte wählen Sie einen anderen Tag.")
     if day >= today + dt.timedelta(days=settings.horizon_days):
-        raise NotBookableError(f"Termine können höchstens {settings.horizon_days} Tage im Voraus gebucht werden.")
+        raise NotBookableError(
+            f"Termine können höchstens {settings.horizon_days} Tage im Voraus gebucht werden."
+        )
     return day
 
 
 def parse_time(raw: str) -> dt.datetime:
     """A local start from ``YYYY-MM-DDTHH:MM`` (German ``NotBookableError`` otherwise)."""
     try:
-        return dt.datetime.strptime(raw.strip(), "%Y-%m-%dT%H:%M")
+        start = dt.datetime.fromisoformat(raw.strip())
     except ValueError as error:
         raise NotBookableError("Bitte wählen Sie eine Uhrzeit aus der Liste.") from error
+    if start.tzinfo is not None or start.second or start.microsecond:
+        raise NotBookableError("Bitte wählen Sie eine Uhrzeit aus der Liste.")
+    return start
 
 
 def local(moment: dt.datetime) -> dt.datetime:

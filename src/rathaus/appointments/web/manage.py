@@ -24,13 +24,14 @@ from rathaus.appointments.models import Booking, BookingStatus
 from rathaus.appointments.slots import NotBookableError
 from rathaus.appointments.web import common
 from rathaus.appointments.web.common import PublicTenant
-from rathaus.appointments.web.public import times_values
 from rathaus.core.audit.service import record
 from rathaus.core.db import open_session
 from rathaus.web.deps import PlatformSession, flash
 
 router = APIRouter(prefix="/buerger/{tenant_slug}/termine", tags=["Terminvergabe"])
-UNKNOWN = "Dieser Link ist ungültig. Bitte prüfen Sie, ob Sie ihn vollständig aus der E-Mail übernommen haben."
+UNKNOWN = (
+    "Dieser Link ist ungültig. Bitte prüfen Sie, ob Sie ihn vollständig aus der E-Mail übernommen haben."
+)
 MAIL_FAILED = (
     "Die E-Mail konnte gerade nicht versendet werden. Ihre Angaben sind gespeichert. Bitte versuchen Sie "
     "es mit „Bestätigungs-E-Mail erneut senden“ in einigen Minuten noch einmal."
@@ -41,7 +42,7 @@ MAIL_FAILED_AFTER = (
 )
 
 
-def _scoped(request: Request, who: PublicTenant) -> Any:
+def tenant_session(request: Request, who: PublicTenant) -> Any:
     return open_session(common.context_of(request).sessions, tenant_id=who.id)
 
 
@@ -49,18 +50,18 @@ def _secret(request: Request) -> str:
     return common.context_of(request).settings.secret_key
 
 
-def _booking(session: Session, token: str, *, confirm: bool = False) -> Booking:
+def booking_of(session: Session, token: str, *, confirm: bool = False) -> Booking:
     found = bk.booking_by_token(session=session, token=token, confirm=confirm) if token else None
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, UNKNOWN)
     return found
 
 
-def _manage_url(who: PublicTenant, token: str) -> str:
+def manage_url(who: PublicTenant, token: str) -> str:
     return f"/buerger/{who.slug}/termine/buchung/{token}"
 
 
-def _details(booking: Booking) -> dict[str, Any]:
+def details(booking: Booking) -> dict[str, Any]:
     facts = notify.facts(booking, "")
     return {"booking": booking, "facts": facts, "items": citizen.booking_services(booking)}
 
@@ -89,10 +90,10 @@ def _held(booking: Booking, now: dt.datetime) -> bool:
 def booking_page(request: Request, tenant_slug: str, token: str, session: PlatformSession) -> Response:
     who = common.tenant(session, tenant_slug)
     common.check_rate(request, who)
-    with _scoped(request, who) as scoped:
-        booking = _booking(scoped, token)
+    with tenant_session(request, who) as scoped:
+        booking = booking_of(scoped, token)
         moment = common.now()
-        values = {**_details(booking), "token": token, "form": {}}
+        values = {**details(booking), "token": token, "form": {}}
         if booking.status in (BookingStatus.RESERVED, BookingStatus.AWAITING) and not _held(booking, moment):
             return _expired(request, who, booking)
         if booking.status == BookingStatus.EXPIRED:
@@ -103,7 +104,7 @@ def booking_page(request: Request, tenant_slug: str, token: str, session: Platfo
             return common.page(request, who, "awaiting.html", values)
         moved = citizen.rebooked_to(session=scoped, booking=booking)
         if moved is not None:
-            values["moved_url"] = _manage_url(
+            values["moved_url"] = manage_url(
                 who, citizen.link_token(secret=_secret(request), booking=moved, purpose="manage")
             )
         values["can_change"] = booking.status == BookingStatus.CONFIRMED and booking.start > moment
@@ -127,8 +128,8 @@ def contact_submit(
     who = common.tenant(session, tenant_slug)
     common.check_rate(request, who)
     settings = common.context_of(request).settings
-    with _scoped(request, who) as scoped:
-        booking = _booking(scoped, token)
+    with tenant_session(request, who) as scoped:
+        booking = booking_of(scoped, token)
         moment = common.now()
         try:
             bk.submit_contact(
@@ -143,22 +144,32 @@ def contact_submit(
         except bk.BookingStateError:
             scoped.rollback()
             if booking.status == BookingStatus.AWAITING and _held(booking, moment):
-                return RedirectResponse(_manage_url(who, token), status_code=status.HTTP_303_SEE_OTHER)
+                return RedirectResponse(manage_url(who, token), status_code=status.HTTP_303_SEE_OTHER)
             return _expired(request, who, booking)
         except NotBookableError as error:
             scoped.rollback()
             form = {"name": name, "email": email, "telefon": telefon}
-            values = {**_details(booking), "token": token, "form": form, "errors": [(_field_of(str(error)), str(error))]}
-            return common.page(request, who, "contact.html", values, code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+            values = {
+                **details(booking),
+                "token": token,
+                "form": form,
+                "errors": [(_field_of(str(error)), str(error))],
+            }
+            return common.page(
+                request, who, "contact.html", values, code=status.HTTP_422_UNPROCESSABLE_CONTENT
+            )
         confirm_token = citizen.assign_tokens(booking=booking, secret=settings.secret_key, confirm=True)
         scoped.commit()
         sent = notify.send_confirm_request(
-            session=scoped, settings=settings, booking=booking, links=common.links(request, who),
+            session=scoped,
+            settings=settings,
+            booking=booking,
+            links=common.links(request, who),
             confirm_token=confirm_token,
         )
     if not sent:
         flash(request, MAIL_FAILED, "error")
-    return RedirectResponse(_manage_url(who, token), status_code=status.HTTP_303_SEE_OTHER)
+    return RedirectResponse(manage_url(who, token), status_code=status.HTTP_303_SEE_OTHER)
 
 
 @router.post("/buchung/{token}/erneut-senden", summary="Termin: Bestätigungs-E-Mail erneut senden")
@@ -166,21 +177,24 @@ def resend(request: Request, tenant_slug: str, token: str, session: PlatformSess
     who = common.tenant(session, tenant_slug)
     common.check_rate(request, who)
     settings = common.context_of(request).settings
-    with _scoped(request, who) as scoped:
-        booking = _booking(scoped, token)
+    with tenant_session(request, who) as scoped:
+        booking = booking_of(scoped, token)
         if booking.status != BookingStatus.AWAITING or not _held(booking, common.now()):
-            return RedirectResponse(_manage_url(who, token), status_code=status.HTTP_303_SEE_OTHER)
+            return RedirectResponse(manage_url(who, token), status_code=status.HTTP_303_SEE_OTHER)
         common.check_rate(request, who, bucket=f"erneut:{booking.id}", per_minute=1)
         confirm_token = citizen.link_token(secret=settings.secret_key, booking=booking, purpose="confirm")
         sent = notify.send_confirm_request(
-            session=scoped, settings=settings, booking=booking, links=common.links(request, who),
+            session=scoped,
+            settings=settings,
+            booking=booking,
+            links=common.links(request, who),
             confirm_token=confirm_token,
         )
     if sent:
         flash(request, "Wir haben Ihnen die Bestätigungs-E-Mail erneut gesendet.")
     else:
         flash(request, MAIL_FAILED, "error")
-    return RedirectResponse(_manage_url(who, token), status_code=status.HTTP_303_SEE_OTHER)
+    return RedirectResponse(manage_url(who, token), status_code=status.HTTP_303_SEE_OTHER)
 
 
 def _confirm_refusal(request: Request, who: PublicTenant, booking: Booking) -> Response | None:
@@ -188,15 +202,23 @@ def _confirm_refusal(request: Request, who: PublicTenant, booking: Booking) -> R
     if booking.status in (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN, BookingStatus.DONE):
         manage = citizen.link_token(secret=_secret(request), booking=booking, purpose="manage")
         return common.message_page(
-            request, who, status.HTTP_409_CONFLICT, "Termin bereits bestätigt",
+            request,
+            who,
+            status.HTTP_409_CONFLICT,
+            "Termin bereits bestätigt",
             "Dieser Termin ist bereits bestätigt. Der Bestätigungslink kann nur einmal verwendet werden.",
-            _manage_url(who, manage), "Zu Ihrem Termin",
+            manage_url(who, manage),
+            "Zu Ihrem Termin",
         )
     if booking.status != BookingStatus.AWAITING or not _held(booking, common.now()):
         return common.message_page(
-            request, who, status.HTTP_410_GONE, "Bestätigungslink abgelaufen",
+            request,
+            who,
+            status.HTTP_410_GONE,
+            "Bestätigungslink abgelaufen",
             "Der Bestätigungslink ist abgelaufen. Der Termin wurde wieder freigegeben; bitte buchen Sie neu.",
-            f"/buerger/{who.slug}/termine", "Neuen Termin buchen",
+            f"/buerger/{who.slug}/termine",
+            "Neuen Termin buchen",
         )
     return None
 
@@ -205,12 +227,12 @@ def _confirm_refusal(request: Request, who: PublicTenant, booking: Booking) -> R
 def confirm_page(request: Request, tenant_slug: str, token: str, session: PlatformSession) -> Response:
     who = common.tenant(session, tenant_slug)
     common.check_rate(request, who)
-    with _scoped(request, who) as scoped:
-        booking = _booking(scoped, token, confirm=True)
+    with tenant_session(request, who) as scoped:
+        booking = booking_of(scoped, token, confirm=True)
         refused = _confirm_refusal(request, who, booking)
         if refused is not None:
             return refused
-        return common.page(request, who, "confirm.html", {**_details(booking), "token": token})
+        return common.page(request, who, "confirm.html", {**details(booking), "token": token})
 
 
 @router.post("/bestaetigen/{token}", summary="Termin verbindlich buchen")
@@ -218,8 +240,8 @@ def confirm_submit(request: Request, tenant_slug: str, token: str, session: Plat
     who = common.tenant(session, tenant_slug)
     common.check_rate(request, who)
     settings = common.context_of(request).settings
-    with _scoped(request, who) as scoped:
-        booking = _booking(scoped, token, confirm=True)
+    with tenant_session(request, who) as scoped:
+        booking = booking_of(scoped, token, confirm=True)
         refused = _confirm_refusal(request, who, booking)
         if refused is not None:
             return refused
@@ -229,30 +251,45 @@ def confirm_submit(request: Request, tenant_slug: str, token: str, session: Plat
             scoped.rollback()
             return _confirm_refusal(request, who, booking) or _expired(request, who, booking)
         record(
-            session=scoped, actor=notify.ACTOR, action=AppointmentsAction.BOOKING_CONFIRMED,
-            object_type="appointment_booking", object_id=booking.id, details={"reference": booking.reference},
+            session=scoped,
+            actor=notify.ACTOR,
+            action=AppointmentsAction.BOOKING_CONFIRMED,
+            object_type="appointment_booking",
+            object_id=booking.id,
+            details={"reference": booking.reference},
         )
         manage = citizen.assign_tokens(booking=booking, secret=settings.secret_key)
         scoped.commit()
         sent = notify.send_confirmation(
-            session=scoped, settings=settings, booking=booking, links=common.links(request, who), manage_token=manage
+            session=scoped,
+            settings=settings,
+            booking=booking,
+            links=common.links(request, who),
+            manage_token=manage,
         )
         reference = booking.reference
-    flash(request, "Ihr Termin ist verbindlich gebucht. Die Bestätigung mit Kalenderdatei ist per E-Mail unterwegs.")
+    flash(
+        request,
+        "Ihr Termin ist verbindlich gebucht. Die Bestätigung mit Kalenderdatei ist per E-Mail unterwegs.",
+    )
     if not sent:
         flash(request, MAIL_FAILED_AFTER.format(reference=reference), "error")
-    return RedirectResponse(_manage_url(who, manage), status_code=status.HTTP_303_SEE_OTHER)
+    return RedirectResponse(manage_url(who, manage), status_code=status.HTTP_303_SEE_OTHER)
 
 
-def _open_booking(request: Request, who: PublicTenant, booking: Booking, token: str) -> Response | None:
+def open_booking(request: Request, who: PublicTenant, booking: Booking, token: str) -> Response | None:
     """A refusal page when the booking can no longer be changed or cancelled."""
     if booking.status == BookingStatus.CONFIRMED and booking.start > common.now():
         return None
     return common.message_page(
-        request, who, status.HTTP_409_CONFLICT, "Termin nicht mehr änderbar",
+        request,
+        who,
+        status.HTTP_409_CONFLICT,
+        "Termin nicht mehr änderbar",
         "Dieser Termin ist nicht mehr offen oder hat schon begonnen und kann nicht mehr geändert oder "
         "abgesagt werden.",
-        _manage_url(who, token), "Zu Ihrem Termin",
+        manage_url(who, token),
+        "Zu Ihrem Termin",
     )
 
 
@@ -260,10 +297,10 @@ def _open_booking(request: Request, who: PublicTenant, booking: Booking, token: 
 def cancel_page(request: Request, tenant_slug: str, token: str, session: PlatformSession) -> Response:
     who = common.tenant(session, tenant_slug)
     common.check_rate(request, who)
-    with _scoped(request, who) as scoped:
-        booking = _booking(scoped, token)
-        refused = _open_booking(request, who, booking, token)
-        return refused or common.page(request, who, "cancel.html", {**_details(booking), "token": token})
+    with tenant_session(request, who) as scoped:
+        booking = booking_of(scoped, token)
+        refused = open_booking(request, who, booking, token)
+        return refused or common.page(request, who, "cancel.html", {**details(booking), "token": token})
 
 
 @router.post("/buchung/{token}/absagen", summary="Termin absagen")
@@ -271,125 +308,32 @@ def cancel_submit(request: Request, tenant_slug: str, token: str, session: Platf
     who = common.tenant(session, tenant_slug)
     common.check_rate(request, who)
     settings = common.context_of(request).settings
-    with _scoped(request, who) as scoped:
-        booking = _booking(scoped, token)
-        refused = _open_booking(request, who, booking, token)
+    with tenant_session(request, who) as scoped:
+        booking = booking_of(scoped, token)
+        refused = open_booking(request, who, booking, token)
         if refused is not None:
             return refused
-        bk.cancel(session=scoped, booking=booking, now=common.now(), settings=common.section(request),
-                  reason="vom Bürger abgesagt")
+        bk.cancel(
+            session=scoped,
+            booking=booking,
+            now=common.now(),
+            settings=common.section(request),
+            reason="vom Bürger abgesagt",
+        )
         record(
-            session=scoped, actor=notify.ACTOR, action=AppointmentsAction.BOOKING_CANCELLED,
-            object_type="appointment_booking", object_id=booking.id, details={"reference": booking.reference},
+            session=scoped,
+            actor=notify.ACTOR,
+            action=AppointmentsAction.BOOKING_CANCELLED,
+            object_type="appointment_booking",
+            object_id=booking.id,
+            details={"reference": booking.reference},
         )
         scoped.commit()
-        sent = notify.send_cancellation(session=scoped, settings=settings, booking=booking,
-                                        links=common.links(request, who))
+        sent = notify.send_cancellation(
+            session=scoped, settings=settings, booking=booking, links=common.links(request, who)
+        )
         reference = booking.reference
     flash(request, f"Ihr Termin {reference} ist abgesagt. Danke, dass Sie ihn für andere freigegeben haben.")
     if not sent:
         flash(request, MAIL_FAILED_AFTER.format(reference=reference), "error")
-    return RedirectResponse(_manage_url(who, token), status_code=status.HTTP_303_SEE_OTHER)
-
-
-# --- changing the time -----------------------------------------------------------------------------
-
-
-@router.get("/buchung/{token}/aendern", summary="Termin ändern: Tag wählen")
-def change_days(request: Request, tenant_slug: str, token: str, session: PlatformSession) -> Response:
-    who = common.tenant(session, tenant_slug)
-    common.check_rate(request, who)
-    settings = common.section(request)
-    with _scoped(request, who) as scoped:
-        booking = _booking(scoped, token)
-        refused = _open_booking(request, who, booking, token)
-        if refused is not None:
-            return refused
-        wanted = bk.Request(location=booking.location, services=citizen.booking_services(booking))
-        days = citizen.bookable_days(session=scoped, request=wanted, now=common.now(), settings=settings)
-        wave_day, wave_at = citizen.next_wave(now=common.now(), settings=settings)
-        values = {
-            **_details(booking), "wanted": wanted, "days": days, "wave_day": wave_day, "wave_at": wave_at,
-            "change": True, "day_link": f"{_manage_url(who, token)}/aendern/zeit?tag=",
-            "back": _manage_url(who, token),
-        }
-        return common.page(request, who, "days.html", values)
-
-
-def _change_times(
-    request: Request, who: PublicTenant, booking: Booking, token: str, day: dt.date | None,
-    times: list[dt.datetime], *, code: int = 200, problem: str = "",
-) -> Response:
-    wanted = bk.Request(location=booking.location, services=citizen.booking_services(booking))
-    values = times_values(request, who, wanted, times)
-    values.update({
-        **_details(booking), "day": day, "change": True, "action": f"{_manage_url(who, token)}/aendern",
-        "back": f"{_manage_url(who, token)}/aendern", "taken": code == status.HTTP_409_CONFLICT,
-    })
-    if problem:
-        values["errors"] = [("zeiten", problem)]
-    return common.page(request, who, "times.html", values, code=code)
-
-
-@router.get("/buchung/{token}/aendern/zeit", summary="Termin ändern: Uhrzeit wählen")
-def change_times(
-    request: Request, tenant_slug: str, token: str, session: PlatformSession, tag: str = ""
-) -> Response:
-    who = common.tenant(session, tenant_slug)
-    common.check_rate(request, who)
-    settings = common.section(request)
-    with _scoped(request, who) as scoped:
-        booking = _booking(scoped, token)
-        refused = _open_booking(request, who, booking, token)
-        if refused is not None:
-            return refused
-        try:
-            day = common.parse_day(tag, at=common.now(), settings=settings)
-        except NotBookableError as error:
-            return common.message_page(request, who, 400, "Tag nicht buchbar", str(error),
-                                       f"{_manage_url(who, token)}/aendern", "Anderen Tag wählen")
-        wanted = bk.Request(location=booking.location, services=citizen.booking_services(booking))
-        times = bk.free_times(session=scoped, request=wanted, day=day, now=common.now(), settings=settings)
-        return _change_times(request, who, booking, token, day, times)
-
-
-@router.post("/buchung/{token}/aendern", summary="Termin ändern: neue Uhrzeit buchen")
-def change_submit(
-    request: Request, tenant_slug: str, token: str, session: PlatformSession, zeit: Annotated[str, Form()] = ""
-) -> Response:
-    who = common.tenant(session, tenant_slug)
-    common.check_rate(request, who)
-    settings = common.context_of(request).settings
-    section = common.section(request)
-    with _scoped(request, who) as scoped:
-        booking = _booking(scoped, token)
-        refused = _open_booking(request, who, booking, token)
-        if refused is not None:
-            return refused
-        moment = common.now()
-        try:
-            start = common.parse_time(zeit)
-            moved, manage = citizen.rebook(
-                session=scoped, booking=booking, start=start, now=moment, settings=section, secret=settings.secret_key
-            )
-        except bk.SlotTakenError as error:
-            scoped.rollback()
-            problem = "Termin nicht mehr verfügbar: Bitte wählen Sie eine der nächsten freien Zeiten."
-            return _change_times(request, who, booking, token, None, error.alternatives, code=409, problem=problem)
-        except NotBookableError as error:
-            scoped.rollback()
-            return _change_times(request, who, booking, token, None, [], code=422, problem=str(error))
-        record(
-            session=scoped, actor=notify.ACTOR, action=AppointmentsAction.BOOKING_REBOOKED,
-            object_type="appointment_booking", object_id=moved.id,
-            details={"reference": moved.reference, "from_booking_id": booking.id},
-        )
-        scoped.commit()
-        sent = notify.send_confirmation(
-            session=scoped, settings=settings, booking=moved, links=common.links(request, who), manage_token=manage
-        )
-        reference = moved.reference
-    flash(request, f"Ihr Termin ist verlegt. Die neue Terminnummer ist {reference}; die Bestätigung kommt per E-Mail.")
-    if not sent:
-        flash(request, MAIL_FAILED_AFTER.format(reference=reference), "error")
-    return RedirectResponse(_manage_url(who, manage), status_code=status.HTTP_303_SEE_OTHER)
+    return RedirectResponse(manage_url(who, token), status_code=status.HTTP_303_SEE_OTHER)

@@ -271,12 +271,16 @@ def _hold(
         wanted = _reload(scoped, wanted)
         moment = common.now()
         try:
-            held, _random_token = bk.hold(session=scoped, request=wanted, start=start, now=moment, settings=settings)
+            held, _random_token = bk.hold(
+                session=scoped, request=wanted, start=start, now=moment, settings=settings
+            )
             token = citizen.assign_tokens(booking=held, secret=secret)
             scoped.flush()
         except bk.SlotTakenError:
             scoped.rollback()
-            alternatives = bk.next_free(session=scoped, request=wanted, after=start, now=moment, settings=settings)
+            alternatives = bk.next_free(
+                session=scoped, request=wanted, after=start, now=moment, settings=settings
+            )
             problem = (
                 "Termin nicht mehr verfügbar: Diese Zeit hat gerade jemand anderes gebucht. "
                 "Bitte wählen Sie eine der nächsten freien Zeiten."
@@ -285,5 +289,9 @@ def _hold(
         except NotBookableError as error:
             scoped.rollback()
             times = _free_on(scoped, wanted, start.date(), settings)
-            return _times_page(request, who, choice, wanted, start.date(), times, code=422, problem=str(error))
-    return RedirectResponse(f"/buerger/{who.slug}/termine/buchung/{token}", status_code=status.HTTP_303_SEE_OTHER)
+            return _times_page(
+                request, who, choice, wanted, start.date(), times, code=422, problem=str(error)
+            )
+    return RedirectResponse(
+        f"/buerger/{who.slug}/termine/buchung/{token}", status_code=status.HTTP_303_SEE_OTHER
+    )
