@@ -23,10 +23,12 @@ from rathaus.core.audit.models import AuditEvent
 from rathaus.core.db import open_session
 from rathaus.core.jobs import Job, enqueue
 from rathaus.core.mail import MailSettings
+from rathaus.core.security.models import Role
 from rathaus.core.worker import JobRunner
 from rathaus.modules import Settings
 from tests.appointments.office import NOW, REGISTRATION, Office, make_office
-from tests.conftest import World
+from tests.conftest import World, login
+from tests.factories import make_member
 from tests.servers import SmtpServer, smtp_server
 
 BASE = "/buerger/stadt-a/termine"
@@ -498,3 +500,11 @@ def test_the_reminder_goes_out_once_with_the_cancel_link(
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert manage in body  # the same manage link, rebuilt from the booking
     assert "sagen Sie ihn bitte ab" in body
+
+
+def test_the_start_page_links_the_public_booking(client: TestClient, world: World) -> None:
+    make_member(world.sessions, world.tenant_a_id, "sachbearbeitung", Role.CASEWORKER)
+    login(client, "sachbearbeitung")
+    home = client.get("/")
+    assert 'href="/buerger/stadt-a/termine"' in home.text
+    assert "Öffentliche Terminbuchung" in home.text
