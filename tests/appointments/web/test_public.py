@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from rathaus.appointments import jobs as appointment_jobs
 from rathaus.appointments.audit_actions import AppointmentsAction
 from rathaus.appointments.config import AppointmentsSettings
-from rathaus.appointments.models import Booking, BookingStatus, Slot
+from rathaus.appointments.models import Booking, BookingStatus, Offer, Service, Slot
 from rathaus.core.audit.models import AuditEvent
 from rathaus.core.db import open_session
 from rathaus.core.jobs import Job, enqueue
@@ -508,3 +508,25 @@ def test_the_start_page_links_the_public_booking(client: TestClient, world: Worl
     home = client.get("/")
     assert 'href="/buerger/stadt-a/termine"' in home.text
     assert "Öffentliche Terminbuchung" in home.text
+
+
+def test_services_that_cannot_be_combined_are_refused_with_the_choice_kept(
+    client: TestClient, office: Office, world: World
+) -> None:
+    other = office.deregistration.key
+    both = f"dienstleistung={KEY}&anzahl-{KEY}=1&dienstleistung={other}&anzahl-{other}=1"
+    assert client.get(f"{BASE}/standort?{both}").status_code == 200  # combinable in the catalog
+    with open_session(world.sessions) as session:
+        service = session.get(Service, office.registration.id)
+        assert service is not None
+        service.combinable_with = []
+    refused = client.get(f"{BASE}/tag?{both}&standort=kfz-1")
+    assert refused.status_code == 422
+    assert "können nicht in einem Termin gebucht werden" in refused.text
+    assert f'value="{other}" checked' in refused.text
+    with open_session(world.sessions) as session:
+        offer = session.scalars(select(Offer).where(Offer.service_id == office.deregistration.id)).one()
+        offer.bookable_online = False
+    gone = client.get(f"{BASE}/tag?dienstleistung={other}&standort=kfz-1")
+    assert gone.status_code == 422
+    assert "nicht online gebucht" in gone.text
