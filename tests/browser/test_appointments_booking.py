@@ -71,12 +71,11 @@ def test_a_citizen_books_confirms_and_cancels_a_registration(page: Page, smtp: s
     expect(page.get_by_role("heading", name="Uhrzeit wählen")).to_be_visible()
     expect(page.get_by_text("Zulassungsbescheinigung Teil II")).to_be_visible()
     check_accessibility(page)
-    page.get_by_role("radio").first.check()
     # the widget solves the proof of work in web workers as soon as the page has loaded
     page.wait_for_function(
         "() => document.querySelector('altcha-widget')?.getState?.() === 'verified'", timeout=60_000
     )
-    page.get_by_role("button", name="Uhrzeit reservieren").click()
+    page.get_by_role("group", name="Freie Uhrzeiten").get_by_role("button").first.click()
 
     page.wait_for_url(re.compile(r"/termine/buchung/"))
     expect(page.get_by_role("heading", name="Kontaktdaten angeben")).to_be_visible()

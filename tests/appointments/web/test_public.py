@@ -332,6 +332,7 @@ def test_a_flood_from_one_client_gets_429(client: TestClient, office: Office) ->
     refused = client.get(BASE)
     assert refused.status_code == 429
     assert "sehr viele Anfragen" in refused.text
+    assert refused.headers["retry-after"] == "60"
 
 
 def test_contact_problems_keep_what_was_entered(client: TestClient, office: Office, smtp: SmtpServer) -> None:
