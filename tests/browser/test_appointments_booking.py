@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import select
 
 from rathaus.appointments.config import AppointmentsSettings
@@ -107,3 +107,33 @@ def test_a_citizen_books_confirms_and_cancels_a_registration(page: Page, smtp: s
     check_accessibility(page)
     cancellation = smtp.messages[2].message()
     assert cancellation["Subject"].startswith("Absage Ihres Termins T-")
+
+
+@pytest.fixture
+def no_js_page(
+    no_js_context: BrowserContext,
+    smtp: servers.SmtpServer,
+    live_server: LiveServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Page:
+    """A page without JavaScript; the form may be sent 2 seconds after it was loaded."""
+    settings = live_server.context.settings
+    appointments = AppointmentsSettings(proof_difficulty=1_000, proof_wait_seconds=2)
+    monkeypatch.setattr(
+        live_server.context, "settings", settings.model_copy(update={"appointments": appointments})
+    )
+    return no_js_context.new_page()
+
+
+def test_without_javascript_the_citizen_only_waits_a_moment(no_js_page: Page) -> None:
+    page = no_js_page
+    page.goto(f"/buerger/{SLUG}/termine?dienstleistung=10242339")
+    page.get_by_role("button", name="Weiter zur Standortwahl").click()
+    page.get_by_role("link", name="Kfz-Zulassungsstelle Mitte wählen").click()
+    page.get_by_role("table").get_by_role("link").first.click()
+    assert "erst 2 Sekunden nach dem Laden" in " ".join(page.content().split())
+    page.get_by_role("group", name="Freie Uhrzeiten").get_by_role("button").first.click()
+    expect(page.get_by_role("alert")).to_contain_text("Bitte warten Sie noch")
+    page.wait_for_timeout(2_500)  # the wait goes on from the first load, it does not start again
+    page.get_by_role("group", name="Freie Uhrzeiten").get_by_role("button").first.click()
+    expect(page.get_by_role("heading", name="Kontaktdaten angeben")).to_be_visible()

@@ -159,8 +159,11 @@ def _times_page(
     *,
     code: int = 200,
     problem: str = "",
+    wait_token: str = "",
 ) -> Response:
     values = times_values(request, who, wanted, times)
+    if wait_token:  # sent too early: the same wait goes on, it does not start again
+        values["wait_token"] = wait_token
     back = f"/buerger/{who.slug}/termine/tag?{choice.query()}"
     values.update({"choice": choice, "day": day, "back": back, "taken": code == status.HTTP_409_CONFLICT})
     if problem:
@@ -221,7 +224,10 @@ def hold_step(request: Request, tenant_slug: str, session: PlatformSession, form
         proof = _check_proof(request, form)
         if not proof.ok:
             times = _free_on(scoped, wanted, day, settings)
-            return _times_page(request, who, choice, wanted, day, times, code=400, problem=proof.message)
+            waiting = str(form.get(fairness.WAIT_FIELD) or "") if proof.reason == "too_early" else ""
+            return _times_page(
+                request, who, choice, wanted, day, times, code=400, problem=proof.message, wait_token=waiting
+            )
         if start is None:
             times = _free_on(scoped, wanted, day, settings)
             problem = "Bitte wählen Sie eine Uhrzeit aus der Liste."
