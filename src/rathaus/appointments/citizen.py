@@ -27,7 +27,7 @@ import hmac
 from collections.abc import Sequence
 from typing import Literal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -91,7 +91,11 @@ def manage_link_token(*, booking: Booking, secret: str) -> str:
 
 
 def use_proof(*, session: Session, key: str, expires_at: dt.datetime, now: dt.datetime) -> bool:
-    """Record a solved proof of work (or wait token); False when it was used before (a replay)."""
+    """Record a solved proof of work (or wait token); False when it was used before (a replay).
+
+    Keys whose challenge has expired are deleted on the way (an expired proof is refused anyway).
+    """
+    session.execute(delete(UsedProof).where(UsedProof.expires_at < now, UsedProof.key != key))
     used = session.get(UsedProof, key)
     if used is not None and used.expires_at >= now:
         return False

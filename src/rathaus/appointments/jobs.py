@@ -87,7 +87,9 @@ def expire(ctx: JobContext) -> dict[str, Any]:
     return ctx.stage("Freigeben", run, percent=100)
 
 
-def _has_confirmed_future(session: Session, tenant_id: int, _settings: PlatformSettings) -> bool:
+def _has_confirmed_future(session: Session, tenant_id: int, settings: PlatformSettings) -> bool:
+    if settings.section(AppointmentsSettings).reminder_hours <= 0:
+        return False
     return bool(
         session.scalar(
             select(

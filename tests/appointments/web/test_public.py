@@ -485,6 +485,8 @@ def test_the_reminder_goes_out_once_with_the_cancel_link(
     settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    with open_session(world.sessions) as session:
+        assert not appointment_jobs._has_confirmed_future(session, world.tenant_a_id, settings)
     manage = _confirmed(client, smtp)
     sent_before = len(smtp.messages)
     with open_session(world.sessions) as session:
