@@ -174,10 +174,8 @@ def change_submit(
             manage_token=manage,
         )
         reference = moved.reference
-    flash(
-        request,
-        f"Ihr Termin ist verlegt. Die neue Terminnummer ist {reference}; die Bestätigung kommt per E-Mail.",
-    )
+    mailed = "; die Bestätigung kommt per E-Mail" if sent else ""
+    flash(request, f"Ihr Termin ist verlegt. Die neue Terminnummer ist {reference}{mailed}.")
     if not sent:
         flash(request, MAIL_FAILED_AFTER.format(reference=reference), "error")
     return RedirectResponse(manage_url(who, manage), status_code=status.HTTP_303_SEE_OTHER)

@@ -268,10 +268,8 @@ def confirm_submit(request: Request, tenant_slug: str, token: str, session: Plat
             manage_token=manage,
         )
         reference = booking.reference
-    flash(
-        request,
-        "Ihr Termin ist verbindlich gebucht. Die Bestätigung mit Kalenderdatei ist per E-Mail unterwegs.",
-    )
+    mailed = " Die Bestätigung mit Kalenderdatei ist per E-Mail unterwegs." if sent else ""
+    flash(request, f"Ihr Termin {reference} ist verbindlich gebucht.{mailed}")
     if not sent:
         flash(request, MAIL_FAILED_AFTER.format(reference=reference), "error")
     return RedirectResponse(manage_url(who, manage), status_code=status.HTTP_303_SEE_OTHER)
