@@ -50,6 +50,11 @@ class AppointmentsSettings(BaseModel):
         ge=0,
         description="without JavaScript: seconds the booking form must be open before it is accepted",
     )
+    public_url: str = Field(
+        default="",
+        description="address of the public booking pages for links in e-mails sent by jobs (reminders), "
+        "e.g. https://termine.stadt.de; empty: http://HOST:PORT of the platform",
+    )
     overbooking: bool = Field(
         default=False, description="offer extra seats by the measured no-show rate (planning)"
     )

@@ -1,4 +1,4 @@
-"""Background jobs of the Terminvergabe: the release wave and the expiry of holds (recurring sweeps)."""
+"""Background jobs of the Terminvergabe: the release wave, the expiry of holds and reminders (sweeps)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 RELEASE = "appointments.release"
 EXPIRE = "appointments.expire"
 RETENTION = "appointments.retention"
+REMINDERS = "appointments.reminders"
 
 
 def tenant_state(session: Session, tenant_id: int) -> str:
@@ -98,3 +99,40 @@ def retention(ctx: JobContext) -> dict[str, Any]:
         return {"erased": purge_past(session=session, days=days, actor=Actor.system(RETENTION)), "days": days}
 
     return ctx.stage("Löschen", run, percent=100)
+
+
+def _has_confirmed_future(session: Session, tenant_id: int, settings: PlatformSettings) -> bool:
+    if settings.section(AppointmentsSettings).reminder_hours <= 0:
+        return False
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    Booking.tenant_id == tenant_id,
+                    Booking.status == BookingStatus.CONFIRMED,
+                    Booking.reminder_sent_at.is_(None),
+                    Booking.start > utcnow(),
+                )
+            )
+        )
+    )
+
+
+@job_kind(
+    REMINDERS,
+    title="An Termine erinnern",
+    every=timedelta(minutes=15),
+    needed=_has_confirmed_future,
+)
+def reminders(ctx: JobContext) -> dict[str, Any]:
+    """Mail each citizen once, ``reminder_hours`` before the appointment, with the link to cancel."""
+    from rathaus.appointments import notify  # noqa: PLC0415 - mails and calendars only when reminding
+
+    def run(session: Session) -> dict[str, Any]:
+        return dict(
+            notify.send_reminders(
+                session=session, tenant_id=ctx.tenant_id, now=utcnow(), settings=ctx.settings
+            )
+        )
+
+    return ctx.stage("Erinnern", run, percent=100)

@@ -45,6 +45,7 @@ MODULE = Module(
     path="/termine",
     templates=Path(__file__).resolve().parent / "templates",
     routers=routers,
+    public_paths=("/buerger/",),
     job_modules=("rathaus.appointments.jobs",),
     table_modules=("rathaus.appointments.models",),
     settings=AppointmentsSettings,

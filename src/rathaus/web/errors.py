@@ -53,7 +53,7 @@ def install_error_handlers(app: FastAPI) -> None:
             detail = "Die angeforderte Seite gibt es nicht oder nicht mehr."
         if error.status_code == 405 and detail == "Method Not Allowed":
             detail = "Diese Aktion ist an dieser Adresse nicht möglich."
-        return render(
+        page = render(
             request,
             "error.html",
             {
@@ -63,6 +63,8 @@ def install_error_handlers(app: FastAPI) -> None:
             },
             status_code=error.status_code,
         )
+        page.headers.update(error.headers or {})  # e.g. Retry-After of a 429
+        return page
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:
