@@ -1,9 +1,9 @@
 """The counter's mail to citizens: closure notices with alternatives, rebooking, cancellation, staff bookings.
 
-The message builders are those of ``mails``; :func:`send_notice` is the one place that sends, and it
-records ``MAIL_FAILED`` instead of raising, so a refused mail never undoes what staff did (the caller
-has committed before). When the citizen side's sending helper (``notify``) exists, ``send_notice``
-is the one function to point at it.
+The message builders are those of ``mails``; sending, facts and calendar files are those of ``notify``
+(a refused mail is recorded as ``MAIL_FAILED``, never raised, so it never undoes what staff did: the
+caller has committed before). Manage links are the citizen side's derived tokens, so a reminder can
+mail the same link again.
 """
 
 from __future__ import annotations
@@ -15,15 +15,13 @@ from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
-from rathaus.appointments import booking as bk
-from rathaus.appointments import mails
-from rathaus.appointments.audit_actions import AppointmentsAction
+from rathaus.appointments import mails, notify
+from rathaus.appointments.citizen import assign_tokens
 from rathaus.appointments.closing import ClosureResult
-from rathaus.appointments.counter import BOOKING
 from rathaus.appointments.models import Booking
 from rathaus.appointments.times import to_utc
-from rathaus.core.audit.service import Actor, record
-from rathaus.core.mail import MailError, MailSettings, send, sender
+from rathaus.core.audit.service import Actor
+from rathaus.core.config import PlatformSettings
 
 
 @dataclass(frozen=True)
@@ -33,7 +31,7 @@ class Outbox:
     tenant_name: str
     tenant_slug: str
     base_url: str  # e.g. "https://termine.stadt.de/" (with the trailing slash)
-    mail: MailSettings
+    settings: PlatformSettings
 
     @property
     def host(self) -> str:
@@ -64,77 +62,40 @@ class Sent:
     no_address: int = 0
 
 
-def facts_of(booking: Booking, tenant_name: str) -> mails.AppointmentFacts:
-    """The mail builders' view of a booking."""
-    services = [item.service for item in booking.items]
-    return mails.AppointmentFacts(
-        reference=booking.reference,
-        start=booking.start,
-        end=booking.end,
-        location_name=booking.location.name,
-        location_address=booking.location.address,
-        services=tuple(s.name for s in services),
-        tenant_name=tenant_name,
-        accessibility=booking.location.accessibility,
-        documents=tuple(doc for s in services for doc in s.documents),
-        fees=tuple(f"{s.name}: {s.fees}" for s in services if s.fees),
-    )
-
-
-def issue_manage_token(*, booking: Booking) -> str:
-    """A new manage link token for ``booking`` (its digest stored); call before committing.
-
-    On merge with the citizen side this becomes ``citizen.assign_tokens`` (derived tokens that the
-    reminders can mail again).
-    """
-    token, digest = bk.new_token()
-    booking.manage_token_hash = digest
-    return token
-
-
-def _chain(session: Session, booking: Booking) -> tuple[Booking, int]:
-    """The first booking of a chain of rebookings and the number of moves (the .ics keeps one UID)."""
-    root, moves = booking, 0
-    while root.rebooked_from_id is not None and moves < 50:
-        earlier = session.get(Booking, root.rebooked_from_id)
-        if earlier is None:
-            break
-        root, moves = earlier, moves + 1
-    return root, moves
+def issue_manage_token(*, booking: Booking, office: Outbox) -> str:
+    """The manage link token of ``booking`` (derived, its digest stored); call before committing."""
+    return assign_tokens(booking=booking, secret=office.settings.secret_key)
 
 
 def _ics(session: Session, booking: Booking, office: Outbox, *, cancel: bool, manage_url: str = "") -> bytes:
-    root, moves = _chain(session, booking)
-    return mails.appointment_ics(
-        facts_of(booking, office.tenant_name),
-        uid=f"{root.reference}.{office.tenant_slug}@rathaus-termine",  # the citizen side's UID
+    return notify.calendar_file(
+        session=session,
+        settings=office.settings,
+        booking=booking,
+        tenant_name=office.tenant_name,
+        tenant_slug=office.tenant_slug,
         manage_url=manage_url,
-        organizer_email=office.mail.from_address or "termine@localhost",
-        method="CANCEL" if cancel else "PUBLISH",
-        sequence=moves + (1 if cancel else 0),
+        cancel=cancel,
     )
 
 
 def send_notice(
-    *, session: Session, office: Outbox, booking: Booking, message: EmailMessage, purpose: str, actor: Actor
+    *,
+    session: Session,
+    office: Outbox,
+    booking: Booking,
+    message: EmailMessage,
+    purpose: notify.MailKind,
+    actor: Actor,
 ) -> bool:
-    """Send one mail; a failure is recorded as ``MAIL_FAILED`` (with the operator's reason), not raised."""
-    try:
-        if "From" not in message:
-            message["From"] = sender(office.mail, office.tenant_name)
-        send(office.mail, message)
-    except MailError as error:
-        record(
-            session=session,
-            actor=actor,
-            action=AppointmentsAction.MAIL_FAILED,
-            object_type=BOOKING,
-            object_id=booking.id,
-            details={"reference": booking.reference, "purpose": purpose, "error": str(error)},
-            tenant_id=booking.tenant_id,
-        )
-        return False
-    return True
+    """Send one mail with the tenant as sender; a failure is recorded as ``MAIL_FAILED``, not raised."""
+    if "From" not in message:
+        sender = notify.sender_of(office.settings, office.tenant_name)
+        if sender:
+            message["From"] = sender
+    return notify.deliver(
+        session=session, settings=office.settings, booking=booking, message=message, kind=purpose, actor=actor
+    )
 
 
 def closure_notices(*, session: Session, office: Outbox, result: ClosureResult, actor: Actor) -> Sent:
@@ -153,7 +114,7 @@ def closure_notices(*, session: Session, office: Outbox, result: ClosureResult, 
         ]
         message = mails.closure_mail(
             to=booking.email,
-            facts=facts_of(booking, office.tenant_name),
+            facts=notify.facts(booking, office.tenant_name),
             alternatives=alternatives,
             book_url=office.booking_url(booking),
             ics=_ics(session, booking, office, cancel=True),
@@ -175,13 +136,13 @@ def confirmation_notice(
     manage = office.manage_url(token)
     message = mails.confirmation_mail(
         to=booking.email,
-        facts=facts_of(booking, office.tenant_name),
+        facts=notify.facts(booking, office.tenant_name),
         manage_url=manage,
         ics=_ics(session, booking, office, cancel=False, manage_url=manage),
     )
     if moved:
         message.replace_header("Subject", f"Ihr Termin wurde verlegt: neuer Termin {booking.reference}")
-    purpose = "rebooked" if moved else "booked_by_staff"
+    purpose: notify.MailKind = "rebooked" if moved else "booked_by_staff"
     return send_notice(
         session=session, office=office, booking=booking, message=message, purpose=purpose, actor=actor
     )
@@ -193,7 +154,7 @@ def cancellation_notice(
     """Tell the citizen that staff cancelled the appointment, and why; None when there is no address."""
     if not booking.email:
         return None
-    facts = facts_of(booking, office.tenant_name)
+    facts = notify.facts(booking, office.tenant_name)
     message = EmailMessage()
     message["To"], message["Subject"] = booking.email, f"Absage Ihres Termins {booking.reference}"
     when = f"{mails.german_date(booking.start)}, {mails.german_time(booking.start)}"
@@ -224,7 +185,12 @@ def cancellation_notice(
         params={"method": "CANCEL"},
     )
     return send_notice(
-        session=session, office=office, booking=booking, message=message, purpose="cancelled", actor=actor
+        session=session,
+        office=office,
+        booking=booking,
+        message=message,
+        purpose="cancelled_by_staff",
+        actor=actor,
     )
 
 

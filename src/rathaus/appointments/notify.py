@@ -30,7 +30,19 @@ from rathaus.core.security.models import Tenant
 
 log = logging.getLogger(__name__)
 ACTOR = Actor.system("appointments-public")
-MailKind = Literal["confirm_request", "confirmation", "cancellation", "reminder"]
+MailKind = Literal[
+    "confirm_request",
+    "confirmation",
+    "cancellation",
+    "reminder",
+    "closure",
+    "rebooked",
+    "booked_by_staff",
+    "cancelled_by_staff",
+    "waitlist_verify",
+    "waitlist_offer",
+    "waitlist_expired",
+]
 
 
 @dataclass(frozen=True)
@@ -84,7 +96,13 @@ def facts(booking: Booking, tenant_name: str) -> mails.AppointmentFacts:
 
 
 def deliver(
-    *, session: Session, settings: PlatformSettings, booking: Booking, message: EmailMessage, kind: MailKind
+    *,
+    session: Session,
+    settings: PlatformSettings,
+    booking: Booking,
+    message: EmailMessage,
+    kind: MailKind,
+    actor: Actor = ACTOR,
 ) -> bool:
     """Send ``message``; on failure record MAIL_FAILED in ``session`` (caller commits), return False."""
     try:
@@ -93,7 +111,7 @@ def deliver(
         log.warning("appointment mail %s for booking %s not sent: %s", kind, booking.id, error)
         record(
             session=session,
-            actor=ACTOR,
+            actor=actor,
             action=AppointmentsAction.MAIL_FAILED,
             object_type="appointment_booking",
             object_id=booking.id,
@@ -104,19 +122,21 @@ def deliver(
     return True
 
 
-def _ics(
+def calendar_file(
+    *,
     session: Session,
     settings: PlatformSettings,
     booking: Booking,
-    tenant: Tenant,
+    tenant_name: str,
+    tenant_slug: str,
     manage_url: str,
-    *,
     cancel: bool,
 ) -> bytes:
+    """The ``.ics`` of a booking: one UID for a booking and all its moves, the number of moves as SEQUENCE."""
     root, moves = chain_root(session=session, booking=booking)
     return mails.appointment_ics(
-        facts(booking, tenant.name),
-        uid=f"{root.reference}.{tenant.slug}@rathaus-termine",
+        facts(booking, tenant_name),
+        uid=f"{root.reference}.{tenant_slug}@rathaus-termine",
         manage_url=manage_url,
         organizer_email=settings.mail.from_address or "termine@localhost",
         method="CANCEL" if cancel else "PUBLISH",
@@ -124,9 +144,10 @@ def _ics(
     )
 
 
-def _from(settings: PlatformSettings, tenant: Tenant) -> str | None:
+def sender_of(settings: PlatformSettings, tenant_name: str) -> str | None:
+    """The From address with the tenant's name, or None when no mail is configured (sending then fails)."""
     try:
-        return str(sender(settings.mail, tenant.name))
+        return str(sender(settings.mail, tenant_name))
     except MailError:
         return None  # ``send`` refuses it again and the failure is recorded there
 
@@ -142,7 +163,7 @@ def send_confirm_request(
         facts=facts(booking, tenant.name),
         confirm_url=links.confirm(confirm_token),
         valid_until=booking.hold_until,
-        sender=_from(settings, tenant),
+        sender=sender_of(settings, tenant.name),
     )
     return deliver(
         session=session, settings=settings, booking=booking, message=message, kind="confirm_request"
@@ -159,8 +180,16 @@ def send_confirmation(
         to=booking.email,
         facts=facts(booking, tenant.name),
         manage_url=manage_url,
-        ics=_ics(session, settings, booking, tenant, manage_url, cancel=False),
-        sender=_from(settings, tenant),
+        ics=calendar_file(
+            session=session,
+            settings=settings,
+            booking=booking,
+            tenant_name=tenant.name,
+            tenant_slug=tenant.slug,
+            manage_url=manage_url,
+            cancel=False,
+        ),
+        sender=sender_of(settings, tenant.name),
     )
     return deliver(session=session, settings=settings, booking=booking, message=message, kind="confirmation")
 
@@ -174,8 +203,16 @@ def send_cancellation(
         to=booking.email,
         facts=facts(booking, tenant.name),
         book_url=links.booking,
-        ics=_ics(session, settings, booking, tenant, links.booking, cancel=True),
-        sender=_from(settings, tenant),
+        ics=calendar_file(
+            session=session,
+            settings=settings,
+            booking=booking,
+            tenant_name=tenant.name,
+            tenant_slug=tenant.slug,
+            manage_url=links.booking,
+            cancel=True,
+        ),
+        sender=sender_of(settings, tenant.name),
     )
     return deliver(session=session, settings=settings, booking=booking, message=message, kind="cancellation")
 
@@ -217,7 +254,7 @@ def send_reminders(
             to=booking.email,
             facts=facts(booking, tenant.name),
             manage_url=links.manage(token),
-            sender=_from(settings, tenant),
+            sender=sender_of(settings, tenant.name),
         )
         if deliver(session=session, settings=settings, booking=booking, message=message, kind="reminder"):
             booking.reminder_sent_at = now

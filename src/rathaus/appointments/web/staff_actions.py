@@ -233,7 +233,7 @@ def book(
     except NotBookableError as problem:
         _refused(request, session, problem)
         return back
-    token = counter_mail.issue_manage_token(booking=booking)
+    token = counter_mail.issue_manage_token(booking=booking, office=outbox(request, user, context))
     session.commit()
     sent = counter_mail.confirmation_notice(
         session=session,
@@ -299,7 +299,7 @@ def rebook(
     except NotBookableError as problem:
         _refused(request, session, problem)
         return back
-    token = counter_mail.issue_manage_token(booking=moved)
+    token = counter_mail.issue_manage_token(booking=moved, office=outbox(request, user, context))
     session.commit()
     sent = counter_mail.confirmation_notice(
         session=session,

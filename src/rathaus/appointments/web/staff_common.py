@@ -44,7 +44,7 @@ def outbox(request: Request, user: SessionUser, context: AppContext) -> Outbox:
         tenant_name=user.tenant.name,
         tenant_slug=user.tenant.slug,
         base_url=str(request.base_url),
-        mail=context.settings.mail,
+        settings=context.settings,
     )
 
 
