@@ -36,6 +36,11 @@ class AppointmentsSettings(BaseModel):
     waitlist_offer_hours: int = Field(
         default=12, ge=1, description="how long a freed slot is held for the first person on the waiting list"
     )
+    public_url: str | None = Field(
+        default=None,
+        description="the address citizens reach Rathaus at, for links in mails sent by jobs "
+        "(e.g. https://termine.stadt.de); unset: http://HOST:PORT",
+    )
     reminder_hours: int = Field(
         default=24, ge=0, description="remind this many hours before the appointment; 0: never"
     )

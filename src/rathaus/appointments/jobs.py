@@ -1,4 +1,4 @@
-"""Background jobs of the Terminvergabe: the release wave and the expiry of holds (recurring sweeps)."""
+"""Background jobs of the Terminvergabe: the release wave, the expiry of holds, the waiting list (sweeps)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import exists, select
 
-from rathaus.appointments import booking, release
+from rathaus.appointments import release, waitlist, waitlist_mails
 from rathaus.appointments.config import AppointmentsSettings
 from rathaus.appointments.models import Booking, BookingStatus, Location, OpeningWindow
 from rathaus.core.db import utcnow
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 RELEASE = "appointments.release"
 EXPIRE = "appointments.expire"
+WAITLIST = "appointments.waitlist"
 
 
 def tenant_state(session: Session, tenant_id: int) -> str:
@@ -79,8 +80,71 @@ def release_wave(ctx: JobContext) -> dict[str, Any]:
 def expire(ctx: JobContext) -> dict[str, Any]:
     """End holds and unconfirmed bookings whose time ran out, and free their seats."""
 
-    def run(session: Session) -> dict[str, Any]:
-        stale = booking.expire_holds(session=session, tenant_id=ctx.tenant_id, now=utcnow())
-        return {"expired": len(stale)}
+    settings = ctx.settings.section(AppointmentsSettings)
+    offers: list[waitlist.Offered] = []
 
-    return ctx.stage("Freigeben", run, percent=100)
+    def run(session: Session) -> dict[str, Any]:
+        stale, made = waitlist.expire_holds_and_offer(
+            session=session, tenant_id=ctx.tenant_id, now=utcnow(), settings=settings
+        )
+        offers.extend(made)
+        return {"expired": len(stale), "offered": len(made)}
+
+    result: dict[str, Any] = ctx.stage("Freigeben", run, percent=90)
+    if offers:
+        ctx.stage("Angebote senden", lambda session: _mail_offers(ctx, session, offers), percent=100)
+    return result
+
+
+def public_url(ctx: JobContext) -> str:
+    """The base of links in mails sent by jobs."""
+    return (
+        ctx.settings.section(AppointmentsSettings).public_url
+        or f"http://{ctx.settings.host}:{ctx.settings.port}"
+    )
+
+
+def _mail_offers(ctx: JobContext, session: Session, offers: list[waitlist.Offered]) -> int:
+    return waitlist_mails.send_offers(
+        session=session, mail=ctx.settings.mail, offers=offers, base_url=public_url(ctx)
+    )
+
+
+def _has_offers(session: Session, tenant_id: int, _settings: PlatformSettings) -> bool:
+    return waitlist.has_offers(session=session, tenant_id=tenant_id)
+
+
+@job_kind(WAITLIST, title="Warteliste: abgelaufene Angebote", every=timedelta(minutes=5), needed=_has_offers)
+def waitlist_sweep(ctx: JobContext) -> dict[str, Any]:
+    """End run-out waiting-list offers, offer their seats to the next entry, and mail the results."""
+    settings = ctx.settings.section(AppointmentsSettings)
+    found: list[waitlist.Sweep] = []
+
+    def run(session: Session) -> dict[str, Any]:
+        now = utcnow()
+        sweep = waitlist.expire_offers(session=session, tenant_id=ctx.tenant_id, now=now, settings=settings)
+        unverified = waitlist.expire_unverified(
+            session=session, tenant_id=ctx.tenant_id, now=now, settings=settings
+        )
+        found.append(sweep)
+        return {
+            "returned": sweep.returned,
+            "offered": len(sweep.offers),
+            "expired": len(sweep.expired),
+            "unverified": unverified,
+        }
+
+    result: dict[str, Any] = ctx.stage("Angebote beenden", run, percent=80)
+
+    def mail(session: Session) -> int:
+        sweep = found[0]
+        sent = _mail_offers(ctx, session, sweep.offers)
+        for entry in waitlist_mails.entries(session, [e.id for e in sweep.expired]):
+            sent += waitlist_mails.send_expired(
+                session=session, mail=ctx.settings.mail, entry=entry, base_url=public_url(ctx)
+            )
+        return sent
+
+    if found and (found[0].offers or found[0].expired):
+        ctx.stage("E-Mails senden", mail, percent=100)
+    return result
