@@ -25,7 +25,7 @@ from rathaus.appointments.times import local_today, to_local
 from rathaus.core.db import open_session, utcnow
 from rathaus.core.security.models import Tenant
 from rathaus.web.context import AppContext
-from rathaus.web.deps import Context, PlatformSession
+from rathaus.web.deps import Context
 from rathaus.web.templating import render
 
 router = APIRouter(prefix="/buerger/{tenant_slug}/termine/warteliste", tags=["Terminvergabe"])
@@ -40,11 +40,13 @@ class PublicTenant:
     name: str
 
 
-def _tenant(session: Session, slug: str) -> PublicTenant:
-    tenant = session.scalar(select(Tenant).where(Tenant.slug == slug))
-    if tenant is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "Diese Gemeinde gibt es hier nicht.")
-    return PublicTenant(id=tenant.id, slug=tenant.slug, name=tenant.name)
+def _tenant(context: AppContext, slug: str) -> PublicTenant:
+    """The tenant of the URL, read in its own short session: a request holds one connection at a time."""
+    with open_session(context.sessions) as session:
+        tenant = session.scalar(select(Tenant).where(Tenant.slug == slug))
+        if tenant is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "Diese Gemeinde gibt es hier nicht.")
+        return PublicTenant(id=tenant.id, slug=tenant.slug, name=tenant.name)
 
 
 def _settings(context: AppContext) -> AppointmentsSettings:
@@ -101,11 +103,10 @@ def join_form(
     request: Request,
     tenant_slug: str,
     context: Context,
-    session: PlatformSession,
     leistung: int | None = None,
     standort: int | None = None,
 ) -> Response:
-    tenant = _tenant(session, tenant_slug)
+    tenant = _tenant(context, tenant_slug)
     with open_session(context.sessions, tenant_id=tenant.id) as scoped:
         form = {"quantities": {leistung: 1} if leistung else {}, "location": standort}
         return _form_page(request, tenant, scoped, form)
@@ -141,10 +142,9 @@ def join(
     request: Request,
     tenant_slug: str,
     context: Context,
-    session: PlatformSession,
     raw: Annotated[dict[str, str], Depends(_form_fields)],
 ) -> Response:
-    tenant = _tenant(session, tenant_slug)
+    tenant = _tenant(context, tenant_slug)
     _check_rate(request, context, tenant)
     settings, now = _settings(context), utcnow()
     with open_session(context.sessions, tenant_id=tenant.id) as scoped:
@@ -191,9 +191,9 @@ def _message(request: Request, tenant: PublicTenant, title: str, text: str, code
 
 @router.get("/bestaetigen/{token}", summary="Warteliste: E-Mail-Adresse bestätigen (Formular)")
 def verify_form(
-    request: Request, tenant_slug: str, token: str, context: Context, session: PlatformSession
+    request: Request, tenant_slug: str, token: str, context: Context
 ) -> Response:
-    tenant = _tenant(session, tenant_slug)
+    tenant = _tenant(context, tenant_slug)
     with open_session(context.sessions, tenant_id=tenant.id) as scoped:
         if waitlist.by_verify_token(session=scoped, token=token) is None:
             return _message(
@@ -209,9 +209,9 @@ def verify_form(
 
 @router.post("/bestaetigen/{token}", summary="Warteliste: E-Mail-Adresse bestätigen")
 def verify(
-    request: Request, tenant_slug: str, token: str, context: Context, session: PlatformSession
+    request: Request, tenant_slug: str, token: str, context: Context
 ) -> Response:
-    tenant = _tenant(session, tenant_slug)
+    tenant = _tenant(context, tenant_slug)
     _check_rate(request, context, tenant)
     with open_session(context.sessions, tenant_id=tenant.id) as scoped:
         try:
@@ -248,9 +248,9 @@ def _offer_view(scoped: Session, entry_id: int) -> dict[str, Any] | None:
 
 @router.get("/angebot/{token}", summary="Warteliste: angebotener Termin")
 def offer_page(
-    request: Request, tenant_slug: str, token: str, context: Context, session: PlatformSession
+    request: Request, tenant_slug: str, token: str, context: Context
 ) -> Response:
-    tenant = _tenant(session, tenant_slug)
+    tenant = _tenant(context, tenant_slug)
     with open_session(context.sessions, tenant_id=tenant.id) as scoped:
         entry = waitlist.by_offer_token(session=scoped, token=token)
         if entry is None:
@@ -276,9 +276,9 @@ def offer_page(
 
 @router.post("/angebot/{token}", summary="Warteliste: angebotenen Termin annehmen")
 def accept(
-    request: Request, tenant_slug: str, token: str, context: Context, session: PlatformSession
+    request: Request, tenant_slug: str, token: str, context: Context
 ) -> Response:
-    tenant = _tenant(session, tenant_slug)
+    tenant = _tenant(context, tenant_slug)
     _check_rate(request, context, tenant)
     settings, now = _settings(context), utcnow()
     with open_session(context.sessions, tenant_id=tenant.id) as scoped:
