@@ -242,7 +242,7 @@ def test_the_offer_accept_wins_against_overlapping_public_holds(live_app: LiveAp
         except bk.SlotTakenError:
             session.rollback()
             outcomes.append("taken")
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+        except Exception as error:  # reported by the assertion below
             session.rollback()
             outcomes.append(repr(error))
             gate.abort()

@@ -153,7 +153,7 @@ def test_an_unanswered_offer_moves_on_and_ends_after_three(office: Office, sessi
     final = waitlist.expire_offers(session=session, tenant_id=first.tenant_id, now=later, settings=SETTINGS)
     assert [e.id for e in final.expired] == [second.id]
     assert second.status == WaitStatus.EXPIRED
-    # first had run out its offers too: it was offered again (it waits), but is only expired when that runs out
+    # first had used up its offers too, but waited again: offered once more, it expires when that runs out
     assert [o.entry_id for o in final.offers] == [first.id]
 
 

@@ -386,8 +386,16 @@ def accept(
     or used link, a run-out offer, and the per-e-mail limit; ``SlotTakenError`` if the seats were taken
     after all (the caller rolls back).
     """
-    entry = by_offer_token(session=session, token=token)
-    if entry is None:
+    found = by_offer_token(session=session, token=token)
+    # Lock the entry first: concurrent accepts of one offer queue here (PostgreSQL) instead of each
+    # inserting a booking that references the entry and then waiting on each other's row locks.
+    entry = session.scalar(
+        select(WaitlistEntry)
+        .where(WaitlistEntry.id == (found.id if found else None))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if entry is None or entry.offer_token_hash != bk.token_digest(token):
         raise WaitlistError("Dieses Angebot gibt es nicht oder es wurde bereits angenommen.")
     seats = offered_seats(session=session, entry=entry)
     if (

@@ -106,9 +106,7 @@ def reindex(
 
         def work(session: Session, batch: list[int] = batch) -> int:
             sources = list(session.scalars(select(KnowledgeSource).where(KnowledgeSource.id.in_(batch))))
-            return index_sources(
-                session, sources, embedder=embedder, max_chars=section.chunk_max_chars
-            )
+            return index_sources(session, sources, embedder=embedder, max_chars=section.chunk_max_chars)
 
         chunks += ctx.stage(
             f"Indexieren {number} von {len(batches)}", work, percent=10 + 90 * number / len(batches)

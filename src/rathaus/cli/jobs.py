@@ -36,8 +36,13 @@ def watch_job(
     A ``timeout`` (seconds) returns the row as it is then, still active.
     """
     deadline = None if timeout is None else time.monotonic() + timeout
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(),
-               TextColumn("{task.fields[stage]}"), TimeElapsedColumn())
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[stage]}"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console or Console(stderr=True), transient=False) as progress:
         job = _snapshot(sessions, job_id)
         if job is None:

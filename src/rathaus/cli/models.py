@@ -37,7 +37,6 @@ from rathaus.core.ai.errors import BundlePackagesMissingError
 models_app = typer.Typer(help="Offline model bundles.", no_args_is_help=True)
 
 
-
 ModelsDirOption = Annotated[
     Path | None,
     typer.Option("--models-dir", help="Models directory (default: RATHAUS_DATA_DIR/models)."),
@@ -51,8 +50,14 @@ def _models_dir(option: Path | None) -> Path:
 @contextmanager
 def _bytes_progress() -> Iterator[Progress]:
     progress = Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(), DownloadColumn(),
-        TransferSpeedColumn(), TimeRemainingColumn(), console=console(), transient=False,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=console(),
+        transient=False,
     )
     with progress:
         yield progress
@@ -102,12 +107,15 @@ def install(
             if spec in missing:
                 continue
             task = progress.add_task(spec.name, total=source_size(spec))
-            result = install_bundle(spec, models_dir=directory, force=force,
-                                    on_bytes=partial(progress.advance, task))
+            result = install_bundle(
+                spec, models_dir=directory, force=force, on_bytes=partial(progress.advance, task)
+            )
             progress.update(task, completed=progress.tasks[task].total)
             verb = "already installed, skipped" if result.skipped else "installed"
-            progress.console.print(f"{spec.name}: {verb} ({_human(result.entry.size)}, "
-                                 f"sha256 {result.entry.sha256[:12]}…)", markup=False)
+            progress.console.print(
+                f"{spec.name}: {verb} ({_human(result.entry.size)}, sha256 {result.entry.sha256[:12]}…)",
+                markup=False,
+            )
     if missing:
         raise typer.Exit(1)
     out().print(f"Manifest: {directory / 'manifest.json'}")
@@ -117,12 +125,16 @@ def install(
 def list_models(models_dir: ModelsDirOption = None) -> None:
     """Show the bundles of the catalog and whether they are installed."""
     directory = _models_dir(models_dir)
-    table = Table("name", "kind", "version", "license", "size", "path", "status",
-                  title=f"Models in {directory}")
+    table = Table(
+        "name", "kind", "version", "license", "size", "path", "status", title=f"Models in {directory}"
+    )
     for row in bundle_statuses(directory):
         entry = row.entry
         cells = (
-            row.spec.name, row.spec.kind, entry.version if entry else "–", row.spec.license,
+            row.spec.name,
+            row.spec.kind,
+            entry.version if entry else "–",
+            row.spec.license,
             _human(entry.size) if entry else "–",
             str(entry_path(directory, entry)) if entry else "–",
             row.status,
@@ -142,8 +154,9 @@ def verify(
     directory = _models_dir(models_dir)
     with _bytes_progress() as progress:
         task = progress.add_task("verify", total=verify_size(directory, names))
-        results = verify_bundles(models_dir=directory, names=names,
-                                 on_bytes=lambda n: progress.advance(task, n))
+        results = verify_bundles(
+            models_dir=directory, names=names, on_bytes=lambda n: progress.advance(task, n)
+        )
     if not results:
         out().print("No bundles installed. Run `rathaus models install`.")
         return

@@ -36,7 +36,6 @@ app.add_typer(tenants_app, name="tenants")
 app.add_typer(audit_app, name="audit")
 
 
-
 def _add_subcommands() -> None:
     from rathaus.cli.jobs import jobs_app  # noqa: PLC0415 - keeps `rathaus --help` light
     from rathaus.cli.models import models_app  # noqa: PLC0415

@@ -323,8 +323,15 @@ def enqueue(
         msg = f"unknown job kind {kind!r}; known: {', '.join(sorted(KINDS)) or 'none'}"
         raise ValueError(msg)
     clean = json.loads(json.dumps(params))
-    job = Job(kind=kind, params=clean, tenant_id=tenant_id, created_by_id=created_by,
-              max_attempts=max_attempts, state={}, status=JobStatus.QUEUED)
+    job = Job(
+        kind=kind,
+        params=clean,
+        tenant_id=tenant_id,
+        created_by_id=created_by,
+        max_attempts=max_attempts,
+        state={},
+        status=JobStatus.QUEUED,
+    )
     session.add(job)
     session.flush()
     if queue is not None:
@@ -347,8 +354,15 @@ def retry_job(
     job.finished_at = None
     job.next_attempt_at = None
     job.heartbeat_at = None
-    record(session=session, actor=actor, action=PlatformAction.JOB_RETRY, object_type="job", object_id=job.id,
-           details={"kind": job.kind, "error": job.error}, tenant_id=job.tenant_id)
+    record(
+        session=session,
+        actor=actor,
+        action=PlatformAction.JOB_RETRY,
+        object_type="job",
+        object_id=job.id,
+        details={"kind": job.kind, "error": job.error},
+        tenant_id=job.tenant_id,
+    )
     session.flush()
     if queue is not None:
         dispatch_after_commit(session, queue, job.id)
@@ -374,8 +388,9 @@ def make_huey(
         huey = RedisHuey(QUEUE_NAME, url=settings.redis_url, results=False, immediate=immediate)
     else:
         settings.jobs_db_path.parent.mkdir(parents=True, exist_ok=True)
-        huey = SqliteHuey(QUEUE_NAME, filename=str(settings.jobs_db_path), results=False, immediate=immediate,
-                          timeout=30)
+        huey = SqliteHuey(
+            QUEUE_NAME, filename=str(settings.jobs_db_path), results=False, immediate=immediate, timeout=30
+        )
 
     def run_job(job_id: int) -> None:
         if executor is None:

@@ -37,7 +37,13 @@ def _step(ctx: JobContext, session: Session, *, number: int, steps: int, seconds
     for part in range(1, slices + 1):
         time.sleep(seconds / slices)
         ctx.progress(100 * (number - 1 + part / slices) / steps)
-    event = record(session=session, actor=Actor.system("selftest"), action=STEP_ACTION, object_type="job",
-                   object_id=ctx.job_id, details={"step": number, "attempt": ctx.attempt})
+    event = record(
+        session=session,
+        actor=Actor.system("selftest"),
+        action=STEP_ACTION,
+        object_type="job",
+        object_id=ctx.job_id,
+        details={"step": number, "attempt": ctx.attempt},
+    )
     session.flush()
     return event.id

@@ -76,9 +76,17 @@ class JobRunner:
             job = session.get(Job, job_id)
             assert job is not None
             kind, params, tenant_id = job.kind, dict(job.params or {}), job.tenant_id
-            ctx = JobContext(sessions=self.sessions, job_id=job_id, tenant_id=tenant_id, token=token,
-                             state=job.state, progress=job.progress, stop=self.stop, settings=self.settings,
-                             ports=self.ports)
+            ctx = JobContext(
+                sessions=self.sessions,
+                job_id=job_id,
+                tenant_id=tenant_id,
+                token=token,
+                state=job.state,
+                progress=job.progress,
+                stop=self.stop,
+                settings=self.settings,
+                ports=self.ports,
+            )
         logger.info("job %s (%s) attempt %s started", job_id, kind, token)
         with Heartbeat(self.sessions, ctx, interval=max(1.0, self.stale_after.total_seconds() / 4)):
             try:
@@ -101,17 +109,27 @@ class JobRunner:
         now = utcnow()
         runnable = or_(
             Job.status == JobStatus.QUEUED,
-            and_(Job.status == JobStatus.RETRYING,
-                 or_(Job.next_attempt_at.is_(None), Job.next_attempt_at <= now + ETA_SLACK)),
-            and_(Job.status == JobStatus.RUNNING,
-                 or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < now - self.stale_after)),
+            and_(
+                Job.status == JobStatus.RETRYING,
+                or_(Job.next_attempt_at.is_(None), Job.next_attempt_at <= now + ETA_SLACK),
+            ),
+            and_(
+                Job.status == JobStatus.RUNNING,
+                or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < now - self.stale_after),
+            ),
         )
         with open_session(self.sessions) as session:
             claimed = session.execute(
                 update(Job)
                 .where(Job.id == job_id, Job.attempts < Job.max_attempts, runnable)
-                .values(status=JobStatus.RUNNING, attempts=Job.attempts + 1, heartbeat_at=now,
-                        started_at=func.coalesce(Job.started_at, now), next_attempt_at=None, finished_at=None)
+                .values(
+                    status=JobStatus.RUNNING,
+                    attempts=Job.attempts + 1,
+                    heartbeat_at=now,
+                    started_at=func.coalesce(Job.started_at, now),
+                    next_attempt_at=None,
+                    finished_at=None,
+                )
                 .execution_options(synchronize_session=False)
             )
             if claimed.rowcount == 0:  # type: ignore[attr-defined]
@@ -129,16 +147,34 @@ class JobRunner:
 
     def _finish(self, job_id: int, token: int, result: dict[str, Any] | None) -> None:
         with open_session(self.sessions) as session:
-            done = self._fenced(session, job_id, token, status=JobStatus.SUCCEEDED, progress=100, error=None,
-                                result=result, finished_at=utcnow(), heartbeat_at=utcnow())
+            done = self._fenced(
+                session,
+                job_id,
+                token,
+                status=JobStatus.SUCCEEDED,
+                progress=100,
+                error=None,
+                result=result,
+                finished_at=utcnow(),
+                heartbeat_at=utcnow(),
+            )
         outcome = "succeeded" if done else "finished but lost its claim"
         logger.info("job %s attempt %s %s", job_id, token, outcome)
 
     def _requeue(self, job_id: int, token: int) -> None:
         """The worker stops: give the job back without counting the interrupted attempt against it."""
         with open_session(self.sessions) as session:
-            if self._fenced(session, job_id, token, status=JobStatus.QUEUED, heartbeat_at=None,
-                            max_attempts=Job.max_attempts + 1) and self.queue is not None:
+            if (
+                self._fenced(
+                    session,
+                    job_id,
+                    token,
+                    status=JobStatus.QUEUED,
+                    heartbeat_at=None,
+                    max_attempts=Job.max_attempts + 1,
+                )
+                and self.queue is not None
+            ):
                 dispatch_after_commit(session, self.queue, job_id)
         logger.info("job %s attempt %s interrupted by shutdown; queued again", job_id, token)
 
@@ -151,12 +187,23 @@ class JobRunner:
             if retry and token < max_attempts:
                 delay = backoff_seconds(attempt=token, base=self.settings.jobs.retry_base_seconds)
                 next_at = now + timedelta(seconds=delay)
-                if self._fenced(session, job_id, token, status=JobStatus.RETRYING, error=text,
-                                next_attempt_at=next_at, heartbeat_at=now) and self.queue is not None:
+                if (
+                    self._fenced(
+                        session,
+                        job_id,
+                        token,
+                        status=JobStatus.RETRYING,
+                        error=text,
+                        next_attempt_at=next_at,
+                        heartbeat_at=now,
+                    )
+                    and self.queue is not None
+                ):
                     dispatch_after_commit(session, self.queue, job_id, eta=next_at)
                 return
-            self._fenced(session, job_id, token, status=JobStatus.FAILED, error=text, finished_at=now,
-                         heartbeat_at=now)
+            self._fenced(
+                session, job_id, token, status=JobStatus.FAILED, error=text, finished_at=now, heartbeat_at=now
+            )
 
     def recover(self) -> list[int]:
         """Resend messages for jobs waiting without one; fail stale jobs out of attempts; return IDs sent."""
@@ -165,22 +212,32 @@ class JobRunner:
         with open_session(self.sessions) as session:
             exhausted = session.execute(
                 update(Job)
-                .where(Job.status == JobStatus.RUNNING, Job.heartbeat_at < stale_before,
-                       Job.attempts >= Job.max_attempts)
-                .values(status=JobStatus.FAILED, finished_at=now,
-                        error="Der Auftrag wurde bei jedem Versuch unterbrochen (Verarbeitung abgebrochen "
-                              "oder Server neu gestartet).")
+                .where(
+                    Job.status == JobStatus.RUNNING,
+                    Job.heartbeat_at < stale_before,
+                    Job.attempts >= Job.max_attempts,
+                )
+                .values(
+                    status=JobStatus.FAILED,
+                    finished_at=now,
+                    error="Der Auftrag wurde bei jedem Versuch unterbrochen (Verarbeitung abgebrochen "
+                    "oder Server neu gestartet).",
+                )
                 .execution_options(synchronize_session=False)
             )
             if exhausted.rowcount:  # type: ignore[attr-defined]
                 logger.warning("%s stale jobs had no attempts left and failed", exhausted.rowcount)  # type: ignore[attr-defined]
             waiting = session.execute(
-                select(Job.id, Job.status, Job.next_attempt_at).where(or_(
-                    and_(Job.status == JobStatus.QUEUED, Job.created_at < now - DISPATCH_GRACE),
-                    Job.status == JobStatus.RETRYING,
-                    and_(Job.status == JobStatus.RUNNING,
-                         or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < stale_before)),
-                ))
+                select(Job.id, Job.status, Job.next_attempt_at).where(
+                    or_(
+                        and_(Job.status == JobStatus.QUEUED, Job.created_at < now - DISPATCH_GRACE),
+                        Job.status == JobStatus.RETRYING,
+                        and_(
+                            Job.status == JobStatus.RUNNING,
+                            or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < stale_before),
+                        ),
+                    )
+                )
             ).all()
         if not waiting or self.queue is None:
             return []
@@ -240,8 +297,11 @@ class Heartbeat:
                 with open_session(self._sessions) as session:
                     touched = session.execute(
                         update(Job)
-                        .where(Job.id == self._ctx.job_id, Job.attempts == self._ctx.attempt,
-                               Job.status == JobStatus.RUNNING)
+                        .where(
+                            Job.id == self._ctx.job_id,
+                            Job.attempts == self._ctx.attempt,
+                            Job.status == JobStatus.RUNNING,
+                        )
                         .values(heartbeat_at=utcnow())
                         .execution_options(synchronize_session=False)
                     ).rowcount  # type: ignore[attr-defined]
@@ -273,16 +333,25 @@ def run_consumer(
     runner = JobRunner(sessions=make_session_factory(engine), settings=settings, ports=ports)
     huey = make_huey(settings, executor=runner.execute)
     runner.queue = huey
-    consumer = huey.create_consumer(workers=workers or settings.jobs.workers, worker_type="thread",
-                                    graceful_signal="TERM", shutdown_timeout=SHUTDOWN_TIMEOUT_SECONDS,
-                                    periodic=False, check_worker_health=True)
+    consumer = huey.create_consumer(
+        workers=workers or settings.jobs.workers,
+        worker_type="thread",
+        graceful_signal="TERM",
+        shutdown_timeout=SHUTDOWN_TIMEOUT_SECONDS,
+        periodic=False,
+        check_worker_health=True,
+    )
     runner.stop = consumer.stop_flag  # jobs see the shutdown at their next progress step
-    logger.info("job kinds: %s; queue: %s", ", ".join(sorted(kinds)), "Redis" if settings.redis_url else
-                settings.jobs_db_path)
+    logger.info(
+        "job kinds: %s; queue: %s",
+        ", ".join(sorted(kinds)),
+        "Redis" if settings.redis_url else settings.jobs_db_path,
+    )
     runner.recover()
     runner.schedule()
-    reaper = threading.Thread(target=_recover_periodically, args=(runner, consumer.stop_flag), daemon=True,
-                              name="job-recovery")
+    reaper = threading.Thread(
+        target=_recover_periodically, args=(runner, consumer.stop_flag), daemon=True, name="job-recovery"
+    )
     reaper.start()
     try:
         consumer.run()
@@ -298,4 +367,3 @@ def _recover_periodically(runner: JobRunner, stop: threading.Event) -> None:
             runner.schedule()
         except Exception:
             logger.exception("job recovery or scheduling failed; trying again in %.0f s", interval)
-

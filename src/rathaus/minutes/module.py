@@ -83,4 +83,3 @@ MODULE = Module(
     ),
     audit_actions=MinutesAction,
 )
-

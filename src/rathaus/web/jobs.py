@@ -44,8 +44,12 @@ def status_text(job: Job) -> str:
 
 def _values(user: SessionUser, job: Job) -> dict[str, Any]:
     key = f"{job.status.value}|{job.stage or ''}"
-    return {"job": job, "status_text": status_text(job), "announce_key": key,
-            "can_retry": _may_retry(user, job)}
+    return {
+        "job": job,
+        "status_text": status_text(job),
+        "announce_key": key,
+        "can_retry": _may_retry(user, job),
+    }
 
 
 @router.get("", summary="Aufträge")
@@ -57,9 +61,15 @@ def jobs_page(request: Request, user: CurrentUser, session: TenantSession, conte
 
 @router.post("/selbsttest", summary="Selbsttest starten")
 def start_selftest(request: Request, user: Admin, session: TenantSession, context: Context) -> Response:
-    job = enqueue(session=session, kind=SELFTEST, params={"steps": 3, "seconds": 2.0},
-                  tenant_id=user.tenant_id, created_by=user.id,
-                  max_attempts=context.settings.jobs.max_attempts, queue=context.queue)
+    job = enqueue(
+        session=session,
+        kind=SELFTEST,
+        params={"steps": 3, "seconds": 2.0},
+        tenant_id=user.tenant_id,
+        created_by=user.id,
+        max_attempts=context.settings.jobs.max_attempts,
+        queue=context.queue,
+    )
     flash(request, f"Selbsttest als Auftrag {job.id} gestartet.")
     return RedirectResponse(f"/auftraege/{job.id}", status_code=303)
 
@@ -90,9 +100,16 @@ def job_retry(
         if job.status is not JobStatus.FAILED:
             flash(request, "Nur fehlgeschlagene Aufträge können erneut versucht werden.", "error")
             return RedirectResponse(f"/auftraege/{job.id}", status_code=303)
-        raise HTTPException(status.HTTP_403_FORBIDDEN,
-                            "Nur die Administration oder wer den Auftrag angelegt hat, darf ihn wiederholen.")
-    retry_job(session=session, job_id=job.id, actor=actor_of(user),
-              extra_attempts=context.settings.jobs.max_attempts, queue=context.queue)
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            "Nur die Administration oder wer den Auftrag angelegt hat, darf ihn wiederholen.",
+        )
+    retry_job(
+        session=session,
+        job_id=job.id,
+        actor=actor_of(user),
+        extra_attempts=context.settings.jobs.max_attempts,
+        queue=context.queue,
+    )
     flash(request, f"Auftrag {job.id} wird erneut versucht.")
     return RedirectResponse(f"/auftraege/{job.id}", status_code=303)

@@ -170,7 +170,9 @@ def join(
             )
         except NotBookableError as error:
             scoped.rollback()
-            return _form_page(request, tenant, scoped, form, str(error), status.HTTP_422_UNPROCESSABLE_ENTITY)
+            return _form_page(
+                request, tenant, scoped, form, str(error), status.HTTP_422_UNPROCESSABLE_CONTENT
+            )
         scoped.commit()
         sent = waitlist_mails.send_verify(
             session=scoped,
@@ -190,9 +192,7 @@ def _message(request: Request, tenant: PublicTenant, title: str, text: str, code
 
 
 @router.get("/bestaetigen/{token}", summary="Warteliste: E-Mail-Adresse bestätigen (Formular)")
-def verify_form(
-    request: Request, tenant_slug: str, token: str, context: Context
-) -> Response:
+def verify_form(request: Request, tenant_slug: str, token: str, context: Context) -> Response:
     tenant = _tenant(context, tenant_slug)
     with open_session(context.sessions, tenant_id=tenant.id) as scoped:
         if waitlist.by_verify_token(session=scoped, token=token) is None:
@@ -208,9 +208,7 @@ def verify_form(
 
 
 @router.post("/bestaetigen/{token}", summary="Warteliste: E-Mail-Adresse bestätigen")
-def verify(
-    request: Request, tenant_slug: str, token: str, context: Context
-) -> Response:
+def verify(request: Request, tenant_slug: str, token: str, context: Context) -> Response:
     tenant = _tenant(context, tenant_slug)
     _check_rate(request, context, tenant)
     with open_session(context.sessions, tenant_id=tenant.id) as scoped:
@@ -247,9 +245,7 @@ def _offer_view(scoped: Session, entry_id: int) -> dict[str, Any] | None:
 
 
 @router.get("/angebot/{token}", summary="Warteliste: angebotener Termin")
-def offer_page(
-    request: Request, tenant_slug: str, token: str, context: Context
-) -> Response:
+def offer_page(request: Request, tenant_slug: str, token: str, context: Context) -> Response:
     tenant = _tenant(context, tenant_slug)
     with open_session(context.sessions, tenant_id=tenant.id) as scoped:
         entry = waitlist.by_offer_token(session=scoped, token=token)
@@ -275,9 +271,7 @@ def offer_page(
 
 
 @router.post("/angebot/{token}", summary="Warteliste: angebotenen Termin annehmen")
-def accept(
-    request: Request, tenant_slug: str, token: str, context: Context
-) -> Response:
+def accept(request: Request, tenant_slug: str, token: str, context: Context) -> Response:
     tenant = _tenant(context, tenant_slug)
     _check_rate(request, context, tenant)
     settings, now = _settings(context), utcnow()

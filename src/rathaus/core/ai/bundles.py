@@ -186,8 +186,9 @@ def hash_file(path: Path, on_bytes: OnBytes | None = None) -> str:
 
 
 def _sources(spec: BundleSpec) -> list[dict[str, str]]:
-    return [{"distribution": name, "version": distribution_version(name) or "?"}
-            for name in spec.distributions]
+    return [
+        {"distribution": name, "version": distribution_version(name) or "?"} for name in spec.distributions
+    ]
 
 
 def _intact(models_dir: Path, entry: ManifestEntry | None, sources: list[dict[str, str]]) -> bool:

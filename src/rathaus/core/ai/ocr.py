@@ -65,7 +65,8 @@ class OcrmypdfEngine:
 
         if shutil.which("tesseract") is None:
             raise BackendUnavailableError(
-                "tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-deu)")
+                "tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-deu)"
+            )
         output_pdf.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix="rathaus-ocr-") as tmp:
             sidecar = Path(tmp) / "text.txt"
@@ -79,7 +80,8 @@ class OcrmypdfEngine:
                     code = self._ocrmypdf(source, output_pdf, sidecar, image_dpi, output_type="pdf")
             except ocrmypdf.exceptions.ExitCodeException as error:
                 raise BackendResponseError(
-                    f"OCR of {source.name} failed: {type(error).__name__}: {error}") from None
+                    f"OCR of {source.name} failed: {type(error).__name__}: {error}"
+                ) from None
             if int(code) != 0:
                 raise BackendResponseError(f"OCR of {source.name} failed with ocrmypdf exit code {int(code)}")
             raw = sidecar.read_text(encoding="utf-8") if sidecar.exists() else ""
@@ -88,10 +90,12 @@ class OcrmypdfEngine:
             confidences = tuple(_page_confidence(Path(tmp), number) for number in range(1, len(pages) + 1))
         texts = tuple(_page_text(output_pdf, number, text) for number, text in enumerate(pages))
         return OcrResult(
-            text="\f".join(texts), pdf_path=output_pdf, pages=len(texts), page_texts=texts,
+            text="\f".join(texts),
+            pdf_path=output_pdf,
+            pages=len(texts),
+            page_texts=texts,
             page_confidences=confidences,
         )
-
 
     def _ocrmypdf(
         self, source: Path, output_pdf: Path, sidecar: Path, image_dpi: int | None, *, output_type: str
@@ -100,12 +104,21 @@ class OcrmypdfEngine:
 
         return int(
             ocrmypdf.ocr(
-                source, output_pdf, language=self.language.split("+"), output_type=output_type,
-                sidecar=sidecar, skip_text=True, image_dpi=image_dpi, jobs=self.jobs,
+                source,
+                output_pdf,
+                language=self.language.split("+"),
+                output_type=output_type,
+                sidecar=sidecar,
+                skip_text=True,
+                image_dpi=image_dpi,
+                jobs=self.jobs,
                 # pikepdf makes the PDF/A: Debian 12's Ghostscript 10.0 refuses pages with text
-                pdfa_backend="internal", use_threads=True, progress_bar=False,
+                pdfa_backend="internal",
+                use_threads=True,
+                progress_bar=False,
                 # fpdf2 renders from Tesseract's hOCR, whose word confidences the plugin keeps
-                pdf_renderer="fpdf2", plugins=[CONFIDENCE_PLUGIN],
+                pdf_renderer="fpdf2",
+                plugins=[CONFIDENCE_PLUGIN],
             )
         )
 

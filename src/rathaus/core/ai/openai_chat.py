@@ -55,8 +55,12 @@ class OpenAICompatibleChat:
     def _payload(
         self, messages: Sequence[ChatMessage], max_tokens: int, temperature: float
     ) -> dict[str, Any]:
-        return {"model": self._model, "messages": [dict(message) for message in messages],
-                "max_tokens": max_tokens, "temperature": temperature}
+        return {
+            "model": self._model,
+            "messages": [dict(message) for message in messages],
+            "max_tokens": max_tokens,
+            "temperature": temperature,
+        }
 
     def _post(self, payload: dict[str, Any]) -> httpx.Response:
         try:
@@ -75,7 +79,8 @@ class OpenAICompatibleChat:
         """POST with a JSON-schema response format, falling back to the legacy form once refused."""
         if not self._legacy_json:
             payload["response_format"] = {
-                "type": "json_schema", "json_schema": {"name": "answer", "schema": schema, "strict": True},
+                "type": "json_schema",
+                "json_schema": {"name": "answer", "schema": schema, "strict": True},
             }
             response = self._post(payload)
             if not _refuses_json_schema(response):
@@ -94,8 +99,9 @@ class OpenAICompatibleChat:
         choices: Sequence[str] | None = None,
     ) -> ChatResult:
         """One completion; ``choices``/``json_schema`` go to the server as a JSON-schema response format."""
-        payload = self._payload(messages, choice_tokens(choices, max_tokens) + 16 if choices else max_tokens,
-                                temperature)
+        payload = self._payload(
+            messages, choice_tokens(choices, max_tokens) + 16 if choices else max_tokens, temperature
+        )
         schema = choice_schema(choices) if choices else json_schema
         response = self._structured(payload, schema) if schema is not None else self._post(payload)
         data = self._json(response)
@@ -109,10 +115,14 @@ class OpenAICompatibleChat:
         elif json_schema is not None:
             check_json(text, json_schema)
         usage = data.get("usage") or {}
-        return ChatResult(text=text, model=str(data.get("model") or self._model), backend=self.name,
-                          finish_reason=choice.get("finish_reason"),
-                          prompt_tokens=usage.get("prompt_tokens"),
-                          completion_tokens=usage.get("completion_tokens"))
+        return ChatResult(
+            text=text,
+            model=str(data.get("model") or self._model),
+            backend=self.name,
+            finish_reason=choice.get("finish_reason"),
+            prompt_tokens=usage.get("prompt_tokens"),
+            completion_tokens=usage.get("completion_tokens"),
+        )
 
     def _json(self, response: httpx.Response) -> dict[str, Any]:
         if response.status_code >= 400:
@@ -123,7 +133,8 @@ class OpenAICompatibleChat:
             data = response.json()
         except json.JSONDecodeError:
             raise BackendResponseError(
-                f"{self.url} did not answer with JSON: {response.text[:200]!r}") from None
+                f"{self.url} did not answer with JSON: {response.text[:200]!r}"
+            ) from None
         if not isinstance(data, dict):
             raise BackendResponseError(f"unexpected answer from {self.url}: {str(data)[:300]}")
         return data
@@ -137,8 +148,9 @@ class OpenAICompatibleChat:
             with self._client.stream("POST", self.url, json=payload) as response:
                 if response.status_code >= 400:
                     response.read()
-                    raise BackendResponseError(f"{self.url} answered HTTP {response.status_code}: "
-                                               f"{response.text[:300]}")
+                    raise BackendResponseError(
+                        f"{self.url} answered HTTP {response.status_code}: {response.text[:300]}"
+                    )
                 yield from _sse_pieces(response.iter_lines())
         except httpx.TransportError as error:
             raise self._unreachable(error) from None
@@ -170,5 +182,6 @@ def build(context: BackendContext) -> ChatModel:
     ai = context.ai
     if not ai.openai_base_url:
         raise BackendUnavailableError("llm_backend is 'openai' but RATHAUS_AI__OPENAI_BASE_URL is not set")
-    return OpenAICompatibleChat(base_url=ai.openai_base_url, model=ai.openai_model or ai.llm_model,
-                                api_key=ai.openai_api_key)
+    return OpenAICompatibleChat(
+        base_url=ai.openai_base_url, model=ai.openai_model or ai.llm_model, api_key=ai.openai_api_key
+    )

@@ -41,7 +41,8 @@ def check_choice(text: str, choices: Sequence[str]) -> str:
     if text in choices:
         return text
     raise BackendResponseError(
-        f"the model answered {text[:80]!r}, which is not one of the labels {list(choices)}")
+        f"the model answered {text[:80]!r}, which is not one of the labels {list(choices)}"
+    )
 
 
 def check_json(text: str, schema: dict[str, Any]) -> Any:
@@ -52,7 +53,8 @@ def check_json(text: str, schema: dict[str, Any]) -> Any:
         value = json.loads(text)
     except json.JSONDecodeError as error:
         raise BackendResponseError(
-            f"the model's answer is not valid JSON ({error}): {text[:200]!r}") from None
+            f"the model's answer is not valid JSON ({error}): {text[:200]!r}"
+        ) from None
     try:
         jsonschema.validate(value, schema)
     except jsonschema.ValidationError as error:

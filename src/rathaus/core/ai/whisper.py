@@ -20,8 +20,9 @@ class FasterWhisperTranscriber:
 
     name = "faster-whisper"
 
-    def __init__(self, model: ModelRef, *, cpu_threads: int = 2, device: str = "cpu",
-                 compute_type: str = "int8") -> None:
+    def __init__(
+        self, model: ModelRef, *, cpu_threads: int = 2, device: str = "cpu", compute_type: str = "int8"
+    ) -> None:
         self.model = model
         self.cpu_threads = cpu_threads
         self.device = device
@@ -43,9 +44,13 @@ class FasterWhisperTranscriber:
             if self._whisper is None:
                 from faster_whisper import WhisperModel  # noqa: PLC0415 - heavy
 
-                self._whisper = WhisperModel(str(self.model.path), device=self.device,
-                                             compute_type=self.compute_type, cpu_threads=self.cpu_threads,
-                                             local_files_only=True)
+                self._whisper = WhisperModel(
+                    str(self.model.path),
+                    device=self.device,
+                    compute_type=self.compute_type,
+                    cpu_threads=self.cpu_threads,
+                    local_files_only=True,
+                )
             return self._whisper
 
     def transcribe(
@@ -76,14 +81,19 @@ class FasterWhisperTranscriber:
                 Word(start=float(w.start), end=float(w.end), text=w.word, probability=float(w.probability))
                 for w in (raw.words or ())
             )
-            segments.append(Segment(start=float(raw.start), end=float(raw.end), text=raw.text.strip(),
-                                    words=words))
+            segments.append(
+                Segment(start=float(raw.start), end=float(raw.end), text=raw.text.strip(), words=words)
+            )
             if on_progress and info.duration:
                 on_progress(min(1.0, float(raw.end) / float(info.duration)))
         if on_progress:
             on_progress(1.0)
-        return Transcript(language=info.language, language_probability=float(info.language_probability),
-                          duration=float(info.duration), segments=tuple(segments))
+        return Transcript(
+            language=info.language,
+            language_probability=float(info.language_probability),
+            duration=float(info.duration),
+            segments=tuple(segments),
+        )
 
 
 @register("asr", "faster-whisper")

@@ -66,8 +66,10 @@ def add_working_days(day: date, count: int, *, state: str, saturdays: bool = Fal
     """
     while count > 0:
         day += timedelta(days=1)
-        counts = day.weekday() < 6 and not is_public_holiday(day, state=state) if saturdays else (
-            is_working_day(day, state=state)
+        counts = (
+            day.weekday() < 6 and not is_public_holiday(day, state=state)
+            if saturdays
+            else (is_working_day(day, state=state))
         )
         if counts:
             count -= 1

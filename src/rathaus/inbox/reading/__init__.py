@@ -28,7 +28,13 @@ __all__ = ["Limits", "PageText", "ReadResult", "page_image", "read_document", "s
 READ_TYPES = ("application/pdf", "image/", "text/")
 UNREAD_IMAGE_TYPES = {"image/svg+xml", "image/heic", "image/heif", "image/avif"}
 _IMAGE_MAGIC = (
-    b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a", b"BM",
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",
+    b"II*\x00",
+    b"MM\x00*",
+    b"GIF87a",
+    b"GIF89a",
+    b"BM",
 )
 
 

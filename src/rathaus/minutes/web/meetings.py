@@ -361,4 +361,3 @@ def start_pipeline(
     meeting.pipeline_job_id = job.id
     flash(request, f"Der Protokollentwurf wird als Auftrag {job.id} erstellt.")
     return RedirectResponse(f"/auftraege/{job.id}", status_code=status.HTTP_303_SEE_OTHER)
-

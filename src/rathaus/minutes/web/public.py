@@ -47,9 +47,7 @@ def public_list(
         return render(request, "minutes/public_list.html", {"bodies": bodies, "slug": tenant_slug})
 
 
-@router.get(
-    "/oeffentlich/{tenant_slug}/{meeting_id}", summary="Veröffentlichte Niederschrift (öffentlich)"
-)
+@router.get("/oeffentlich/{tenant_slug}/{meeting_id}", summary="Veröffentlichte Niederschrift (öffentlich)")
 def public_meeting(
     request: Request,
     tenant_slug: str,
