@@ -4,7 +4,7 @@ Run: ``python -m bench appointments`` (about 2–3 minutes on 2 cores).
 
 - ``slot_month_ms``: the real Munich catalog (../shared/data/munich_services): the 20 locations with the
   most online offers and the 50 services offered most often among them, open Monday–Friday 08:00–12:00
-  and 13:00–16:00 with 2 online seats, released for the month after 1 March 2027 (22 working days). Two
+  and 13:00–16:00 with 2 online seats, released for March 2027 (21 working days in Bavaria). Two
   figures: ``db`` — ``booking.free_times`` on the released seats in a SQLite database for every offered
   (location, service) pair and day; ``pure`` — ``slots.free_slots`` on the same windows without a database.
 - ``bookings_per_s`` / ``booking_p95_ms``: 8 threads book 20-minute appointments at distinct free times
