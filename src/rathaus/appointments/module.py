@@ -16,6 +16,7 @@ MODULE = Module(
     summary="Termine für Dienstleistungen buchen und Kapazitäten planen.",
     role=Role.CASEWORKER,
     path="/termine",
+    public_paths=("/buerger/",),
     templates=Path(__file__).resolve().parent / "templates",
     routers=routers,
     job_modules=("rathaus.appointments.jobs",),
