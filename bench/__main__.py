@@ -5,7 +5,16 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["platform", "models", "minutes", "assistant", "redaction", "inbox", "inbox_reading"]
+BENCHMARKS = [
+    "platform",
+    "models",
+    "minutes",
+    "assistant",
+    "redaction",
+    "inbox",
+    "inbox_reading",
+    "appointments",
+]
 
 
 def main(names: list[str]) -> None:

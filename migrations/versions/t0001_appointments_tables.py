@@ -267,6 +267,7 @@ def upgrade() -> None:
         ),
         sa.Column("verify_token_hash", sa.String(length=64), nullable=True),
         sa.Column("manage_token_hash", sa.String(length=64), nullable=True),
+        sa.Column("offer_token_hash", sa.String(length=64), nullable=True),
         sa.Column("earliest", sa.Date(), nullable=True),
         sa.Column("latest", sa.Date(), nullable=True),
         sa.Column("created_at", rathaus.core.db.UTCDateTime(timezone=True), nullable=False),
@@ -288,6 +289,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_appointment_waitlist")),
         sa.UniqueConstraint("manage_token_hash", name=op.f("uq_appointment_waitlist_manage_token_hash")),
+        sa.UniqueConstraint("offer_token_hash", name=op.f("uq_appointment_waitlist_offer_token_hash")),
         sa.UniqueConstraint("verify_token_hash", name=op.f("uq_appointment_waitlist_verify_token_hash")),
     )
     with op.batch_alter_table("appointment_waitlist", schema=None) as batch_op:

@@ -52,7 +52,8 @@ class AppointmentsSettings(BaseModel):
     )
     public_url: str = Field(
         default="",
-        description="address of the public booking pages for links in e-mails sent by jobs (reminders), "
+        description="address of the public booking pages for links in e-mails sent by jobs (reminders, "
+        "waiting-list offers), "
         "e.g. https://termine.stadt.de; empty: http://HOST:PORT of the platform",
     )
     overbooking: bool = Field(

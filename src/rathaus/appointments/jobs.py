@@ -1,4 +1,4 @@
-"""Background jobs of the Terminvergabe: the release wave, the expiry of holds and reminders (sweeps)."""
+"""Background jobs of the Terminvergabe: release wave, expiry of holds, waiting list, reminders, retention."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import exists, select
 
-from rathaus.appointments import booking, release
+from rathaus.appointments import release, waitlist, waitlist_mails
 from rathaus.appointments.config import AppointmentsSettings
 from rathaus.appointments.models import Booking, BookingStatus, Location, OpeningWindow
 from rathaus.appointments.privacy import purge_past
@@ -25,6 +25,7 @@ RELEASE = "appointments.release"
 EXPIRE = "appointments.expire"
 RETENTION = "appointments.retention"
 REMINDERS = "appointments.reminders"
+WAITLIST = "appointments.waitlist"
 
 
 def tenant_state(session: Session, tenant_id: int) -> str:
@@ -83,11 +84,20 @@ def release_wave(ctx: JobContext) -> dict[str, Any]:
 def expire(ctx: JobContext) -> dict[str, Any]:
     """End holds and unconfirmed bookings whose time ran out, and free their seats."""
 
-    def run(session: Session) -> dict[str, Any]:
-        stale = booking.expire_holds(session=session, tenant_id=ctx.tenant_id, now=utcnow())
-        return {"expired": len(stale)}
+    settings = ctx.settings.section(AppointmentsSettings)
+    offers: list[waitlist.Offered] = []
 
-    return ctx.stage("Freigeben", run, percent=100)
+    def run(session: Session) -> dict[str, Any]:
+        stale, made = waitlist.expire_holds_and_offer(
+            session=session, tenant_id=ctx.tenant_id, now=utcnow(), settings=settings
+        )
+        offers.extend(made)
+        return {"expired": len(stale), "offered": len(made)}
+
+    result: dict[str, Any] = ctx.stage("Freigeben", run, percent=90)
+    if offers:
+        ctx.stage("Angebote senden", lambda session: _mail_offers(ctx, session, offers), percent=100)
+    return result
 
 
 @job_kind(RETENTION, title="Kontaktdaten vergangener Termine löschen", every=timedelta(days=1))
@@ -136,3 +146,66 @@ def reminders(ctx: JobContext) -> dict[str, Any]:
         )
 
     return ctx.stage("Erinnern", run, percent=100)
+
+
+def public_url(ctx: JobContext) -> str:
+    """The base of links in mails sent by jobs."""
+    from rathaus.appointments.notify import public_base  # noqa: PLC0415 - mails only when sending
+
+    return public_base(ctx.settings)
+
+
+def _mail_offers(ctx: JobContext, session: Session, offers: list[waitlist.Offered]) -> int:
+    return waitlist_mails.send_offers(
+        session=session, mail=ctx.settings.mail, offers=offers, base_url=public_url(ctx)
+    )
+
+
+def _has_offers_or_waiting(session: Session, tenant_id: int, _settings: PlatformSettings) -> bool:
+    return waitlist.has_offers(session=session, tenant_id=tenant_id) or waitlist.has_waiting(
+        session=session, tenant_id=tenant_id
+    )
+
+
+@job_kind(
+    WAITLIST,
+    title="Warteliste: freie Termine anbieten, abgelaufene Angebote beenden",
+    every=timedelta(minutes=5),
+    needed=_has_offers_or_waiting,
+)
+def waitlist_sweep(ctx: JobContext) -> dict[str, Any]:
+    """End run-out waiting-list offers, offer their seats to the next entry, and mail the results."""
+    settings = ctx.settings.section(AppointmentsSettings)
+    found: list[waitlist.Sweep] = []
+
+    def run(session: Session) -> dict[str, Any]:
+        now = utcnow()
+        sweep = waitlist.expire_offers(session=session, tenant_id=ctx.tenant_id, now=now, settings=settings)
+        unverified = waitlist.expire_unverified(
+            session=session, tenant_id=ctx.tenant_id, now=now, settings=settings
+        )
+        sweep.offers.extend(
+            waitlist.offer_unclaimed(session=session, tenant_id=ctx.tenant_id, now=now, settings=settings)
+        )
+        found.append(sweep)
+        return {
+            "returned": sweep.returned,
+            "offered": len(sweep.offers),
+            "expired": len(sweep.expired),
+            "unverified": unverified,
+        }
+
+    result: dict[str, Any] = ctx.stage("Angebote beenden", run, percent=80)
+
+    def mail(session: Session) -> int:
+        sweep = found[0]
+        sent = _mail_offers(ctx, session, sweep.offers)
+        for entry in waitlist_mails.entries(session, [e.id for e in sweep.expired]):
+            sent += waitlist_mails.send_expired(
+                session=session, mail=ctx.settings.mail, entry=entry, base_url=public_url(ctx)
+            )
+        return sent
+
+    if found and (found[0].offers or found[0].expired):
+        ctx.stage("E-Mails senden", mail, percent=100)
+    return result

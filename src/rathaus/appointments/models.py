@@ -332,6 +332,9 @@ class WaitlistEntry(TenantOwned, Base):
     status: Mapped[WaitStatus] = mapped_column(_enum(WaitStatus), default=WaitStatus.UNVERIFIED)
     verify_token_hash: Mapped[str | None] = mapped_column(String(64), default=None, unique=True)
     manage_token_hash: Mapped[str | None] = mapped_column(String(64), default=None, unique=True)
+    offer_token_hash: Mapped[str | None] = mapped_column(
+        String(64), default=None, unique=True, doc="the accept link of the current offer"
+    )
     earliest: Mapped[date | None] = mapped_column(Date, default=None)
     latest: Mapped[date | None] = mapped_column(Date, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(timezone=True), default=utcnow)

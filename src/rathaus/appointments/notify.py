@@ -63,10 +63,15 @@ class Links:
         return f"{self.booking}/bestaetigen/{token}"
 
 
+def public_base(settings: PlatformSettings) -> str:
+    """Where citizens reach Rathaus, for mails sent without a request: the setting, else HOST:PORT."""
+    configured = settings.section(AppointmentsSettings).public_url.rstrip("/")
+    return configured or f"http://{settings.host}:{settings.port}"
+
+
 def job_links(settings: PlatformSettings, tenant_slug: str) -> Links:
     """The links for mails sent without a request (reminders): the configured public address."""
-    configured = settings.section(AppointmentsSettings).public_url.rstrip("/")
-    return Links(base=configured or f"http://{settings.host}:{settings.port}", tenant_slug=tenant_slug)
+    return Links(base=public_base(settings), tenant_slug=tenant_slug)
 
 
 def tenant_of(session: Session, booking: Booking) -> Tenant:

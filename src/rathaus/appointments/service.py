@@ -1,4 +1,5 @@
-"""What the Terminvergabe offers other modules (through ``rathaus.core.ports``, see ``module.py``)."""
+"""The Terminvergabe's functions that span its parts or serve others: bookable services (the port of
+``module.py``), today's counts for the start page, and cancelling with the offer to the waiting list."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rathaus.appointments import booking as bk
+from rathaus.appointments import waitlist
 from rathaus.appointments.booking import free_for_public
+from rathaus.appointments.config import AppointmentsSettings
 from rathaus.appointments.models import (
     OPEN_STATUSES,
     Booking,
@@ -98,3 +102,19 @@ def today_counts(*, session: Session, now: dt.datetime) -> list[DayCount]:
             )
         )
     return counts
+
+
+def cancel_booking(
+    *, session: Session, booking: Booking, now: dt.datetime, settings: AppointmentsSettings, reason: str = ""
+) -> tuple[list[int], list[waitlist.Offered]]:
+    """Cancel a booking (``booking.cancel``) and offer the freed time to the waiting list.
+
+    Every cancel path (citizen, staff, counter closure) calls this instead of ``booking.cancel``.
+    Returns the freed seat ids and the offers made; after the commit, mail the offers with
+    ``waitlist_mails.send_offers``.
+    """
+    freed = bk.cancel(session=session, booking=booking, now=now, settings=settings, reason=reason)
+    offers = waitlist.after_release(
+        session=session, location=booking.location, slot_ids=freed, now=now, settings=settings
+    )
+    return freed, offers

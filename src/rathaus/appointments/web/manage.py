@@ -18,9 +18,10 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from rathaus.appointments import booking as bk
-from rathaus.appointments import citizen, notify
+from rathaus.appointments import citizen, notify, waitlist_mails
 from rathaus.appointments.audit_actions import AppointmentsAction
 from rathaus.appointments.models import Booking, BookingStatus
+from rathaus.appointments.service import cancel_booking
 from rathaus.appointments.slots import NotBookableError
 from rathaus.appointments.web import common
 from rathaus.appointments.web.common import PublicTenant
@@ -311,7 +312,7 @@ def cancel_submit(request: Request, tenant_slug: str, token: str, session: Platf
         refused = open_booking(request, who, booking, token)
         if refused is not None:
             return refused
-        bk.cancel(
+        _freed, offers = cancel_booking(
             session=scoped,
             booking=booking,
             now=common.now(),
@@ -330,6 +331,10 @@ def cancel_submit(request: Request, tenant_slug: str, token: str, session: Platf
         sent = notify.send_cancellation(
             session=scoped, settings=settings, booking=booking, links=common.links(request, who)
         )
+        waitlist_mails.send_offers(
+            session=scoped, mail=settings.mail, offers=offers, base_url=common.links(request, who).base
+        )
+        scoped.commit()  # a failed offer mail is recorded
         reference = booking.reference
     flash(request, f"Ihr Termin {reference} ist abgesagt. Danke, dass Sie ihn für andere freigegeben haben.")
     if not sent:
