@@ -45,6 +45,7 @@ from tests.conftest import World
 ATTEMPTS = 200
 SLUG = "stadt-a"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Attempt:
     form_path: str
     post_path: str
     fields: dict[str, str] = field(default_factory=dict)
+    carry_hidden: bool = False  # send the page's hidden fields too (the choice, the proof's wait token)
 
 
 @pytest.fixture
@@ -69,8 +71,10 @@ def live_settings(tmp_path: Path, database_url: str) -> Settings:
         data_dir=tmp_path / "data",
         database_url=database_url,
         secret_key="test-secret-" + "x" * 32,
-        # all attempts come from 127.0.0.1: the per-client limit would stop them after 60
-        appointments=AppointmentsSettings(rate_per_minute=100_000),
+        # all attempts come from 127.0.0.1: the per-client limit would stop them after 60; each attempt
+        # brings its own ripe wait token as proof (the proof itself is tested in test_fairness and the
+        # browser tests; here it only must not be the bottleneck)
+        appointments=AppointmentsSettings(rate_per_minute=100_000, proof_wait_seconds=0),
     )
 
 
@@ -107,12 +111,13 @@ def live_app(live_settings: Settings) -> Iterator[LiveApp]:
         engine.dispose()
 
 
-def _prepared(base_url: str, attempt: Attempt) -> tuple[httpx.Client, str]:
+def _prepared(base_url: str, attempt: Attempt) -> tuple[httpx.Client, dict[str, str]]:
     client = httpx.Client(base_url=base_url, timeout=120)
     page = client.get(attempt.form_path)
     found = CSRF.search(page.text)
     assert found, f"no form on {attempt.form_path} ({page.status_code})"
-    return client, found.group(1)
+    carried = dict(HIDDEN.findall(page.text)) if attempt.carry_hidden else {}
+    return client, {**carried, "csrf_token": found.group(1)}
 
 
 def race(
@@ -127,12 +132,10 @@ def race(
     gate = before or threading.Barrier(len(attempts))
 
     def fire(index: int) -> httpx.Response:
-        client, token = prepared[index]
+        client, carried = prepared[index]
         gate.wait(timeout=120)
         try:
-            return client.post(
-                attempts[index].post_path, data={**attempts[index].fields, "csrf_token": token}
-            )
+            return client.post(attempts[index].post_path, data={**carried, **attempts[index].fields})
         finally:
             client.close()
 
@@ -260,3 +263,56 @@ def test_the_offer_accept_wins_against_overlapping_public_holds(live_app: LiveAp
     with open_session(world.sessions, tenant_id=world.tenant_a_id) as session:
         made = session.scalars(select(Booking).where(Booking.waitlist_entry_id == entry_id)).one()
         assert booked_seats(session) == {made.id: 2}
+
+
+def _times_page(day: dt.date, *services: tuple[str, int]) -> str:
+    chosen = "&".join(f"dienstleistung={key}&anzahl-{key}={count}" for key, count in services)
+    return f"/buerger/{SLUG}/termine/zeit?tag={day.isoformat()}&{chosen}&standort=kfz-1"
+
+
+def _hold_attempt(day: dt.date, start: dt.time, *services: tuple[str, int]) -> Attempt:
+    zeit = dt.datetime.combine(day, start).strftime("%Y-%m-%dT%H:%M")
+    return Attempt(
+        form_path=_times_page(day, *services),
+        post_path=f"/buerger/{SLUG}/termine/reservieren",
+        fields={"zeit": zeit},
+        carry_hidden=True,
+    )
+
+
+HELD = 303  # the hold redirects to the contact form
+TAKEN = {409: "Termin nicht mehr verfügbar"}
+
+
+def test_200_concurrent_public_holds_of_one_time_give_it_once(live_app: LiveApp, world: World) -> None:
+    """The issue's race: 200 citizens click the same free time on the public page at the same moment."""
+    day = working_day()
+    with open_session(world.sessions, tenant_id=world.tenant_a_id) as session:
+        make_office(session, world.tenant_a_id, online=1, now=utcnow())
+    attempt = _hold_attempt(day, dt.time(9), (REGISTRATION.id, 1))
+    responses = race(live_app.url, [attempt] * ATTEMPTS)
+    assert_one_winner(responses, HELD, TAKEN)
+    loser = next(r for r in responses if r.status_code == 409)
+    assert "Nächste freie Zeiten" in loser.text  # the next free times are offered instead
+    with open_session(world.sessions, tenant_id=world.tenant_a_id) as session:
+        (booking,) = session.scalars(select(Booking)).all()
+        assert booked_seats(session) == {booking.id: 2}
+
+
+def test_overlapping_multi_service_holds_give_each_seat_once(live_app: LiveApp, world: World) -> None:
+    """Holds of different lengths and starts that all cover 09:10 (one seat): exactly one gets it."""
+    day = working_day()
+    with open_session(world.sessions, tenant_id=world.tenant_a_id) as session:
+        make_office(session, world.tenant_a_id, online=1, now=utcnow())
+    kinds = [
+        _hold_attempt(day, dt.time(9), (REGISTRATION.id, 1)),  # 09:00-09:20
+        _hold_attempt(day, dt.time(9, 10), (DEREGISTRATION.id, 1)),  # 09:10-09:20
+        _hold_attempt(day, dt.time(8, 40), (REGISTRATION.id, 2)),  # 08:40-09:20
+        _hold_attempt(day, dt.time(9, 10), (REGISTRATION.id, 1), (DEREGISTRATION.id, 1)),  # 09:10-09:40
+    ]
+    responses = race(live_app.url, [kinds[i % len(kinds)] for i in range(80)])
+    assert_one_winner(responses, HELD, TAKEN)
+    with open_session(world.sessions, tenant_id=world.tenant_a_id) as session:
+        (booking,) = session.scalars(select(Booking)).all()
+        steps = int((booking.end - booking.start) / dt.timedelta(minutes=10))
+        assert booked_seats(session) == {booking.id: steps}  # no other booking holds any seat

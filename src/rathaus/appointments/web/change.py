@@ -31,14 +31,14 @@ from rathaus.appointments.web.manage import (
 )
 from rathaus.appointments.web.public import times_values
 from rathaus.core.audit.service import record
-from rathaus.web.deps import PlatformSession, flash
+from rathaus.web.deps import flash
 
 router = APIRouter(prefix="/buerger/{tenant_slug}/termine", tags=["Terminvergabe"])
 
 
 @router.get("/buchung/{token}/aendern", summary="Termin ändern: Tag wählen")
-def change_days(request: Request, tenant_slug: str, token: str, session: PlatformSession) -> Response:
-    who = common.tenant(session, tenant_slug)
+def change_days(request: Request, tenant_slug: str, token: str) -> Response:
+    who = common.tenant(request, tenant_slug)
     common.check_rate(request, who)
     settings = common.section(request)
     with tenant_session(request, who) as scoped:
@@ -91,10 +91,8 @@ def _change_times(
 
 
 @router.get("/buchung/{token}/aendern/zeit", summary="Termin ändern: Uhrzeit wählen")
-def change_times(
-    request: Request, tenant_slug: str, token: str, session: PlatformSession, tag: str = ""
-) -> Response:
-    who = common.tenant(session, tenant_slug)
+def change_times(request: Request, tenant_slug: str, token: str, tag: str = "") -> Response:
+    who = common.tenant(request, tenant_slug)
     common.check_rate(request, who)
     settings = common.section(request)
     with tenant_session(request, who) as scoped:
@@ -125,10 +123,9 @@ def change_submit(
     request: Request,
     tenant_slug: str,
     token: str,
-    session: PlatformSession,
     zeit: Annotated[str, Form()] = "",
 ) -> Response:
-    who = common.tenant(session, tenant_slug)
+    who = common.tenant(request, tenant_slug)
     common.check_rate(request, who)
     settings = common.context_of(request).settings
     section = common.section(request)

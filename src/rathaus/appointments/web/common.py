@@ -25,7 +25,7 @@ from rathaus.appointments.models import Location, Service
 from rathaus.appointments.notify import Links
 from rathaus.appointments.slots import NotBookableError
 from rathaus.appointments.times import local_today, to_local
-from rathaus.core.db import utcnow
+from rathaus.core.db import open_session, utcnow
 from rathaus.core.security.models import Tenant
 from rathaus.web.context import AppContext
 from rathaus.web.templating import render
@@ -63,11 +63,14 @@ def section(request: Request) -> AppointmentsSettings:
     return context_of(request).settings.section(AppointmentsSettings)
 
 
-def tenant(session: Session, slug: str) -> PublicTenant:
-    row = session.scalar(select(Tenant).where(Tenant.slug == slug))
-    if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "Diese Gemeinde gibt es hier nicht.")
-    return PublicTenant(id=row.id, slug=row.slug, name=row.name)
+def tenant(request: Request, slug: str) -> PublicTenant:
+    """The tenant of the URL, read in its own short session: a public request holds one connection at a
+    time (under a rush of citizens, two per request would exhaust the pool)."""
+    with open_session(context_of(request).sessions) as session:
+        row = session.scalar(select(Tenant).where(Tenant.slug == slug))
+        if row is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "Diese Gemeinde gibt es hier nicht.")
+        return PublicTenant(id=row.id, slug=row.slug, name=row.name)
 
 
 def client_of(request: Request) -> str:

@@ -27,7 +27,7 @@ from rathaus.appointments.web import common
 from rathaus.appointments.web.common import PublicTenant
 from rathaus.core.audit.service import record
 from rathaus.core.db import open_session
-from rathaus.web.deps import PlatformSession, flash
+from rathaus.web.deps import flash
 
 router = APIRouter(prefix="/buerger/{tenant_slug}/termine", tags=["Terminvergabe"])
 UNKNOWN = (
@@ -88,8 +88,8 @@ def _held(booking: Booking, now: dt.datetime) -> bool:
 
 
 @router.get("/buchung/{token}", summary="Termin: Kontaktdaten, Bestätigung oder Verwaltung")
-def booking_page(request: Request, tenant_slug: str, token: str, session: PlatformSession) -> Response:
-    who = common.tenant(session, tenant_slug)
+def booking_page(request: Request, tenant_slug: str, token: str) -> Response:
+    who = common.tenant(request, tenant_slug)
     common.check_rate(request, who)
     with tenant_session(request, who) as scoped:
         booking = booking_of(scoped, token)
@@ -121,12 +121,11 @@ def contact_submit(
     request: Request,
     tenant_slug: str,
     token: str,
-    session: PlatformSession,
     name: Annotated[str, Form()] = "",
     email: Annotated[str, Form()] = "",
     telefon: Annotated[str, Form()] = "",
 ) -> Response:
-    who = common.tenant(session, tenant_slug)
+    who = common.tenant(request, tenant_slug)
     common.check_rate(request, who)
     settings = common.context_of(request).settings
     with tenant_session(request, who) as scoped:
@@ -174,8 +173,8 @@ def contact_submit(
 
 
 @router.post("/buchung/{token}/erneut-senden", summary="Termin: Bestätigungs-E-Mail erneut senden")
-def resend(request: Request, tenant_slug: str, token: str, session: PlatformSession) -> Response:
-    who = common.tenant(session, tenant_slug)
+def resend(request: Request, tenant_slug: str, token: str) -> Response:
+    who = common.tenant(request, tenant_slug)
     common.check_rate(request, who)
     settings = common.context_of(request).settings
     with tenant_session(request, who) as scoped:
@@ -225,8 +224,8 @@ def _confirm_refusal(request: Request, who: PublicTenant, booking: Booking) -> R
 
 
 @router.get("/bestaetigen/{token}", summary="Termin: Bestätigung (Schaltfläche, ändert nichts)")
-def confirm_page(request: Request, tenant_slug: str, token: str, session: PlatformSession) -> Response:
-    who = common.tenant(session, tenant_slug)
+def confirm_page(request: Request, tenant_slug: str, token: str) -> Response:
+    who = common.tenant(request, tenant_slug)
     common.check_rate(request, who)
     with tenant_session(request, who) as scoped:
         booking = booking_of(scoped, token, confirm=True)
@@ -237,8 +236,8 @@ def confirm_page(request: Request, tenant_slug: str, token: str, session: Platfo
 
 
 @router.post("/bestaetigen/{token}", summary="Termin verbindlich buchen")
-def confirm_submit(request: Request, tenant_slug: str, token: str, session: PlatformSession) -> Response:
-    who = common.tenant(session, tenant_slug)
+def confirm_submit(request: Request, tenant_slug: str, token: str) -> Response:
+    who = common.tenant(request, tenant_slug)
     common.check_rate(request, who)
     settings = common.context_of(request).settings
     with tenant_session(request, who) as scoped:
@@ -293,8 +292,8 @@ def open_booking(request: Request, who: PublicTenant, booking: Booking, token: s
 
 
 @router.get("/buchung/{token}/absagen", summary="Termin absagen: Rückfrage")
-def cancel_page(request: Request, tenant_slug: str, token: str, session: PlatformSession) -> Response:
-    who = common.tenant(session, tenant_slug)
+def cancel_page(request: Request, tenant_slug: str, token: str) -> Response:
+    who = common.tenant(request, tenant_slug)
     common.check_rate(request, who)
     with tenant_session(request, who) as scoped:
         booking = booking_of(scoped, token)
@@ -303,8 +302,8 @@ def cancel_page(request: Request, tenant_slug: str, token: str, session: Platfor
 
 
 @router.post("/buchung/{token}/absagen", summary="Termin absagen")
-def cancel_submit(request: Request, tenant_slug: str, token: str, session: PlatformSession) -> Response:
-    who = common.tenant(session, tenant_slug)
+def cancel_submit(request: Request, tenant_slug: str, token: str) -> Response:
+    who = common.tenant(request, tenant_slug)
     common.check_rate(request, who)
     settings = common.context_of(request).settings
     with tenant_session(request, who) as scoped:

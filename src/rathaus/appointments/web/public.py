@@ -27,7 +27,6 @@ from rathaus.appointments.slots import NotBookableError
 from rathaus.appointments.web import common
 from rathaus.appointments.web.common import Choice, PublicTenant
 from rathaus.core.db import open_session
-from rathaus.web.deps import PlatformSession
 
 router = APIRouter(prefix="/buerger/{tenant_slug}/termine", tags=["Terminvergabe"])
 PROOF_TTL = dt.timedelta(minutes=30)
@@ -74,8 +73,8 @@ def _request_for(
 
 
 @router.get("", summary="Termin buchen: Dienstleistung wählen")
-def services_step(request: Request, tenant_slug: str, session: PlatformSession) -> Response:
-    who = common.tenant(session, tenant_slug)
+def services_step(request: Request, tenant_slug: str) -> Response:
+    who = common.tenant(request, tenant_slug)
     common.check_rate(request, who)
     with _scoped(request, who) as scoped:
         keys = [s.key for s in citizen.online_services(session=scoped, tenant_id=who.id)]
@@ -85,8 +84,8 @@ def services_step(request: Request, tenant_slug: str, session: PlatformSession) 
 
 
 @router.get("/standort", summary="Termin buchen: Standort wählen")
-def location_step(request: Request, tenant_slug: str, session: PlatformSession) -> Response:
-    who = common.tenant(session, tenant_slug)
+def location_step(request: Request, tenant_slug: str) -> Response:
+    who = common.tenant(request, tenant_slug)
     common.check_rate(request, who)
     with _scoped(request, who) as scoped:
         services = citizen.online_services(session=scoped, tenant_id=who.id)
@@ -106,8 +105,8 @@ def _wave(settings: AppointmentsSettings) -> tuple[dt.date, dt.datetime]:
 
 
 @router.get("/tag", summary="Termin buchen: Tag wählen")
-def day_step(request: Request, tenant_slug: str, session: PlatformSession) -> Response:
-    who = common.tenant(session, tenant_slug)
+def day_step(request: Request, tenant_slug: str) -> Response:
+    who = common.tenant(request, tenant_slug)
     common.check_rate(request, who)
     settings = common.section(request)
     with _scoped(request, who) as scoped:
@@ -172,8 +171,8 @@ def _times_page(
 
 
 @router.get("/zeit", summary="Termin buchen: Uhrzeit wählen")
-def time_step(request: Request, tenant_slug: str, session: PlatformSession, tag: str = "") -> Response:
-    who = common.tenant(session, tenant_slug)
+def time_step(request: Request, tenant_slug: str, tag: str = "") -> Response:
+    who = common.tenant(request, tenant_slug)
     common.check_rate(request, who)
     settings = common.section(request)
     with _scoped(request, who) as scoped:
@@ -207,8 +206,8 @@ def _consume_proof(request: Request, who: PublicTenant, key: str) -> bool:
 
 
 @router.post("/reservieren", summary="Termin buchen: Uhrzeit reservieren")
-def hold_step(request: Request, tenant_slug: str, session: PlatformSession, form: Form) -> Response:
-    who = common.tenant(session, tenant_slug)
+def hold_step(request: Request, tenant_slug: str, form: Form) -> Response:
+    who = common.tenant(request, tenant_slug)
     common.check_rate(request, who)
     settings = common.section(request)
     with _scoped(request, who) as scoped:

@@ -8,10 +8,9 @@ never changes anything, so mail scanners that open links do no harm).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,47 +21,19 @@ from rathaus.appointments.config import AppointmentsSettings
 from rathaus.appointments.models import Location, Offer, Service, WaitlistEntry, WaitStatus
 from rathaus.appointments.slots import NotBookableError
 from rathaus.appointments.times import local_today, to_local
+from rathaus.appointments.web import common
+from rathaus.appointments.web.common import PublicTenant
 from rathaus.core.db import open_session, utcnow
-from rathaus.core.security.models import Tenant
 from rathaus.web.context import AppContext
 from rathaus.web.deps import Context
 from rathaus.web.templating import render
 
 router = APIRouter(prefix="/buerger/{tenant_slug}/termine/warteliste", tags=["Terminvergabe"])
-RATE_MESSAGE = "Sie haben in kurzer Zeit sehr viele Anfragen gesendet. Bitte warten Sie eine Minute."
 UNAVAILABLE = "Termin nicht mehr verfügbar"
-
-
-@dataclass(frozen=True)
-class PublicTenant:
-    id: int
-    slug: str
-    name: str
-
-
-def _tenant(context: AppContext, slug: str) -> PublicTenant:
-    """The tenant of the URL, read in its own short session: a request holds one connection at a time."""
-    with open_session(context.sessions) as session:
-        tenant = session.scalar(select(Tenant).where(Tenant.slug == slug))
-        if tenant is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, "Diese Gemeinde gibt es hier nicht.")
-        return PublicTenant(id=tenant.id, slug=tenant.slug, name=tenant.name)
 
 
 def _settings(context: AppContext) -> AppointmentsSettings:
     return context.settings.section(AppointmentsSettings)
-
-
-def _check_rate(request: Request, context: AppContext, tenant: PublicTenant) -> None:
-    client = request.client.host if request.client else "unbekannt"
-    if not context.rate_limiter.allow(
-        f"appointments:{tenant.id}:{client}", _settings(context).rate_per_minute
-    ):
-        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, RATE_MESSAGE, headers={"Retry-After": "60"})
-
-
-def _base_url(request: Request, context: AppContext) -> str:
-    return _settings(context).public_url or str(request.base_url)
 
 
 def _page(
@@ -106,7 +77,7 @@ def join_form(
     leistung: int | None = None,
     standort: int | None = None,
 ) -> Response:
-    tenant = _tenant(context, tenant_slug)
+    tenant = common.tenant(request, tenant_slug)
     with open_session(context.sessions, tenant_id=tenant.id) as scoped:
         form = {"quantities": {leistung: 1} if leistung else {}, "location": standort}
         return _form_page(request, tenant, scoped, form)
@@ -144,8 +115,8 @@ def join(
     context: Context,
     raw: Annotated[dict[str, str], Depends(_form_fields)],
 ) -> Response:
-    tenant = _tenant(context, tenant_slug)
-    _check_rate(request, context, tenant)
+    tenant = common.tenant(request, tenant_slug)
+    common.check_rate(request, tenant)
     settings, now = _settings(context), utcnow()
     with open_session(context.sessions, tenant_id=tenant.id) as scoped:
         wanted = _wanted(raw, scoped)
@@ -179,7 +150,7 @@ def join(
             mail=context.settings.mail,
             entry=entry,
             token=token,
-            base_url=_base_url(request, context),
+            base_url=common.links(request, tenant).base,
             valid_until=waitlist.verify_until(entry, settings),
         )
         return _page(
@@ -193,7 +164,7 @@ def _message(request: Request, tenant: PublicTenant, title: str, text: str, code
 
 @router.get("/bestaetigen/{token}", summary="Warteliste: E-Mail-Adresse bestätigen (Formular)")
 def verify_form(request: Request, tenant_slug: str, token: str, context: Context) -> Response:
-    tenant = _tenant(context, tenant_slug)
+    tenant = common.tenant(request, tenant_slug)
     with open_session(context.sessions, tenant_id=tenant.id) as scoped:
         if waitlist.by_verify_token(session=scoped, token=token) is None:
             return _message(
@@ -209,8 +180,8 @@ def verify_form(request: Request, tenant_slug: str, token: str, context: Context
 
 @router.post("/bestaetigen/{token}", summary="Warteliste: E-Mail-Adresse bestätigen")
 def verify(request: Request, tenant_slug: str, token: str, context: Context) -> Response:
-    tenant = _tenant(context, tenant_slug)
-    _check_rate(request, context, tenant)
+    tenant = common.tenant(request, tenant_slug)
+    common.check_rate(request, tenant)
     with open_session(context.sessions, tenant_id=tenant.id) as scoped:
         try:
             waitlist.verify(session=scoped, token=token, now=utcnow(), settings=_settings(context))
@@ -246,7 +217,7 @@ def _offer_view(scoped: Session, entry_id: int) -> dict[str, Any] | None:
 
 @router.get("/angebot/{token}", summary="Warteliste: angebotener Termin")
 def offer_page(request: Request, tenant_slug: str, token: str, context: Context) -> Response:
-    tenant = _tenant(context, tenant_slug)
+    tenant = common.tenant(request, tenant_slug)
     with open_session(context.sessions, tenant_id=tenant.id) as scoped:
         entry = waitlist.by_offer_token(session=scoped, token=token)
         if entry is None:
@@ -272,8 +243,8 @@ def offer_page(request: Request, tenant_slug: str, token: str, context: Context)
 
 @router.post("/angebot/{token}", summary="Warteliste: angebotenen Termin annehmen")
 def accept(request: Request, tenant_slug: str, token: str, context: Context) -> Response:
-    tenant = _tenant(context, tenant_slug)
-    _check_rate(request, context, tenant)
+    tenant = common.tenant(request, tenant_slug)
+    common.check_rate(request, tenant)
     settings, now = _settings(context), utcnow()
     with open_session(context.sessions, tenant_id=tenant.id) as scoped:
         try:
@@ -291,7 +262,7 @@ def accept(request: Request, tenant_slug: str, token: str, context: Context) -> 
             session=scoped,
             settings=context.settings,
             booking=made,
-            links=notify.Links(base=_base_url(request, context).rstrip("/"), tenant_slug=tenant.slug),
+            links=common.links(request, tenant),
             manage_token=manage,
         )
         scoped.commit()
