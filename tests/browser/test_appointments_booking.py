@@ -53,7 +53,9 @@ def _link(server: servers.SmtpServer, index: int, part: str) -> str:
     return match.group(1)
 
 
-def test_a_citizen_books_confirms_and_cancels_a_registration(page: Page, smtp: servers.SmtpServer) -> None:
+def test_a_citizen_books_confirms_and_cancels_and_the_waiting_list_gets_the_time(
+    page: Page, smtp: servers.SmtpServer
+) -> None:
     page.goto(f"/buerger/{SLUG}/termine?dienstleistung=10295182")
     expect(page.get_by_role("heading", name="Termin buchen")).to_be_visible()
     expect(page.get_by_label("Zulassung eines Fahrzeugs")).to_be_checked()
@@ -99,14 +101,50 @@ def test_a_citizen_books_confirms_and_cancels_a_registration(page: Page, smtp: s
     assert confirmation["Subject"].startswith("Bestätigung Ihres Termins T-")
     assert any(part.get_content_type() == "text/calendar" for part in confirmation.iter_attachments())
 
+    _second_citizen_waits(page.context.new_page(), smtp)
+
     page.get_by_role("link", name="Termin absagen").click()
     expect(page.get_by_role("heading", name="Termin absagen?")).to_be_visible()
     check_accessibility(page)
     page.get_by_role("button", name="Ja, Termin absagen").click()
     expect(page.get_by_text("Status: storniert")).to_be_visible()
     check_accessibility(page)
-    cancellation = smtp.messages[2].message()
-    assert cancellation["Subject"].startswith("Absage Ihres Termins T-")
+    subjects = [message.message()["Subject"] for message in smtp.messages[3:]]
+    assert any(subject.startswith("Absage Ihres Termins T-") for subject in subjects), subjects
+
+    # the freed time goes to the waiting list first: the second citizen gets it offered and takes it
+    offer = next(i for i, m in enumerate(smtp.messages) if m.rcpt_tos == ("max@example.org",) and i >= 3)
+    page.goto(_link(smtp, offer, "warteliste/angebot"))
+    expect(page.get_by_role("heading", name="Ein Termin ist für Sie frei geworden")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="Termin verbindlich annehmen").click()
+    expect(page.get_by_role("heading", name="Ihr Termin ist gebucht")).to_be_visible()
+    check_accessibility(page)
+    booked = smtp.messages[-1]
+    assert booked.rcpt_tos == ("max@example.org",)
+    assert booked.message()["Subject"].startswith("Bestätigung Ihres Termins T-")
+
+
+def _second_citizen_waits(page: Page, smtp: servers.SmtpServer) -> None:
+    """Max finds no time he likes and goes on the waiting list for the Zulassung; he confirms his address."""
+    page.goto(f"/buerger/{SLUG}/termine?dienstleistung=10295182")
+    page.get_by_role("button", name="Weiter zur Standortwahl").click()
+    page.get_by_role("link", name="Kfz-Zulassungsstelle Mitte wählen").click()
+    page.get_by_role("link", name="Auf die Warteliste setzen lassen").click()
+    expect(page.get_by_role("heading", name="Auf die Warteliste")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_label("Ihr Name").fill("Max Mustermann")
+    page.get_by_label("Ihre E-Mail-Adresse").fill("max@example.org")
+    page.get_by_role("button", name="Auf die Warteliste setzen").click()
+    expect(page.get_by_role("heading", name="Bitte bestätigen Sie Ihre E-Mail-Adresse")).to_be_visible()
+    check_accessibility(page)
+    verify = len(smtp.messages) - 1
+    assert smtp.messages[verify].rcpt_tos == ("max@example.org",)
+    page.goto(_link(smtp, verify, "warteliste/bestaetigen"))
+    check_accessibility(page)
+    page.get_by_role("button", name="E-Mail-Adresse bestätigen").click()
+    check_accessibility(page)
+    page.close()
 
 
 @pytest.fixture
