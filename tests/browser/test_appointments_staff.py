@@ -63,7 +63,7 @@ def test_a_caseworker_runs_the_counter_without_javascript(
     page.get_by_label("Zulassung eines Fahrzeugs (20 Min.) – Anzahl").select_option("1")
     page.get_by_role("button", name="Freie Zeiten zeigen").click()
     page.get_by_label("Beginn").select_option("09:00")
-    page.get_by_label("Name").fill("Erika Mustermann")
+    page.get_by_label("Name").fill("Erika Schalterkundin")
     page.get_by_role("button", name="Termin buchen").click()
     expect(page.get_by_role("status")).to_contain_text("um 09:00 Uhr gebucht")
 
@@ -71,7 +71,11 @@ def test_a_caseworker_runs_the_counter_without_javascript(
     page.get_by_role("button", name="In die nächste Lücke eintragen").click()
     expect(page.get_by_role("status")).to_contain_text("08:10 Uhr, angemeldet")
 
-    reference = page.locator("table.day-bookings tbody tr", has_text="Erika").locator("th").inner_text()
+    reference = (
+        page.locator("table.day-bookings tbody tr", has_text="Erika Schalterkundin")
+        .locator("th")
+        .inner_text()
+    )
     page.get_by_role("button", name=f"Anmelden {reference}").click()
     expect(page.get_by_role("status")).to_contain_text(f"{reference} ist angemeldet.")
 
@@ -85,7 +89,7 @@ def test_a_caseworker_runs_the_counter_without_javascript(
 
     booking_links = page.get_by_role("link", name=re.compile(f"Umbuchen {reference}"))
     expect(booking_links).to_have_count(0)  # checked in: no rebooking any more
-    phoned = _booking_id(live_server, "Erika Mustermann")
+    phoned = _booking_id(live_server, "Erika Schalterkundin")
     for path in (
         "/termine",
         f"/termine/tag?standort={location_id}&datum=2027-02-02",
