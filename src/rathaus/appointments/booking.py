@@ -98,6 +98,14 @@ class Request:
     location: Location
     services: tuple[tuple[Service, int], ...]
 
+    @classmethod
+    def of(cls, booking: Booking) -> Request:
+        """The request (location, services with quantities) a booking was made for."""
+        chosen = sorted(booking.items, key=lambda item: item.id)  # in the order they were chosen
+        return cls(
+            location=booking.location, services=tuple((item.service, item.quantity) for item in chosen)
+        )
+
     def duration(self) -> dt.timedelta:
         """The appointment's length (German ``NotBookableError`` for what cannot be booked together)."""
         location = as_location(self.location)
@@ -184,6 +192,55 @@ def new_reference(session: Session, tenant_id: int) -> str:
             return reference
 
 
+def new_booking(
+    *,
+    session: Session,
+    request: Request,
+    start: dt.datetime,
+    now: dt.datetime,
+    channel: Channel,
+    status: BookingStatus,
+    moved_from: Booking | None = None,
+    **values: object,
+) -> Booking:
+    """A new booking row for ``request`` at local ``start`` with its services, flushed; no seats yet.
+
+    ``moved_from``: the booking it replaces (contact, note and the link back are taken over).
+    ``values``: further columns (``hold_until``, ``waitlist_entry_id``, ``name`` ...).
+    """
+    location = request.location
+    if moved_from is not None:
+        values = {
+            "name": moved_from.name,
+            "email": moved_from.email,
+            "email_key": moved_from.email_key,
+            "phone": moved_from.phone,
+            "note": moved_from.note,
+            "rebooked_from_id": moved_from.id,
+            **values,
+        }
+    booking = Booking(
+        tenant_id=location.tenant_id,
+        reference=new_reference(session, location.tenant_id),
+        location=location,
+        start=to_utc(start),
+        end=to_utc(start + request.duration()),
+        day=start.date(),
+        status=status,
+        channel=channel,
+        created_at=now,
+        confirmed_at=now if status == BookingStatus.CONFIRMED else None,
+        **values,
+    )
+    booking.items = [
+        BookingItem(tenant_id=location.tenant_id, service=service, quantity=quantity)
+        for service, quantity in request.services
+    ]
+    session.add(booking)
+    session.flush()
+    return booking
+
+
 def take_seats(
     *,
     session: Session,
@@ -245,26 +302,17 @@ def hold(
     if (start - dt.datetime.combine(start.date(), dt.time())) % step:
         raise NotBookableError("Dieser Zeitpunkt liegt nicht im Terminraster des Standorts.")
     token, digest = new_token()
-    booking = Booking(
-        tenant_id=request.location.tenant_id,
-        reference=new_reference(session, request.location.tenant_id),
-        location=request.location,
-        start=to_utc(start),
-        end=to_utc(start + duration),
-        day=start.date(),
-        status=BookingStatus.RESERVED,
+    booking = new_booking(
+        session=session,
+        request=request,
+        start=start,
+        now=now,
         channel=Channel.ONLINE,
+        status=BookingStatus.RESERVED,
         hold_until=now + dt.timedelta(minutes=settings.hold_minutes),
         manage_token_hash=digest,
         waitlist_entry_id=waitlist_entry_id,
-        created_at=now,
     )
-    booking.items = [
-        BookingItem(tenant_id=booking.tenant_id, service=service, quantity=quantity)
-        for service, quantity in request.services
-    ]
-    session.add(booking)
-    session.flush()
     take_seats(
         session=session,
         booking=booking,

@@ -35,7 +35,6 @@ from rathaus.appointments import booking as bk
 from rathaus.appointments.config import AppointmentsSettings
 from rathaus.appointments.models import (
     Booking,
-    BookingItem,
     BookingStatus,
     Channel,
     Location,
@@ -181,7 +180,7 @@ def next_wave(*, now: dt.datetime, settings: AppointmentsSettings) -> tuple[dt.d
 
 def booking_services(booking: Booking) -> tuple[tuple[Service, int], ...]:
     """The services of a booking with their quantities, in the order they were chosen."""
-    return tuple((item.service, item.quantity) for item in sorted(booking.items, key=lambda i: i.id))
+    return bk.Request.of(booking).services
 
 
 def chain_root(*, session: Session, booking: Booking) -> tuple[Booking, int]:
@@ -224,35 +223,21 @@ def rebook(
         raise bk.BookingStateError("Ein Termin, der schon begonnen hat, kann nicht mehr verlegt werden.")
     if to_utc(start) == booking.start:
         raise NotBookableError("Das ist bereits die Zeit Ihres Termins. Bitte wählen Sie eine andere.")
-    request = bk.Request(location=booking.location, services=booking_services(booking))
+    request = bk.Request.of(booking)
     duration = request.duration()
     bk.check_bookable_time(start=start, now=now, settings=settings)
     step = dt.timedelta(minutes=booking.location.slot_min)
     if (start - dt.datetime.combine(start.date(), dt.time())) % step:
         raise NotBookableError("Dieser Zeitpunkt liegt nicht im Terminraster des Standorts.")
-    moved = Booking(
-        tenant_id=booking.tenant_id,
-        reference=bk.new_reference(session, booking.tenant_id),
-        location=booking.location,
-        start=to_utc(start),
-        end=to_utc(start + duration),
-        day=start.date(),
-        status=BookingStatus.CONFIRMED,
+    moved = bk.new_booking(
+        session=session,
+        request=request,
+        start=start,
+        now=now,
         channel=Channel.ONLINE,
-        name=booking.name,
-        email=booking.email,
-        email_key=booking.email_key,
-        phone=booking.phone,
-        confirmed_at=now,
-        rebooked_from_id=booking.id,
-        created_at=now,
+        status=BookingStatus.CONFIRMED,
+        moved_from=booking,
     )
-    moved.items = [
-        BookingItem(tenant_id=booking.tenant_id, service=service, quantity=quantity)
-        for service, quantity in booking_services(booking)
-    ]
-    session.add(moved)
-    session.flush()
     token = assign_tokens(booking=moved, secret=secret)
     try:
         bk.take_seats(
@@ -276,7 +261,7 @@ def change_times(
     *, session: Session, booking: Booking, day: dt.date, now: dt.datetime, settings: AppointmentsSettings
 ) -> list[dt.datetime]:
     """The local starts on ``day`` the booking could move to: free seats or its own (never its own time)."""
-    request = bk.Request(location=booking.location, services=booking_services(booking))
+    request = bk.Request.of(booking)
     duration = request.duration()
     step = dt.timedelta(minutes=booking.location.slot_min)
     rows = session.execute(

@@ -19,7 +19,6 @@ from rathaus.appointments.audit_actions import AppointmentsAction
 from rathaus.appointments.config import AppointmentsSettings
 from rathaus.appointments.models import (
     Booking,
-    BookingItem,
     BookingStatus,
     Channel,
     Location,
@@ -105,22 +104,9 @@ def _new_booking(
         raise CounterError("Dieser Zeitpunkt liegt in der Vergangenheit.")
     duration = request.duration()
     location = request.location
-    booking = Booking(
-        tenant_id=location.tenant_id,
-        reference=bk.new_reference(session, location.tenant_id),
-        location=location,
-        start=to_utc(start),
-        end=to_utc(start + duration),
-        day=start.date(),
-        channel=channel,
-        created_at=now,
+    booking = bk.new_booking(
+        session=session, request=request, start=start, now=now, channel=channel, status=BookingStatus.RESERVED
     )
-    booking.items = [
-        BookingItem(tenant_id=booking.tenant_id, service=service, quantity=quantity)
-        for service, quantity in request.services
-    ]
-    session.add(booking)
-    session.flush()
     steps = int(duration / dt.timedelta(minutes=location.slot_min))
     walk_in = _walk_in_covers(session=session, location=location, start=start, steps=steps, now=now)
     condition = bk.free_for_staff(now)
@@ -241,9 +227,7 @@ def mark_no_show(*, session: Session, booking: Booking, now: dt.datetime, actor:
 
 def request_of(booking: Booking) -> bk.Request:
     """The request (location and services) a booking was made for."""
-    return bk.Request(
-        location=booking.location, services=tuple((item.service, item.quantity) for item in booking.items)
-    )
+    return bk.Request.of(booking)
 
 
 def rebook(
@@ -261,30 +245,15 @@ def rebook(
         raise CounterError("Dieser Zeitpunkt liegt in der Vergangenheit.")
     request = request_of(booking)
     duration = request.duration()
-    moved = Booking(
-        tenant_id=booking.tenant_id,
-        reference=bk.new_reference(session, booking.tenant_id),
-        location=booking.location,
-        start=to_utc(start),
-        end=to_utc(start + duration),
-        day=start.date(),
-        status=BookingStatus.CONFIRMED,
+    moved = bk.new_booking(
+        session=session,
+        request=request,
+        start=start,
+        now=now,
         channel=Channel.STAFF,
-        name=booking.name,
-        email=booking.email,
-        email_key=booking.email_key,
-        phone=booking.phone,
-        note=booking.note,
-        confirmed_at=now,
-        created_at=now,
-        rebooked_from_id=booking.id,
+        status=BookingStatus.CONFIRMED,
+        moved_from=booking,
     )
-    moved.items = [
-        BookingItem(tenant_id=booking.tenant_id, service=item.service, quantity=item.quantity)
-        for item in booking.items
-    ]
-    session.add(moved)
-    session.flush()
     own_or_free = bk.free_for_staff(now) | (Slot.booking_id == booking.id)
     bk.take_seats(
         session=session, booking=moved, start=start, duration=duration, condition=own_or_free, hold_until=None

@@ -30,7 +30,6 @@ from rathaus.appointments.citizen import assign_tokens
 from rathaus.appointments.config import AppointmentsSettings
 from rathaus.appointments.models import (
     Booking,
-    BookingItem,
     BookingStatus,
     Channel,
     Location,
@@ -420,28 +419,18 @@ def accept(
             "Bitte sagen Sie einen davon ab, bevor Sie dieses Angebot annehmen."
         )
     start = to_local(seats[0].start)
-    booking = Booking(
-        tenant_id=entry.tenant_id,
-        reference=bk.new_reference(session, entry.tenant_id),
-        location=location,
-        start=seats[0].start,
-        end=seats[0].start + duration,
-        day=start.date(),
-        status=BookingStatus.CONFIRMED,
+    booking = bk.new_booking(
+        session=session,
+        request=bk.Request(location=location, services=tuple(services)),
+        start=start,
+        now=now,
         channel=Channel.ONLINE,
+        status=BookingStatus.CONFIRMED,
         name=entry.name,
         email=entry.email,
         email_key=entry.email_key,
         waitlist_entry_id=entry.id,
-        created_at=now,
-        confirmed_at=now,
     )
-    booking.items = [
-        BookingItem(tenant_id=entry.tenant_id, service=service, quantity=quantity)
-        for service, quantity in services
-    ]
-    session.add(booking)
-    session.flush()
     manage = assign_tokens(booking=booking, secret=secret)  # the link the reminder mails again
     bk.take_seats(
         session=session,
