@@ -19,6 +19,7 @@ from rathaus.core.audit.models import AuditEvent
 from rathaus.core.audit.service import Actor
 from rathaus.core.db import open_session
 from tests.appointments.office import NOW, REGISTRATION, TUESDAY, Office, make_office
+from tests.appointments.test_waitlist import booked, waiting
 from tests.conftest import World
 
 SETTINGS = AppointmentsSettings()
@@ -279,6 +280,16 @@ def test_staff_cancel_needs_a_reason_and_frees_the_seats(office: Office, session
     assert (booking.status, booking.cancel_reason) == (BookingStatus.CANCELLED, "Sachbearbeiter krank")
     assert seats_of(session, booking) == []
     assert actions_on(session, booking)[-1] == "appointments.booking_cancelled"
+
+
+def test_a_time_staff_cancel_goes_to_the_waiting_list_first(office: Office, session: Session) -> None:
+    online = booked(session, office, at(TUESDAY, 9))  # booked by a citizen, on an online seat
+    entry = waiting(session, office, "wanda@example.org")
+    offers = counter.cancel_by_staff(
+        session=session, booking=online, now=NOW, settings=SETTINGS, actor=STAFF, reason="Schalter zu"
+    )
+    assert [offer.entry_id for offer in offers] == [entry.id]
+    assert offers[0].start == online.start
 
 
 def test_closing_a_day_cancels_its_bookings_removes_its_seats_and_finds_alternatives(

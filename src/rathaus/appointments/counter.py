@@ -24,8 +24,10 @@ from rathaus.appointments.models import (
     Location,
     Slot,
 )
+from rathaus.appointments.service import cancel_booking
 from rathaus.appointments.slots import NotBookableError
 from rathaus.appointments.times import local_today, to_local, to_utc
+from rathaus.appointments.waitlist import Offered
 from rathaus.core.audit.service import Actor, record
 
 BOOKING = "appointment_booking"
@@ -282,10 +284,14 @@ def cancel_by_staff(
     settings: AppointmentsSettings,
     actor: Actor,
     reason: str,
-) -> None:
-    """Cancel a booking for the citizen, with a reason (the seats come back after the re-release delay)."""
+) -> list[Offered]:
+    """Cancel a booking for the citizen, with a reason; the waiting list is offered the time first, the
+    public gets it after the re-release delay. Returns the waiting-list offers to mail after the commit."""
     clean = " ".join(reason.split())
     if not clean:
         raise CounterError("Bitte geben Sie einen Grund für die Absage an.")
-    bk.cancel(session=session, booking=booking, now=now, settings=settings, reason=clean)
+    _freed, offers = cancel_booking(
+        session=session, booking=booking, now=now, settings=settings, reason=clean
+    )
     audit_booking(session, actor, AppointmentsAction.BOOKING_CANCELLED, booking, reason=clean, by="staff")
+    return offers

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from rathaus.appointments import counter, counter_mail
+from rathaus.appointments import counter, counter_mail, waitlist_mails
 from rathaus.appointments.booking import SlotTakenError
 from rathaus.appointments.models import Booking
 from rathaus.appointments.slots import NotBookableError
@@ -332,7 +332,7 @@ def cancel(
     reason = " ".join(str(form.get("grund") or "").split())
     back = to_day(booking.location_id, booking.day)
     try:
-        counter.cancel_by_staff(
+        offers = counter.cancel_by_staff(
             session=session,
             booking=booking,
             now=now(),
@@ -351,5 +351,10 @@ def cancel(
         reason=reason,
         actor=actor_of(user),
     )
+    office = outbox(request, user, context)
+    waitlist_mails.send_offers(
+        session=session, mail=context.settings.mail, offers=offers, base_url=office.base_url
+    )
+    session.commit()  # a failed offer mail is recorded
     flash(request, f"{booking.reference} wurde abgesagt." + _mail_note(sent))
     return back
