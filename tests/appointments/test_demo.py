@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rathaus.appointments.demo import KFZ_OFFICE, load_demo
-from rathaus.appointments.models import Booking, BookingStatus, Channel, Location, Slot
+from rathaus.appointments.models import (
+    Booking,
+    BookingStatus,
+    CapacityPlan,
+    Channel,
+    Location,
+    PlanStatus,
+    Slot,
+)
+from rathaus.appointments.statistics import period_report
+from rathaus.appointments.times import local_today
 from rathaus.core.audit.service import Actor
+from rathaus.core.db import utcnow
 from rathaus.core.module import DemoInput
 from tests.conftest import World, shared_data
 
@@ -29,8 +42,27 @@ def test_the_demo_fills_the_kfz_office(world: World, session: Session) -> None:
     assert counts[BookingStatus.CONFIRMED] > 20
     walk_ins = session.scalar(select(func.count()).where(Booking.channel == Channel.WALK_IN))
     assert walk_ins
+    # the past days have their seats as the release wave made them, and the history holds them
+    past_seats = session.scalar(
+        select(func.count()).where(
+            Slot.booking_id.in_(select(Booking.id).where(Booking.status == BookingStatus.DONE))
+        )
+    )
+    assert past_seats >= counts[BookingStatus.DONE]
     booked_seats = session.scalar(select(func.count()).where(Slot.booking_id.is_not(None)))
-    assert booked_seats >= counts[BookingStatus.CONFIRMED]
+    assert booked_seats >= counts[BookingStatus.CONFIRMED] + counts[BookingStatus.DONE]
+    report = period_report(
+        session=session,
+        tenant_id=world.tenant_a_id,
+        start=local_today(utcnow()) - dt.timedelta(days=60),
+        end=local_today(utcnow()),
+        now=utcnow(),
+    )
+    assert report.total.utilisation is not None
+    assert 0.2 < report.total.utilisation < 1
     assert "upcoming appointments" in result.summary
+    suggested = session.scalars(select(CapacityPlan).where(CapacityPlan.status == PlanStatus.SUGGESTED)).all()
+    assert suggested  # the planning page shows suggestions at once
+    assert all(plan.forecast is not None and plan.suggested_online is not None for plan in suggested)
     # a second run leaves everything as it is
     assert "left as it is" in load_demo(given).summary

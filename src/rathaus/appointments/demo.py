@@ -14,20 +14,31 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from faker import Faker
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from rathaus.appointments import booking as bk
 from rathaus.appointments import catalog as cat
 from rathaus.appointments.config import AppointmentsSettings
 from rathaus.appointments.jobs import tenant_state
-from rathaus.appointments.models import Booking, BookingItem, BookingStatus, Channel, Location, Offer, Service
+from rathaus.appointments.models import (
+    Booking,
+    BookingItem,
+    BookingStatus,
+    Channel,
+    Location,
+    Offer,
+    Service,
+    Slot,
+)
+from rathaus.appointments.planner import refresh_plans
 from rathaus.appointments.planning.history import ServiceProfile, generate_history
-from rathaus.appointments.release import release_due
+from rathaus.appointments.release import day_layout, release_due
 from rathaus.appointments.slots import NotBookableError
 from rathaus.appointments.store import import_catalog, set_opening_windows
 from rathaus.appointments.times import local_today, to_utc
@@ -90,9 +101,11 @@ def load_demo(given: DemoInput) -> DemoResult:
     history = _history(session, location, now=now, state=state)
     release_due(session=session, tenant_id=given.tenant_id, now=now, settings=settings, state=state)
     upcoming = _upcoming(session, location, now=now, settings=settings)
+    plans = refresh_plans(session=session, location=location, now=now, state=state, actor=given.actor)
     session.flush()
     return DemoResult(
-        summary=f"Kfz office with {len(keys)} services, {history} past and {upcoming} upcoming appointments"
+        summary=f"Kfz office with {len(keys)} services, {history} past and {upcoming} upcoming appointments, "
+        f"{len(plans)} capacity suggestions to decide"
     )
 
 
@@ -116,8 +129,60 @@ def _day_steps(day: dt.date, slot_min: int) -> list[dt.datetime]:
     return steps
 
 
+@dataclass
+class _PastDay:
+    """The seats of one past day, as the release wave made them, and who took which."""
+
+    seats: dict[tuple[dt.datetime, Channel], list[int]]  # (local step, channel) → free seat rows
+    steps: list[dt.datetime]
+    taken: list[tuple[int, int]] = field(default_factory=list)  # (seat row, booking index)
+
+    def place(self, preferred: int, steps: int, channel: Channel, booking: int) -> dt.datetime | None:
+        """The first start from step ``preferred`` on with a free seat of ``channel`` for every step."""
+        for first in range(preferred, len(self.steps) - steps + 1):
+            wanted = self.steps[first : first + steps]
+            if any(wanted[n + 1] - wanted[n] != wanted[1] - wanted[0] for n in range(steps - 1)):
+                continue  # not across the lunch break
+            if all(self.seats.get((step, channel)) for step in wanted):
+                self.taken.extend((self.seats[(step, channel)].pop(0), booking) for step in wanted)
+                return wanted[0]
+        return None
+
+
+def _lay_out_past(
+    session: Session, location: Location, days: list[dt.date], state: str
+) -> dict[dt.date, _PastDay]:
+    """Seat rows for past days (released then, as the wave would have), inserted in one go."""
+    rows: list[dict[str, Any]] = []
+    keys: list[tuple[dt.date, dt.datetime, Channel]] = []
+    for day in days:
+        for start, end, seat, channel in day_layout(day=day, windows=WINDOWS, state=state):
+            released = to_utc(dt.datetime.combine(day - dt.timedelta(days=21), dt.time(7)))
+            rows.append(
+                {
+                    "tenant_id": location.tenant_id,
+                    "location_id": location.id,
+                    "day": day,
+                    "start": to_utc(start),
+                    "end": to_utc(end),
+                    "seat": seat,
+                    "channel": channel,
+                    "available_from": released,
+                }
+            )
+            keys.append((day, start, channel))
+    ids = session.scalars(insert(Slot).returning(Slot.id), rows).all() if rows else []
+    laid: dict[dt.date, _PastDay] = {}
+    for (day, start, channel), slot_id in zip(keys, ids, strict=True):
+        past = laid.setdefault(day, _PastDay(seats={}, steps=[]))
+        past.seats.setdefault((start, channel), []).append(slot_id)
+        if not past.steps or past.steps[-1] != start:
+            past.steps.append(start)
+    return laid
+
+
 def _history(session: Session, location: Location, *, now: dt.datetime, state: str) -> int:
-    """Past appointments from the generated history: done or not shown, and walk-ins."""
+    """Past appointments from the generated history on the seats of their days: done, not shown, walk-ins."""
     services = _services(session, location)
     profiles = {key: profile for key, profile in PROFILES.items() if key in services}
     today = local_today(now)
@@ -140,17 +205,24 @@ def _history(session: Session, location: Location, *, now: dt.datetime, state: s
                 + ["walk_in"] * row.walk_ins
             )
             by_day.setdefault(row.day, []).extend((row.service, kind) for kind in kinds)
+    laid = _lay_out_past(session, location, sorted(by_day), state)
     bookings: list[dict[str, Any]] = []
     services_of: list[str] = []
     for day, entries in sorted(by_day.items()):
-        steps = _day_steps(day, location.slot_min)
-        if not steps:
+        past = laid.get(day)
+        if past is None:
             continue
         rng.shuffle(entries)
         for index, (key, kind) in enumerate(entries):
-            bookings.append(
-                _past_booking(location, day, steps, index, len(entries), key, kind, services, rng)
+            steps = -(-services[key][1] // location.slot_min)
+            channel = Channel.WALK_IN if kind == "walk_in" else Channel.ONLINE
+            preferred = index * len(past.steps) // max(len(entries), 1)
+            start = past.place(preferred, steps, channel, len(bookings)) or past.place(
+                0, steps, channel, len(bookings)
             )
+            if start is None:
+                continue  # the day is full: this one did not get an appointment
+            bookings.append(_past_booking(location, day, start, index, key, kind, services, rng))
             services_of.append(key)
     if not bookings:
         return 0
@@ -167,21 +239,27 @@ def _history(session: Session, location: Location, *, now: dt.datetime, state: s
             for booking_id, key in zip(ids, services_of, strict=True)
         ],
     )
+    session.execute(
+        update(Slot),
+        [
+            {"id": slot_id, "booking_id": ids[booking]}
+            for past in laid.values()
+            for slot_id, booking in past.taken
+        ],
+    )
     return len(bookings)
 
 
 def _past_booking(
     location: Location,
     day: dt.date,
-    steps: list[dt.datetime],
+    start: dt.datetime,
     index: int,
-    count: int,
     key: str,
     kind: str,
     services: dict[str, tuple[Service, int]],
     rng: random.Random,
 ) -> dict[str, Any]:
-    start = steps[min(len(steps) - 1, index * len(steps) // max(count, 1))]
     duration = dt.timedelta(minutes=services[key][1])
     arrived = start - dt.timedelta(minutes=rng.randint(0, 10))
     called = start + dt.timedelta(minutes=rng.randint(0, 15))
