@@ -149,7 +149,7 @@ def test_facts_from_the_assistants_sources_are_cited_with_their_source(
     create_app(context=context)  # the app factory hands the modules' ports down
     search = context.ports.get(KNOWLEDGE_SEARCH)
     assert search is not None
-    assert context.ports.names == ["knowledge_search"]
+    assert "knowledge_search" in context.ports.names
     reply_id = _draft(reply_world, knowledge=search, user_id=reply_world.actor.id)
     reply, _ = _reply(reply_world, reply_id)
     first = reply.citations[0]
