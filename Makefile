@@ -50,7 +50,10 @@ node_modules/.installed: package.json package-lock.json
 
 .env:
 	@echo "RATHAUS_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(48))')" > .env
-	@echo "Wrote .env with a random RATHAUS_SECRET_KEY."
+	@echo "# No mail server yet: mails go to files, shown under Postausgang. Set RATHAUS_MAIL__HOST to send." >> .env
+	@echo "RATHAUS_MAIL__PICKUP_DIR=data/postausgang" >> .env
+	@echo "RATHAUS_MAIL__FROM_ADDRESS=rathaus@demo.invalid" >> .env
+	@echo "Wrote .env with a random RATHAUS_SECRET_KEY; mails go to data/postausgang (see Postausgang)."
 
 install: system-packages $(VENV)/.installed-demo .env
 

@@ -26,6 +26,10 @@ from rathaus.modules import Settings
 from rathaus.web.context import AppContext
 from tests import servers
 
+# The tests set what they need: a developer's .env (written by `make demo`: secret, mail pickup folder)
+# must not change them.
+Settings.model_config["env_file"] = None
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 TEST_PASSWORD = "richtig-langes-passwort"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from email import policy
 from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +114,28 @@ def test_the_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch)
     settings = PlatformSettings(environment="test")
     assert (settings.mail.host, settings.mail.port, settings.mail.security) == ("smtp.intern", 465, "ssl")
     assert settings.mail.configured
+
+
+def test_without_a_server_the_pickup_folder_gets_the_mail(tmp_path: Path) -> None:
+    settings = MailSettings(pickup_dir=tmp_path / "postausgang", from_address="rathaus@stadt.example")
+    assert settings.configured
+    message = EmailMessage()
+    message["To"], message["Subject"] = "erika@example.org", "Ihr Termin"
+    message.set_content("Bitte bestätigen: https://rathaus.example/buerger/x/termine/bestaetigen/abc\n")
+    message_id = send(settings, message)
+    (written,) = (tmp_path / "postausgang").glob("*.eml")
+    again = BytesParser(policy=policy.default).parsebytes(written.read_bytes())
+    assert again["Message-ID"] == message_id
+    assert again["To"] == "erika@example.org"
+    assert "bestaetigen/abc" in again.get_body().get_content()
+
+
+def test_an_unwritable_pickup_folder_is_a_mail_error(tmp_path: Path) -> None:
+    blocked = tmp_path / "datei"
+    blocked.write_text("kein Ordner")
+    settings = MailSettings(pickup_dir=blocked / "postausgang", from_address="rathaus@stadt.example")
+    message = EmailMessage()
+    message["To"], message["Subject"] = "erika@example.org", "Ihr Termin"
+    message.set_content("Text\n")
+    with pytest.raises(MailError, match="pickup folder"):
+        send(settings, message)

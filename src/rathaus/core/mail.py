@@ -1,5 +1,8 @@
 """Outgoing e-mail for the whole platform: one SMTP server configured in ``RATHAUS_MAIL__*``.
 
+Without a server, ``RATHAUS_MAIL__PICKUP_DIR`` makes :func:`send` write each message as an ``.eml`` file
+into that folder instead (the demo does this; platform administrators read them under *Postausgang*).
+
 Modules build an ``email.message.EmailMessage`` and hand it to :func:`send` with the platform's
 ``MailSettings``; ``send`` fills in From, Date and Message-ID when they are missing and returns the
 Message-ID. Every failure is a :class:`MailError` with an English text for the operator's log;
@@ -9,11 +12,14 @@ send: the caller does, and in Rathaus that is always a person pressing a button.
 
 from __future__ import annotations
 
+import secrets
 import smtplib
 import ssl
+from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -32,11 +38,15 @@ class MailSettings(BaseModel):
     from_address: str | None = Field(default=None, description="the sender address, e.g. rathaus@stadt.de")
     from_name: str = Field(default="Rathaus", description="sender name when the caller gives none")
     timeout: float = Field(default=30.0, gt=0, description="seconds to wait for the SMTP server")
+    pickup_dir: Path | None = Field(
+        default=None,
+        description="without a server: write each mail as an .eml file into this folder (demo, trials)",
+    )
 
     @property
     def configured(self) -> bool:
-        """Whether a server and a sender address are set."""
-        return bool(self.host and self.from_address)
+        """Whether a server (or a pickup folder) and a sender address are set."""
+        return bool((self.host or self.pickup_dir) and self.from_address)
 
 
 class MailError(RuntimeError):
@@ -89,6 +99,8 @@ def send(settings: MailSettings, message: EmailMessage) -> str:
     if "Message-ID" not in message:
         domain = (settings.from_address or "rathaus.invalid").rpartition("@")[2] or "rathaus.invalid"
         message["Message-ID"] = make_msgid(domain=domain)
+    if settings.host is None and settings.pickup_dir is not None:
+        return _pick_up(settings.pickup_dir, message)
     where = f"{settings.host}:{settings.port}"
     try:
         with _connect(settings) as client:
@@ -99,6 +111,17 @@ def send(settings: MailSettings, message: EmailMessage) -> str:
         raise _mail_error(error, where, settings.timeout) from error
     if refused:
         raise MailError(f"the SMTP server {where} refused some recipients: {sorted(refused)}")
+    return str(message["Message-ID"])
+
+
+def _pick_up(folder: Path, message: EmailMessage) -> str:
+    """Write the message as ``<UTC time>-<random>.eml`` into ``folder`` (created if missing)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}.eml"
+        (folder / name).write_bytes(message.as_bytes())
+    except OSError as error:
+        raise MailError(f"could not write the mail into the pickup folder {folder}: {error}") from error
     return str(message["Message-ID"])
 
 

@@ -34,6 +34,12 @@ def _format_datetime(value: Any) -> str:
     return str(value.astimezone().strftime("%d.%m.%Y, %H:%M Uhr"))
 
 
+def _mail_pickup(request: Request) -> bool:
+    """Whether mails go to the pickup folder (the navigation then offers the Postausgang)."""
+    context = getattr(request.app.state, "context", None)
+    return context is not None and context.settings.mail.pickup_dir is not None
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
@@ -43,6 +49,7 @@ def render(
         "user": getattr(request.state, "user", None),
         "csrf_token": csrf_token(request),
         "flashes": pop_flashes(request),
+        "mail_pickup": _mail_pickup(request),
     }
     values.update(context or {})
     return templates.TemplateResponse(request, name, values, status_code=status_code)
