@@ -7,14 +7,16 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from rathaus.appointments.demo import KFZ_OFFICE, load_demo
+from rathaus.appointments.demo import KFZ_OFFICE, PROFILES, load_demo
 from rathaus.appointments.models import (
     Booking,
+    BookingItem,
     BookingStatus,
     CapacityPlan,
     Channel,
     Location,
     PlanStatus,
+    Service,
     Slot,
 )
 from rathaus.appointments.statistics import period_report
@@ -40,6 +42,10 @@ def test_the_demo_fills_the_kfz_office(world: World, session: Session) -> None:
     )
     assert 0.05 < no_show_rate < 0.2
     assert counts[BookingStatus.CONFIRMED] > 20
+    in_history = session.scalars(
+        select(Service.key).join(BookingItem, BookingItem.service_id == Service.id).distinct()
+    ).all()
+    assert set(in_history) == set(PROFILES)  # every service of the history is offered at the office
     walk_ins = session.scalar(select(func.count()).where(Booking.channel == Channel.WALK_IN))
     assert walk_ins
     # the past days have their seats as the release wave made them, and the history holds them

@@ -52,7 +52,7 @@ KFZ_OFFICE = "10308013"  # "KfZ Zulassungsstelle", Eichstätter Straße 2
 # the four busiest services of the history, with their true demand (bookings on an ordinary Tuesday)
 PROFILES = {
     "1063424": ServiceProfile(base_per_day=12.0, no_show_rate=0.12, walk_in_per_day=1.5),  # Umschreibung
-    "1064305": ServiceProfile(base_per_day=9.0, no_show_rate=0.09, walk_in_per_day=1.5),  # Abmeldung
+    "1064314": ServiceProfile(base_per_day=7.0, no_show_rate=0.10, walk_in_per_day=1.0),  # von außerhalb
     "1063425": ServiceProfile(base_per_day=5.0, no_show_rate=0.14, walk_in_per_day=0.5),  # Neuzulassung
     "1064121": ServiceProfile(base_per_day=4.0, no_show_rate=0.08, walk_in_per_day=0.5),  # Adresse
 }

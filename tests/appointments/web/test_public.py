@@ -146,6 +146,9 @@ def test_bad_choices_get_the_form_again_with_a_german_message(client: TestClient
     unknown = client.get(f"{BASE}/standort?dienstleistung=999")
     assert unknown.status_code == 422
     assert "nicht online gebucht" in unknown.text
+    elsewhere = client.get(f"{BASE}?dienstleistung=999")  # e.g. a link to a service not offered here
+    assert elsewhere.status_code == 200
+    assert "Die gesuchte Dienstleistung kann hier nicht online gebucht werden." in elsewhere.text
     place = client.get(f"{BASE}/tag?dienstleistung={KEY}&standort=nirgendwo")
     assert place.status_code == 404
     assert "Diesen Standort gibt es nicht." in place.text

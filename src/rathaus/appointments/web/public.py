@@ -80,6 +80,14 @@ def services_step(request: Request, tenant_slug: str) -> Response:
         keys = [s.key for s in citizen.online_services(session=scoped, tenant_id=who.id)]
         preselected = request.query_params.getlist("dienstleistung")
         choice = Choice(quantities={key: 1 for key in preselected if key in keys})
+        if any(key not in keys for key in preselected):
+            choice.errors.append(
+                (
+                    "dienstleistungen",
+                    "Die gesuchte Dienstleistung kann hier nicht online gebucht werden. "
+                    "Bitte wählen Sie aus der Liste oder wenden Sie sich an die Verwaltung.",
+                )
+            )
         return _services_page(request, who, scoped, choice)
 
 
