@@ -232,3 +232,42 @@ def test_bad_input_is_refused_in_german(office: Office, session: Session) -> Non
         waitlist.verify(session=session, token=token, now=late, settings=SETTINGS)
     assert entry.status == WaitStatus.EXPIRED
     assert session.scalar(select(func.count()).select_from(Slot).where(Slot.offered_to_id.is_not(None))) == 0
+
+
+def test_leaving_the_list_during_an_offer_gives_the_time_to_the_public(
+    office: Office, session: Session
+) -> None:
+    made = booked(session, office, NINE)
+    entry, token = waitlist.join(
+        session=session,
+        tenant_id=office.location.tenant_id,
+        services=[(office.registration, 1)],
+        location=office.location,
+        earliest=None,
+        latest=None,
+        name="Wanda Warte",
+        email="wanda@example.org",
+        now=NOW,
+        settings=SETTINGS,
+    )
+    waitlist.verify(session=session, token=token, now=NOW, settings=SETTINGS)
+    later = NOW + dt.timedelta(hours=1)
+    _freed, offers = cancel_booking(
+        session=session, booking=made, now=later, settings=SETTINGS, reason="test"
+    )
+    assert [offer.entry_id for offer in offers] == [entry.id]
+    after_delay = later + dt.timedelta(minutes=SETTINGS.rerelease_delay_minutes + 1)
+    request = office.request()
+    assert NINE not in bk.free_times(
+        session=session, request=request, day=TUESDAY, now=after_delay, settings=SETTINGS
+    )
+    with pytest.raises(waitlist.WaitlistError, match="ungültig"):
+        waitlist.withdraw(session=session, token=token, now=later)  # the verify token is not the way out
+    waitlist.withdraw(session=session, token=waitlist.withdraw_token(token), now=later)
+    assert entry.status == WaitStatus.WITHDRAWN
+    assert offered_ids(session, entry) == []
+    assert NINE in bk.free_times(
+        session=session, request=request, day=TUESDAY, now=after_delay, settings=SETTINGS
+    )
+    with pytest.raises(waitlist.WaitlistError, match="bereits beendet"):
+        waitlist.withdraw(session=session, token=waitlist.withdraw_token(token), now=later)

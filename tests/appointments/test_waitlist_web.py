@@ -17,6 +17,7 @@ from rathaus.appointments.models import Booking, BookingStatus, WaitlistEntry, W
 from rathaus.appointments.service import cancel_booking
 from rathaus.appointments.slots import is_public_holiday
 from rathaus.appointments.times import local_today
+from rathaus.core.audit.models import AuditEvent
 from rathaus.core.db import open_session, utcnow
 from rathaus.core.mail import MailSettings
 from rathaus.modules import Settings
@@ -162,3 +163,34 @@ def test_unknown_links_and_tenants_get_clear_pages(client: TestClient, world: Wo
     assert client.get("/buerger/gibt-es-nicht/termine/warteliste").status_code == 404
     posted = client.post(f"{BASE}/angebot/falsch", data={"csrf_token": csrf_from(client, BASE)})
     assert posted.status_code == 410
+
+
+def test_a_citizen_leaves_the_list_from_the_link_in_the_mail(
+    client: TestClient, world: World, smtp: servers.SmtpServer
+) -> None:
+    with open_session(world.sessions, tenant_id=world.tenant_a_id) as session:
+        registration_id = make_office(session, world.tenant_a_id, now=utcnow()).registration.id
+    token = csrf_from(client, BASE)
+    data = {"csrf_token": token, f"anzahl_{registration_id}": "1", "name": "W", "email": "w@example.org"}
+    assert client.post(BASE, data=data).status_code == 201
+    withdraw_path = link_in(smtp, 0, "/warteliste/abmelden")
+    verify_path = link_in(smtp, 0, "/warteliste/bestaetigen")
+    verified = client.post(verify_path, data={"csrf_token": csrf_from(client, verify_path)})
+    assert withdraw_path in verified.text  # the page after verifying shows the way out too
+    form = client.get(withdraw_path)
+    assert form.status_code == 200
+    assert "Ja, von der Warteliste abmelden" in form.text
+    left = client.post(withdraw_path, data={"csrf_token": csrf_from(client, withdraw_path)})
+    assert left.status_code == 200
+    assert "Sie sind von der Warteliste abgemeldet" in left.text
+    with open_session(world.sessions, tenant_id=world.tenant_a_id) as session:
+        entry = session.query(WaitlistEntry).one()
+        assert entry.status == WaitStatus.WITHDRAWN
+        actions = [
+            e.action for e in session.query(AuditEvent).filter(AuditEvent.object_type == "waitlist_entry")
+        ]
+        assert "appointments.waitlist_withdrawn" in actions
+    again = client.post(withdraw_path, data={"csrf_token": csrf_from(client, withdraw_path)})
+    assert again.status_code == 410
+    forged = client.post(f"{BASE}/abmelden/falsch", data={"csrf_token": csrf_from(client, withdraw_path)})
+    assert forged.status_code == 404

@@ -25,5 +25,6 @@ class AppointmentsAction(enum.StrEnum):
     WAITLIST_JOINED = "appointments.waitlist_joined"
     WAITLIST_OFFERED = "appointments.waitlist_offered"
     WAITLIST_ACCEPTED = "appointments.waitlist_accepted"
+    WAITLIST_WITHDRAWN = "appointments.waitlist_withdrawn"
     MAIL_FAILED = "appointments.mail_failed"
     DATA_ERASED = "appointments.data_erased"

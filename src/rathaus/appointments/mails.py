@@ -254,8 +254,9 @@ def waitlist_verify_mail(
     valid_until: dt.datetime,
     tenant_name: str,
     sender: Address | str | None = None,
+    withdraw_url: str = "",
 ) -> EmailMessage:
-    """Confirm the e-mail address of a new entry on the waiting list."""
+    """Confirm the e-mail address of a new entry on the waiting list (with the link to leave it again)."""
     where = f" am Standort {location_name}" if location_name else ""
     body = [
         f"Sie möchten auf die Warteliste für folgende Leistung{where}: {', '.join(services)}.",
@@ -266,6 +267,8 @@ def waitlist_verify_mail(
         "Sobald ein passender Termin frei wird, bieten wir ihn Ihnen per E-Mail an. "
         "Wenn Sie sich nicht angemeldet haben, müssen Sie nichts tun.",
     ]
+    if withdraw_url:
+        body += ["", "Sie möchten nicht mehr warten? Hier melden Sie sich jederzeit wieder ab:", withdraw_url]
     return _message(
         to=to,
         subject="Bitte bestätigen Sie Ihre Anmeldung zur Warteliste",

@@ -17,7 +17,9 @@ mails *after* its commit (``waitlist_mails.send_offers``).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -134,6 +136,7 @@ def join(
         email_key=address.lower(),
         status=WaitStatus.UNVERIFIED,
         verify_token_hash=digest,
+        manage_token_hash=bk.token_digest(withdraw_token(token)),
         earliest=earliest,
         latest=latest,
         created_at=now,
@@ -160,6 +163,36 @@ def _locations(session: Session, tenant_id: int) -> list[Location]:
             .order_by(Location.id)
         )
     )
+
+
+def withdraw_token(verify_token: str) -> str:
+    """The token of the link to leave the list: derived from the verification token, mailed with it."""
+    digest = hashlib.sha256(b"rathaus.appointments.waitlist.withdraw|" + verify_token.encode()).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode("ascii")
+
+
+def withdraw(*, session: Session, token: str, now: dt.datetime) -> WaitlistEntry:
+    """Take an entry off the list at the citizen's wish; an open offer goes back to the public at once."""
+    entry = session.scalar(
+        select(WaitlistEntry).where(WaitlistEntry.manage_token_hash == bk.token_digest(token))
+    )
+    if entry is None:
+        raise WaitlistError("Dieser Link ist ungültig.")
+    if entry.status in (WaitStatus.BOOKED, WaitStatus.WITHDRAWN, WaitStatus.EXPIRED):
+        raise WaitlistError("Dieser Eintrag auf der Warteliste ist bereits beendet.")
+    _withdraw_offer(session, entry)
+    entry.status, entry.verify_token_hash = WaitStatus.WITHDRAWN, None
+    session.flush()
+    record(
+        session=session,
+        actor=ACTOR,
+        action=AppointmentsAction.WAITLIST_WITHDRAWN,
+        object_type="waitlist_entry",
+        object_id=entry.id,
+        details={"at": now.isoformat()},
+        tenant_id=entry.tenant_id,
+    )
+    return entry
 
 
 def verify_until(entry: WaitlistEntry, settings: AppointmentsSettings) -> dt.datetime:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from rathaus.appointments import mails
 from rathaus.appointments.audit_actions import AppointmentsAction
 from rathaus.appointments.models import Location, WaitlistEntry
-from rathaus.appointments.waitlist import ACTOR, Offered, entry_services
+from rathaus.appointments.waitlist import ACTOR, Offered, entry_services, withdraw_token
 from rathaus.core.audit.service import record
 from rathaus.core.mail import MailError, MailSettings, send, sender
 from rathaus.core.security.models import Tenant
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 PUBLIC = "/buerger/{slug}/termine"
 VERIFY_PATH = PUBLIC + "/warteliste/bestaetigen/{token}"
 OFFER_PATH = PUBLIC + "/warteliste/angebot/{token}"
+WITHDRAW_PATH = PUBLIC + "/warteliste/abmelden/{token}"
 JOIN_PATH = PUBLIC + "/warteliste"
 
 
@@ -113,6 +114,7 @@ def send_verify(
         services=tuple(s.name for s, _q in entry_services(session=session, entry=entry)),
         location_name=location.name if location else None,
         verify_url=link(base_url, VERIFY_PATH, slug=tenant.slug, token=token),
+        withdraw_url=link(base_url, WITHDRAW_PATH, slug=tenant.slug, token=withdraw_token(token)),
         valid_until=valid_until,
         tenant_name=tenant.name,
         sender=_from(session, mail, entry.tenant_id),

@@ -188,12 +188,36 @@ def verify(request: Request, tenant_slug: str, token: str, context: Context) -> 
         except waitlist.WaitlistError as error:
             scoped.commit()  # an expired entry is marked as such
             return _message(request, tenant, "Bestätigung nicht möglich", str(error), status.HTTP_410_GONE)
+    values = {
+        "title": "Sie stehen auf der Warteliste",
+        "text": "Vielen Dank, Ihre E-Mail-Adresse ist bestätigt. Sobald ein passender Termin frei wird, "
+        "bieten wir ihn Ihnen per E-Mail an. Sie haben dann eine begrenzte Zeit, ihn anzunehmen.",
+        "withdraw": f"/buerger/{tenant.slug}/termine/warteliste/abmelden/{waitlist.withdraw_token(token)}",
+    }
+    return _page(request, tenant, "message.html", values, status.HTTP_200_OK)
+
+
+@router.get("/abmelden/{token}", summary="Warteliste: abmelden (Formular)")
+def withdraw_form(request: Request, tenant_slug: str, token: str) -> Response:
+    tenant = common.tenant(request, tenant_slug)
+    return _page(request, tenant, "withdraw.html", {"token": token})
+
+
+@router.post("/abmelden/{token}", summary="Warteliste: abmelden")
+def withdraw(request: Request, tenant_slug: str, token: str, context: Context) -> Response:
+    tenant = common.tenant(request, tenant_slug)
+    common.check_rate(request, tenant)
+    with open_session(context.sessions, tenant_id=tenant.id) as scoped:
+        try:
+            waitlist.withdraw(session=scoped, token=token, now=utcnow())
+        except waitlist.WaitlistError as error:
+            code = status.HTTP_404_NOT_FOUND if "ungültig" in str(error) else status.HTTP_410_GONE
+            return _message(request, tenant, "Abmelden nicht möglich", str(error), code)
     return _message(
         request,
         tenant,
-        "Sie stehen auf der Warteliste",
-        "Vielen Dank, Ihre E-Mail-Adresse ist bestätigt. Sobald ein passender Termin frei wird, "
-        "bieten wir ihn Ihnen per E-Mail an. Sie haben dann eine begrenzte Zeit, ihn anzunehmen.",
+        "Sie sind von der Warteliste abgemeldet",
+        "Wir bieten Ihnen keine Termine mehr an. Einen Termin können Sie jederzeit selbst buchen.",
         status.HTTP_200_OK,
     )
 
