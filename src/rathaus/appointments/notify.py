@@ -25,7 +25,7 @@ from rathaus.appointments.config import AppointmentsSettings
 from rathaus.appointments.models import Booking, BookingStatus
 from rathaus.core.audit.service import Actor, record
 from rathaus.core.config import PlatformSettings
-from rathaus.core.mail import MailError, send, sender
+from rathaus.core.mail import MailError, MailSettings, send, sender
 from rathaus.core.security.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -100,6 +100,35 @@ def facts(booking: Booking, tenant_name: str) -> mails.AppointmentFacts:
     )
 
 
+def send_recorded(
+    *,
+    session: Session,
+    mail: MailSettings,
+    message: EmailMessage,
+    tenant_id: int,
+    object_type: str,
+    object_id: int,
+    details: dict[str, str],
+    actor: Actor = ACTOR,
+) -> bool:
+    """Send ``message``; on failure record MAIL_FAILED with ``details`` (no address; caller commits)."""
+    try:
+        send(mail, message)
+    except MailError as error:
+        log.warning("appointment mail %s for %s %s not sent: %s", details, object_type, object_id, error)
+        record(
+            session=session,
+            actor=actor,
+            action=AppointmentsAction.MAIL_FAILED,
+            object_type=object_type,
+            object_id=object_id,
+            details=details,
+            tenant_id=tenant_id,
+        )
+        return False
+    return True
+
+
 def deliver(
     *,
     session: Session,
@@ -109,22 +138,17 @@ def deliver(
     kind: MailKind,
     actor: Actor = ACTOR,
 ) -> bool:
-    """Send ``message``; on failure record MAIL_FAILED in ``session`` (caller commits), return False."""
-    try:
-        send(settings.mail, message)
-    except MailError as error:
-        log.warning("appointment mail %s for booking %s not sent: %s", kind, booking.id, error)
-        record(
-            session=session,
-            actor=actor,
-            action=AppointmentsAction.MAIL_FAILED,
-            object_type="appointment_booking",
-            object_id=booking.id,
-            details={"reference": booking.reference, "mail": kind},
-            tenant_id=booking.tenant_id,
-        )
-        return False
-    return True
+    """Send a mail about ``booking``; on failure record MAIL_FAILED (caller commits) and return False."""
+    return send_recorded(
+        session=session,
+        mail=settings.mail,
+        message=message,
+        tenant_id=booking.tenant_id,
+        object_type="appointment_booking",
+        object_id=booking.id,
+        details={"reference": booking.reference, "mail": kind},
+        actor=actor,
+    )
 
 
 def calendar_file(

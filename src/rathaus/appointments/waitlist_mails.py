@@ -9,7 +9,6 @@ mail that could not be sent must not undo what was committed. (A shared sending 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Iterable
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -18,14 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rathaus.appointments import mails
-from rathaus.appointments.audit_actions import AppointmentsAction
 from rathaus.appointments.models import Location, WaitlistEntry
+from rathaus.appointments.notify import send_recorded
 from rathaus.appointments.waitlist import ACTOR, Offered, entry_services, withdraw_token
-from rathaus.core.audit.service import record
-from rathaus.core.mail import MailError, MailSettings, send, sender
+from rathaus.core.mail import MailSettings, sender
 from rathaus.core.security.models import Tenant
 
-log = logging.getLogger(__name__)
 PUBLIC = "/buerger/{slug}/termine"
 VERIFY_PATH = PUBLIC + "/warteliste/bestaetigen/{token}"
 OFFER_PATH = PUBLIC + "/warteliste/angebot/{token}"
@@ -75,22 +72,17 @@ def facts_for(
 def deliver(
     *, session: Session, mail: MailSettings, message: EmailMessage, tenant_id: int, what: str, object_id: int
 ) -> bool:
-    """Send one mail; on failure log it and record ``mail_failed`` (commits with the caller)."""
-    try:
-        send(mail, message)
-    except MailError as error:
-        log.warning("appointments: %s mail for %s could not be sent: %s", what, object_id, error)
-        record(
-            session=session,
-            actor=ACTOR,
-            action=AppointmentsAction.MAIL_FAILED,
-            object_type="waitlist_entry",
-            object_id=object_id,
-            details={"mail": what, "error": str(error)[:300]},
-            tenant_id=tenant_id,
-        )
-        return False
-    return True
+    """Send one mail about a waiting-list entry; a failure is recorded (``notify.send_recorded``)."""
+    return send_recorded(
+        session=session,
+        mail=mail,
+        message=message,
+        tenant_id=tenant_id,
+        object_type="waitlist_entry",
+        object_id=object_id,
+        details={"mail": what},
+        actor=ACTOR,
+    )
 
 
 def _from(session: Session, mail: MailSettings, tenant_id: int) -> Address | None:
