@@ -420,12 +420,19 @@ def accept(
     after all (the caller rolls back).
     """
     found = by_offer_token(session=session, token=token)
-    # Lock the entry first: concurrent accepts of one offer queue here (PostgreSQL) instead of each
-    # inserting a booking that references the entry and then waiting on each other's row locks.
+    if found is not None:
+        # Lock the entry first, on both databases: this no-op update takes SQLite's write lock and
+        # PostgreSQL's row lock. Concurrent accepts of one offer queue here and then read the entry and
+        # its seats as the winner left them (instead of half before, half after its commit).
+        session.execute(
+            update(WaitlistEntry)
+            .where(WaitlistEntry.id == found.id)
+            .values(offers_made=WaitlistEntry.offers_made)
+            .execution_options(synchronize_session=False)
+        )
     entry = session.scalar(
         select(WaitlistEntry)
         .where(WaitlistEntry.id == (found.id if found else None))
-        .with_for_update()
         .execution_options(populate_existing=True)
     )
     if entry is None or entry.offer_token_hash != bk.token_digest(token):
