@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from rathaus.appointments import booking as bk
 from rathaus.appointments import catalog as cat
+from rathaus.appointments import waitlist
 from rathaus.appointments.booking import Request
 from rathaus.appointments.config import AppointmentsSettings
-from rathaus.appointments.models import Location, Service
+from rathaus.appointments.models import Booking, Location, Service, WaitlistEntry, WaitStatus
 from rathaus.appointments.release import release_due
 from rathaus.appointments.store import import_catalog, set_opening_windows
 from rathaus.appointments.times import to_utc
@@ -67,6 +69,55 @@ class Office:
 
     def request(self, *services: tuple[Service, int]) -> Request:
         return Request(location=self.location, services=services or ((self.registration, 1),))
+
+    def confirmed(
+        self,
+        session: Session,
+        start: dt.datetime,
+        *services: tuple[Service, int],
+        email: str = "",
+        now: dt.datetime = NOW,
+    ) -> Booking:
+        """A booking made the citizen's way (hold, contact, confirmation) at local ``start``."""
+        settings = AppointmentsSettings()
+        made, _token = bk.hold(
+            session=session, request=self.request(*services), start=start, now=now, settings=settings
+        )
+        bk.submit_contact(
+            session=session,
+            booking=made,
+            name="Erna Eins",
+            email=email or f"e{made.id}@example.org",
+            phone="",
+            now=now,
+            settings=settings,
+        )
+        bk.confirm(session=session, booking=made, now=now)
+        return made
+
+    def waiting(
+        self, session: Session, email: str, *services: tuple[Service, int], **days: dt.date
+    ) -> WaitlistEntry:
+        """A verified entry on the waiting list (the registration unless ``services`` say otherwise)."""
+        settings = AppointmentsSettings()
+        entry, token = waitlist.join(
+            session=session,
+            tenant_id=self.location.tenant_id,
+            services=list(services or ((self.registration, 1),)),
+            location=self.location,
+            earliest=days.get("earliest"),
+            latest=days.get("latest"),
+            name="Wanda Warte",
+            email=email,
+            now=NOW,
+            settings=settings,
+        )
+        assert entry.status == WaitStatus.UNVERIFIED
+        assert entry.verify_token_hash == bk.token_digest(token)
+        assert waitlist.verify(session=session, token=token, now=NOW, settings=settings) is entry
+        assert entry.status == WaitStatus.WAITING
+        assert entry.verify_token_hash is None
+        return entry
 
 
 def make_office(

@@ -146,12 +146,6 @@ def test_expired_confirmation_link_and_expired_hold(office: Office, session: Ses
             now=late,
             settings=SETTINGS,
         )
-    second, _ = (
-        bk.hold(session=session, request=office.request(), start=NINE, now=NOW, settings=SETTINGS)
-        if False
-        else (None, "")
-    )
-    assert second is None
     other, _ = bk.hold(
         session=session,
         request=office.request(),

@@ -19,7 +19,6 @@ from rathaus.core.audit.models import AuditEvent
 from rathaus.core.audit.service import Actor
 from rathaus.core.db import open_session
 from tests.appointments.office import NOW, REGISTRATION, TUESDAY, Office, make_office
-from tests.appointments.test_waitlist import booked, waiting
 from tests.conftest import World
 
 SETTINGS = AppointmentsSettings()
@@ -64,18 +63,7 @@ def phone_booking(session: Session, office: Office, start: dt.datetime, *, email
 
 def online_booking(session: Session, office: Office, start: dt.datetime) -> Booking:
     """A citizen's booking on the public path: hold, contact, confirmation."""
-    booking, _ = bk.hold(session=session, request=office.request(), start=start, now=NOW, settings=SETTINGS)
-    bk.submit_contact(
-        session=session,
-        booking=booking,
-        name="Online",
-        email="o@example.org",
-        phone="",
-        now=NOW,
-        settings=SETTINGS,
-    )
-    bk.confirm(session=session, booking=booking, now=NOW)
-    return booking
+    return office.confirmed(session, start, email="o@example.org")
 
 
 @pytest.fixture
@@ -283,8 +271,8 @@ def test_staff_cancel_needs_a_reason_and_frees_the_seats(office: Office, session
 
 
 def test_a_time_staff_cancel_goes_to_the_waiting_list_first(office: Office, session: Session) -> None:
-    online = booked(session, office, at(TUESDAY, 9))  # booked by a citizen, on an online seat
-    entry = waiting(session, office, "wanda@example.org")
+    online = online_booking(session, office, at(TUESDAY, 9))  # booked by a citizen, on an online seat
+    entry = office.waiting(session, "wanda@example.org")
     offers = counter.cancel_by_staff(
         session=session, booking=online, now=NOW, settings=SETTINGS, actor=STAFF, reason="Schalter zu"
     )

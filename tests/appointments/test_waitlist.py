@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from rathaus.appointments import booking as bk
 from rathaus.appointments import waitlist
 from rathaus.appointments.config import AppointmentsSettings
-from rathaus.appointments.models import Booking, BookingStatus, Service, Slot, WaitlistEntry, WaitStatus
+from rathaus.appointments.models import BookingStatus, Slot, WaitlistEntry, WaitStatus
 from rathaus.appointments.service import cancel_booking
 from rathaus.appointments.slots import NotBookableError
 from rathaus.appointments.times import to_local, to_utc
@@ -31,47 +31,6 @@ def office(world: World, session: Session) -> Office:
     return made
 
 
-def booked(session: Session, office: Office, start: dt.datetime, *services: tuple[Service, int]) -> Booking:
-    """A confirmed booking at ``start`` (local), made the citizen's way."""
-    made, _token = bk.hold(
-        session=session, request=office.request(*services), start=start, now=NOW, settings=SETTINGS
-    )
-    bk.submit_contact(
-        session=session,
-        booking=made,
-        name="Erna Eins",
-        email=f"e{made.id}@example.org",
-        phone="",
-        now=NOW,
-        settings=SETTINGS,
-    )
-    bk.confirm(session=session, booking=made, now=NOW)
-    return made
-
-
-def waiting(
-    session: Session, office: Office, email: str, *services: tuple[Service, int], **days: dt.date
-) -> WaitlistEntry:
-    entry, token = waitlist.join(
-        session=session,
-        tenant_id=office.location.tenant_id,
-        services=list(services or ((office.registration, 1),)),
-        location=office.location,
-        earliest=days.get("earliest"),
-        latest=days.get("latest"),
-        name="Wanda Warte",
-        email=email,
-        now=NOW,
-        settings=SETTINGS,
-    )
-    assert entry.status == WaitStatus.UNVERIFIED
-    assert entry.verify_token_hash == bk.token_digest(token)
-    assert waitlist.verify(session=session, token=token, now=NOW, settings=SETTINGS) is entry
-    assert entry.status == WaitStatus.WAITING
-    assert entry.verify_token_hash is None
-    return entry
-
-
 def offered_ids(session: Session, entry: WaitlistEntry) -> list[int]:
     return [seat.id for seat in waitlist.offered_seats(session=session, entry=entry)]
 
@@ -79,12 +38,12 @@ def offered_ids(session: Session, entry: WaitlistEntry) -> list[int]:
 def test_a_freed_time_goes_to_the_first_entry_that_fits_and_is_booked_from_the_offer(
     office: Office, session: Session
 ) -> None:
-    made = booked(session, office, NINE)
+    made = office.confirmed(session, NINE)
     later = NOW + dt.timedelta(hours=1)
-    too_long = waiting(session, office, "lang@example.org", (office.registration, 2))  # 40 min: never fits 20
-    wrong_day = waiting(session, office, "spaet@example.org", latest=dt.date(2027, 2, 1))
-    first = waiting(session, office, "erste@example.org")
-    second = waiting(session, office, "zweite@example.org")
+    too_long = office.waiting(session, "lang@example.org", (office.registration, 2))  # 40 min: never fits 20
+    wrong_day = office.waiting(session, "spaet@example.org", latest=dt.date(2027, 2, 1))
+    first = office.waiting(session, "erste@example.org")
+    second = office.waiting(session, "zweite@example.org")
 
     freed, offers = cancel_booking(session=session, booking=made, now=later, settings=SETTINGS, reason="test")
     assert len(freed) == 2
@@ -129,9 +88,9 @@ def test_a_freed_time_goes_to_the_first_entry_that_fits_and_is_booked_from_the_o
 
 
 def test_an_unanswered_offer_moves_on_and_ends_after_three(office: Office, session: Session) -> None:
-    made = booked(session, office, NINE)
-    first = waiting(session, office, "erste@example.org")
-    second = waiting(session, office, "zweite@example.org")
+    made = office.confirmed(session, NINE)
+    first = office.waiting(session, "erste@example.org")
+    second = office.waiting(session, "zweite@example.org")
     _freed, offers = cancel_booking(session=session, booking=made, now=NOW, settings=SETTINGS)
     assert offers[0].entry_id == first.id
     # nothing runs out before its time
@@ -163,7 +122,7 @@ def test_an_unanswered_offer_moves_on_and_ends_after_three(office: Office, sessi
 def test_the_offer_ends_before_the_appointment_and_the_hold_expiry_offers_too(
     office: Office, session: Session
 ) -> None:
-    entry = waiting(session, office, "bald@example.org")
+    entry = office.waiting(session, "bald@example.org")
     start = dt.datetime.combine(TUESDAY, dt.time(8))
     held, _token = bk.hold(session=session, request=office.request(), start=start, now=NOW, settings=SETTINGS)
     assert held.hold_until is not None
@@ -237,7 +196,7 @@ def test_bad_input_is_refused_in_german(office: Office, session: Session) -> Non
 def test_leaving_the_list_during_an_offer_gives_the_time_to_the_public(
     office: Office, session: Session
 ) -> None:
-    made = booked(session, office, NINE)
+    made = office.confirmed(session, NINE)
     entry, token = waitlist.join(
         session=session,
         tenant_id=office.location.tenant_id,
