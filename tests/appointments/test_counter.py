@@ -42,7 +42,7 @@ def actions_on(session: Session, booking: Booking) -> list[str]:
     return list(
         session.scalars(
             select(AuditEvent.action)
-            .where(AuditEvent.object_type == counter.BOOKING, AuditEvent.object_id == str(booking.id))
+            .where(AuditEvent.object_type == bk.BOOKING, AuditEvent.object_id == str(booking.id))
             .order_by(AuditEvent.id)
         )
     )

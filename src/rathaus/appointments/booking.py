@@ -21,6 +21,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from rathaus.appointments.audit_actions import AppointmentsAction
 from rathaus.appointments.config import AppointmentsSettings
 from rathaus.appointments.models import (
     OPEN_STATUSES,
@@ -35,7 +36,9 @@ from rathaus.appointments.models import (
 from rathaus.appointments.slots import NotBookableError, duration_for
 from rathaus.appointments.store import as_location, as_service
 from rathaus.appointments.times import local_today, to_local, to_utc
+from rathaus.core.audit.service import Actor, record
 
+BOOKING = "appointment_booking"  # the audit log's object type
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
@@ -49,6 +52,21 @@ class SlotTakenError(NotBookableError):
 
 class BookingStateError(NotBookableError):
     """The step does not fit where the booking stands (expired hold, link used twice ...); German message."""
+
+
+def audit_booking(
+    session: Session, actor: Actor, action: AppointmentsAction, booking: Booking, **details: object
+) -> None:
+    """Record ``action`` on ``booking`` in the audit log (its reference, never the citizen's contact)."""
+    record(
+        session=session,
+        actor=actor,
+        action=action,
+        object_type=BOOKING,
+        object_id=booking.id,
+        details={"reference": booking.reference, **details},
+        tenant_id=booking.tenant_id,
+    )
 
 
 def new_token() -> tuple[str, str]:

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from rathaus.appointments import booking as bk
 from rathaus.appointments.audit_actions import AppointmentsAction
+from rathaus.appointments.booking import audit_booking
 from rathaus.appointments.config import AppointmentsSettings
-from rathaus.appointments.counter import CounterError, audit_booking, request_of
+from rathaus.appointments.counter import CounterError, request_of
 from rathaus.appointments.models import OPEN_STATUSES, Booking, BookingStatus, Closure, Location
 from rathaus.appointments.release import lay_out_day
 from rathaus.appointments.slots import NotBookableError

@@ -28,9 +28,7 @@ from rathaus.appointments.service import cancel_booking
 from rathaus.appointments.slots import NotBookableError
 from rathaus.appointments.times import local_today, to_local, to_utc
 from rathaus.appointments.waitlist import Offered
-from rathaus.core.audit.service import Actor, record
-
-BOOKING = "appointment_booking"
+from rathaus.core.audit.service import Actor
 
 
 class CounterError(NotBookableError):
@@ -43,20 +41,6 @@ class FreeTime:
 
     start: dt.datetime
     walk_in: bool
-
-
-def audit_booking(
-    session: Session, actor: Actor, action: AppointmentsAction, booking: Booking, **details: object
-) -> None:
-    record(
-        session=session,
-        actor=actor,
-        action=action,
-        object_type=BOOKING,
-        object_id=booking.id,
-        details={"reference": booking.reference, **details},
-        tenant_id=booking.tenant_id,
-    )
 
 
 def _walk_in_covers(
@@ -142,10 +126,10 @@ def add_walk_in(
     booking.status, booking.checked_in_at, booking.confirmed_at = BookingStatus.CHECKED_IN, now, now
     booking.name = " ".join(name.split())[:200]
     session.flush()
-    audit_booking(
+    bk.audit_booking(
         session, actor, AppointmentsAction.BOOKED_BY_STAFF, booking, channel="walk_in", start=str(start)
     )
-    audit_booking(session, actor, AppointmentsAction.CHECKED_IN, booking)
+    bk.audit_booking(session, actor, AppointmentsAction.CHECKED_IN, booking)
     return booking
 
 
@@ -170,7 +154,7 @@ def book_for_citizen(
     booking.phone = phone.strip()[:40]
     booking.status, booking.confirmed_at = BookingStatus.CONFIRMED, now
     session.flush()
-    audit_booking(
+    bk.audit_booking(
         session, actor, AppointmentsAction.BOOKED_BY_STAFF, booking, channel="staff", start=str(start)
     )
     return booking
@@ -192,7 +176,7 @@ def check_in(*, session: Session, booking: Booking, now: dt.datetime, actor: Act
         booking.confirmed_at = now
     booking.status, booking.checked_in_at, booking.hold_until = BookingStatus.CHECKED_IN, now, None
     session.flush()
-    audit_booking(session, actor, AppointmentsAction.CHECKED_IN, booking)
+    bk.audit_booking(session, actor, AppointmentsAction.CHECKED_IN, booking)
 
 
 def call_up(*, session: Session, booking: Booking, now: dt.datetime, actor: Actor) -> None:
@@ -202,7 +186,7 @@ def call_up(*, session: Session, booking: Booking, now: dt.datetime, actor: Acto
     booking.called_at = now
     session.flush()
     waited = (now - booking.checked_in_at).total_seconds() // 60 if booking.checked_in_at else None
-    audit_booking(session, actor, AppointmentsAction.CHECKED_IN, booking, called=True, waited_min=waited)
+    bk.audit_booking(session, actor, AppointmentsAction.CHECKED_IN, booking, called=True, waited_min=waited)
 
 
 def finish(*, session: Session, booking: Booking, now: dt.datetime, actor: Actor) -> None:
@@ -212,7 +196,7 @@ def finish(*, session: Session, booking: Booking, now: dt.datetime, actor: Actor
     booking.called_at = booking.called_at or now
     booking.status, booking.finished_at = BookingStatus.DONE, now
     session.flush()
-    audit_booking(session, actor, AppointmentsAction.DONE, booking)
+    bk.audit_booking(session, actor, AppointmentsAction.DONE, booking)
 
 
 def mark_no_show(*, session: Session, booking: Booking, now: dt.datetime, actor: Actor) -> None:
@@ -224,7 +208,7 @@ def mark_no_show(*, session: Session, booking: Booking, now: dt.datetime, actor:
     bk.free_seats(session=session, booking=booking, now=now)
     booking.status, booking.hold_until = BookingStatus.NO_SHOW, None
     session.flush()
-    audit_booking(session, actor, AppointmentsAction.NO_SHOW, booking)
+    bk.audit_booking(session, actor, AppointmentsAction.NO_SHOW, booking)
 
 
 def request_of(booking: Booking) -> bk.Request:
@@ -264,7 +248,7 @@ def rebook(
     booking.status, booking.cancelled_at, booking.hold_until = BookingStatus.CANCELLED, now, None
     booking.cancel_reason = f"Umgebucht auf {moved.reference}"
     session.flush()
-    audit_booking(
+    bk.audit_booking(
         session,
         actor,
         AppointmentsAction.BOOKING_REBOOKED,
@@ -293,5 +277,5 @@ def cancel_by_staff(
     _freed, offers = cancel_booking(
         session=session, booking=booking, now=now, settings=settings, reason=clean
     )
-    audit_booking(session, actor, AppointmentsAction.BOOKING_CANCELLED, booking, reason=clean, by="staff")
+    bk.audit_booking(session, actor, AppointmentsAction.BOOKING_CANCELLED, booking, reason=clean, by="staff")
     return offers

@@ -30,7 +30,6 @@ from rathaus.appointments.web.manage import (
     tenant_session,
 )
 from rathaus.appointments.web.public import times_values
-from rathaus.core.audit.service import record
 from rathaus.web.deps import flash
 
 router = APIRouter(prefix="/buerger/{tenant_slug}/termine", tags=["Terminvergabe"])
@@ -154,13 +153,8 @@ def change_submit(
         except NotBookableError as error:
             scoped.rollback()
             return _change_times(request, who, booking, token, None, [], code=422, problem=str(error))
-        record(
-            session=scoped,
-            actor=notify.ACTOR,
-            action=AppointmentsAction.BOOKING_REBOOKED,
-            object_type="appointment_booking",
-            object_id=moved.id,
-            details={"reference": moved.reference, "from_booking_id": booking.id},
+        bk.audit_booking(
+            scoped, notify.ACTOR, AppointmentsAction.BOOKING_REBOOKED, moved, from_booking_id=booking.id
         )
         scoped.commit()
         sent = notify.send_confirmation(

@@ -25,7 +25,6 @@ from rathaus.appointments.service import cancel_booking
 from rathaus.appointments.slots import NotBookableError
 from rathaus.appointments.web import common
 from rathaus.appointments.web.common import PublicTenant
-from rathaus.core.audit.service import record
 from rathaus.core.db import open_session
 from rathaus.web.deps import flash
 
@@ -250,14 +249,7 @@ def confirm_submit(request: Request, tenant_slug: str, token: str) -> Response:
         except bk.BookingStateError:
             scoped.rollback()
             return _confirm_refusal(request, who, booking) or _expired(request, who, booking)
-        record(
-            session=scoped,
-            actor=notify.ACTOR,
-            action=AppointmentsAction.BOOKING_CONFIRMED,
-            object_type="appointment_booking",
-            object_id=booking.id,
-            details={"reference": booking.reference},
-        )
+        bk.audit_booking(scoped, notify.ACTOR, AppointmentsAction.BOOKING_CONFIRMED, booking)
         manage = citizen.assign_tokens(booking=booking, secret=settings.secret_key)
         scoped.commit()
         sent = notify.send_confirmation(
@@ -318,14 +310,7 @@ def cancel_submit(request: Request, tenant_slug: str, token: str) -> Response:
             settings=common.section(request),
             reason="vom Bürger abgesagt",
         )
-        record(
-            session=scoped,
-            actor=notify.ACTOR,
-            action=AppointmentsAction.BOOKING_CANCELLED,
-            object_type="appointment_booking",
-            object_id=booking.id,
-            details={"reference": booking.reference},
-        )
+        bk.audit_booking(scoped, notify.ACTOR, AppointmentsAction.BOOKING_CANCELLED, booking)
         scoped.commit()
         sent = notify.send_cancellation(
             session=scoped, settings=settings, booking=booking, links=common.links(request, who)
