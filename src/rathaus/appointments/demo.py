@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from faker import Faker
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
@@ -288,6 +287,8 @@ def _upcoming(
     """Confirmed appointments in the next working days, through the real booking functions."""
     services = _services(session, location)
     keys = [key for key in PROFILES if key in services]
+    from faker import Faker  # noqa: PLC0415 - only the demo needs it; the app starts without it
+
     fake = Faker("de_DE")
     fake.seed_instance(2026)
     rng = random.Random(7)  # noqa: S311 - demo data, not security
