@@ -57,7 +57,7 @@ def save_version(*, session: Session, definition: TypeDefinition, actor: Actor) 
         status=TypeStatus.DRAFT,
         title=definition.title,
         definition=definition.model_dump(mode="json"),
-        created_by=actor.user_id,
+        created_by=actor.id,
     )
     session.add(row)
     session.flush()
@@ -79,7 +79,7 @@ def activate(*, session: Session, row: ApplicationType, actor: Actor) -> None:
             other.status = TypeStatus.RETIRED
     row.status = TypeStatus.ACTIVE
     row.activated_at = utcnow()
-    row.activated_by = actor.user_id
+    row.activated_by = actor.id
     record(
         session=session,
         actor=actor,
