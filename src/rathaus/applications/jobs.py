@@ -1,1 +1,74 @@
-"""Background jobs of the module Anträge (none registered yet)."""
+"""Background jobs of the module Anträge: the automatic check of a submitted application."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from rathaus.core.jobs import JobContext, enqueue, job_kind
+
+if TYPE_CHECKING:
+    from huey import Huey
+    from sqlalchemy.orm import Session
+
+    from rathaus.applications.models import Application
+
+CHECK = "applications.check"
+LOCAL = ZoneInfo("Europe/Berlin")
+
+
+def local_today() -> date:
+    """Today in the municipality's time zone: the day rules compare dates with."""
+    return datetime.now(LOCAL).date()
+
+
+def queue_check(
+    *, session: Session, application: Application, created_by: int | None = None, queue: Huey | None = None
+) -> int:
+    """Queue the check of ``application`` (the caller commits; with ``queue`` the message goes then)."""
+    from rathaus.applications.models import ApplicationStatus  # noqa: PLC0415 - keep the job module light
+
+    job = enqueue(
+        session=session,
+        kind=CHECK,
+        params={"application_id": application.id},
+        tenant_id=application.tenant_id,
+        created_by=created_by,
+        queue=queue,
+    )
+    application.check_job_id = job.id
+    if application.status == ApplicationStatus.SUBMITTED:
+        application.status = ApplicationStatus.CHECKING
+    return job.id
+
+
+@job_kind(CHECK, title="Antrag prüfen")
+def check(ctx: JobContext, *, application_id: int) -> dict[str, Any]:
+    """Read the attachments (OCR), then check fields, attachments, rules and consistency: the checklist."""
+    from rathaus.applications import checking  # noqa: PLC0415 - heavy imports only in the worker
+    from rathaus.applications.config import ApplicationsSettings  # noqa: PLC0415
+    from rathaus.core.ai.registry import AIRegistry  # noqa: PLC0415
+    from rathaus.core.reading import Limits  # noqa: PLC0415
+
+    settings = ctx.settings
+    section = settings.section(ApplicationsSettings)
+    ai = AIRegistry.from_settings(settings)
+    ocr = ai.ocr() if ai.enabled("ocr") else None
+    limits = Limits(max_pages=section.max_attachment_pages)
+    read = ctx.stage(
+        "Anlagen lesen",
+        lambda session: checking.read_pending(
+            session=session, application_id=application_id, files_dir=settings.files_dir, ocr=ocr, limits=limits
+        ),
+        percent=80,
+    )
+    if read.get("missing"):
+        return {"missing": True}
+    return ctx.stage(
+        "Angaben, Regeln und Anlagen prüfen",
+        lambda session: checking.check_application(
+            session=session, application_id=application_id, today=local_today()
+        ),
+        percent=100,
+    )
