@@ -2,7 +2,7 @@
 
 (a) OCR quality. Letters are built from real texts (Konstanz Mängelmelder reports; Karlsruhe council
 requests, title as subject and the start of the request as body, re-flowed into one paragraph), rendered
-by ``rathaus.inbox.scans.render_scan`` as image-only PDFs (200 dpi, grey paper, blur, noise, speckles),
+by ``rathaus.core.reading.scans.render_scan`` as image-only PDFs (200 dpi, grey paper, blur, noise, speckles),
 each with a font, rotation and noise level from a seeded sample of all combinations, and read by the
 real ``read_document`` with Tesseract (deu) through ocrmypdf. CER = Levenshtein distance / length of
 the reference, summed over the pages (per condition: the pages with that font, rotation or noise).
@@ -129,8 +129,8 @@ def _conditions(fonts: list[str]) -> list[tuple[str, float, float]]:
 def _cer(ocr: OcrEngine, letters: list[str], work: Path) -> dict[str, Any]:
     from rapidfuzz.distance import Levenshtein  # noqa: PLC0415
 
-    from rathaus.inbox.reading import Limits, read_document  # noqa: PLC0415
-    from rathaus.inbox.scans import available_fonts, render_scan  # noqa: PLC0415
+    from rathaus.core.reading import Limits, read_document  # noqa: PLC0415
+    from rathaus.core.reading.scans import available_fonts, render_scan  # noqa: PLC0415
 
     limits = Limits()
     chosen = _conditions(sorted(available_fonts()))
@@ -210,8 +210,8 @@ def _cpu_seconds() -> float:
 
 def _throughput(ocr: OcrEngine, router: Router, files: list[Path], work: Path) -> dict[str, Any]:
     """Read, route and extract each file in turn; documents per minute over the whole run."""
+    from rathaus.core.reading import Limits, read_document  # noqa: PLC0415
     from rathaus.inbox.extract import extract  # noqa: PLC0415
-    from rathaus.inbox.reading import Limits, read_document  # noqa: PLC0415
     from rathaus.inbox.routing import Document  # noqa: PLC0415
 
     started, cpu_before = time.perf_counter(), _cpu_seconds()
@@ -236,7 +236,7 @@ def _throughput(ocr: OcrEngine, router: Router, files: list[Path], work: Path) -
 def run() -> dict[str, Any]:
     """Both parts; {} when the shared data is absent."""
     from rathaus.core.ai.ocr import OcrmypdfEngine  # noqa: PLC0415
-    from rathaus.inbox.scans import render_digital_pdf, render_scan  # noqa: PLC0415
+    from rathaus.core.reading.scans import render_digital_pdf, render_scan  # noqa: PLC0415
 
     load_before = os.getloadavg()[0]
     konstanz = shared_data("konstanz_maengelmelder", "maengelmelder_konstanz.jsonl")

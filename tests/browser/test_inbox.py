@@ -22,11 +22,11 @@ from rathaus.core.ai.errors import ModelNotInstalledError
 from rathaus.core.audit.service import Actor
 from rathaus.core.db import open_session
 from rathaus.core.mail import MailSettings
+from rathaus.core.reading.scans import render_scan
 from rathaus.core.security.models import Role, Tenant, User
 from rathaus.core.worker import JobRunner
 from rathaus.inbox import filing
 from rathaus.inbox.models import Item
-from rathaus.inbox.scans import render_scan
 from rathaus.inbox.textblocks import demo_text_blocks
 from tests import servers
 from tests.browser.conftest import LiveServer, _new_context, check_accessibility, log_in

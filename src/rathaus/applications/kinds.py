@@ -1,4 +1,4 @@
-"""The kinds of documents citizens attach to applications (Personalausweis, Einkommensnachweis, …)."""
+"""The kinds of document an application type can ask for as an attachment, with their German labels."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import enum
 
 
 class DocumentKind(enum.StrEnum):
-    """What an attachment is expected to be."""
+    """What an attachment is expected to be (``AttachmentDef.kind``) or was recognised as."""
 
     PERSONALAUSWEIS = "personalausweis"
     EINKOMMENSNACHWEIS = "einkommensnachweis"
@@ -18,13 +18,13 @@ class DocumentKind(enum.StrEnum):
     SONSTIGES = "sonstiges"
 
 
-KIND_LABELS = {
+KIND_LABELS: dict[DocumentKind, str] = {
     DocumentKind.PERSONALAUSWEIS: "Personalausweis",
     DocumentKind.EINKOMMENSNACHWEIS: "Einkommensnachweis",
     DocumentKind.LAGEPLAN: "Lageplan",
     DocumentKind.SCHWERBEHINDERTENAUSWEIS: "Schwerbehindertenausweis",
     DocumentKind.RETTUNGSHUNDEPRUEFUNG: "Nachweis der Rettungshundeprüfung",
     DocumentKind.SOZIALPASS: "Sozialpass",
-    DocumentKind.ZUCHTBUCH: "Auszug aus dem Zuchtbuch",
-    DocumentKind.SONSTIGES: "sonstiges Dokument",
+    DocumentKind.ZUCHTBUCH: "Zuchtbuchnachweis",
+    DocumentKind.SONSTIGES: "Sonstiges Dokument",
 }

@@ -211,7 +211,7 @@ def _incoming_text(report: Report, received: datetime) -> Incoming:
 
 
 def _incoming_scan(report: Report, seed: int, received: datetime) -> Incoming:
-    from rathaus.inbox.scans import render_scan  # noqa: PLC0415 - Pillow only when scans are made
+    from rathaus.core.reading.scans import render_scan  # noqa: PLC0415 - Pillow only when scans are made
 
     return Incoming(
         source=ItemSource.DEMO,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from rathaus.core.audit.service import Actor, record, record_draft
 from rathaus.core.db import utcnow
+from rathaus.core.reading import Limits, ReadResult, read_document
 from rathaus.core.security.models import Tenant
 from rathaus.core.storage import blob_path, store_bytes
 from rathaus.inbox import routing
@@ -25,7 +26,6 @@ from rathaus.inbox.config import InboxSettings
 from rathaus.inbox.extract import extract
 from rathaus.inbox.filing import position_by_number
 from rathaus.inbox.models import Case, DocumentPage, DocumentStatus, Item, ItemStatus
-from rathaus.inbox.reading import Limits, ReadResult, read_document
 from rathaus.inbox.service import FILE_PURPOSE, get_item
 from rathaus.inbox.training import routing_document
 
@@ -58,7 +58,7 @@ def read_pending(
             continue
         with tempfile.TemporaryDirectory(prefix="rathaus-inbox-") as work:
             result = _read(document.sha256, document.media_type, files_dir, limits, ocr, Path(work))
-            document.status, document.message = result.status, result.message
+            document.status, document.message = DocumentStatus(result.status.value), result.message
             document.text, document.text_method = result.text, result.method
             document.page_count = len(result.pages)
             document.pages = [

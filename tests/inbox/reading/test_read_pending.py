@@ -10,15 +10,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from rathaus.core.ai.ocr import OcrmypdfEngine
 from rathaus.core.audit.service import Actor
 from rathaus.core.db import open_session
+from rathaus.core.reading.scans import render_scan
 from rathaus.core.storage import StoredFile, blob_path
 from rathaus.inbox.models import DocumentStatus, Item, ItemSource
 from rathaus.inbox.processing import read_pending
-from rathaus.inbox.scans import render_scan
 from rathaus.inbox.schemas import Incoming, IncomingFile
 from rathaus.inbox.service import receive
 from rathaus.modules import Settings
 from tests.conftest import World
-from tests.inbox.reading.conftest import LETTER, LIMITS, SECOND_LETTER
+from tests.core.reading.conftest import LETTER, LIMITS, SECOND_LETTER
 
 pytestmark = pytest.mark.slow
 

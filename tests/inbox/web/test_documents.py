@@ -99,7 +99,7 @@ def test_unsupported_and_empty_files_are_refused_with_a_reason(caseworker: TestC
 
 
 def test_a_page_of_a_scan_is_shown_as_an_image(caseworker: TestClient, world: World) -> None:
-    from rathaus.inbox.scans import render_scan  # noqa: PLC0415 - Pillow
+    from rathaus.core.reading.scans import render_scan  # noqa: PLC0415 - Pillow
 
     _upload(
         caseworker,

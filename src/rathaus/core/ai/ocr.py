@@ -22,6 +22,7 @@ SKIPPED_MARKER = "[OCR skipped on page"
 CONFIDENCE_PLUGIN = "rathaus.core.ai.ocr_confidence"
 log = logging.getLogger(__name__)
 DEFAULT_IMAGE_DPI = 300
+MIN_CREDIBLE_DPI = 96  # ocrmypdf refuses images that state this or less
 
 
 class OcrmypdfEngine:
@@ -48,11 +49,14 @@ class OcrmypdfEngine:
         return self._run(pdf_path, output_pdf, image_dpi=None)
 
     def ocr_image(self, image_path: Path, output_pdf: Path) -> OcrResult:
-        """OCR an image into a one-page PDF/A (300 dpi assumed when the image states none)."""
+        """OCR an image into a one-page PDF/A (300 dpi assumed when it states none, or 96 and less)."""
         from PIL import Image  # noqa: PLC0415 - only for images
 
         with Image.open(image_path) as image, tempfile.TemporaryDirectory(prefix="rathaus-ocr-") as tmp:
             dpi = image.info.get("dpi")
+            # phones write 72 dpi, which ocrmypdf refuses as "not credible" (<= 96): treat it as unknown
+            if dpi and min(float(value) for value in dpi) <= MIN_CREDIBLE_DPI:
+                dpi = None
             source = image_path
             if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
                 # ocrmypdf refuses alpha channels; scans from phones and screenshots often have one

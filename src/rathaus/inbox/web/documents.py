@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rathaus.core.audit.service import record
+from rathaus.core.reading import Limits
 from rathaus.core.storage import StoredFile, blob_path
 from rathaus.inbox import service
 from rathaus.inbox.audit_actions import InboxAction
@@ -17,7 +18,6 @@ from rathaus.inbox.config import InboxSettings
 from rathaus.inbox.intake.uploads import IntakeError, incoming_from_upload
 from rathaus.inbox.jobs import queue_processing
 from rathaus.inbox.models import DocumentStatus, ItemDocument, ItemSource
-from rathaus.inbox.reading import Limits
 from rathaus.inbox.web.common import PREFIX
 from rathaus.web.deps import Caseworker, Context, TenantSession, actor_of, flash
 
@@ -144,7 +144,7 @@ PAGE_WIDTH = 1000
 def page_picture(
     document_id: int, page: int, user: Caseworker, session: TenantSession, context: Context
 ) -> Response:
-    from rathaus.inbox.reading.render import page_image  # noqa: PLC0415 - pypdfium2 only when asked
+    from rathaus.core.reading.render import page_image  # noqa: PLC0415 - pypdfium2 only when asked
 
     document = _document(session, document_id)
     _refuse_quarantined(document)

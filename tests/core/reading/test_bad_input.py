@@ -14,10 +14,9 @@ from PIL import Image
 
 from rathaus.core.ai.errors import BackendResponseError
 from rathaus.core.ai.protocols import OcrResult
-from rathaus.inbox.models import DocumentStatus
-from rathaus.inbox.reading import Limits, read_document
-from rathaus.inbox.scans import render_digital_pdf, render_scan, scan_pages
-from tests.inbox.reading.conftest import LETTER, LIMITS
+from rathaus.core.reading import Limits, ReadStatus, read_document
+from rathaus.core.reading.scans import render_digital_pdf, render_scan, scan_pages
+from tests.core.reading.conftest import LETTER, LIMITS
 
 
 def _read(path: Path, media_type: str, work: Path, limits: Limits = LIMITS):  # type: ignore[no-untyped-def]
@@ -34,7 +33,7 @@ def digital(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_born_digital_pdf_is_read_from_its_text_layer(digital: Path, tmp_path: Path) -> None:
     result = _read(digital, "application/pdf", tmp_path)
 
-    assert result.status is DocumentStatus.READ
+    assert result.status is ReadStatus.READ
     assert result.method == "text_layer"
     assert "Straßenlaterne" in result.text
     assert "Erika Mustermann" in result.text
@@ -50,7 +49,7 @@ def test_password_protected_pdf(digital: Path, tmp_path: Path) -> None:
 
     result = _read(locked, "application/pdf", tmp_path)
 
-    assert result.status is DocumentStatus.UNREADABLE
+    assert result.status is ReadStatus.UNREADABLE
     assert result.message is not None
     assert "passwortgeschützt" in result.message
     assert result.text == ""
@@ -65,7 +64,7 @@ def test_pdf_restricted_only_by_an_owner_password_is_read(digital: Path, tmp_pat
 
     result = _read(restricted, "application/pdf", tmp_path)
 
-    assert result.status is DocumentStatus.READ
+    assert result.status is ReadStatus.READ
     assert "Weinberg" in result.text
 
 
@@ -77,7 +76,7 @@ def test_truncated_pdf(digital: Path, tmp_path: Path, cut: float) -> None:
 
     result = _read(truncated, "application/pdf", tmp_path)
 
-    assert result.status is DocumentStatus.UNREADABLE
+    assert result.status is ReadStatus.UNREADABLE
     assert result.message is not None
     assert "beschädigt oder unvollständig" in result.message
 
@@ -88,7 +87,7 @@ def test_corrupt_pdf_with_header_and_trailer(tmp_path: Path) -> None:
 
     result = _read(corrupt, "application/pdf", tmp_path)
 
-    assert result.status is DocumentStatus.UNREADABLE
+    assert result.status is ReadStatus.UNREADABLE
     assert result.message is not None
     assert "PDF-Datei ist beschädigt" in result.message
 
@@ -102,7 +101,7 @@ def test_pdf_longer_than_max_pages_is_kept_unread(tmp_path: Path) -> None:
 
     result = _read(long, "application/pdf", tmp_path)
 
-    assert result.status is DocumentStatus.UNREADABLE
+    assert result.status is ReadStatus.UNREADABLE
     assert result.message is not None
     assert f"{LIMITS.max_pages + 1} Seiten" in result.message
     assert f"höchstens {LIMITS.max_pages}" in result.message
@@ -134,7 +133,7 @@ def test_decompression_bomb_is_refused_before_decoding(tmp_path: Path) -> None:
     result = _read(bomb, "image/png", tmp_path)
 
     assert time.perf_counter() - started < 2
-    assert result.status is DocumentStatus.UNREADABLE
+    assert result.status is ReadStatus.UNREADABLE
     assert result.message is not None
     assert "zu groß" in result.message
     assert "nicht geöffnet" in result.message
@@ -146,7 +145,7 @@ def test_image_over_the_configured_pixel_limit(tmp_path: Path) -> None:
 
     result = _read(big, "image/png", tmp_path)
 
-    assert result.status is DocumentStatus.UNREADABLE
+    assert result.status is ReadStatus.UNREADABLE
     assert result.message is not None
     assert "6000 × 5000 Pixeln" in result.message
     assert "höchstens 20 Megapixel" in result.message
@@ -161,7 +160,7 @@ def test_truncated_image(tmp_path: Path) -> None:
 
     result = _read(truncated, "image/png", tmp_path)
 
-    assert result.status is DocumentStatus.UNREADABLE
+    assert result.status is ReadStatus.UNREADABLE
     assert result.message is not None
     assert "Bilddatei ist beschädigt" in result.message
 
@@ -173,7 +172,7 @@ def test_tiff_with_more_frames_than_max_pages(tmp_path: Path) -> None:
 
     result = _read(tiff, "image/tiff", tmp_path)
 
-    assert result.status is DocumentStatus.UNREADABLE
+    assert result.status is ReadStatus.UNREADABLE
     assert result.message is not None
     assert f"{LIMITS.max_pages + 2} Seiten" in result.message
 
@@ -184,7 +183,7 @@ def test_iphone_photo_is_an_unsupported_type_not_a_mislabelled_file(tmp_path: Pa
 
     result = _read(photo, "image/heic", tmp_path)
 
-    assert result.status is DocumentStatus.SKIPPED
+    assert result.status is ReadStatus.SKIPPED
     assert result.message is not None
     assert "(image/heic) werden nicht gelesen" in result.message
 
@@ -195,7 +194,7 @@ def test_unsupported_type_is_skipped(tmp_path: Path) -> None:
 
     result = _read(archive, "application/zip", tmp_path)
 
-    assert result.status is DocumentStatus.SKIPPED
+    assert result.status is ReadStatus.SKIPPED
     assert result.message == (
         "Dateien dieses Typs (application/zip) werden nicht gelesen; die Datei ist gespeichert."
     )
@@ -215,7 +214,7 @@ def test_mislabelled_content(tmp_path: Path, content: bytes, media_type: str) ->
 
     result = _read(path, media_type, tmp_path)
 
-    assert result.status is DocumentStatus.UNREADABLE
+    assert result.status is ReadStatus.UNREADABLE
     assert result.message is not None
     assert "passt nicht zu ihrem angegebenen Typ" in result.message
     assert media_type in result.message
@@ -224,7 +223,7 @@ def test_mislabelled_content(tmp_path: Path, content: bytes, media_type: str) ->
 def test_pdf_labelled_as_image_is_read_as_pdf(digital: Path, tmp_path: Path) -> None:
     result = _read(digital, "image/png", tmp_path)
 
-    assert result.status is DocumentStatus.READ
+    assert result.status is ReadStatus.READ
     assert "Straßenlaterne" in result.text
 
 
@@ -235,7 +234,7 @@ def test_scan_without_ocr_engine_is_skipped_with_a_message(tmp_path: Path) -> No
 
     result = _read(path, "image/png", tmp_path)
 
-    assert result.status is DocumentStatus.SKIPPED
+    assert result.status is ReadStatus.SKIPPED
     assert result.message is not None
     assert "Keine Texterkennung" in result.message
 
@@ -246,7 +245,7 @@ def test_plain_text(tmp_path: Path) -> None:
 
     result = _read(path, "text/plain", tmp_path)
 
-    assert result.status is DocumentStatus.READ
+    assert result.status is ReadStatus.READ
     assert result.method == "text"
     assert result.text.endswith("bitte um Rückruf.")
 
@@ -273,7 +272,7 @@ def test_failed_ocr_keeps_the_text_layer_pages(digital: Path, tmp_path: Path) ->
         path=mixed, media_type="application/pdf", limits=LIMITS, ocr=FailingOcr(), work_dir=tmp_path
     )
 
-    assert result.status is DocumentStatus.READ
+    assert result.status is ReadStatus.READ
     assert [page.number for page in result.pages] == [1, 2]
     assert "Weinberg" in result.pages[0].text
     assert result.message is not None
@@ -289,6 +288,6 @@ def test_failed_ocr_of_a_scan_is_unreadable(tmp_path: Path) -> None:
         path=scan, media_type="application/pdf", limits=LIMITS, ocr=FailingOcr(), work_dir=tmp_path
     )
 
-    assert result.status is DocumentStatus.UNREADABLE
+    assert result.status is ReadStatus.UNREADABLE
     assert result.message is not None
     assert "fehlgeschlagen" in result.message

@@ -1,4 +1,4 @@
-"""Reading the text of an incoming document: a PDF's text layer, OCR for scans, e-mail bodies.
+"""Reading the text of a document (a letter, an attachment): PDF text layer, OCR for scans, text files.
 
 File level, no database: ``read_document(path=…, media_type=…, limits=…, ocr=…, work_dir=…)`` returns
 a :class:`ReadResult` with the status, a German message when it could not be read, the text per page
@@ -6,7 +6,8 @@ with its OCR confidence, and the searchable PDF/A that OCR wrote. Bad input (pas
 truncated files, too many pages, decompression bombs, unknown or mislabelled content) never raises: the
 result says what is wrong. What a file is comes from its first bytes; the stated media type only
 decides between "unsupported" and "mislabelled" when the content is nothing Rathaus reads.
-``page_image(pdf_or_image=…, page=…, max_width=…)`` renders one page as PNG for the item page.
+``page_image(pdf_or_image=…, page=…, max_width=…)`` renders one page as PNG (shown beside the text).
+Shared by the modules (Posteingang, Anträge); a module maps :class:`ReadStatus` onto its own status.
 """
 
 from __future__ import annotations
@@ -14,16 +15,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rathaus.inbox.models import DocumentStatus
-from rathaus.inbox.reading.images import read_image
-from rathaus.inbox.reading.pdf import read_pdf
-from rathaus.inbox.reading.render import page_image
-from rathaus.inbox.reading.result import Limits, PageText, ReadResult, mislabelled, unsupported
+from rathaus.core.reading.images import read_image
+from rathaus.core.reading.pdf import read_pdf
+from rathaus.core.reading.render import page_image
+from rathaus.core.reading.result import (
+    Limits,
+    PageText,
+    ReadResult,
+    ReadStatus,
+    mislabelled,
+    unsupported,
+)
 
 if TYPE_CHECKING:
     from rathaus.core.ai.protocols import OcrEngine
 
-__all__ = ["Limits", "PageText", "ReadResult", "page_image", "read_document", "sniff"]
+__all__ = ["Limits", "PageText", "ReadResult", "ReadStatus", "page_image", "read_document", "sniff"]
 
 READ_TYPES = ("application/pdf", "image/", "text/")
 UNREAD_IMAGE_TYPES = {"image/svg+xml", "image/heic", "image/heif", "image/avif"}
@@ -65,8 +72,8 @@ def read_document(
         return read_image(path=path, limits=limits, ocr=ocr, work_dir=work_dir)
     if media_type.startswith("text/") and b"\x00" not in head:
         text = path.read_text(encoding="utf-8", errors="replace").strip()
-        status = DocumentStatus.READ if text else DocumentStatus.NO_TEXT
+        status = ReadStatus.READ if text else ReadStatus.NO_TEXT
         return ReadResult(status=status, text=text, method="text", pages=(PageText(1, text),))
     if media_type.startswith(READ_TYPES) and not _other_format(head, media_type):
-        return ReadResult(status=DocumentStatus.UNREADABLE, message=mislabelled(media_type))
-    return ReadResult(status=DocumentStatus.SKIPPED, message=unsupported(media_type))
+        return ReadResult(status=ReadStatus.UNREADABLE, message=mislabelled(media_type))
+    return ReadResult(status=ReadStatus.SKIPPED, message=unsupported(media_type))

@@ -9,8 +9,8 @@ import pikepdf
 import pytest
 from pdfminer.high_level import extract_text
 
-from rathaus.inbox.scans import available_fonts, letter_lines, render_digital_pdf, render_scan
-from tests.inbox.reading.conftest import LETTER
+from rathaus.core.reading.scans import available_fonts, letter_lines, render_digital_pdf, render_scan
+from tests.core.reading.conftest import LETTER
 
 
 def test_letter_layout_from_the_text() -> None:

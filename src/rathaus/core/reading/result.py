@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rathaus.inbox.models import DocumentStatus
+
+class ReadStatus(enum.StrEnum):
+    """Whether a file's text could be read (the values a module stores, e.g. the inbox's DocumentStatus)."""
+
+    READ = "read"  # text layer or OCR text present
+    NO_TEXT = "no_text"  # readable, but there is no text in it
+    UNREADABLE = "unreadable"  # corrupt, encrypted, too large: the message says why
+    SKIPPED = "skipped"  # a type Rathaus does not read (kept as a file), or no OCR engine for a scan
 
 
 @dataclass(frozen=True)
@@ -27,7 +35,7 @@ class PageText:
 
 @dataclass(frozen=True)
 class ReadResult:
-    status: DocumentStatus
+    status: ReadStatus
     text: str = ""
     method: str | None = None  # "text_layer", "ocr" or "text"
     pages: tuple[PageText, ...] = field(default=())
@@ -44,13 +52,13 @@ class ReadResult:
 
 
 def unreadable(message: str) -> ReadResult:
-    return ReadResult(status=DocumentStatus.UNREADABLE, message=message)
+    return ReadResult(status=ReadStatus.UNREADABLE, message=message)
 
 
 def from_pages(pages: Sequence[PageText], *, method: str, pdfa_path: Path | None = None) -> ReadResult:
     """READ when any page has text, else NO_TEXT; the text is the pages' texts, blank pages left out."""
     text = "\n\n".join(page.text for page in pages if page.text.strip())
-    status = DocumentStatus.READ if text.strip() else DocumentStatus.NO_TEXT
+    status = ReadStatus.READ if text.strip() else ReadStatus.NO_TEXT
     message = None if text.strip() else "Im Dokument wurde kein Text gefunden."
     return ReadResult(
         status=status, text=text, method=method, pages=tuple(pages), pdfa_path=pdfa_path, message=message

@@ -9,9 +9,9 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from rathaus.inbox.reading import page_image
-from rathaus.inbox.scans import render_digital_pdf, render_scan, scan_pages
-from tests.inbox.reading.conftest import LETTER, SECOND_LETTER
+from rathaus.core.reading import page_image
+from rathaus.core.reading.scans import render_digital_pdf, render_scan, scan_pages
+from tests.core.reading.conftest import LETTER, SECOND_LETTER
 
 
 def _size(png: bytes) -> tuple[int, int]:

@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rathaus.core.ai.errors import BackendResponseError
-from rathaus.inbox.models import DocumentStatus
-from rathaus.inbox.reading.result import (
+from rathaus.core.reading.result import (
     CORRUPT_IMAGE,
     NO_OCR,
     OCR_FAILED,
     Limits,
     PageText,
     ReadResult,
+    ReadStatus,
     from_pages,
     image_too_large,
     too_many_pages,
@@ -77,7 +77,7 @@ def read_image(*, path: Path, limits: Limits, ocr: OcrEngine | None, work_dir: P
     except (OSError, SyntaxError, ValueError, EOFError):  # truncated or damaged pixel data
         return unreadable(CORRUPT_IMAGE)
     if ocr is None:
-        return ReadResult(status=DocumentStatus.SKIPPED, message=NO_OCR)
+        return ReadResult(status=ReadStatus.SKIPPED, message=NO_OCR)
     output = work_dir / f"{path.stem}-ocr.pdf"
     try:
         result = ocr.ocr_image(path, output) if direct else ocr.ocr_pdf(_as_pdf(pages, work_dir), output)

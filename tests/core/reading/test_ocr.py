@@ -8,10 +8,9 @@ import pikepdf
 import pytest
 
 from rathaus.core.ai.ocr import OcrmypdfEngine
-from rathaus.inbox.models import DocumentStatus
-from rathaus.inbox.reading import read_document
-from rathaus.inbox.scans import render_digital_pdf, render_scan, scan_pages
-from tests.inbox.reading.conftest import LETTER, LIMITS, SECOND_LETTER
+from rathaus.core.reading import ReadStatus, read_document
+from rathaus.core.reading.scans import render_digital_pdf, render_scan, scan_pages
+from tests.core.reading.conftest import LETTER, LIMITS, SECOND_LETTER
 
 pytestmark = pytest.mark.slow
 
@@ -24,7 +23,7 @@ def test_scanned_letter_is_recognised_with_a_confidence(
 
     result = read_document(path=scan, media_type="application/pdf", limits=LIMITS, ocr=ocr, work_dir=work)
 
-    assert result.status is DocumentStatus.READ
+    assert result.status is ReadStatus.READ
     assert result.method == "ocr"
     for word in ("Mustermann", "Straßenlaternen", "Weinberg", "Beleuchtung", "12.03.2025"):
         assert word in result.text
@@ -63,7 +62,7 @@ def test_mixed_pdf_keeps_its_text_layer_and_ocrs_the_scanned_page(
 
     result = read_document(path=mixed, media_type="application/pdf", limits=LIMITS, ocr=ocr, work_dir=work)
 
-    assert result.status is DocumentStatus.READ
+    assert result.status is ReadStatus.READ
     first, second = result.pages
     assert first.confidence is None
     assert "Sehr geehrte Damen und Herren" in first.text
@@ -85,7 +84,7 @@ def test_multi_page_tiff_is_read_page_by_page(ocr: OcrmypdfEngine, tmp_path: Pat
 
     result = read_document(path=tiff, media_type="image/tiff", limits=LIMITS, ocr=ocr, work_dir=work)
 
-    assert result.status is DocumentStatus.READ
+    assert result.status is ReadStatus.READ
     assert [page.number for page in result.pages] == [1, 2]
     assert "Weinberg" in result.pages[0].text
     assert "Baugenehmigung" in result.pages[1].text
@@ -98,5 +97,5 @@ def test_png_labelled_as_pdf_is_read_as_an_image(ocr: OcrmypdfEngine, tmp_path: 
 
     result = read_document(path=path, media_type="application/pdf", limits=LIMITS, ocr=ocr, work_dir=work)
 
-    assert result.status is DocumentStatus.READ
+    assert result.status is ReadStatus.READ
     assert "Baugenehmigung" in result.text

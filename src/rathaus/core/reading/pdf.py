@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rathaus.core.ai.errors import BackendResponseError
-from rathaus.inbox.models import DocumentStatus
-from rathaus.inbox.reading.result import (
+from rathaus.core.reading.result import (
     CORRUPT_PDF,
     LOCKED_PDF,
     NO_OCR,
@@ -19,6 +18,7 @@ from rathaus.inbox.reading.result import (
     Limits,
     PageText,
     ReadResult,
+    ReadStatus,
     from_pages,
     too_many_pages,
     unreadable,
@@ -62,7 +62,7 @@ def read_pdf(*, path: Path, limits: Limits, ocr: OcrEngine | None, work_dir: Pat
 def _without_ocr(layer: list[str], message: str) -> ReadResult:
     """The pages that have a text layer, and ``message`` saying that the scanned ones stay unread."""
     if not any(text.strip() for text in layer):
-        return ReadResult(status=DocumentStatus.SKIPPED, message=message)
+        return ReadResult(status=ReadStatus.SKIPPED, message=message)
     result = from_pages([PageText(n, text) for n, text in enumerate(layer, start=1)], method="text_layer")
     return ReadResult(
         status=result.status, text=result.text, method=result.method, pages=result.pages, message=message

@@ -10,7 +10,7 @@ import io
 import warnings
 from pathlib import Path
 
-from rathaus.inbox.reading.result import Limits
+from rathaus.core.reading.result import Limits
 
 MAX_RENDER_PIXELS = 40_000_000  # a page with an odd shape gets smaller, never larger than this
 MAX_SCALE = 300 / 72  # never above 300 dpi, however wide the requested image

@@ -127,7 +127,7 @@ def _pages(text: str, regular: Path, bold: Path) -> list[Image.Image]:
     return pages or [Image.new("L", size, 255)]
 
 
-def _age(page: Image.Image, rng: random.Random, *, rotation: float, noise: float) -> Image.Image:
+def age_page(page: Image.Image, rng: random.Random, *, rotation: float, noise: float) -> Image.Image:
     """The clean page as a scanner would return it: grey paper, ink, tilt, blur, noise and speckles."""
     import numpy as np  # noqa: PLC0415
     from PIL import Image, ImageFilter  # noqa: PLC0415
@@ -175,7 +175,7 @@ def scan_pages(
         raise ValueError(f"font {name!r} is not installed; choose from {', '.join(sorted(fonts))}")
     tilt = rng.uniform(-1.5, 1.5) if rotation is None else rotation
     level = rng.uniform(0.1, 0.5) if noise is None else min(max(noise, 0.0), 1.0)
-    pages = [_age(page, rng, rotation=tilt, noise=level) for page in _pages(text, *fonts[name])]
+    pages = [age_page(page, rng, rotation=tilt, noise=level) for page in _pages(text, *fonts[name])]
     for page in pages:
         page.info["dpi"] = (DPI, DPI)
     return pages
