@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -28,7 +28,6 @@ from rathaus.applications.checks import (
     attachment_hints,
     computed_values,
     field_hints,
-    fill,
     rule_hints,
     shown_value,
 )
@@ -98,36 +97,44 @@ def _needle(check: ConsistencyDef, values: Mapping[str, Any]) -> str:
     return " ".join(str(values[key]) for key in check.fields if values.get(key) not in (None, ""))
 
 
-def _amount_hint(check: ConsistencyDef, values: Mapping[str, Any], readings: Sequence[Reading]) -> Hint | None:
+def _amount_hint(
+    check: ConsistencyDef, values: Mapping[str, Any], readings: Sequence[Reading]
+) -> Hint | None:
     stated = values.get(check.fields[0])
     if stated is None:
         return None
     found = next((hit for reading in readings if (hit := find_amount(reading, check.labels))), None)
-    base = {"rule_id": check.id, "category": Category.CONSISTENCY, "severity": check.severity}
     if found is None:
-        return Hint(
-            **base,
-            title=check.title,
-            message=f"Im Nachweis ist kein Betrag zu „{' / '.join(check.labels)}“ zu finden; "
-            f"im Antrag stehen {shown_value(float(stated))} €.",
-            paragraph=check.paragraph,
-            field=check.fields[0],
-            attachment=check.attachment,
+        message = (
+            f"Im Nachweis ist kein Betrag zu „{' / '.join(check.labels)}“ zu finden; "
+            f"im Antrag stehen {shown_value(float(stated))} €."
         )
+        return _consistency_hint(check, message)
     tolerance = Decimal(str(check.tolerance_percent)) / 100 * max(found.amount, Decimal(1))
     if abs(found.amount - Decimal(str(stated))) <= tolerance:
         return None
-    return Hint(
-        **base,
-        title=check.title,
-        message=f"Im Antrag stehen {shown_value(float(stated))} €, im Nachweis „{found.label}“: "
-        f"{shown_value(float(found.amount))} €.",
-        paragraph=check.paragraph,
-        field=check.fields[0],
-        attachment=check.attachment,
+    message = (
+        f"Im Antrag stehen {shown_value(float(stated))} €, im Nachweis „{found.label}“: "
+        f"{shown_value(float(found.amount))} €."
+    )
+    return replace(
+        _consistency_hint(check, message),
         page=found.evidence.page,
         line=found.evidence.line,
         snippet=found.evidence.snippet,
+    )
+
+
+def _consistency_hint(check: ConsistencyDef, message: str) -> Hint:
+    return Hint(
+        rule_id=check.id,
+        category=Category.CONSISTENCY,
+        severity=check.severity,
+        title=check.title,
+        message=message,
+        paragraph=check.paragraph,
+        field=check.fields[0],
+        attachment=check.attachment,
     )
 
 
@@ -151,16 +158,7 @@ def consistency_hints(
             continue
         what = "Der Name" if check.mode == ConsistencyMode.NAME_PRESENT else "Die Anschrift"
         hints.append(
-            Hint(
-                rule_id=check.id,
-                category=Category.CONSISTENCY,
-                severity=check.severity,
-                title=check.title,
-                message=fill(f"{what} aus dem Antrag („{needle}“) steht nicht in der Anlage.", values),
-                paragraph=check.paragraph,
-                field=check.fields[0],
-                attachment=check.attachment,
-            )
+            _consistency_hint(check, f"{what} aus dem Antrag („{needle}“) steht nicht in der Anlage.")
         )
     return hints
 
@@ -235,7 +233,9 @@ def check_application(*, session: Session, application_id: int, today: date) -> 
     application.checked_at = utcnow()
     if application.status in {ApplicationStatus.SUBMITTED, ApplicationStatus.CHECKING}:
         application.status = ApplicationStatus.CHECKED
-    counts = {severity: sum(1 for hint in hints if hint.severity == severity) for severity in ("fehler", "warnung")}
+    counts = {
+        severity: sum(1 for hint in hints if hint.severity == severity) for severity in ("fehler", "warnung")
+    }
     record(
         session=session,
         actor=Actor.system("applications.check"),

@@ -59,7 +59,11 @@ def check(ctx: JobContext, *, application_id: int) -> dict[str, Any]:
     read = ctx.stage(
         "Anlagen lesen",
         lambda session: checking.read_pending(
-            session=session, application_id=application_id, files_dir=settings.files_dir, ocr=ocr, limits=limits
+            session=session,
+            application_id=application_id,
+            files_dir=settings.files_dir,
+            ocr=ocr,
+            limits=limits,
         ),
         percent=80,
     )

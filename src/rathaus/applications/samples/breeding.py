@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 
 from rathaus.applications.samples.canvas import as_pdf
@@ -12,7 +11,7 @@ if TYPE_CHECKING:
     from rathaus.applications.samples.person import Person
 
 
-def breeding_register(person: Person, *, breed: str, seed: int = 0) -> bytes:
+def breeding_register(person: Person, *, breed: str, last_litter: int, seed: int = 0) -> bytes:
     """The kennel of ``person`` with three registered dogs of ``breed`` and the last litter."""
     writer = Writer()
     writer.line("Verband für das Deutsche Hundewesen (VDH) e. V.", pt=13, bold=True)
@@ -29,7 +28,7 @@ def breeding_register(person: Person, *, breed: str, seed: int = 0) -> bytes:
     for name, sex, born in (("Asta", "Hündin", 2021), ("Bruno", "Rüde", 2020), ("Cora", "Hündin", 2022)):
         writer.row(f"{name} ({sex})", f"geboren {born}")
     writer.gap()
-    writer.row("Letzter Wurf", f"{dt.date.today().year - 1}")
+    writer.row("Letzter Wurf", str(last_litter))
     writer.gap(20)
     writer.sheet.text(RIGHT - 12, 250, "MUSTER", pt=28, bold=True, fill=120, align="right")
-    return as_pdf([writer.sheet.image], seed=seed, dpi=DPI)
+    return as_pdf([writer.sheet.image], seed=seed, dpi=DPI, noise=0.05)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -71,30 +71,45 @@ def id_card(person: Person) -> Render:
 
 def rescue(person: Person, dog: str, exam: dt.date) -> Render:
     """The certificate of a rescue-dog exam."""
-    return _pdf("pruefung.pdf", lambda seed: sheets.rescue_dog_certificate(person, dog_name=dog, exam_date=exam, seed=seed))
+    return _pdf(
+        "pruefung.pdf",
+        lambda seed: sheets.rescue_dog_certificate(person, dog_name=dog, exam_date=exam, seed=seed),
+    )
 
 
-def register(person: Person, breed: str) -> Render:
+def register(person: Person, breed: str, last_litter: int) -> Render:
     """An extract from the breeding register."""
-    return _pdf("zuchtbuch.pdf", lambda seed: breeding_register(person, breed=breed, seed=seed))
+    return _pdf(
+        "zuchtbuch.pdf",
+        lambda seed: breeding_register(person, breed=breed, last_litter=last_litter, seed=seed),
+    )
 
 
-def income(person: Person, year: int, gross: int, kind: sheets.StatementKind = "lohnsteuerbescheinigung") -> Render:
+def income(
+    person: Person, year: int, gross: int, kind: sheets.StatementKind = "lohnsteuerbescheinigung"
+) -> Render:
     """A Lohnsteuerbescheinigung or Einkommensteuerbescheid."""
     return _pdf(
         "einkommen.pdf",
-        lambda seed: sheets.income_statement(person, year=year, gross_income=Decimal(gross), kind=kind, seed=seed),
+        lambda seed: sheets.income_statement(
+            person, year=year, gross_income=Decimal(gross), kind=kind, seed=seed
+        ),
     )
 
 
 def social(person: Person, today: dt.date) -> Render:
     """A scanned Sozialpass."""
-    return _jpeg("sozialpass.jpg", lambda seed: cards.social_pass(person, today + dt.timedelta(days=200), seed=seed))
+    return _jpeg(
+        "sozialpass.jpg", lambda seed: cards.social_pass(person, today + dt.timedelta(days=200), seed=seed)
+    )
 
 
 def plan(address: str, use: str, width: float = 3.0, depth: float = 5.0) -> Render:
     """A Lageplan of the used area."""
-    return _pdf("lageplan.pdf", lambda seed: siteplan.site_plan(address, width_m=width, depth_m=depth, use=use, seed=seed))
+    return _pdf(
+        "lageplan.pdf",
+        lambda seed: siteplan.site_plan(address, width_m=width, depth_m=depth, use=use, seed=seed),
+    )
 
 
 BLANK: Render = _jpeg("scan.jpg", lambda seed: documents.blank_scan(seed=seed))

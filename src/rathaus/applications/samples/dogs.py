@@ -45,7 +45,9 @@ def dog(person: Person, today: dt.date, **changes: Any) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
-def _case(name: str, group: Group, values: dict[str, Any], docs: tuple[Doc, ...] = (), *expected: str) -> Case:
+def _case(
+    name: str, group: Group, values: dict[str, Any], docs: tuple[Doc, ...] = (), *expected: str
+) -> Case:
     return Case(name, KEY, group, values, docs, frozenset(expected))
 
 
@@ -58,7 +60,9 @@ def cases(today: dt.date) -> list[Case]:
     kennel["letzter_wurf_jahr"] = today.year - 1
     return [
         _case("Erster Hund, ohne Vergünstigung", "vollständig", dog(ERIKA, today)),
-        _case("Zweiter Hund im Haushalt", "vollständig", dog(LUKAS, today, hund_name="Oskar", weitere_hunde=1)),
+        _case(
+            "Zweiter Hund im Haushalt", "vollständig", dog(LUKAS, today, hund_name="Oskar", weitere_hunde=1)
+        ),
         _case(
             "Befreiung für einen Hund einer hilfsbedürftigen Person (Merkzeichen B)",
             "vollständig",
@@ -75,14 +79,16 @@ def cases(today: dt.date) -> list[Case]:
             "Zwingersteuer für eine Zucht mit drei Hunden",
             "vollständig",
             dog(SOPHIE, today, rasse="Berner Sennenhund", **kennel),
-            (Doc("zuchtbuch", register(SOPHIE, "Berner Sennenhund")),),
+            (Doc("zuchtbuch", register(SOPHIE, "Berner Sennenhund", today.year - 1)),),
         ),
         _case(
             "Gefährlicher Hund (Bullterrier), ohne Vergünstigung",
             "vollständig",
             dog(LUKAS, today, rasse="Bullterrier", listenhund=True, rasse_liste="Bullterrier"),
         ),
-        _case("Welpe von vier Monaten", "vollständig", dog(ERIKA, today, hund_geburtsdatum=_day(today, -122))),
+        _case(
+            "Welpe von vier Monaten", "vollständig", dog(ERIKA, today, hund_geburtsdatum=_day(today, -122))
+        ),
         _case(
             "Befreiung (Merkzeichen H), Name mit Umlauten",
             "vollständig",
@@ -157,7 +163,13 @@ def cases(today: dt.date) -> list[Case]:
         _case(
             "Rettungshundeprüfung vor zwei Jahren",
             "unplausibel",
-            dog(AYLIN, today, hund_name="Rex", verguenstigung="befreiung_rettungshund", pruefung_datum=_day(today, -760)),
+            dog(
+                AYLIN,
+                today,
+                hund_name="Rex",
+                verguenstigung="befreiung_rettungshund",
+                pruefung_datum=_day(today, -760),
+            ),
             (Doc("rettungshundepruefung", rescue(AYLIN, "Rex", today - dt.timedelta(days=760))),),
             "hst.pruefung-aktuell",
         ),
@@ -165,14 +177,14 @@ def cases(today: dt.date) -> list[Case]:
             "Zwinger mit nur einem Hund",
             "unplausibel",
             dog(SOPHIE, today, rasse="Berner Sennenhund", **{**kennel, "zwinger_hunde": 1}),
-            (Doc("zuchtbuch", register(SOPHIE, "Berner Sennenhund")),),
+            (Doc("zuchtbuch", register(SOPHIE, "Berner Sennenhund", today.year - 1)),),
             "hst.zwinger-voraussetzungen",
         ),
         _case(
             "Zwinger ohne Zucht seit sechs Jahren",
             "unplausibel",
             dog(SOPHIE, today, rasse="Berner Sennenhund", **{**kennel, "letzter_wurf_jahr": today.year - 6}),
-            (Doc("zuchtbuch", register(SOPHIE, "Berner Sennenhund")),),
+            (Doc("zuchtbuch", register(SOPHIE, "Berner Sennenhund", today.year - 1)),),
             "hst.zwinger-zucht",
         ),
         _case(
@@ -199,8 +211,15 @@ def cases(today: dt.date) -> list[Case]:
         _case(
             "Zwingersteuer für gefährliche Hunde",
             "unplausibel",
-            dog(SOPHIE, today, rasse="Pit Bull Terrier", listenhund=True, rasse_liste="Pit Bull Terrier", **kennel),
-            (Doc("zuchtbuch", register(SOPHIE, "Pit Bull Terrier")),),
+            dog(
+                SOPHIE,
+                today,
+                rasse="Pit Bull Terrier",
+                listenhund=True,
+                rasse_liste="Pit Bull Terrier",
+                **kennel,
+            ),
+            (Doc("zuchtbuch", register(SOPHIE, "Pit Bull Terrier", today.year - 1)),),
             "hst.listenhund-zwinger",
         ),
     ]

@@ -51,7 +51,9 @@ def kita(person: Person, today: dt.date, **changes: Any) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
-def _case(name: str, group: Group, values: dict[str, Any], docs: tuple[Doc, ...] = (), *expected: str) -> Case:
+def _case(
+    name: str, group: Group, values: dict[str, Any], docs: tuple[Doc, ...] = (), *expected: str
+) -> Case:
     return Case(name, KEY, group, values, docs, frozenset(expected))
 
 
@@ -65,7 +67,12 @@ def cases(today: dt.date) -> list[Case]:
     no_income = {"einkommen_jahr": None, "einkommen_steuerpflichtig": None, "einkommen_beamte": None}
     no_income |= {"einkommen_steuerfrei": None, "stufe_erklaert": None}
     return [
-        _case("Ein Kind, Stufe 1, Lohnsteuerbescheinigung", "vollständig", kita(ERIKA, today), proof(ERIKA, 52000)),
+        _case(
+            "Ein Kind, Stufe 1, Lohnsteuerbescheinigung",
+            "vollständig",
+            kita(ERIKA, today),
+            proof(ERIKA, 52000),
+        ),
         _case(
             "Zwei Kinder, Stufe 2, Einkommensteuerbescheid",
             "vollständig",
@@ -103,7 +110,13 @@ def cases(today: dt.date) -> list[Case]:
             kita(AYLIN, today, kinder_unter_18=4, einkommen_steuerpflichtig=150000.0, stufe_erklaert="3"),
             proof(AYLIN, 150000),
         ),
-        _case("Einkommensnachweis fehlt", "unvollständig", kita(ERIKA, today), (), "anlage.einkommensnachweis.fehlt"),
+        _case(
+            "Einkommensnachweis fehlt",
+            "unvollständig",
+            kita(ERIKA, today),
+            (),
+            "anlage.einkommensnachweis.fehlt",
+        ),
         _case(
             "Sozialpass ohne Kopie",
             "unvollständig",

@@ -62,7 +62,9 @@ def terrace(person: Person, today: dt.date, **changes: Any) -> dict[str, Any]:
     return use(person, today, **{**base, **changes})
 
 
-def _case(name: str, group: Group, values: dict[str, Any], docs: tuple[Doc, ...] = (), *expected: str) -> Case:
+def _case(
+    name: str, group: Group, values: dict[str, Any], docs: tuple[Doc, ...] = (), *expected: str
+) -> Case:
     return Case(name, KEY, group, values, docs, frozenset(expected))
 
 
@@ -76,7 +78,13 @@ def cases(today: dt.date) -> list[Case]:
         _case(
             "Warenauslage vor einem Geschäft",
             "vollständig",
-            use(SOPHIE, today, art="warenauslage", beschreibung="Zwei Warenständer mit Büchern", flaeche_qm=3.0),
+            use(
+                SOPHIE,
+                today,
+                art="warenauslage",
+                beschreibung="Zwei Warenständer mit Büchern",
+                flaeche_qm=3.0,
+            ),
         ),
         _case(
             "Werbetafel außerhalb der Altstadt",
@@ -86,26 +94,54 @@ def cases(today: dt.date) -> list[Case]:
         _case(
             "Gerüst für eine Woche",
             "vollständig",
-            use(JUERGEN, today, beschreibung="Fassadengerüst", nutzung_strasse="Seestraße", nutzung_hausnummer="21",
-                flaeche_qm=30.0, ende=_day(today, 16)),
+            use(
+                JUERGEN,
+                today,
+                beschreibung="Fassadengerüst",
+                nutzung_strasse="Seestraße",
+                nutzung_hausnummer="21",
+                flaeche_qm=30.0,
+                ende=_day(today, 16),
+            ),
             (Doc("lageplan", plan("Seestraße 21, 78464 Konstanz", "Gerüst", 15.0, 2.0)),),
         ),
         _case(
             "Materiallager mit Lageplan",
             "vollständig",
-            use(LUKAS, today, art="materiallager", beschreibung="Pflastersteine auf Paletten",
-                nutzung_strasse="Mainaustraße", nutzung_hausnummer="45", flaeche_qm=8.0, ende=_day(today, 30)),
+            use(
+                LUKAS,
+                today,
+                art="materiallager",
+                beschreibung="Pflastersteine auf Paletten",
+                nutzung_strasse="Mainaustraße",
+                nutzung_hausnummer="45",
+                flaeche_qm=8.0,
+                ende=_day(today, 30),
+            ),
             (Doc("lageplan", plan("Mainaustraße 45, 78464 Konstanz", "Materiallager", 2.0, 4.0)),),
         ),
         _case(
             "Verkaufsstand außerhalb der Altstadt",
             "vollständig",
-            use(SOPHIE, today, art="verkaufsstand", beschreibung="Stand für Spargel", nutzung_strasse="Mainaustraße",
-                nutzung_hausnummer="45", flaeche_qm=6.0),
+            use(
+                SOPHIE,
+                today,
+                art="verkaufsstand",
+                beschreibung="Stand für Spargel",
+                nutzung_strasse="Mainaustraße",
+                nutzung_hausnummer="45",
+                flaeche_qm=6.0,
+            ),
             (Doc("lageplan", plan("Mainaustraße 45, 78464 Konstanz", "Verkaufsstand", 2.0, 3.0)),),
         ),
         _case("Container ohne Lageplan", "unvollständig", use(ERIKA, today), (), "anlage.lageplan.fehlt"),
-        _case("Außenbewirtschaftung ohne Lageplan", "unvollständig", terrace(AYLIN, today), (), "anlage.lageplan.fehlt"),
+        _case(
+            "Außenbewirtschaftung ohne Lageplan",
+            "unvollständig",
+            terrace(AYLIN, today),
+            (),
+            "anlage.lageplan.fehlt",
+        ),
         _case(
             "Lageplan als leerer Scan",
             "unvollständig",
@@ -120,12 +156,31 @@ def cases(today: dt.date) -> list[Case]:
             (Doc("lageplan", id_card(ERIKA)),),
             "anlage.lageplan.art",
         ),
-        _case("Beschreibung fehlt", "unvollständig", use(ERIKA, today, beschreibung=None), container_plan, "feld.beschreibung"),
-        _case("Fläche fehlt", "unvollständig", use(ERIKA, today, flaeche_qm=None), container_plan, "feld.flaeche_qm"),
+        _case(
+            "Beschreibung fehlt",
+            "unvollständig",
+            use(ERIKA, today, beschreibung=None),
+            container_plan,
+            "feld.beschreibung",
+        ),
+        _case(
+            "Fläche fehlt",
+            "unvollständig",
+            use(ERIKA, today, flaeche_qm=None),
+            container_plan,
+            "feld.flaeche_qm",
+        ),
         _case(
             "Gemeinnützig ohne Nachweis",
             "unvollständig",
-            use(SOPHIE, today, art="sonstiges", beschreibung="Infostand des Tierschutzvereins", gemeinnuetzig=True, flaeche_qm=4.0),
+            use(
+                SOPHIE,
+                today,
+                art="sonstiges",
+                beschreibung="Infostand des Tierschutzvereins",
+                gemeinnuetzig=True,
+                flaeche_qm=4.0,
+            ),
             (),
             "anlage.nachweis_gemeinnuetzigkeit.fehlt",
             "sne.gemeinnuetzig",
@@ -144,7 +199,13 @@ def cases(today: dt.date) -> list[Case]:
             container_plan,
             "sne.beginn-vergangen",
         ),
-        _case("Heizstrahler auf der Terrasse", "unplausibel", terrace(AYLIN, today, heizstrahler=True), terrace_plan, "sne.heizstrahler"),
+        _case(
+            "Heizstrahler auf der Terrasse",
+            "unplausibel",
+            terrace(AYLIN, today, heizstrahler=True),
+            terrace_plan,
+            "sne.heizstrahler",
+        ),
         _case(
             "Terrasse nicht an der Gaststätte",
             "unplausibel",
@@ -155,14 +216,23 @@ def cases(today: dt.date) -> list[Case]:
         _case(
             "Verkaufsstand in der Altstadt",
             "unplausibel",
-            use(SOPHIE, today, art="verkaufsstand", beschreibung="Crêpes-Stand", altstadt=True, flaeche_qm=6.0),
+            use(
+                SOPHIE, today, art="verkaufsstand", beschreibung="Crêpes-Stand", altstadt=True, flaeche_qm=6.0
+            ),
             (Doc("lageplan", plan("Hussenstraße 12, 78462 Konstanz", "Verkaufsstand", 2.0, 3.0)),),
             "sne.altstadt-verkauf",
         ),
         _case(
             "Werbetafel in der Altstadt",
             "unplausibel",
-            use(LUKAS, today, art="werbeanlage", beschreibung="Freistehende Werbetafel", altstadt=True, flaeche_qm=1.0),
+            use(
+                LUKAS,
+                today,
+                art="werbeanlage",
+                beschreibung="Freistehende Werbetafel",
+                altstadt=True,
+                flaeche_qm=1.0,
+            ),
             (),
             "sne.altstadt-werbung",
         ),
