@@ -111,3 +111,21 @@ DEFAULTS: tuple[DefaultTemplate, ...] = (
         body="{anrede}\n\n{text}",
     ),
 )
+
+# Values for the preview of a template (nothing here is a real person).
+SAMPLE_VALUES: dict[str, str] = {
+    "anrede": "Sehr geehrte Frau Musterfrau,",
+    "name": "Erika Musterfrau",
+    "antragsart": "Anmeldung zur Hundesteuer",
+    "aktenzeichen": "HST-2026-00017",
+    "eingangsdatum": "01.12.2026",
+    "datum": "06.12.2026",
+    "frist": "20.12.2026",
+    "fehlende_unterlagen": "Kopie des Personalausweises\nNachweis über die bestandene Rettungshundeprüfung",
+    "entscheidung": "Für Ihren Hund „Bello“ wird die Steuerermäßigung ab dem 01.01.2027 gewährt.",
+    "begruendung": "Die Voraussetzungen nach § 6 der Hundesteuersatzung sind erfüllt.",
+    "stelle": "der Stadtverwaltung, Bürgeramt, Am Markt 1, 12345 Musterstadt",
+    "betreff": "Ihre Anfrage vom 01.12.2026",
+    "text": "vielen Dank für Ihre Anfrage. Gern beantworten wir Ihre Fragen.\n\nIhr Anliegen ist erledigt.",
+}
+SAMPLE_RECIPIENT = ("Frau", "Erika Musterfrau", "Musterweg 1", "12345 Musterstadt")

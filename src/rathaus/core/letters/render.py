@@ -153,7 +153,8 @@ def render_docx(content: LetterContent) -> bytes:
             doc.add_paragraph().add_run(block.lines[0]).bold = True
         else:
             doc.add_paragraph("\n".join(block.lines))
-    doc.add_paragraph(content.closing)
+    if content.closing:
+        doc.add_paragraph(content.closing)
     if content.signature:
         doc.add_paragraph("\n".join(content.signature.splitlines()))
     buffer = io.BytesIO()

@@ -257,7 +257,7 @@ def _checked(title: str, subject: str, body: str) -> tuple[str, str, str]:
     return title, subject, body
 
 
-def save_draft(  # noqa: PLR0913 - the fields of a template
+def save_draft(
     *,
     session: Session,
     key: str | None,
