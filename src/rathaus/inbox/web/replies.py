@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
@@ -199,6 +200,7 @@ def send(
     return _redirect(_page(item_id))
 
 
+ADDRESS_PARTS = re.compile(r"\n|,\s*")  # "Hauptstraße 5, 12345 Ort" → two lines of the window
 LETTER_FORMATS = {"pdf": "application/pdf", "docx": DOCX_TYPE}
 NO_LETTER_TEMPLATE = (
     "Für Antwortschreiben ist keine Briefvorlage freigegeben. Die Administration kann die Vorlage "
@@ -232,7 +234,9 @@ def reply_letter(
         tenant_name=tenant_name,
         subject=letters.merge(template.subject, values).text,
         body=letters.merge(template.body, values).text,
-        recipient_lines=tuple(line for line in (item.sender_name, *postal.splitlines()) if line.strip()),
+        recipient_lines=tuple(
+            line.strip() for line in (item.sender_name, *ADDRESS_PARTS.split(postal)) if line.strip()
+        ),
         sender_line=tenant_name,
         reference=values["aktenzeichen"],
         closing="",  # the reply's text ends with the closing the caseworker approved
