@@ -264,7 +264,7 @@ def letter_values(*, reply: Reply, item: Item) -> dict[str, str]:
     """The placeholders of the platform's ``antwort`` letter for ``reply``: its salutation and the rest.
 
     The reply's text already carries the salutation (first paragraph) and the closing the caseworker
-    approved; the letter keeps them as written.
+    approved; the letter keeps them as written. The e-mail's "AW:" is left out of the letter's subject.
     """
     first, _, rest = reply.body.partition("\n\n")
     if first.strip().startswith(SALUTATIONS) and rest.strip():
@@ -274,7 +274,9 @@ def letter_values(*, reply: Reply, item: Item) -> dict[str, str]:
     return {
         "anrede": anrede,
         "text": text,
-        "betreff": reply.subject or item.subject or "Ihr Schreiben",
+        "betreff": re.sub(r"^(AW|Re):\s*", "", reply.subject, flags=re.IGNORECASE)
+        or item.subject
+        or "Ihr Schreiben",
         "aktenzeichen": item.file_reference or f"Eingang Nr. {item.id}",
         "name": item.sender_name,
     }

@@ -40,7 +40,9 @@ def _words(text: str) -> str:
 
 
 def test_blocks_split_paragraphs_lists_and_headings() -> None:
-    body = "Sehr geehrte Frau A,\n\nEs fehlen:\n- Ausweis\n- Lageplan\nDanke.\n\nBegründung:\n\nZeile 1\nZeile 2"
+    body = (
+        "Sehr geehrte Frau A,\n\nEs fehlen:\n- Ausweis\n- Lageplan\nDanke.\n\nBegründung:\n\nZeile 1\nZeile 2"
+    )
     assert blocks(body) == [
         Block("p", ("Sehr geehrte Frau A,",)),
         Block("p", ("Es fehlen:",)),
@@ -65,7 +67,9 @@ def test_the_pdf_is_pdf_a_3b_with_embedded_fonts_and_the_merged_text() -> None:
         ]
         assert fonts
         for font in fonts:
-            descriptor = font.DescendantFonts[0].FontDescriptor if "/DescendantFonts" in font else font.FontDescriptor
+            descriptor = (
+                font.DescendantFonts[0].FontDescriptor if "/DescendantFonts" in font else font.FontDescriptor
+            )
             assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), font
     text = _words(extract_text(io.BytesIO(pdf)))
     assert "Ihr Antrag (Anmeldung zur Hundesteuer), Aktenzeichen HST-2026-00017 – fehlende Unterlagen" in text

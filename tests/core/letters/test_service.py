@@ -29,7 +29,9 @@ def tenants(sessions: sessionmaker[Session]) -> tuple[int, int]:
         return first.id, second.id
 
 
-def test_defaults_are_approved_once_and_documented(sessions: sessionmaker[Session], tenants: tuple[int, int]) -> None:
+def test_defaults_are_approved_once_and_documented(
+    sessions: sessionmaker[Session], tenants: tuple[int, int]
+) -> None:
     tenant_id = tenants[0]
     with open_session(sessions) as session:
         created = service.ensure_defaults(session=session, tenant_id=tenant_id, actor=Actor.system("demo"))
@@ -121,7 +123,9 @@ def test_an_older_draft_cannot_replace_a_newer_approved_version(
         service.approve(session=session, template_id=new.id, actor=APPROVER)
         with pytest.raises(LetterTemplateError, match="Fassung 2 ist neuer und bereits freigegeben"):
             service.approve(session=session, template_id=old.id, actor=APPROVER)
-        same = service.save_draft(session=session, key=old.key, body="Zweite Fassung.", actor=AUTHOR, **fields)
+        same = service.save_draft(
+            session=session, key=old.key, body="Zweite Fassung.", actor=AUTHOR, **fields
+        )
         assert same.id == new.id  # nothing changed, no new version
         other = service.save_draft(session=session, key=None, body="Anderer Text.", actor=AUTHOR, **fields)
         assert other.key == "hinweis-2"
