@@ -1,4 +1,4 @@
-"""The letter template pages in a real browser: list, a template, an error, a draft approved; axe-core on each."""
+"""The letter template pages in a browser: list, template, an error, a draft approved; axe-core on each."""
 
 from __future__ import annotations
 
