@@ -121,8 +121,8 @@ def upgrade() -> None:
             ondelete="RESTRICT",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_applications")),
-        sa.UniqueConstraint("tenant_id", "reference", name=op.f("uq_applications_tenant_id")),
-        sa.UniqueConstraint("tenant_id", "submission_key", name=op.f("uq_applications_tenant_id")),
+        sa.UniqueConstraint("tenant_id", "reference", name=op.f("uq_applications_reference")),
+        sa.UniqueConstraint("tenant_id", "submission_key", name=op.f("uq_applications_submission_key")),
     )
     with op.batch_alter_table("applications", schema=None) as batch_op:
         batch_op.create_index(

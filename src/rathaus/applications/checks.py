@@ -25,7 +25,7 @@ from rathaus.applications.definition import (
     TypeDefinition,
 )
 from rathaus.applications.forms import typed, validate
-from rathaus.applications.formulas import FormulaError, evaluate, holds
+from rathaus.applications.formulas import FormulaError, evaluate, holds, names_in
 from rathaus.applications.kinds import KIND_LABELS, DocumentKind
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
@@ -190,10 +190,18 @@ def attachment_hints(
     return hints
 
 
+def _decidable(formula: str, values: Mapping[str, Any]) -> bool:
+    """A check that reads a missing value is not decided (the missing value is a completeness finding).
+
+    Only ``leer(…)`` asks about missing values on purpose, so a formula using it is always decided.
+    """
+    return "leer(" in formula or all(values.get(name) is not None for name in names_in(formula))
+
+
 def _rule_hint(rule: RuleDef, values: Mapping[str, Any], today: date) -> Hint | None:
     if holds(rule.when, values, today=today) is not True:
         return None
-    if holds(rule.check, values, today=today) is not False:
+    if not _decidable(rule.check, values) or holds(rule.check, values, today=today) is not False:
         return None
     return Hint(
         rule_id=rule.id,

@@ -110,7 +110,8 @@ def typed(values: Mapping[str, Any], definition: TypeDefinition) -> dict[str, An
                 result[spec.key] = date.fromisoformat(value)
             except ValueError:
                 result[spec.key] = None
-        result.setdefault(spec.key, [] if spec.kind == FieldKind.MULTI_CHOICE else None)
+        empty: Any = [] if spec.kind == FieldKind.MULTI_CHOICE else None
+        result.setdefault(spec.key, False if spec.kind == FieldKind.BOOLEAN else empty)
     return result
 
 

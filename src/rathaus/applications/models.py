@@ -81,8 +81,8 @@ class Application(TenantOwned, Base):
 
     __tablename__ = "applications"
     __table_args__ = (
-        UniqueConstraint("tenant_id", "reference"),
-        UniqueConstraint("tenant_id", "submission_key"),
+        UniqueConstraint("tenant_id", "reference", name="uq_applications_reference"),
+        UniqueConstraint("tenant_id", "submission_key", name="uq_applications_submission_key"),
         Index("ix_applications_status", "tenant_id", "status"),
     )
 

@@ -72,8 +72,8 @@ def cases(today: dt.date) -> list[Case]:
         _case(
             "Befreiung für einen geprüften Rettungshund",
             "vollständig",
-            dog(AYLIN, today, hund_name="Rex", **rescue_dog),
-            (Doc("rettungshundepruefung", rescue(AYLIN, "Rex", exam)),),
+            dog(AYLIN, today, hund_name="Bruno", **rescue_dog),
+            (Doc("rettungshundepruefung", rescue(AYLIN, "Bruno", exam)),),
         ),
         _case(
             "Zwingersteuer für eine Zucht mit drei Hunden",
@@ -166,11 +166,11 @@ def cases(today: dt.date) -> list[Case]:
             dog(
                 AYLIN,
                 today,
-                hund_name="Rex",
+                hund_name="Bruno",
                 verguenstigung="befreiung_rettungshund",
                 pruefung_datum=_day(today, -760),
             ),
-            (Doc("rettungshundepruefung", rescue(AYLIN, "Rex", today - dt.timedelta(days=760))),),
+            (Doc("rettungshundepruefung", rescue(AYLIN, "Bruno", today - dt.timedelta(days=760))),),
             "hst.pruefung-aktuell",
         ),
         _case(
