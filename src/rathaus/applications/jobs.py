@@ -1,1 +1,78 @@
-"""Background jobs of the module Anträge (none registered yet)."""
+"""Background jobs of the module Anträge: the check of a submitted application, the sweep of old drafts.
+
+``applications.check`` is the lead's (the automatic check); on this branch only its queueing
+(:func:`queue_check`) is used, and the kind below is a placeholder that the check replaces.
+``applications.drafts`` deletes citizen forms that were left unfinished longer than
+``ApplicationsSettings.draft_days``, with their uploaded files.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from rathaus.core.jobs import JobContext, JobError, enqueue, job_kind
+
+if TYPE_CHECKING:
+    from huey import Huey
+    from sqlalchemy.orm import Session
+
+    from rathaus.applications.models import Application
+
+CHECK = "applications.check"
+DRAFTS = "applications.drafts"
+LOCAL = ZoneInfo("Europe/Berlin")
+
+
+def local_today() -> date:
+    """Today in the municipality's time zone: the day rules compare dates with."""
+    return datetime.now(LOCAL).date()
+
+
+def queue_check(
+    *, session: Session, application: Application, created_by: int | None = None, queue: Huey | None = None
+) -> int:
+    """Queue the check of ``application`` (the caller commits; with ``queue`` the message goes then)."""
+    from rathaus.applications.models import ApplicationStatus  # noqa: PLC0415 - keep the job module light
+
+    job = enqueue(
+        session=session,
+        kind=CHECK,
+        params={"application_id": application.id},
+        tenant_id=application.tenant_id,
+        created_by=created_by,
+        queue=queue,
+    )
+    application.check_job_id = job.id
+    if application.status == ApplicationStatus.SUBMITTED:
+        application.status = ApplicationStatus.CHECKING
+    return job.id
+
+
+@job_kind(CHECK, title="Antrag prüfen")
+def check(ctx: JobContext, *, application_id: int) -> dict[str, Any]:
+    """Placeholder until the automatic check is merged: fails visibly instead of pretending to check."""
+    raise JobError(f"the check of application {application_id} is not built on this branch", retry=False)
+
+
+def _has_drafts(session: Session, tenant_id: int, _settings: Any) -> bool:
+    from sqlalchemy import exists, select  # noqa: PLC0415
+
+    from rathaus.applications.models import ApplicationDraft  # noqa: PLC0415
+
+    return bool(session.scalar(select(exists().where(ApplicationDraft.tenant_id == tenant_id))))
+
+
+@job_kind(DRAFTS, title="Angefangene Anträge löschen", every=timedelta(hours=6), needed=_has_drafts)
+def sweep_drafts(ctx: JobContext) -> dict[str, Any]:
+    """Delete the expired citizen forms of the tenant and their uploaded files."""
+    from rathaus.applications.drafts import sweep_expired  # noqa: PLC0415
+    from rathaus.core.db import utcnow  # noqa: PLC0415
+
+    files_dir = ctx.settings.files_dir
+
+    def run(session: Session) -> dict[str, Any]:
+        return {"deleted": sweep_expired(session=session, files_dir=files_dir, now=utcnow())}
+
+    return ctx.stage("Löschen", run, percent=100)
