@@ -247,7 +247,9 @@ def save_step(request: Request, tenant_slug: str, key: str, step: str, form: For
             return common.see_other(f"{common.form_path(who, key)}/gespeichert")
         section_keys = {spec.key for spec in specs}
         shown_now = {spec.key for spec in shown(definition, result.values, today=today)}
-        new_fields = (shown_now - shown_before) & section_keys
+        # the script lists the fields the citizen saw; without it, those shown before this post
+        seen = {str(name) for name in form.getlist("gesehen")} if "gesehen" in form else shown_before
+        new_fields = (shown_now - seen) & section_keys
         errors = {name: text for name, text in result.errors.items() if name not in new_fields}
         if not errors and not new_fields:
             return common.see_other(common.step_after(steps, step).path)

@@ -69,6 +69,20 @@
     }
 
     form.addEventListener("change", later);
+    // tell the server which fields the citizen saw, so that it asks only for fields that are new to them
+    form.addEventListener("submit", function () {
+      form.querySelectorAll("input[name=gesehen]").forEach(function (old) {
+        old.remove();
+      });
+      form.querySelectorAll("[data-feld]").forEach(function (block) {
+        if (block.hidden) return;
+        var seen = document.createElement("input");
+        seen.type = "hidden";
+        seen.name = "gesehen";
+        seen.value = block.dataset.feld;
+        form.appendChild(seen);
+      });
+    });
     form.addEventListener("focusout", function (event) {
       var block = event.target.closest("[data-feld]");
       if (!block) return;
