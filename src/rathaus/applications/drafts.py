@@ -139,7 +139,9 @@ def _attachment(stored: StoredFile, requirement: str) -> Attachment:
     )
 
 
-def remove_attachment(*, session: Session, draft: ApplicationDraft, attachment_id: int, files_dir: Path) -> bool:
+def remove_attachment(
+    *, session: Session, draft: ApplicationDraft, attachment_id: int, files_dir: Path
+) -> bool:
     """Remove one upload of the draft and its file; False when the draft has no such upload."""
     attachment = next((item for item in draft.attachments if item.id == attachment_id), None)
     if attachment is None:

@@ -20,23 +20,29 @@ class ShownSection:
     rows: list[tuple[FieldDef, str]]
 
 
+def _date_text(value: Any) -> str:
+    try:
+        return shown_value(date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+
+
 def value_text(spec: FieldDef, value: Any) -> str:
     """``value`` of the field as a German reader expects it (labels of choices, 06.12.2026, 1.234,5)."""
     labels = {option.value: option.label for option in spec.options}
-    if value is None or value == "" or value == []:
+    if value in (None, "", []):
         return "keine Angabe"
     if spec.kind == FieldKind.CHOICE:
-        return labels.get(str(value), str(value))
-    if spec.kind == FieldKind.MULTI_CHOICE and isinstance(value, list):
-        return ", ".join(labels.get(str(item), str(item)) for item in value)
-    if spec.kind == FieldKind.DATE and isinstance(value, str):
-        try:
-            return shown_value(date.fromisoformat(value))
-        except ValueError:
-            return value
-    if spec.kind == FieldKind.MONEY and isinstance(value, int | float):
-        return f"{shown_value(float(value))} €"
-    return shown_value(value)
+        text = labels.get(str(value), str(value))
+    elif spec.kind == FieldKind.MULTI_CHOICE and isinstance(value, list):
+        text = ", ".join(labels.get(str(item), str(item)) for item in value)
+    elif spec.kind == FieldKind.DATE:
+        text = _date_text(value)
+    elif spec.kind == FieldKind.MONEY and isinstance(value, int | float):
+        text = f"{shown_value(float(value))} €"
+    else:
+        text = shown_value(value)
+    return text
 
 
 def by_section(definition: TypeDefinition, data: Mapping[str, Any], *, today: date) -> list[ShownSection]:

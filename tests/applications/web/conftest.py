@@ -29,7 +29,9 @@ def settings(tmp_path: Path, database_url: str, smtp: SmtpServer) -> Settings:
         data_dir=tmp_path / "data",
         database_url=database_url,
         secret_key="test-secret-" + "x" * 32,
-        mail=MailSettings(host=smtp.host, port=smtp.port, security="none", from_address="antraege@stadt-a.example"),
+        mail=MailSettings(
+            host=smtp.host, port=smtp.port, security="none", from_address="antraege@stadt-a.example"
+        ),
     )
 
 

@@ -14,42 +14,76 @@ BASE = "/buerger/stadt-a/antraege"
 
 HUNDESTEUER: dict[str, dict[str, Any]] = {
     "person": {
-        "vorname": "Erika", "nachname": "Mustermann", "geburtsdatum": "12.08.1975", "strasse": "Marktstätte",
-        "hausnummer": "5", "plz": "78462", "ort": "Konstanz", "email": "erika@example.org", "telefon": "",
+        "vorname": "Erika",
+        "nachname": "Mustermann",
+        "geburtsdatum": "12.08.1975",
+        "strasse": "Marktstätte",
+        "hausnummer": "5",
+        "plz": "78462",
+        "ort": "Konstanz",
+        "email": "erika@example.org",
+        "telefon": "",
     },
     "hund": {
-        "hund_name": "Bello", "rasse": "Labrador-Mischling", "hund_geburtsdatum": "2024-03-01",
-        "haltung_beginn": "2024-06-01", "weitere_hunde": "0",
+        "hund_name": "Bello",
+        "rasse": "Labrador-Mischling",
+        "hund_geburtsdatum": "2024-03-01",
+        "haltung_beginn": "2024-06-01",
+        "weitere_hunde": "0",
     },
     "verguenstigung": {"verguenstigung": "befreiung_rettungshund", "pruefung_datum": "2025-05-10"},
     "abschluss": {"richtigkeit": "ja"},
 }
 SONDERNUTZUNG: dict[str, dict[str, Any]] = {
     "person": {
-        "vorname": "Max", "nachname": "Bauer", "geburtsdatum": "01.01.1970", "strasse": "Hussenstraße",
-        "hausnummer": "12", "plz": "78462", "ort": "Konstanz", "firma": "Bauer Bau GmbH",
+        "vorname": "Max",
+        "nachname": "Bauer",
+        "geburtsdatum": "01.01.1970",
+        "strasse": "Hussenstraße",
+        "hausnummer": "12",
+        "plz": "78462",
+        "ort": "Konstanz",
+        "firma": "Bauer Bau GmbH",
     },
     "nutzung": {
-        "art": "baustelle", "beschreibung": "Container für Bauschutt vor dem Haus", "nutzung_strasse": "Hussenstraße",
-        "nutzung_hausnummer": "12", "flaeche_qm": "12,5", "beginn": "2026-09-01", "ende": "2026-09-14",
+        "art": "baustelle",
+        "beschreibung": "Container für Bauschutt vor dem Haus",
+        "nutzung_strasse": "Hussenstraße",
+        "nutzung_hausnummer": "12",
+        "flaeche_qm": "12,5",
+        "beginn": "2026-09-01",
+        "ende": "2026-09-14",
     },
     "abschluss": {"richtigkeit": "ja"},
 }
 KITA: dict[str, dict[str, Any]] = {
     "person": {
-        "vorname": "Anna", "nachname": "Schmidt", "geburtsdatum": "03.04.1988", "strasse": "Seestraße",
-        "hausnummer": "3a", "plz": "78464", "ort": "Konstanz",
+        "vorname": "Anna",
+        "nachname": "Schmidt",
+        "geburtsdatum": "03.04.1988",
+        "strasse": "Seestraße",
+        "hausnummer": "3a",
+        "plz": "78464",
+        "ort": "Konstanz",
     },
     "kind": {
-        "kind_vorname": "Lena", "kind_nachname": "Schmidt", "kind_geburtsdatum": "2022-02-02",
-        "aufnahmedatum": "2025-09-01", "betreuungsform": "ganztags", "kinder_unter_18": "1",
+        "kind_vorname": "Lena",
+        "kind_nachname": "Schmidt",
+        "kind_geburtsdatum": "2022-02-02",
+        "aufnahmedatum": "2025-09-01",
+        "betreuungsform": "ganztags",
+        "kinder_unter_18": "1",
         "kinder_in_betreuung": "1",
     },
     "einkommen": {"sozialpass": "ja"},
     "abschluss": {"richtigkeit": "ja"},
 }
 SAMPLES = {"hundesteuer": HUNDESTEUER, "sondernutzung": SONDERNUTZUNG, "kita-ermaessigung": KITA}
-UPLOADS = {"hundesteuer": "rettungshundepruefung", "sondernutzung": "lageplan", "kita-ermaessigung": "sozialpass"}
+UPLOADS = {
+    "hundesteuer": "rettungshundepruefung",
+    "sondernutzung": "lageplan",
+    "kita-ermaessigung": "sozialpass",
+}
 
 
 def csrf(page: Response) -> str:
@@ -66,7 +100,13 @@ def begin(client: TestClient, key: str) -> Response:
 
 
 def step(
-    client: TestClient, key: str, name: str, values: dict[str, Any], action: str = "weiter", *, script: bool = True
+    client: TestClient,
+    key: str,
+    name: str,
+    values: dict[str, Any],
+    action: str = "weiter",
+    *,
+    script: bool = True,
 ) -> Response:
     """Post one step; ``script``: as the page's script does, naming the fields the citizen saw."""
     page = client.get(f"{BASE}/{key}/schritt/{name}")
@@ -107,7 +147,12 @@ def tiny_png() -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def tiny_pdf(text: str = "Nachweis") -> bytes:
@@ -116,7 +161,8 @@ def tiny_pdf(text: str = "Nachweis") -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]

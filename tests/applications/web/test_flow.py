@@ -1,13 +1,13 @@
-"""The citizen form through the real app, for each shipped type: start → steps → upload → summary → submit → receipt."""
+"""The citizen form through the real app, for each shipped type: start to receipt."""
 
 from __future__ import annotations
 
 import io
 import re
 
+import pikepdf
 import pytest
 from fastapi.testclient import TestClient
-import pikepdf
 from pdfminer.high_level import extract_text
 from sqlalchemy import select
 
@@ -16,7 +16,17 @@ from rathaus.applications.models import Application, ApplicationDraft, Applicati
 from rathaus.core.audit.models import AuditEvent
 from rathaus.core.db import open_session
 from rathaus.core.jobs import Job
-from tests.applications.web.flow import BASE, SAMPLES, UPLOADS, begin, fill, submit, tiny_pdf, tiny_png, upload
+from tests.applications.web.flow import (
+    BASE,
+    SAMPLES,
+    UPLOADS,
+    begin,
+    fill,
+    submit,
+    tiny_pdf,
+    tiny_png,
+    upload,
+)
 from tests.conftest import World
 
 
@@ -53,7 +63,9 @@ def test_a_citizen_fills_in_uploads_and_submits(client: TestClient, shipped: Wor
     attachments = client.get(f"{BASE}/{key}/anlagen")
     assert attachments.status_code == 200
     document = tiny_pdf("Nachweis") if key != "kita-ermaessigung" else tiny_png()
-    name, kind = ("nachweis.pdf", "application/pdf") if key != "kita-ermaessigung" else ("pass.png", "image/png")
+    name, kind = (
+        ("nachweis.pdf", "application/pdf") if key != "kita-ermaessigung" else ("pass.png", "image/png")
+    )
     uploaded = upload(client, key, UPLOADS[key], name, document, kind)
     assert uploaded.status_code == 200, uploaded.text
     assert f"„{name}“ wurde hochgeladen." in uploaded.text

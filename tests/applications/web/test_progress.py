@@ -15,7 +15,9 @@ from tests.servers import SmtpServer
 
 
 def _link(page_text: str) -> str:
-    found = re.search(r'href="http://127\.0\.0\.1(/buerger/stadt-a/antraege/fortsetzen/[A-Za-z0-9_-]+)"', page_text)
+    found = re.search(
+        r'href="http://127\.0\.0\.1(/buerger/stadt-a/antraege/fortsetzen/[A-Za-z0-9_-]+)"', page_text
+    )
     assert found is not None
     return found.group(1)
 
@@ -25,7 +27,12 @@ def test_a_citizen_continues_in_a_new_browser_with_the_link(client: TestClient, 
     assert step(client, "hundesteuer", "person", HUNDESTEUER["person"]).status_code == 303
     assert step(client, "hundesteuer", "hund", HUNDESTEUER["hund"]).status_code == 303
     assert step(client, "hundesteuer", "verguenstigung", HUNDESTEUER["verguenstigung"]).status_code == 303
-    assert upload(client, "hundesteuer", "rettungshundepruefung", "pruefung.pdf", tiny_pdf(), "application/pdf").status_code == 200
+    assert (
+        upload(
+            client, "hundesteuer", "rettungshundepruefung", "pruefung.pdf", tiny_pdf(), "application/pdf"
+        ).status_code
+        == 200
+    )
     later = step(client, "hundesteuer", "abschluss", {}, action="spaeter")
     assert later.status_code == 303
     saved = client.get(later.headers["location"])
@@ -52,7 +59,9 @@ def test_the_link_can_be_mailed(client: TestClient, shipped: World, smtp: SmtpSe
     bad = client.post(f"{BASE}/hundesteuer/link-senden", data={"csrf_token": csrf(saved), "email": "kein-at"})
     assert bad.status_code == 422
     assert "gültige E-Mail-Adresse" in bad.text
-    sent = client.post(f"{BASE}/hundesteuer/link-senden", data={"csrf_token": csrf(saved), "email": "erika@example.org"})
+    sent = client.post(
+        f"{BASE}/hundesteuer/link-senden", data={"csrf_token": csrf(saved), "email": "erika@example.org"}
+    )
     assert sent.status_code == 200
     assert "Wir haben den Link an erika@example.org gesendet." in sent.text
     [mail] = smtp.messages
@@ -60,7 +69,9 @@ def test_the_link_can_be_mailed(client: TestClient, shipped: World, smtp: SmtpSe
     assert _link(saved.text) in body
 
 
-def test_wrong_values_give_422_with_german_messages_and_nothing_is_lost(client: TestClient, shipped: World) -> None:
+def test_wrong_values_give_422_with_german_messages_and_nothing_is_lost(
+    client: TestClient, shipped: World
+) -> None:
     begin(client, "hundesteuer")
     values = {**HUNDESTEUER["person"], "plz": "7846", "geburtsdatum": "31.02.1975", "vorname": ""}
     answer = step(client, "hundesteuer", "person", values)
@@ -93,17 +104,24 @@ def test_conditional_fields_appear_after_saving_without_script(client: TestClien
     begin(client, "hundesteuer")
     page = client.get(f"{BASE}/hundesteuer/schritt/verguenstigung")
     assert 'id="feld-pruefung_datum-block" hidden' in page.text
-    answer = step(client, "hundesteuer", "verguenstigung", {"verguenstigung": "befreiung_rettungshund"}, script=False)
+    answer = step(
+        client, "hundesteuer", "verguenstigung", {"verguenstigung": "befreiung_rettungshund"}, script=False
+    )
     assert answer.status_code == 200
     assert "weitere Felder hinzugekommen" in answer.text
     assert 'id="feld-pruefung_datum-block">' in answer.text  # shown now
     assert "error-summary" not in answer.text  # no complaint about a field the citizen has not seen
-    missing = step(client, "hundesteuer", "verguenstigung", {"verguenstigung": "befreiung_rettungshund"}, script=False)
+    missing = step(
+        client, "hundesteuer", "verguenstigung", {"verguenstigung": "befreiung_rettungshund"}, script=False
+    )
     assert missing.status_code == 422
     assert "Datum der bestandenen Rettungshundeprüfung: Bitte füllen Sie dieses Feld aus." in missing.text
     done = step(
-        client, "hundesteuer", "verguenstigung",
-        {"verguenstigung": "befreiung_rettungshund", "pruefung_datum": "10.05.2025"}, script=False,
+        client,
+        "hundesteuer",
+        "verguenstigung",
+        {"verguenstigung": "befreiung_rettungshund", "pruefung_datum": "10.05.2025"},
+        script=False,
     )
     assert done.status_code == 303
     back = step(client, "hundesteuer", "verguenstigung", {"verguenstigung": "keine"}, script=False)
@@ -126,7 +144,9 @@ def test_the_live_check_answers_with_messages_and_shown_fields(client: TestClien
     assert "feld-pruefung_datum" in body["hidden"]
     assert body["errors"]["feld-merkzeichen"] == "Bitte füllen Sie dieses Feld aus."
     plz = client.post(
-        f"{BASE}/hundesteuer/pruefen", data={"schritt": "person", "plz": "abc"}, headers={"X-CSRF-Token": token}
+        f"{BASE}/hundesteuer/pruefen",
+        data={"schritt": "person", "plz": "abc"},
+        headers={"X-CSRF-Token": token},
     ).json()
     assert plz["errors"]["feld-plz"] == "Bitte prüfen Sie die Schreibweise."
     refused = client.post(f"{BASE}/hundesteuer/pruefen", data={"schritt": "person"})

@@ -15,7 +15,17 @@ from rathaus.core.audit.models import AuditEvent
 from rathaus.core.db import open_session, utcnow
 from rathaus.core.storage import StoredFile, blob_path
 from rathaus.modules import Settings
-from tests.applications.web.flow import BASE, HUNDESTEUER, begin, csrf, fill, submit, tiny_pdf, tiny_png, upload
+from tests.applications.web.flow import (
+    BASE,
+    HUNDESTEUER,
+    begin,
+    csrf,
+    fill,
+    submit,
+    tiny_pdf,
+    tiny_png,
+    upload,
+)
 from tests.conftest import World
 
 KEY = "hundesteuer"
@@ -32,14 +42,20 @@ def test_a_second_post_gives_the_same_application_and_receipt(client: TestClient
     page = client.get(f"{BASE}/{KEY}/zusammenfassung", follow_redirects=False)
     assert page.status_code == 303  # the form is done: the summary leads to the receipt
     key = _submission_key(shipped)
-    second = client.post(f"{BASE}/{KEY}/absenden", data={"csrf_token": csrf(client.get(f"{BASE}/{KEY}")), "submission_key": key}, follow_redirects=False)
+    second = client.post(
+        f"{BASE}/{KEY}/absenden",
+        data={"csrf_token": csrf(client.get(f"{BASE}/{KEY}")), "submission_key": key},
+        follow_redirects=False,
+    )
     assert second.status_code == 303
     assert second.headers["location"] == first.headers["location"]
     receipt = client.get(f"{first.headers['location']}/eingangsbestaetigung.pdf").content
     assert client.get(f"{second.headers['location']}/eingangsbestaetigung.pdf").content == receipt
     with open_session(shipped.sessions) as session:
         assert len(session.scalars(select(Application)).all()) == 1
-        submitted = session.scalars(select(AuditEvent).where(AuditEvent.action == ApplicationsAction.SUBMITTED)).all()
+        submitted = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == ApplicationsAction.SUBMITTED)
+        ).all()
         assert len(submitted) == 1
 
 
@@ -64,7 +80,10 @@ def test_a_value_outside_the_schema_is_refused_at_submission(client: TestClient,
         draft.data = {**draft.data, "weitere_hunde": 99, "plz": "ABCDE"}
     answer = submit(client, KEY)
     assert answer.status_code == 422
-    assert "Wie viele andere Hunde werden in Ihrem Haushalt schon gehalten?: Der Wert darf höchstens 30 sein." in answer.text
+    assert (
+        "Wie viele andere Hunde werden in Ihrem Haushalt schon gehalten?: Der Wert darf höchstens 30 sein."
+        in answer.text
+    )
     assert "Postleitzahl: Bitte prüfen Sie die Schreibweise." in answer.text
     assert f'href="{BASE}/{KEY}/schritt/person#feld-plz"' in answer.text
     with open_session(shipped.sessions) as session:
@@ -72,9 +91,14 @@ def test_a_value_outside_the_schema_is_refused_at_submission(client: TestClient,
         assert session.scalars(select(ApplicationDraft)).one().data["nachname"] == "Mustermann"
 
 
-def test_forged_empty_and_wrong_uploads_are_refused_and_nothing_is_lost(client: TestClient, shipped: World) -> None:
+def test_forged_empty_and_wrong_uploads_are_refused_and_nothing_is_lost(
+    client: TestClient, shipped: World
+) -> None:
     _filled(client)
-    assert upload(client, KEY, "rettungshundepruefung", "gut.pdf", tiny_pdf(), "application/pdf").status_code == 200
+    assert (
+        upload(client, KEY, "rettungshundepruefung", "gut.pdf", tiny_pdf(), "application/pdf").status_code
+        == 200
+    )
     program = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
     forged = upload(client, KEY, "rettungshundepruefung", "nachweis.pdf", program, "application/pdf")
     assert forged.status_code == 415
@@ -121,7 +145,9 @@ def test_an_upload_can_be_removed(client: TestClient, shipped: World, settings: 
     assert not path.exists()
 
 
-def test_expired_drafts_are_swept_with_their_files(client: TestClient, shipped: World, settings: Settings) -> None:
+def test_expired_drafts_are_swept_with_their_files(
+    client: TestClient, shipped: World, settings: Settings
+) -> None:
     _filled(client)
     upload(client, KEY, "rettungshundepruefung", "alt.pdf", tiny_pdf("alt"), "application/pdf")
     with open_session(shipped.sessions, tenant_id=shipped.tenant_a_id) as session:
@@ -140,7 +166,9 @@ def test_expired_drafts_are_swept_with_their_files(client: TestClient, shipped: 
 
 
 @pytest.mark.parametrize("requested", [True, False])
-def test_requested_documents_are_sent_in_on_the_status_page(client: TestClient, shipped: World, requested: bool) -> None:
+def test_requested_documents_are_sent_in_on_the_status_page(
+    client: TestClient, shipped: World, requested: bool
+) -> None:
     _filled(client)
     status_path = submit(client, KEY).headers["location"]
     with open_session(shipped.sessions) as session:
@@ -166,8 +194,12 @@ def test_requested_documents_are_sent_in_on_the_status_page(client: TestClient, 
         assert application.status == ApplicationStatus.CHECKING
         assert application.check_job_id != first_job
         assert [item.filename for item in application.attachments] == ["nachtrag.pdf"]
-        added = session.scalars(select(AuditEvent).where(AuditEvent.action == ApplicationsAction.DOCUMENTS_ADDED)).one()
-        assert added.details["attachments"] == [{"requirement": "rettungshundepruefung", "filename": "nachtrag.pdf"}]
+        added = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == ApplicationsAction.DOCUMENTS_ADDED)
+        ).one()
+        assert added.details["attachments"] == [
+            {"requirement": "rettungshundepruefung", "filename": "nachtrag.pdf"}
+        ]
 
 
 def test_an_unknown_status_link_is_404(client: TestClient, shipped: World) -> None:

@@ -69,7 +69,12 @@ def upload_problem(error: UploadRejectedError, filename: str, limit: int) -> str
 
 
 def _page(
-    request: Request, who: PublicTenant, loaded: Loaded, *, errors: list[tuple[str, str]] | None = None, code: int = 200
+    request: Request,
+    who: PublicTenant,
+    loaded: Loaded,
+    *,
+    errors: list[tuple[str, str]] | None = None,
+    code: int = 200,
 ) -> Response:
     definition = loaded.definition
     shown, others = requirements(definition, loaded.draft.data, loaded.draft.attachments)
@@ -125,18 +130,27 @@ def upload(request: Request, tenant_slug: str, key: str, form: Form) -> Response
         anchor = f"datei-{requirement}"
         if not isinstance(file, UploadFile) or not file.filename:
             problem = "Bitte wählen Sie eine Datei aus."
-            return _page(request, who, loaded, errors=[(anchor, problem)], code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+            return _page(
+                request, who, loaded, errors=[(anchor, problem)], code=status.HTTP_422_UNPROCESSABLE_CONTENT
+            )
         try:
             with session.begin_nested():
                 added = drafts.add_attachment(
-                    session=session, draft=loaded.draft, requirement=requirement, upload=file,
-                    files_dir=settings.files_dir, max_bytes=limit,
+                    session=session,
+                    draft=loaded.draft,
+                    requirement=requirement,
+                    upload=file,
+                    files_dir=settings.files_dir,
+                    max_bytes=limit,
                 )
         except UploadRejectedError as error:
             problem = upload_problem(error, file.filename, limit)
             return _page(request, who, loaded, errors=[(anchor, problem)], code=error.status_code)
         drafts.save_values(
-            draft=loaded.draft, values=loaded.draft.data, step=ATTACHMENTS_STEP, now=common.now(),
+            draft=loaded.draft,
+            values=loaded.draft.data,
+            step=ATTACHMENTS_STEP,
+            now=common.now(),
             days=common.section(request).draft_days,
         )
         flash(request, f"„{added.filename}“ wurde hochgeladen.")

@@ -167,7 +167,13 @@ def page(
 
 
 def message_page(
-    request: Request, who: PublicTenant, code: int, title: str, text: str, back: str = "", back_label: str = ""
+    request: Request,
+    who: PublicTenant,
+    code: int,
+    title: str,
+    text: str,
+    back: str = "",
+    back_label: str = "",
 ) -> Response:
     """A German page for a refused request, with a way back."""
     values = {"title": title, "text": text, "back": back, "back_label": back_label}

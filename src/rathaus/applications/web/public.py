@@ -69,7 +69,13 @@ def load(request: Request, who: PublicTenant, session: Session, key: str) -> Loa
     draft = drafts.draft_by_token(session=session, token=token, now=common.now())
     if draft is None or draft.type.key != key:
         return common.message_page(
-            request, who, 404, "Kein angefangener Antrag", NO_DRAFT, common.form_path(who, key), "Zur Startseite des Antrags"
+            request,
+            who,
+            404,
+            "Kein angefangener Antrag",
+            NO_DRAFT,
+            common.form_path(who, key),
+            "Zur Startseite des Antrags",
         )
     return Loaded(draft=draft, definition=definition_of(draft.type), token=token)
 
@@ -96,7 +102,9 @@ def resume(request: Request, tenant_slug: str, token: str) -> Response:
         if draft is None:
             if drafts.application_by_token(session=session, token=token) is not None:
                 return common.see_other(f"{common.base_path(who)}/status/{token}")
-            return common.message_page(request, who, 404, "Link abgelaufen", NO_DRAFT, common.base_path(who), "Zu den Anträgen")
+            return common.message_page(
+                request, who, 404, "Link abgelaufen", NO_DRAFT, common.base_path(who), "Zu den Anträgen"
+            )
         key = draft.type.key
         if draft.application_id is not None:
             target = f"{common.base_path(who)}/status/{token}"
@@ -120,9 +128,13 @@ def start_page(request: Request, tenant_slug: str, key: str) -> Response:
         row = active_type(session=session, key=key)
         if row is None:
             return common.message_page(
-                request, who, 404, "Antrag nicht gefunden",
+                request,
+                who,
+                404,
+                "Antrag nicht gefunden",
                 "Diesen Antrag gibt es hier nicht oder er kann zurzeit nicht online gestellt werden.",
-                common.base_path(who), "Zu den Anträgen",
+                common.base_path(who),
+                "Zu den Anträgen",
             )
         definition = definition_of(row)
         token = common.draft_token(request, key)
@@ -147,8 +159,13 @@ def begin(request: Request, tenant_slug: str, key: str) -> Response:
         row = active_type(session=session, key=key)
         if row is None:
             return common.message_page(
-                request, who, 404, "Antrag nicht gefunden", "Diesen Antrag gibt es hier nicht.",
-                common.base_path(who), "Zu den Anträgen",
+                request,
+                who,
+                404,
+                "Antrag nicht gefunden",
+                "Diesen Antrag gibt es hier nicht.",
+                common.base_path(who),
+                "Zu den Anträgen",
             )
         _draft, token = drafts.start_draft(
             session=session, type_row=row, now=common.now(), days=common.section(request).draft_days
@@ -195,9 +212,28 @@ def _section_known(definition: TypeDefinition, step: str) -> bool:
 
 def _unknown_step(request: Request, who: PublicTenant, key: str) -> Response:
     return common.message_page(
-        request, who, 404, "Schritt nicht gefunden", "Diesen Schritt gibt es in diesem Antrag nicht.",
-        common.form_path(who, key), "Zur Startseite des Antrags",
+        request,
+        who,
+        404,
+        "Schritt nicht gefunden",
+        "Diesen Schritt gibt es in diesem Antrag nicht.",
+        common.form_path(who, key),
+        "Zur Startseite des Antrags",
     )
+
+
+def _open_step(
+    request: Request, who: PublicTenant, session: Session, key: str, step: str
+) -> Loaded | Response:
+    """The draft for a step page; or the receipt (already submitted), or 404 for an unknown step."""
+    loaded = load(request, who, session, key)
+    if isinstance(loaded, Response):
+        return loaded
+    if loaded.draft.application_id is not None:
+        return common.see_other(f"{common.base_path(who)}/status/{loaded.token}")
+    if not _section_known(loaded.definition, step):
+        return _unknown_step(request, who, key)
+    return loaded
 
 
 @router.get("/{key}/schritt/{step}", summary="Anträge: ein Schritt des Formulars")
@@ -205,15 +241,15 @@ def step_page(request: Request, tenant_slug: str, key: str, step: str) -> Respon
     who = common.tenant(request, tenant_slug)
     common.check_rate(request, who)
     with common.scoped(request, who) as session:
-        loaded = load(request, who, session, key)
+        loaded = _open_step(request, who, session, key, step)
         if isinstance(loaded, Response):
             return loaded
-        if loaded.draft.application_id is not None:
-            return common.see_other(f"{common.base_path(who)}/status/{loaded.token}")
-        if not _section_known(loaded.definition, step):
-            return _unknown_step(request, who, key)
         data = loaded.draft.data
-        typed_in = {spec.key for spec in loaded.definition.section_fields(step) if data.get(spec.key) not in (None, "", [])}
+        typed_in = {
+            spec.key
+            for spec in loaded.definition.section_fields(step)
+            if data.get(spec.key) not in (None, "", [])
+        }
         errors = validate(loaded.definition, data, today=common.today(), only=typed_in)
         return common.page(request, who, "step.html", step_values(request, who, loaded, step, errors))
 
@@ -224,20 +260,15 @@ def save_step(request: Request, tenant_slug: str, key: str, step: str, form: For
     common.check_rate(request, who)
     today = common.today()
     with common.scoped(request, who) as session:
-        loaded = load(request, who, session, key)
+        loaded = _open_step(request, who, session, key, step)
         if isinstance(loaded, Response):
             return loaded
         draft, definition = loaded.draft, loaded.definition
-        if draft.application_id is not None:
-            return common.see_other(f"{common.base_path(who)}/status/{loaded.token}")
-        if not _section_known(definition, step):
-            return _unknown_step(request, who, key)
         specs = definition.section_fields(step)
         shown_before = {spec.key for spec in shown(definition, draft.data, today=today)}
         result = read_form(definition, posted(form), today=today, fields=specs, previous=draft.data)
-        drafts.save_values(
-            draft=draft, values=result.values, step=step, now=common.now(), days=common.section(request).draft_days
-        )
+        days = common.section(request).draft_days
+        drafts.save_values(draft=draft, values=result.values, step=step, now=common.now(), days=days)
         steps = common.steps_of(who, definition)
         action = str(form.get("aktion") or "weiter")
         if action == "zurueck":
@@ -253,8 +284,7 @@ def save_step(request: Request, tenant_slug: str, key: str, step: str, form: For
         errors = {name: text for name, text in result.errors.items() if name not in new_fields}
         if not errors and not new_fields:
             return common.see_other(common.step_after(steps, step).path)
-        notice = NEW_FIELDS if new_fields else ""
-        values = step_values(request, who, loaded, step, errors, notice)
+        values = step_values(request, who, loaded, step, errors, NEW_FIELDS if new_fields else "")
         code = status.HTTP_422_UNPROCESSABLE_CONTENT if errors else status.HTTP_200_OK
         return common.page(request, who, "step.html", values, code=code)
 
@@ -271,9 +301,13 @@ def check_step(request: Request, tenant_slug: str, key: str, form: Form) -> Resp
         definition = loaded.definition
         step = str(form.get("schritt") or "")
         if not _section_known(definition, step):
-            return JSONResponse({"detail": "Diesen Schritt gibt es nicht."}, status_code=status.HTTP_404_NOT_FOUND)
+            return JSONResponse(
+                {"detail": "Diesen Schritt gibt es nicht."}, status_code=status.HTTP_404_NOT_FOUND
+            )
         specs = definition.section_fields(step)
-        result = read_form(definition, posted(form), today=common.today(), fields=specs, previous=loaded.draft.data)
+        result = read_form(
+            definition, posted(form), today=common.today(), fields=specs, previous=loaded.draft.data
+        )
         visible = {spec.key for spec in shown(definition, result.values, today=common.today())}
         return JSONResponse(
             {

@@ -71,7 +71,9 @@ def mail_link(request: Request, tenant_slug: str, key: str, form: Form) -> Respo
             return loaded
         if not EMAIL.match(address):
             problem = "Bitte geben Sie eine gültige E-Mail-Adresse ein, z. B. name@beispiel.de."
-            return _page(request, who, loaded, address, problem=problem, code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+            return _page(
+                request, who, loaded, address, problem=problem, code=status.HTTP_422_UNPROCESSABLE_CONTENT
+            )
         message = EmailMessage()
         mail_settings = common.context_of(request).settings.mail
         try:
@@ -82,7 +84,8 @@ def mail_link(request: Request, tenant_slug: str, key: str, form: Form) -> Respo
                 "Guten Tag,\n\n"
                 f"Sie haben bei {who.name} den Antrag „{loaded.definition.title}“ begonnen. Mit diesem Link "
                 f"können Sie ihn fortsetzen:\n\n{continue_link(request, who, loaded.token)}\n\n"
-                f"Der Link gilt bis zum {loaded.draft.expires_at:%d.%m.%Y}. Bitte geben Sie ihn nicht weiter: "
+                f"Der Link gilt bis zum {loaded.draft.expires_at:%d.%m.%Y}. "
+                "Bitte geben Sie ihn nicht weiter: "
                 "Wer ihn hat, kann Ihre Angaben sehen.\n\n"
                 "Wenn Sie diesen Antrag nicht begonnen haben, können Sie diese E-Mail ignorieren.\n"
             )
@@ -92,10 +95,17 @@ def mail_link(request: Request, tenant_slug: str, key: str, form: Form) -> Respo
                 "Der Versand per E-Mail ist hier nicht eingerichtet. Bitte speichern Sie den Link "
                 "als Lesezeichen oder schreiben Sie ihn sich auf."
             )
-            return _page(request, who, loaded, address, problem=problem, code=status.HTTP_503_SERVICE_UNAVAILABLE)
+            return _page(
+                request, who, loaded, address, problem=problem, code=status.HTTP_503_SERVICE_UNAVAILABLE
+            )
         except MailError:
             log.exception("could not send the continue link of an application draft")
-            problem = "Die E-Mail konnte gerade nicht gesendet werden. Bitte speichern Sie den Link als Lesezeichen."
-            return _page(request, who, loaded, address, problem=problem, code=status.HTTP_503_SERVICE_UNAVAILABLE)
+            problem = (
+                "Die E-Mail konnte gerade nicht gesendet werden. "
+                "Bitte speichern Sie den Link als Lesezeichen."
+            )
+            return _page(
+                request, who, loaded, address, problem=problem, code=status.HTTP_503_SERVICE_UNAVAILABLE
+            )
         notice = f"Wir haben den Link an {address} gesendet."
         return _page(request, who, loaded, address, notice=notice)

@@ -33,14 +33,21 @@ STATUS_TEXT = {
     ApplicationStatus.SUBMITTED: "Eingegangen. Die Prüfung beginnt in Kürze.",
     ApplicationStatus.CHECKING: "In Prüfung. Wir prüfen Ihre Angaben und Nachweise.",
     ApplicationStatus.CHECKED: "Geprüft. Ihr Antrag liegt der Sachbearbeitung zur Entscheidung vor.",
-    ApplicationStatus.DOCUMENTS_REQUESTED: "Unterlagen nachgefordert. Bitte reichen Sie die erbetenen Unterlagen nach.",
+    ApplicationStatus.DOCUMENTS_REQUESTED: (
+        "Unterlagen nachgefordert. Bitte reichen Sie die erbetenen Unterlagen nach."
+    ),
     ApplicationStatus.DECIDED: "Entschieden. Sie erhalten einen Bescheid.",
     ApplicationStatus.WITHDRAWN: "Zurückgezogen.",
 }
 
 
 def _summary(
-    request: Request, who: PublicTenant, loaded: Loaded, *, errors: dict[str, str] | None = None, code: int = 200
+    request: Request,
+    who: PublicTenant,
+    loaded: Loaded,
+    *,
+    errors: dict[str, str] | None = None,
+    code: int = 200,
 ) -> Response:
     definition, draft = loaded.definition, loaded.draft
     today = common.today()
@@ -85,13 +92,21 @@ def status_page(request: Request, tenant_slug: str, token: str) -> Response:
 
 
 def _no_application(request: Request, who: PublicTenant) -> Response:
-    text = "Zu diesem Link gibt es keinen Antrag. Bitte prüfen Sie, ob Sie den Link vollständig kopiert haben."
-    return common.message_page(request, who, 404, "Antrag nicht gefunden", text, common.base_path(who), "Zu den Anträgen")
+    text = (
+        "Zu diesem Link gibt es keinen Antrag. Bitte prüfen Sie, ob Sie den Link vollständig kopiert haben."
+    )
+    return common.message_page(
+        request, who, 404, "Antrag nicht gefunden", text, common.base_path(who), "Zu den Anträgen"
+    )
 
 
 def _status(
-    request: Request, who: PublicTenant, application: Application, token: str,
-    errors: list[tuple[str, str]] | None = None, code: int = 200,
+    request: Request,
+    who: PublicTenant,
+    application: Application,
+    token: str,
+    errors: list[tuple[str, str]] | None = None,
+    code: int = 200,
 ) -> Response:
     definition = definition_of(application.type)
     path = f"{common.base_path(who)}/status/{token}"
@@ -123,12 +138,19 @@ def receipt(request: Request, tenant_slug: str, token: str) -> Response:
         if application.receipt_file_id is None:
             data = receipt_pdf(session=session, application=application, files_dir=files_dir)
             stored = store_bytes(
-                session=session, files_dir=files_dir, tenant_id=application.tenant_id, data=data,
-                filename=name, media_type="application/pdf", purpose="application-receipt",
+                session=session,
+                files_dir=files_dir,
+                tenant_id=application.tenant_id,
+                data=data,
+                filename=name,
+                media_type="application/pdf",
+                purpose="application-receipt",
             )
             application.receipt_file_id = stored.id
         else:
-            with open_file(files_dir=files_dir, stored=get_file(session=session, file_id=application.receipt_file_id)) as handle:
+            with open_file(
+                files_dir=files_dir, stored=get_file(session=session, file_id=application.receipt_file_id)
+            ) as handle:
                 data = handle.read()
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(content=data, media_type="application/pdf", headers=headers)
@@ -152,8 +174,12 @@ def add_documents(request: Request, tenant_slug: str, token: str, form: Form) ->
         try:
             with session.begin_nested():
                 drafts.add_documents(
-                    session=session, application=application, uploads=[(requirement, file)],
-                    files_dir=context.settings.files_dir, max_bytes=limit, queue=context.queue,
+                    session=session,
+                    application=application,
+                    uploads=[(requirement, file)],
+                    files_dir=context.settings.files_dir,
+                    max_bytes=limit,
+                    queue=context.queue,
                 )
         except UploadRejectedError as error:
             problem = [("datei", upload_problem(error, file.filename, limit))]
@@ -190,12 +216,17 @@ def submit(request: Request, tenant_slug: str, key: str, form: Form) -> Response
         try:
             with session.begin_nested():
                 drafts.submit_draft(
-                    session=session, draft=loaded.draft, token=loaded.token,
-                    submission_key=str(form.get("submission_key") or ""), today=common.today(), queue=context.queue,
+                    session=session,
+                    draft=loaded.draft,
+                    token=loaded.token,
+                    submission_key=str(form.get("submission_key") or ""),
+                    today=common.today(),
+                    queue=context.queue,
                 )
         except SubmissionError as error:
-            code = status.HTTP_400_BAD_REQUEST if "" in error.errors else status.HTTP_422_UNPROCESSABLE_CONTENT
+            code = (
+                status.HTTP_400_BAD_REQUEST if "" in error.errors else status.HTTP_422_UNPROCESSABLE_CONTENT
+            )
             session.refresh(loaded.draft)
             return _summary(request, who, loaded, errors=error.errors, code=code)
     return common.see_other(f"{common.base_path(who)}/status/{loaded.token}")
-
