@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,7 +22,6 @@ from starlette.datastructures import UploadFile
 
 from rathaus.applications.audit_actions import ApplicationsAction
 from rathaus.applications.catalog import definition_of
-from rathaus.applications.jobs import queue_check
 from rathaus.applications.models import (
     Application,
     ApplicationDraft,
@@ -34,9 +33,6 @@ from rathaus.applications.service import SubmissionError, submit, token_hash
 from rathaus.core.audit.service import Actor, record
 from rathaus.core.security.uploads import IMAGE_TYPES, PDF, UploadRejectedError
 from rathaus.core.storage import StoredFile, delete_file, save_upload
-
-if TYPE_CHECKING:
-    from huey import Huey
 
 ALLOWED_TYPES = frozenset({PDF, *IMAGE_TYPES})
 CITIZEN = Actor.system("applications-public")
@@ -185,9 +181,10 @@ def submit_draft(
     token: str,
     submission_key: str,
     today: date,
-    queue: Huey | None = None,
 ) -> tuple[Application, bool]:
-    """Submit the draft (re-validated by ``service.submit``) and queue its check; a repeat gives the same.
+    """Submit the draft (re-validated by ``service.submit``); a repeat gives the same application.
+
+    The caller queues the check of a new application (``jobs.queue_check``).
 
     ``submission_key`` is the hidden field of the summary page: one that is not the draft's is refused
     (SubmissionError with a German message). The draft's token becomes the application's status link.
@@ -209,9 +206,7 @@ def submit_draft(
         access_token=token,
     )
     draft.application_id = application.id
-    if created:
-        session.flush()
-        queue_check(session=session, application=application, queue=queue)
+    session.flush()
     return application, created
 
 
@@ -222,12 +217,11 @@ def add_documents(
     uploads: Sequence[tuple[str, UploadFile | IO[bytes]]],
     files_dir: Path,
     max_bytes: int,
-    queue: Huey | None = None,
 ) -> list[Attachment]:
-    """Documents the office asked for: stored for the application, audited, and the check runs again.
+    """Documents the office asked for: stored for the application and audited.
 
     Only while the status is ``documents_requested`` (SubmissionError otherwise); the status goes back
-    to ``submitted`` and then to ``checking`` with the new check.
+    to ``submitted``, and the caller queues the check again (``jobs.queue_check``).
     """
     if application.status != ApplicationStatus.DOCUMENTS_REQUESTED:
         raise SubmissionError({"": "Zu diesem Antrag werden zurzeit keine Unterlagen nachgefordert."})
@@ -264,5 +258,4 @@ def add_documents(
     )
     application.status = ApplicationStatus.SUBMITTED
     application.documents_due = None
-    queue_check(session=session, application=application, queue=queue)
     return added

@@ -16,6 +16,7 @@ from starlette.datastructures import UploadFile
 from rathaus.applications import drafts
 from rathaus.applications.catalog import definition_of
 from rathaus.applications.forms import validate
+from rathaus.applications.jobs import queue_check
 from rathaus.applications.models import Application, ApplicationStatus
 from rathaus.applications.present import by_section
 from rathaus.applications.receipt import local_time, receipt_pdf
@@ -179,8 +180,8 @@ def add_documents(request: Request, tenant_slug: str, token: str, form: Form) ->
                     uploads=[(requirement, file)],
                     files_dir=context.settings.files_dir,
                     max_bytes=limit,
-                    queue=context.queue,
                 )
+                queue_check(session=session, application=application, queue=context.queue)
         except UploadRejectedError as error:
             problem = [("datei", upload_problem(error, file.filename, limit))]
             return _status(request, who, application, token, problem, error.status_code)
@@ -215,14 +216,15 @@ def submit(request: Request, tenant_slug: str, key: str, form: Form) -> Response
             return loaded
         try:
             with session.begin_nested():
-                drafts.submit_draft(
+                application, created = drafts.submit_draft(
                     session=session,
                     draft=loaded.draft,
                     token=loaded.token,
                     submission_key=str(form.get("submission_key") or ""),
                     today=common.today(),
-                    queue=context.queue,
                 )
+                if created:
+                    queue_check(session=session, application=application, queue=context.queue)
         except SubmissionError as error:
             code = (
                 status.HTTP_400_BAD_REQUEST if "" in error.errors else status.HTTP_422_UNPROCESSABLE_CONTENT
