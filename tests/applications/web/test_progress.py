@@ -151,3 +151,10 @@ def test_the_live_check_answers_with_messages_and_shown_fields(client: TestClien
     assert plz["errors"]["feld-plz"] == "Bitte prüfen Sie die Schreibweise."
     refused = client.post(f"{BASE}/hundesteuer/pruefen", data={"schritt": "person"})
     assert refused.status_code == 403  # no CSRF token
+
+
+def test_too_many_requests_are_refused_in_german(client: TestClient, shipped: World) -> None:
+    answers = [client.get(BASE).status_code for _ in range(61)]
+    assert answers[:60] == [200] * 60
+    assert answers[60] == 429
+    assert "Bitte warten Sie eine Minute" in client.get(BASE).text
