@@ -201,7 +201,7 @@ def validate(
     present = {
         key: value
         for key, value in values.items()
-        if value is not None and value != "" and value is not False
+        if value is not None and value != "" and value is not False and value != []
     }
     validator = Draft202012Validator(schema, format_checker=FormatChecker())
     errors: dict[str, str] = {}

@@ -1,8 +1,14 @@
-"""Background jobs of the module Anträge: the automatic check of a submitted application."""
+"""Background jobs of the module Anträge: the check of a submitted application, the sweep of old drafts.
+
+``applications.check`` reads the attachments (OCR) and checks fields, attachments, rules and consistency;
+its findings are the caseworker's checklist.
+``applications.drafts`` deletes citizen forms that were left unfinished longer than
+``ApplicationsSettings.draft_days``, with their uploaded files.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +21,7 @@ if TYPE_CHECKING:
     from rathaus.applications.models import Application
 
 CHECK = "applications.check"
+DRAFTS = "applications.drafts"
 LOCAL = ZoneInfo("Europe/Berlin")
 
 
@@ -76,3 +83,25 @@ def check(ctx: JobContext, *, application_id: int) -> dict[str, Any]:
         ),
         percent=100,
     )
+
+
+def _has_drafts(session: Session, tenant_id: int, _settings: Any) -> bool:
+    from sqlalchemy import exists, select  # noqa: PLC0415
+
+    from rathaus.applications.models import ApplicationDraft  # noqa: PLC0415
+
+    return bool(session.scalar(select(exists().where(ApplicationDraft.tenant_id == tenant_id))))
+
+
+@job_kind(DRAFTS, title="Angefangene Anträge löschen", every=timedelta(hours=6), needed=_has_drafts)
+def sweep_drafts(ctx: JobContext) -> dict[str, Any]:
+    """Delete the expired citizen forms of the tenant and their uploaded files."""
+    from rathaus.applications.drafts import sweep_expired  # noqa: PLC0415
+    from rathaus.core.db import utcnow  # noqa: PLC0415
+
+    files_dir = ctx.settings.files_dir
+
+    def run(session: Session) -> dict[str, Any]:
+        return {"deleted": sweep_expired(session=session, files_dir=files_dir, now=utcnow())}
+
+    return ctx.stage("Löschen", run, percent=100)

@@ -1,4 +1,4 @@
-"""Routes of the module Anträge."""
+"""The staff start page of the Anträge (`/antraege`); the caseworker pages replace it."""
 
 from __future__ import annotations
 

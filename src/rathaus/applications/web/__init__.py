@@ -1,0 +1,17 @@
+"""The Anträge's routes.
+
+- ``staff``: the staff start page (``/antraege``);
+- ``submitted``: summary, submission, receipt and status (``/buerger/{tenant}/antraege/status/…``; first,
+  so that ``status`` is never read as the key of a type);
+- ``public``: the citizen form, list, start page and steps (``/buerger/{tenant}/antraege/…``, no login);
+- ``saved``: the "Link zum Fortsetzen" and its e-mail;
+- ``attachments``: the upload step.
+"""
+
+from __future__ import annotations
+
+from rathaus.applications.web import attachments, public, saved, staff, submitted
+
+routers = (staff.router, submitted.router, public.router, saved.router, attachments.router)
+
+__all__ = ["routers"]
