@@ -6,7 +6,7 @@ from pathlib import Path
 
 from rathaus.applications.audit_actions import ApplicationsAction
 from rathaus.applications.config import ApplicationsSettings
-from rathaus.applications.web import router
+from rathaus.applications.web import routers
 from rathaus.core.module import Module
 from rathaus.core.security.models import Role
 
@@ -17,7 +17,7 @@ MODULE = Module(
     role=Role.CASEWORKER,
     path="/antraege",
     templates=Path(__file__).resolve().parent / "templates",
-    routers=(router,),
+    routers=routers,
     job_modules=("rathaus.applications.jobs",),
     table_modules=("rathaus.applications.models",),
     settings=ApplicationsSettings,

@@ -1,4 +1,4 @@
-"""Routes of the module Anträge."""
+"""The start page of the module Anträge."""
 
 from __future__ import annotations
 
