@@ -21,7 +21,9 @@ from tests.conftest import World, csrf_from, login
 from tests.factories import make_member
 
 BASE = "/antraege/verwaltung"
-UNKNOWN_FIELD = "Die Regel „hst.neu“ verweist auf das Feld „hunderasse“, das es in diesem Antragstyp nicht gibt."
+UNKNOWN_FIELD = (
+    "Die Regel „hst.neu“ verweist auf das Feld „hunderasse“, das es in diesem Antragstyp nicht gibt."
+)
 
 
 @pytest.fixture
@@ -108,14 +110,16 @@ def test_a_json_version_is_saved_as_draft(admin: TestClient, world: World) -> No
     assert "Admin" in page.text or "admin-a" in page.text
 
 
-def test_a_rule_naming_an_unknown_field_is_refused_and_the_input_kept(admin: TestClient, world: World) -> None:
+def test_a_rule_naming_an_unknown_field_is_refused_and_the_input_kept(
+    admin: TestClient, world: World
+) -> None:
     definition = json.loads(admin.get(f"{BASE}/hundesteuer/1/definition.json").text)
     definition["rules"].append(
         {
             "id": "hst.neu",
             "title": "Neue Regel",
             "paragraph": "§ 5 HStS",
-            "check": "hunderasse != \"Kangal\"",
+            "check": 'hunderasse != "Kangal"',
             "message": "Kein Kangal.",
         }
     )
@@ -135,7 +139,9 @@ def test_unreadable_json_and_wrong_values_get_german_messages(admin: TestClient)
     response = _post(admin, f"{BASE}/neu", {"definition": json.dumps(broken)})
     assert response.status_code == 422
     assert "Angabe „key“ hat nicht die erlaubte Form" in response.text
-    assert "Angabe „reference_prefix“ hat nicht die erlaubte Form (zwei bis fünf Großbuchstaben" in response.text
+    assert (
+        "Angabe „reference_prefix“ hat nicht die erlaubte Form (zwei bis fünf Großbuchstaben" in response.text
+    )
     assert "Angabe „sections“ fehlt." in response.text
 
 
@@ -172,7 +178,9 @@ def test_a_rule_is_added_edited_and_removed_through_the_form(admin: TestClient, 
     assert "hst.name-kurz" not in [r.id for r in catalog.definition_of(rows[0]).rules]
 
 
-def test_a_rule_form_naming_an_unknown_field_is_refused_with_the_message(admin: TestClient, world: World) -> None:
+def test_a_rule_form_naming_an_unknown_field_is_refused_with_the_message(
+    admin: TestClient, world: World
+) -> None:
     rule = {
         "original": "",
         "id": "hst.neu",
@@ -217,7 +225,11 @@ def test_a_field_with_options_is_added_and_a_used_field_cannot_be_removed(
     definition = catalog.definition_of(_rows(world, "hundesteuer")[0])
     added = definition.field("fellfarbe")
     assert added is not None
-    assert [(o.value, o.label) for o in added.options] == [("schwarz", "Schwarz"), ("braun", "Braun"), ("weiss", "weiss")]
+    assert [(o.value, o.label) for o in added.options] == [
+        ("schwarz", "Schwarz"),
+        ("braun", "Braun"),
+        ("weiss", "weiss"),
+    ]
     assert added.required
     assert added.visible_if == "not listenhund"
     keys = [f.key for f in definition.fields]
@@ -243,7 +255,9 @@ def test_activate_and_retire(admin: TestClient, world: World) -> None:
     assert "keine – der Antrag wird nicht angeboten" in admin.get(BASE).text
     with open_session(world.sessions, tenant_id=world.tenant_a_id) as session:
         actions = session.scalars(select(AuditEvent.action).where(AuditEvent.actor_id.is_not(None))).all()
-    assert {"applications.type_saved", "applications.type_activated", "applications.type_retired"} <= set(actions)
+    assert {"applications.type_saved", "applications.type_activated", "applications.type_retired"} <= set(
+        actions
+    )
 
 
 def test_the_probelauf_reports_a_kangal_with_an_exemption(admin: TestClient) -> None:

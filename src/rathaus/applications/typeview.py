@@ -105,7 +105,7 @@ class TypeLine:
 def application_counts(*, session: Session) -> dict[int, int]:
     """The number of applications per type version (row id)."""
     rows = session.execute(select(Application.type_id, func.count()).group_by(Application.type_id))
-    return {int(type_id): int(count) for type_id, count in rows}  # noqa: C416 - rows are not pairs to dict()
+    return {int(type_id): int(count) for type_id, count in rows}
 
 
 def overview(*, session: Session) -> list[TypeLine]:
