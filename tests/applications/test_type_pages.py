@@ -6,9 +6,9 @@ import json
 import re
 
 import pytest
-from markupsafe import escape
 from fastapi.testclient import TestClient
 from jsonschema import Draft202012Validator
+from markupsafe import escape
 from sqlalchemy import select
 
 from rathaus.applications import catalog

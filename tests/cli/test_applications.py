@@ -1,4 +1,4 @@
-"""``rathaus applications …`` against a real database: list, install, import (refused with the German problems), export."""
+"""``rathaus applications …`` on a real database: list, install, import (German problems), export."""
 
 from __future__ import annotations
 
