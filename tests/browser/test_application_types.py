@@ -1,4 +1,4 @@
-"""axe-core on the pages that define application types; a refused rule and a Probelauf, as a person does them."""
+"""axe-core on the type pages; a refused rule and a Probelauf, as a person does them."""
 
 from __future__ import annotations
 

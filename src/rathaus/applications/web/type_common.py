@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import HTTPException, Request, status
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from rathaus.applications import catalog
-from rathaus.applications.definition import TypeDefinition
+from rathaus.applications.definition import DefinitionError, TypeDefinition
 from rathaus.applications.models import ApplicationType
 from rathaus.core.security.session_user import SessionUser
 from rathaus.web.deps import actor_of, flash
@@ -30,7 +31,12 @@ def save_and_redirect(
     request: Request, session: Session, user: SessionUser, definition: TypeDefinition
 ) -> Response:
     """Save ``definition`` as a new draft version and show it (DefinitionError when it is refused)."""
-    row = catalog.save_version(session=session, definition=definition, actor=actor_of(user))
+    try:
+        row = catalog.save_version(session=session, definition=definition, actor=actor_of(user))
+    except IntegrityError:
+        session.rollback()
+        message = "Gleichzeitig wurde eine andere Version gespeichert. Bitte speichern Sie noch einmal."
+        raise DefinitionError([message]) from None
     flash(
         request,
         f"Version {row.version} von „{row.title}“ ist als Entwurf gespeichert. "

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rathaus.applications import catalog
@@ -102,7 +103,7 @@ def save_json(
     definition: Annotated[str, Form()] = "",
     basis: Annotated[int | None, Form()] = None,
 ) -> Response:
-    based_on = session.get(ApplicationType, basis) if basis else None
+    based_on = session.scalar(select(ApplicationType).where(ApplicationType.id == basis)) if basis else None
     try:
         parsed = read_definition(definition)
         return save_and_redirect(request, session, user, parsed)
