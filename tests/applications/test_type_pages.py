@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,7 +13,7 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from rathaus.applications import catalog
-from rathaus.applications.models import ApplicationType, TypeStatus
+from rathaus.applications.models import Application, ApplicationType, TypeStatus
 from rathaus.core.audit.models import AuditEvent
 from rathaus.core.audit.service import Actor
 from rathaus.core.db import open_session
@@ -55,6 +56,24 @@ def test_the_list_names_each_type_with_its_active_version(admin: TestClient) -> 
         assert title in page.text
     assert page.text.count("Version 1 (seit") == 3
     assert "noch keine" in page.text
+
+
+def test_the_list_counts_applications_per_version(admin: TestClient, world: World) -> None:
+    with open_session(world.sessions, tenant_id=world.tenant_a_id) as session:
+        row = catalog.active_type(session=session, key="sondernutzung")
+        assert row is not None
+        session.add(Application(reference="SNE-2026-00001", type_id=row.id, submission_key="k1"))
+    line = re.search(r"Antrag auf Sondernutzungserlaubnis</a>.*?</tr>", admin.get(BASE).text, re.S)
+    assert line is not None
+    assert "Version 1: 1" in line.group(0)
+
+
+def test_the_skeleton_of_a_new_type_saves_as_it_is(admin: TestClient) -> None:
+    page = admin.get(f"{BASE}/neu")
+    text = unescape(page.text.split('name="definition"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0])
+    response = _post(admin, f"{BASE}/neu", {"definition": text})
+    assert response.status_code == 303
+    assert response.headers["location"] == f"{BASE}/neuer-antrag/1"
 
 
 def test_only_admins_see_the_type_pages(client: TestClient, world: World) -> None:
