@@ -7,6 +7,7 @@ what was typed (status 422).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
@@ -35,7 +36,14 @@ from rathaus.applications.editing import (
     without_rule,
 )
 from rathaus.applications.models import ApplicationType
-from rathaus.applications.typeview import CATEGORY_NAMES, KIND_NAMES, SEVERITY_NAMES, local_today, probe
+from rathaus.applications.typeview import (
+    CATEGORY_NAMES,
+    KIND_NAMES,
+    SEVERITY_NAMES,
+    ProbeResult,
+    local_today,
+    probe,
+)
 from rathaus.applications.web.type_common import BASE, save_and_redirect, version_row
 from rathaus.core.security.session_user import SessionUser
 from rathaus.web.deps import Admin, TenantSession
@@ -97,15 +105,14 @@ def _save_or_show(
     request: Request,
     session: Session,
     user: SessionUser,
-    change: Any,
-    page: Any,
+    change: Callable[[], TypeDefinition],
+    page: Callable[[list[str]], Response],
 ) -> Response:
     """Run ``change`` (returning the new definition) and save it, or show ``page`` with the problems."""
     try:
         return save_and_redirect(request, session, user, change())
     except DefinitionError as error:
-        response: Response = page(error.problems)
-        return response
+        return page(error.problems)
 
 
 # --- rules ------------------------------------------------------------------------------------------
@@ -314,7 +321,11 @@ def remove_field(
 
 
 def _probe_page(
-    request: Request, row: ApplicationType, raw: dict[str, list[str]], day: date, result: Any = None
+    request: Request,
+    row: ApplicationType,
+    raw: dict[str, list[str]],
+    day: date,
+    result: ProbeResult | None = None,
 ) -> Response:
     return render(
         request,
