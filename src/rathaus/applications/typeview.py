@@ -137,23 +137,23 @@ def people(*, session: Session, rows: Sequence[ApplicationType]) -> dict[int, st
 
 @dataclass
 class ProbeResult:
-    """What the check would find for sample values: read values, input problems, computed values, findings."""
+    """What the check would find for sample values: the rules' findings and the fields' (missing, invalid)."""
 
     values: dict[str, Any]
     errors: dict[str, str] = field(default_factory=dict)
     computed: list[tuple[ComputedDef, str]] = field(default_factory=list)
-    hints: list[Hint] = field(default_factory=list)
+    rule_hints: list[Hint] = field(default_factory=list)
+    field_hints: list[Hint] = field(default_factory=list)
 
 
 def probe(definition: TypeDefinition, form: Mapping[str, Sequence[str]], *, today: date) -> ProbeResult:
     """Evaluate the computed values and rules of ``definition`` on the posted sample values."""
     read = read_form(definition, form, today=today)
     computed = computed_values(definition, read.values, today=today)
-    hints = field_hints(definition, read.values, today=today)
-    hints += rule_hints(definition, read.values, computed, today=today)
     return ProbeResult(
         values=read.values,
         errors=read.errors,
         computed=computed_lines(definition, computed),
-        hints=hints,
+        rule_hints=rule_hints(definition, read.values, computed, today=today),
+        field_hints=field_hints(definition, read.values, today=today),
     )

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rathaus.applications import catalog
+from rathaus.applications.checks import shown_value
 from rathaus.applications.definition import DefinitionError, to_json
 from rathaus.applications.editing import pretty, read_definition
 from rathaus.applications.forms import json_schema
@@ -150,6 +151,7 @@ def _version_page(
             "status_names": STATUS_NAMES,
             "limits_text": limits_text,
             "computed_text": computed_text,
+            "shown_value": shown_value,
         },
     )
 
