@@ -37,6 +37,7 @@ app.add_typer(audit_app, name="audit")
 
 
 def _add_subcommands() -> None:
+    from rathaus.cli.applications import applications_app  # noqa: PLC0415
     from rathaus.cli.appointments import appointments_app  # noqa: PLC0415
     from rathaus.cli.jobs import jobs_app  # noqa: PLC0415 - keeps `rathaus --help` light
     from rathaus.cli.models import models_app  # noqa: PLC0415
@@ -44,6 +45,7 @@ def _add_subcommands() -> None:
     app.add_typer(models_app, name="models")
     app.add_typer(jobs_app, name="jobs")
     app.add_typer(appointments_app, name="appointments")
+    app.add_typer(applications_app, name="applications")
 
 
 @app.command()

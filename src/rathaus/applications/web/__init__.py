@@ -1,6 +1,7 @@
 """The Anträge's routes.
 
 - ``staff``: the staff start page (``/antraege``);
+- ``types``: defining application types without programming (``/antraege/verwaltung``, Admin);
 - ``submitted``: summary, submission, receipt and status (``/buerger/{tenant}/antraege/status/…``; first,
   so that ``status`` is never read as the key of a type);
 - ``public``: the citizen form, list, start page and steps (``/buerger/{tenant}/antraege/…``, no login);
@@ -10,8 +11,8 @@
 
 from __future__ import annotations
 
-from rathaus.applications.web import attachments, public, saved, staff, submitted
+from rathaus.applications.web import attachments, public, saved, staff, submitted, types
 
-routers = (staff.router, submitted.router, public.router, saved.router, attachments.router)
+routers = (staff.router, types.router, submitted.router, public.router, saved.router, attachments.router)
 
 __all__ = ["routers"]
