@@ -118,7 +118,7 @@ def evaluate(formula: str, values: Mapping[str, Any], *, today: date) -> Any:
     evaluator = EvalWithCompoundTypes(names=names, functions=functions(today))
     try:
         return evaluator.eval(formula.strip())
-    except (InvalidExpression, TypeError, ValueError, ArithmeticError, KeyError) as error:
+    except (InvalidExpression, TypeError, ValueError, ArithmeticError, KeyError, AttributeError) as error:
         raise FormulaError(f"Die Formel „{formula}“ ist hier nicht berechenbar: {error}") from error
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 CHECK = "applications.check"
 DRAFTS = "applications.drafts"
+RETENTION = "applications.retention"
 LOCAL = ZoneInfo("Europe/Berlin")
 
 
@@ -103,5 +104,31 @@ def sweep_drafts(ctx: JobContext) -> dict[str, Any]:
 
     def run(session: Session) -> dict[str, Any]:
         return {"deleted": sweep_expired(session=session, files_dir=files_dir, now=utcnow())}
+
+    return ctx.stage("Löschen", run, percent=100)
+
+
+def _has_closed(session: Session, tenant_id: int, _settings: Any) -> bool:
+    from sqlalchemy import exists, select  # noqa: PLC0415
+
+    from rathaus.applications.models import Application  # noqa: PLC0415
+    from rathaus.applications.retention import CLOSED  # noqa: PLC0415
+
+    query = exists().where(Application.tenant_id == tenant_id, Application.status.in_(CLOSED))
+    return bool(session.scalar(select(query)))
+
+
+@job_kind(RETENTION, title="Abgeschlossene Anträge löschen", every=timedelta(days=1), needed=_has_closed)
+def sweep_retention(ctx: JobContext) -> dict[str, Any]:
+    """Delete decided and withdrawn applications after the retention period, with their files."""
+    from rathaus.applications.config import ApplicationsSettings  # noqa: PLC0415
+    from rathaus.applications.retention import purge  # noqa: PLC0415
+    from rathaus.core.db import utcnow  # noqa: PLC0415
+
+    settings = ctx.settings
+    days = settings.section(ApplicationsSettings).retention_days
+
+    def run(session: Session) -> dict[str, Any]:
+        return {"deleted": purge(session=session, files_dir=settings.files_dir, now=utcnow(), days=days)}
 
     return ctx.stage("Löschen", run, percent=100)

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 from rathaus.applications.audit_actions import ApplicationsAction
 from rathaus.applications.config import ApplicationsSettings
-from rathaus.applications.jobs import DRAFTS
+from rathaus.applications.demo import load_demo
+from rathaus.applications.jobs import DRAFTS, RETENTION
 from rathaus.applications.web import routers
-from rathaus.core.module import Module, RetentionRule, UploadLimit
+from rathaus.core.module import AITask, AIUseCase, Module, RetentionRule, UploadLimit
 from rathaus.core.security.models import Role
 
 if TYPE_CHECKING:
@@ -18,6 +19,11 @@ if TYPE_CHECKING:
 
 def _upload_bytes(settings: PlatformSettings) -> int:
     return settings.section(ApplicationsSettings).max_upload_bytes
+
+
+def _closed_period(settings: PlatformSettings) -> str:
+    days = settings.section(ApplicationsSettings).retention_days
+    return f"{days} Tage nach der Entscheidung (oder Rücknahme) mit Anlagen, Prüfpunkten und Briefen gelöscht"
 
 
 def _draft_period(settings: PlatformSettings) -> str:
@@ -40,7 +46,29 @@ MODULE = Module(
     table_modules=("rathaus.applications.models",),
     settings=ApplicationsSettings,
     audit_actions=ApplicationsAction,
+    demo=load_demo,
+    ai_uses=(
+        AIUseCase(
+            key="applications.check",
+            title="Vorprüfung von Anträgen: Texterkennung und Dokumentart der Anlagen",
+            purpose="Die Anlagen eines Antrags werden mit Texterkennung (Tesseract) gelesen; eine "
+            "nachvollziehbare Zuordnung nach Schlüsselbegriffen erkennt die Art des Dokuments, und Name, "
+            "Anschrift und Beträge aus dem Antrag werden in der Anlage gesucht. Die Prüfregeln selbst sind "
+            "feste Regeln aus der Satzung, jede mit ihrem Paragrafen.",
+            tasks=(AITask.OCR,),
+            human_oversight="Das Ergebnis ist eine Checkliste für die Sachbearbeitung: jeder Punkt wird "
+            "bestätigt oder mit Begründung übersteuert, und entschieden wird nur von einer Person; das "
+            "Entscheidungsprotokoll zeigt die Prüfpunkte und was mit ihnen geschah.",
+            affected="Antragstellerinnen und Antragsteller",
+        ),
+    ),
     retention=(
+        RetentionRule(
+            key="applications.closed",
+            title="Entschiedene und zurückgenommene Anträge",
+            period=_closed_period,
+            job_kind=RETENTION,
+        ),
         RetentionRule(
             key="applications.drafts",
             title="Angefangene, nicht abgesendete Anträge",
