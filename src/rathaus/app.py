@@ -14,7 +14,7 @@ from rathaus.core.db import check_connection, make_engine, make_session_factory
 from rathaus.core.module import Module
 from rathaus.core.security.uploads import FORM_OVERHEAD, RequestSizeLimitMiddleware
 from rathaus.modules import MODULES, Settings, job_modules
-from rathaus.web import admin, audit, auth, home, jobs, outbox, tenant_settings
+from rathaus.web import admin, audit, auth, home, jobs, letters, outbox, tenant_settings
 from rathaus.web.context import AppContext
 from rathaus.web.deps import verify_csrf
 from rathaus.web.errors import install_error_handlers
@@ -28,6 +28,7 @@ PLATFORM_ROUTERS: tuple[APIRouter, ...] = (
     admin.router,
     outbox.router,
     tenant_settings.router,
+    letters.router,
     jobs.router,
     audit.router,
 )

@@ -160,6 +160,7 @@ def demo(
         out().print(f"Demo tenant '{tenant_name}' created.")
     if tenant_id is not None:
         with open_session(sessions, tenant_id=tenant_id) as session:
+            _letter_templates(session, tenant_id, actor)
             _demo_data(session, tenant_id, data, actor, settings)
     if password is None:
         return
@@ -167,6 +168,15 @@ def demo(
         out().print("Administrator 'admin' created with the password from RATHAUS_ADMIN_PASSWORD.")
     else:
         out().print(f"Administrator 'admin' created. Initial password (shown only once): [bold]{password}[/]")
+
+
+def _letter_templates(session: Session, tenant_id: int, actor: Actor) -> None:
+    """Give the tenant the approved default letter templates it lacks."""
+    from rathaus.core.letters.service import ensure_defaults  # noqa: PLC0415
+
+    created = ensure_defaults(session=session, tenant_id=tenant_id, actor=actor)
+    if created:
+        out().print(f"Letter templates: {len(created)} approved default templates created.")
 
 
 def _demo_data(
@@ -212,6 +222,7 @@ def tenants_create(
             tenant = create_tenant(
                 session=session, actor=Actor.system("cli"), slug=slug, name=name, state=state
             )
+            _letter_templates(session, tenant.id, Actor.system("cli"))
     except ValidationProblem as problem:
         raise fail(f"{problem.field}: {problem.message}") from None
     out().print(f"Tenant {tenant.slug} ({tenant.name}) created with id {tenant.id}.")

@@ -45,6 +45,7 @@ PLATFORM_TABLE_MODULES: tuple[str, ...] = (
     "rathaus.core.jobs",
     "rathaus.core.storage",
     "rathaus.core.audit.models",
+    "rathaus.core.letters.models",
 )
 
 

@@ -7,23 +7,18 @@ items entirely – the public page and every published export use it.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import io
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rathaus.core.security.models import Tenant
-from rathaus.core.storage import StoredFile, blob_path
 from rathaus.minutes import oparl, service
 from rathaus.minutes.models import Meeting, MinutesDraft, Speaker, TranscriptSegment
 
 OPARL = "https://schema.oparl.org/1.1/"
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def timestamp(seconds: float, *, separator: str = ".") -> str:
@@ -240,18 +235,6 @@ def plain_text(lines: list[tuple[float, float, str, str]]) -> str:
     )
 
 
-def letterhead(session: Session, files_dir: Path, tenant_id: int) -> tuple[bytes, str] | None:
-    """The tenant's letterhead image (bytes, media type), if one is set."""
-    tenant = session.get(Tenant, tenant_id)
-    if tenant is None or tenant.letterhead_file_id is None:
-        return None
-    stored = session.get(StoredFile, tenant.letterhead_file_id)
-    if stored is None or stored.deleted_at is not None:
-        return None
-    path = blob_path(files_dir, stored.sha256)
-    return (path.read_bytes(), stored.media_type) if path.is_file() else None
-
-
 def result_line(item: dict[str, Any]) -> str:
     """The vote result as a sentence, e.g. ``mehrheitlich zugestimmt (20 Ja, 3 Nein, 1 Enthaltung)``."""
     text = item["result"] or ""
@@ -329,17 +312,3 @@ def _who(person: dict[str, Any]) -> str:
 def _german_date(iso: str) -> str:
     year, month, day = iso.split("-")
     return f"{day}.{month}.{year}"
-
-
-def pdf_bytes(html: str) -> bytes:
-    """Render the minutes HTML as PDF/A-3b (fonts embedded, offline)."""
-    from weasyprint import HTML  # type: ignore[import-untyped]  # noqa: PLC0415 - heavy, only exports
-
-    return bytes(HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/a-3b"))
-
-
-def data_uri(image: tuple[bytes, str] | None) -> str | None:
-    """An image as a data: URI for the PDF template (nothing is fetched while rendering)."""
-    if image is None:
-        return None
-    return f"data:{image[1]};base64,{base64.b64encode(image[0]).decode()}"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from rathaus.core.audit.actions import PlatformAction
 from rathaus.core.audit.service import record
+from rathaus.core.letters.service import ensure_defaults
 from rathaus.core.security.models import ROLE_LABELS, Role, Tenant, User
 from rathaus.core.security.service import ValidationProblem, create_tenant, create_user
 from rathaus.core.security.session_user import SessionUser
@@ -61,6 +62,7 @@ def tenant_create(
         if state not in STATES:
             raise ValidationProblem("state", "Bitte wählen Sie ein Bundesland aus der Liste.")
         tenant = create_tenant(session=session, actor=actor_of(user), slug=slug, name=name, state=state)
+        ensure_defaults(session=session, tenant_id=tenant.id, actor=actor_of(user))
     except ValidationProblem as problem:
         session.rollback()
         tenants = session.scalars(select(Tenant).order_by(Tenant.name)).all()

@@ -1,4 +1,5 @@
-"""What the platform records in the audit log (accounts, tenants, files, jobs, AI drafts).
+"""What the platform records in the audit log (accounts, tenants, files, jobs, AI drafts,
+letter templates).
 
 One declared set per module, which the Governance module reads; ``record`` takes only these.
 """
@@ -17,6 +18,8 @@ class PlatformAction(enum.StrEnum):
     AI_DRAFT_REJECTED = "ai.draft_rejected"
     FILE_DELETED = "file.deleted"
     JOB_RETRY = "job.retry"
+    LETTER_TEMPLATE_APPROVED = "letter_template.approved"
+    LETTER_TEMPLATE_SAVED = "letter_template.saved"
     JOB_SELFTEST_STEP = "job.selftest.step"
     TENANT_CREATED = "tenant.created"
     TENANT_LETTERHEAD_REMOVED = "tenant.letterhead_removed"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
@@ -16,9 +17,12 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rathaus.core import letters
 from rathaus.core.ai.errors import AIError
 from rathaus.core.ai.protocols import ChatModel
+from rathaus.core.documents import DOCX_TYPE
 from rathaus.core.ports import KNOWLEDGE_SEARCH, KnowledgeSearch
+from rathaus.core.security.models import Tenant
 from rathaus.inbox import replies, textblocks
 from rathaus.inbox.config import InboxSettings
 from rathaus.inbox.models import Item, Position, Reply, ReplyStatus
@@ -194,6 +198,56 @@ def send(
     else:
         flash(request, outcome.error or replies.SEND_FAILED, "error")
     return _redirect(_page(item_id))
+
+
+ADDRESS_PARTS = re.compile(r"\n|,\s*")  # "Hauptstraße 5, 12345 Ort" → two lines of the window
+LETTER_FORMATS = {"pdf": "application/pdf", "docx": DOCX_TYPE}
+NO_LETTER_TEMPLATE = (
+    "Für Antwortschreiben ist keine Briefvorlage freigegeben. Die Administration kann die Vorlage "
+    "„antwort“ unter Briefvorlagen freigeben."
+)
+
+
+@router.get("/eingaenge/{item_id}/antwort/brief.{fmt}", summary="Antwort als Brief (PDF oder DOCX)")
+def reply_letter(
+    request: Request,
+    item_id: int,
+    fmt: str,
+    antwort: int,
+    user: Caseworker,
+    session: TenantSession,
+    context: Context,
+) -> Response:
+    if fmt not in LETTER_FORMATS:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Dieses Format gibt es nicht.")
+    item = item_or_404(session, item_id)
+    reply = _reply_or_404(session, item, antwort)
+    template = letters.approved(session=session, key="antwort")
+    if template is None:
+        flash(request, NO_LETTER_TEMPLATE, "error")
+        return _redirect(_page(item_id))
+    values = replies.letter_values(reply=reply, item=item)
+    tenant = session.get(Tenant, item.tenant_id)
+    tenant_name = tenant.name if tenant else ""
+    postal = "" if "@" in item.sender_address else item.sender_address
+    content = letters.LetterContent(
+        tenant_name=tenant_name,
+        subject=letters.merge(template.subject, values).text,
+        body=letters.merge(template.body, values).text,
+        recipient_lines=tuple(
+            line.strip() for line in (item.sender_name, *ADDRESS_PARTS.split(postal)) if line.strip()
+        ),
+        sender_line=tenant_name,
+        reference=values["aktenzeichen"],
+        closing="",  # the reply's text ends with the closing the caseworker approved
+        letterhead=letters.letterhead(session, context.settings.files_dir, item.tenant_id),
+    )
+    body = letters.render_pdf(content) if fmt == "pdf" else letters.render_docx(content)
+    return Response(
+        body,
+        media_type=LETTER_FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="antwort-eingang-{item.id}.{fmt}"'},
+    )
 
 
 # -- text blocks ---------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rathaus.core import documents
 from rathaus.core.db import utcnow
 from rathaus.core.storage import StoredFile, blob_path
 from rathaus.minutes import export, review, service
@@ -250,16 +251,16 @@ def render_export(
         return _download(
             json.dumps(document, ensure_ascii=False, indent=2).encode(), f"{stem}.json", "application/json"
         )
-    head = export.letterhead(session, files_dir, meeting.tenant_id)
+    head = documents.letterhead(session, files_dir, meeting.tenant_id)
     if fmt == "docx":
-        return _download(export.docx_bytes(document, header_image=head), f"{stem}.docx", export.DOCX_TYPE)
+        return _download(export.docx_bytes(document, header_image=head), f"{stem}.docx", documents.DOCX_TYPE)
     html = request.app.state.templates.get_template("minutes/export.html").render(
         document=document,
         rows=export.header_rows(document),
-        letterhead=export.data_uri(head),
+        letterhead=documents.data_uri(head),
         result_line=export.result_line,
     )
-    pdf = export.pdf_bytes(html)
+    pdf = documents.pdf_bytes(html)
     if fmt == "pdf":
         return _download(pdf, f"{stem}.pdf", "application/pdf")
     base = str(request.base_url).rstrip("/")
