@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class ApplicationsSettings(BaseModel):
-    """Anträge: no settings yet."""
+    """Anträge: deadlines the caseworker pages propose."""
+
+    documents_days: int = Field(
+        default=14, ge=1, le=365, description="default deadline of a Nachforderung, in days"
+    )

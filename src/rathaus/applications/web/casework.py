@@ -1,0 +1,277 @@
+"""The caseworker's pages (``/antraege``): the queue, an application with its checklist, reviews, decision.
+
+Routes are thin: the domain work is in ``rathaus.applications.casework``; a refused action
+(:class:`CaseworkError`) comes back as the page with a German message.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request, status
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rathaus.applications import casework
+from rathaus.applications.catalog import definition_of
+from rathaus.applications.checks import computed_lines
+from rathaus.applications.config import ApplicationsSettings
+from rathaus.applications.correspondence import LETTER_STATUS_LABELS, letters_of
+from rathaus.applications.forms import shown
+from rathaus.applications.kinds import KIND_LABELS
+from rathaus.applications.models import Application, ApplicationStatus, Decision, Finding, Outcome, Review
+from rathaus.applications.service import current_findings, queue_counts
+from rathaus.core.jobs import Job
+from rathaus.core.storage import StoredFile, blob_path
+from rathaus.web.deps import Caseworker, Context, TenantSession, actor_of, flash
+from rathaus.web.templating import render
+
+PREFIX = "/antraege"
+router = APIRouter(prefix=PREFIX, tags=["Anträge: Sachbearbeitung"])
+REVIEWS = {"bestaetigen": Review.ACCEPTED, "uebersteuern": Review.OVERRIDDEN}
+OUTCOMES = {outcome.value: outcome for outcome in Outcome}
+
+
+def application_or_404(session: Session, application_id: int) -> Application:
+    """The tenant's application ``application_id`` or a German 404."""
+    application = session.get(Application, application_id)
+    if application is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Diesen Antrag gibt es nicht.")
+    return application
+
+
+def redirect(path: str) -> Response:
+    return RedirectResponse(path, status_code=status.HTTP_303_SEE_OTHER)
+
+
+def page_of(application: Application, suffix: str = "") -> str:
+    return f"{PREFIX}/{application.id}{suffix}"
+
+
+@router.get("", summary="Eingang der Anträge: alle Anträge mit dem Stand ihrer Prüfung")
+def queue_page(
+    request: Request, user: Caseworker, session: TenantSession, status: str = "", art: str = ""
+) -> Response:
+    chosen = ApplicationStatus(status) if status in set(ApplicationStatus) else None
+    counts = queue_counts(session=session)
+    return render(
+        request,
+        "applications/index.html",
+        {
+            "rows": casework.queue(session=session, status=chosen, type_key=art or None),
+            "counts": [(s, casework.STATUS_LABELS[s], counts.get(s, 0)) for s in ApplicationStatus],
+            "total": sum(counts.values()),
+            "chosen_status": chosen.value if chosen else "",
+            "chosen_type": art,
+            "types": casework.type_choices(session=session),
+            "outcomes": casework.OUTCOME_LABELS,
+            "latest_outcome": _latest_outcomes(session),
+        },
+    )
+
+
+def _latest_outcomes(session: Session) -> dict[int, str]:
+    rows = session.execute(select(Decision.application_id, Decision.outcome).order_by(Decision.id)).all()
+    return {application_id: casework.OUTCOME_LABELS[outcome] for application_id, outcome in rows}
+
+
+def _application_context(session: Session, application: Application, context: Context) -> dict[str, Any]:
+    definition = definition_of(application.type)
+    job = session.get(Job, application.check_job_id) if application.check_job_id is not None else None
+    values = shown(definition, application.data, today=application.submitted_at.date())
+    sections = [
+        (
+            section,
+            [
+                (spec, casework.value_text(definition, spec.key, application.data))
+                for spec in values
+                if spec.section == section.key
+            ],
+        )
+        for section in definition.sections
+    ]
+    findings = current_findings(session=session, application=application)
+    decisions = list(application.decisions)
+    return {
+        "application": application,
+        "definition": definition,
+        "status_label": casework.STATUS_LABELS[application.status],
+        "sections": [(section, fields) for section, fields in sections if fields],
+        "computed": computed_lines(definition, application.computed or {}),
+        "groups": casework.checklist(session=session, application=application),
+        "open_errors": casework.unreviewed_errors(findings),
+        "findings_count": len(findings),
+        "job": job,
+        "is_open": application.status in casework.OPEN_STATUSES,
+        "decidable": application.status in casework.DECIDABLE,
+        "decisions": decisions,
+        "deciders": casework.people(session=session, ids=[d.decided_by for d in decisions]),
+        "outcomes": casework.OUTCOME_LABELS,
+        "severity_labels": casework.SEVERITY_LABELS,
+        "review_labels": casework.REVIEW_LABELS,
+        "kind_labels": {kind.value: label for kind, label in KIND_LABELS.items()},
+        "requirement_label": lambda key: spec.label if (spec := definition.attachment(key)) else key,
+        "letters": letters_of(session=session, application=application),
+        "letter_status": LETTER_STATUS_LABELS,
+        "history": casework.history(session=session, application=application),
+        "action_labels": casework.ACTION_LABELS,
+        "documents_days": context.settings.section(ApplicationsSettings).documents_days,
+    }
+
+
+@router.get("/{application_id:int}", summary="Ein Antrag: Angaben, Anlagen, berechnete Werte und Prüfliste")
+def application_page(
+    request: Request, application_id: int, user: Caseworker, session: TenantSession, context: Context
+) -> Response:
+    application = application_or_404(session, application_id)
+    return render(
+        request, "applications/application.html", _application_context(session, application, context)
+    )
+
+
+@router.get("/{application_id:int}/anlagen/{attachment_id:int}", summary="Eine Anlage herunterladen")
+def attachment_file(
+    application_id: int, attachment_id: int, user: Caseworker, session: TenantSession, context: Context
+) -> Response:
+    application = application_or_404(session, application_id)
+    attachment = next((a for a in application.attachments if a.id == attachment_id), None)
+    stored = session.get(StoredFile, attachment.file_id) if attachment else None
+    path = blob_path(context.settings.files_dir, stored.sha256) if stored else None
+    if (
+        attachment is None
+        or stored is None
+        or stored.deleted_at is not None
+        or path is None
+        or not path.is_file()
+    ):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Diese Anlage gibt es nicht (mehr).")
+    return FileResponse(
+        path,
+        media_type=stored.media_type,
+        filename=attachment.filename,
+        content_disposition_type="attachment",
+    )
+
+
+@router.post(
+    "/{application_id:int}/befunde/{finding_id:int}", summary="Einen Befund bestätigen oder übersteuern"
+)
+def review(
+    request: Request,
+    application_id: int,
+    finding_id: int,
+    user: Caseworker,
+    session: TenantSession,
+    aktion: Annotated[str, Form()],
+    begruendung: Annotated[str, Form()] = "",
+) -> Response:
+    application = application_or_404(session, application_id)
+    finding = session.get(Finding, finding_id)
+    if finding is None or finding.application_id != application.id or aktion not in REVIEWS:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Diesen Befund gibt es nicht.")
+    try:
+        casework.review_finding(
+            session=session,
+            application=application,
+            finding=finding,
+            review=REVIEWS[aktion],
+            reason=begruendung,
+            actor=actor_of(user),
+        )
+    except casework.CaseworkError as error:
+        flash(request, str(error), "error")
+        return redirect(page_of(application, f"#befund-{finding.id}"))
+    label = casework.REVIEW_LABELS[REVIEWS[aktion]]
+    flash(request, f"Befund „{finding.title}“ {label}.")
+    return redirect(page_of(application, f"#befund-{finding.id}"))
+
+
+@router.post("/{application_id:int}/pruefen", summary="Den Antrag erneut automatisch prüfen")
+def recheck(
+    request: Request, application_id: int, user: Caseworker, session: TenantSession, context: Context
+) -> Response:
+    application = application_or_404(session, application_id)
+    try:
+        casework.recheck(session=session, application=application, actor=actor_of(user), queue=context.queue)
+    except casework.CaseworkError as error:
+        flash(request, str(error), "error")
+        return redirect(page_of(application))
+    flash(request, "Die automatische Prüfung wurde erneut gestartet.")
+    return redirect(page_of(application))
+
+
+@router.get("/{application_id:int}/entscheiden", summary="Über einen Antrag entscheiden")
+def decide_page(
+    request: Request, application_id: int, user: Caseworker, session: TenantSession, context: Context
+) -> Response:
+    application = application_or_404(session, application_id)
+    return render(request, "applications/decide.html", _application_context(session, application, context))
+
+
+@router.post("/{application_id:int}/entscheiden", summary="Die Entscheidung mit Begründung festhalten")
+def decide(
+    request: Request,
+    application_id: int,
+    user: Caseworker,
+    session: TenantSession,
+    context: Context,
+    ergebnis: Annotated[str, Form()] = "",
+    begruendung: Annotated[str, Form()] = "",
+    bescheid: Annotated[str, Form()] = "",
+) -> Response:
+    application = application_or_404(session, application_id)
+    try:
+        if ergebnis not in OUTCOMES:
+            raise casework.CaseworkError(
+                "Bitte wählen Sie ein Ergebnis: bewilligt, teilweise bewilligt oder abgelehnt."
+            )
+        decision = casework.decide(
+            session=session,
+            application=application,
+            outcome=OUTCOMES[ergebnis],
+            reason=begruendung,
+            actor=actor_of(user),
+        )
+    except casework.CaseworkError as error:
+        session.rollback()
+        values = _application_context(session, application, context)
+        values.update({"error": str(error), "chosen": ergebnis, "reason": begruendung})
+        return render(request, "applications/decide.html", values, status_code=422)
+    outcome = casework.OUTCOME_LABELS[decision.outcome]
+    if bescheid:
+        from rathaus.applications.web.correspondence import draft_bescheid  # noqa: PLC0415
+
+        return draft_bescheid(request, session, application, decision, user)
+    flash(request, f"Entscheidung festgehalten: {outcome}.")
+    return redirect(page_of(application, f"/entscheidung/{decision.id}"))
+
+
+@router.get(
+    "/{application_id:int}/entscheidung/{decision_id:int}",
+    summary="Die Entscheidung mit den Befunden der Prüfung und dem, was die Person damit tat (zum Drucken)",
+)
+def decision_record(
+    request: Request, application_id: int, decision_id: int, user: Caseworker, session: TenantSession
+) -> Response:
+    application = application_or_404(session, application_id)
+    decision = session.get(Decision, decision_id)
+    if decision is None or decision.application_id != application.id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Diese Entscheidung gibt es nicht.")
+    return render(
+        request,
+        "applications/decision.html",
+        {
+            "application": application,
+            "definition": definition_of(application.type),
+            "decision": decision,
+            "decider": casework.people(session=session, ids=[decision.decided_by]).get(
+                decision.decided_by or 0, ""
+            ),
+            "outcome": casework.OUTCOME_LABELS[decision.outcome],
+            "severity_labels": casework.SEVERITY_LABELS,
+            "category_labels": casework.CATEGORY_LABELS,
+            "review_labels": {review.value: label for review, label in casework.REVIEW_LABELS.items()},
+            "kind_labels": {kind.value: label for kind, label in KIND_LABELS.items()},
+        },
+    )
