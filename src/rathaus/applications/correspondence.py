@@ -187,7 +187,7 @@ def draft_request(
         application=application,
         definition=definition_of(application.type),
         today=today,
-        fehlende_unterlagen="\n".join(wanted),
+        fehlende_unterlagen="\n".join(f"- {item}" for item in wanted),  # a list, even of one
         frist=due.strftime("%d.%m.%Y"),
     )
     return draft_letter(
