@@ -147,7 +147,7 @@ def check_now(session: Session, application: Application, *, today: date = TODAY
         *checks.rule_hints(definition, application.data, computed, today=today),
     ]
     application.check_run += 1
-    application.computed = {key: value for key, value in computed.items()}
+    application.computed = dict(computed.items())
     application.status = ApplicationStatus.CHECKED
     application.checked_at = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
     files = {attachment.requirement: attachment.id for attachment in application.attachments}

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rathaus.applications import casework
+from rathaus.applications import casework, checklist
 from rathaus.applications.audit_actions import ApplicationsAction
 from rathaus.applications.casework import CaseworkError
 from rathaus.applications.definition import Category, Severity
@@ -81,7 +81,9 @@ def test_the_queue_is_oldest_first_filters_and_counts_the_newest_check(tenant_se
     assert first.type_title == "Anmeldung zur Hundesteuer"
     assert first.counts == {"fehler": 2}  # the missing proof and the old rescue-dog test, once
     assert not first.checking
-    assert rows[2].checking and rows[2].job is not None and rows[2].job.progress == 40
+    assert rows[2].checking
+    assert rows[2].job is not None
+    assert rows[2].job.progress == 40
 
     only_dogs = casework.queue(session=session, type_key="hundesteuer")
     assert {row.application.id for row in only_dogs} == {dog_old.id, dog_new.id}
@@ -125,10 +127,11 @@ def test_override_needs_a_reason_and_both_reviews_are_audited(tenant_session: Se
         reason="",
         actor=actor,
     )
-    assert old_test.review == Review.OVERRIDDEN and old_test.reviewed_by == actor.id
+    assert old_test.review == Review.OVERRIDDEN
+    assert old_test.reviewed_by == actor.id
     assert old_test.reviewed_at is not None
     assert missing.review == Review.ACCEPTED
-    events = casework.history(session=session, application=application)
+    events = checklist.history(session=session, application=application)
     reviewed = [e for e in events if e.action == ApplicationsAction.FINDING_REVIEWED]
     assert [(e.details["finding"], e.details["review"]) for e in reviewed] == [
         (old_test.id, "overridden"),
@@ -251,7 +254,8 @@ def test_a_decision_keeps_a_snapshot_of_every_finding_and_its_review(
         actor=actor,
     )
     assert application.status == ApplicationStatus.DECIDED
-    assert decision.decided_by == actor.id and decision.reason == "Befreiung nach § 8 HStS gewährt."
+    assert decision.decided_by == actor.id
+    assert decision.reason == "Befreiung nach § 8 HStS gewährt."
     rows = {row["rule_id"]: row for row in decision.findings}
     assert set(rows) == {"hst.pruefung-aktuell", consistency.rule_id, note.rule_id}
     overridden = rows["hst.pruefung-aktuell"]
@@ -264,9 +268,11 @@ def test_a_decision_keeps_a_snapshot_of_every_finding_and_its_review(
     assert (evidence["attachment"], evidence["page"], evidence["line"]) == ("pruefung.pdf", 1, 3)
     assert evidence["snippet"] == "für Max Mustermann"
     assert (evidence["field_label"], evidence["value"]) == ("Nachname", "Musterfrau")
-    assert evidence["by_model"] is True and evidence["review"] is None
+    assert evidence["by_model"] is True
+    assert evidence["review"] is None
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == ApplicationsAction.DECIDED)).one()
-    assert event.details["outcome"] == "approved" and event.details["overridden"] == 1
+    assert event.details["outcome"] == "approved"
+    assert event.details["overridden"] == 1
 
     # later changes to a finding do not change what the decision recorded
     findings["hst.pruefung-aktuell"].review_reason = "nachträglich geändert"

@@ -15,7 +15,7 @@ import pytest
 from pdfminer.high_level import extract_text
 from sqlalchemy.orm import Session
 
-from rathaus.applications import casework, correspondence
+from rathaus.applications import casework, checklist, correspondence
 from rathaus.applications.casework import CaseworkError
 from rathaus.applications.models import ApplicationStatus, Outcome, Review
 from rathaus.core import letters
@@ -88,7 +88,7 @@ def test_missing_items_come_from_the_completeness_findings(
 
     overridden = next(
         f
-        for f in casework.checklist(session=tenant_session, application=application)[0].items
+        for f in checklist.checklist(session=tenant_session, application=application)[0].items
         if f.field_label == "Geburtsdatum"
     ).finding
     casework.review_finding(
@@ -114,7 +114,8 @@ def test_the_request_letter_is_merged_edited_rendered_and_sent_by_mail(
     letter = correspondence.draft_request(
         session=session, application=application, items=items, due=due, actor=ACTOR, today=TODAY
     )
-    assert letter.status == "draft" and letter.due == due
+    assert letter.status == "draft"
+    assert letter.due == due
     assert letter.subject == (
         f"Ihr Antrag ({application.type.title}), Aktenzeichen {application.reference} – fehlende Unterlagen"
     )
@@ -155,7 +156,8 @@ def test_the_request_letter_is_merged_edited_rendered_and_sent_by_mail(
         mail=mail,
         actor=ACTOR,
     )
-    assert sent == "sent" and letter.sent_at is not None
+    assert sent == "sent"
+    assert letter.sent_at is not None
     assert application.status == ApplicationStatus.DOCUMENTS_REQUESTED
     assert application.documents_due == due
     assert len(smtp.messages) == 1
@@ -166,12 +168,14 @@ def test_the_request_letter_is_merged_edited_rendered_and_sent_by_mail(
     assert parsed["To"] == "erika@example.org"
     assert application.reference in parsed["Subject"]
     body = parsed.get_body(preferencelist=("plain",))
-    assert body is not None and "Kopie des Sozialpasses" in body.get_content()
+    assert body is not None
+    assert "Kopie des Sozialpasses" in body.get_content()
     attachments = list(parsed.iter_attachments())
     assert [a.get_content_type() for a in attachments] == ["application/pdf"]
     assert attachments[0].get_content() == pdf
     stored = session.get(StoredFile, letter.pdf_file_id)
-    assert stored is not None and blob_path(tmp_path, stored.sha256).read_bytes() == pdf
+    assert stored is not None
+    assert blob_path(tmp_path, stored.sha256).read_bytes() == pdf
     with pytest.raises(CaseworkError, match="bereits versandt"):
         correspondence.send_letter(
             session=session,
@@ -248,7 +252,8 @@ def test_a_mail_server_that_is_down_leaves_the_draft(
             mail=down,
             actor=ACTOR,
         )
-    assert letter.status == "draft" and application.status == ApplicationStatus.CHECKED
+    assert letter.status == "draft"
+    assert application.status == ApplicationStatus.CHECKED
 
 
 def test_no_letter_without_an_approved_template_and_a_sensible_request(
@@ -294,7 +299,7 @@ def test_the_bescheid_carries_the_decision_and_its_reason(
 ) -> None:
     session = tenant_session
     application = _unreadable_and_missing(session, world.tenant_a_id, tmp_path)
-    for group in casework.checklist(session=session, application=application):
+    for group in checklist.checklist(session=session, application=application):
         for item in group.items:
             casework.review_finding(
                 session=session,
@@ -308,13 +313,15 @@ def test_the_bescheid_carries_the_decision_and_its_reason(
         session=session,
         application=application,
         outcome=Outcome.REJECTED,
-        reason="Ohne lesbaren Sozialpass und ohne Einkommensnachweis ist keine Ermäßigung nach § 4 KitaKBS möglich.",
+        reason="Ohne lesbaren Sozialpass und ohne Einkommensnachweis ist keine Ermäßigung "
+        "nach § 4 KitaKBS möglich.",
         actor=ACTOR,
     )
     letter = correspondence.draft_decision_letter(
         session=session, application=application, decision=decision, actor=ACTOR, today=TODAY
     )
-    assert letter.template_key == "bescheid-ablehnung" and decision.letter_id == letter.id
+    assert letter.template_key == "bescheid-ablehnung"
+    assert decision.letter_id == letter.id
     assert "Ihr Antrag wird abgelehnt." in letter.body
     assert "keine Ermäßigung nach § 4 KitaKBS möglich" in letter.body
     assert (
@@ -330,4 +337,5 @@ def test_the_bescheid_carries_the_decision_and_its_reason(
         mail=None,
         actor=ACTOR,
     )
-    assert sent == "post" and application.status == ApplicationStatus.DECIDED
+    assert sent == "post"
+    assert application.status == ApplicationStatus.DECIDED

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rathaus.applications import casework, correspondence
+from rathaus.applications import casework, checklist, correspondence
 from rathaus.applications.audit_actions import ApplicationsAction
 from rathaus.applications.models import Application, ApplicationStatus, Outcome, Review
 from rathaus.applications.privacy import ERASED_TEXT, erase_person, export_person
@@ -46,7 +46,7 @@ def _two_applications(session: Session, tenant_id: int, files_dir: Path) -> tupl
     )
     check_now(session, decided)
     add_finding(session, decided, attachment_id=proof.id, page=1, line=2, snippet="Erika Musterfrau")
-    for group in casework.checklist(session=session, application=decided):
+    for group in checklist.checklist(session=session, application=decided):
         for item in group.items:
             casework.review_finding(
                 session=session,
@@ -89,7 +89,8 @@ def test_export_lists_the_persons_applications_as_stored(
     rows = export_person(tenant_session, PersonRef(email="erika@example.org"))
     assert [row["antrag"] for row in rows] == ["HST-2026-00001", "HST-2026-00002"]
     first, second = rows
-    assert first["name"] == "Erika Musterfrau" and first["angaben"]["hund_name"] == "Bello"
+    assert first["name"] == "Erika Musterfrau"
+    assert first["angaben"]["hund_name"] == "Bello"
     assert first["anlagen"][0]["datei"] == "nachweis.pdf"
     assert first["entscheidungen"] == [
         {
@@ -111,19 +112,24 @@ def test_erase_withdraws_open_applications_and_empties_the_personal_data(
     decided_id, open_id, file_id = _two_applications(session, world.tenant_a_id, tmp_path)
     assert erase_person(session, PersonRef(email="erika@example.org"), ACTOR) == 2
     decided, open_one = session.get(Application, decided_id), session.get(Application, open_id)
-    assert decided is not None and open_one is not None
+    assert decided is not None
+    assert open_one is not None
     assert decided.status == ApplicationStatus.DECIDED
-    assert open_one.status == ApplicationStatus.WITHDRAWN and open_one.documents_due is None
+    assert open_one.status == ApplicationStatus.WITHDRAWN
+    assert open_one.documents_due is None
     for application in (decided, open_one):
         assert (application.applicant_name, application.applicant_email, application.data) == ("", "", {})
-    assert decided.attachments[0].pages == [] and decided.attachments[0].filename == "gelöscht"
+    assert decided.attachments[0].pages == []
+    assert decided.attachments[0].filename == "gelöscht"
     assert all(finding.snippet == "" for finding in decided.findings)
     snapshot = decided.decisions[0].findings
-    assert snapshot and all(row["snippet"] == "" and row["value"] == "" for row in snapshot)
+    assert snapshot
+    assert all(row["snippet"] == "" and row["value"] == "" for row in snapshot)
     assert {row["title"] for row in snapshot} >= {"Name im Nachweis"}  # what was found stays on record
     assert correspondence.letters_of(session=session, application=open_one)[0].body == ERASED_TEXT
     stored = session.get(StoredFile, file_id)
-    assert stored is not None and stored.delete_after is not None  # the storage sweep removes the bytes
+    assert stored is not None
+    assert stored.delete_after is not None
     events = session.scalars(
         select(AuditEvent).where(AuditEvent.action == ApplicationsAction.DATA_ERASED)
     ).all()

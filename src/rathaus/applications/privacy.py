@@ -17,8 +17,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from rathaus.applications.audit_actions import ApplicationsAction
-from rathaus.applications.casework import OPEN_STATUSES, OUTCOME_LABELS, STATUS_LABELS
+from rathaus.applications.casework import OPEN_STATUSES
 from rathaus.applications.correspondence import letters_of
+from rathaus.applications.labels import OUTCOME_LABELS, STATUS_LABELS
 from rathaus.applications.models import Application, ApplicationStatus
 from rathaus.core.audit.service import Actor, record
 from rathaus.core.db import utcnow

@@ -9,44 +9,27 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rathaus.applications import casework
+from rathaus.applications import casework, checklist, correspondence, labels
 from rathaus.applications.catalog import definition_of
 from rathaus.applications.checks import computed_lines
 from rathaus.applications.config import ApplicationsSettings
-from rathaus.applications.correspondence import LETTER_STATUS_LABELS, letters_of
 from rathaus.applications.forms import shown
 from rathaus.applications.kinds import KIND_LABELS
 from rathaus.applications.models import Application, ApplicationStatus, Decision, Finding, Outcome, Review
 from rathaus.applications.service import current_findings, queue_counts
+from rathaus.applications.web.common import PREFIX, application_or_404, page_of, redirect, today
 from rathaus.core.jobs import Job
 from rathaus.core.storage import StoredFile, blob_path
 from rathaus.web.deps import Caseworker, Context, TenantSession, actor_of, flash
 from rathaus.web.templating import render
 
-PREFIX = "/antraege"
 router = APIRouter(prefix=PREFIX, tags=["Anträge: Sachbearbeitung"])
 REVIEWS = {"bestaetigen": Review.ACCEPTED, "uebersteuern": Review.OVERRIDDEN}
 OUTCOMES = {outcome.value: outcome for outcome in Outcome}
-
-
-def application_or_404(session: Session, application_id: int) -> Application:
-    """The tenant's application ``application_id`` or a German 404."""
-    application = session.get(Application, application_id)
-    if application is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "Diesen Antrag gibt es nicht.")
-    return application
-
-
-def redirect(path: str) -> Response:
-    return RedirectResponse(path, status_code=status.HTTP_303_SEE_OTHER)
-
-
-def page_of(application: Application, suffix: str = "") -> str:
-    return f"{PREFIX}/{application.id}{suffix}"
 
 
 @router.get("", summary="Eingang der Anträge: alle Anträge mit dem Stand ihrer Prüfung")
@@ -60,12 +43,12 @@ def queue_page(
         "applications/index.html",
         {
             "rows": casework.queue(session=session, status=chosen, type_key=art or None),
-            "counts": [(s, casework.STATUS_LABELS[s], counts.get(s, 0)) for s in ApplicationStatus],
+            "counts": [(s, labels.STATUS_LABELS[s], counts.get(s, 0)) for s in ApplicationStatus],
             "total": sum(counts.values()),
             "chosen_status": chosen.value if chosen else "",
             "chosen_type": art,
             "types": casework.type_choices(session=session),
-            "outcomes": casework.OUTCOME_LABELS,
+            "outcomes": labels.OUTCOME_LABELS,
             "latest_outcome": _latest_outcomes(session),
         },
     )
@@ -73,7 +56,7 @@ def queue_page(
 
 def _latest_outcomes(session: Session) -> dict[int, str]:
     rows = session.execute(select(Decision.application_id, Decision.outcome).order_by(Decision.id)).all()
-    return {application_id: casework.OUTCOME_LABELS[outcome] for application_id, outcome in rows}
+    return {application_id: labels.OUTCOME_LABELS[outcome] for application_id, outcome in rows}
 
 
 def _application_context(session: Session, application: Application, context: Context) -> dict[str, Any]:
@@ -84,7 +67,7 @@ def _application_context(session: Session, application: Application, context: Co
         (
             section,
             [
-                (spec, casework.value_text(definition, spec.key, application.data))
+                (spec, checklist.value_text(definition, spec.key, application.data))
                 for spec in values
                 if spec.section == section.key
             ],
@@ -96,26 +79,26 @@ def _application_context(session: Session, application: Application, context: Co
     return {
         "application": application,
         "definition": definition,
-        "status_label": casework.STATUS_LABELS[application.status],
+        "status_label": labels.STATUS_LABELS[application.status],
         "sections": [(section, fields) for section, fields in sections if fields],
         "computed": computed_lines(definition, application.computed or {}),
-        "groups": casework.checklist(session=session, application=application),
+        "groups": checklist.checklist(session=session, application=application),
         "open_errors": casework.unreviewed_errors(findings),
         "findings_count": len(findings),
         "job": job,
         "is_open": application.status in casework.OPEN_STATUSES,
         "decidable": application.status in casework.DECIDABLE,
         "decisions": decisions,
-        "deciders": casework.people(session=session, ids=[d.decided_by for d in decisions]),
-        "outcomes": casework.OUTCOME_LABELS,
-        "severity_labels": casework.SEVERITY_LABELS,
-        "review_labels": casework.REVIEW_LABELS,
+        "deciders": checklist.people(session=session, ids=[d.decided_by for d in decisions]),
+        "outcomes": labels.OUTCOME_LABELS,
+        "severity_labels": labels.SEVERITY_LABELS,
+        "review_labels": labels.REVIEW_LABELS,
         "kind_labels": {kind.value: label for kind, label in KIND_LABELS.items()},
         "requirement_label": lambda key: spec.label if (spec := definition.attachment(key)) else key,
-        "letters": letters_of(session=session, application=application),
-        "letter_status": LETTER_STATUS_LABELS,
-        "history": casework.history(session=session, application=application),
-        "action_labels": casework.ACTION_LABELS,
+        "letters": correspondence.letters_of(session=session, application=application),
+        "letter_status": correspondence.LETTER_STATUS_LABELS,
+        "history": checklist.history(session=session, application=application),
+        "action_labels": labels.ACTION_LABELS,
         "documents_days": context.settings.section(ApplicationsSettings).documents_days,
     }
 
@@ -182,7 +165,7 @@ def review(
     except casework.CaseworkError as error:
         flash(request, str(error), "error")
         return redirect(page_of(application, f"#befund-{finding.id}"))
-    label = casework.REVIEW_LABELS[REVIEWS[aktion]]
+    label = labels.REVIEW_LABELS[REVIEWS[aktion]]
     flash(request, f"Befund „{finding.title}“ {label}.")
     return redirect(page_of(application, f"#befund-{finding.id}"))
 
@@ -238,13 +221,23 @@ def decide(
         values = _application_context(session, application, context)
         values.update({"error": str(error), "chosen": ergebnis, "reason": begruendung})
         return render(request, "applications/decide.html", values, status_code=422)
-    outcome = casework.OUTCOME_LABELS[decision.outcome]
-    if bescheid:
-        from rathaus.applications.web.correspondence import draft_bescheid  # noqa: PLC0415
-
-        return draft_bescheid(request, session, application, decision, user)
-    flash(request, f"Entscheidung festgehalten: {outcome}.")
-    return redirect(page_of(application, f"/entscheidung/{decision.id}"))
+    outcome = labels.OUTCOME_LABELS[decision.outcome]
+    record_page = page_of(application, f"/entscheidung/{decision.id}")
+    if not bescheid:
+        flash(request, f"Entscheidung festgehalten: {outcome}.")
+        return redirect(record_page)
+    try:
+        letter = correspondence.draft_decision_letter(
+            session=session, application=application, decision=decision, actor=actor_of(user), today=today()
+        )
+    except casework.CaseworkError as error:  # the decision stands without a letter
+        flash(request, f"Entscheidung festgehalten: {outcome}. {error}", "error")
+        return redirect(record_page)
+    flash(
+        request,
+        f"Entscheidung festgehalten: {outcome}. Der Bescheid ist entworfen; bitte prüfen Sie den Text.",
+    )
+    return redirect(page_of(application, f"/schreiben/{letter.id}"))
 
 
 @router.get(
@@ -265,13 +258,13 @@ def decision_record(
             "application": application,
             "definition": definition_of(application.type),
             "decision": decision,
-            "decider": casework.people(session=session, ids=[decision.decided_by]).get(
+            "decider": checklist.people(session=session, ids=[decision.decided_by]).get(
                 decision.decided_by or 0, ""
             ),
-            "outcome": casework.OUTCOME_LABELS[decision.outcome],
-            "severity_labels": casework.SEVERITY_LABELS,
-            "category_labels": casework.CATEGORY_LABELS,
-            "review_labels": {review.value: label for review, label in casework.REVIEW_LABELS.items()},
+            "outcome": labels.OUTCOME_LABELS[decision.outcome],
+            "severity_labels": labels.SEVERITY_LABELS,
+            "category_labels": labels.CATEGORY_LABELS,
+            "review_labels": {review.value: label for review, label in labels.REVIEW_LABELS.items()},
             "kind_labels": {kind.value: label for kind, label in KIND_LABELS.items()},
         },
     )

@@ -16,12 +16,10 @@ from sqlalchemy.orm import Session
 
 from rathaus.applications import casework, correspondence
 from rathaus.applications.config import ApplicationsSettings
-from rathaus.applications.models import Application, Decision, Letter
-from rathaus.applications.web.casework import PREFIX, application_or_404, page_of, redirect
+from rathaus.applications.models import Application, Letter
+from rathaus.applications.web.common import PREFIX, application_or_404, page_of, redirect, today
 from rathaus.core import letters
-from rathaus.core.db import utcnow
 from rathaus.core.documents import DOCX_TYPE
-from rathaus.core.security.session_user import SessionUser
 from rathaus.core.storage import StoredFile, blob_path
 from rathaus.web.context import AppContext
 from rathaus.web.deps import Caseworker, Context, TenantSession, actor_of, flash
@@ -29,11 +27,6 @@ from rathaus.web.templating import render
 
 router = APIRouter(prefix=PREFIX, tags=["Anträge: Schreiben"])
 FORMATS = {"pdf": "application/pdf", "docx": DOCX_TYPE}
-
-
-def today() -> date:
-    """Today in the local time zone of the server."""
-    return utcnow().astimezone().date()
 
 
 def _letter_or_404(session: Session, application: Application, letter_id: int) -> Letter:
@@ -113,21 +106,6 @@ def draft_request(
             request, application, items=unterlagen, due=frist, error=str(error), status_code=422
         )
     flash(request, "Der Brief ist entworfen. Prüfen und bearbeiten Sie den Text, bevor Sie ihn versenden.")
-    return redirect(_letter_page(application, letter))
-
-
-def draft_bescheid(
-    request: Request, session: Session, application: Application, decision: Decision, user: SessionUser
-) -> Response:
-    """After a decision: draft the Bescheid and open it in the editor (the decision stays either way)."""
-    try:
-        letter = correspondence.draft_decision_letter(
-            session=session, application=application, decision=decision, actor=actor_of(user), today=today()
-        )
-    except casework.CaseworkError as error:
-        flash(request, f"Entscheidung festgehalten. {error}", "error")
-        return redirect(page_of(application, f"/entscheidung/{decision.id}"))
-    flash(request, "Entscheidung festgehalten. Der Bescheid ist entworfen; bitte prüfen Sie den Text.")
     return redirect(_letter_page(application, letter))
 
 
