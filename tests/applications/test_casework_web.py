@@ -3,6 +3,7 @@ the refused and the recorded decision, the Nachforderung letter as PDF and DOCX.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from rathaus.applications import jobs
 from rathaus.applications.definition import Severity
 from rathaus.applications.models import Application, ApplicationStatus, Decision, Finding, Letter
 from rathaus.core.db import open_session
+from rathaus.core.mail import MailSettings
 from rathaus.core.security.models import Role
 from rathaus.web.context import AppContext
 from tests.applications.factories import (
@@ -29,6 +31,8 @@ from tests.applications.factories import (
 )
 from tests.conftest import World, csrf_from, login
 from tests.factories import make_member
+from tests.requirements import require_module
+from tests.servers import smtp_server
 
 CASEWORKER = "sb-antraege"
 
@@ -255,7 +259,7 @@ def test_the_nachforderung_is_prefilled_drafted_previewed_and_marked_for_the_pos
         data={
             "csrf_token": token,
             "betreff": "Fehlender Nachweis",
-            "text": body.replace("&#34;", '"'),
+            "text": html.unescape(body),
             "aktion": "post",
         },
     )
@@ -294,3 +298,51 @@ def test_check_again_queues_the_check(client: TestClient, case: Case, world: Wor
         application = session.get(Application, case.application_id)
         assert application is not None
         assert application.check_job_id is not None
+
+
+def test_the_bescheid_is_drafted_with_the_decision_and_sent_by_mail(
+    client: TestClient, case: Case, world: World, app_context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    require_module("aiosmtpd", install="pip install -e '.[dev]'")
+    for finding_id in case.errors.values():
+        _review(client, case, finding_id, "bestaetigen", "")
+    token = csrf_from(client, f"/antraege/{case.application_id}/entscheiden")
+    decided = client.post(
+        f"/antraege/{case.application_id}/entscheiden",
+        data={
+            "csrf_token": token,
+            "ergebnis": "partially_approved",
+            "begruendung": "Steuer nach § 5 HStS; die Befreiung nach § 6 entfällt.",
+            "bescheid": "1",
+        },
+    )
+    assert "Entscheidung festgehalten: teilweise bewilligt. Der Bescheid ist entworfen" in decided.text
+    assert "Ihrem Antrag wird teilweise entsprochen." in decided.text
+    assert "Steuer nach § 5 HStS; die Befreiung nach § 6 entfällt." in decided.text
+    assert "Per E-Mail senden" in decided.text
+    with open_session(world.sessions, tenant_id=world.tenant_a_id) as session:
+        decision = session.scalars(select(Decision)).one()
+        assert decision.letter_id is not None
+        letter_id = decision.letter_id
+    base = f"/antraege/{case.application_id}/schreiben/{letter_id}"
+    with smtp_server() as server:
+        mail = MailSettings(
+            host=server.host, port=server.port, security="none", from_address="a@stadt-a.example"
+        )
+        monkeypatch.setattr(app_context, "settings", app_context.settings.model_copy(update={"mail": mail}))
+        letter = client.get(base).text
+        body = html.unescape(
+            letter[letter.index('name="text"') :].split(">", 1)[1].split("</textarea>", 1)[0]
+        )
+        subject = html.unescape(letter.split('name="betreff" value="', 1)[1].split('"', 1)[0])
+        sent = client.post(
+            base,
+            data={"csrf_token": csrf_from(client, base), "betreff": subject, "text": body, "aktion": "email"},
+        )
+        assert "Das Schreiben ist per E-Mail an erika@example.org gesendet (PDF im Anhang)." in sent.text
+        assert [message.rcpt_tos for message in server.messages] == [("erika@example.org",)]
+        assert b"application/pdf" in server.messages[0].data
+    with open_session(world.sessions, tenant_id=world.tenant_a_id) as session:
+        application = session.get(Application, case.application_id)
+        assert application is not None
+        assert application.status == ApplicationStatus.DECIDED
