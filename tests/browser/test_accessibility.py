@@ -24,6 +24,7 @@ ADMIN_PAGES = [
     ("/admin/mandanten", "Mandanten"),
     ("/protokoll", "Prüfprotokoll"),
     ("/admin/mandant", "Einstellungen von"),
+    ("/admin/vorlagen", "Briefvorlagen"),
 ]
 
 

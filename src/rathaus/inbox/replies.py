@@ -41,7 +41,6 @@ QUERY_CHARS = 600
 SNIPPET_CHARS = 300
 CONTENT_WORD = re.compile(r"[^\W\d_]{4,}")
 TEXT_BLOCK_BACKEND = "textbausteine"
-SALUTATIONS = ("Sehr geehrte", "Guten Tag", "Hallo", "Liebe ", "Lieber ")
 NO_ADDRESS = (
     "Dieser Eingang hat keine E-Mail-Adresse. Antworten Sie per Post und schließen Sie den Eingang "
     "danach als erledigt ab."
@@ -257,28 +256,6 @@ def _citation(fact: Fact) -> dict[str, str | None]:
         "url": fact.url,
         "source_id": fact.source_id,
         "text": _snippet(fact.text),
-    }
-
-
-def letter_values(*, reply: Reply, item: Item) -> dict[str, str]:
-    """The placeholders of the platform's ``antwort`` letter for ``reply``: its salutation and the rest.
-
-    The reply's text already carries the salutation (first paragraph) and the closing the caseworker
-    approved; the letter keeps them as written. The e-mail's "AW:" is left out of the letter's subject.
-    """
-    first, _, rest = reply.body.partition("\n\n")
-    if first.strip().startswith(SALUTATIONS) and rest.strip():
-        anrede, text = first.strip(), rest.strip()
-    else:
-        anrede, text = textblocks.salutation(item.sender_name), reply.body.strip()
-    return {
-        "anrede": anrede,
-        "text": text,
-        "betreff": re.sub(r"^(AW|Re):\s*", "", reply.subject, flags=re.IGNORECASE)
-        or item.subject
-        or "Ihr Schreiben",
-        "aktenzeichen": item.file_reference or f"Eingang Nr. {item.id}",
-        "name": item.sender_name,
     }
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from rathaus.core.documents import DOCX_TYPE, letterhead
 from rathaus.core.letters import service
-from rathaus.core.letters.defaults import PLACEHOLDERS, SAMPLE_RECIPIENT, SAMPLE_VALUES
+from rathaus.core.letters.defaults import PLACEHOLDERS, SAMPLE_RECIPIENT, sample_values
 from rathaus.core.letters.models import KIND_LABELS, LetterKind, LetterTemplate
 from rathaus.core.letters.render import LetterContent, render_docx, render_pdf
 from rathaus.core.security.models import Tenant, User
@@ -197,13 +197,14 @@ def template_preview(
     template = _version_or_404(session, key, template_id)
     tenant = session.get(Tenant, user.tenant_id)
     tenant_name = tenant.name if tenant else ""
+    values = sample_values(key)
     content = LetterContent(
         tenant_name=tenant_name,
-        subject=service.merge(template.subject, SAMPLE_VALUES).text,
-        body=service.merge(template.body, SAMPLE_VALUES).text,
+        subject=service.merge(template.subject, values).text,
+        body=service.merge(template.body, values).text,
         recipient_lines=SAMPLE_RECIPIENT,
         sender_line=tenant_name,
-        reference=SAMPLE_VALUES["aktenzeichen"],
+        reference=values["aktenzeichen"],
         signature=f"Im Auftrag\n{user.full_name}",
         letterhead=letterhead(session, context.settings.files_dir, user.tenant_id),
     )

@@ -174,9 +174,11 @@ def test_a_tenant_session_cannot_approve_another_tenants_template(
             actor=AUTHOR,
             tenant_id=tenants[0],
         )
-    with open_session(sessions, tenant_id=tenants[1]) as session:
-        with pytest.raises(LetterTemplateError, match="Diese Vorlage gibt es nicht."):
-            service.approve(session=session, template_id=foreign.id, actor=APPROVER)
+    with (
+        open_session(sessions, tenant_id=tenants[1]) as session,
+        pytest.raises(LetterTemplateError, match=re.escape("Diese Vorlage gibt es nicht.")),
+    ):
+        service.approve(session=session, template_id=foreign.id, actor=APPROVER)
 
 
 # -- merge ---------------------------------------------------------------------------------------------

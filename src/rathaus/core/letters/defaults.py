@@ -128,4 +128,16 @@ SAMPLE_VALUES: dict[str, str] = {
     "betreff": "Ihre Anfrage vom 01.12.2026",
     "text": "vielen Dank für Ihre Anfrage. Gern beantworten wir Ihre Fragen.\n\nIhr Anliegen ist erledigt.",
 }
+SAMPLE_BY_KEY: dict[str, dict[str, str]] = {
+    "bescheid-ablehnung": {
+        "entscheidung": "Ihr Antrag auf Ermäßigung der Hundesteuer für Ihren Hund „Bello“ wird abgelehnt.",
+        "begruendung": "Die Voraussetzungen nach § 6 der Hundesteuersatzung sind nicht erfüllt: Ein Nachweis "
+        "über die bestandene Rettungshundeprüfung liegt nicht vor.",
+    },
+}
 SAMPLE_RECIPIENT = ("Frau", "Erika Musterfrau", "Musterweg 1", "12345 Musterstadt")
+
+
+def sample_values(key: str) -> dict[str, str]:
+    """Example values for the preview of the template ``key``."""
+    return {**SAMPLE_VALUES, **SAMPLE_BY_KEY.get(key, {})}

@@ -23,7 +23,7 @@ from rathaus.core.ai.protocols import ChatModel
 from rathaus.core.documents import DOCX_TYPE
 from rathaus.core.ports import KNOWLEDGE_SEARCH, KnowledgeSearch
 from rathaus.core.security.models import Tenant
-from rathaus.inbox import replies, textblocks
+from rathaus.inbox import replies, reply_letter, textblocks
 from rathaus.inbox.config import InboxSettings
 from rathaus.inbox.models import Item, Position, Reply, ReplyStatus
 from rathaus.inbox.web.common import PREFIX, item_or_404
@@ -209,7 +209,7 @@ NO_LETTER_TEMPLATE = (
 
 
 @router.get("/eingaenge/{item_id}/antwort/brief.{fmt}", summary="Antwort als Brief (PDF oder DOCX)")
-def reply_letter(
+def reply_as_letter(
     request: Request,
     item_id: int,
     fmt: str,
@@ -226,7 +226,7 @@ def reply_letter(
     if template is None:
         flash(request, NO_LETTER_TEMPLATE, "error")
         return _redirect(_page(item_id))
-    values = replies.letter_values(reply=reply, item=item)
+    values = reply_letter.letter_values(reply=reply, item=item)
     tenant = session.get(Tenant, item.tenant_id)
     tenant_name = tenant.name if tenant else ""
     postal = "" if "@" in item.sender_address else item.sender_address
