@@ -183,6 +183,7 @@ def upgrade() -> None:
         sa.Column("created_at", rathaus.core.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("sent_at", rathaus.core.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("pdf_file_id", sa.Integer(), nullable=True),
+        sa.Column("due", sa.Date(), nullable=True),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["application_id"],

@@ -1,4 +1,4 @@
-"""The start page of the module Anträge: only for its role, and honest that the module is being built."""
+"""The start page of the module Anträge (the queue): only for its role."""
 
 from __future__ import annotations
 
@@ -9,13 +9,17 @@ from tests.conftest import World, login
 from tests.factories import make_member
 
 
-def test_the_page_says_the_module_is_being_built(client: TestClient, world: World) -> None:
+def test_an_empty_queue_says_so(client: TestClient, world: World) -> None:
     make_member(world.sessions, world.tenant_a_id, "berechtigt", Role.CASEWORKER)
     login(client, "berechtigt")
     page = client.get("/antraege")
     assert page.status_code == 200
     assert "<h1>Anträge</h1>" in page.text
-    assert "in Vorbereitung" in page.text
+    assert "<p>Keine Anträge.</p>" in page.text
+    assert "Alle: 0" in page.text
+    home = client.get("/").text
+    assert "0 geprüft und zu bearbeiten" in home
+    assert "keine abgelaufene Frist einer Nachforderung" in home
 
 
 def test_another_role_is_refused(client: TestClient, world: World) -> None:

@@ -27,3 +27,6 @@ class ApplicationsSettings(BaseModel):
         ge=30,
         description="decided applications (with attachments and findings) are deleted this many days later",
     )
+    documents_days: int = Field(
+        default=14, ge=1, le=365, description="default deadline of a Nachforderung, in days"
+    )

@@ -239,7 +239,10 @@ class Letter(TenantOwned, Base):
     template_version: Mapped[int] = mapped_column()
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(12), default="draft", doc="draft or sent")
+    status: Mapped[str] = mapped_column(
+        String(12), default="draft", doc="draft, sent (by e-mail) or post (to print and post)"
+    )
+    due: Mapped[date | None] = mapped_column(doc="the deadline the letter sets (Nachforderung)")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rathaus.applications.audit_actions import ApplicationsAction
+from rathaus.applications.casework import home_panel
 from rathaus.applications.config import ApplicationsSettings
 from rathaus.applications.demo import load_demo
 from rathaus.applications.jobs import DRAFTS, RETENTION
+from rathaus.applications.privacy import erase_person, export_person
 from rathaus.applications.web import routers
-from rathaus.core.module import AITask, AIUseCase, Module, RetentionRule, UploadLimit
+from rathaus.core.module import AITask, AIUseCase, Module, PersonalData, RetentionRule, UploadLimit
 from rathaus.core.security.models import Role
 
 if TYPE_CHECKING:
@@ -74,6 +76,16 @@ MODULE = Module(
             title="Angefangene, nicht abgesendete Anträge",
             period=_draft_period,
             job_kind=DRAFTS,
+        ),
+    ),
+    home_panel=home_panel,
+    personal_data=(
+        PersonalData(
+            key="applications.applicants",
+            title="Angaben, Anlagen und Schreiben von Anträgen (Name, Anschrift, E-Mail, Nachweise)",
+            legal_basis="Art. 6 Abs. 1 lit. c und e DSGVO (Verwaltungsverfahren nach der jeweiligen Satzung)",
+            export=export_person,
+            erase=erase_person,
         ),
     ),
 )
