@@ -127,7 +127,7 @@ def test_the_application_page_shows_values_computed_values_and_the_checklist(
         "240 € im Jahr — § 5 Abs. 1, 2 und 4 HStS" in text
     )
     assert "foto.pdf" in text
-    assert "sonstiges Dokument" in text
+    assert "Sonstiges Dokument" in text
     checklist = text[text.index('id="h-pruefliste"') :]
     assert (
         checklist.index("Vollständigkeit") < checklist.index("Plausibilität") < checklist.index("Konsistenz")

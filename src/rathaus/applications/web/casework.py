@@ -103,7 +103,7 @@ def _application_context(session: Session, application: Application, context: Co
     }
 
 
-@router.get("/{application_id:int}", summary="Ein Antrag: Angaben, Anlagen, berechnete Werte und Prüfliste")
+@router.get("/{application_id}", summary="Ein Antrag: Angaben, Anlagen, berechnete Werte und Prüfliste")
 def application_page(
     request: Request, application_id: int, user: Caseworker, session: TenantSession, context: Context
 ) -> Response:
@@ -113,7 +113,7 @@ def application_page(
     )
 
 
-@router.get("/{application_id:int}/anlagen/{attachment_id:int}", summary="Eine Anlage herunterladen")
+@router.get("/{application_id}/anlagen/{attachment_id}", summary="Eine Anlage herunterladen")
 def attachment_file(
     application_id: int, attachment_id: int, user: Caseworker, session: TenantSession, context: Context
 ) -> Response:
@@ -138,7 +138,7 @@ def attachment_file(
 
 
 @router.post(
-    "/{application_id:int}/befunde/{finding_id:int}", summary="Einen Befund bestätigen oder übersteuern"
+    "/{application_id}/befunde/{finding_id}", summary="Einen Befund bestätigen oder übersteuern"
 )
 def review(
     request: Request,
@@ -170,7 +170,7 @@ def review(
     return redirect(page_of(application, f"#befund-{finding.id}"))
 
 
-@router.post("/{application_id:int}/pruefen", summary="Den Antrag erneut automatisch prüfen")
+@router.post("/{application_id}/pruefen", summary="Den Antrag erneut automatisch prüfen")
 def recheck(
     request: Request, application_id: int, user: Caseworker, session: TenantSession, context: Context
 ) -> Response:
@@ -184,7 +184,7 @@ def recheck(
     return redirect(page_of(application))
 
 
-@router.get("/{application_id:int}/entscheiden", summary="Über einen Antrag entscheiden")
+@router.get("/{application_id}/entscheiden", summary="Über einen Antrag entscheiden")
 def decide_page(
     request: Request, application_id: int, user: Caseworker, session: TenantSession, context: Context
 ) -> Response:
@@ -192,7 +192,7 @@ def decide_page(
     return render(request, "applications/decide.html", _application_context(session, application, context))
 
 
-@router.post("/{application_id:int}/entscheiden", summary="Die Entscheidung mit Begründung festhalten")
+@router.post("/{application_id}/entscheiden", summary="Die Entscheidung mit Begründung festhalten")
 def decide(
     request: Request,
     application_id: int,
@@ -241,7 +241,7 @@ def decide(
 
 
 @router.get(
-    "/{application_id:int}/entscheidung/{decision_id:int}",
+    "/{application_id}/entscheidung/{decision_id}",
     summary="Die Entscheidung mit den Befunden der Prüfung und dem, was die Person damit tat (zum Drucken)",
 )
 def decision_record(

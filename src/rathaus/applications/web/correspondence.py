@@ -57,7 +57,7 @@ def _request_form(
     )
 
 
-@router.get("/{application_id:int}/nachforderung", summary="Fehlende Unterlagen nachfordern: Brief entwerfen")
+@router.get("/{application_id}/nachforderung", summary="Fehlende Unterlagen nachfordern: Brief entwerfen")
 def request_page(
     request: Request, application_id: int, user: Caseworker, session: TenantSession, context: Context
 ) -> Response:
@@ -77,7 +77,7 @@ def request_page(
     )
 
 
-@router.post("/{application_id:int}/nachforderung", summary="Den Brief der Nachforderung entwerfen")
+@router.post("/{application_id}/nachforderung", summary="Den Brief der Nachforderung entwerfen")
 def draft_request(
     request: Request,
     application_id: int,
@@ -110,7 +110,7 @@ def draft_request(
 
 
 @router.get(
-    "/{application_id:int}/schreiben/{letter_id:int}", summary="Ein Schreiben bearbeiten und versenden"
+    "/{application_id}/schreiben/{letter_id}", summary="Ein Schreiben bearbeiten und versenden"
 )
 def letter_page(
     request: Request, application_id: int, letter_id: int, user: Caseworker, session: TenantSession
@@ -131,7 +131,7 @@ def _pdf(session: Session, application: Application, letter: Letter, context: Ap
     )
 
 
-@router.post("/{application_id:int}/schreiben/{letter_id:int}", summary="Speichern oder versenden")
+@router.post("/{application_id}/schreiben/{letter_id}", summary="Speichern oder versenden")
 def letter_action(
     request: Request,
     application_id: int,
@@ -178,7 +178,7 @@ def _sent_message(sent: str, application: Application) -> str:
 
 
 @router.get(
-    "/{application_id:int}/schreiben/{letter_id:int}/brief.{fmt}", summary="Das Schreiben als PDF oder DOCX"
+    "/{application_id}/schreiben/{letter_id}/brief.{fmt}", summary="Das Schreiben als PDF oder DOCX"
 )
 def letter_file(
     application_id: int, letter_id: int, fmt: str, user: Caseworker, session: TenantSession, context: Context
