@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from rathaus.applications.kind_profiles import CERTAIN, ENOUGH, PROFILES
 from rathaus.applications.kinds import KIND_LABELS, DocumentKind
-from rathaus.applications.textmatch import amounts, fold, phrase_score, tokens, window_match
+from rathaus.applications.textmatch import amounts, fold, phrase_score, shape, tokens, window_match
 from rathaus.core.reading import Limits, ReadResult, ReadStatus, read_document
 
 if TYPE_CHECKING:
@@ -172,17 +172,22 @@ def find_amount(reading: Reading, labels: Sequence[str]) -> AmountEvidence | Non
     """
     for label in labels:
         wanted = fold(label)
-        for page in reading.pages:
-            for index, line in enumerate(page.lines):
-                folded = fold(line)
-                found = phrase_score(wanted, folded)
-                if found is None:
-                    continue
-                similarity, end = found
-                value = _amount_after(folded[end:], page.lines[index + 1 : index + 1 + AMOUNT_LOOKAHEAD])
-                if value is not None:
-                    evidence = Evidence(page.number, index + 1, line, round(similarity, 3))
-                    return AmountEvidence(amount=value, label=label, evidence=evidence)
+        for size in (1, 2):  # a label may be broken over two lines ("Summe der / Einkünfte")
+            for page in reading.pages:
+                for index in range(len(page.lines) - size + 1):
+                    lines = page.lines[index : index + size]
+                    joined = fold(" ".join(lines))
+                    found = phrase_score(wanted, joined)
+                    if found is None or (
+                        size > 1 and any(phrase_score(wanted, fold(line)) for line in lines)
+                    ):
+                        continue
+                    similarity, end = found
+                    following = page.lines[index + size : index + size + AMOUNT_LOOKAHEAD]
+                    value = _amount_after(joined[end:], following)
+                    if value is not None:
+                        evidence = Evidence(page.number, index + 1, " / ".join(lines), round(similarity, 3))
+                        return AmountEvidence(amount=value, label=label, evidence=evidence)
     return None
 
 
@@ -215,11 +220,11 @@ def classify(reading: Reading) -> KindGuess:
 
 def _phrase_hit(reading: Reading, phrase: str, weight: float) -> tuple[float, Evidence, str] | None:
     """The phrase's weight (times its similarity) and the line where it stands best, or None."""
-    wanted = fold(phrase)
+    wanted = shape(fold(phrase))
     best: Evidence | None = None
     for page in reading.pages:
         for index, line in enumerate(page.lines):
-            found = phrase_score(wanted, fold(line))
+            found = phrase_score(wanted, shape(fold(line)))
             if found is not None and (best is None or found[0] > best.score):
                 best = Evidence(page.number, index + 1, line, round(found[0], 3))
     return None if best is None else (weight * best.score, best, phrase)

@@ -107,7 +107,7 @@ def as_jpeg(image: Image.Image, *, seed: int, dpi: int, noise: float = 0.15, qua
     return out.getvalue()
 
 
-def as_pdf(pages: Sequence[Image.Image], *, seed: int, dpi: int, noise: float = 0.15) -> bytes:
+def as_pdf(pages: Sequence[Image.Image], *, seed: int, dpi: int, noise: float = 0.1) -> bytes:
     """An image-only PDF of the pages as a scanner writes it (JPEG pages, no text layer)."""
     import img2pdf  # noqa: PLC0415 - an ocrmypdf dependency
 

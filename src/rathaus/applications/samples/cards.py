@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
 CARD_MM = (85.6, 54.0)  # ISO/IEC 7810 ID-1
 DPI = 300
-CARD_PAPER = 236  # a light card behind the text
-PATTERN = 222  # the fine security lines, light enough for OCR to pass over
+CARD_PAPER = 238  # a light card behind the text
+PATTERN = 228  # the fine security lines, light enough for OCR to pass over
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class Side:
     lines: Sequence[str] = ()  # free text under the fields
     mono: Sequence[str] = field(default=())  # machine-readable zone at the bottom
     photo: bool = False
+    stamp_top: bool = True  # where "MUSTER" goes: top right, else bottom right
 
 
 def _date(day: dt.date) -> str:
@@ -57,7 +58,8 @@ def _side(side: Side) -> Image.Image:
     for text, pt in side.titles:
         sheet.text(4, y, text, pt=pt, bold=True)
         y += pt * 0.42 + 0.8
-    sheet.text(CARD_MM[0] - 4, 3, "MUSTER", pt=13, bold=True, fill=95, align="right")
+    stamp_y = 3 if side.stamp_top else CARD_MM[1] - 9
+    sheet.text(CARD_MM[0] - 4, stamp_y, "MUSTER", pt=13, bold=True, fill=95, align="right")
     left = 4.0
     if side.photo:
         sheet.rect(4, y + 1, 21, 27, outline=80, fill=200)
@@ -81,7 +83,7 @@ def _box(sheet: Sheet, x: float, y: float, w: float, h: float) -> tuple[int, int
     return sheet.px(x), sheet.px(y), sheet.px(x + w), sheet.px(y + h)
 
 
-def scanned_card(sides: Sequence[Side], *, seed: int, noise: float = 0.12) -> bytes:
+def scanned_card(sides: Sequence[Side], *, seed: int, noise: float = 0.08) -> bytes:
     """Both sides, one under the other, on a copy of the scanner bed: a JPEG at 300 dpi."""
     gap, margin = 10.0, 9.0
     bed = Sheet(
@@ -163,6 +165,7 @@ def disability_card(
         titles=(("Landratsamt Konstanz - Versorgungsamt", 7.5),),
         fields=(("Merkzeichen", " ".join(marks) or "keine"), ("Gültig bis", _date(until))),
         lines=("Aktenzeichen 35-1234/567", "Der Ausweis ist nur mit Lichtbild gültig."),
+        stamp_top=False,
     )
     return scanned_card((front, back), seed=seed)
 
@@ -186,5 +189,6 @@ def social_pass(person: Person, valid_until: dt.date, *, seed: int = 0) -> bytes
             "Wohngeld). Nur mit Lichtbildausweis gültig.",
             "Pass-Nr. SP-2026-04711",
         ),
+        stamp_top=False,
     )
     return scanned_card((front, back), seed=seed)

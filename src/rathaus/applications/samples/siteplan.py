@@ -67,7 +67,7 @@ def site_plan(address: str, *, width_m: float, depth_m: float, use: str, seed: i
     _north_arrow(sheet, DRAWING[0] + DRAWING[2] - 8, 14)
     _scale_bar(sheet, x0, DRAWING[1] + DRAWING[3] + 4, scale)
     _title_block(sheet, address, city, use, width_m, depth_m, scale)
-    return as_pdf([sheet.image], seed=seed, dpi=DPI, noise=0.12)
+    return as_pdf([sheet.image], seed=seed, dpi=DPI)
 
 
 def _hatched(sheet: Sheet, x: float, y: float, w: float, h: float) -> None:
