@@ -6,6 +6,7 @@ stray punctuation); the same functions on real scans are tested in ``test_readin
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -73,6 +74,17 @@ def test_lines_are_numbered_per_page_counting_only_lines_with_text() -> None:
     assert read.readable
     assert [page.lines for page in read.pages] == [("Erste Zeile", "Zweite Zeile"), ("Seite zwei",)]
     assert read.text == "Erste Zeile\n\n  Zweite Zeile  \n\n\nSeite zwei"
+
+
+def test_a_reading_kept_as_json_comes_back_the_same() -> None:
+    read = reading(WAGES, ID_BACK, confidence=0.91)
+
+    again = Reading.from_json(json.loads(json.dumps(read.as_json())))
+
+    assert again == read
+    assert find_text(again, "Lindenstraße 12, 78462 Konstanz") == find_text(
+        read, "Lindenstraße 12, 78462 Konstanz"
+    )
 
 
 def test_a_page_without_words_is_not_a_document() -> None:

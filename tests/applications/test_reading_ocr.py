@@ -21,6 +21,7 @@ from rathaus.applications.samples.documents import (
     disability_card,
     id_card,
     income_statement,
+    pedigree,
     rescue_dog_certificate,
     site_plan,
     social_pass,
@@ -59,6 +60,10 @@ SAMPLES: dict[str, tuple[str, Callable[[], bytes]]] = {
         lambda: rescue_dog_certificate(ERIKA, dog_name="Bello", exam_date=dt.date(2025, 5, 3), seed=6),
     ),
     "sozialpass": ("image/jpeg", lambda: social_pass(ERIKA, dt.date(2026, 12, 31), seed=7)),
+    "zuchtbuch": (
+        "application/pdf",
+        lambda: pedigree(ERIKA, dog_name="Bello", litter_date=dt.date(2023, 4, 2), seed=10),
+    ),
     "leer": ("application/pdf", lambda: blank_scan(seed=8)),
     "katze": ("image/jpeg", lambda: cat_photo(seed=9)),
 }
@@ -70,6 +75,7 @@ EXPECTED_KIND = {
     "schwerbehindertenausweis": DocumentKind.SCHWERBEHINDERTENAUSWEIS,
     "rettungshundepruefung": DocumentKind.RETTUNGSHUNDEPRUEFUNG,
     "sozialpass": DocumentKind.SOZIALPASS,
+    "zuchtbuch": DocumentKind.ZUCHTBUCH,
 }
 WITH_NAME = sorted(set(EXPECTED_KIND) - {"lageplan"})
 WITH_ADDRESS = [
@@ -78,6 +84,7 @@ WITH_ADDRESS = [
     "einkommensteuerbescheid",
     "rettungshundepruefung",
     "sozialpass",
+    "zuchtbuch",
 ]
 
 

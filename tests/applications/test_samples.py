@@ -23,6 +23,7 @@ from rathaus.applications.samples.documents import (
     disability_card,
     id_card,
     income_statement,
+    pedigree,
     rescue_dog_certificate,
     site_plan,
     social_pass,
@@ -46,6 +47,7 @@ PDFS: dict[str, Callable[[int], bytes]] = {
     "site_plan": lambda seed: site_plan(
         "Marktstätte 4, 78462 Konstanz", width_m=4, depth_m=2.5, use="Cafétische", seed=seed
     ),
+    "pedigree": lambda seed: pedigree(ERIKA, dog_name="Bello", litter_date=dt.date(2023, 4, 2), seed=seed),
     "rescue_dog_certificate": lambda seed: rescue_dog_certificate(
         ERIKA, dog_name="Bello", exam_date=dt.date(2025, 5, 3), seed=seed
     ),

@@ -10,11 +10,11 @@ carries its evidence: page and line (1-based, counting the lines that have text)
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rathaus.applications.kind_profiles import CERTAIN, ENOUGH, PROFILES
 from rathaus.applications.kinds import KIND_LABELS, DocumentKind
@@ -79,6 +79,27 @@ class Reading:
     def text(self) -> str:
         return "\n\n".join(page.text for page in self.pages if page.text)
 
+    def as_json(self) -> dict[str, Any]:
+        """What an attachment row keeps of the reading (JSON), so that a later check needs no new OCR."""
+        pages = [{"number": p.number, "text": p.text, "confidence": p.confidence} for p in self.pages]
+        return {"readable": self.readable, "reason": self.reason, "method": self.method, "pages": pages}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Reading:
+        """The reading that :meth:`as_json` kept (without the PDF/A, which is stored apart)."""
+        pages = tuple(
+            Page(
+                number=int(page["number"]),
+                text=str(page["text"]),
+                lines=_lines(str(page["text"])),
+                confidence=None if page.get("confidence") is None else float(page["confidence"]),
+            )
+            for page in data.get("pages", ())
+        )
+        return cls(
+            pages, readable=bool(data["readable"]), reason=data.get("reason"), method=data.get("method")
+        )
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -117,7 +138,7 @@ def reading_of(result: ReadResult, limits: Limits) -> Reading:
         Page(
             number=page.number,
             text=page.text,
-            lines=tuple(line.strip() for line in page.text.splitlines() if line.strip()),
+            lines=_lines(page.text),
             confidence=page.confidence,
         )
         for page in result.pages
@@ -137,6 +158,10 @@ def reading_of(result: ReadResult, limits: Limits) -> Reading:
     if confidences and sum(confidences) / len(confidences) < limits.low_confidence:
         return refused(low_confidence(round(100 * sum(confidences) / len(confidences))))
     return Reading(pages, readable=True, method=result.method, pdfa_path=result.pdfa_path)
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
 def find_text(reading: Reading, needle: str, *, threshold: float = 0.85) -> Evidence | None:

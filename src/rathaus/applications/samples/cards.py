@@ -69,7 +69,7 @@ def _side(side: Side) -> Image.Image:
     y += 1.5
     for label, value in side.fields:
         sheet.text(left, y, label, pt=6.5, fill=60)
-        sheet.text(left, y + 2.8, value, pt=10.5, bold=True)
+        sheet.text(left, y + 2.8, value, pt=10.5)
         y += 7.4
     for text in side.lines:
         sheet.text(left, y, text, pt=8)
