@@ -10,15 +10,15 @@ carries its evidence: page and line (1-based, counting the lines that have text)
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rathaus.applications.kind_profiles import CERTAIN, ENOUGH, PROFILES
 from rathaus.applications.kinds import KIND_LABELS, DocumentKind
-from rathaus.applications.textmatch import amounts, fold, phrase_score, tokens, window_match
+from rathaus.applications.textmatch import amounts, fold, phrase_score, shape, tokens, window_match
 from rathaus.core.reading import Limits, ReadResult, ReadStatus, read_document
 
 if TYPE_CHECKING:
@@ -79,6 +79,27 @@ class Reading:
     def text(self) -> str:
         return "\n\n".join(page.text for page in self.pages if page.text)
 
+    def as_json(self) -> dict[str, Any]:
+        """What an attachment row keeps of the reading (JSON), so that a later check needs no new OCR."""
+        pages = [{"number": p.number, "text": p.text, "confidence": p.confidence} for p in self.pages]
+        return {"readable": self.readable, "reason": self.reason, "method": self.method, "pages": pages}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Reading:
+        """The reading that :meth:`as_json` kept (without the PDF/A, which is stored apart)."""
+        pages = tuple(
+            Page(
+                number=int(page["number"]),
+                text=str(page["text"]),
+                lines=_lines(str(page["text"])),
+                confidence=None if page.get("confidence") is None else float(page["confidence"]),
+            )
+            for page in data.get("pages", ())
+        )
+        return cls(
+            pages, readable=bool(data["readable"]), reason=data.get("reason"), method=data.get("method")
+        )
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -117,7 +138,7 @@ def reading_of(result: ReadResult, limits: Limits) -> Reading:
         Page(
             number=page.number,
             text=page.text,
-            lines=tuple(line.strip() for line in page.text.splitlines() if line.strip()),
+            lines=_lines(page.text),
             confidence=page.confidence,
         )
         for page in result.pages
@@ -137,6 +158,10 @@ def reading_of(result: ReadResult, limits: Limits) -> Reading:
     if confidences and sum(confidences) / len(confidences) < limits.low_confidence:
         return refused(low_confidence(round(100 * sum(confidences) / len(confidences))))
     return Reading(pages, readable=True, method=result.method, pdfa_path=result.pdfa_path)
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
 def find_text(reading: Reading, needle: str, *, threshold: float = 0.85) -> Evidence | None:
@@ -172,17 +197,22 @@ def find_amount(reading: Reading, labels: Sequence[str]) -> AmountEvidence | Non
     """
     for label in labels:
         wanted = fold(label)
-        for page in reading.pages:
-            for index, line in enumerate(page.lines):
-                folded = fold(line)
-                found = phrase_score(wanted, folded)
-                if found is None:
-                    continue
-                similarity, end = found
-                value = _amount_after(folded[end:], page.lines[index + 1 : index + 1 + AMOUNT_LOOKAHEAD])
-                if value is not None:
-                    evidence = Evidence(page.number, index + 1, line, round(similarity, 3))
-                    return AmountEvidence(amount=value, label=label, evidence=evidence)
+        for size in (1, 2):  # a label may be broken over two lines ("Summe der / Einkünfte")
+            for page in reading.pages:
+                for index in range(len(page.lines) - size + 1):
+                    lines = page.lines[index : index + size]
+                    joined = fold(" ".join(lines))
+                    found = phrase_score(wanted, joined)
+                    if found is None or (
+                        size > 1 and any(phrase_score(wanted, fold(line)) for line in lines)
+                    ):
+                        continue
+                    similarity, end = found
+                    following = page.lines[index + size : index + size + AMOUNT_LOOKAHEAD]
+                    value = _amount_after(joined[end:], following)
+                    if value is not None:
+                        evidence = Evidence(page.number, index + 1, " / ".join(lines), round(similarity, 3))
+                        return AmountEvidence(amount=value, label=label, evidence=evidence)
     return None
 
 
@@ -215,11 +245,11 @@ def classify(reading: Reading) -> KindGuess:
 
 def _phrase_hit(reading: Reading, phrase: str, weight: float) -> tuple[float, Evidence, str] | None:
     """The phrase's weight (times its similarity) and the line where it stands best, or None."""
-    wanted = fold(phrase)
+    wanted = shape(fold(phrase))
     best: Evidence | None = None
     for page in reading.pages:
         for index, line in enumerate(page.lines):
-            found = phrase_score(wanted, fold(line))
+            found = phrase_score(wanted, shape(fold(line)))
             if found is not None and (best is None or found[0] > best.score):
                 best = Evidence(page.number, index + 1, line, round(found[0], 3))
     return None if best is None else (weight * best.score, best, phrase)

@@ -15,10 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
-#: a word of the needle counts as found from this similarity on (one wrong letter in five: 0.8)
-TOKEN_MIN = 0.8
+#: how many letters a word of the needle may differ by (substituted, missing, extra), by its length:
+#: none up to 3 letters, one up to 10, two from 11 on ("Musterfrau" is not "Mustermann")
+EDITS = ((3, 0), (10, 1))
+LONG_EDITS = 2
 #: phrases shorter than this must occur as whole words; longer ones may carry an OCR error
 FUZZY_PHRASE_MIN_LENGTH = 8
 PHRASE_MIN = 0.87
@@ -26,6 +29,7 @@ PHRASE_MIN = 0.87
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 _STREET = re.compile(r"(?<=[a-z])str\b\.?|\bstr\b\.?")
 _TOKEN = re.compile(r"[a-z0-9]+")
+_SHAPES = ((re.compile(r"rn"), "m"), (re.compile(r"vv"), "w"), (re.compile(r"(?<=[a-z])0|0(?=[a-z])"), "o"))
 _AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.\s]\d{3})+|\d+)(?:[,.](\d{2}))?(?!\d)(\s*(?:€|eur))?")
 
 
@@ -37,9 +41,20 @@ def fold(text: str) -> str:
     return _STREET.sub("strasse", folded)
 
 
+def shape(folded: str) -> str:
+    """Folded text with the letters OCR confuses by their shape made one ("rn" → "m", "0" in words → "o")."""
+    for pattern, replacement in _SHAPES:
+        folded = pattern.sub(replacement, folded)
+    return folded
+
+
 def tokens(text: str) -> list[str]:
-    """The folded words and numbers of ``text``."""
-    return _TOKEN.findall(fold(text))
+    """The folded and shape-folded words and numbers of ``text``."""
+    return _TOKEN.findall(shape(fold(text)))
+
+
+def allowed_edits(token: str) -> int:
+    return next((edits for longest, edits in EDITS if len(token) <= longest), LONG_EDITS)
 
 
 def _candidates(lines: Sequence[str]) -> list[str]:
@@ -76,10 +91,11 @@ def window_match(needle_tokens: Sequence[str], lines: Sequence[str]) -> WindowMa
                 return None
             similarity = 1.0
         else:
-            best = process.extractOne(token, everything, scorer=fuzz.ratio)
-            similarity = 0.0 if best is None else best[1] / 100
-            if similarity < TOKEN_MIN:
+            limit = allowed_edits(token)
+            edits = min(Levenshtein.distance(token, word, score_cutoff=limit + 1) for word in everything)
+            if edits > limit:
                 return None
+            similarity = 1 - edits / len(token)
         total += similarity * len(token)
         weight += len(token)
         if len(token) > longest:
@@ -89,9 +105,11 @@ def window_match(needle_tokens: Sequence[str], lines: Sequence[str]) -> WindowMa
 
 
 def _line_of(token: str, per_line: Sequence[Sequence[str]]) -> int:
-    """The window line whose words resemble ``token`` most."""
-    scores = [max((fuzz.ratio(token, word) for word in words), default=0.0) for words in per_line]
-    return max(range(len(scores)), key=scores.__getitem__)
+    """The window line with the word closest to ``token``."""
+    distances = [
+        min((Levenshtein.distance(token, word) for word in words), default=len(token)) for words in per_line
+    ]
+    return min(range(len(distances)), key=distances.__getitem__)
 
 
 def phrase_score(phrase: str, line: str) -> tuple[float, int] | None:

@@ -88,7 +88,9 @@ def test_provenance_names_tesseract(engine: OcrmypdfEngine) -> None:
     assert engine.model_version.startswith("tesseract 5")
 
 
-def test_a_phone_photo_stating_72_dpi_is_read(engine: OcrmypdfEngine, letter_png: Path, tmp_path: Path) -> None:
+def test_a_phone_photo_stating_72_dpi_is_read(
+    engine: OcrmypdfEngine, letter_png: Path, tmp_path: Path
+) -> None:
     photo = tmp_path / "foto.jpg"
     with Image.open(letter_png) as image:
         image.convert("RGB").save(photo, "JPEG", quality=90, dpi=(72, 72))  # what phones write

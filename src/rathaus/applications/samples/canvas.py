@@ -100,14 +100,16 @@ def aged(image: Image.Image, seed: int, *, noise: float, tilt: float = 1.2) -> I
     return age_page(image, rng, rotation=rng.uniform(-tilt, tilt), noise=noise)
 
 
-def as_jpeg(image: Image.Image, *, seed: int, dpi: int, noise: float = 0.15, quality: int = 78) -> bytes:
+def as_jpeg(
+    image: Image.Image, *, seed: int, dpi: int, noise: float = 0.1, tilt: float = 1.2, quality: int = 78
+) -> bytes:
     """A scanned-looking JPEG of the page (same seed, same bytes)."""
     out = io.BytesIO()
-    aged(image, seed, noise=noise).save(out, "JPEG", quality=quality, dpi=(dpi, dpi))
+    aged(image, seed, noise=noise, tilt=tilt).save(out, "JPEG", quality=quality, dpi=(dpi, dpi))
     return out.getvalue()
 
 
-def as_pdf(pages: Sequence[Image.Image], *, seed: int, dpi: int, noise: float = 0.15) -> bytes:
+def as_pdf(pages: Sequence[Image.Image], *, seed: int, dpi: int, noise: float = 0.1) -> bytes:
     """An image-only PDF of the pages as a scanner writes it (JPEG pages, no text layer)."""
     import img2pdf  # noqa: PLC0415 - an ocrmypdf dependency
 

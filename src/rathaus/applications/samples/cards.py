@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
 CARD_MM = (85.6, 54.0)  # ISO/IEC 7810 ID-1
 DPI = 300
-CARD_PAPER = 236  # a light card behind the text
-PATTERN = 222  # the fine security lines, light enough for OCR to pass over
+CARD_PAPER = 238  # a light card behind the text
+PATTERN = 231  # the fine security lines, light enough for OCR to pass over
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class Side:
     lines: Sequence[str] = ()  # free text under the fields
     mono: Sequence[str] = field(default=())  # machine-readable zone at the bottom
     photo: bool = False
+    stamp_top: bool = True  # where "MUSTER" goes: top right, else bottom right
 
 
 def _date(day: dt.date) -> str:
@@ -44,7 +45,7 @@ def _pattern(sheet: Sheet) -> None:
     import math  # noqa: PLC0415
 
     width, height = CARD_MM
-    for row in range(0, int(height), 3):
+    for row in range(0, int(height), 4):
         points = [(x / 2, row + 0.8 * math.sin(x / 6 + row)) for x in range(int(width * 2) + 1)]
         sheet.line(points, fill=PATTERN, width=0.12)
 
@@ -57,7 +58,8 @@ def _side(side: Side) -> Image.Image:
     for text, pt in side.titles:
         sheet.text(4, y, text, pt=pt, bold=True)
         y += pt * 0.42 + 0.8
-    sheet.text(CARD_MM[0] - 4, 3, "MUSTER", pt=13, bold=True, fill=95, align="right")
+    stamp_y = 3 if side.stamp_top else CARD_MM[1] - 9
+    sheet.text(CARD_MM[0] - 4, stamp_y, "MUSTER", pt=13, bold=True, fill=95, align="right")
     left = 4.0
     if side.photo:
         sheet.rect(4, y + 1, 21, 27, outline=80, fill=200)
@@ -66,9 +68,9 @@ def _side(side: Side) -> Image.Image:
         left = 28.0
     y += 1.5
     for label, value in side.fields:
-        sheet.text(left, y, label, pt=6, fill=60)
-        sheet.text(left, y + 2.6, value, pt=9.5, bold=True)
-        y += 7.0
+        sheet.text(left, y, label, pt=6.5, fill=60)
+        sheet.text(left, y + 2.8, value, pt=10.5)
+        y += 7.4
     for text in side.lines:
         sheet.text(left, y, text, pt=8)
         y += 4.2
@@ -81,7 +83,7 @@ def _box(sheet: Sheet, x: float, y: float, w: float, h: float) -> tuple[int, int
     return sheet.px(x), sheet.px(y), sheet.px(x + w), sheet.px(y + h)
 
 
-def scanned_card(sides: Sequence[Side], *, seed: int, noise: float = 0.12) -> bytes:
+def scanned_card(sides: Sequence[Side], *, seed: int, noise: float = 0.05) -> bytes:
     """Both sides, one under the other, on a copy of the scanner bed: a JPEG at 300 dpi."""
     gap, margin = 10.0, 9.0
     bed = Sheet(
@@ -89,7 +91,7 @@ def scanned_card(sides: Sequence[Side], *, seed: int, noise: float = 0.12) -> by
     )
     for number, side in enumerate(sides):
         bed.paste(_side(side), margin, margin + number * (CARD_MM[1] + gap))
-    return as_jpeg(bed.image, seed=seed, dpi=DPI, noise=noise)
+    return as_jpeg(bed.image, seed=seed, dpi=DPI, noise=noise, tilt=0.8, quality=85)
 
 
 def _mrz_name(person: Person) -> str:
@@ -163,6 +165,7 @@ def disability_card(
         titles=(("Landratsamt Konstanz - Versorgungsamt", 7.5),),
         fields=(("Merkzeichen", " ".join(marks) or "keine"), ("Gültig bis", _date(until))),
         lines=("Aktenzeichen 35-1234/567", "Der Ausweis ist nur mit Lichtbild gültig."),
+        stamp_top=False,
     )
     return scanned_card((front, back), seed=seed)
 
@@ -186,5 +189,6 @@ def social_pass(person: Person, valid_until: dt.date, *, seed: int = 0) -> bytes
             "Wohngeld). Nur mit Lichtbildausweis gültig.",
             "Pass-Nr. SP-2026-04711",
         ),
+        stamp_top=False,
     )
     return scanned_card((front, back), seed=seed)

@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING
 from rathaus.applications.samples.canvas import A4_MM, Sheet, aged, as_pdf
 from rathaus.applications.samples.cards import disability_card, id_card, social_pass
 from rathaus.applications.samples.person import Person
-from rathaus.applications.samples.sheets import StatementKind, income_statement, rescue_dog_certificate
+from rathaus.applications.samples.sheets import (
+    StatementKind,
+    income_statement,
+    pedigree,
+    rescue_dog_certificate,
+)
 from rathaus.applications.samples.siteplan import site_plan
 
 if TYPE_CHECKING:
@@ -33,6 +38,7 @@ __all__ = [
     "disability_card",
     "id_card",
     "income_statement",
+    "pedigree",
     "rescue_dog_certificate",
     "site_plan",
     "social_pass",

@@ -1,4 +1,4 @@
-"""A4 documents as scanned PDFs at 200 dpi: income statements and the certificate of a rescue-dog exam."""
+"""A4 documents as scanned PDFs at 200 dpi: income statements, a rescue-dog exam certificate, a pedigree."""
 
 from __future__ import annotations
 
@@ -154,5 +154,34 @@ def rescue_dog_certificate(person: Person, *, dog_name: str, exam_date: dt.date,
     writer.gap(2)
     writer.sheet.text(LEFT, writer.y, f"Konstanz, {exam_date:%d.%m.%Y}", pt=9)
     writer.sheet.text(RIGHT, writer.y, "Leiter/in der Prüfung", pt=9, align="right")
+    writer.sheet.text(RIGHT - 12, 250, "MUSTER", pt=28, bold=True, fill=120, align="right")
+    return as_pdf([writer.sheet.image], seed=seed, dpi=DPI)
+
+
+def pedigree(person: Person, *, dog_name: str, litter_date: dt.date, seed: int = 0) -> bytes:
+    """A pedigree (Ahnentafel) with its Zuchtbuch entry and the owner: a scanned PDF."""
+    writer = Writer()
+    writer.line("Deutscher Retriever Club e. V.", pt=14, bold=True)
+    writer.line("Mitglied im Verband für das Deutsche Hundewesen (VDH) · Zuchtbuchamt", pt=8.5)
+    writer.y = 60.0
+    writer.line("Ahnentafel", pt=18, bold=True)
+    writer.line("Auszug aus dem Zuchtbuch", pt=13, bold=True)
+    writer.gap(8)
+    writer.row("Name des Hundes", f"{dog_name} vom Seerhein")
+    writer.row("Rasse", "Labrador Retriever")
+    writer.row("Zuchtbuchnummer", "DRC-L 12345/23")
+    writer.row("Wurfdatum", litter_date.strftime("%d.%m.%Y"))
+    writer.row("Chipnummer", "276 098 100 234 567")
+    writer.gap()
+    writer.row("Vater", "Arko vom Hegau (DRC-L 10231/19)")
+    writer.row("Mutter", "Cira vom Seerhein (DRC-L 10877/20)")
+    writer.gap()
+    writer.row("Züchter/in", "Zwinger vom Seerhein, Konstanz")
+    writer.row("Eigentümer/in", person.full_name)
+    writer.row("Anschrift", person.address)
+    writer.gap(20)
+    writer.sheet.line([(RIGHT - 60, writer.y), (RIGHT, writer.y)], width=0.25)
+    writer.gap(2)
+    writer.sheet.text(RIGHT, writer.y, "Zuchtbuchamt", pt=9, align="right")
     writer.sheet.text(RIGHT - 12, 250, "MUSTER", pt=28, bold=True, fill=120, align="right")
     return as_pdf([writer.sheet.image], seed=seed, dpi=DPI)

@@ -62,12 +62,21 @@ def site_plan(address: str, *, width_m: float, depth_m: float, use: str, seed: i
     # the marked area: on the pavement, reaching into the street where it is deeper
     area_x, area_y = x0 + mm((world_w - width_m) / 2), pavement_y + mm(0.5)
     _hatched(sheet, area_x, area_y, mm(width_m), mm(depth_m))
-    sheet.text(area_x + mm(width_m) / 2, area_y - 5.5, f"{_m(width_m)}", pt=9, align="center")
-    sheet.text(area_x + mm(width_m) + 2, area_y + mm(depth_m) / 2 - 2, f"{_m(depth_m)}", pt=9)
+    _label(sheet, area_x + mm(width_m) / 2, area_y - 5.5, _m(width_m), align="center")
+    _label(sheet, area_x + mm(width_m) + 3, area_y + mm(depth_m) / 2 - 2, _m(depth_m))
+    _label(sheet, x0 + 3, pavement_y + mm(PAVEMENT_M) / 2 - 2, "Gehweg")
     _north_arrow(sheet, DRAWING[0] + DRAWING[2] - 8, 14)
     _scale_bar(sheet, x0, DRAWING[1] + DRAWING[3] + 4, scale)
     _title_block(sheet, address, city, use, width_m, depth_m, scale)
-    return as_pdf([sheet.image], seed=seed, dpi=DPI, noise=0.12)
+    return as_pdf([sheet.image], seed=seed, dpi=DPI)
+
+
+def _label(sheet: Sheet, x: float, y: float, text: str, *, align: str = "left") -> None:
+    """A measure or a name on a white ground, so that no line of the drawing runs through it."""
+    width = sheet.font(9).getlength(text) / sheet.dpi * 25.4
+    left = x - (width / 2 if align == "center" else 0)
+    sheet.rect(left - 0.8, y - 0.3, width + 1.6, 4.2, outline=None, fill=255)
+    sheet.text(left, y, text, pt=9)
 
 
 def _hatched(sheet: Sheet, x: float, y: float, w: float, h: float) -> None:
