@@ -1,9 +1,8 @@
 """Test data of the Anträge: the shipped types, applications, attachments and the findings of a check.
 
-Until the check job exists on this branch, :func:`check_now` writes the findings the deterministic check
-functions of ``rathaus.applications.checks`` raise (fields, attachments, computed values, rules) as
-``Finding`` rows, the way the job stores them; :func:`add_finding` writes one finding by hand (e.g. a
-consistency finding with its page, line and snippet).
+:func:`check_now` runs the check's second stage (``checking.check_application``) on attachments whose
+text is given (no OCR); :func:`add_finding` writes one finding by hand (e.g. a consistency finding with its
+page, line and snippet).
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rathaus.applications import catalog, checks
+from rathaus.applications import catalog, checking
 from rathaus.applications.catalog import definition_of
 from rathaus.applications.definition import Category, Severity
 from rathaus.applications.models import (
@@ -117,7 +116,7 @@ def add_attachment(
         filename=filename,
         media_type="application/pdf",
         size=stored.size,
-        pages=[{"page": 1, "text": text}] if readable else [],
+        pages=[{"number": 1, "text": text, "confidence": None}] if readable else [],
         readable=readable,
         read_message="" if readable else "Die Datei ließ sich nicht lesen.",
         kind=kind,
@@ -129,44 +128,10 @@ def add_attachment(
 
 
 def check_now(session: Session, application: Application, *, today: date = TODAY) -> list[Finding]:
-    """Run the deterministic check functions and store their hints as the findings of a new run."""
-    definition = definition_of(application.type)
-    states: dict[str, checks.AttachmentState] = {}
-    for attachment in application.attachments:
-        states[attachment.requirement] = checks.AttachmentState(
-            key=attachment.requirement,
-            count=1,
-            readable=bool(attachment.readable),
-            read_message=attachment.read_message,
-            kind=attachment.kind,
-        )
-    computed = checks.computed_values(definition, application.data, today=today)
-    hints = [
-        *checks.field_hints(definition, application.data, today=today),
-        *checks.attachment_hints(definition, application.data, states, today=today),
-        *checks.rule_hints(definition, application.data, computed, today=today),
-    ]
-    application.check_run += 1
-    application.computed = dict(computed.items())
-    application.status = ApplicationStatus.CHECKED
-    application.checked_at = datetime(2026, 12, 6, 10, 0, tzinfo=UTC)
-    files = {attachment.requirement: attachment.id for attachment in application.attachments}
-    for hint in hints:
-        session.add(
-            Finding(
-                application_id=application.id,
-                run=application.check_run,
-                rule_id=hint.rule_id,
-                category=hint.category.value,
-                severity=hint.severity.value,
-                title=hint.title,
-                message=hint.message,
-                paragraph=hint.paragraph,
-                field=hint.field,
-                attachment_id=files.get(hint.attachment),
-            )
-        )
+    """Run the check's second stage (the attachments count as read) and return the new run's findings."""
+    checking.check_application(session=session, application_id=application.id, today=today)
     session.flush()
+    session.refresh(application)
     return list(
         session.scalars(
             select(Finding).where(

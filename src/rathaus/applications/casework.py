@@ -274,5 +274,9 @@ def recheck(*, session: Session, application: Application, actor: Actor, queue: 
 def home_panel(asked: PanelRequest) -> Panel:
     """The start page's box "Anträge": checked and waiting, being checked, Nachforderung overdue."""
     return Panel(
-        "applications/_home_panel.html", {"counts": attention(session=asked.session, today=asked.today)}
+        "applications/_home_panel.html",
+        {
+            "counts": attention(session=asked.session, today=asked.today),
+            "public_url": f"/buerger/{asked.user.tenant.slug}/antraege",
+        },
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -34,7 +34,7 @@ from rathaus.applications.checks import (
 from rathaus.applications.definition import Category, ConsistencyDef, ConsistencyMode, TypeDefinition
 from rathaus.applications.forms import typed
 from rathaus.applications.models import Application, ApplicationStatus, Attachment, Finding
-from rathaus.applications.reading import Page, Reading, classify, find_amount, find_text, read_attachment
+from rathaus.applications.reading import Reading, classify, find_amount, find_text, read_attachment
 from rathaus.core.audit.service import Actor, record
 from rathaus.core.db import utcnow
 from rathaus.core.reading import Limits
@@ -71,7 +71,7 @@ def read_pending(
 
 def remember(attachment: Attachment, reading: Reading) -> None:
     """Store what was read from an attachment on its row."""
-    attachment.pages = [asdict(page) for page in reading.pages]
+    attachment.pages = reading.as_json()["pages"]
     attachment.readable = reading.readable
     attachment.read_message = reading.reason or ""
     guess = classify(reading) if reading.readable else None
@@ -80,17 +80,14 @@ def remember(attachment: Attachment, reading: Reading) -> None:
 
 
 def reading_from(attachment: Attachment) -> Reading:
-    """The stored reading of an attachment."""
-    pages = tuple(
-        Page(
-            number=int(page["number"]),
-            text=str(page["text"]),
-            lines=tuple(page.get("lines") or ()),
-            confidence=page.get("confidence"),
-        )
-        for page in attachment.pages
+    """The stored reading of an attachment (no new OCR)."""
+    return Reading.from_json(
+        {
+            "readable": bool(attachment.readable),
+            "reason": attachment.read_message or None,
+            "pages": attachment.pages,
+        }
     )
-    return Reading(pages, readable=bool(attachment.readable), reason=attachment.read_message or None)
 
 
 def _needle(check: ConsistencyDef, values: Mapping[str, Any]) -> str:

@@ -137,9 +137,7 @@ def attachment_file(
     )
 
 
-@router.post(
-    "/{application_id}/befunde/{finding_id}", summary="Einen Befund bestätigen oder übersteuern"
-)
+@router.post("/{application_id}/befunde/{finding_id}", summary="Einen Befund bestätigen oder übersteuern")
 def review(
     request: Request,
     application_id: int,

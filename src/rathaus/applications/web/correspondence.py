@@ -109,9 +109,7 @@ def draft_request(
     return redirect(_letter_page(application, letter))
 
 
-@router.get(
-    "/{application_id}/schreiben/{letter_id}", summary="Ein Schreiben bearbeiten und versenden"
-)
+@router.get("/{application_id}/schreiben/{letter_id}", summary="Ein Schreiben bearbeiten und versenden")
 def letter_page(
     request: Request, application_id: int, letter_id: int, user: Caseworker, session: TenantSession
 ) -> Response:
@@ -177,9 +175,7 @@ def _sent_message(sent: str, application: Application) -> str:
     )
 
 
-@router.get(
-    "/{application_id}/schreiben/{letter_id}/brief.{fmt}", summary="Das Schreiben als PDF oder DOCX"
-)
+@router.get("/{application_id}/schreiben/{letter_id}/brief.{fmt}", summary="Das Schreiben als PDF oder DOCX")
 def letter_file(
     application_id: int, letter_id: int, fmt: str, user: Caseworker, session: TenantSession, context: Context
 ) -> Response:
