@@ -215,7 +215,7 @@ def test_a_decision_keeps_a_snapshot_of_every_finding_and_its_review(
         application,
         tmp_path,
         requirement="rettungshundepruefung",
-        text="Prüfungszeugnis Rettungshund für Max Mustermann",
+        text="Prüfungszeugnis Rettungshund Bello für Max Mustermann",
         kind="rettungshundepruefung",
         filename="pruefung.pdf",
     )

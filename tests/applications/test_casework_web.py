@@ -56,7 +56,7 @@ def case(world: World, app_context: AppContext, client: TestClient) -> Case:
             application,
             files_dir,
             requirement="rettungshundepruefung",
-            text="Urlaubsfoto",
+            text="Urlaubsfoto mit Bello",
             kind="sonstiges",
             filename="foto.pdf",
         )

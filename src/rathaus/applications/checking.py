@@ -166,8 +166,13 @@ def evaluate(
     attachments: Mapping[str, Sequence[Reading]],
     *,
     today: date,
+    kinds: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, Any], list[Hint]]:
-    """The computed values and every finding for one application (file level: no database)."""
+    """The computed values and every finding for one application (file level: no database).
+
+    ``kinds``: the document kind already recognised per requirement (when the attachments were read);
+    without it the readings are classified here.
+    """
     computed = computed_values(definition, data, today=today)
     states = {
         key: AttachmentState(
@@ -175,7 +180,7 @@ def evaluate(
             count=len(readings),
             readable=all(reading.readable for reading in readings),
             read_message=next((reading.reason or "" for reading in readings if not reading.readable), ""),
-            kind=_kind_of(readings),
+            kind=kinds[key] if kinds is not None and key in kinds else _kind_of(readings),
         )
         for key, readings in attachments.items()
     }
@@ -204,8 +209,11 @@ def check_application(*, session: Session, application_id: int, today: date) -> 
     rows_by_key: dict[str, Attachment] = {}
     for attachment in application.attachments:
         readings.setdefault(attachment.requirement, []).append(reading_from(attachment))
-        rows_by_key.setdefault(attachment.requirement, attachment)
-    computed, hints = evaluate(definition, application.data, readings, today=today)
+        best = rows_by_key.get(attachment.requirement)
+        if best is None or attachment.kind_score > best.kind_score:
+            rows_by_key[attachment.requirement] = attachment
+    kinds = {key: row.kind for key, row in rows_by_key.items() if row.readable}
+    computed, hints = evaluate(definition, application.data, readings, today=today, kinds=kinds)
     application.check_run += 1
     for hint in hints:
         row = rows_by_key.get(hint.attachment)
