@@ -14,6 +14,7 @@ BENCHMARKS = [
     "inbox",
     "inbox_reading",
     "appointments",
+    "applications",
 ]
 
 
