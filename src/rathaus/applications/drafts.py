@@ -22,6 +22,7 @@ from starlette.datastructures import UploadFile
 
 from rathaus.applications.audit_actions import ApplicationsAction
 from rathaus.applications.catalog import definition_of
+from rathaus.applications.definition import TypeDefinition
 from rathaus.applications.models import (
     Application,
     ApplicationDraft,
@@ -105,24 +106,38 @@ def add_attachment(
     max_bytes: int,
 ) -> Attachment:
     """Check and store an upload for the requirement ``requirement`` (UploadRejectedError when refused)."""
-    definition = definition_of(draft.type)
+    attachment = _stored_attachment(
+        session, definition_of(draft.type), draft.tenant_id, requirement, upload, files_dir, max_bytes
+    )
+    attachment.draft_id = draft.id
+    session.add(attachment)
+    session.flush()
+    return attachment
+
+
+def _stored_attachment(
+    session: Session,
+    definition: TypeDefinition,
+    tenant_id: int,
+    requirement: str,
+    upload: UploadFile | IO[bytes],
+    files_dir: Path,
+    max_bytes: int,
+) -> Attachment:
+    """Check and store one upload for a requirement of the type (UploadRejectedError when refused)."""
     if definition.attachment(requirement) is None:
         raise UploadRejectedError(400, "Diese Anlage gehört nicht zu diesem Antrag.")
     stored = save_upload(
         session=session,
         files_dir=files_dir,
-        tenant_id=draft.tenant_id,
+        tenant_id=tenant_id,
         upload=upload,
         allowed=ALLOWED_TYPES,
         max_bytes=max_bytes,
         purpose="application",
         uploaded_by_id=None,
     )
-    attachment = _attachment(stored, requirement)
-    attachment.draft_id = draft.id
-    session.add(attachment)
-    session.flush()
-    return attachment
+    return _attachment(stored, requirement)
 
 
 def _attachment(stored: StoredFile, requirement: str) -> Attachment:
@@ -228,19 +243,9 @@ def add_documents(
     definition = definition_of(application.type)
     added = []
     for requirement, upload in uploads:
-        if definition.attachment(requirement) is None:
-            raise UploadRejectedError(400, "Diese Anlage gehört nicht zu diesem Antrag.")
-        stored = save_upload(
-            session=session,
-            files_dir=files_dir,
-            tenant_id=application.tenant_id,
-            upload=upload,
-            allowed=ALLOWED_TYPES,
-            max_bytes=max_bytes,
-            purpose="application",
-            uploaded_by_id=None,
+        attachment = _stored_attachment(
+            session, definition, application.tenant_id, requirement, upload, files_dir, max_bytes
         )
-        attachment = _attachment(stored, requirement)
         attachment.application_id = application.id
         session.add(attachment)
         added.append(attachment)

@@ -7,7 +7,6 @@ show what was submitted. Rendered offline by WeasyPrint (nothing is fetched; the
 
 from __future__ import annotations
 
-import base64
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,9 @@ from sqlalchemy.orm import Session
 from rathaus.applications.catalog import definition_of
 from rathaus.applications.models import Application
 from rathaus.applications.present import by_section
+from rathaus.core.documents import data_uri, letterhead, pdf_bytes
 from rathaus.core.security.models import Tenant
-from rathaus.core.storage import StoredFile, blob_path
+from rathaus.core.storage import StoredFile
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LOCAL = ZoneInfo("Europe/Berlin")
@@ -30,20 +30,6 @@ HASH_CHARS = 16
 def local_time(moment: datetime) -> datetime:
     """A stored UTC time in the municipality's time zone."""
     return moment.astimezone(LOCAL)
-
-
-def letterhead_uri(session: Session, files_dir: Path, tenant_id: int) -> str | None:
-    """The tenant's letterhead image as a data: URI, if one is set and its bytes are there."""
-    tenant = session.get(Tenant, tenant_id)
-    if tenant is None or tenant.letterhead_file_id is None:
-        return None
-    stored = session.get(StoredFile, tenant.letterhead_file_id)
-    if stored is None or stored.deleted_at is not None:
-        return None
-    path = blob_path(files_dir, stored.sha256)
-    if not path.is_file():
-        return None
-    return f"data:{stored.media_type};base64,{base64.b64encode(path.read_bytes()).decode()}"
 
 
 def receipt_values(*, session: Session, application: Application, files_dir: Path) -> dict[str, Any]:
@@ -70,7 +56,7 @@ def receipt_values(*, session: Session, application: Application, files_dir: Pat
             }
             for item in application.attachments
         ],
-        "letterhead": letterhead_uri(session, files_dir, application.tenant_id),
+        "letterhead": data_uri(letterhead(session, files_dir, application.tenant_id)),
     }
 
 
@@ -86,7 +72,5 @@ def receipt_html(values: dict[str, Any]) -> str:
 
 def receipt_pdf(*, session: Session, application: Application, files_dir: Path) -> bytes:
     """The receipt of ``application`` as PDF/A-3b (fonts embedded, offline)."""
-    from weasyprint import HTML  # type: ignore[import-untyped]  # noqa: PLC0415 - heavy, only on download
-
     html = receipt_html(receipt_values(session=session, application=application, files_dir=files_dir))
-    return bytes(HTML(string=html, base_url=None).write_pdf(pdf_variant="pdf/a-3b"))
+    return pdf_bytes(html)
