@@ -7,9 +7,10 @@ each finding names its by-law paragraph, requests the missing document with the 
 (sent by e-mail to a real SMTP server on loopback), overrides the remaining error with a reason, records
 the decision with its reason and opens the decision record.
 
-The story: Helga Brandt's card shows only the Merkzeichen "G"; the by-law (§ 6 Abs. 1 Nr. 1 HStS) exempts
-only aG, B, Bl, Gl or H. She writes that the Versorgungsamt has granted "B"; the caseworker asks for that
-Bescheid, it comes by post, and she overrides the finding with that reason.
+The story: Helga Brandt registers her dog two months after taking it in (a hint, § 10 Abs. 1 HStS), and
+her card shows only the Merkzeichen "G" while the by-law (§ 6 Abs. 1 Nr. 1 HStS) exempts only aG, B, Bl,
+Gl or H (an error). The Versorgungsamt has since granted "B"; the caseworker asks for that Bescheid, it
+comes by post, she overrides the error with that reason, confirms the hint and approves.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ MERKZEICHEN = "Merkzeichen berechtigt zur Befreiung"
 MERKZEICHEN_PARAGRAPH = "§ 6 Abs. 1 Nr. 1 HStS"
 WANTED = "Bescheid des Versorgungsamts über das Merkzeichen B (Kopie)"
 OVERRIDE = "Bescheid des Versorgungsamts vom 12.01.2027 mit Merkzeichen B liegt vor (Posteingang)."
+LATE = "Anzeige innerhalb eines Monats"
+LATE_PARAGRAPH = "§ 10 Abs. 1 HStS"
 REASON = "Merkzeichen B nach Bescheid des Versorgungsamts; Befreiung nach § 6 Abs. 1 Nr. 1 HStS."
 
 
@@ -109,7 +112,7 @@ def _citizen_submits(page: Page, card: Path, today: dt.date) -> str:
     page.get_by_label("Name des Hundes").fill("Luna")
     page.get_by_label("Rasse oder Kreuzung").fill("Golden Retriever")
     page.get_by_label("Geburtsdatum des Hundes").fill((today - dt.timedelta(days=900)).isoformat())
-    page.get_by_label("Seit wann halten Sie den Hund?").fill((today - dt.timedelta(days=12)).isoformat())
+    page.get_by_label("Seit wann halten Sie den Hund?").fill((today - dt.timedelta(days=60)).isoformat())
     page.get_by_label("Wie viele andere Hunde").fill("0")
     check_accessibility(page)
     page.get_by_role("button", name="Speichern und weiter").click()
@@ -179,7 +182,8 @@ def _run_check(live_server: LiveServer, tenant_id: int, application_id: int, job
         assert card.kind == "schwerbehindertenausweis"  # recognised from the OCR text
         assert "BRANDT" in " ".join(page["text"] for page in card.pages).upper()
         rules = session.scalars(select(Finding.rule_id).where(Finding.application_id == application_id)).all()
-        assert list(rules) == ["hst.merkzeichen"]  # the name is on the card, its kind is right
+        # no finding about the card: the name was found on it and its kind recognised
+        assert sorted(rules) == ["hst.anzeigefrist", "hst.merkzeichen"]
     return seconds
 
 
@@ -211,7 +215,7 @@ def test_a_citizen_applies_the_check_runs_and_a_caseworker_requests_and_decides(
     expect(row).to_contain_text("Anmeldung zur Hundesteuer")
     expect(row).to_contain_text("Helga Brandt")
     expect(row).to_contain_text("Geprüft")
-    expect(row).to_contain_text("1 Fehler, 0 Warnungen, 0 Hinweise")
+    expect(row).to_contain_text("1 Fehler, 0 Warnungen, 1 Hinweise")
     check_accessibility(page)
 
     page.get_by_role("link", name=reference).click()
@@ -221,6 +225,9 @@ def test_a_citizen_applies_the_check_runs_and_a_caseworker_requests_and_decides(
     expect(finding).to_contain_text("angegeben: G")
     expect(finding).to_contain_text("Merkzeichen im Schwerbehindertenausweis: „G“")
     expect(finding).to_contain_text("Noch nicht bewertet")
+    late = page.locator("article", has_text=LATE)
+    expect(late).to_contain_text(f"Vorschrift{LATE_PARAGRAPH}")
+    expect(late).to_contain_text(f"nach Beginn der Haltung ({today - dt.timedelta(days=60):%d.%m.%Y})")
     expect(page.get_by_role("link", name=CARD_FILE).first).to_be_visible()
     check_accessibility(page)
 
@@ -264,6 +271,8 @@ def test_a_citizen_applies_the_check_runs_and_a_caseworker_requests_and_decides(
     expect(page.get_by_role("status")).to_contain_text(f"Befund „{MERKZEICHEN}“ übersteuert.")
     expect(page.locator("article", has_text=MERKZEICHEN)).to_contain_text(OVERRIDE)
     check_accessibility(page)
+    page.locator("article", has_text=LATE).get_by_role("button", name="Bestätigen").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Befund „{LATE}“ bestätigt.")
 
     page.get_by_role("link", name="Entscheiden").click()
     expect(page.get_by_text("Rathaus entscheidet nie selbst.")).to_be_visible()
@@ -284,10 +293,18 @@ def test_a_citizen_applies_the_check_runs_and_a_caseworker_requests_and_decides(
     expect(row).to_contain_text(MERKZEICHEN_PARAGRAPH)
     expect(row).to_contain_text("Merkzeichen im Schwerbehindertenausweis: „G“")
     expect(row).to_contain_text(f"Übersteuert von Test {CASEWORKER}: {OVERRIDE}")
+    late_row = page.locator("tr", has_text=LATE)
+    expect(late_row).to_contain_text(LATE_PARAGRAPH)
+    expect(late_row).to_contain_text(f"Bestätigt von Test {CASEWORKER}")
+    expect(page.get_by_role("table")).to_contain_text("2 Befunde der automatischen Prüfung")
     check_accessibility(page)
 
     with open_session(live_server.context.sessions, tenant_id=office) as session:
         decision = session.scalars(select(Decision).where(Decision.application_id == application_id)).one()
         assert decision.outcome == "approved"
         assert decision.reason == REASON
-        assert [row["rule_id"] for row in decision.findings] == ["hst.merkzeichen"]
+        reviews = {row["rule_id"]: (row["review"], row["review_reason"]) for row in decision.findings}
+        assert reviews == {
+            "hst.merkzeichen": ("overridden", OVERRIDE),
+            "hst.anzeigefrist": ("accepted", ""),
+        }
