@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from rathaus.applications import casework, checklist, correspondence
 from rathaus.applications.casework import CaseworkError
+from rathaus.applications.catalog import definition_of
 from rathaus.applications.models import ApplicationStatus, Outcome, Review
 from rathaus.core import letters
 from rathaus.core.audit.service import Actor
@@ -339,3 +340,30 @@ def test_the_bescheid_carries_the_decision_and_its_reason(
     )
     assert sent == "post"
     assert application.status == ApplicationStatus.DECIDED
+
+
+def test_the_letter_dates_are_those_of_the_municipality_not_of_the_server_clock(
+    world: World, tenant_session: Session
+) -> None:
+    """Submitted at 00:30 in Konstanz (23:30 UTC the day before): the letter thanks for the 7th, like the
+    receipt, whatever time zone the server runs in; the letter's date is the local one too."""
+    types = install_types(tenant_session, world.tenant_a_id)
+    late = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)
+    application = make_application(tenant_session, types["hundesteuer"], submitted_at=late)
+    definition = definition_of(application.type)
+    values = correspondence.letter_values(application=application, definition=definition, today=TODAY)
+    assert values["eingangsdatum"] == "07.12.2026"
+    letter = correspondence.draft_request(
+        session=tenant_session,
+        application=application,
+        items=["Nachweis der Rettungshundeprüfung"],
+        due=date(2027, 1, 15),
+        actor=ACTOR,
+        today=TODAY,
+    )
+    assert "vielen Dank für Ihren Antrag vom 07.12.2026" in letter.body
+    letter.sent_at = late
+    content = correspondence.content(
+        session=tenant_session, application=application, letter=letter, letterhead=None
+    )
+    assert content.date == date(2026, 12, 7)

@@ -23,6 +23,7 @@ from rathaus.applications.audit_actions import ApplicationsAction
 from rathaus.applications.casework import CaseworkError, ensure_open
 from rathaus.applications.catalog import definition_of
 from rathaus.applications.definition import Category, TypeDefinition
+from rathaus.applications.jobs import LOCAL
 from rathaus.applications.kinds import KIND_LABELS
 from rathaus.applications.models import (
     Application,
@@ -111,7 +112,7 @@ def letter_values(
         "name": name,
         "antragsart": definition.title,
         "aktenzeichen": application.reference,
-        "eingangsdatum": application.submitted_at.astimezone().strftime("%d.%m.%Y"),
+        "eingangsdatum": application.submitted_at.astimezone(LOCAL).strftime("%d.%m.%Y"),
         "datum": today.strftime("%d.%m.%Y"),
         "stelle": f"{definition.authority}, {definition.municipality}",
     }
@@ -260,7 +261,7 @@ def content(
         recipient_lines=_address_lines(application),
         sender_line=f"{tenant_name} · {definition.authority}",
         reference=application.reference,
-        date=(letter.sent_at or utcnow()).astimezone().date(),
+        date=(letter.sent_at or utcnow()).astimezone(LOCAL).date(),
         signature=f"{definition.authority}\n{tenant_name}",
         letterhead=letterhead,
     )

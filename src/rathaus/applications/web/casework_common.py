@@ -8,8 +8,8 @@ from fastapi import HTTPException, status
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from rathaus.applications.jobs import local_today
 from rathaus.applications.models import Application
-from rathaus.core.db import utcnow
 
 PREFIX = "/antraege"
 
@@ -32,5 +32,5 @@ def page_of(application: Application, suffix: str = "") -> str:
 
 
 def today() -> date:
-    """Today in the local time zone of the server."""
-    return utcnow().astimezone().date()
+    """Today in the municipality's time zone (as the check and the receipt count days)."""
+    return local_today()
