@@ -150,6 +150,13 @@ def test_the_address_is_found_where_it_stands(readings: dict[str, Reading], name
     assert found.score >= 0.85
 
 
+def test_the_site_plan_names_the_place_of_the_special_use(readings: dict[str, Reading]) -> None:
+    found = find_text(readings["lageplan"], "Marktstätte 4, 78462 Konstanz")
+
+    assert found is not None
+    assert "marktstaette 4" in fold(found.snippet)
+
+
 @pytest.mark.parametrize("needle", ["Max Schneider", "Erika Musterfrau", "Lindenstraße 21, 78462 Konstanz"])
 def test_another_person_is_found_on_no_sample(readings: dict[str, Reading], needle: str) -> None:
     assert [name for name, reading in readings.items() if find_text(reading, needle) is not None] == []

@@ -94,26 +94,42 @@ class Sheet:
         self.image.paste(image, (self.px(x), self.px(y)))
 
 
-def aged(image: Image.Image, seed: int, *, noise: float, tilt: float = 1.2) -> Image.Image:
+def aged(
+    image: Image.Image, seed: int, *, noise: float, tilt: float = 1.2, speckles: float = 1.0
+) -> Image.Image:
     """The page as a scanner returns it, tilted by up to ``tilt`` degrees (seeded)."""
     rng = random.Random(seed)  # noqa: S311 - the look of a page, not a secret
-    return age_page(image, rng, rotation=rng.uniform(-tilt, tilt), noise=noise)
+    return age_page(image, rng, rotation=rng.uniform(-tilt, tilt), noise=noise, speckles=speckles)
 
 
 def as_jpeg(
-    image: Image.Image, *, seed: int, dpi: int, noise: float = 0.1, tilt: float = 1.2, quality: int = 78
+    image: Image.Image,
+    *,
+    seed: int,
+    dpi: int,
+    noise: float = 0.1,
+    tilt: float = 1.2,
+    speckles: float = 1.0,
+    quality: int = 78,
 ) -> bytes:
     """A scanned-looking JPEG of the page (same seed, same bytes)."""
     out = io.BytesIO()
-    aged(image, seed, noise=noise, tilt=tilt).save(out, "JPEG", quality=quality, dpi=(dpi, dpi))
+    aged(image, seed, noise=noise, tilt=tilt, speckles=speckles).save(
+        out, "JPEG", quality=quality, dpi=(dpi, dpi)
+    )
     return out.getvalue()
 
 
-def as_pdf(pages: Sequence[Image.Image], *, seed: int, dpi: int, noise: float = 0.1) -> bytes:
+def as_pdf(
+    pages: Sequence[Image.Image], *, seed: int, dpi: int, noise: float = 0.1, speckles: float = 0.5
+) -> bytes:
     """An image-only PDF of the pages as a scanner writes it (JPEG pages, no text layer)."""
     import img2pdf  # noqa: PLC0415 - an ocrmypdf dependency
 
-    jpegs = [as_jpeg(page, seed=seed + number, dpi=dpi, noise=noise) for number, page in enumerate(pages)]
+    jpegs = [
+        as_jpeg(page, seed=seed + number, dpi=dpi, noise=noise, speckles=speckles)
+        for number, page in enumerate(pages)
+    ]
     # the internal engine writes no random /ID, so the bytes depend on the arguments alone
     return bytes(
         img2pdf.convert(jpegs, nodate=True, producer="Rathaus samples", engine=img2pdf.Engine.internal)

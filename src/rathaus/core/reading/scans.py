@@ -127,8 +127,13 @@ def _pages(text: str, regular: Path, bold: Path) -> list[Image.Image]:
     return pages or [Image.new("L", size, 255)]
 
 
-def age_page(page: Image.Image, rng: random.Random, *, rotation: float, noise: float) -> Image.Image:
-    """The clean page as a scanner would return it: grey paper, ink, tilt, blur, noise and speckles."""
+def age_page(
+    page: Image.Image, rng: random.Random, *, rotation: float, noise: float, speckles: float = 1.0
+) -> Image.Image:
+    """The clean page as a scanner would return it: grey paper, ink, tilt, blur, noise and speckles.
+
+    ``speckles`` scales the number of dust specks (Tesseract takes specks next to small print for accents).
+    """
     import numpy as np  # noqa: PLC0415
     from PIL import Image, ImageFilter  # noqa: PLC0415
 
@@ -148,9 +153,9 @@ def age_page(page: Image.Image, rng: random.Random, *, rotation: float, noise: f
     blurred = tilted.filter(ImageFilter.GaussianBlur(radius=0.4 + 0.8 * noise))
     pixels = np.asarray(blurred, dtype=np.float32)
     pixels = pixels + generator.normal(0, 3 + 55 * noise, pixels.shape)
-    speckles = int(80 + 12_000 * noise)
-    ys = generator.integers(0, pixels.shape[0] - 3, speckles)
-    xs = generator.integers(0, pixels.shape[1] - 3, speckles)
+    count = int((80 + 12_000 * noise) * speckles)
+    ys = generator.integers(0, pixels.shape[0] - 3, count)
+    xs = generator.integers(0, pixels.shape[1] - 3, count)
     for dy in range(2):
         for dx in range(2):
             pixels[ys + dy, xs + dx] = ink
