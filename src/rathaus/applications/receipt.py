@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from rathaus.applications.catalog import definition_of
 from rathaus.applications.models import Application
+from rathaus.applications.paper import requirement_label
 from rathaus.applications.present import by_section
 from rathaus.core.security.models import Tenant
 from rathaus.core.storage import StoredFile, blob_path
@@ -55,7 +56,6 @@ def receipt_values(*, session: Session, application: Application, files_dir: Pat
         for stored in (session.get(StoredFile, item.file_id) for item in application.attachments)
         if stored is not None
     }
-    requirement_labels = {item.key: item.label for item in definition.attachments}
     return {
         "application": application,
         "definition": definition,
@@ -64,7 +64,7 @@ def receipt_values(*, session: Session, application: Application, files_dir: Pat
         "sections": by_section(definition, application.data, today=_day(application)),
         "attachments": [
             {
-                "label": requirement_labels.get(item.requirement, item.requirement),
+                "label": requirement_label(definition, item.requirement),
                 "filename": item.filename,
                 "hash": hashes.get(item.file_id, "")[:HASH_CHARS],
             }
