@@ -195,11 +195,11 @@ def hand_over_item(
         )
     except ValueError as problem:  # ItemStateError, or the Anträge refused (German message)
         return item_page(request, session, item, error=str(problem), status_code=409)
-    empty = f" Leer oder nicht lesbar: {', '.join(result.empty_fields)}." if result.empty_fields else ""
+    empty = "; ".join(result.empty_fields).rstrip(".")
     flash(
         request,
         f"Eingang Nr. {item.id} ist jetzt der Antrag {result.reference} ({len(result.read_fields)} Angaben "
-        f"gelesen).{empty} Die Prüfung läuft.",
+        f"gelesen{f'; leer oder nicht lesbar: {empty}' if empty else ''}). Die Prüfung läuft.",
     )
     return to_item(item.id)
 
