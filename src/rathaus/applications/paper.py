@@ -50,7 +50,8 @@ GENERIC_LABELS = frozenset(
 )
 _CHECKED = re.compile(r"^(?:\[\s*[xX✓✔]\s*\]|\(\s*[xX]\s*\)|[☒☑⊠✓✔]|[xX](?=\s))\s*")
 _UNCHECKED = re.compile(r"^(?:\[\s*\]|\(\s*\)|[☐□○])\s*")
-_FILLER = " \t:;–—-_.…"
+_FILLER = " \t:;–—-_.…|\"'‘’‚„“”"  # blanks, dots and the specks OCR reads around handwriting
+_SPACED = {FieldKind.DATE, FieldKind.POSTCODE, FieldKind.INTEGER, FieldKind.IBAN}
 _YES = {"ja", "x", "ja x", "zutreffend"}
 _NO = {"nein"}
 
@@ -69,7 +70,9 @@ def _key(text: str) -> str:
 
 
 def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    """The lines with text, without the specks OCR reads before a line ("- Vorname", "‘Name")."""
+    lines = (line.strip().lstrip(_FILLER) for line in text.splitlines())
+    return [line for line in lines if line]
 
 
 def _phrase_in(lines: Sequence[str], phrase: str) -> float:
@@ -189,6 +192,8 @@ def _value(spec: FieldDef, written: str) -> str | list[str]:
     """What a browser form would post for ``written`` beside the label of ``spec``."""
     if spec.kind in (FieldKind.CHOICE, FieldKind.MULTI_CHOICE):
         return _choice_value(spec, written)
+    if spec.kind in _SPACED:
+        return re.sub(r"\s+", "", written)  # "20. 11.2026": OCR spaces in a date or a number
     if spec.kind == FieldKind.BOOLEAN:
         folded = _key(written)
         if folded in _YES or _box(written).ticked:
@@ -243,7 +248,8 @@ def read_paper(definition: TypeDefinition, text: str) -> dict[str, str | list[st
         if not written and index + 1 < len(lines):
             following = lines[index + 1]
             label_next = _label_at_start(following, definition.fields) is not None
-            if not label_next and _box(following).ticked is None and _key(following) not in headings:
+            heading = any(fuzz.ratio(_key(following), title) >= LABEL_SIMILARITY for title in headings)
+            if not label_next and not heading and _box(following).ticked is None:
                 written = following.strip(_FILLER)
                 used.add(index + 1)
         if written and spec.key not in posted:
