@@ -34,6 +34,7 @@ from rathaus.applications.checks import (
 from rathaus.applications.definition import Category, ConsistencyDef, ConsistencyMode, TypeDefinition
 from rathaus.applications.forms import typed
 from rathaus.applications.models import Application, ApplicationStatus, Attachment, Finding
+from rathaus.applications.paper import PAPER_FORM
 from rathaus.applications.reading import Reading, classify, find_amount, find_text, read_attachment
 from rathaus.core.audit.service import Actor, record
 from rathaus.core.db import utcnow
@@ -208,6 +209,8 @@ def check_application(*, session: Session, application_id: int, today: date) -> 
     readings: dict[str, list[Reading]] = {}
     rows_by_key: dict[str, Attachment] = {}
     for attachment in application.attachments:
+        if attachment.requirement == PAPER_FORM:
+            continue  # the paper form itself (Posteingang): its values are the form, not an attachment
         readings.setdefault(attachment.requirement, []).append(reading_from(attachment))
         best = rows_by_key.get(attachment.requirement)
         if best is None or attachment.kind_score > best.kind_score:

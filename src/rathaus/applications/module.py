@@ -9,10 +9,12 @@ from rathaus.applications.audit_actions import ApplicationsAction
 from rathaus.applications.casework import home_panel
 from rathaus.applications.config import ApplicationsSettings
 from rathaus.applications.demo import load_demo
+from rathaus.applications.intake import application_intake_port
 from rathaus.applications.jobs import DRAFTS, RETENTION
 from rathaus.applications.privacy import erase_person, export_person
 from rathaus.applications.web import routers
 from rathaus.core.module import AITask, AIUseCase, Module, PersonalData, RetentionRule, UploadLimit
+from rathaus.core.ports import APPLICATION_INTAKE, Provision
 from rathaus.core.security.models import Role
 
 if TYPE_CHECKING:
@@ -49,6 +51,7 @@ MODULE = Module(
     settings=ApplicationsSettings,
     audit_actions=ApplicationsAction,
     demo=load_demo,
+    provides=(Provision(APPLICATION_INTAKE, application_intake_port),),
     ai_uses=(
         AIUseCase(
             key="applications.check",

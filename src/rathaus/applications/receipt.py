@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from rathaus.applications.catalog import definition_of
 from rathaus.applications.models import Application
+from rathaus.applications.paper import requirement_label
 from rathaus.applications.present import by_section
 from rathaus.core.documents import data_uri, letterhead, pdf_bytes
 from rathaus.core.security.models import Tenant
@@ -41,7 +42,6 @@ def receipt_values(*, session: Session, application: Application, files_dir: Pat
         for stored in (session.get(StoredFile, item.file_id) for item in application.attachments)
         if stored is not None
     }
-    requirement_labels = {item.key: item.label for item in definition.attachments}
     return {
         "application": application,
         "definition": definition,
@@ -50,7 +50,7 @@ def receipt_values(*, session: Session, application: Application, files_dir: Pat
         "sections": by_section(definition, application.data, today=_day(application)),
         "attachments": [
             {
-                "label": requirement_labels.get(item.requirement, item.requirement),
+                "label": requirement_label(definition, item.requirement),
                 "filename": item.filename,
                 "hash": hashes.get(item.file_id, "")[:HASH_CHARS],
             }

@@ -77,11 +77,13 @@ def submit(
     attachments: Sequence[Attachment] = (),
     channel: str = "online",
     access_token: str = "",
+    validate_values: bool = True,
 ) -> tuple[Application, bool]:
     """Create the application (validated again on the server); ``(application, False)`` for a repeat post.
 
     Raises SubmissionError with German messages when a value is missing or outside the schema, and
-    when the type version no longer takes applications.
+    when the type version no longer takes applications. ``validate_values=False`` (a paper form from the
+    Posteingang) accepts missing and invalid values: the check reports them to the caseworker.
     """
     existing = by_submission_key(session=session, submission_key=submission_key)
     if existing is not None:
@@ -89,7 +91,7 @@ def submit(
     if type_row.status != TypeStatus.ACTIVE:
         raise SubmissionError({"": "Dieser Antrag kann zurzeit nicht online gestellt werden."})
     definition = definition_of(type_row)
-    errors = validate(definition, values, today=today)
+    errors = validate(definition, values, today=today) if validate_values else {}
     if errors:
         raise SubmissionError(errors)
     application = Application(
@@ -113,7 +115,12 @@ def submit(
         action=ApplicationsAction.SUBMITTED,
         object_type="application",
         object_id=application.id,
-        details={"reference": application.reference, "type": type_row.key, "version": type_row.version},
+        details={
+            "reference": application.reference,
+            "type": type_row.key,
+            "version": type_row.version,
+            "channel": channel,
+        },
     )
     return application, True
 

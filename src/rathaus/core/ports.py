@@ -25,9 +25,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 if TYPE_CHECKING:
+    from huey import Huey
     from sqlalchemy.orm import Session
 
     from rathaus.core.ai.registry import AIRegistry
+    from rathaus.core.audit.service import Actor
     from rathaus.core.config import PlatformSettings
 
 T = TypeVar("T")
@@ -138,4 +140,54 @@ class BookableServices(Protocol):
 
 BOOKABLE_SERVICES: Port[BookableServices] = Port(
     "bookable_services", "the public booking page of each service citizens can book online (Terminvergabe)"
+)
+
+
+@dataclass(frozen=True)
+class TypeMatch:
+    """An application type a scanned paper form looks like: how sure (0–1) and the words that told."""
+
+    key: str
+    title: str
+    score: float
+    evidence: tuple[str, ...]  # German, e.g. ("Titel „Anmeldung zur Hundesteuer“", "Feld „Name des Hundes“")
+
+
+@dataclass(frozen=True)
+class PaperResult:
+    """The application made from a paper form: its reference and which fields were read or left empty."""
+
+    reference: str
+    application_id: int
+    type_title: str
+    read_fields: tuple[str, ...]  # labels of the fields a value was read for
+    empty_fields: tuple[str, ...]  # labels of the fields the form shows that stayed empty
+
+
+class ApplicationIntake(Protocol):
+    """Applications on paper: which type a scanned form is, and take it in as an application.
+
+    ``match`` is deterministic and explains itself; ``take_paper`` accepts an incomplete form (the check
+    reports what is missing), keeps the scan as an attachment and queues the check (``queue``: send the
+    job's message after commit; without it the worker picks the job up on its next sweep).
+    """
+
+    def match(self, *, session: Session, text: str) -> list[TypeMatch]: ...
+
+    def take_paper(
+        self,
+        *,
+        session: Session,
+        type_key: str,
+        text: str,
+        file_id: int,
+        filename: str,
+        media_type: str,
+        actor: Actor,
+        queue: Huey | None = None,
+    ) -> PaperResult: ...
+
+
+APPLICATION_INTAKE: Port[ApplicationIntake] = Port(
+    "application_intake", "scanned paper forms matched to an application type and taken in as applications"
 )

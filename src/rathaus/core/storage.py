@@ -229,6 +229,31 @@ def store_bytes(
     )
 
 
+def share_file(
+    *, session: Session, stored: StoredFile, filename: str, purpose: str, uploaded_by_id: int | None = None
+) -> StoredFile:
+    """A row of its own (name, purpose, retention) for the bytes of ``stored``; nothing is copied.
+
+    A module that takes over another's file (the Anträge keep a scan from the Posteingang) keeps it this
+    way: deleting either row leaves the bytes as long as the other row lives.
+    """
+    if stored.deleted_at is not None:
+        msg = f"stored file {stored.id} was deleted"
+        raise StoredFileMissingError(msg)
+    _forget_unlink(session, stored.sha256)
+    return _upsert_row(
+        session=session,
+        tenant_id=stored.tenant_id,
+        sha256=stored.sha256,
+        filename=sanitize_filename(filename),
+        media_type=stored.media_type,
+        size=stored.size,
+        purpose=purpose,
+        uploaded_by_id=uploaded_by_id,
+        delete_after=None,
+    )
+
+
 def _upsert_row(
     *,
     session: Session,

@@ -18,6 +18,7 @@ class InboxAction(enum.StrEnum):
     ITEM_REROUTED = "inbox.item_rerouted"
     ITEM_CLOSED = "inbox.item_closed"
     ITEM_REOPENED = "inbox.item_reopened"
+    ITEM_HANDED_OVER = "inbox.item_handed_over"  # a scanned paper form became an application (Anträge)
     ITEM_QUARANTINED = "inbox.item_quarantined"
     ITEM_DELETED = "inbox.item_deleted"
     DOCUMENT_VIEWED = "inbox.document_viewed"

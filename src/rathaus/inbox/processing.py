@@ -230,7 +230,7 @@ def extract_item(*, session: Session, item_id: int) -> dict[str, Any]:
         **{
             key: value
             for key, value in (item.extraction or {}).items()
-            if key in {"rule_position", "rule_reason", "notes", "sender_from_text"}
+            if key in {"rule_position", "rule_reason", "notes", "sender_from_text", "application"}
         },
         **({"sender_from_text": sender_from_text} if sender_from_text else {}),
         "deadlines": [

@@ -6,6 +6,7 @@ Routes are thin: the domain work is in ``rathaus.applications.casework``; a refu
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request, status
@@ -20,6 +21,7 @@ from rathaus.applications.config import ApplicationsSettings
 from rathaus.applications.forms import shown
 from rathaus.applications.kinds import KIND_LABELS
 from rathaus.applications.models import Application, ApplicationStatus, Decision, Finding, Outcome, Review
+from rathaus.applications.paper import requirement_label
 from rathaus.applications.service import current_findings, queue_counts
 from rathaus.applications.web.casework_common import PREFIX, application_or_404, page_of, redirect, today
 from rathaus.core.jobs import Job
@@ -94,7 +96,7 @@ def _application_context(session: Session, application: Application, context: Co
         "severity_labels": labels.SEVERITY_LABELS,
         "review_labels": labels.REVIEW_LABELS,
         "kind_labels": {kind.value: label for kind, label in KIND_LABELS.items()},
-        "requirement_label": lambda key: spec.label if (spec := definition.attachment(key)) else key,
+        "requirement_label": partial(requirement_label, definition),
         "letters": correspondence.letters_of(session=session, application=application),
         "letter_status": correspondence.LETTER_STATUS_LABELS,
         "history": checklist.history(session=session, application=application),

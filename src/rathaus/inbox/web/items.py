@@ -14,10 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rathaus.core.jobs import Job
-from rathaus.inbox import filing, service
+from rathaus.core.ports import APPLICATION_INTAKE
+from rathaus.inbox import filing, paper_forms, service
 from rathaus.inbox.models import Item, OrgUnit, Reply
 from rathaus.inbox.web.common import PREFIX, item_or_404
-from rathaus.web.deps import Caseworker, TenantSession, actor_of, flash
+from rathaus.web.deps import Caseworker, Context, TenantSession, actor_of, flash, get_context
 from rathaus.web.templating import render
 
 router = APIRouter(prefix=PREFIX, tags=["Posteingang"])
@@ -71,6 +72,7 @@ def item_page(
     job = session.get(Job, item.process_job_id) if item.process_job_id else None
     replies = session.scalars(select(Reply).where(Reply.item_id == item.id).order_by(Reply.id))
     duplicates = session.scalars(select(Item.id).where(Item.duplicate_of_id == item.id).order_by(Item.id))
+    intake = get_context(request).ports.get(APPLICATION_INTAKE)
     return render(
         request,
         "inbox/item.html",
@@ -83,6 +85,8 @@ def item_page(
             "positions": filing.active_positions(session=session),
             "extraction": item.extraction or {},
             "row": service.queue_row(item, today=today().date()),
+            "paper_offer": paper_forms.offer(session=session, item=item, intake=intake) if intake else None,
+            "application": paper_forms.handed_over(item),
             "error": error,
         },
         status_code=status_code,
@@ -163,6 +167,41 @@ def reopen_item(request: Request, item_id: int, user: Caseworker, session: Tenan
     item = item_or_404(session, item_id)
     reopen = partial(service.reopen, session=session, item=item, actor=actor_of(user))
     return _decide(request, session, item, reopen, f"Eingang Nr. {item.id} ist wieder offen.")
+
+
+@router.post("/eingaenge/{item_id}/als-antrag", summary="Gescanntes Antragsformular an die Anträge übergeben")
+def hand_over_item(
+    request: Request,
+    item_id: int,
+    user: Caseworker,
+    session: TenantSession,
+    context: Context,
+    antragstyp: Annotated[str, Form()] = "",
+) -> Response:
+    item = item_or_404(session, item_id)
+    intake = context.ports.get(APPLICATION_INTAKE)
+    if intake is None:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, "Anträge sind in dieser Installation nicht eingerichtet."
+        )
+    try:
+        result = paper_forms.hand_over(
+            session=session,
+            item=item,
+            intake=intake,
+            type_key=antragstyp,
+            actor=actor_of(user),
+            queue=context.queue,
+        )
+    except ValueError as problem:  # ItemStateError, or the Anträge refused (German message)
+        return item_page(request, session, item, error=str(problem), status_code=409)
+    empty = "; ".join(result.empty_fields).rstrip(".")
+    flash(
+        request,
+        f"Eingang Nr. {item.id} ist jetzt der Antrag {result.reference} ({len(result.read_fields)} Angaben "
+        f"gelesen{f'; leer oder nicht lesbar: {empty}' if empty else ''}). Die Prüfung läuft.",
+    )
+    return to_item(item.id)
 
 
 @router.get("/auswertung", summary="Bearbeitungszeiten je Abteilung")
