@@ -118,6 +118,7 @@ def test_the_application_page_shows_values_computed_values_and_the_checklist(
     assert page.status_code == 200
     text = page.text
     assert "<dt>Name des Hundes</dt><dd>Bello</dd>" in text
+    assert "(online)</dd>" in text  # the channel it came by
     assert (
         "<dt>Beantragen Sie eine Steuervergünstigung?</dt>"
         "<dd>Befreiung: geprüfter Rettungshund (§ 6 Abs. 1 Nr. 2)</dd>" in text

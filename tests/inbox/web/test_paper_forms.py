@@ -104,6 +104,7 @@ def test_a_scanned_form_is_offered_and_handed_over_as_an_application(
     assert "Als Antrag übernehmen" not in done
     application_page = caseworker.get(f"/antraege/{application_id}").text
     assert "Papierformular (Scan aus dem Posteingang)" in application_page
+    assert "(auf Papier, über den Posteingang)</dd>" in application_page
     again = caseworker.post(
         f"/posteingang/eingaenge/{item_id}/als-antrag",
         data={"csrf_token": token, "antragstyp": "hundesteuer"},
