@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
@@ -28,10 +30,16 @@ def make_templates(modules: Sequence[Module] = ()) -> Jinja2Templates:
     return templates
 
 
+LOCAL = ZoneInfo("Europe/Berlin")
+
+
 def _format_datetime(value: Any) -> str:
+    """A stored time as people in the municipality read it: Europe/Berlin, whatever the server's zone."""
     if value is None:
         return "–"
-    return str(value.astimezone().strftime("%d.%m.%Y, %H:%M Uhr"))
+    if value.tzinfo is None:  # stored times are UTC
+        value = value.replace(tzinfo=UTC)
+    return str(value.astimezone(LOCAL).strftime("%d.%m.%Y, %H:%M Uhr"))
 
 
 def _mail_pickup(request: Request) -> bool:

@@ -14,11 +14,14 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from rathaus.core.db import utcnow
 from rathaus.core.documents import DOCX_TYPE, data_uri, letterhead, pdf_bytes
+
+LOCAL = ZoneInfo("Europe/Berlin")  # letters are dated in the municipality's time
 
 __all__ = [
     "DOCX_TYPE",
@@ -56,7 +59,7 @@ class LetterContent:
 
     @property
     def date_text(self) -> str:
-        return german_date(self.date or utcnow().astimezone().date())
+        return german_date(self.date or utcnow().astimezone(LOCAL).date())
 
     @property
     def info_rows(self) -> list[tuple[str, str]]:
