@@ -48,9 +48,13 @@ def test_two_providers_of_one_port_are_refused(tmp_path: Path) -> None:
         Ports([provision, provision], _context(tmp_path))
 
 
-def test_the_modules_provide_the_knowledge_search_and_the_bookable_services() -> None:
+def test_the_modules_provide_the_knowledge_search_the_bookable_services_and_the_application_intake() -> None:
     providers = {p.port.name: m.slug for m in MODULES for p in m.provides}
-    assert providers == {"knowledge_search": "assistant", "bookable_services": "appointments"}
+    assert providers == {
+        "knowledge_search": "assistant",
+        "bookable_services": "appointments",
+        "application_intake": "applications",
+    }
 
 
 def test_jobs_get_no_ports_unless_the_worker_hands_them_down(tmp_path: Path) -> None:
