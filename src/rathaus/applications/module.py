@@ -44,8 +44,8 @@ MODULE = Module(
     templates=Path(__file__).resolve().parent / "templates",
     public_paths=("/buerger/",),
     routers=routers,
-    # the citizen uploads (path prefixes cannot name the tenant, so every public page gets this limit)
-    upload_limits=(UploadLimit("/buerger/", _upload_bytes),),
+    # the citizen uploads, on the forms of every tenant (``*`` is one path segment)
+    upload_limits=(UploadLimit("/buerger/*/antraege/", _upload_bytes),),
     job_modules=("rathaus.applications.jobs",),
     table_modules=("rathaus.applications.models",),
     settings=ApplicationsSettings,

@@ -72,7 +72,10 @@ class PanelRequest:
 
 @dataclass(frozen=True)
 class UploadLimit:
-    """A larger body limit for requests under ``path_prefix`` (e.g. recordings), read from settings."""
+    """A larger body limit for requests under ``path_prefix`` (e.g. recordings), read from settings.
+
+    A ``*`` in the prefix stands for one path segment, e.g. ``/buerger/*/antraege/`` for every tenant.
+    """
 
     path_prefix: str
     max_bytes: Callable[[PlatformSettings], int]

@@ -162,9 +162,15 @@ def guarded() -> Iterator[tuple[TestClient, list[int]]]:
         seen.append(len(body))
         return PlainTextResponse(f"{len(body)} Bytes gelesen")
 
-    routes = [Route("/hochladen", echo, methods=["POST"]), Route("/api/x", echo, methods=["POST"])]
+    routes = [
+        Route("/hochladen", echo, methods=["POST"]),
+        Route("/api/x", echo, methods=["POST"]),
+        Route("/buerger/{tenant}/antraege/x", echo, methods=["POST"]),
+        Route("/buerger/{tenant}/termine", echo, methods=["POST"]),
+    ]
     app = Starlette(routes=routes)
-    guarded_app = RequestSizeLimitMiddleware(app, max_body_bytes=1000, path_limits={"/api/": 5000})
+    limits = {"/api/": 5000, "/buerger/*/antraege/": 3000}
+    guarded_app = RequestSizeLimitMiddleware(app, max_body_bytes=1000, path_limits=limits)
     with TestClient(guarded_app) as client:
         yield client, seen
 
@@ -202,3 +208,11 @@ def test_size_guard_lets_small_bodies_and_larger_path_limits_through(
     assert refused.status_code == 413
     assert refused.json() == {"detail": "Die Anfrage ist zu groß. Erlaubt sind höchstens 4,9 KB."}
     assert seen == [1000, 4000]
+
+
+def test_a_star_in_a_path_limit_stands_for_one_segment(guarded: tuple[TestClient, list[int]]) -> None:
+    client, seen = guarded
+    assert client.post("/buerger/celle/antraege/x", content=b"x" * 2500).text == "2500 Bytes gelesen"
+    assert client.post("/buerger/celle/termine", content=b"x" * 2500).status_code == 413
+    assert client.post("/buerger/a/b/antraege/x", content=b"x" * 2500).status_code == 413
+    assert seen == [2500]

@@ -250,7 +250,8 @@ class RequestSizeLimitMiddleware:
     """Refuse request bodies above a limit with 413, before the app reads them.
 
     The Content-Length header is checked first; bodies sent without one (chunked) are counted
-    while they arrive. ``path_limits`` raises the limit for path prefixes (e.g. recordings).
+    while they arrive. ``path_limits`` raises the limit for path prefixes (e.g. recordings); a ``*`` in
+    a prefix stands for one path segment (``/buerger/*/antraege/``: the forms of every tenant).
     """
 
     def __init__(
@@ -258,11 +259,14 @@ class RequestSizeLimitMiddleware:
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
-        self.path_limits = dict(path_limits or {})
+        self.path_limits = {
+            re.compile(re.escape(prefix).replace(r"\*", "[^/]+")): limit
+            for prefix, limit in (path_limits or {}).items()
+        }
 
     def limit_for(self, path: str) -> int:
         """The body limit for a request to ``path``."""
-        limits = [limit for prefix, limit in self.path_limits.items() if path.startswith(prefix)]
+        limits = [limit for prefix, limit in self.path_limits.items() if prefix.match(path)]
         return max(limits, default=self.max_body_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
