@@ -20,7 +20,7 @@ from rathaus.applications.jobs import local_today, queue_check
 from rathaus.applications.models import Application, Attachment
 from rathaus.applications.reading import Reading
 from rathaus.applications.service import SubmissionError, submit
-from rathaus.core.ports import ApplicationIntake, PaperResult, PortContext, TypeMatch
+from rathaus.core.ports import PaperResult, TypeMatch
 from rathaus.core.storage import get_file, share_file
 
 if TYPE_CHECKING:
@@ -123,38 +123,3 @@ def take_paper(
     session.flush()
     queue_check(session=session, application=application, created_by=actor.id, queue=queue)
     return _result(application, definition, read)
-
-
-class _Intake:
-    """The functions of this module as the ``ApplicationIntake`` protocol."""
-
-    def match(self, *, session: Session, text: str) -> list[TypeMatch]:
-        return match(session=session, text=text)
-
-    def take_paper(
-        self,
-        *,
-        session: Session,
-        type_key: str,
-        text: str,
-        file_id: int,
-        filename: str,
-        media_type: str,
-        actor: Actor,
-        queue: Huey | None = None,
-    ) -> PaperResult:
-        return take_paper(
-            session=session,
-            type_key=type_key,
-            text=text,
-            file_id=file_id,
-            filename=filename,
-            media_type=media_type,
-            actor=actor,
-            queue=queue,
-        )
-
-
-def application_intake_port(_context: PortContext) -> ApplicationIntake:
-    """The ``APPLICATION_INTAKE`` port (needs no backend)."""
-    return _Intake()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rathaus.applications import intake
 from rathaus.applications.audit_actions import ApplicationsAction
 from rathaus.applications.casework import home_panel
 from rathaus.applications.config import ApplicationsSettings
 from rathaus.applications.demo import load_demo
-from rathaus.applications.intake import application_intake_port
 from rathaus.applications.jobs import DRAFTS, RETENTION
 from rathaus.applications.privacy import erase_person, export_person
 from rathaus.applications.web import routers
@@ -51,7 +51,8 @@ MODULE = Module(
     settings=ApplicationsSettings,
     audit_actions=ApplicationsAction,
     demo=load_demo,
-    provides=(Provision(APPLICATION_INTAKE, application_intake_port),),
+    # the module's own functions ``match`` and ``take_paper`` are the port (a module is a protocol value)
+    provides=(Provision(APPLICATION_INTAKE, lambda _context: intake),),
     ai_uses=(
         AIUseCase(
             key="applications.check",
