@@ -1,0 +1,83 @@
+"""The customs of one council body, as data: who chairs, which groups sit in it, how items are numbered.
+
+Councils differ: in one the Oberbürgermeister chairs, in another the council elects its own chair
+and the mayor speaks as head of the administration; one numbers sub-items 7.1, 7.2, another
+numbers amendments under their motion (5.10.1, 6.13.1.1); joint factions ("CDU/FDP") file motions
+together. None of this belongs in product code. The text stages (alignment, decisions, amendments)
+read a ``CouncilConventions``; the Protokollhilfe stores one per tenant and body, edited by the
+clerk and seeded from OParl and the attendees' factions.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Faction:
+    """A group in the council: its name as written, and the other ways it is written or spoken.
+
+    A joint faction ("CDU/FDP") lists its parts as ``members`` ("CDU", "FDP"): a motion "der CDU"
+    is then a motion of the joint faction.
+    """
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CouncilConventions:
+    """How one body works; every field has a default that suits most German councils."""
+
+    # speaker names (as in the attendee list) of the chair and the deputies
+    chairs: tuple[str, ...] = ()
+    # speaker labels that mean the chair ("Vorsitz", "Der Vorsitzende")
+    chair_labels: tuple[str, ...] = ("Vorsitz", "Vorsitzende", "Vorsitzender")
+    # whether the (Ober)Bürgermeister(in) chairs this body (Gemeinderat in Baden-Württemberg: yes;
+    # a Stadtrat that elects its own chair: no, the mayor then speaks as head of the administration)
+    mayor_chairs: bool = True
+    factions: tuple[Faction, ...] = ()
+    # names of the municipality and the body: said everywhere, they say nothing about an item
+    place_names: tuple[str, ...] = ()
+    # "sub_items": 7.1 is an item of its own under 7; "amendments": a number below a voted item
+    # whose title names an amendment (5.10.1 "Änderungsantrag …") is an amendment of that item
+    numbering: str = "sub_items"
+    # how this body writes its results, by outcome class (outcomes.outcome_class), for display
+    result_wording: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (stored per tenant and body)."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CouncilConventions:
+        """The conventions from ``to_json`` output; unknown keys are ignored, missing ones defaulted."""
+        known = set(cls.__dataclass_fields__)
+        values = {key: value for key, value in data.items() if key in known}
+        if "factions" in values:
+            values["factions"] = tuple(
+                Faction(
+                    name=str(item["name"]),
+                    aliases=tuple(item.get("aliases", ())),
+                    members=tuple(item.get("members", ())),
+                )
+                for item in values["factions"]
+            )
+        for key in ("chairs", "chair_labels", "place_names"):
+            if key in values:
+                values[key] = tuple(values[key])
+        return cls(**values)
+
+
+@cache
+def common_parties() -> tuple[Faction, ...]:
+    """The parties found in councils across Germany, with their spellings (data, not code)."""
+    text = resources.files("rathaus.minutes.text").joinpath("parties.json").read_text(encoding="utf-8")
+    return tuple(
+        Faction(name=item["name"], aliases=tuple(item.get("aliases", ()))) for item in json.loads(text)
+    )
