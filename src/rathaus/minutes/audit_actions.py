@@ -27,5 +27,6 @@ class MinutesAction(enum.StrEnum):
     STATUS_VEROEFFENTLICHT = "minutes.status_veroeffentlicht"
     TEXT_EDITED = "minutes.text_edited"
     TRANSCRIPT_CORRECTED = "minutes.transcript_corrected"
+    TRANSCRIPT_IMPORTED = "minutes.transcript_imported"
     VOICE_ENROLLED = "minutes.voice_enrolled"
     VOTES_IMPORTED = "minutes.votes_imported"

@@ -8,6 +8,7 @@ from typing import Any
 from rathaus.core.jobs import JobContext, job_kind
 
 PIPELINE = "minutes.pipeline"
+TRANSCRIPT = "minutes.transcript"
 RETENTION = "minutes.retention"
 
 
@@ -18,6 +19,25 @@ def pipeline(ctx: JobContext, *, meeting_id: int) -> dict[str, Any]:
 
     settings = ctx.settings
     return PipelineRun(ctx, meeting_id, Backends.from_settings(settings), settings).run()
+
+
+@job_kind(TRANSCRIPT, title="Protokollentwurf aus importiertem Wortlaut")
+def transcript(ctx: JobContext, *, meeting_id: int) -> dict[str, Any]:
+    """An imported transcript: recordings measured for playback, then name speakers → align → … → draft."""
+    from rathaus.minutes.pipeline import Backends, PipelineRun  # noqa: PLC0415 - keeps imports light
+    from rathaus.minutes.transcript_import import measure_recordings  # noqa: PLC0415
+
+    settings = ctx.settings
+    playback = ctx.stage(
+        "Aufnahme für die Wiedergabe vorbereiten",
+        lambda session: measure_recordings(
+            session=session, meeting_id=meeting_id, files_dir=settings.files_dir
+        ),
+    )
+    summary = PipelineRun(ctx, meeting_id, Backends.from_settings(settings), settings).run(
+        first="name_speakers"
+    )
+    return {**summary, "playback": playback}
 
 
 @job_kind(RETENTION, title="Aufnahmen nach Ablauf der Aufbewahrungsfrist löschen", every=timedelta(days=1))

@@ -31,6 +31,12 @@ def _recording_bytes(settings: PlatformSettings) -> int:
     return settings.section(MinutesSettings).max_recording_bytes
 
 
+def _transcript_bytes(settings: PlatformSettings) -> int:
+    """A transcript with recordings for playback in one form."""
+    minutes = settings.section(MinutesSettings)
+    return minutes.max_transcript_bytes + minutes.max_recording_bytes
+
+
 def _audio_retention(settings: PlatformSettings) -> str:
     days = settings.section(MinutesSettings).audio_retention_days
     return f"{days} Tage nach Freigabe der Niederschrift"
@@ -47,7 +53,10 @@ MODULE = Module(
     public_paths=(f"{PREFIX}/oeffentlich/",),
     job_modules=("rathaus.minutes.jobs",),
     table_modules=("rathaus.minutes.models",),
-    upload_limits=(UploadLimit(f"{PREFIX}/aufnahmen/", _recording_bytes),),
+    upload_limits=(
+        UploadLimit(f"{PREFIX}/aufnahmen/", _recording_bytes),
+        UploadLimit(f"{PREFIX}/wortlaut/", _transcript_bytes),
+    ),
     home_panel=deadlines_panel,
     demo=load_demo,
     settings=MinutesSettings,

@@ -149,8 +149,11 @@ class PipelineRun:
         self.settings = settings
         self.dir = work_dir(settings, meeting_id)
 
-    def run(self) -> dict[str, Any]:
-        """Run every stage that has not finished yet; return a summary for the job page."""
+    def run(self, *, first: str = "decode") -> dict[str, Any]:
+        """Run every stage from ``first`` on that has not finished yet; return a summary for the job page.
+
+        An imported transcript starts at ``name_speakers``; the progress then spans only those stages.
+        """
         from rathaus.minutes.audio.decode import AudioError  # noqa: PLC0415
 
         summary: dict[str, Any] = {"meeting_id": self.meeting_id}
@@ -164,9 +167,12 @@ class PipelineRun:
             ("decisions", self.decisions, 92),
             ("draft", self.draft, 100),
         ]
-        for name, work, percent in steps:
+        skip = STAGES.index(first)
+        base = steps[skip - 1][2] if skip else 0.0
+        for name, work, percent in steps[skip:]:
             try:
-                summary[name] = self.ctx.stage(STAGE_TITLES[name], work, percent=percent)
+                share = 100 * (percent - base) / (100 - base)
+                summary[name] = self.ctx.stage(STAGE_TITLES[name], work, percent=share)
             except AudioError as error:
                 raise JobError(error.message_de, retry=False) from error
         return summary

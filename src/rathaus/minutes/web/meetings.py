@@ -14,8 +14,9 @@ from rathaus.core.jobs import Job, enqueue
 from rathaus.core.security.uploads import UploadRejectedError, format_size, labels
 from rathaus.minutes import oparl, service, workflow
 from rathaus.minutes.config import MinutesSettings
-from rathaus.minutes.jobs import PIPELINE
+from rathaus.minutes.jobs import PIPELINE, TRANSCRIPT
 from rathaus.minutes.models import Meeting, MeetingStatus
+from rathaus.minutes.transcript_import import transcript_imported
 from rathaus.minutes.voting import VotingImportError, parse_records
 from rathaus.minutes.web.common import PREFIX, meeting_or_404, to_meeting
 from rathaus.web.deps import Context, MinutesClerk, TenantSession, actor_of, flash
@@ -24,6 +25,7 @@ from rathaus.web.templating import render
 router = APIRouter(prefix=PREFIX, tags=["Protokollhilfe"])
 LOCAL = ZoneInfo("Europe/Berlin")
 ACCEPT_RECORDINGS = ".wav,.mp3,.m4a,.ogg,.opus,.mp4,.webm,audio/*,video/mp4,video/webm"
+ACCEPT_TRANSCRIPTS = ".vtt,.srt,.json,text/vtt,application/x-subrip,application/json"
 
 
 @router.get("", summary="Sitzungen und Niederschriften")
@@ -190,6 +192,9 @@ def meeting_values(session: Session, meeting: Meeting, context: Any) -> dict[str
         "accept": ACCEPT_RECORDINGS,
         "types": labels(service.RECORDING_TYPES),
         "max_size": format_size(context.settings.section(MinutesSettings).max_recording_bytes),
+        "accept_transcripts": ACCEPT_TRANSCRIPTS,
+        "max_transcript": format_size(context.settings.section(MinutesSettings).max_transcript_bytes),
+        "transcript_imported": transcript_imported(session, meeting),
         "editable": meeting.status in workflow.OPEN_STATES,
         "Status": MeetingStatus,
         "item_numbers": {i.id: i.number for i in items},
@@ -331,7 +336,8 @@ def start_pipeline(
     request: Request, meeting_id: int, user: MinutesClerk, session: TenantSession, context: Context
 ) -> Response:
     meeting = meeting_or_404(session, meeting_id)
-    if not service.recordings_of(session, meeting):
+    imported = transcript_imported(session, meeting)  # then the recordings are for listening only
+    if not imported and not service.recordings_of(session, meeting):
         return meeting_response(
             request,
             session,
@@ -351,7 +357,7 @@ def start_pipeline(
         )
     job = enqueue(
         session=session,
-        kind=PIPELINE,
+        kind=TRANSCRIPT if imported else PIPELINE,
         params={"meeting_id": meeting.id},
         tenant_id=user.tenant_id,
         created_by=user.id,

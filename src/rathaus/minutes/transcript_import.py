@@ -1,0 +1,148 @@
+"""An imported transcript as the meeting's transcript: stored segments and named speakers.
+
+``transcripts`` reads the file; here its segments replace the meeting's transcript, each speaker's
+name becomes a named voice (``S1``, ``S2`` … with the name, linked to a known person of that name),
+and the job ``minutes.transcript`` continues with the pipeline's stages from speaker naming on. A
+recording uploaded with it is only for listening: its length is measured for the player, never
+transcribed.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from rathaus.core.audit.service import Actor, record
+from rathaus.core.jobs import Job
+from rathaus.core.storage import StoredFile, blob_path
+from rathaus.minutes import service
+from rathaus.minutes.audit_actions import MinutesAction
+from rathaus.minutes.jobs import TRANSCRIPT
+from rathaus.minutes.models import Meeting, Person, Speaker, TranscriptSegment
+from rathaus.minutes.transcripts import ImportedTranscript, TranscriptImportError, speaker_key
+from rathaus.minutes.workflow import OPEN_STATES
+
+logger = logging.getLogger(__name__)
+NAMED_BY = "transcript"  # Speaker.named_by of names taken from an imported transcript
+
+
+def transcript_imported(session: Session, meeting: Meeting) -> bool:
+    """Whether the meeting's transcript came from an imported file (its last pipeline job says so)."""
+    job = session.get(Job, meeting.pipeline_job_id) if meeting.pipeline_job_id else None
+    return job is not None and job.kind == TRANSCRIPT
+
+
+def import_transcript(
+    *,
+    session: Session,
+    meeting: Meeting,
+    transcript: ImportedTranscript,
+    actor: Actor,
+    filename: str | None = None,
+    sha256: str | None = None,
+) -> list[Speaker]:
+    """Replace the meeting's transcript and voices by an imported transcript (audited); the named voices.
+
+    Refused for approved minutes and while a job of the meeting runs. The agenda spans are cleared
+    until the alignment runs again.
+    """
+    if meeting.status not in OPEN_STATES:
+        msg = f"Die Niederschrift ist „{meeting.status.label}“; ihr Wortlaut bleibt unverändert."
+        raise TranscriptImportError(msg)
+    running = session.get(Job, meeting.pipeline_job_id) if meeting.pipeline_job_id else None
+    if running is not None and running.status.active:
+        msg = (
+            f"Für diese Sitzung läuft gerade Auftrag {running.id} ({running.status.label}). "
+            "Bitte warten Sie, bis er abgeschlossen ist."
+        )
+        raise TranscriptImportError(msg)
+    session.execute(delete(TranscriptSegment).where(TranscriptSegment.meeting_id == meeting.id))
+    session.execute(delete(Speaker).where(Speaker.meeting_id == meeting.id))
+    labels: dict[str, str] = {}
+    speakers: list[Speaker] = []
+    for name in transcript.speakers:
+        key = speaker_key(name)
+        if key in labels:
+            continue
+        labels[key] = f"S{len(labels) + 1}"
+        speaker = Speaker(
+            tenant_id=meeting.tenant_id,
+            meeting_id=meeting.id,
+            label=labels[key],
+            display_name=name[:200],
+            person_id=_person_id(session, name),
+            named_by=NAMED_BY,
+        )
+        session.add(speaker)
+        speakers.append(speaker)
+    for position, segment in enumerate(transcript.segments):
+        session.add(
+            TranscriptSegment(
+                tenant_id=meeting.tenant_id,
+                meeting_id=meeting.id,
+                position=position,
+                start_s=segment.start,
+                end_s=segment.end,
+                speaker_label=labels[speaker_key(segment.speaker)] if segment.speaker else None,
+                text=segment.text,
+                words=[],
+            )
+        )
+    for item in service.agenda_of(session, meeting):
+        item.start_s = item.end_s = item.alignment_method = None
+    session.flush()
+    record(
+        session=session,
+        actor=actor,
+        action=MinutesAction.TRANSCRIPT_IMPORTED,
+        object_type="meeting",
+        object_id=meeting.id,
+        details={
+            "format": transcript.format,
+            "filename": filename,
+            "sha256": sha256,
+            "cues": transcript.cues,
+            "skipped_empty": transcript.skipped_empty,
+            "segments": len(transcript.segments),
+            "speakers": len(speakers),
+        },
+    )
+    return speakers
+
+
+def _person_id(session: Session, name: str) -> int | None:
+    """The known person of exactly this name (with or without the faction in brackets), if one."""
+    bare = " ".join(name.split("(", maxsplit=1)[0].split())
+    person = session.scalar(select(Person).where(Person.name.in_({name, bare})).order_by(Person.id))
+    return person.id if person else None
+
+
+def measure_recordings(*, session: Session, meeting_id: int, files_dir: Path) -> dict[str, Any]:
+    """Length and place of each recording in the session, for the player (no transcription).
+
+    A recording that cannot be read is reported, not fatal: the transcript does not depend on it.
+    """
+    from rathaus.minutes.audio.decode import AudioError, probe  # noqa: PLC0415 - subprocess tools
+
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        return {"recordings": 0}
+    offset, measured, unreadable = 0.0, 0, []
+    for recording in service.recordings_of(session, meeting):
+        stored = session.get(StoredFile, recording.file_id)
+        if recording.deleted_at is not None or stored is None or stored.deleted_at is not None:
+            continue
+        try:
+            duration = probe(blob_path(files_dir, stored.sha256))
+        except AudioError as error:
+            logger.warning("recording %s of meeting %s: %s", recording.id, meeting_id, error)
+            unreadable.append(recording.position + 1)
+            continue
+        recording.offset_s, recording.duration_s = offset, duration or None
+        offset += duration
+        measured += 1
+    return {"recordings": measured, "unreadable": unreadable, "seconds": round(offset, 1)}
