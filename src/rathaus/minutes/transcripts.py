@@ -33,7 +33,9 @@ _CLOCK = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{2})(?:[.,](?P<f>\
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+(?P<name>[^>]*))?>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")  # WebVTT/HTML tags, timestamps, ASS overrides ({\an8})
 _PREFIX = re.compile(r"^(?:>>\s*|-\s+)?(?P<name>[^:]{1,80}?)\s*:\s+(?P<rest>\S.*)$", re.DOTALL)
-_NUMBERED = re.compile(r"^[A-ZÄÖÜ][\wäöüß]*[ _]\d{1,3}$")  # "Sprecher 1", "SPEAKER_00"
+_NUMBERED = re.compile(  # "Sprecher 1", "SPEAKER_00"
+    r"^(?:Sprecher(?:in)?|Redner(?:in)?|Stimme|Person|Teilnehmer(?:in)?|Speaker)[ _]?\d{1,3}$", re.IGNORECASE
+)
 _ENDS_SENTENCE = re.compile(r"[.!?…][\"'“”»«)]*$")
 _PARTICLE_WORDS = "von van vom zu zur der den de di da du la le ter"
 _PARTICLES = frozenset(_PARTICLE_WORDS.split())
