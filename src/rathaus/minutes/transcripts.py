@@ -28,6 +28,7 @@ from rathaus.minutes.schemas import Segment
 FORMATS = {"webvtt": "WebVTT", "srt": "SRT", "json": "JSON"}
 JOIN_MAX_GAP = 2.0  # seconds between two cues of one speaker that still continue a sentence
 JOIN_MAX_WORDS = 80
+SUBTITLE_WORDS = 20  # a cue this short that stops mid-sentence is a subtitle line, continued by the next
 _TIMING = re.compile(r"^\s*(?P<start>\S+)\s+-->\s+(?P<end>\S+)(?:\s.*)?$")
 _CLOCK = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{2})(?:[.,](?P<f>\d{1,3}))?$")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+(?P<name>[^>]*))?>", re.IGNORECASE)
@@ -36,7 +37,7 @@ _PREFIX = re.compile(r"^(?:>>\s*|-\s+)?(?P<name>[^:]{1,80}?)\s*:\s+(?P<rest>\S.*
 _NUMBERED = re.compile(  # "Sprecher 1", "SPEAKER_00"
     r"^(?:Sprecher(?:in)?|Redner(?:in)?|Stimme|Person|Teilnehmer(?:in)?|Speaker)[ _]?\d{1,3}$", re.IGNORECASE
 )
-_ENDS_SENTENCE = re.compile(r"[.!?…][\"'“”»«)]*$")
+_ENDS_SENTENCE = re.compile(r"[.!?…:;)\]][\"'“”»«]*$")
 _PARTICLE_WORDS = "von van vom zu zur der den de di da du la le ter"
 _PARTICLES = frozenset(_PARTICLE_WORDS.split())
 # First words of a "Label: text" line that are no speaker (headings, notes, function words).
@@ -376,20 +377,28 @@ def speaker_key(name: str) -> str:
 
 
 def join_cues(cues: list[Cue]) -> list[Segment]:
-    """Segments of the spoken cues: speakers carried forward, a sentence split over cues joined again."""
+    """Segments of the spoken cues: speakers carried forward, a sentence split over subtitle cues joined.
+
+    Only a short cue (a subtitle line, not a transcript's paragraph) that stops mid-sentence is
+    continued by the next cue of the same speaker, so turns and calls of the chair stay apart.
+    """
     segments: list[Segment] = []
     speaker: str | None = None
+    previous: Cue | None = None
     for cue in cues:
         speaker = cue.speaker or speaker
         last = segments[-1] if segments else None
         if (
             last is not None
+            and previous is not None
+            and len(previous.text.split()) <= SUBTITLE_WORDS
+            and not _ENDS_SENTENCE.search(previous.text)
             and speaker_key(last.speaker or "") == speaker_key(speaker or "")
-            and not _ENDS_SENTENCE.search(last.text)
             and cue.start - last.end <= JOIN_MAX_GAP
             and len(last.text.split()) + len(cue.text.split()) <= JOIN_MAX_WORDS
         ):
             segments[-1] = Segment(last.start, max(last.end, cue.end), f"{last.text} {cue.text}", speaker)
         else:
             segments.append(Segment(cue.start, cue.end, cue.text, speaker))
+        previous = cue
     return segments
