@@ -25,7 +25,7 @@ def pipeline(ctx: JobContext, *, meeting_id: int) -> dict[str, Any]:
 def transcript(ctx: JobContext, *, meeting_id: int) -> dict[str, Any]:
     """An imported transcript: recordings measured for playback, then name speakers → align → … → draft."""
     from rathaus.minutes.pipeline import Backends, PipelineRun  # noqa: PLC0415 - keeps imports light
-    from rathaus.minutes.transcript_import import measure_recordings  # noqa: PLC0415
+    from rathaus.minutes.playback import measure_recordings  # noqa: PLC0415
 
     settings = ctx.settings
     playback = ctx.stage(

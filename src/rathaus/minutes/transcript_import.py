@@ -3,22 +3,16 @@
 ``transcripts`` reads the file; here its segments replace the meeting's transcript, each speaker's
 name becomes a named voice (``S1``, ``S2`` … with the name, linked to a known person of that name),
 and the job ``minutes.transcript`` continues with the pipeline's stages from speaker naming on. A
-recording uploaded with it is only for listening: its length is measured for the player, never
-transcribed.
+recording uploaded with it is only for listening (``playback``), never transcribed.
 """
 
 from __future__ import annotations
-
-import logging
-from pathlib import Path
-from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from rathaus.core.audit.service import Actor, record
 from rathaus.core.jobs import Job
-from rathaus.core.storage import StoredFile, blob_path
 from rathaus.minutes import service
 from rathaus.minutes.audit_actions import MinutesAction
 from rathaus.minutes.jobs import TRANSCRIPT
@@ -26,7 +20,6 @@ from rathaus.minutes.models import Meeting, Person, Speaker, TranscriptSegment
 from rathaus.minutes.transcripts import ImportedTranscript, TranscriptImportError, speaker_key
 from rathaus.minutes.workflow import OPEN_STATES
 
-logger = logging.getLogger(__name__)
 NAMED_BY = "transcript"  # Speaker.named_by of names taken from an imported transcript
 
 
@@ -119,30 +112,3 @@ def _person_id(session: Session, name: str) -> int | None:
     bare = " ".join(name.split("(", maxsplit=1)[0].split())
     person = session.scalar(select(Person).where(Person.name.in_({name, bare})).order_by(Person.id))
     return person.id if person else None
-
-
-def measure_recordings(*, session: Session, meeting_id: int, files_dir: Path) -> dict[str, Any]:
-    """Length and place of each recording in the session, for the player (no transcription).
-
-    A recording that cannot be read is reported, not fatal: the transcript does not depend on it.
-    """
-    from rathaus.minutes.audio.decode import AudioError, probe  # noqa: PLC0415 - subprocess tools
-
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None:
-        return {"recordings": 0}
-    offset, measured, unreadable = 0.0, 0, []
-    for recording in service.recordings_of(session, meeting):
-        stored = session.get(StoredFile, recording.file_id)
-        if recording.deleted_at is not None or stored is None or stored.deleted_at is not None:
-            continue
-        try:
-            duration = probe(blob_path(files_dir, stored.sha256))
-        except AudioError as error:
-            logger.warning("recording %s of meeting %s: %s", recording.id, meeting_id, error)
-            unreadable.append(recording.position + 1)
-            continue
-        recording.offset_s, recording.duration_s = offset, duration or None
-        offset += duration
-        measured += 1
-    return {"recordings": measured, "unreadable": unreadable, "seconds": round(offset, 1)}
