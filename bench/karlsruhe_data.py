@@ -20,7 +20,8 @@ Variants (``load_session(folder, variant=…)``):
   Vorsitzende", and the narrative lines before the first named turn); items left without text
   become items without text.
 Items without text are recorded in ``KarlsruheSession.gaps`` with the index of the segment where
-their text would start.
+their text would start; those discussed in another item's text (named in its heading, "Punkt 12 …
+Punkt 13 der Tagesordnung", or a sub-item 7.1 in its parent's text) also in ``joint`` with that range.
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ class KarlsruheSession:
     gold: list[dict[str, Any]]  # gold_agenda_resolutions.json "agenda_public", per agenda entry
     header: dict[str, Any] = field(default_factory=dict)
     gaps: dict[str, int] = field(default_factory=dict)  # number without text → where it would start
+    joint: dict[str, tuple[int, int]] = field(
+        default_factory=dict
+    )  # number without text → range discussed in
 
 
 def discussion_text(top_text: str) -> str:
@@ -157,6 +161,7 @@ def build_session(
         item = segments_from_discussion(discussion_text(top), 0.0) if top else []
         texts_per_item.append((entry.number, _variant_texts(item, variant)))
     segments, true_ranges, gaps = _lay_out(texts_per_item, scored_without_text=variant != "karlsruhe")
+    joint = _joint_ranges(texts, true_ranges, gaps)
     return KarlsruheSession(
         name=name,
         segments=segments,
@@ -166,7 +171,29 @@ def build_session(
         gold=gold_entries,
         header=header or {},
         gaps=gaps,
+        joint=joint,
     )
+
+
+_HEADING_NUMBER = re.compile(r"^\s*Punkt (\d+(?:\.\d+)*) der Tagesordnung", re.MULTILINE)
+
+
+def _joint_ranges(
+    texts: dict[str, str], true_ranges: dict[str, tuple[int, int]], gaps: dict[str, int]
+) -> dict[str, tuple[int, int]]:
+    """Numbers without text discussed in another item's text: named in its heading ("Punkt 12 der
+    Tagesordnung … Punkt 13 der Tagesordnung"), or a sub-item (7.1) whose parent (7) has text."""
+    joint: dict[str, tuple[int, int]] = {}
+    for number, (first, last) in true_ranges.items():
+        head = texts[number].split("Abstimmungsergebnis", 1)[0]
+        for named in _HEADING_NUMBER.findall(head):
+            if named in gaps:
+                joint[named] = (first, last)
+    for number in gaps:
+        parent = number.rsplit(".", 1)[0] if "." in number else None
+        if number not in joint and parent in true_ranges:
+            joint[number] = true_ranges[parent]
+    return joint
 
 
 _CHAIR_SPEAKERS = {None, "Vorsitz", "Der Vorsitzende", "Die Vorsitzende"}

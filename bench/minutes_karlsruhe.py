@@ -13,7 +13,9 @@ Definitions (per session and overall):
 - agenda_placement: share of agenda numbers whose aligned span starts at a segment inside that
   item's own text (first entry per number; amendments share it). In the variants other than
   ``karlsruhe`` the numbers without text count too: right when the item has no span, or a span of at
-  most 2 segments starting at the segment before or at the place where its text would be.
+  most 2 segments starting at the segment before or at the place where its text would be, or — for
+  an item discussed in another item's text (joint heading, sub-item in its parent's text) — a span
+  starting inside that text.
 - agenda_placement_items_with_text: the same over the numbers with text only.
 - segment_placement: share of segments assigned (first entry per number) to the item they belong to.
 - stated_outcome_precision: right ÷ stated over all agenda entries (amendments included) with an
@@ -29,6 +31,8 @@ Definitions (per session and overall):
   Tagesordnungspunkt/Punkt/TOP deleted (calls still mark boundaries, numbers misheard).
 - counts_exact_with_records: share of entries with a complete count in the Abstimmungsergebnis
   (imported as VotingRecords) whose decision carries exactly those counts.
+The aligner runs with ``CouncilConventions(place_names=("Karlsruhe",))`` as a clerk would set it.
+largest_item_share: the largest share of a session's segments that one item's span takes.
 Baselines in the same run: a title-similarity-only aligner (each item placed at its best-matching
 segment, no order, no calls) and a keyword-only outcome classifier (first outcome keyword in the
 item's text, on the aligner's spans), each scored like the figure it stands beside.
@@ -46,6 +50,7 @@ from bench.karlsruhe_bodies import body_sessions
 from bench.karlsruhe_data import KarlsruheSession, load_session, voting_records, without_call_numbers
 from rathaus.minutes.schemas import Segment
 from rathaus.minutes.text.align import AlignAgenda, ItemSpan
+from rathaus.minutes.text.conventions import CouncilConventions
 from rathaus.minutes.text.decisions import ExtractDecisions, ItemDecision
 from rathaus.minutes.text.outcomes import outcome_class, outcome_matches
 from rathaus.minutes.text.terms import TermWeights, content_stems, overlap
@@ -64,7 +69,13 @@ def placement(
         seen.add(span.number)
         total += 1
         if span.number in gaps:
-            correct += _short_at(span, gaps[span.number])
+            joint = session.joint.get(span.number)
+            inside = (
+                joint is not None
+                and span.first_segment is not None
+                and joint[0] <= span.first_segment <= joint[1]
+            )
+            correct += inside or _short_at(span, gaps[span.number])
             continue
         first, last = session.true_ranges[span.number]
         correct += span.first_segment is not None and first <= span.first_segment <= last
@@ -155,6 +166,10 @@ def counts_exact(session: KarlsruheSession, decisions: Sequence[ItemDecision]) -
     return exact, len(records)
 
 
+# the place name as a clerk would enter it in the body's conventions (bench data, not product code)
+CONVENTIONS = CouncilConventions(place_names=("Karlsruhe",))
+
+
 def title_only_spans(segments: Sequence[Segment], session: KarlsruheSession) -> list[ItemSpan]:
     """Baseline: each entry at the segment most similar to its title, no calls, no monotonic pass."""
     tokens = [content_stems(s.text) for s in segments]
@@ -205,11 +220,11 @@ def _add(total: dict[str, list[int]], key: str, pair: tuple[int, int]) -> None:
 def session_figures(session: KarlsruheSession, total: dict[str, list[int]], variant: str) -> dict[str, Any]:
     """Run the stages and the baselines on one session; adds the raw counts to ``total``."""
     started = time.perf_counter()
-    spans = AlignAgenda().run(session.segments, session.agenda)
+    spans = AlignAgenda(conventions=CONVENTIONS).run(session.segments, session.agenda)
     decisions = ExtractDecisions().run(session.segments, session.agenda, spans)
     seconds = time.perf_counter() - started
     with_records = ExtractDecisions().run(session.segments, session.agenda, spans, voting_records(session))
-    robust = AlignAgenda().run(without_call_numbers(session.segments), session.agenda)
+    robust = AlignAgenda(conventions=CONVENTIONS).run(without_call_numbers(session.segments), session.agenda)
     baseline_spans = title_only_spans(session.segments, session)
     stated = stated_outcomes(session, [d.result for d in decisions])
     keyword = stated_outcomes(session, keyword_results(session, spans))
@@ -233,12 +248,21 @@ def session_figures(session: KarlsruheSession, total: dict[str, list[int]], vari
         pairs["outcome_accuracy_consistent_labels"] = found["consistent"]
         pairs["outcome_accuracy_amendments"] = found["amendments"]
         pairs["baseline_keyword_outcome"] = outcomes(session, keyword_results(session, spans))["main"]
-    figures: dict[str, Any] = {"segments": len(session.segments), "seconds": round(seconds, 2)}
+    figures: dict[str, Any] = {
+        "segments": len(session.segments),
+        "seconds": round(seconds, 2),
+        "largest_item_share": _largest_share(spans, len(session.segments)),
+    }
     for key, pair in pairs.items():
         _add(total, key, pair)
         figures[key] = _share(pair)
         figures[f"{key}_n"] = f"{pair[0]}/{pair[1]}"
     return figures
+
+
+def _largest_share(spans: Sequence[ItemSpan], n_segments: int) -> float:
+    sizes = [len(span.segment_indices()) for span in spans if span.method != "shared"]
+    return round(max(sizes, default=0) / n_segments, 3) if n_segments else 0.0
 
 
 VARIANTS = ("karlsruhe", "karlsruhe_full", "karlsruhe_no_chair", "karlsruhe_bodies")
@@ -265,6 +289,7 @@ def karlsruhe_figures(
             progress(f"{variant} {session.name}: {per_session[session.name]}")
     figures: dict[str, Any] = {key: _share((v[0], v[1])) for key, v in total.items()}
     figures.update({f"{key}_n": f"{v[0]}/{v[1]}" for key, v in total.items()})
+    figures["largest_item_share"] = max((f["largest_item_share"] for f in per_session.values()), default=0.0)
     figures["sessions"] = per_session
     figures["definitions"] = (__doc__ or "").strip()
     if variant == "karlsruhe":
