@@ -10,18 +10,21 @@ Entries that share a number (a Änderungsantrag listed under its item) share the
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rathaus.core.text.words import plain_text
 from rathaus.minutes.schemas import AgendaEntry, Segment
-from rathaus.minutes.text.calls import find_calls
-from rathaus.minutes.text.terms import TermWeights, compound_match, content_stems
+from rathaus.minutes.text.align_scoring import AlignWeights, Scorer, Slot
+from rathaus.minutes.text.calls import paper_key
+from rathaus.minutes.text.conventions import CouncilConventions
+from rathaus.minutes.text.terms import COUNCIL_STOPWORDS, content_stems, place_stopwords
 
 if TYPE_CHECKING:
     from rathaus.core.ai.protocols import Embedder
+
+__all__ = ["AlignAgenda", "AlignWeights", "ItemSpan", "attached_number", "is_heading"]
 
 
 _WITHDRAWN = re.compile(r"^\W*(abgesetzt|entfällt|entfallen|gestrichen|zurückgezogen)\W*$", re.IGNORECASE)
@@ -73,208 +76,73 @@ class ItemSpan:
         return range(self.first_segment, self.last_segment + 1)
 
 
-@dataclass
-class _Slot:
-    """Agenda entries that share one place in the session (an item and its amendments)."""
-
-    number: str
-    entries: list[int]
-    terms: list[str]
-    references: list[str] = field(default_factory=list)
-    withdrawn: bool = False  # "- abgesetzt -": taken off the agenda, not expected in the session
-
-
-@dataclass(frozen=True)
-class AlignWeights:
-    """The scores of the monotonic pass; see the module docstring."""
-
-    call: float = 8.0
-    any_call: float = 3.0  # a call of another number still marks an item boundary (misspoken numbers)
-    weak_call: float = 1.5
-    title: float = 4.0
-    reference: float = 3.0
-    start_cost: float = 2.5
-    emission: float = 1.0
-    skip: float = 1.0
-    stay_through_call: float = 2.0
-    window_words: int = 150
-
-
 class AlignAgenda:
     """Find each agenda item's span in a transcript; an embedder, when given, adds semantic similarity."""
 
-    def __init__(self, *, embedder: Embedder | None = None, weights: AlignWeights | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        embedder: Embedder | None = None,
+        weights: AlignWeights | None = None,
+        conventions: CouncilConventions | None = None,
+    ) -> None:
         self.embedder = embedder
         self.weights = weights or AlignWeights()
+        self.conventions = conventions or CouncilConventions()
+        self.stopwords = COUNCIL_STOPWORDS | place_stopwords(self.conventions.place_names)
 
     def warm_up(self) -> None:
         """Nothing to load: the rules need no model (an embedder is loaded by its owner)."""
 
     def run(self, segments: Sequence[Segment], agenda: Sequence[AgendaEntry]) -> list[ItemSpan]:
         """One span per agenda entry, in agenda order."""
-        slots = _slots(agenda)
+        slots = _slots(agenda, self.stopwords)
         if not segments or not slots:
             return [_missing(index, entry) for index, entry in enumerate(agenda)]
-        scorer = _Scorer(segments, slots, self.weights, self.embedder)
+        scorer = Scorer(segments, slots, self.weights, self.embedder, self.stopwords)
         path = _best_path(scorer, len(segments), len(slots))
         return _spans(path, slots, segments, agenda, scorer)
 
 
-def _slots(agenda: Sequence[AgendaEntry]) -> list[_Slot]:
-    slots: list[_Slot] = []
-    by_number: dict[str, _Slot] = {}
+def _slots(agenda: Sequence[AgendaEntry], stopwords: frozenset[str]) -> list[Slot]:
+    slots: list[Slot] = []
+    by_number: dict[str, Slot] = {}
     for index, entry in enumerate(agenda):
         if is_heading(entry):
             continue
         number = entry.number.strip() or attached_number(agenda, index) or ""
         slot = by_number.get(number) if number else None
         if slot is None:
-            slot = _Slot(number=number, entries=[], terms=[])
+            slot = Slot(number=number, entries=[], terms=[])
             slots.append(slot)
             if number:
                 by_number[number] = slot
         slot.entries.append(index)
         if _WITHDRAWN.match(entry.title):
             slot.withdrawn = True
-        slot.terms.extend(t for t in content_stems(entry.title) if t not in slot.terms)
+        slot.terms.extend(t for t in content_stems(entry.title, stopwords) if t not in slot.terms)
         if entry.paper_reference:
             slot.references.append(plain_text(entry.paper_reference))
+            key = paper_key(entry.paper_reference)
+            if key is not None:
+                slot.papers.add(key)
     return slots
 
 
-class _Scorer:
-    """Precomputed evidence: calls per segment, term occurrences, window overlaps."""
-
-    def __init__(
-        self,
-        segments: Sequence[Segment],
-        slots: list[_Slot],
-        weights: AlignWeights,
-        embedder: Embedder | None,
-    ) -> None:
-        self.weights = weights
-        self.slots = slots
-        self.calls = [find_calls(segment.text) for segment in segments]
-        self.slot_of = {slot.number: index for index, slot in enumerate(slots) if slot.number}
-        self.normalized = [plain_text(segment.text) for segment in segments]
-        tokens = [content_stems(segment.text) for segment in segments]
-        term_weights = TermWeights(tokens)
-        occurrences: dict[str, list[int]] = {}
-        for index, segment_tokens in enumerate(tokens):
-            token_set = set(segment_tokens)
-            joined = "|".join(token_set)
-            for term in {t for slot in slots for t in slot.terms}:
-                if compound_match(term, token_set, joined):
-                    occurrences.setdefault(term, []).append(index)
-        self.occurrences = occurrences
-        self.term_weight = {t: term_weights.weight(t) for slot in slots for t in slot.terms}
-        self.window_end = _window_ends([len(t) for t in tokens], weights.window_words)
-        self.emissions = [self._emission_row(index) for index in range(len(segments))]
-        self.semantic = _semantic(segments, slots, embedder) if embedder is not None else None
-
-    def _slot_total(self, slot: _Slot) -> float:
-        return sum(self.term_weight[t] for t in slot.terms) or 1.0
-
-    def _emission_row(self, index: int) -> list[float]:
-        row = []
-        for slot in self.slots:
-            found = sum(self.term_weight[t] for t in slot.terms if index in self._occurrence_set(t))
-            row.append(self.weights.emission * found / self._slot_total(slot))
-        return row
-
-    def _occurrence_set(self, term: str) -> set[int]:
-        cache = self.__dict__.setdefault("_sets", {})
-        if term not in cache:
-            cache[term] = set(self.occurrences.get(term, ()))
-        found: set[int] = cache[term]
-        return found
-
-    def window_overlap(self, index: int, slot_index: int) -> float:
-        """Weighted share of the slot's title terms in the words that follow segment ``index``."""
-        slot = self.slots[slot_index]
-        end = self.window_end[index]
-        found = 0.0
-        for term in slot.terms:
-            positions = self.occurrences.get(term, [])
-            at = bisect_left(positions, index)
-            if at < len(positions) and positions[at] <= end:
-                found += self.term_weight[term]
-        return found / self._slot_total(slot)
-
-    def _called(self, index: int, slot: _Slot) -> float:
-        """How strongly segment ``index`` calls the slot: its number, its parent's or its first sub-item's."""
-        calls = self.calls[index]
-        strength = calls.get(slot.number, 0.0)
-        parent = slot.number.rsplit(".", 1)[0] if "." in slot.number else None
-        if parent in calls and parent in self.slot_of:
-            return 0.0  # "Tagesordnungspunkt 16, 16.1 und 16.2": the joint call opens the parent item
-        prefix = slot.number + "."
-        return max([strength, *(s for n, s in calls.items() if n.startswith(prefix))])
-
-    def has_call(self, index: int) -> bool:
-        """Whether segment ``index`` holds a strong call of any item."""
-        return any(strength >= 1.0 for strength in self.calls[index].values())
-
-    def _other_call(self, index: int, slot_index: int) -> float:
-        """A strong call of another number still marks a boundary (numbers get misspoken and misheard)."""
-        strong = [n for n, s in self.calls[index].items() if s >= 1.0]
-        return self.weights.any_call if strong else 0.0
-
-    def start(self, index: int, slot_index: int) -> tuple[float, str]:
-        """The score of item ``slot_index`` starting at segment ``index``, with the main evidence."""
-        slot = self.slots[slot_index]
-        weights = self.weights
-        if slot.withdrawn:
-            return float("-inf"), "none"
-        called = self._called(index, slot) if slot.number else 0.0
-        call_score = weights.call if called >= 1.0 else weights.weak_call * (called > 0)
-        if not call_score:
-            call_score = self._other_call(index, slot_index)
-        # the words that follow, and the segment itself (so a start is not placed one segment early)
-        title = (
-            self.window_overlap(index, slot_index) + self.emissions[index][slot_index] / weights.emission
-        ) / 2
-        reference = weights.reference if any(r in self.normalized[index] for r in slot.references) else 0.0
-        semantic = self.semantic[index][slot_index] if self.semantic else 0.0
-        score = call_score + weights.title * (title + semantic) + reference - weights.start_cost
-        evidence = "call" if called >= 1.0 else ("title" if title + semantic > 0.3 or reference else "order")
-        return score, evidence
-
-
-def _window_ends(lengths: list[int], window_words: int) -> list[int]:
-    ends = []
-    end = 0
-    running = 0
-    for index in range(len(lengths)):
-        if end < index:
-            end, running = index, 0
-        while end < len(lengths) and running < window_words:
-            running += lengths[end]
-            end += 1
-        ends.append(max(index, end - 1))
-        running -= lengths[index]
-    return ends
-
-
-def _semantic(segments: Sequence[Segment], slots: list[_Slot], embedder: Embedder) -> list[list[float]]:
-    """Cosine of each segment (with its successor) to each item title, above a floor, scaled 0 … 1."""
-    titles = [" ".join(slot.terms) for slot in slots]
-    passages = [" ".join(s.text for s in segments[index : index + 2]) for index in range(len(segments))]
-    title_vectors = embedder.embed_queries(titles)
-    passage_vectors = embedder.embed_passages(passages)
-    cosines = (passage_vectors @ title_vectors.T).tolist()
-    return [[max(0.0, (c - 0.8) / 0.2) for c in row] for row in cosines]
-
-
-def _best_path(scorer: _Scorer, n_segments: int, n_slots: int) -> list[int]:
+def _best_path(scorer: Scorer, n_segments: int, n_slots: int) -> list[int]:
     """The slot of every segment (-1 before the first item), by dynamic programming.
 
-    Entering slot k from slot j < k pays ``skip`` for every slot in between (agenda items are
-    usually discussed); staying in a slot across a segment with a call pays ``stay_through_call``.
-    Keeping the running best of ``score[j] + skip * j`` makes each segment O(items).
+    Entering slot k from slot j < k pays the skip cost of every slot in between: ``skip`` for an
+    item the transcript gives evidence of (its call, its paper, its title words), down to
+    ``skip_unseen`` for one it never mentions (voted without debate, or not reached) — so a run of
+    undebated items does not make "stay in one item" the best path. Staying in a slot across a
+    segment with a call pays ``stay_through_call``. Keeping the running best of ``score[j] +
+    prefix[j + 1]`` (prefix sums of the skip costs) makes each segment O(items).
     """
     minus_inf = float("-inf")
-    skip = scorer.weights.skip
+    prefix = [0.0]
+    for cost in scorer.skip_costs():
+        prefix.append(prefix[-1] + cost)
     previous = [minus_inf] * n_slots
     back: list[list[int]] = []
     for index in range(n_segments):
@@ -283,17 +151,17 @@ def _best_path(scorer: _Scorer, n_segments: int, n_slots: int) -> list[int]:
         current = [minus_inf] * n_slots
         pointers = [0] * n_slots
         # the opening (slot -1, score 0) counts as j = -1
-        best_before, best_before_slot = -skip * 0, -1
+        best_before, best_before_slot = 0.0, -1
         for slot in range(n_slots):
             stay = previous[slot] - stay_cost
             start_score, _ = scorer.start(index, slot)
-            enter = best_before - skip * slot + start_score
+            enter = best_before - prefix[slot] + start_score
             if stay >= enter:
                 current[slot], pointers[slot] = stay + emissions[slot], slot
             else:
                 current[slot], pointers[slot] = enter + emissions[slot], best_before_slot
-            if previous[slot] + skip * (slot + 1) > best_before:
-                best_before, best_before_slot = previous[slot] + skip * (slot + 1), slot
+            if previous[slot] + prefix[slot + 1] > best_before:
+                best_before, best_before_slot = previous[slot] + prefix[slot + 1], slot
         back.append(pointers)
         previous = current
     return _trace(back, previous)
@@ -312,10 +180,10 @@ def _trace(back: list[list[int]], last: list[float]) -> list[int]:
 
 def _spans(
     path: list[int],
-    slots: list[_Slot],
+    slots: list[Slot],
     segments: Sequence[Segment],
     agenda: Sequence[AgendaEntry],
-    scorer: _Scorer,
+    scorer: Scorer,
 ) -> list[ItemSpan]:
     bounds: dict[int, tuple[int, int]] = {}
     for index, slot_at in enumerate(path):
@@ -331,6 +199,12 @@ def _spans(
         first, last = bounds[slot_index]
         _, evidence = scorer.start(first, slot_index)
         confidence, reason = _explain(evidence, scorer.window_overlap(first, slot_index), slot.number)
+        if evidence != "call" and scorer.names_paper(first, slot_index):
+            reason = f"Drucksache von Tagesordnungspunkt {slot.number} genannt" + (
+                f"; {reason}"
+                if evidence == "title" and scorer.window_overlap(first, slot_index) > 0.3
+                else ""
+            )
         for position, entry in enumerate(slot.entries):
             shared = position > 0
             spans[entry] = ItemSpan(

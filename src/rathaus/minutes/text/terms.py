@@ -3,6 +3,8 @@
 Terms are light stems (:func:`rathaus.core.text.stems.light_stem`) of the plain words, without the
 spoken-German stop words of core and without the council vocabulary that every agenda item shares
 ("Stadtrat", "Vorlage", "Antrag"): those words say nothing about which item is being discussed.
+The names of the municipality and its body (``CouncilConventions.place_names``) are stop words of
+the same kind: :func:`place_stopwords` turns them into words to leave out. No place is named here.
 """
 
 from __future__ import annotations
@@ -23,10 +25,21 @@ stellungnahme fraktion gemeinderatsfraktion thema punkt
 COUNCIL_STOPWORDS = SPEECH_STOPWORDS | frozenset(_COUNCIL_TEXT.split())
 
 
-def content_stems(text: str) -> list[str]:
+def place_stopwords(place_names: Iterable[str]) -> frozenset[str]:
+    """The words of the place names with their common endings ("Musterstadt" → "musterstadt",
+    "musterstadter", "musterstadts"), to be left out of the content terms."""
+    words: set[str] = set()
+    for name in place_names:
+        for word in plain_words(name):
+            if len(word) > 3:
+                words.update({word, f"{word}s", f"{word}r", f"{word}er", f"{word}ern", f"{word}n"})
+    return frozenset(words)
+
+
+def content_stems(text: str, stopwords: frozenset[str] = COUNCIL_STOPWORDS) -> list[str]:
     """Stems of the content words of ``text`` (no stop words, no words of three letters or fewer)."""
     words = plain_words(text)
-    return [light_stem(t) for t in words if len(t) > 3 and t not in COUNCIL_STOPWORDS and not t.isdigit()]
+    return [light_stem(t) for t in words if len(t) > 3 and t not in stopwords and not t.isdigit()]
 
 
 class TermWeights:
