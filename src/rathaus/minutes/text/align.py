@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from rathaus.core.text.words import plain_text
 from rathaus.minutes.schemas import AgendaEntry, Segment
 from rathaus.minutes.text.calls import find_calls
+from rathaus.minutes.text.conventions import CouncilConventions
 from rathaus.minutes.text.terms import TermWeights, compound_match, content_stems
 
 if TYPE_CHECKING:
@@ -103,9 +104,16 @@ class AlignWeights:
 class AlignAgenda:
     """Find each agenda item's span in a transcript; an embedder, when given, adds semantic similarity."""
 
-    def __init__(self, *, embedder: Embedder | None = None, weights: AlignWeights | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        embedder: Embedder | None = None,
+        weights: AlignWeights | None = None,
+        conventions: CouncilConventions | None = None,
+    ) -> None:
         self.embedder = embedder
         self.weights = weights or AlignWeights()
+        self.conventions = conventions or CouncilConventions()
 
     def warm_up(self) -> None:
         """Nothing to load: the rules need no model (an embedder is loaded by its owner)."""
