@@ -143,7 +143,9 @@ def derive_conventions(*, session: Session, meeting: Meeting) -> CouncilConventi
     attendee holds the chair's role – a council that elects its own chair.
     """
     rows = _attendance(session, meeting)
-    groups = [row.person.faction or (row.role if row.role and is_party_text(row.role) else "") for row in rows]
+    groups = [
+        row.person.faction or (row.role if row.role and is_party_text(row.role) else "") for row in rows
+    ]
     chair_rows = [row for row in rows if row.role and _CHAIR_ROLE.search(row.role)]
     chair_rows.sort(key=lambda row: bool(_DEPUTY_ROLE.search(row.role or "")))
     chairs = [meeting.chair.strip()] if meeting.chair and meeting.chair.strip() else []
