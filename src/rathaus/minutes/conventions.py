@@ -161,11 +161,7 @@ def derive_conventions(*, session: Session, meeting: Meeting) -> CouncilConventi
         chairs=tuple(chairs),
         mayor_chairs=mayor_chairs,
         factions=factions_from(groups),
-        place_names=place_names(
-            tenant.name if tenant else None,
-            body.name if body else None,
-            body.short_name if body else None,
-        ),
+        place_names=place_names(tenant.name if tenant else None, body.name if body else None),
     )
 
 
@@ -209,7 +205,7 @@ def conventions_of(*, session: Session, organization: Organization) -> tuple[Cou
     if meeting is not None:
         return derive_conventions(session=session, meeting=meeting), False
     tenant = session.get(Tenant, organization.tenant_id)
-    names = place_names(tenant.name if tenant else None, organization.name, organization.short_name)
+    names = place_names(tenant.name if tenant else None, organization.name)
     return CouncilConventions(place_names=names), False
 
 
