@@ -13,6 +13,7 @@ pytestmark = pytest.mark.browser
 ADMIN_PAGES = [
     ("/", "Willkommen bei Rathaus"),
     ("/protokolle", "Protokollhilfe"),
+    ("/protokolle/gremien", "Gremien und ihre Gepflogenheiten"),
     ("/posteingang", "Posteingang"),
     ("/assistent", "Assistent"),
     ("/termine", "Termin"),

@@ -23,6 +23,7 @@ from rathaus.core.db import Base, TenantOwned, open_session
 from rathaus.core.jobs import Job, JobStatus
 from rathaus.core.security.models import Role, Tenant
 from rathaus.core.storage import StoredFile
+from rathaus.minutes.models import Organization
 from tests.applications.factories import DOG_OWNER, add_finding, install_types, make_application
 from tests.conftest import csrf_from, login
 from tests.factories import make_tenant, make_user
@@ -87,7 +88,10 @@ def _seed(sessions: sessionmaker[Session]) -> dict[str, list[str]]:
             session, types["hundesteuer"], data={**DOG_OWNER, "nachname": MARKER, "hund_name": MARKER}
         )
         finding = add_finding(session, application, message=f"Befund {MARKER}")
-        ids = {str(job.id), str(stored.id), str(owner_b.id), str(draft.id), str(tenant_b.id)}
+        body = Organization(name=f"Rat {MARKER}", conventions={"chairs": [MARKER], "place_names": [MARKER]})
+        session.add(body)
+        session.flush()
+        ids = {str(job.id), str(stored.id), str(owner_b.id), str(draft.id), str(tenant_b.id), str(body.id)}
         ids |= {str(application.id), str(finding.id), str(types["hundesteuer"].version)}
     keys = {"bergdorf", "geheim-b", "b" * 64, "hundesteuer", application.reference}
     return {"int": sorted(ids), "str": sorted(ids | keys)}

@@ -165,7 +165,7 @@ def _lines(text: str) -> tuple[str, ...]:
 
 
 def find_text(reading: Reading, needle: str, *, threshold: float = 0.85) -> Evidence | None:
-    """Where a name or an address stands, e.g. ``find_text(r, "Lindenstraße 12, 78462 Konstanz")``.
+    """Where a name or an address stands, e.g. ``find_text(r, "Lindenstraße 12, 12345 Musterstadt")``.
 
     Case, umlauts and ß ("Strasse", "Str."), line breaks (street and city on two lines, family and
     given name apart) and small OCR errors are forgiven; numbers (house number, postcode) must match

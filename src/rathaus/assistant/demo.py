@@ -1,9 +1,10 @@
 """Demo data of the assistant: real public service descriptions and by-laws, and one internal FAQ entry.
 
-From the data folder: the 287 service descriptions of Landeshauptstadt München (``munich_services``,
-EUPL-1.2) and a sample of Baden-Württemberg by-laws (``bylaws_bw``, CC BY 4.0 structuring, legal texts
-§ 5 UrhG) as public sources, and one internal FAQ entry, so the citizen page and staff mode answer at
-once; indexing runs as an ordinary ``assistant.reindex`` job with its progress bar.
+From the data folder ``../shared/data`` (sources and licenses in its README): the 287 service
+descriptions of Landeshauptstadt München (``munich_services``, EUPL-1.2) and a sample of
+Baden-Württemberg by-laws (``bylaws_bw``, CC BY 4.0 structuring, legal texts § 5 UrhG) as public
+sources, and one internal FAQ entry, so the citizen page and staff mode answer at once; indexing runs
+as an ordinary ``assistant.reindex`` job with its progress bar.
 """
 
 from __future__ import annotations

@@ -210,8 +210,8 @@ def _demo_data(
 
 @tenants_app.command("create")
 def tenants_create(
-    slug: Annotated[str, typer.Argument(help="short unique name, e.g. lk-celle")],
-    name: Annotated[str, typer.Argument(help="display name, e.g. 'Landkreis Celle'")],
+    slug: Annotated[str, typer.Argument(help="short unique name, e.g. lk-musterkreis")],
+    name: Annotated[str, typer.Argument(help="display name, e.g. 'Landkreis Musterkreis'")],
     state: Annotated[str, typer.Option(help="Bundesland code for holidays")] = "NI",
 ) -> None:
     """Create a tenant."""

@@ -16,6 +16,8 @@ class MinutesAction(enum.StrEnum):
     AUDIO_DELETED = "minutes.audio_deleted"
     AUDIO_RETENTION_PLANNED = "minutes.audio_retention_planned"
     BOUNDARY_MOVED = "minutes.boundary_moved"
+    CONVENTIONS_EDITED = "minutes.conventions_edited"
+    CONVENTIONS_SEEDED = "minutes.conventions_seeded"
     MEETING_CREATED = "minutes.meeting_created"
     OPARL_IMPORTED = "minutes.oparl_imported"
     RECORDING_ADDED = "minutes.recording_added"

@@ -67,6 +67,8 @@ class Organization(TenantOwned, Base):
     short_name: Mapped[str | None] = mapped_column(String(80), default=None)
     classification: Mapped[str | None] = mapped_column(String(120), default=None)
     oparl_id: Mapped[str | None] = mapped_column(String(500), default=None, index=True)
+    # the body's customs as ``CouncilConventions.to_json()``; None until seeded or edited
+    conventions: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class Person(TenantOwned, Base):

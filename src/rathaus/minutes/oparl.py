@@ -187,7 +187,7 @@ def meeting_from(meeting: dict[str, Any], *, lookup: Any) -> ImportedMeeting:
         if person is None:
             result.warnings.append(f"Person {url} wurde nicht gefunden.")
             continue
-        result.persons.append(_person(person, organizations))
+        result.persons.append(_person(person, organizations, lookup))
     return result
 
 
@@ -216,16 +216,44 @@ def _item(raw: dict[str, Any], position: int, lookup: Any, warnings: list[str]) 
     return item
 
 
-def _person(person: dict[str, Any], organizations: list[str]) -> ImportedPerson:
+def _memberships(person: dict[str, Any]) -> list[dict[str, Any]]:
+    return [m for m in person.get("membership") or [] if isinstance(m, dict)]
+
+
+def _is_faction(organization: dict[str, Any]) -> bool:
+    """An OParl Organization of type "Fraktion" (or classified as one)."""
+    kinds = f"{organization.get('organizationType') or ''} {organization.get('classification') or ''}"
+    return "fraktion" in kinds.casefold()
+
+
+def _faction(person: dict[str, Any], lookup: Any) -> str | None:
+    """The name of the faction the person is a member of (the latest membership that has not ended)."""
+    found = None
+    for membership in _memberships(person):
+        if membership.get("endDate") or not isinstance(membership.get("organization"), str):
+            continue
+        organization = lookup(membership["organization"])
+        if isinstance(organization, dict) and _is_faction(organization):
+            found = organization.get("shortName") or organization.get("name") or found
+    return str(found) if found else None
+
+
+def _person(person: dict[str, Any], organizations: list[str], lookup: Any) -> ImportedPerson:
+    """A participant with the role of their membership in the meeting's body and their faction."""
     role = next(
         (
             membership.get("role")
-            for membership in person.get("membership") or []
-            if isinstance(membership, dict) and membership.get("organization") in organizations
+            for membership in _memberships(person)
+            if membership.get("organization") in organizations
         ),
         None,
     )
-    return ImportedPerson(name=str(person.get("name") or "Unbekannt"), oparl_id=person.get("id"), role=role)
+    return ImportedPerson(
+        name=str(person.get("name") or "Unbekannt"),
+        oparl_id=person.get("id"),
+        faction=_faction(person, lookup),
+        role=role,
+    )
 
 
 def parse_json(data: bytes) -> Any:

@@ -295,12 +295,14 @@ class PipelineRun:
 
     def align(self, session: Session) -> dict[str, Any]:
         """Find where each agenda item starts and ends."""
+        from rathaus.minutes.conventions import conventions_for  # noqa: PLC0415
         from rathaus.minutes.stages import save_spans  # noqa: PLC0415
         from rathaus.minutes.text.align import AlignAgenda  # noqa: PLC0415
 
         meeting = self._meeting(session)
         items = service.agenda_of(session, meeting)
-        spans = AlignAgenda().run(stored_segments(session, meeting.id), service.entries_of(items))
+        stage = AlignAgenda(conventions=conventions_for(session=session, meeting=meeting))
+        spans = stage.run(stored_segments(session, meeting.id), service.entries_of(items))
         found = 0
         for item, span in zip(items, spans, strict=True):
             item.start_s, item.end_s, item.alignment_method = span.start, span.end, span.method

@@ -20,6 +20,7 @@ from starlette.datastructures import UploadFile
 from rathaus.core.audit.service import Actor, record
 from rathaus.core.security.models import Tenant
 from rathaus.core.storage import save_upload
+from rathaus.minutes import conventions
 from rathaus.minutes.agenda import MinutesInputError, parse_agenda, parse_attendees
 from rathaus.minutes.audit_actions import MinutesAction
 from rathaus.minutes.models import (
@@ -263,6 +264,7 @@ def import_oparl(
         )
     for raw_person in imported.persons:
         person = _person(session, raw_person.name, raw_person.oparl_id)
+        person.faction = raw_person.faction or person.faction
         session.add(
             Attendance(
                 tenant_id=tenant_id,
@@ -286,6 +288,7 @@ def import_oparl(
             "warnings": imported.warnings[:20],
         },
     )
+    conventions.seed_conventions(session=session, meeting=meeting, actor=actor)
     return meeting
 
 

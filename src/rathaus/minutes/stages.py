@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from rathaus.core.audit.service import Actor, input_hash, record_draft
 from rathaus.minutes import service
+from rathaus.minutes.conventions import conventions_for
 from rathaus.minutes.models import Meeting, MinutesDraft, Person, Speaker, VoiceProfile
 from rathaus.minutes.schemas import Attendee, Segment, VoteCounts, VotingRecord
 from rathaus.minutes.text.align import ItemSpan
@@ -130,6 +131,11 @@ def run_name_speakers(*, session: Session, meeting: Meeting, module: Any) -> dic
     return {"voices": len(voices), "enrolled": len(enrolled), "named": named}
 
 
+def decisions_stage(*, session: Session, meeting: Meeting, chat: Any) -> ExtractDecisions:
+    """The decisions stage with the conventions of the meeting's body (who chairs, factions, numbering)."""
+    return ExtractDecisions(chat=chat, conventions=conventions_for(session=session, meeting=meeting))
+
+
 def run_decisions(
     *,
     session: Session,
@@ -141,8 +147,7 @@ def run_decisions(
 ) -> dict[str, Any]:
     """Extract motions, resolutions and votes per item and store them on the agenda items."""
     items = service.agenda_of(session, meeting)
-    chair = [meeting.chair] if meeting.chair else []
-    decisions = ExtractDecisions(chat=chat, chair_speakers=chair).run(
+    decisions = decisions_stage(session=session, meeting=meeting, chat=chat).run(
         named_segments(session, meeting, segments),
         service.entries_of(items),
         spans,

@@ -4,7 +4,7 @@
 installed font on grey paper, rotates it slightly, blurs it and adds noise and speckles, and returns an
 image-only PDF (no text layer), the same bytes for the same arguments. Layout from the text: the first
 paragraph (up to the first blank line) is the sender block, a one-line paragraph that is a date
-("Konstanz, 12.03.2025") stands flush right, a line starting with "Betreff" is set in bold, the rest is
+("Musterstadt, 12.03.2025") stands flush right, a line starting with "Betreff" is set in bold, the rest is
 the body, wrapped to the page width. ``render_digital_pdf(text)`` makes the same letter with a text layer.
 """
 

@@ -11,6 +11,7 @@ clerk and seeded from OParl and the attendees' factions.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from importlib import resources
@@ -50,6 +51,22 @@ class CouncilConventions:
     # how this body writes its results, by outcome class (outcomes.outcome_class), for display
     result_wording: dict[str, str] = field(default_factory=dict)
 
+    def is_chair(self, speaker: str | None) -> bool:
+        """Whether ``speaker`` (a name or label as in the transcript) speaks as the chair of this body.
+
+        A speaker named in ``chairs``, or whose label holds one of ``chair_labels``; the
+        (Ober)Bürgermeister(in) only when ``mayor_chairs`` – where the council elects its own chair,
+        the mayor speaks as head of the administration, and her "… bitte ich um Zustimmung" is no result.
+        """
+        if not speaker or not speaker.strip():
+            return False
+        said = _words(speaker)
+        if any(_contains(said, _words(name)) for name in self.chairs if name.strip()):
+            return True
+        if any(_contains(said, _words(label)) for label in self.chair_labels if label.strip()):
+            return True
+        return self.mayor_chairs and bool(_MAYOR.search(speaker))
+
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready dict (stored per tenant and body)."""
         return asdict(self)
@@ -72,6 +89,20 @@ class CouncilConventions:
             if key in values:
                 values[key] = tuple(values[key])
         return cls(**values)
+
+
+_MAYOR = re.compile(r"\b(?:ober)?bürgermeister(?:in)?\b", re.IGNORECASE)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+", text.casefold()))
+
+
+def _contains(said: tuple[str, ...], name: tuple[str, ...]) -> bool:
+    """Whether the words of ``name`` stand together in ``said`` ("Dr. Anna Berg" holds "Anna Berg")."""
+    if not name or len(name) > len(said):
+        return False
+    return any(said[start : start + len(name)] == name for start in range(len(said) - len(name) + 1))
 
 
 @cache

@@ -23,6 +23,7 @@ from rathaus.minutes.schemas import AgendaEntry, Segment, VoteCounts, VotingReco
 from rathaus.minutes.text import amendments as am
 from rathaus.minutes.text import outcomes as oc
 from rathaus.minutes.text.align import ItemSpan, attached_number
+from rathaus.minutes.text.conventions import CouncilConventions
 
 if TYPE_CHECKING:
     from rathaus.core.ai.protocols import ChatModel
@@ -98,9 +99,16 @@ class _Sentence:
 class ExtractDecisions:
     """Decisions per agenda entry from the transcript, the spans and imported voting records."""
 
-    def __init__(self, *, chat: ChatModel | None = None, chair_speakers: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        *,
+        chat: ChatModel | None = None,
+        chair_speakers: Sequence[str] = (),
+        conventions: CouncilConventions | None = None,
+    ) -> None:
         self.chat = chat
-        self.chair_speakers = set(chair_speakers)
+        self.conventions = conventions or CouncilConventions()
+        self.chair_speakers = set(chair_speakers) | set(self.conventions.chairs)
 
     def warm_up(self) -> None:
         """Nothing to load for the rules; the chat model is loaded by its owner."""

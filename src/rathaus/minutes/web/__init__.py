@@ -1,16 +1,17 @@
 """The Protokollhilfe's routes, all under ``/protokolle``.
 
 ``meetings`` (agenda, attendees, imports, recordings, the pipeline), ``transcripts`` (a transcript
-imported instead of a recording), ``workflow`` (status changes),
-``review`` (editor and exports) and ``public`` (published minutes, no login); ``common`` holds what they
-share.
+imported instead of a recording), ``workflow`` (status changes), ``review`` (editor and exports),
+``bodies`` (each body's customs, form in ``forms``) and ``public`` (published minutes, no login);
+``common`` holds what they share.
 """
 
 from __future__ import annotations
 
-from rathaus.minutes.web import meetings, public, review, transcripts, workflow
+from rathaus.minutes.web import bodies, meetings, public, review, transcripts, workflow
 
-# public first: /protokolle/oeffentlich/… must win over /protokolle/{meeting_id}
-routers = (public.router, meetings.router, transcripts.router, workflow.router, review.router)
+# public and bodies first: /protokolle/oeffentlich/… and /protokolle/gremien… must win over
+# /protokolle/{meeting_id}
+routers = (public.router, bodies.router, meetings.router, transcripts.router, workflow.router, review.router)
 
 __all__ = ["routers"]
