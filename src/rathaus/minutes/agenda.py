@@ -86,8 +86,8 @@ def parse_agenda(text: str) -> list[AgendaEntry]:
     if not entries:
         if skipped:
             msg = (
-                "Keine Zeile der Tagesordnung beginnt mit einer Nummer (z. B. „5.1 Titel“ oder "
-                f"„N 2 Titel“ für nicht öffentlich): {', '.join(skipped[:5])}."
+                "Keine Zeile ist ein Tagesordnungspunkt: diese Zeilen beginnen nicht mit einer Nummer "
+                f"(z. B. „5.1 Titel“ oder „N 2 Titel“ für nicht öffentlich): {', '.join(skipped[:5])}."
             )
             raise MinutesInputError(msg)
         raise MinutesInputError("Die Tagesordnung enthält keine Punkte. Bitte geben Sie mindestens einen an.")

@@ -273,7 +273,12 @@ def import_votes(
         count = service.import_votes(session=session, meeting=meeting, records=records, actor=actor_of(user))
     except VotingImportError as problem:
         return meeting_response(request, session, meeting, context, error=str(problem), status_code=400)
-    flash(request, f"{count} Abstimmungen wurden übernommen.")
+    named = (
+        " Die Anwesenheit kann aus den namentlichen Stimmen vorgeschlagen werden."
+        if any(record.named_votes for record in records)
+        else ""
+    )
+    flash(request, f"{count} Abstimmungen wurden übernommen.{named}")
     return to_meeting(meeting.id, "#abstimmungen")
 
 
