@@ -86,6 +86,7 @@ def test_voting_system_json_export_and_attendance_confirmed(
     page = clerk.get(f"/protokolle/{meeting_id}/anwesenheit-aus-abstimmungen")
     assert page.status_code == 200
     # Karl Cordes is listed as absent but voted; Bühnemann is not on the list; Berends was absent
+    assert 'name="csrf_token"' in page.text.split('action="/protokolle', 1)[1]
     assert 'value="Karl Cordes"' in page.text
     assert 'value="Florian Bühnemann"' in page.text
     assert 'value="Anna Berends"' in page.text
