@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rathaus.minutes.agenda import MinutesInputError, parse_agenda
+from rathaus.minutes.agenda import MinutesInputError, parse_agenda, parse_attendees
 
 # Copied from the PDF of an invitation: letterhead, section headings, wrapped titles, references in a
 # right-hand column, page marks and the repeated page header.
@@ -80,3 +80,12 @@ def test_typed_agenda_still_works_and_dates_are_no_items() -> None:
 def test_text_without_any_numbered_line_is_refused() -> None:
     with pytest.raises(MinutesInputError, match=r"Keine Zeile.*Zeile 1 \(„Eröffnung“\)"):
         parse_agenda("Eröffnung\nBestätigung der Tagesordnung\n")
+
+
+def test_text_copied_from_a_garbled_source_is_refused() -> None:
+    with pytest.raises(MinutesInputError, match=r"Die Tagesordnung enthält bereits unlesbare Zeichen"):
+        parse_agenda("1 Er\ufffdffnung\n")
+    with pytest.raises(
+        MinutesInputError, match=r"Die Anwesenheitsliste enthält bereits unlesbare Zeichen.*B\ufffdhnemann"
+    ):
+        parse_attendees("Florian B\ufffdhnemann; SPD\n")

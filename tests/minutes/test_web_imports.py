@@ -155,3 +155,19 @@ def test_agenda_pasted_from_a_pdf(clerk: TestClient, minutes_world: MinutesWorld
             ("2", "Bebauungsplan „Am Mühlbach“", True, "DS0441/25"),
             ("3", "Grundstücksangelegenheiten", False, None),
         ]
+
+
+def test_garbled_attendee_list_is_refused_and_the_list_kept(
+    clerk: TestClient, minutes_world: MinutesWorld
+) -> None:
+    meeting_id = minutes_world.meeting_id
+    token = csrf_from(clerk, f"/protokolle/{meeting_id}")
+    response = clerk.post(
+        f"/protokolle/{meeting_id}/teilnehmende",
+        data={"csrf_token": token, "teilnehmende": "Florian B\ufffdhnemann; SPD"},
+    )
+    assert response.status_code == 400
+    assert "Die Anwesenheitsliste enthält bereits unlesbare Zeichen" in response.text
+    with open_session(minutes_world.sessions, tenant_id=minutes_world.tenant_id) as session:
+        names = {row.person.name for row in session.scalars(select(Attendance)).unique()}
+    assert names == {"Bürgermeister Albers", "Anna Berends", "Karl Cordes"}

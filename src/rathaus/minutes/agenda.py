@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from rathaus.core.text.encoding import UndecodableTextError, check_text
 from rathaus.minutes.schemas import AgendaEntry, Attendee
 
 AGENDA_LINE = re.compile(
@@ -51,6 +52,7 @@ def parse_agenda(text: str) -> list[AgendaEntry]:
     (copied from a spreadsheet or a council information system) are read by their header (TOP, Betreff,
     Drucksache/Vorlage) or by their content.
     """
+    text = _checked(text, what="Die Tagesordnung")
     lines = [raw.strip() for raw in text.replace("\r", "").split("\n")]
     repeated = {line for line, count in Counter(line for line in lines if line).items() if count > 2}
     columns: dict[str, int] | None = None
@@ -108,6 +110,13 @@ class _Entry:
             if found:
                 reference, title = found["ref"], title[: found.start()].strip(" –-")
         return AgendaEntry(number=self.number, title=title, public=self.public, paper_reference=reference)
+
+
+def _checked(text: str, *, what: str) -> str:
+    try:
+        return check_text(text, what=what)
+    except UndecodableTextError as error:
+        raise MinutesInputError(str(error)) from error
 
 
 def _from_line(line: str, public: bool) -> _Entry | None:
@@ -181,6 +190,7 @@ def _from_cells(cells: list[str], columns: dict[str, int] | None, public: bool) 
 
 def parse_attendees(text: str) -> list[Attendee]:
     """One person per line: ``Name``, ``Name; Rolle`` or ``Name; Rolle; abwesend``."""
+    text = _checked(text, what="Die Anwesenheitsliste")
     attendees = []
     for raw in text.splitlines():
         parts = [part.strip() for part in raw.split(";")]

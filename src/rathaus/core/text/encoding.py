@@ -100,6 +100,11 @@ def decode_upload_detail(data: bytes, *, what: str) -> DecodedText:
     return _checked(_repair_double(text), what=what)
 
 
+def check_text(text: str, *, what: str) -> str:
+    """Typed or pasted text as it is, refused when it already holds U+FFFD (copied from a garbled source)."""
+    return _checked(DecodedText(text, "utf-8"), what=what).text
+
+
 def decode_best_effort(data: bytes) -> str:
     """Text for places that cannot refuse (the body of a received e-mail): the detected encoding, or
     Windows-1252/Latin-1 byte for byte; control characters are dropped, never a U+FFFD is produced.
