@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from faker import Faker
 
 from rathaus.core.text.encoding import (
     REPLACEMENT,
@@ -87,3 +88,18 @@ def test_best_effort_never_produces_a_replacement_character() -> None:
     garbled = decode_best_effort(b"Gr\x81\x00\x8d\xfc\xdfe" + REPLACEMENT.encode())
     assert REPLACEMENT not in garbled
     assert "\x00" not in garbled
+
+
+CODECS = ["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1", "iso8859_15", "cp850"]
+
+
+@pytest.mark.parametrize("codec", CODECS)
+def test_generated_council_lists_decode_exactly(codec: str) -> None:
+    """German names (Faker's de_DE lists), one to twenty rows: every file decodes to exactly its text."""
+    fake = Faker("de_DE")
+    fake.seed_instance(7)
+    groups = ["SPD", "CDU", "GRÜNE", "FDP", "Freie Wähler", "DIE LINKE"]
+    for trial in range(60):
+        rows = [f"{fake.name()};{groups[(trial + i) % 6]};{'JNEO'[i % 4]}" for i in range(1 + trial % 20)]
+        text = "Name;Fraktion;Stimme\r\n" + "\r\n".join(rows)
+        assert decode_upload(text.encode(codec), what="Die Datei") == text

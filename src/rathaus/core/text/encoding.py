@@ -42,7 +42,7 @@ LEGACY_NAMES = {
     "mac_roman": "Mac Roman",
 }
 ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
-COMMON = frozenset("äöüÄÖÜßéè€„“”‚‘’–—…°§")
+COMMON = frozenset("äöüÄÖÜß€„“”‚‘’–—…°§")  # what German text has; breaks ties between code pages
 # the second byte of a UTF-8 sequence read as Windows-1252: "Ã¼" for "ü", "â€ž" for "„"
 DOUBLE_ENCODED = re.compile("[ÂÃÄÅ][\u00a0-\u00bf\u0152-\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]|â€")
 HELP = (
