@@ -140,3 +140,23 @@ def test_numbered_amendments_match_their_own_item() -> None:
     matched = match_records(records, ["5", "5.10", "5.10.1", "6.13.1.1"])
     assert [record.item_number for record in matched[1]] == ["5.10"]
     assert [record.item_number for record in matched[3]] == ["Ö 6.13.1.1"]
+
+
+def test_english_keys_and_words() -> None:
+    export = {
+        "votes": [
+            {
+                "item": "3",
+                "motion": "Main motion",
+                "results": {"for": 20, "against": 3, "abstained": 1, "absent": 2, "didntvote": 0},
+                "ballots": [
+                    {"voter": "Anna Berends", "vote": "for"},
+                    {"voter": "Karl Cordes", "vote": "did not vote"},
+                ],
+            }
+        ]
+    }
+    (record,) = parse_records(json.dumps(export).encode())
+    assert (record.item_number, record.motion) == ("3", "Main motion")
+    assert record.counts == VoteCounts(yes=20, no=3, abstain=1)
+    assert record.named_votes == {"Anna Berends": "ja", "Karl Cordes": "nicht abgestimmt"}

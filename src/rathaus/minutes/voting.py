@@ -40,9 +40,9 @@ COLUMNS = {
 }
 YES, NO, ABSTAIN, NOT_VOTED, ABSENT = "ja", "nein", "enthaltung", "nicht abgestimmt", "abwesend"
 VOTE_WORDS = {
-    **dict.fromkeys(("j", "ja", "yes", "y", "dafür", "dafuer", "zustimmung", "+"), YES),
-    **dict.fromkeys(("n", "nein", "no", "dagegen", "ablehnung", "-"), NO),
-    **dict.fromkeys(("e", "enthaltung", "enthalten", "abstain", "abstention"), ABSTAIN),
+    **dict.fromkeys(("j", "ja", "yes", "y", "dafür", "dafuer", "zustimmung", "for", "+"), YES),
+    **dict.fromkeys(("n", "nein", "no", "dagegen", "ablehnung", "against", "-"), NO),
+    **dict.fromkeys(("e", "enthaltung", "enthalten", "abstain", "abstention", "abstained"), ABSTAIN),
     **dict.fromkeys(
         (
             "o",
@@ -52,6 +52,8 @@ VOTE_WORDS = {
             "keine stimme",
             "keine stimmabgabe",
             "not voted",
+            "did not vote",
+            "didntvote",
             "",
         ),
         NOT_VOTED,

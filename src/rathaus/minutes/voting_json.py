@@ -43,9 +43,17 @@ FIELDS = {
         "gegenstand",
         "subject",
     ),
-    "yes": ("ja", "yes", "dafür", "dafuer", "jastimmen", "zustimmung", "pro"),
-    "no": ("nein", "no", "dagegen", "neinstimmen", "ablehnung", "contra"),
-    "abstain": ("enthaltung", "enthaltungen", "enthalten", "abstain", "abstention", "abstentions"),
+    "yes": ("ja", "yes", "dafür", "dafuer", "jastimmen", "zustimmung", "pro", "for", "infavour", "infavor"),
+    "no": ("nein", "no", "dagegen", "neinstimmen", "ablehnung", "contra", "against"),
+    "abstain": (
+        "enthaltung",
+        "enthaltungen",
+        "enthalten",
+        "abstain",
+        "abstention",
+        "abstentions",
+        "abstained",
+    ),
 }
 LISTS = ("abstimmungen", "votes", "votings", "abstimmung", "data", "items", "ergebnisse", "results")
 NAMED = (
@@ -76,6 +84,7 @@ NAME_KEYS = (
 )
 VOTE_KEYS = ("stimme", "vote", "votum", "stimmabgabe", "entscheidung", "abstimmung", "value", "wert")
 FIRST, LAST = ("vorname", "firstname", "givenname"), ("nachname", "lastname", "familyname", "surname")
+COUNT_KEYS = ("anzahl", "count", "wert", "value", "summe", "total")
 WEAK_NUMBER = ("nummer", "number", "nr")  # at the vote's own level this is the vote's running number
 NUMBER_IN_TITLE = re.compile(
     r"^\s*(?:TOP|Tagesordnungspunkt)?\s*(?:Ö|NÖ|N)?\s*(\d+(?:\.\d+)*)\.?(?:\s*[:\-–]\s*|\s+)"
@@ -132,8 +141,6 @@ def flat_row(vote: dict[str, Any]) -> dict[str, Any]:
         row["item"] = next(
             (found for inner in nested if (found := _scalar(inner, WEAK_NUMBER)) is not None), None
         )
-    if row["motion"] is None:
-        row["motion"] = _scalar(vote, ("ergebnistext",)) or ""
     if row["item"] is None and row["title"]:
         match = NUMBER_IN_TITLE.match(str(row["title"]))
         if match:
@@ -156,14 +163,19 @@ def _breadth_first(vote: dict[str, Any]) -> Iterator[tuple[str, Any]]:
 
 
 def _scalar(vote: dict[str, Any], aliases: tuple[str, ...]) -> Any:
-    """The shallowest scalar under one of ``aliases``; a mapping under the alias is searched further."""
-    for key, value in _breadth_first(vote):
-        if key in aliases and isinstance(value, str | int | float) and not isinstance(value, bool):
-            return value
-        if key in aliases and isinstance(value, dict):
-            inner = _scalar(value, ("anzahl", "count", "wert", "value", "summe", "total", *aliases))
-            if inner is not None:
-                return inner
+    """The value under the first of ``aliases`` found (shallowest first); a mapping under the alias is
+    searched further (``"Gegenstand": {"Antrag": …}``, ``"Ja": {"Anzahl": 30}``).
+    """
+    for alias in aliases:
+        for key, value in _breadth_first(vote):
+            if key != alias:
+                continue
+            if isinstance(value, str | int | float) and not isinstance(value, bool):
+                return value
+            if isinstance(value, dict):
+                inner = _scalar(value, (*(a for a in aliases if a != alias), *COUNT_KEYS))
+                if inner is not None:
+                    return inner
     return None
 
 
