@@ -49,7 +49,7 @@ def test_latin_1_and_iso_8859_15() -> None:
     assert decoded.encoding == "iso8859_15"
 
 
-@pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "utf-16"])
+@pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"])
 def test_unicode_files_with_and_without_byte_order_mark(codec: str) -> None:
     text = "Name\tFraktion\nFlorian Bühnemann\tSPD\nŁukasz Wiśniewski\tVolt\n"
     assert decode_upload(text.encode(codec), what="Die Datei") == text

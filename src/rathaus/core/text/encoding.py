@@ -93,6 +93,11 @@ def decode_upload_detail(data: bytes, *, what: str) -> DecodedText:
                 raise UndecodableTextError(
                     f"{what} beginnt wie eine {name}-Datei, ist aber beschädigt. {HELP}"
                 ) from None
+    if b"\x00" in data:  # UTF-16/32 without a byte order mark, or binary
+        wide = _wide(data)
+        if wide is None:
+            raise UndecodableTextError(f"{what} ist keine Textdatei (sie enthält Binärdaten).")
+        return _checked(wide, what=what)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -160,11 +165,6 @@ def _repair_double(text: str) -> DecodedText:
 
 
 def _legacy(data: bytes, *, what: str) -> DecodedText:
-    if b"\x00" in data:
-        wide = _wide(data)
-        if wide is not None:
-            return wide
-        raise UndecodableTextError(f"{what} ist keine Textdatei (sie enthält Binärdaten).")
     scored: list[tuple[int, int, float, int, str, str]] = []
     chaos = _chaos(data)
     for order, codec in enumerate(LEGACY):
