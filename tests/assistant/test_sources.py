@@ -154,3 +154,17 @@ def test_web_pages_from_a_sitemap_on_a_loopback_server(site: str) -> None:
     missing = by_title[f"{site}/fehlt"].error
     assert missing is not None
     assert "404" in missing
+
+
+def test_text_files_from_windows_are_not_garbled() -> None:
+    [page] = parse_file(
+        "gebuehren.md",
+        "# Gebühren\n\nDie Gebühr für den „Anwohnerparkausweis“ beträgt 30 €.".encode("cp1252"),
+    )
+    [garbled] = parse_file("alt.txt", "Gesch\ufffdftszeiten".encode())
+
+    assert page.error is None
+    assert page.title == "Gebühren"
+    assert "„Anwohnerparkausweis“ beträgt 30 €" in page.body
+    assert garbled.error is not None
+    assert "bereits unlesbare Zeichen" in garbled.error

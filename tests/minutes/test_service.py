@@ -32,8 +32,8 @@ def test_typed_agenda_numbers_public_flags_and_papers() -> None:
 
 
 def test_agenda_errors_name_the_lines() -> None:
-    with pytest.raises(service.MinutesInputError, match=r"Zeile 2 \(„Ohne Nummer“\)"):
-        service.parse_agenda("1 Eröffnung\nOhne Nummer\n")
+    with pytest.raises(service.MinutesInputError, match=r"Zeile 1 \(„Ohne Nummer“\)"):
+        service.parse_agenda("Ohne Nummer\n")
     with pytest.raises(service.MinutesInputError, match="keine Punkte"):
         service.parse_agenda("  \n")
 

@@ -18,6 +18,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from rathaus.core.text.encoding import UndecodableTextError, decode_upload
+
 
 class CatalogError(ValueError):
     """The catalog files cannot be read: the message names the file and the entry (for operators)."""
@@ -135,8 +137,8 @@ def _plain(text: str) -> str:
 
 def _entries(path: Path) -> list[dict[str, Any]]:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        document = json.loads(decode_upload(path.read_bytes(), what=f"Die Datei {path.name}"))
+    except (OSError, UndecodableTextError, json.JSONDecodeError) as error:
         raise CatalogError(f"{path}: cannot read the file as JSON: {error}") from error
     data = document.get("data") if isinstance(document, dict) else None
     if not isinstance(data, list):

@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from rathaus.appointments.catalog import CatalogError, OpeningWindow
+from rathaus.core.text.encoding import UndecodableTextError, decode_upload
 
 _BERLIN = ZoneInfo("Europe/Berlin")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -24,8 +25,8 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 
 def _entries(path: Path) -> list[Mapping[str, Any]]:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        document = json.loads(decode_upload(path.read_bytes(), what=f"Die Datei {path.name}"))
+    except (OSError, UndecodableTextError, json.JSONDecodeError) as error:
         raise CatalogError(f"{path}: cannot read the file as JSON: {error}") from error
     data = document.get("data") if isinstance(document, dict) else None
     if isinstance(data, dict):

@@ -18,6 +18,7 @@ from typing import Any
 import yaml  # type: ignore[import-untyped]
 
 from rathaus.assistant.models import SourceKind
+from rathaus.core.text.encoding import UndecodableTextError, decode_best_effort, decode_upload
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 BYLAW_KINDS = {"satzung", "verordnung", "polizeiverordnung", "ordnung", "richtlinie", "geschaeftsordnung"}
@@ -267,8 +268,10 @@ def parse_file(name: str, data: bytes) -> list[SourceInput]:
             raise SourceReadError(f"Dateityp {suffix or '(ohne Endung)'} wird nicht unterstützt.")
         if suffix == ".json":
             try:
-                payload = json.loads(data.decode("utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as error:
+                payload = json.loads(decode_upload(data, what="Die JSON-Datei"))
+            except UndecodableTextError as error:
+                raise SourceReadError(str(error)) from error
+            except json.JSONDecodeError as error:
                 raise SourceReadError(f"Die JSON-Datei ist fehlerhaft ({error}).") from error
             services = parse_services(payload)
             if not services:
@@ -297,9 +300,9 @@ def parse_file(name: str, data: bytes) -> list[SourceInput]:
                 )
             ]
         try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
+            text = decode_upload(data, what=f"Die Datei „{PurePath(name).name}“")
+        except UndecodableTextError as error:
+            raise SourceReadError(str(error)) from error
         if suffix in {".html", ".htm"}:
             title, body = html_to_markdown(text)
             return [
@@ -332,7 +335,7 @@ def faq_entry(*, question: str, answer: str) -> SourceInput:
 
 def sitemap_urls(xml: bytes | str) -> list[str]:
     """The page addresses (``<loc>``) of a sitemap; nested sitemap indexes are returned as they are."""
-    text = xml.decode("utf-8", "replace") if isinstance(xml, bytes) else xml
+    text = decode_best_effort(xml) if isinstance(xml, bytes) else xml
     return [url.strip() for url in re.findall(r"<loc>\s*([^<]+?)\s*</loc>", text)]
 
 

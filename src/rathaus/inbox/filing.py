@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from rathaus.core.audit.service import Actor, record
 from rathaus.core.db import tenant_of
+from rathaus.core.text.encoding import UndecodableTextError, decode_upload
 from rathaus.inbox import routing
 from rathaus.inbox.audit_actions import InboxAction
 from rathaus.inbox.models import OrgUnit, Position, RoutingRule
@@ -54,9 +55,9 @@ def _pick(row: Mapping[str, Any], keys: Iterable[str]) -> str:
 def parse_plan(*, data: bytes, filename: str) -> list[PlanRow]:
     """Rows of a filing plan in CSV (``;`` or ``,``) or JSON (a list of objects), German or English keys."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252")
+        text = decode_upload(data, what="Die Datei mit dem Aktenplan")
+    except UndecodableTextError as error:
+        raise PlanImportError(str(error)) from None
     if filename.lower().endswith(".json") or text.lstrip().startswith(("[", "{")):
         try:
             loaded = json.loads(text)

@@ -15,6 +15,7 @@ class MinutesAction(enum.StrEnum):
     ATTENDEES_SET = "minutes.attendees_set"
     AUDIO_DELETED = "minutes.audio_deleted"
     AUDIO_RETENTION_PLANNED = "minutes.audio_retention_planned"
+    ATTENDANCE_FROM_VOTES = "minutes.attendance_from_votes"
     BOUNDARY_MOVED = "minutes.boundary_moved"
     CONVENTIONS_EDITED = "minutes.conventions_edited"
     CONVENTIONS_SEEDED = "minutes.conventions_seeded"

@@ -19,6 +19,8 @@ import httpx
 from jsonschema import Draft7Validator, validators
 from jsonschema.exceptions import ValidationError
 
+from rathaus.core.text.encoding import UndecodableTextError, decode_upload
+
 SCHEMA_DIR = Path(__file__).resolve().parent / "oparl_schema"
 TYPE_PREFIX = "https://schema.oparl.org/1.1/"
 MAX_FETCHES = 400  # papers, persons, organizations fetched for one meeting
@@ -261,8 +263,10 @@ def parse_json(data: bytes) -> Any:
     if not data.strip():
         raise OParlError("Die Datei ist leer. Bitte wählen Sie eine OParl-JSON-Datei aus.")
     try:
-        return json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return json.loads(decode_upload(data, what="Die OParl-Datei"))
+    except UndecodableTextError as error:
+        raise OParlError(str(error)) from error
+    except json.JSONDecodeError as error:
         raise OParlError(f"Die Datei ist kein gültiges JSON: {error}") from error
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
+from rathaus.core.text.encoding import UndecodableTextError, decode_upload
 from rathaus.minutes.agenda import MinutesInputError
 from rathaus.minutes.schemas import Segment
 
@@ -92,19 +93,11 @@ class ImportedTranscript:
 
 
 def decode_text(data: bytes) -> str:
-    """The file's text: UTF-8 with or without BOM, else a German refusal.
-
-    A stand-in for the platform's shared decoder of imports (other encodings are refused, never guessed).
-    """
+    """The file's text in whatever encoding it was saved (UTF-8, cp1252, …), else a German refusal."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        msg = (
-            f"Die Datei ist nicht als UTF-8 gespeichert (erstes unlesbares Zeichen in Zeile {line}). "
-            "Bitte speichern Sie sie als UTF-8 und laden Sie sie erneut hoch."
-        )
-        raise TranscriptImportError(msg) from error
+        return decode_upload(data, what="Die Transkriptdatei")
+    except UndecodableTextError as error:
+        raise TranscriptImportError(str(error)) from error
 
 
 def detect_format(text: str, filename: str | None = None) -> str:

@@ -291,3 +291,18 @@ def test_failed_ocr_of_a_scan_is_unreadable(tmp_path: Path) -> None:
     assert result.status is ReadStatus.UNREADABLE
     assert result.message is not None
     assert "fehlgeschlagen" in result.message
+
+
+def test_text_files_are_decoded_never_garbled(tmp_path: Path) -> None:
+    windows = tmp_path / "notiz.txt"
+    windows.write_bytes("Antrag von Florian Bühnemann, Gebühr 20 €".encode("cp1252"))
+    garbled = tmp_path / "kaputt.txt"
+    garbled.write_bytes("Florian B\ufffdhnemann".encode())
+
+    read = _read(windows, "text/plain", tmp_path)
+    refused = _read(garbled, "text/plain", tmp_path)
+
+    assert read.status is ReadStatus.READ
+    assert read.text == "Antrag von Florian Bühnemann, Gebühr 20 €"
+    assert refused.status is ReadStatus.UNREADABLE
+    assert "bereits unlesbare Zeichen" in (refused.message or "")

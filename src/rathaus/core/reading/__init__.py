@@ -26,6 +26,7 @@ from rathaus.core.reading.result import (
     mislabelled,
     unsupported,
 )
+from rathaus.core.text.encoding import UndecodableTextError, decode_upload
 
 if TYPE_CHECKING:
     from rathaus.core.ai.protocols import OcrEngine
@@ -71,7 +72,10 @@ def read_document(
     if kind == "image":
         return read_image(path=path, limits=limits, ocr=ocr, work_dir=work_dir)
     if media_type.startswith("text/") and b"\x00" not in head:
-        text = path.read_text(encoding="utf-8", errors="replace").strip()
+        try:
+            text = decode_upload(path.read_bytes(), what="Die Textdatei").strip()
+        except UndecodableTextError as error:
+            return ReadResult(status=ReadStatus.UNREADABLE, message=str(error))
         status = ReadStatus.READ if text else ReadStatus.NO_TEXT
         return ReadResult(status=status, text=text, method="text", pages=(PageText(1, text),))
     if media_type.startswith(READ_TYPES) and not _other_format(head, media_type):

@@ -16,6 +16,7 @@ import mimetypes
 from email.headerregistry import Address
 from email.message import EmailMessage, Message
 
+from rathaus.core.text.encoding import decode_best_effort
 from rathaus.inbox.intake import html as html_mail
 from rathaus.inbox.intake.parts import Attachment, MailParseError, MailParts, mail_date
 from rathaus.inbox.intake.safety import danger_of
@@ -200,7 +201,7 @@ def _text_of(part: Message) -> str:
         content = part.get_content()  # type: ignore[attr-defined]
     except (LookupError, UnicodeError, ValueError):  # unknown or wrong charset
         payload = part.get_payload(decode=True)
-        content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+        content = decode_best_effort(payload) if isinstance(payload, bytes) else ""
     return content if isinstance(content, str) else ""
 
 

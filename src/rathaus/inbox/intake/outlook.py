@@ -10,6 +10,7 @@ from email.utils import getaddresses, parseaddr
 from typing import Any
 
 from rathaus.core.db import utcnow
+from rathaus.core.text.encoding import decode_best_effort
 from rathaus.inbox.intake.parts import Attachment, MailParseError, MailParts, mail_date
 from rathaus.inbox.intake.sniff import media_type_of
 
@@ -43,7 +44,7 @@ def _parts(message: Any) -> MailParts:
     sender_name, sender_address = parseaddr(str(message.sender or ""))
     recipients = [address for _, address in getaddresses([str(message.to or "")]) if address]
     html_body = message.htmlBody
-    html = html_body.decode("utf-8", "replace") if isinstance(html_body, bytes) else str(html_body or "")
+    html = decode_best_effort(html_body) if isinstance(html_body, bytes) else str(html_body or "")
     attachments: list[Attachment] = []
     for number, attachment in enumerate(message.attachments, start=1):
         found = _attachment(attachment, number)

@@ -252,10 +252,14 @@ def replace_attendees(
     meeting_id: int,
     user: MinutesClerk,
     session: TenantSession,
+    context: Context,
     teilnehmende: Annotated[str, Form()] = "",
 ) -> Response:
     meeting = meeting_or_404(session, meeting_id)
-    attendees = service.parse_attendees(teilnehmende)
+    try:
+        attendees = service.parse_attendees(teilnehmende)
+    except service.MinutesInputError as problem:
+        return meeting_response(request, session, meeting, context, error=str(problem), status_code=400)
     service.set_attendees(session=session, meeting=meeting, attendees=attendees, actor=actor_of(user))
     flash(request, f"Die Anwesenheitsliste wurde gespeichert ({len(attendees)} Personen).")
     return to_meeting(meeting.id, "#anwesenheit")
@@ -278,7 +282,12 @@ def import_votes(
         count = service.import_votes(session=session, meeting=meeting, records=records, actor=actor_of(user))
     except VotingImportError as problem:
         return meeting_response(request, session, meeting, context, error=str(problem), status_code=400)
-    flash(request, f"{count} Abstimmungen wurden übernommen.")
+    named = (
+        " Die Anwesenheit kann aus den namentlichen Stimmen vorgeschlagen werden."
+        if any(record.named_votes for record in records)
+        else ""
+    )
+    flash(request, f"{count} Abstimmungen wurden übernommen.{named}")
     return to_meeting(meeting.id, "#abstimmungen")
 
 
