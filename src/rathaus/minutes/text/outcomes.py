@@ -70,6 +70,7 @@ def _p(result: str, pattern: str, label: str) -> Phrase:
 # (lower case, ß → ss, punctuation removed).
 VOTE_PHRASES = (
     _p(PARTLY, r"\bteilweise (zugestimmt|angenommen|abgelehnt)", "teilweise"),
+    _p(MAJORITY, r"\b(fast|nahezu|beinahe|annähernd|weitgehend) einstimmig\w*", "mit Mehrheit"),
     _p(REJECTED, r"\b(abgelehnt|ablehnung|keine mehrheit|nicht angenommen|mehrheitlich nein)\b", "Ablehnung"),
     _p(UNANIMOUS, r"\b(einstimmig\w*|einhellig\w*|ohne gegenstimmen?)\b", "einstimmig"),
     _p(
