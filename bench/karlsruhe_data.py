@@ -9,6 +9,18 @@ auf …") and everything from "Zur Beurkundung" on is dropped, as are page marke
 The items of one session are laid end to end in agenda order and cut into paragraph- or
 sentence-sized segments with synthetic, monotonic times (0.4 s per word, 1 s pause between
 segments); the speaker is the one named at the start of a turn ("Stadtrat Hock (FW): …").
+
+Variants (``load_session(folder, variant=…)``):
+- ``karlsruhe``: as above; only items with discussion text are scored.
+- ``full``: every agenda number is scored, the ones without any text included (withdrawn,
+  discussed under another number, not in the minutes). An *undebated* item — whose discussion has
+  no speaker but the chair — keeps at most the chair's short call/vote sentences (the first
+  sentence that calls the item, the last one that states or asks for the vote), else nothing.
+- ``no_chair``: ``full`` with every sentence of the chair removed (speaker "Vorsitz", "Der/Die
+  Vorsitzende", and the narrative lines before the first named turn); items left without text
+  become items without text.
+Items without text are recorded in ``KarlsruheSession.gaps`` with the index of the segment where
+their text would start.
 """
 
 from __future__ import annotations
@@ -50,6 +62,7 @@ class KarlsruheSession:
     true_ranges: dict[str, tuple[int, int]]  # item number → first/last segment index (inclusive)
     gold: list[dict[str, Any]]  # gold_agenda_resolutions.json "agenda_public", per agenda entry
     header: dict[str, Any] = field(default_factory=dict)
+    gaps: dict[str, int] = field(default_factory=dict)  # number without text → where it would start
 
 
 def discussion_text(top_text: str) -> str:
@@ -103,12 +116,26 @@ def _chunks(paragraph: str) -> list[str]:
     return chunks
 
 
-def load_session(folder: Path) -> KarlsruheSession:
+def load_session(folder: Path, variant: str = "karlsruhe") -> KarlsruheSession:
     """Prepare one session folder (oparl_meeting.json, gold_agenda_resolutions.json, protocol_per_top/)."""
     meeting = json.loads((folder / "oparl_meeting.json").read_text())
     gold = json.loads((folder / "gold_agenda_resolutions.json").read_text())
-    items = sorted(meeting["agendaItem"], key=lambda item: item.get("order", 0))
-    gold_entries: list[dict[str, Any]] = gold["agenda_public"]
+    tops = (folder / "protocol_per_top").glob("TOP_*.txt")
+    texts = {path.stem.removeprefix("TOP_"): path.read_text() for path in tops}
+    header = {k: gold.get(k) for k in ("date", "gremium", "chair", "location", "meeting_name")}
+    return build_session(folder.name, meeting["agendaItem"], texts, gold["agenda_public"], variant, header)
+
+
+def build_session(
+    name: str,
+    agenda_items: list[dict[str, Any]],
+    texts: dict[str, str],
+    gold_entries: list[dict[str, Any]],
+    variant: str = "karlsruhe",
+    header: dict[str, Any] | None = None,
+) -> KarlsruheSession:
+    """A session from OParl agenda items, the TOP texts by number and the gold entries per agenda entry."""
+    items = sorted(agenda_items, key=lambda item: item.get("order", 0))
     references = {g["number"]: g.get("paper_reference") for g in gold_entries if g.get("number")}
     agenda = [
         AgendaEntry(
@@ -120,28 +147,72 @@ def load_session(folder: Path) -> KarlsruheSession:
         )
         for i, item in enumerate(items)
     ]
-    segments: list[Segment] = []
-    true_ranges: dict[str, tuple[int, int]] = {}
+    texts_per_item: list[tuple[str, list[str]]] = []
     seen: set[str] = set()
     for entry in agenda:
-        path = folder / "protocol_per_top" / f"TOP_{entry.number}.txt"
-        if not entry.number or entry.number in seen or not path.exists():
+        if not entry.number or entry.number in seen:
             continue
         seen.add(entry.number)
-        start = segments[-1].end + PAUSE if segments else 0.0
-        item_segments = segments_from_discussion(discussion_text(path.read_text()), start)
-        if item_segments:
-            true_ranges[entry.number] = (len(segments), len(segments) + len(item_segments) - 1)
-            segments.extend(item_segments)
+        top = texts.get(entry.number)
+        item = segments_from_discussion(discussion_text(top), 0.0) if top else []
+        texts_per_item.append((entry.number, _variant_texts(item, variant)))
+    segments, true_ranges, gaps = _lay_out(texts_per_item, scored_without_text=variant != "karlsruhe")
     return KarlsruheSession(
-        name=folder.name,
+        name=name,
         segments=segments,
         agenda=agenda,
         oparl_results=[item.get("result") for item in items],
         true_ranges=true_ranges,
         gold=gold_entries,
-        header={k: gold.get(k) for k in ("date", "gremium", "chair", "location", "meeting_name")},
+        header=header or {},
+        gaps=gaps,
     )
+
+
+_CHAIR_SPEAKERS = {None, "Vorsitz", "Der Vorsitzende", "Die Vorsitzende"}
+_CALL_WORDS = re.compile(r"\b(ruf\w*|aufzurufen|aufrufen)\b", re.IGNORECASE)
+_VOTE_WORDS = re.compile(
+    r"\b(abstimm\w*|abstimmung\w*|votum|zustimm\w*|zugestimmt|einstimmig\w*|mehrheitlich\w*|gegenstimm\w*|"
+    r"enthaltung\w*|kenntnis\w*|verwiese\w*|vertagt|beschlossen|abgelehnt|einverstanden)\b",
+    re.IGNORECASE,
+)
+
+
+def _variant_texts(item: list[Segment], variant: str) -> list[tuple[str | None, str]]:
+    """(speaker, text) of one item's segments as the variant has them."""
+    pairs = [(s.speaker, s.text) for s in item]
+    if variant == "karlsruhe" or not pairs:
+        return pairs
+    if all(speaker in _CHAIR_SPEAKERS for speaker, _ in pairs):  # undebated: the chair alone
+        said = [sentence for _, text in pairs for sentence in sentences(text)]
+        calls = [s for s in said if _CALL_WORDS.search(s)][:1]
+        votes = [s for s in said if _VOTE_WORDS.search(s) and s not in calls][-1:]
+        short = " ".join(calls + votes)
+        pairs = [(pairs[0][0], short)] if short else []
+    if variant == "no_chair":
+        pairs = [(speaker, text) for speaker, text in pairs if speaker not in _CHAIR_SPEAKERS]
+    return pairs
+
+
+def _lay_out(
+    items: list[tuple[str, list[tuple[str | None, str]]]], *, scored_without_text: bool
+) -> tuple[list[Segment], dict[str, tuple[int, int]], dict[str, int]]:
+    """Segments end to end with synthetic times; the true ranges, and the gaps of items without text."""
+    segments: list[Segment] = []
+    true_ranges: dict[str, tuple[int, int]] = {}
+    gaps: dict[str, int] = {}
+    clock = 0.0
+    for number, pairs in items:
+        if not pairs:
+            if scored_without_text:
+                gaps[number] = len(segments)
+            continue
+        true_ranges[number] = (len(segments), len(segments) + len(pairs) - 1)
+        for speaker, text in pairs:
+            duration = max(1.0, len(text.split()) * SECONDS_PER_WORD)
+            segments.append(Segment(start=clock, end=clock + duration, text=text, speaker=speaker))
+            clock += duration + PAUSE
+    return segments, true_ranges, gaps
 
 
 def _first(items: list[dict[str, Any]], index: int) -> bool:

@@ -19,14 +19,17 @@ from bench.common import RESULTS_DIR, console, shared_data, write_results
 _META = {"command", "date", "cpu_threads", "machine"}
 
 
-def karlsruhe() -> dict[str, Any] | None:
-    """Agenda alignment and decisions on the Karlsruhe minutes (text stand-in for a transcript)."""
-    from bench.minutes_karlsruhe import karlsruhe_figures  # noqa: PLC0415 - only when the section runs
+def _karlsruhe(variant: str) -> Callable[[], dict[str, Any] | None]:
+    def section() -> dict[str, Any] | None:
+        from bench.minutes_karlsruhe import karlsruhe_figures  # noqa: PLC0415 - only when the section runs
 
-    root = shared_data("karlsruhe", "sessions")
-    if root is None:
-        return None
-    return karlsruhe_figures(root, progress=lambda line: console.print(line, markup=False))
+        root = shared_data("karlsruhe")
+        if root is None:
+            return None
+        return karlsruhe_figures(root, variant, progress=lambda line: console.print(line, markup=False))
+
+    section.__doc__ = f"Agenda alignment and decisions on Karlsruhe minutes, variant {variant}."
+    return section
 
 
 def audio() -> dict[str, Any] | None:
@@ -36,7 +39,11 @@ def audio() -> dict[str, Any] | None:
     return audio_figures()
 
 
-SECTIONS: dict[str, Callable[[], dict[str, Any] | None]] = {"karlsruhe": karlsruhe, "audio": audio}
+_VARIANTS = ("karlsruhe", "karlsruhe_full", "karlsruhe_no_chair", "karlsruhe_bodies")
+SECTIONS: dict[str, Callable[[], dict[str, Any] | None]] = {
+    **{variant: _karlsruhe(variant) for variant in _VARIANTS},
+    "audio": audio,
+}
 TOP_LEVEL = {"audio"}  # sections whose figures are top-level keys (rtf_pipeline, synthetic.der, …)
 
 

@@ -1,20 +1,37 @@
-"""Agenda alignment and decisions on the 12 Karlsruhe Gemeinderat sessions (see bench/karlsruhe_data.py).
+"""Agenda alignment and decisions on Karlsruhe minutes (see bench/karlsruhe_data.py, karlsruhe_bodies.py).
+
+Variants, each its own section of bench/results/minutes.json:
+- ``karlsruhe``: the 12 Gemeinderat sessions, only items with discussion text in the transcript.
+- ``karlsruhe_full``: the same 12 sessions with every agenda item in order; an item without
+  discussion text (withdrawn, discussed under another number, voted without debate) is in the
+  agenda and scored; an undebated item keeps at most the chair's short call/vote sentences.
+- ``karlsruhe_no_chair``: ``karlsruhe_full`` with every sentence of the chair removed.
+- ``karlsruhe_bodies``: 10 sessions of other Karlsruhe bodies (Hauptausschuss, Haupt- und
+  Finanzausschuss …), chosen deterministically, prepared like ``karlsruhe_full``.
 
 Definitions (per session and overall):
-- agenda_placement: share of agenda numbers that have discussion text whose aligned span starts
-  at a segment inside that item's own text (first entry per number; amendments share it).
-- outcome_accuracy: share of main agenda entries (first per number) with an OParl ``result`` and
-  discussion text whose extracted result matches it (``outcomes.outcome_matches``: same class,
-  e.g. "einstimmig beschlossen" = "einstimmig zugestimmt"). Amendment entries are reported apart.
-- outcome_accuracy_consistent_labels: the same without the main entries whose OParl result
-  contradicts the Niederschrift's own Abstimmungsergebnis (OParl "mehrheitlich", minutes "Einstimmig").
+- agenda_placement: share of agenda numbers whose aligned span starts at a segment inside that
+  item's own text (first entry per number; amendments share it). In the variants other than
+  ``karlsruhe`` the numbers without text count too: right when the item has no span, or a span of at
+  most 2 segments starting at the segment before or at the place where its text would be.
+- agenda_placement_items_with_text: the same over the numbers with text only.
+- segment_placement: share of segments assigned (first entry per number) to the item they belong to.
+- stated_outcome_precision: right ÷ stated over all agenda entries (amendments included) with an
+  OParl ``result``: stated = the transcript-only decision has a result, right = it matches the OParl
+  result (``outcomes.outcome_matches``: same class). stated_outcome_coverage: stated ÷ all those
+  entries (items without text included). ``_consistent_labels``: the precision without the entries
+  whose OParl result contradicts the Niederschrift's own Abstimmungsergebnis (OParl "mehrheitlich",
+  minutes "Einstimmig").
+- outcome_accuracy (``karlsruhe`` only, kept from before): share of main agenda entries (first per
+  number) with an OParl ``result`` and discussion text whose extracted result matches it; the
+  same ``_consistent_labels``; amendment entries apart (``_amendments``).
 - agenda_placement_numbers_lost: the same transcript with every item number after
   Tagesordnungspunkt/Punkt/TOP deleted (calls still mark boundaries, numbers misheard).
-- counts_exact_with_records: share of entries with a complete count in gold_agenda_resolutions.json
+- counts_exact_with_records: share of entries with a complete count in the Abstimmungsergebnis
   (imported as VotingRecords) whose decision carries exactly those counts.
 Baselines in the same run: a title-similarity-only aligner (each item placed at its best-matching
 segment, no order, no calls) and a keyword-only outcome classifier (first outcome keyword in the
-item's text).
+item's text, on the aligner's spans), each scored like the figure it stands beside.
 """
 
 from __future__ import annotations
@@ -25,6 +42,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.karlsruhe_bodies import body_sessions
 from bench.karlsruhe_data import KarlsruheSession, load_session, voting_records, without_call_numbers
 from rathaus.minutes.schemas import Segment
 from rathaus.minutes.text.align import AlignAgenda, ItemSpan
@@ -33,18 +51,71 @@ from rathaus.minutes.text.outcomes import outcome_class, outcome_matches
 from rathaus.minutes.text.terms import TermWeights, content_stems, overlap
 
 
-def placement(session: KarlsruheSession, spans: Sequence[ItemSpan]) -> tuple[int, int]:
-    """(correct, total) agenda numbers whose span starts inside their own text."""
+def placement(
+    session: KarlsruheSession, spans: Sequence[ItemSpan], *, with_text_only: bool = False
+) -> tuple[int, int]:
+    """(correct, total) agenda numbers whose span starts inside their own text (or, without text, none)."""
     correct = total = 0
     seen: set[str] = set()
+    gaps = {} if with_text_only else session.gaps
     for span in spans:
-        if span.number in seen or span.number not in session.true_ranges:
+        if span.number in seen or (span.number not in session.true_ranges and span.number not in gaps):
             continue
         seen.add(span.number)
-        first, last = session.true_ranges[span.number]
         total += 1
+        if span.number in gaps:
+            correct += _short_at(span, gaps[span.number])
+            continue
+        first, last = session.true_ranges[span.number]
         correct += span.first_segment is not None and first <= span.first_segment <= last
     return correct, total
+
+
+def _short_at(span: ItemSpan, gap: int) -> bool:
+    """An item without text: no span, or at most 2 segments from the segment before its place on."""
+    if span.first_segment is None or span.last_segment is None:
+        return True
+    return gap - 1 <= span.first_segment <= gap and span.last_segment - span.first_segment < 2
+
+
+def segment_placement(session: KarlsruheSession, spans: Sequence[ItemSpan]) -> tuple[int, int]:
+    """(correct, total) segments assigned to the item whose text they are."""
+    truth: dict[int, str] = {}
+    for number, (first, last) in session.true_ranges.items():
+        truth.update(dict.fromkeys(range(first, last + 1), number))
+    assigned: dict[int, str] = {}
+    seen: set[str] = set()
+    for span in spans:
+        if span.number in seen:
+            continue
+        seen.add(span.number)
+        for index in span.segment_indices():
+            assigned.setdefault(index, span.number)
+    return sum(assigned.get(i) == number for i, number in truth.items()), len(truth)
+
+
+def stated_outcomes(session: KarlsruheSession, results: Sequence[str | None]) -> dict[str, tuple[int, int]]:
+    """(right, stated), (stated, all) and (right, stated) without contradicting labels, over all entries."""
+    right = stated = everything = right_consistent = stated_consistent = 0
+    rows = zip(results, session.oparl_results, session.gold, strict=True)
+    for predicted, expected, gold in rows:
+        if not expected:
+            continue
+        everything += 1
+        if predicted is None:
+            continue
+        hit = outcome_matches(predicted, expected)
+        stated += 1
+        right += hit
+        recorded = (gold.get("abstimmungsergebnis") or "").lower()
+        if not (outcome_class(expected) == "mehrheitlich" and recorded.startswith("einstimmig")):
+            stated_consistent += 1
+            right_consistent += hit
+    return {
+        "precision": (right, stated),
+        "coverage": (stated, everything),
+        "precision_consistent": (right_consistent, stated_consistent),
+    }
 
 
 def outcomes(session: KarlsruheSession, results: Sequence[str | None]) -> dict[str, tuple[int, int]]:
@@ -131,7 +202,7 @@ def _add(total: dict[str, list[int]], key: str, pair: tuple[int, int]) -> None:
     slot[1] += pair[1]
 
 
-def session_figures(session: KarlsruheSession, total: dict[str, list[int]]) -> dict[str, Any]:
+def session_figures(session: KarlsruheSession, total: dict[str, list[int]], variant: str) -> dict[str, Any]:
     """Run the stages and the baselines on one session; adds the raw counts to ``total``."""
     started = time.perf_counter()
     spans = AlignAgenda().run(session.segments, session.agenda)
@@ -140,17 +211,28 @@ def session_figures(session: KarlsruheSession, total: dict[str, list[int]]) -> d
     with_records = ExtractDecisions().run(session.segments, session.agenda, spans, voting_records(session))
     robust = AlignAgenda().run(without_call_numbers(session.segments), session.agenda)
     baseline_spans = title_only_spans(session.segments, session)
-    found = outcomes(session, [d.result for d in decisions])
+    stated = stated_outcomes(session, [d.result for d in decisions])
+    keyword = stated_outcomes(session, keyword_results(session, spans))
     pairs: dict[str, tuple[int, int]] = {
         "agenda_placement": placement(session, spans),
         "agenda_placement_numbers_lost": placement(session, robust),
         "baseline_title_only_placement": placement(session, baseline_spans),
-        "outcome_accuracy": found["main"],
-        "outcome_accuracy_consistent_labels": found["consistent"],
-        "outcome_accuracy_amendments": found["amendments"],
-        "baseline_keyword_outcome": outcomes(session, keyword_results(session, spans))["main"],
+        "agenda_placement_items_with_text": placement(session, spans, with_text_only=True),
+        "segment_placement": segment_placement(session, spans),
+        "baseline_title_only_segment_placement": segment_placement(session, baseline_spans),
+        "stated_outcome_precision": stated["precision"],
+        "stated_outcome_coverage": stated["coverage"],
+        "stated_outcome_precision_consistent_labels": stated["precision_consistent"],
+        "baseline_keyword_precision": keyword["precision"],
+        "baseline_keyword_coverage": keyword["coverage"],
         "counts_exact_with_records": counts_exact(session, with_records),
     }
+    if variant == "karlsruhe":
+        found = outcomes(session, [d.result for d in decisions])
+        pairs["outcome_accuracy"] = found["main"]
+        pairs["outcome_accuracy_consistent_labels"] = found["consistent"]
+        pairs["outcome_accuracy_amendments"] = found["amendments"]
+        pairs["baseline_keyword_outcome"] = outcomes(session, keyword_results(session, spans))["main"]
     figures: dict[str, Any] = {"segments": len(session.segments), "seconds": round(seconds, 2)}
     for key, pair in pairs.items():
         _add(total, key, pair)
@@ -159,19 +241,34 @@ def session_figures(session: KarlsruheSession, total: dict[str, list[int]]) -> d
     return figures
 
 
-def karlsruhe_figures(root: Path, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """The ``karlsruhe`` section of bench/results/minutes.json."""
+VARIANTS = ("karlsruhe", "karlsruhe_full", "karlsruhe_no_chair", "karlsruhe_bodies")
+
+
+def variant_sessions(root: Path, variant: str) -> list[KarlsruheSession]:
+    """The prepared sessions of one variant; ``root`` is ../shared/data/karlsruhe."""
+    if variant == "karlsruhe_bodies":
+        return body_sessions(root, "full")
+    folders = sorted(p for p in (root / "sessions").iterdir() if (p / "oparl_meeting.json").exists())
+    kind = variant.removeprefix("karlsruhe_") if variant != "karlsruhe" else "karlsruhe"
+    return [load_session(folder, kind) for folder in folders]
+
+
+def karlsruhe_figures(
+    root: Path, variant: str = "karlsruhe", progress: Callable[[str], None] | None = None
+) -> dict[str, Any]:
+    """One ``karlsruhe*`` section of bench/results/minutes.json; ``root`` is ../shared/data/karlsruhe."""
     total: dict[str, list[int]] = {}
     per_session = {}
-    for folder in sorted(p for p in root.iterdir() if (p / "oparl_meeting.json").exists()):
-        per_session[folder.name] = session_figures(load_session(folder), total)
+    for session in variant_sessions(root, variant):
+        per_session[session.name] = session_figures(session, total, variant)
         if progress:
-            progress(f"{folder.name}: {per_session[folder.name]}")
+            progress(f"{variant} {session.name}: {per_session[session.name]}")
     figures: dict[str, Any] = {key: _share((v[0], v[1])) for key, v in total.items()}
     figures.update({f"{key}_n": f"{v[0]}/{v[1]}" for key, v in total.items()})
     figures["sessions"] = per_session
     figures["definitions"] = (__doc__ or "").strip()
-    figures["outcome_classes"] = sorted({outcome_class(r) for r in _all_results(root)})
+    if variant == "karlsruhe":
+        figures["outcome_classes"] = sorted({outcome_class(r) for r in _all_results(root / "sessions")})
     return figures
 
 
