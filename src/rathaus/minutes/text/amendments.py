@@ -75,7 +75,8 @@ def proposal(index: int, title: str, groups: Groups | None = None) -> Proposal:
     if kind_match and len(parts) > 2 and not head[kind_match.end() :].strip(" .,"):
         head = f"{head} {parts[1]}"  # "Änderungsantrag: FÜR Karlsruhe: Vergabe …"
     groups = groups or Groups.of()
-    return Proposal(index, kind, groups.find_in_title(head))
+    # a motion's title names its filers at its head; any other title only groups known already
+    return Proposal(index, kind, groups.find_in_title(head) if kind_match else groups.find(head))
 
 
 def targets(

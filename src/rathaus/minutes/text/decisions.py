@@ -122,7 +122,12 @@ class ExtractDecisions:
             span = _with_sub_items(span_of.get(index if own is None else own), spans)
             found = self._sentences(segments, span) if span is not None else []
             chair_words[index] = [s for s in found if s.chair]
-            if main_number is None:
+            parent = _sharing_parent(span, numbers[index], index_of) if main_number is None else None
+            if parent is not None:
+                # a sub-item heard only within its parent (7.1 in 7): its own vote, if the chair names it
+                alone = [am.proposal(index, entry.title, groups)]
+                decisions[index] = _amendment(index, entry, found, decisions.get(parent), alone, groups)
+            elif main_number is None:
                 filed = proposals.get(numbers[index] or "", [])
                 amended_by = frozenset(name for p in filed for name in p.parties)
                 question = _is_question(agenda, index)
@@ -133,6 +138,7 @@ class ExtractDecisions:
                 main = decisions.get(own) if own is not None else None
                 proposals_here = proposals.get(main_number, [])
                 decisions[index] = _amendment(index, entry, found, main, proposals_here, groups)
+        decisions = _not_the_parents(decisions, numbers, index_of)
         decisions = _apply_records(decisions, agenda, mains, proposals, voting_records, groups)
         result = []
         for index, entry in enumerate(agenda):
@@ -259,6 +265,37 @@ def _with_sub_items(span: ItemSpan | None, spans: Sequence[ItemSpan]) -> ItemSpa
     if not lasts or span.last_segment is None or max(lasts) <= span.last_segment:
         return span
     return replace(span, last_segment=max(lasts))
+
+
+def _not_the_parents(
+    decisions: dict[int, ItemDecision], numbers: list[str | None], index_of: dict[str, int]
+) -> dict[int, ItemDecision]:
+    """A sub-item (7.1) cannot take its parent's result: the statement that decides 7 is not 7.1's.
+
+    Unless the statement names the sub-item too ("Damit ist TOP 23 und 23.1 erledigt").
+    """
+    done = dict(decisions)
+    for index, decision in decisions.items():
+        number = numbers[index]
+        parent = index_of.get(number.rsplit(".", 1)[0]) if number and "." in number else None
+        if parent is None or parent == index or not decision.evidence or decision.method != "rule":
+            continue
+        theirs = {(e.segment, e.text) for e in decisions[parent].evidence}
+        shared = [e for e in decision.evidence if (e.segment, e.text) in theirs]
+        if shared and not any(
+            re.search(rf"(?<![\d.]){re.escape(number or '')}(?![\d])", e.text) for e in shared
+        ):
+            done[index] = replace(
+                decision, result=None, counts=None, evidence=(), method="none", reason=NO_RESULT
+            )
+    return done
+
+
+def _sharing_parent(span: ItemSpan | None, number: str | None, index_of: dict[str, int]) -> int | None:
+    """The agenda index of the parent whose span a sub-item only shares (not found on its own), if so."""
+    if span is None or span.method != "shared" or not number or "." not in number:
+        return None
+    return index_of.get(number.rsplit(".", 1)[0])
 
 
 def _is_question(agenda: Sequence[AgendaEntry], index: int) -> bool:
