@@ -348,7 +348,7 @@ def _names_amendment(title: str, conventions: CouncilConventions) -> bool:
 def _parent(number: str, root: dict[str, str]) -> str | None:
     """The nearest listed item above a number ("6.13.1.1" → "6.13.1" or "6.13")."""
     parts = number.split(".")
-    for cut in range(len(parts) - 1, 1, -1):
+    for cut in range(len(parts) - 1, 0, -1):
         candidate = ".".join(parts[:cut])
         if candidate in root:
             return candidate
