@@ -73,7 +73,10 @@ def test_the_chair_as_the_body_has_it() -> None:
     """An elected chair: the mayor speaks as head of the administration, her request is no result."""
     elected = CouncilConventions(chairs=("Petra Sommer",), mayor_chairs=False)
     turns = [
-        ("Oberbürgermeisterin Dr. Lang", "Die Verwaltung empfiehlt die Sanierung. Das ist einstimmig so gewollt."),
+        (
+            "Oberbürgermeisterin Dr. Lang",
+            "Die Verwaltung empfiehlt die Sanierung. Das ist einstimmig so gewollt.",
+        ),
         ("Petra Sommer", "Dann ist das mehrheitlich zugestimmt."),
     ]
     assert decide(turns, elected).result == oc.MAJORITY

@@ -11,8 +11,12 @@ from rathaus.minutes.text.decisions import ExtractDecisions, ItemDecision, main_
 AMENDED = [
     AgendaEntry("5.9", "Friedhofssatzung"),
     AgendaEntry("5.10", "Bebauungsplan Am Mühlbach", paper_reference="DS0081/25"),
-    AgendaEntry("5.10.1", "Änderungsantrag der GRÜNEN: Bebauungsplan Am Mühlbach", paper_reference="DS0081/25/1"),
-    AgendaEntry("5.10.2", "Änderungsantrag der SPD: Bebauungsplan Am Mühlbach", paper_reference="DS0081/25/2"),
+    AgendaEntry(
+        "5.10.1", "Änderungsantrag der GRÜNEN: Bebauungsplan Am Mühlbach", paper_reference="DS0081/25/1"
+    ),
+    AgendaEntry(
+        "5.10.2", "Änderungsantrag der SPD: Bebauungsplan Am Mühlbach", paper_reference="DS0081/25/2"
+    ),
     AgendaEntry("5.11", "Haushaltsplan"),
 ]
 
@@ -25,7 +29,9 @@ def decide(
 ) -> list[ItemDecision]:
     """Lines starting with "V:" are the chair's; the rest a council member's."""
     segments = [
-        Segment(i * 5.0, i * 5.0 + 4.0, line.removeprefix("V:").strip(), "Vorsitz" if line[:2] == "V:" else "S2")
+        Segment(
+            i * 5.0, i * 5.0 + 4.0, line.removeprefix("V:").strip(), "Vorsitz" if line[:2] == "V:" else "S2"
+        )
         for i, line in enumerate(lines)
     ]
     spans = AlignAgenda().run(segments, entries)
@@ -87,7 +93,9 @@ def test_imported_amendment_records_are_applied_or_reported() -> None:
     assert main.unmatched_records == ("Änderungsantrag DS0099/25/4",)
     assert "DS0099/25/4" in main.reason
     assert "bitte prüfen" in main.reason
-    by_group = [VotingRecord(item_number="5.10", motion="Änderungsantrag GRÜNE", counts=VoteCounts(20, 25, 0))]
+    by_group = [
+        VotingRecord(item_number="5.10", motion="Änderungsantrag GRÜNE", counts=VoteCounts(20, 25, 0))
+    ]
     greens_only = decide(["V: Ich rufe Tagesordnungspunkt 5.10 auf."], AMENDED, by_group)[2]
     assert (greens_only.result, greens_only.method) == (oc.REJECTED, "record")
 

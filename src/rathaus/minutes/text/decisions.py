@@ -26,9 +26,10 @@ from rathaus.minutes.schemas import AgendaEntry, Segment, VoteCounts, VotingReco
 from rathaus.minutes.text import amendments as am
 from rathaus.minutes.text import outcomes as oc
 from rathaus.minutes.text import records as rc
-from rathaus.minutes.text.align import ItemSpan, attached_number
+from rathaus.minutes.text.align import ItemSpan
 from rathaus.minutes.text.conventions import CouncilConventions
 from rathaus.minutes.text.groups import Groups
+from rathaus.minutes.text.numbering import is_question, main_numbers, numbers_of
 from rathaus.minutes.text.statements import (
     AMENDMENT,
     ORDER,
@@ -46,16 +47,10 @@ from rathaus.minutes.text.statements import (
 if TYPE_CHECKING:
     from rathaus.core.ai.protocols import ChatModel
 
-__all__ = ["NO_RESULT", "Evidence", "ExtractDecisions", "ItemDecision", "Motion"]
+__all__ = ["NO_RESULT", "Evidence", "ExtractDecisions", "ItemDecision", "Motion", "main_numbers"]
 
 NO_RESULT = "Kein Ergebnis erkannt – bitte prüfen"
 _DASH = re.compile(r"\s[–-]\s|\.[–-]\s|,?\s(?=und damit\b)")
-# the title of an amendment entry ("Änderungsantrag SPD: …", "Gem. Ergänzungsantrag …")
-_AMENDMENT_TITLE = re.compile(
-    r"^\W*(?:gem\w*\.?\s+|interfraktionelle[rn]?\s+|gemeinsamer\s+)?(änderungs|ergänzungs|zusatz|gegen)antrag",
-    re.IGNORECASE,
-)
-_AMENDMENT_NAMED = re.compile(r"\b\w*(änderungs|ergänzungs|zusatz|gegen)antr[aä]g\w*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -112,7 +107,7 @@ class ExtractDecisions:
         mains = main_numbers(agenda, self.conventions)
         proposals = _proposals(agenda, mains, groups)
         span_of = {span.entry_index: span for span in spans}
-        numbers = _numbers(agenda)
+        numbers = numbers_of(agenda)
         index_of = {number: index for index, number in reversed(list(enumerate(numbers))) if number}
         decisions: dict[int, ItemDecision] = {}
         chair_words: dict[int, list[Sentence]] = {}
@@ -130,7 +125,7 @@ class ExtractDecisions:
             elif main_number is None:
                 filed = proposals.get(numbers[index] or "", [])
                 amended_by = frozenset(name for p in filed for name in p.parties)
-                question = _is_question(agenda, index)
+                question = is_question(agenda, index)
                 decisions[index] = self._main(
                     index, entry, found, groups, question=question, amended_by=amended_by
                 )
@@ -139,7 +134,7 @@ class ExtractDecisions:
                 proposals_here = proposals.get(main_number, [])
                 decisions[index] = _amendment(index, entry, found, main, proposals_here, groups)
         decisions = _not_the_parents(decisions, numbers, index_of)
-        decisions = _apply_records(decisions, agenda, mains, proposals, voting_records, groups)
+        decisions = rc.apply_records(decisions, agenda, mains, proposals, voting_records, groups)
         result = []
         for index, entry in enumerate(agenda):
             decision = decisions[index]
@@ -173,9 +168,9 @@ class ExtractDecisions:
         votes = [m for m in (vote(s, chair, groups) for s in chair) if m is not None]
         main_votes = [m for m in votes if m.kind == PROPOSAL]
         if main_votes:
-            result, counts, evidence = _outcome(main_votes)
+            result, counts, heard = _outcome(main_votes)
             adopted = result in {oc.UNANIMOUS, oc.MAJORITY, oc.PARTLY}
-            said = " / ".join(e.text[:100] for e in evidence)
+            said = " / ".join(e.text[:100] for e in heard)
             return _decision(
                 index,
                 entry,
@@ -183,7 +178,7 @@ class ExtractDecisions:
                 counts,
                 entry.proposed_resolution if adopted else None,
                 tuple(votes),
-                evidence,
+                heard,
                 "rule",
                 f"Abstimmungsergebnis aus der Äußerung: „{said[:240]}“",
             )
@@ -298,63 +293,6 @@ def _sharing_parent(span: ItemSpan | None, number: str | None, index_of: dict[st
     return index_of.get(number.rsplit(".", 1)[0])
 
 
-def _is_question(agenda: Sequence[AgendaEntry], index: int) -> bool:
-    """Whether an entry is an Anfrage: its title says so, or it stands under a heading "Anfragen"."""
-    if re.match(r"^\W*anfrage\b", agenda[index].title, re.IGNORECASE):
-        return True
-    for entry in reversed(agenda[:index]):
-        if not entry.number.strip():
-            return entry.title.strip().lower().startswith("anfragen")
-    return False
-
-
-def _numbers(agenda: Sequence[AgendaEntry]) -> list[str | None]:
-    return [entry.number.strip() or attached_number(agenda, index) for index, entry in enumerate(agenda)]
-
-
-def main_numbers(
-    agenda: Sequence[AgendaEntry], conventions: CouncilConventions | None = None
-) -> list[str | None]:
-    """Per agenda entry, the number of the motion it amends; None for an entry that is a motion itself.
-
-    An entry with the number of an entry above it amends that entry's motion ("4", "Änderungsantrag
-    SPD" also numbered "4"). An entry numbered under a voted item (5.10.1 under 5.10, 6.13.1.1 under
-    6.13.1) amends that item's motion when its title names an amendment: at the start of the title,
-    or anywhere in its head where the body numbers amendments under their motion.
-    """
-    conventions = conventions or CouncilConventions()
-    root: dict[str, str] = {}
-    found: list[str | None] = []
-    for index, entry in enumerate(agenda):
-        number = entry.number.strip() or attached_number(agenda, index)
-        if not number:
-            found.append(None)
-            continue
-        if number in root:
-            found.append(root[number])
-            continue
-        parent = _parent(number, root) if _names_amendment(entry.title, conventions) else None
-        root[number] = root[parent] if parent is not None else number
-        found.append(root[parent] if parent is not None else None)
-    return found
-
-
-def _names_amendment(title: str, conventions: CouncilConventions) -> bool:
-    if _AMENDMENT_TITLE.match(title):
-        return True
-    return conventions.numbering == "amendments" and bool(_AMENDMENT_NAMED.search(title.split(":", 1)[0]))
-
-
-def _parent(number: str, root: dict[str, str]) -> str | None:
-    """The nearest listed item above a number ("6.13.1.1" → "6.13.1" or "6.13")."""
-    parts = number.split(".")
-    for cut in range(len(parts) - 1, 0, -1):
-        candidate = ".".join(parts[:cut])
-        if candidate in root:
-            return candidate
-    return None
-
-
 def _proposals(
     agenda: Sequence[AgendaEntry], mains: list[str | None], groups: Groups
 ) -> dict[str, list[am.Proposal]]:
@@ -445,57 +383,3 @@ def _withdrawn(
         if (named & item.parties) or (not named and len(proposals) == 1 and sentence.chair):
             return sentence.evidence
     return None
-
-
-def _apply_records(
-    decisions: dict[int, ItemDecision],
-    agenda: Sequence[AgendaEntry],
-    mains: list[str | None],
-    proposals: dict[str, list[am.Proposal]],
-    records: Sequence[VotingRecord],
-    groups: Groups,
-) -> dict[int, ItemDecision]:
-    """Imported voting records win over what was heard; records naming no entry are reported."""
-    if not records:
-        return decisions
-    done = dict(decisions)
-    numbers = _numbers(agenda)
-    for index, entry in enumerate(agenda):
-        number = numbers[index]
-        if mains[index] is not None or not number or index != numbers.index(number):
-            continue
-        parsed = {p.index: p for p in proposals.get(number, [])}
-        amendments = [rc.Amendment(j, agenda[j], parsed[j]) for j in parsed]
-        own = {a.entry.number.strip() for a in amendments} - {number}
-        plain = rc.main_records(number, records, own)
-        if plain:
-            done[index] = _from_records(done[index], entry, plain, main=True)
-        matched, unmatched = rc.amendment_records(number, amendments, records, groups)
-        for target, record in matched.items():
-            done[target] = _from_records(done[target], agenda[target], [record], main=False)
-        if unmatched:
-            said = "; ".join(rc.describe(r) for r in unmatched)
-            note = f" – Abstimmung ohne passenden Antrag auf der Tagesordnung, nicht übernommen: {said} – bitte prüfen"
-            done[index] = replace(
-                done[index],
-                reason=done[index].reason + note,
-                unmatched_records=tuple(r.motion for r in unmatched),
-            )
-    return done
-
-
-def _from_records(
-    decision: ItemDecision, entry: AgendaEntry, records: list[VotingRecord], *, main: bool
-) -> ItemDecision:
-    """The decision an entry's imported records give (several parts with different outcomes: partly)."""
-    results = [rc.record_result(r) for r in records]
-    combined = am.combine(results) if len(records) > 1 else results[0]
-    result = combined or results[-1]
-    counts = records[-1].counts if result != oc.PARTLY else None
-    said = "; ".join(rc.describe(r) for r in records)
-    reason = f"Aus dem Abstimmungssystem: {said}"
-    adopted = result != oc.REJECTED
-    resolution = decision.resolution_text or (entry.proposed_resolution if adopted and main else None)
-    return replace(
-        decision, result=result, counts=counts, resolution_text=resolution, method="record", reason=reason
-    )

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from rathaus.minutes.schemas import AgendaEntry, VotingRecord
 from rathaus.minutes.text import amendments as am
 from rathaus.minutes.text import outcomes as oc
 from rathaus.minutes.text.groups import Groups
+from rathaus.minutes.text.numbering import numbers_of
+
+if TYPE_CHECKING:
+    from rathaus.minutes.text.decisions import ItemDecision
 
 _AMENDMENT = re.compile(r"\b(änderungs|ergänzungs|zusatz|gegen)antr[aä]g\w*", re.IGNORECASE)
 _ORDER = re.compile(r"geschäftsordnung|\bGO[- ]Antrag|schluss der (debatte|aussprache)", re.IGNORECASE)
@@ -124,3 +129,60 @@ def _target(record: VotingRecord, amendments: Sequence[Amendment], groups: Group
 def _references(text: str) -> set[str]:
     """Paper references in a text, without leading zeros ("DS0081/25/2" → "81/25/2")."""
     return {"/".join(str(int(g)) for g in match.groups() if g) for match in _REFERENCE.finditer(text)}
+
+
+def apply_records(
+    decisions: dict[int, ItemDecision],
+    agenda: Sequence[AgendaEntry],
+    mains: list[str | None],
+    proposals: dict[str, list[am.Proposal]],
+    records: Sequence[VotingRecord],
+    groups: Groups,
+) -> dict[int, ItemDecision]:
+    """Imported voting records win over what was heard; records naming no entry are reported."""
+    if not records:
+        return decisions
+    done = dict(decisions)
+    numbers = numbers_of(agenda)
+    for index, entry in enumerate(agenda):
+        number = numbers[index]
+        if mains[index] is not None or not number or index != numbers.index(number):
+            continue
+        parsed = {p.index: p for p in proposals.get(number, [])}
+        amendments = [Amendment(j, agenda[j], parsed[j]) for j in parsed]
+        own = {a.entry.number.strip() for a in amendments} - {number}
+        plain = main_records(number, records, own)
+        if plain:
+            done[index] = _from_records(done[index], entry, plain, main=True)
+        matched, unmatched = amendment_records(number, amendments, records, groups)
+        for target, record in matched.items():
+            done[target] = _from_records(done[target], agenda[target], [record], main=False)
+        if unmatched:
+            said = "; ".join(describe(r) for r in unmatched)
+            note = (
+                " – Abstimmung ohne passenden Antrag auf der Tagesordnung, nicht übernommen: "
+                f"{said} – bitte prüfen"
+            )
+            done[index] = replace(
+                done[index],
+                reason=done[index].reason + note,
+                unmatched_records=tuple(r.motion for r in unmatched),
+            )
+    return done
+
+
+def _from_records(
+    decision: ItemDecision, entry: AgendaEntry, records: list[VotingRecord], *, main: bool
+) -> ItemDecision:
+    """The decision an entry's imported records give (several parts with different outcomes: partly)."""
+    results = [record_result(r) for r in records]
+    combined = am.combine(results) if len(records) > 1 else results[0]
+    result = combined or results[-1]
+    counts = records[-1].counts if result != oc.PARTLY else None
+    said = "; ".join(describe(r) for r in records)
+    reason = f"Aus dem Abstimmungssystem: {said}"
+    adopted = result != oc.REJECTED
+    resolution = decision.resolution_text or (entry.proposed_resolution if adopted and main else None)
+    return replace(
+        decision, result=result, counts=counts, resolution_text=resolution, method="record", reason=reason
+    )

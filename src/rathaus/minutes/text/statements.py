@@ -47,8 +47,8 @@ _NEGATED = re.compile(
 )
 # another body, an earlier time: what was decided elsewhere or before
 _REPORTED = re.compile(
-    r"\b(im|in dem|vom|von dem|des|dem|den|der|die|das) \w*(ausschuss|ausschusses|beirat|beirats|gremium|gremiums"
-    r"|ortschaftsrat|ortschaftsrats|aufsichtsrat|aufsichtsrats|kreistag|landtag|bundestag|kommission)\b"
+    r"\b(im|in dem|vom|von dem|des|dem|den|der|die|das) \w*(ausschuss|ausschusses|beirat|beirats|gremium"
+    r"|gremiums|ortschaftsrat|ortschaftsrats|aufsichtsrat|aufsichtsrats|kreistag|landtag|bundestag|kommission)\b"
     r"|\b(wurde|wurden|worden|hatte|hatten|damals|seinerzeit|bereits|schon|letzten|letztes|vorigen"
     r"|vergangenen|vorberaten|vorberatung|vorher|zuvor|früher|bislang|bisher)\b"
     r"|\b(19|20)\d\d\b|\b\d+ zu \d+\b"
