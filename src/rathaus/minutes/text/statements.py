@@ -40,7 +40,11 @@ _STANCE = re.compile(
 _HEDGE = re.compile(
     r"\b(wenn|falls|sofern|ob|kann man|könnte|könnten|können|sollten|müssten|werten|bewertet|gewertet)\b"
 )
-_POLITE = re.compile(r"\b(meine|sehr geehrte) (sehr geehrten )?damen und herren\b")
+# courtesies that say nothing about the result ("meine Damen und Herren", "wenn es keine Wortmeldungen gibt")
+_POLITE = re.compile(
+    r"\b(meine|sehr geehrte) (sehr geehrten )?damen und herren\b"
+    r"|\bwenn es (da |dazu |hierzu )?keine (weiteren )?wortmeldungen (mehr )?gibt\b"
+)
 _NEGATED = re.compile(
     r"\b(nicht|kein|keine|keiner|keinen|niemals|nie)\b(\s\w+){0,3}\s"
     r"(zugestimmt|zustimmen|zustimmung|angenommen|beschlossen|einverstanden|abgelehnt|ablehnen|mehrheit)\b"
@@ -174,11 +178,12 @@ _REJECTION = re.compile(r"\b(nicht angenommen|keine mehrheit|keine zustimmung)\b
 def not_a_no_vote(norm: str) -> bool:
     """Whether a sentence cannot state a no-vote outcome: a stance, a proposal, an earlier event."""
     norm = _POLITE.sub(" ", norm)
-    return bool(
-        _STANCE.search(norm) or _EARLIER.search(norm) or _SUBORDINATE.search(norm) or _MODAL.search(norm)
-    )
+    checks = (_STANCE, _EARLIER, _SUBORDINATE, _MODAL, _SOMEONE_ELSE)
+    return any(check.search(norm) for check in checks)
 
 
+# "Stadtrat Weber nimmt den Antrag zur Kenntnis": what a member does is not the body's outcome
+_SOMEONE_ELSE = re.compile(r"\b(stadtrat|stadträtin|stadträte|stadträtinnen|herr|frau)\b")
 _MODAL = re.compile(r"\b(sollte|sollten|könnte|könnten|müsste|müssten|vielleicht|wenn|falls|sofern)\b")
 _SUBORDINATE = re.compile(r"\b(dass|lautet|beantragt|beantragen|würde|würden)\b")
 
@@ -196,8 +201,13 @@ def vote(sentence: Sentence, found: list[Sentence], groups: Groups) -> Motion | 
     found_counts = oc.spoken_counts(plain_words(sentence.text))
     result = _procedural(norm) or phrase.result
     against = found_counts.get("no") or found_counts.get("abstain")
-    if against and (result == oc.UNANIMOUS or re.search(r"\b(zustimmung|zugestimmt)\b", norm)):
-        result = oc.MAJORITY
+    said_unanimous = phrase.label == "einstimmig" and not found_counts.get("no")
+    if (
+        against
+        and not said_unanimous
+        and (result == oc.UNANIMOUS or re.search(r"\b(zustimmung|zugestimmt)\b", norm))
+    ):
+        result = oc.MAJORITY  # "bei 3 Gegenstimmen zugestimmt"; "einstimmig bei einer Enthaltung" stays
     position = found.index(sentence)
     if phrase.label == "Zustimmung" and position > 0 and result == oc.UNANIMOUS:
         # "Das ist eine deutliche Mehrheit. Damit ist die Beschlussvorlage angenommen.": a plain
@@ -255,5 +265,5 @@ def no_vote(
 
 _EARLIER = re.compile(
     r"\b(wurde|wurden|worden|hatte|hatten|damals|seinerzeit|letzten|letztes|vorigen|bislang|bisher|schon"
-    r"|vorberaten|fand|sie haben)\b|\b(19|20)\d\d\b"
+    r"|vorberaten|fand)\b|\b(19|20)\d\d\b"
 )
