@@ -4,7 +4,7 @@ An agenda item can carry several motions besides the proposal itself, listed as 
 same number ("Änderungsantrag SPD: …", "Ergänzungsantrag: …", "Anfrage FW: …"). They share one
 discussion. How a chair puts them to the vote follows a fixed pattern in German councils: he names
 a motion ("Wir beginnen mit dem Änderungsantrag der Linken", "Ziffer 1 des gemeinsamen Antrags von
-GRÜNE und KULT", "Damit kommen wir zur unveränderten Beschlussvorlage") and then states its result
+GRÜNE und WiR", "Damit kommen wir zur unveränderten Beschlussvorlage") and then states its result
 ("Das ist mehrheitlich abgelehnt", "Das hat sich erledigt, wir nehmen es in den Aufsichtsrat").
 So each result statement belongs to the motion the chair named last in the same turn; a motion
 voted on in several parts (Ziffern) that are partly accepted is "teilweise zugestimmt". A motion
@@ -53,7 +53,7 @@ class Proposal:
 
 
 def parties_in(text: str, proposals: Sequence[Proposal] = (), groups: Groups | None = None) -> frozenset[str]:
-    """The council groups named in ``text`` ("der GRÜNEN und der KULT-Fraktion" → GRÜNE, KULT).
+    """The council groups named in ``text`` ("der GRÜNEN und der WiR-Fraktion" → GRÜNE, WiR).
 
     Groups of the body's conventions and the common parties (see groups.py); a group learned from
     the agenda only when it files one of ``proposals``.
@@ -67,13 +67,13 @@ def parties_in(text: str, proposals: Sequence[Proposal] = (), groups: Groups | N
 
 
 def proposal(index: int, title: str, groups: Groups | None = None) -> Proposal:
-    """A Proposal from an agenda title ("Änderungsantrag GRÜNE, KULT: …", "Änderungsantrag: FÜR X: …")."""
+    """A Proposal from an agenda title ("Änderungsantrag GRÜNE, WiR: …", "Änderungsantrag: WiR X: …")."""
     parts = [p.strip() for p in title.split(":")]
     head = parts[0]
     kind_match = _KIND.match(head)
     kind = kind_match.group(1).lower() if kind_match else "antrag"
     if kind_match and len(parts) > 2 and not head[kind_match.end() :].strip(" .,"):
-        head = f"{head} {parts[1]}"  # "Änderungsantrag: FÜR Karlsruhe: Vergabe …"
+        head = f"{head} {parts[1]}"  # "Änderungsantrag: WiR Musterstadt: Vergabe …"
     groups = groups or Groups.of()
     # a motion's title names its filers at its head; any other title only groups known already
     return Proposal(index, kind, groups.find_in_title(head) if kind_match else groups.find(head))
@@ -156,7 +156,7 @@ def _by_group(
         return best
     unnamed = [p for p in proposals if not p.parties and p.kind != "anfrage"]
     if amendment and len(unnamed) == 1:
-        aliases.update(dict.fromkeys(parties, unnamed[0].index))  # "der Ergänzungsantrag der KULT"
+        aliases.update(dict.fromkeys(parties, unnamed[0].index))  # "der Ergänzungsantrag der WiR"
         return unnamed[0].index
     return None  # often the item itself: a group's Antrag with amendments to it
 
@@ -224,7 +224,7 @@ def customary(item: Proposal) -> tuple[str | None, str]:
 
     Only an Anfrage has one: it is answered (Kenntnisnahme). An amendment not put to the vote has
     none — sharing the proposal's outcome or "settled by the administration's statement" was right
-    in only about half of the Karlsruhe cases, far below the precision a stated result needs.
+    in only about half of the benchmark cases, far below the precision a stated result needs.
     """
     if item.kind == "anfrage":
         return oc.NOTED, "Anfrage zum Tagesordnungspunkt: mit der Stellungnahme beantwortet"

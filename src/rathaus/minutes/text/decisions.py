@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rathaus.core.text.sentences import sentences
@@ -37,6 +37,7 @@ from rathaus.minutes.text.statements import (
     RESULT_WORDS,
     ChairRule,
     Evidence,
+    ItemDecision,
     Motion,
     Sentence,
     no_vote,
@@ -51,31 +52,6 @@ __all__ = ["NO_RESULT", "Evidence", "ExtractDecisions", "ItemDecision", "Motion"
 
 NO_RESULT = "Kein Ergebnis erkannt – bitte prüfen"
 _DASH = re.compile(r"\s[–-]\s|\.[–-]\s|,?\s(?=und damit\b)")
-
-
-@dataclass(frozen=True)
-class ItemDecision:
-    """The decision on one agenda entry."""
-
-    entry_index: int
-    number: str
-    key: str
-    result: str | None  # an OParl result value, see outcomes.RESULTS
-    counts: VoteCounts | None
-    resolution_text: str | None
-    motions: tuple[Motion, ...]
-    evidence: tuple[Evidence, ...]
-    method: str  # "record" | "rule" | "llm" | "none"
-    reason: str
-    # imported votes of this item that name no entry of it ("Änderungsantrag DS0081/25/2")
-    unmatched_records: tuple[str, ...] = ()
-
-    @property
-    def time_range(self) -> tuple[float, float] | None:
-        """The time range of the evidence, if any."""
-        if not self.evidence:
-            return None
-        return min(e.start for e in self.evidence), max(e.end for e in self.evidence)
 
 
 class ExtractDecisions:
@@ -351,7 +327,7 @@ _HEDGED = re.compile(r"\b(wenn|falls|ob|sonst|ansonsten|würden|würde|könnten|
 
 
 def _named_motion(item: am.Proposal) -> str:
-    """ "den Antrag (GRÜNE, KULT)" for the reason text."""
+    """ "den Antrag (GRÜNE, WiR)" for the reason text."""
     parties = sorted(item.parties)
     return f"den Antrag ({', '.join(parties)})" if parties else "diesen Antrag"
 

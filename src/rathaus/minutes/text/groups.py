@@ -1,9 +1,9 @@
 """The council groups (factions, parties) named in a text, from data only.
 
 The groups a body knows are its ``CouncilConventions.factions`` and the parties found across
-Germany (``common_parties()``, a data file). A local group that is in neither list ("KULT", "WiR")
+Germany (``common_parties()``, a data file). A local group that is in neither list ("WiR", "BfB")
 is learned from the agenda: the short name, written with two or more capitals, at the head of a
-motion's title ("Änderungsantrag KULT: …"). A joint faction ("CDU/FDP", "SPD/Volt") is one group:
+motion's title ("Änderungsantrag WiR: …"). A joint faction ("CDU/FDP", "SPD/Volt") is one group:
 named in the conventions with its parts as ``members``, or written with a slash in a title; a
 mention of one part ("der Antrag der CDU") then means the joint faction.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from rathaus.minutes.text.conventions import CouncilConventions, Faction, common_parties
 
-# A group's short name in an agenda title: two or more capitals ("KULT", "GfK", "FÜR", "WiR").
+# A group's short name in an agenda title: two or more capitals ("WiR", "BfB", "ÖDP").
 _GROUP_TOKEN = re.compile(r"(?<![\w])[A-ZÄÖÜ][\wäöüß]*[A-ZÄÖÜ][\wÄÖÜäöüß]*(?![\wäöüß])")
 # "CDU/FDP", "FW|FÜR", "SPD / Volt": two or more names joined by a slash or bar
 _JOINED = re.compile(r"[^\s,:;()/|]+(?:\s?[/|]\s?[^\s,:;()/|]+)+")

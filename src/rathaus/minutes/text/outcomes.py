@@ -1,6 +1,6 @@
 """Vote outcomes: the OParl ``result`` vocabulary, the spoken phrases that signal each, and counts.
 
-Results are written the way council information systems write them (the Karlsruhe OParl
+Results are written the way council information systems write them (the OParl
 ``result`` values: "einstimmig zugestimmt", "mehrheitlich abgelehnt", "Kenntnisnahme", …).
 ``outcome_class`` maps any such string to a coarse class so that different spellings of one
 outcome compare equal ("einstimmig beschlossen" = "einstimmig zugestimmt").

@@ -12,16 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from rathaus.minutes.schemas import AgendaEntry, VotingRecord
 from rathaus.minutes.text import amendments as am
 from rathaus.minutes.text import outcomes as oc
 from rathaus.minutes.text.groups import Groups
 from rathaus.minutes.text.numbering import numbers_of
-
-if TYPE_CHECKING:
-    from rathaus.minutes.text.decisions import ItemDecision
+from rathaus.minutes.text.statements import ItemDecision
 
 _AMENDMENT = re.compile(r"\b(änderungs|ergänzungs|zusatz|gegen)antr[aä]g\w*", re.IGNORECASE)
 _ORDER = re.compile(r"geschäftsordnung|\bGO[- ]Antrag|schluss der (debatte|aussprache)", re.IGNORECASE)

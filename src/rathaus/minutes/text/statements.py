@@ -108,6 +108,31 @@ class Motion:
 
 
 @dataclass(frozen=True)
+class ItemDecision:
+    """The decision on one agenda entry."""
+
+    entry_index: int
+    number: str
+    key: str
+    result: str | None  # an OParl result value, see outcomes.RESULTS
+    counts: VoteCounts | None
+    resolution_text: str | None
+    motions: tuple[Motion, ...]
+    evidence: tuple[Evidence, ...]
+    method: str  # "record" | "rule" | "llm" | "none"
+    reason: str
+    # imported votes of this item that name no entry of it ("Änderungsantrag DS0081/25/2")
+    unmatched_records: tuple[str, ...] = ()
+
+    @property
+    def time_range(self) -> tuple[float, float] | None:
+        """The time range of the evidence, if any."""
+        if not self.evidence:
+            return None
+        return min(e.start for e in self.evidence), max(e.end for e in self.evidence)
+
+
+@dataclass(frozen=True)
 class Sentence:
     """A sentence of the transcript in an item's span; ``chair``: said by the chair."""
 
