@@ -5,6 +5,7 @@ The examples are the patterns that were read as results on another council's ses
 
 from __future__ import annotations
 
+from rathaus.core.ai.protocols import ChatResult
 from rathaus.minutes.schemas import AgendaEntry, Segment
 from rathaus.minutes.text import outcomes as oc
 from rathaus.minutes.text.align import AlignAgenda
@@ -100,3 +101,35 @@ def test_joint_factions_are_one_group() -> None:
     learned = Groups.of()
     assert learned.find_in_title("Änderungsantrag SPD/Volt") == {"SPD/Volt"}
     assert learned.find("der Antrag von Volt") == {"SPD/Volt"}
+
+
+class _Chair:
+    """A deterministic stand-in for the chat model: answers ``answer`` and keeps what it was shown."""
+
+    def __init__(self, answer: str) -> None:
+        self.answer = answer
+        self.shown: list[str] = []
+
+    def chat(self, messages: list[dict[str, str]], **options: object) -> ChatResult:
+        self.shown.append(messages[-1]["content"])
+        assert self.answer in (options["choices"] or [])  # type: ignore[operator]
+        return ChatResult(text=self.answer, model="stand-in", backend="test")
+
+
+def test_the_model_reads_only_the_chairs_words_and_may_find_no_result() -> None:
+    turns = [
+        ("Stadtrat Wolf", "Das hat die SPD im Ausschuss abgelehnt."),
+        ("Vorsitz", "Damit sind wir durch, die Sache ist so beschieden."),
+    ]
+    segments = [Segment(0.0, 4.0, "Ich rufe Tagesordnungspunkt 4 auf.", "Vorsitz")] + [
+        Segment(5.0 * (i + 1), 5.0 * (i + 1) + 4.0, text, speaker) for i, (speaker, text) in enumerate(turns)
+    ]
+    spans = AlignAgenda().run(segments, [ENTRY])
+    model = _Chair(oc.MAJORITY)
+    decision = ExtractDecisions(chat=model).run(segments, [ENTRY], spans)[0]  # type: ignore[arg-type]
+    assert (decision.result, decision.method) == (oc.MAJORITY, "llm")
+    assert "bitte prüfen" in decision.reason
+    assert "so beschieden" in model.shown[0]
+    assert "SPD" not in model.shown[0]  # another speaker's words are never the model's material
+    silent = ExtractDecisions(chat=_Chair("keines")).run(segments, [ENTRY], spans)[0]  # type: ignore[arg-type]
+    assert (silent.result, silent.reason) == (None, NO_RESULT)

@@ -114,7 +114,8 @@ class ExtractDecisions:
         result = []
         for index, entry in enumerate(agenda):
             decision = decisions[index]
-            if decision.result is None and self.chat is not None:
+            if decision.result is None and self.chat is not None and mains[index] is None:
+                # amendments are left to the clerk: the model would repeat the proposal's result
                 decision = self._ask(decision, entry, chair_words[index])
             result.append(decision)
         return result
