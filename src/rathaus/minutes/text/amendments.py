@@ -40,7 +40,7 @@ _PROPOSED = re.compile(r"\b(empfohlen|empfehlen|empfehle|vorgeschlagen|schlage \
 # an earlier event or the motion's wording is not this vote's outcome ("Der Antrag lautet, dass wir vertagen")
 _EARLIER = re.compile(r"\b(hatten|hatte|wurde|wurden|damals|schon|bereits|bislang|lautet|beantragt)\b")
 _REST_IN_FAVOUR = re.compile(r"\b(rest|übrigen|ansonsten)\b[\w ]{0,20}\b(dafür|ja|jastimmen|zustimmung)\b")
-_ACCEPTED = frozenset({oc.UNANIMOUS, oc.MAJORITY})
+_ACCEPTED = frozenset({oc.UNANIMOUS, oc.MAJORITY, oc.ADOPTED})
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,9 @@ def combine(results: Sequence[str]) -> str | None:
     if rejected and accepted:
         return oc.PARTLY
     if accepted:
-        return oc.MAJORITY if oc.MAJORITY in accepted else oc.UNANIMOUS
+        if oc.MAJORITY in accepted:
+            return oc.MAJORITY
+        return oc.UNANIMOUS if all(r == oc.UNANIMOUS for r in accepted) else oc.ADOPTED
     return results[-1]
 
 

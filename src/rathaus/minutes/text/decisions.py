@@ -146,7 +146,7 @@ class ExtractDecisions:
         main_votes = [m for m in votes if m.kind == PROPOSAL]
         if main_votes:
             result, counts, heard = _outcome(main_votes)
-            adopted = result in {oc.UNANIMOUS, oc.MAJORITY, oc.PARTLY}
+            adopted = result in {oc.UNANIMOUS, oc.MAJORITY, oc.PARTLY, oc.ADOPTED}
             said = " / ".join(e.text[:100] for e in heard)
             return _decision(
                 index,

@@ -230,11 +230,11 @@ def vote(sentence: Sentence, found: list[Sentence], groups: Groups) -> Motion | 
     if (
         against
         and not said_unanimous
-        and (result == oc.UNANIMOUS or re.search(r"\b(zustimmung|zugestimmt)\b", norm))
+        and (result in {oc.UNANIMOUS, oc.ADOPTED} or re.search(r"\b(zustimmung|zugestimmt)\b", norm))
     ):
         result = oc.MAJORITY  # "bei 3 Gegenstimmen zugestimmt"; "einstimmig bei einer Enthaltung" stays
     position = found.index(sentence)
-    if phrase.label == "Zustimmung" and position > 0 and result == oc.UNANIMOUS:
+    if phrase.label == "Zustimmung" and position > 0 and result == oc.ADOPTED:
         # "Das ist eine deutliche Mehrheit. Damit ist die Beschlussvorlage angenommen.": a plain
         # acceptance right after a stated majority repeats that vote
         previous = vote(found[position - 1], found, groups)
