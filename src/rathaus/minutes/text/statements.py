@@ -2,7 +2,7 @@
 
 A result is the chair's to state ("Das ist eine mehrheitliche Zustimmung"). The chair is whoever the
 body's ``CouncilConventions`` name: a speaker in ``chairs``, a speaker label in ``chair_labels``
-("Vorsitz"), or the (Ober)Bürgermeister(in) only where the mayor chairs the body. Even the chair's
+("Vorsitz"), or the (Ober)Bürgermeister(in) and the deputies only where the mayor chairs the body. Even the chair's
 words are no result when they are
 - a request or question ("Ich bitte um Zustimmung", "Wer ist dafür?"),
 - a personal stance or a negation ("Ich habe nicht zugestimmt", "meine Zustimmung"),
@@ -22,7 +22,6 @@ from rathaus.minutes.text.conventions import CouncilConventions
 from rathaus.minutes.text.groups import Groups
 
 _MAYOR = re.compile(r"\b(ober)?bürgermeister(in)?\b", re.IGNORECASE)
-_DEPUTY = re.compile(r"\b(erste[rn]?|zweite[rn]?|dritte[rn]?)\s+bürgermeister", re.IGNORECASE)
 
 _REQUEST = re.compile(
     r"\bbitte\w*\b[\w ]{0,40}\b(zustimmung|votum|abstimmung|handzeichen|kartenzeichen|zeichen)\b"
@@ -173,7 +172,7 @@ class ChairRule:
         words = set(re.findall(r"[\wäöüßÄÖÜ]+", spoken.lower()))
         if any(label.lower() in words for label in self.conventions.chair_labels):
             return True
-        return self.conventions.mayor_chairs and bool(_MAYOR.search(spoken)) and not _DEPUTY.search(spoken)
+        return self.conventions.mayor_chairs and bool(_MAYOR.search(spoken))
 
 
 def _contains_name(speaker: str, name: str) -> bool:
