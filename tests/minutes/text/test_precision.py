@@ -89,7 +89,9 @@ def test_the_chair_as_the_body_has_it() -> None:
     assert rule.is_chair("Stellvertretende Vorsitzende")
     assert rule.is_chair("Stadträtin Petra Sommer")
     assert not rule.is_chair("Oberbürgermeisterin Dr. Lang")
-    assert ChairRule.of(None).is_chair("Erster Bürgermeister Kurz")  # the mayor's deputy, where the mayor chairs
+    assert ChairRule.of(None).is_chair(
+        "Erster Bürgermeister Kurz"
+    )  # the mayor's deputy, where the mayor chairs
     assert not rule.is_chair("Erster Bürgermeister Kurz")
 
 

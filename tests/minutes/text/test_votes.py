@@ -82,6 +82,7 @@ def test_imported_amendment_records_are_applied_or_reported() -> None:
         VotingRecord(item_number="5.10", motion="Änderungsantrag DS0081/25/2", counts=VoteCounts(12, 33, 2)),
         VotingRecord(item_number="5.10.1", motion="Änderungsantrag", counts=VoteCounts(30, 15, 2)),
         VotingRecord(item_number="5.10", motion="Änderungsantrag DS0099/25/4", counts=VoteCounts(3, 44, 0)),
+        VotingRecord(item_number="5.10.3", motion="Ergänzungsantrag FW", counts=VoteCounts(2, 45, 0)),
     ]
     decisions = decide(["V: Ich rufe Tagesordnungspunkt 5.10 auf."], AMENDED, records)
     main, greens, social = decisions[1:4]
@@ -90,7 +91,7 @@ def test_imported_amendment_records_are_applied_or_reported() -> None:
     assert (social.result, social.counts, social.method) == (oc.REJECTED, VoteCounts(12, 33, 2), "record")
     assert "DS0081/25/2" in social.reason
     # the record of a paper that is no entry of this item is not dropped silently
-    assert main.unmatched_records == ("Änderungsantrag DS0099/25/4",)
+    assert main.unmatched_records == ("Änderungsantrag DS0099/25/4", "Ergänzungsantrag FW")
     assert "DS0099/25/4" in main.reason
     assert "bitte prüfen" in main.reason
     by_group = [

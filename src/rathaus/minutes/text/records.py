@@ -73,9 +73,18 @@ def amendment_records(
     amendments: Sequence[Amendment],
     records: Sequence[VotingRecord],
     groups: Groups,
+    listed: frozenset[str] = frozenset(),
 ) -> tuple[dict[int, VotingRecord], list[VotingRecord]]:
-    """The amendment records of item ``number``, by the agenda index of their entry, and those unmatched."""
+    """The amendment records of item ``number``, by the agenda index of their entry, and those unmatched.
+
+    A record numbered under the item (5.10.3) that no agenda entry carries (``listed``) is one of them.
+    """
     own_numbers = {a.entry.number.strip() for a in amendments if a.entry.number.strip() != number}
+    own_numbers |= {
+        r.item_number.strip()
+        for r in records
+        if number and r.item_number.strip().startswith(number + ".") and r.item_number.strip() not in listed
+    }
     mine = [
         r
         for r in records
@@ -151,7 +160,8 @@ def apply_records(
         plain = main_records(number, records, own)
         if plain:
             done[index] = _from_records(done[index], entry, plain, main=True)
-        matched, unmatched = amendment_records(number, amendments, records, groups)
+        listed = frozenset(n for n in numbers if n)
+        matched, unmatched = amendment_records(number, amendments, records, groups, listed)
         for target, record in matched.items():
             done[target] = _from_records(done[target], agenda[target], [record], main=False)
         if unmatched:

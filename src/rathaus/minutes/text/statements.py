@@ -2,8 +2,8 @@
 
 A result is the chair's to state ("Das ist eine mehrheitliche Zustimmung"). The chair is whoever the
 body's ``CouncilConventions`` name: a speaker in ``chairs``, a speaker label in ``chair_labels``
-("Vorsitz"), or the (Ober)Bürgermeister(in) and the deputies only where the mayor chairs the body. Even the chair's
-words are no result when they are
+("Vorsitz"), or the (Ober)Bürgermeister(in) and the deputies only where the mayor chairs the body.
+Even the chair's words are no result when they are
 - a request or question ("Ich bitte um Zustimmung", "Wer ist dafür?"),
 - a personal stance or a negation ("Ich habe nicht zugestimmt", "meine Zustimmung"),
 - reported speech: another body's vote ("im Ausschuss 6 zu 0 zu 1 angenommen"), a group's vote
