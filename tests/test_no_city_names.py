@@ -31,7 +31,6 @@ _APPOINTMENT_FORMAT = (
 )
 _SHIPPED_TYPES = "names the source of the shipped application types (data files in applications/types/)"
 _DEMO_TENANT = "the tenant the `rathaus demo` command creates"
-_H1 = "minutes/text owned by helper H1 of issue 12, who removes it"
 EXEMPT_LINES: dict[str, dict[str, str]] = {  # file → {a fragment of the one exempted line: reason}
     "rathaus/appointments/administration.py": {
         "``import_catalog_files`` reads the Munich-shaped export": _APPOINTMENT_FORMAT,
@@ -63,11 +62,6 @@ EXEMPT_LINES: dict[str, dict[str, str]] = {  # file → {a fragment of the one e
         '"name of the demo tenant")] = "Stadt Celle",': _DEMO_TENANT,
         'where(Tenant.slug == "stadt-celle"))': _DEMO_TENANT,
         'slug="stadt-celle", name=tenant_name': _DEMO_TENANT,
-    },
-    "rathaus/minutes/text/outcomes.py": {"write them (the Karlsruhe OParl": _H1},
-    "rathaus/minutes/text/amendments.py": {
-        "# groups (in Karlsruhe KULT, KAL, GfK, FÜR)": _H1,
-        '# "Änderungsantrag: FÜR Karlsruhe: Vergabe …"': _H1,
     },
 }
 

@@ -10,7 +10,7 @@ from bench.minutes_karlsruhe import counts_exact, outcomes
 from rathaus.core.text.words import plain_words
 from rathaus.minutes.schemas import AgendaEntry, Segment, VoteCounts, VotingRecord
 from rathaus.minutes.text.align import AlignAgenda
-from rathaus.minutes.text.decisions import ExtractDecisions, ItemDecision
+from rathaus.minutes.text.decisions import NO_RESULT, ExtractDecisions, ItemDecision
 from rathaus.minutes.text.outcomes import outcome_class, outcome_matches, spoken_counts
 from tests.conftest import shared_data
 
@@ -142,7 +142,8 @@ def test_amendment_parts_referral_and_withdrawal() -> None:
     assert christian.result == "Antrag zurückgezogen"
 
 
-def test_amendment_not_put_to_the_vote_follows_custom() -> None:
+def test_amendment_not_put_to_the_vote_has_no_result() -> None:
+    """Sharing the proposal's outcome or "settled" by custom was right in about half the Karlsruhe cases."""
     voted = decide(
         [
             "V: Ich rufe Tagesordnungspunkt 2 Spielplatzkonzept auf.",
@@ -151,7 +152,9 @@ def test_amendment_not_put_to_the_vote_follows_custom() -> None:
         ],
         [AgendaEntry("2", "Spielplatzkonzept"), AgendaEntry("2", "Ergänzungsantrag KAL: Spielplatzkonzept")],
     )
-    assert voted[1].result == "mit Stellungnahme einverstanden"
+    assert voted[0].result == "einstimmig zugestimmt"
+    assert voted[1].result is None
+    assert voted[1].reason == NO_RESULT
     referred = decide(
         [
             "V: Ich rufe Tagesordnungspunkt 3 Radschnellweg auf.",
@@ -160,7 +163,7 @@ def test_amendment_not_put_to_the_vote_follows_custom() -> None:
         ],
         [AgendaEntry("3", "Radschnellweg"), AgendaEntry("3", "Ergänzungsantrag SPD: Radschnellweg")],
     )
-    assert [d.result for d in referred] == ["verwiesen in Fachausschuss"] * 2
+    assert [d.result for d in referred] == ["verwiesen in Fachausschuss", None]
 
 
 def test_voting_record_wins_over_spoken_words() -> None:

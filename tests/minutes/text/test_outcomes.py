@@ -64,10 +64,10 @@ def test_plain_acceptance_after_a_stated_majority_stays_a_majority() -> None:
     )
     assert decision.result == oc.MAJORITY
     assert decision.evidence[0].text == "Damit ist die Beschlussvorlage angenommen."
-    # without a majority before it, a plain acceptance still reads as agreement of all
-    assert one("V: Damit ist die Beschlussvorlage angenommen.").result == oc.UNANIMOUS
+    # without a majority before it, a plain acceptance is adopted, with no claim of unanimity
+    assert one("V: Damit ist die Beschlussvorlage angenommen.").result == oc.ADOPTED
     # a question about objections is no stated majority
-    assert one("V: Gibt es Gegenstimmen? – Damit ist die Beschlussvorlage angenommen.").result == oc.UNANIMOUS
+    assert one("V: Gibt es Gegenstimmen? – Damit ist die Beschlussvorlage angenommen.").result == oc.ADOPTED
 
 
 def test_unnumbered_motion_is_voted_within_the_item_above() -> None:
