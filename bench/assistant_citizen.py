@@ -210,9 +210,11 @@ def run_questions(
                     actor=actor,
                 )
             except QuestionError as error:
+                session.rollback()
                 console.print(f"[yellow]{row['id']}: question rejected:[/] {error}")
                 continue
             seconds.append(time.perf_counter() - start)
+            session.rollback()  # the logged conversation is not kept: the index stays as it was
             order: list[str] = []
             for passage in asked.passages:
                 source = str(external.get(passage.source_id, ""))
@@ -223,7 +225,8 @@ def run_questions(
             verdict = judge(row, result, order, places)
             verdicts.append(verdict)
             answers.append({**verdict, "question": row["question"], "text": result.text, "cited": cited})
-        session.rollback()
+            if chat is not None:
+                console.print(f"  {row['id']}: {result.mode}, {seconds[-1]:.1f} s")
     return verdicts, seconds, answers
 
 
