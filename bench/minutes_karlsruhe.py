@@ -19,19 +19,28 @@ Definitions (per session and overall):
 - agenda_placement_items_with_text: the same over the numbers with text only.
 - segment_placement: share of segments assigned (first entry per number) to the item they belong to.
 - stated_outcome_precision: right ÷ stated over all agenda entries (amendments included) with an
-  OParl ``result``: stated = the transcript-only decision has a result, right = it matches the OParl
-  result (``outcomes.outcome_matches``: same class). stated_outcome_coverage: stated ÷ all those
-  entries (items without text included). ``_consistent_labels``: the precision without the entries
-  whose OParl result contradicts the Niederschrift's own Abstimmungsergebnis (OParl "mehrheitlich",
-  minutes "Einstimmig").
+  OParl ``result``: stated = the transcript-only decision has a result, right = it is true of the
+  OParl result (``outcomes.outcome_agrees``: same class, or a plain "zugestimmt" for any adoption —
+  true but less specific). stated_outcome_specific: specific ÷ right, specific = as specific as the
+  record (``outcomes.outcome_as_specific``: not a plain "zugestimmt" for an "einstimmig …" or
+  "mehrheitlich …" record), so that stating every adoption as "zugestimmt" cannot look good.
+  stated_outcome_coverage: stated ÷ all those entries (items without text included).
+  ``_consistent_labels``: the precision without the entries whose OParl result contradicts the
+  Niederschrift's own Abstimmungsergebnis (OParl "mehrheitlich", minutes "Einstimmig").
 - outcome_accuracy (``karlsruhe`` only, kept from before): share of main agenda entries (first per
-  number) with an OParl ``result`` and discussion text whose extracted result matches it; the
+  number) with an OParl ``result`` and discussion text whose extracted result matches it
+  (``outcomes.outcome_matches``: same class; a plain "zugestimmt" for "einstimmig …" is wrong); the
   same ``_consistent_labels``; amendment entries apart (``_amendments``).
 - agenda_placement_numbers_lost: the same transcript with every item number after
   Tagesordnungspunkt/Punkt/TOP deleted (calls still mark boundaries, numbers misheard).
 - counts_exact_with_records: share of entries with a complete count in the Abstimmungsergebnis
   (imported as VotingRecords) whose decision carries exactly those counts.
-The aligner runs with ``CouncilConventions(place_names=("Karlsruhe",))`` as a clerk would set it.
+Both stages run with the conventions a clerk of this council would set (``CONVENTIONS``): the place
+name "Karlsruhe", and ``abstentions_break_unanimity``: the council's records count a vote with
+abstentions as "mehrheitlich" (OParl "mehrheitlich zugestimmt" where the Niederschrift reads
+"Einstimmig … bei 2 Enthaltungen", 21 of the 37 wrong stated results before), while the chair, as
+the Gemeindeordnung does not count abstentions, says "einstimmig". The same conventions serve the
+other bodies (``karlsruhe_bodies``): one administration keeps all of its bodies' records.
 largest_item_share: the largest share of a session's segments that one item's span takes.
 Baselines in the same run: a title-similarity-only aligner (each item placed at its best-matching
 segment, no order, no calls) and a keyword-only outcome classifier (first outcome keyword in the
@@ -52,7 +61,7 @@ from rathaus.minutes.schemas import Segment
 from rathaus.minutes.text.align import AlignAgenda, ItemSpan
 from rathaus.minutes.text.conventions import CouncilConventions
 from rathaus.minutes.text.decisions import ExtractDecisions, ItemDecision
-from rathaus.minutes.text.outcomes import outcome_class, outcome_matches
+from rathaus.minutes.text.outcomes import outcome_agrees, outcome_as_specific, outcome_class, outcome_matches
 from rathaus.minutes.text.terms import TermWeights, content_stems, overlap
 
 
@@ -106,8 +115,8 @@ def segment_placement(session: KarlsruheSession, spans: Sequence[ItemSpan]) -> t
 
 
 def stated_outcomes(session: KarlsruheSession, results: Sequence[str | None]) -> dict[str, tuple[int, int]]:
-    """(right, stated), (stated, all) and (right, stated) without contradicting labels, over all entries."""
-    right = stated = everything = right_consistent = stated_consistent = 0
+    """(right, stated), (specific, right), (stated, all) and (right, stated) without contradicting labels."""
+    right = stated = everything = right_consistent = stated_consistent = specific = 0
     rows = zip(results, session.oparl_results, session.gold, strict=True)
     for predicted, expected, gold in rows:
         if not expected:
@@ -115,15 +124,17 @@ def stated_outcomes(session: KarlsruheSession, results: Sequence[str | None]) ->
         everything += 1
         if predicted is None:
             continue
-        hit = outcome_matches(predicted, expected)
+        hit = outcome_agrees(predicted, expected)
         stated += 1
         right += hit
+        specific += outcome_as_specific(predicted, expected)
         recorded = (gold.get("abstimmungsergebnis") or "").lower()
         if not (outcome_class(expected) == "mehrheitlich" and recorded.startswith("einstimmig")):
             stated_consistent += 1
             right_consistent += hit
     return {
         "precision": (right, stated),
+        "specific": (specific, right),
         "coverage": (stated, everything),
         "precision_consistent": (right_consistent, stated_consistent),
     }
@@ -166,8 +177,9 @@ def counts_exact(session: KarlsruheSession, decisions: Sequence[ItemDecision]) -
     return exact, len(records)
 
 
-# the place name as a clerk would enter it in the body's conventions (bench data, not product code)
-CONVENTIONS = CouncilConventions(place_names=("Karlsruhe",))
+# as a clerk would enter them in the body's conventions (bench data, not product code): the place
+# name, and that this council's records count a vote with abstentions as "mehrheitlich"
+CONVENTIONS = CouncilConventions(place_names=("Karlsruhe",), abstentions_break_unanimity=True)
 
 
 def title_only_spans(segments: Sequence[Segment], session: KarlsruheSession) -> list[ItemSpan]:
@@ -221,9 +233,11 @@ def session_figures(session: KarlsruheSession, total: dict[str, list[int]], vari
     """Run the stages and the baselines on one session; adds the raw counts to ``total``."""
     started = time.perf_counter()
     spans = AlignAgenda(conventions=CONVENTIONS).run(session.segments, session.agenda)
-    decisions = ExtractDecisions().run(session.segments, session.agenda, spans)
+    decisions = ExtractDecisions(conventions=CONVENTIONS).run(session.segments, session.agenda, spans)
     seconds = time.perf_counter() - started
-    with_records = ExtractDecisions().run(session.segments, session.agenda, spans, voting_records(session))
+    with_records = ExtractDecisions(conventions=CONVENTIONS).run(
+        session.segments, session.agenda, spans, voting_records(session)
+    )
     robust = AlignAgenda(conventions=CONVENTIONS).run(without_call_numbers(session.segments), session.agenda)
     baseline_spans = title_only_spans(session.segments, session)
     stated = stated_outcomes(session, [d.result for d in decisions])
@@ -236,9 +250,11 @@ def session_figures(session: KarlsruheSession, total: dict[str, list[int]], vari
         "segment_placement": segment_placement(session, spans),
         "baseline_title_only_segment_placement": segment_placement(session, baseline_spans),
         "stated_outcome_precision": stated["precision"],
+        "stated_outcome_specific": stated["specific"],
         "stated_outcome_coverage": stated["coverage"],
         "stated_outcome_precision_consistent_labels": stated["precision_consistent"],
         "baseline_keyword_precision": keyword["precision"],
+        "baseline_keyword_specific": keyword["specific"],
         "baseline_keyword_coverage": keyword["coverage"],
         "counts_exact_with_records": counts_exact(session, with_records),
     }

@@ -30,6 +30,7 @@ def _form(token: str, **changes: str) -> dict[str, str]:
         "vorsitz": "Ratsvorsitzende Brandt\nJonas Weber\n",
         "vorsitz_bezeichnungen": "Vorsitz\nDie Vorsitzende",
         "buergermeister_vorsitz": "nein",
+        "enthaltungen_mehrheitlich": "ja",
         "fraktionen_zeilen": "4",
         "fraktion_1_name": "CDU/FDP",
         "fraktion_1_schreibweisen": "Gruppe CDU/FDP, CDU-FDP-Gruppe",
@@ -65,6 +66,8 @@ def test_the_page_is_reached_from_the_navigation_and_suggests_from_the_last_meet
     assert 'value="SPD"' in page.text  # factions of the attendees
     assert 'value="CDU"' in page.text
     assert 'id="f-bm-ja" name="buergermeister_vorsitz" value="ja" checked' in page.text
+    # abstentions do not break unanimity unless the clerk says so
+    assert 'id="f-enth-nein" name="enthaltungen_mehrheitlich" value="nein" checked' in page.text
 
 
 def test_the_clerk_saves_the_conventions_and_the_change_is_audited(
@@ -84,6 +87,7 @@ def test_the_clerk_saves_the_conventions_and_the_change_is_audited(
             chairs=("Ratsvorsitzende Brandt", "Jonas Weber"),
             chair_labels=("Vorsitz", "Die Vorsitzende"),
             mayor_chairs=False,
+            abstentions_break_unanimity=True,
             factions=(
                 Faction("CDU/FDP", ("Gruppe CDU/FDP", "CDU-FDP-Gruppe"), ("CDU", "FDP")),
                 Faction("SPD"),
@@ -115,11 +119,18 @@ def test_errors_are_german_and_keep_the_input(client: TestClient, minutes_world:
     token = csrf_from(client, f"/protokolle/gremien/{body_id}")
     response = client.post(
         f"/protokolle/gremien/{body_id}",
-        data=_form(token, nummerierung="roemisch", buergermeister_vorsitz="", fraktion_2_name="CDU/FDP"),
+        data=_form(
+            token,
+            nummerierung="roemisch",
+            buergermeister_vorsitz="",
+            enthaltungen_mehrheitlich="vielleicht",
+            fraktion_2_name="CDU/FDP",
+        ),
     )
     assert response.status_code == 400
     assert "Bitte wählen Sie eine der angebotenen Nummerierungen." in response.text
     assert "ob die Bürgermeisterin oder der Bürgermeister den Vorsitz führt" in response.text
+    assert "ob Enthaltungen eine Abstimmung „mehrheitlich“ machen" in response.text
     assert "Die Fraktion „CDU/FDP“ steht mehrfach in der Liste." in response.text
     assert "Ratsvorsitzende Brandt" in response.text  # the input is kept
     with open_session(minutes_world.sessions, tenant_id=minutes_world.tenant_id) as session:

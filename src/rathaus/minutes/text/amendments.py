@@ -39,6 +39,11 @@ _HEDGED = re.compile(r"\b(wenn|falls|ob)\b|\bnicht (einverstanden|zufrieden)")
 _PROPOSED = re.compile(r"\b(empfohlen|empfehlen|empfehle|vorgeschlagen|schlage \w+ vor|schlagen \w+ vor)\b")
 # an earlier event or the motion's wording is not this vote's outcome ("Der Antrag lautet, dass wir vertagen")
 _EARLIER = re.compile(r"\b(hatten|hatte|wurde|wurden|damals|schon|bereits|bislang|lautet|beantragt)\b")
+# a possibility or a plan is not the outcome ("… hätten wir dazu noch Gelegenheit, im Hauptausschuss",
+# "Die würden wir dann der Reihe nach abarbeiten, hätten damit … erledigt")
+_MODAL = re.compile(
+    r"\b(würde|würden|hätte|hätten|könnte|könnten|sollte|sollten|müsste|müssten|vielleicht|sofern)\b"
+)
 _REST_IN_FAVOUR = re.compile(r"\b(rest|übrigen|ansonsten)\b[\w ]{0,20}\b(dafür|ja|jastimmen|zustimmung)\b")
 _ACCEPTED = frozenset({oc.UNANIMOUS, oc.MAJORITY, oc.ADOPTED})
 
@@ -205,7 +210,7 @@ def counted_result(text: str) -> str | None:
 
 def no_vote_result(norm: str) -> str | None:
     """The no-vote outcome a sentence states (erledigt, verwiesen, vertagt, zurückgezogen, …), if any."""
-    if _PROPOSED.search(norm) or _EARLIER.search(norm):
+    if _PROPOSED.search(norm) or _EARLIER.search(norm) or _MODAL.search(norm):
         return None
     for phrase in oc.NO_VOTE_PHRASES:
         if phrase.result == oc.SETTLED and _HEDGED.search(norm):

@@ -42,6 +42,11 @@ class CouncilConventions:
     # whether the (Ober)Bürgermeister(in) chairs this body (Gemeinderat in Baden-Württemberg: yes;
     # a Stadtrat that elects its own chair: no, the mayor then speaks as head of the administration)
     mayor_chairs: bool = True
+    # whether this body records a vote with abstentions as "mehrheitlich" (not "einstimmig"); where
+    # it does, a chair's "einstimmig" that says nothing about abstentions is only "zugestimmt"
+    # (the transcript cannot tell whether anyone abstained), "einstimmig bei 2 Enthaltungen" is
+    # "mehrheitlich", "einstimmig ohne Enthaltungen" stays "einstimmig"
+    abstentions_break_unanimity: bool = False
     factions: tuple[Faction, ...] = ()
     # names of the municipality and the body: said everywhere, they say nothing about an item
     place_names: tuple[str, ...] = ()

@@ -97,7 +97,9 @@ class ExtractDecisions:
             if parent is not None:
                 # a sub-item heard only within its parent (7.1 in 7): its own vote, if the chair names it
                 alone = [am.proposal(index, entry.title, groups)]
-                decisions[index] = _amendment(index, entry, found, decisions.get(parent), alone, groups)
+                decisions[index] = _amendment(
+                    index, entry, found, decisions.get(parent), alone, groups, self.conventions
+                )
             elif main_number is None:
                 filed = proposals.get(numbers[index] or "", [])
                 amended_by = frozenset(name for p in filed for name in p.parties)
@@ -108,7 +110,9 @@ class ExtractDecisions:
             else:
                 main = decisions.get(own) if own is not None else None
                 proposals_here = proposals.get(main_number, [])
-                decisions[index] = _amendment(index, entry, found, main, proposals_here, groups)
+                decisions[index] = _amendment(
+                    index, entry, found, main, proposals_here, groups, self.conventions
+                )
         decisions = _not_the_parents(decisions, numbers, index_of)
         decisions = rc.apply_records(decisions, agenda, mains, proposals, voting_records, groups)
         result = []
@@ -142,7 +146,9 @@ class ExtractDecisions:
         amended_by: frozenset[str],
     ) -> ItemDecision:
         chair = [s for s in found if s.chair]  # results are the chair's to state
-        votes = [m for m in (vote(s, chair, groups) for s in chair) if m is not None]
+        strict = self.conventions.abstentions_break_unanimity
+        heard_votes = (vote(s, chair, groups, abstentions_break_unanimity=strict) for s in chair)
+        votes = [m for m in heard_votes if m is not None]
         main_votes = [m for m in votes if m.kind == PROPOSAL]
         if main_votes:
             result, counts, heard = _outcome(main_votes)
@@ -288,13 +294,18 @@ def _amendment(
     main: ItemDecision | None,
     proposals: list[am.Proposal],
     groups: Groups,
+    conventions: CouncilConventions,
 ) -> ItemDecision:
     """An amendment listed as its own agenda entry: the results the chair states after naming it."""
     chair = [s for s in found if s.chair]
+    strict = conventions.abstentions_break_unanimity
     aims = am.targets([s.text for s in chair], [s.segment for s in chair], proposals, groups)
     mine = [s for s, aim in zip(chair, aims, strict=True) if aim == index]
     short = [s for s in mine if len(s.norm.split()) <= RESULT_WORDS]  # results are said briefly
-    votes = [m for m in (vote(s, chair, groups) or _counted(s, groups) for s in short) if m is not None]
+    heard_votes = (
+        vote(s, chair, groups, abstentions_break_unanimity=strict) or _counted(s, groups) for s in short
+    )
+    votes = [m for m in heard_votes if m is not None]
     votes = [m if m.kind != PROPOSAL else replace(m, kind=AMENDMENT) for m in votes if m.kind != ORDER]
     item = next((p for p in proposals if p.index == index), am.proposal(index, entry.title, groups))
     if votes:

@@ -212,8 +212,14 @@ _MODAL = re.compile(r"\b(sollte|sollten|könnte|könnten|müsste|müssten|vielle
 _SUBORDINATE = re.compile(r"\b(dass|lautet|beantragt|beantragen|würde|würden)\b")
 
 
-def vote(sentence: Sentence, found: list[Sentence], groups: Groups) -> Motion | None:
-    """The vote a sentence of the chair announces, if it is a result statement."""
+def vote(
+    sentence: Sentence, found: list[Sentence], groups: Groups, *, abstentions_break_unanimity: bool = False
+) -> Motion | None:
+    """The vote a sentence of the chair announces, if it is a result statement.
+
+    ``abstentions_break_unanimity`` (``CouncilConventions``): the body records a vote with abstentions
+    as "mehrheitlich", so a bare "einstimmig" is only "zugestimmt" (see ``unanimity``).
+    """
     norm = sentence.norm
     if not sentence.chair or not oc.VOTE_CONTEXT.search(norm):
         return None
@@ -236,10 +242,14 @@ def vote(sentence: Sentence, found: list[Sentence], groups: Groups) -> Motion | 
     if phrase.label == "Zustimmung" and position > 0 and result == oc.ADOPTED:
         # "Das ist eine deutliche Mehrheit. Damit ist die Beschlussvorlage angenommen.": a plain
         # acceptance right after a stated majority repeats that vote
-        previous = vote(found[position - 1], found, groups)
+        previous = vote(
+            found[position - 1], found, groups, abstentions_break_unanimity=abstentions_break_unanimity
+        )
         if previous is not None and previous.result == oc.MAJORITY:
             result = oc.MAJORITY
             found_counts = found_counts or _counts_dict(previous.counts)
+    if abstentions_break_unanimity:
+        result = unanimity(result, norm, found_counts)
     context = " ".join(s.norm for s in found[max(0, position - 2) : position + 1])
     if _ORDER.search(context):
         kind = ORDER
@@ -248,6 +258,28 @@ def vote(sentence: Sentence, found: list[Sentence], groups: Groups) -> Motion | 
     else:
         kind = PROPOSAL
     return Motion(kind, result, oc.counts_from(found_counts), sentence.evidence, bool(_PART.search(context)))
+
+
+_NO_ABSTENTION = re.compile(r"\b(ohne (gegenstimmen? (und|oder) )?|keine |keiner )enthaltung(en)?\b")
+_ABSTENTION = re.compile(r"\benthaltung(en)?\b|\benthalten\b")
+
+
+def unanimity(result: str, norm: str, found_counts: dict[str, int]) -> str:
+    """A chair's "einstimmig" where the body counts a vote with abstentions as "mehrheitlich".
+
+    Abstentions stated ("einstimmig bei 2 Enthaltungen", "bei Enthaltung der …") → "mehrheitlich
+    zugestimmt"; none stated ("ohne Enthaltungen", "0 Enthaltungen") → "einstimmig"; nothing said
+    about them → "zugestimmt": whether anyone abstained cannot be heard from the words.
+    """
+    if result != oc.UNANIMOUS:
+        return result
+    if found_counts.get("abstain"):
+        return oc.MAJORITY
+    if _NO_ABSTENTION.search(norm) or found_counts.get("abstain") == 0:
+        return oc.UNANIMOUS
+    if _ABSTENTION.search(norm):
+        return oc.MAJORITY
+    return oc.ADOPTED
 
 
 def _counts_dict(counts: VoteCounts | None) -> dict[str, int]:

@@ -71,10 +71,14 @@ class ConventionsForm:
             errors.append(
                 "Bitte geben Sie an, ob die Bürgermeisterin oder der Bürgermeister den Vorsitz führt."
             )
+        abstentions = _text(form, "enthaltungen_mehrheitlich") or "nein"
+        if abstentions not in {"ja", "nein"}:
+            errors.append("Bitte geben Sie an, ob Enthaltungen eine Abstimmung „mehrheitlich“ machen.")
         conventions = CouncilConventions(
             chairs=_lines(form, "vorsitz"),
             chair_labels=_lines(form, "vorsitz_bezeichnungen"),
             mayor_chairs=mayor != "nein",
+            abstentions_break_unanimity=abstentions == "ja",
             factions=_factions(form, errors),
             place_names=_lines(form, "ortsnamen"),
             numbering=numbering,

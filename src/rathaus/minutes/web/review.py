@@ -16,6 +16,7 @@ from rathaus.core.db import utcnow
 from rathaus.core.storage import StoredFile, blob_path
 from rathaus.minutes import export, review, service
 from rathaus.minutes.models import (
+    AgendaItem,
     Meeting,
     MeetingStatus,
     MinutesDraft,
@@ -65,6 +66,7 @@ def _editor_values(session: Session, meeting: Meeting) -> dict[str, Any]:
     }
     recordings = [(r, session.get(StoredFile, r.file_id)) for r in service.recordings_of(session, meeting)]
     return {
+        "unresolved": unresolved(items),
         "meeting": meeting,
         "segments": segments,
         "names": names,
@@ -79,6 +81,11 @@ def _editor_values(session: Session, meeting: Meeting) -> dict[str, Any]:
         "clock": lambda seconds: export.timestamp(seconds or 0)[:8],
         "speaker_title": speaker_title,
     }
+
+
+def unresolved(items: list[AgendaItem]) -> list[AgendaItem]:
+    """The items whose result the Protokollhilfe looked for and did not find, and nobody entered since."""
+    return [item for item in items if not item.result and (item.decision_details or {}).get("method")]
 
 
 @router.get("/{meeting_id}/bearbeiten", summary="Wortlaut und Entwurf prüfen")
