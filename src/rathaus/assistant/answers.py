@@ -156,7 +156,8 @@ def _citations(passages: Sequence[PassageLike]) -> list[Citation]:
     ]
 
 
-def _matcher(question: str) -> facts_module.Matcher:
+def question_matcher(question: str) -> facts_module.Matcher:
+    """How many of the question's content words a text contains."""
     wanted_terms = terms(question)
 
     def matches(text: str) -> int:
@@ -182,7 +183,7 @@ def best_sentences(
     costs) counts one word more; sentences already shown (``skip``) are left out.
     """
     kinds = wanted(question)
-    matches = _matcher(question)
+    matches = question_matcher(question)
     candidates = [_unit_text(unit) for unit in facts_module.units(text)]
     candidates = [c for c in candidates if c not in skip]
     scored = []
@@ -298,7 +299,7 @@ def asked_lines(
     lines: list[str] = []
     attributes: set[str] = set()
     shown: set[str] = set()
-    matches = _matcher(question)
+    matches = question_matcher(question)
     texts = [("" if is_fact_chunk(p) else p.text, p.section) for p in passages]
     for kind in wanted(question):
         service = _service_fact_lines(kind, facts)

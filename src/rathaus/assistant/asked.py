@@ -62,9 +62,9 @@ def wanted(question: str) -> tuple[Wanted, ...]:
 
 # Words that show a passage sentence carries the value of each kind.
 VALUE = {
-    Wanted.FEE: re.compile(r"\d[\d.,]*\s*(?:€|euro\b|eur\b|cent\b)|\bgebührenfrei\b|\bkostenlos\b|\bkostenfrei\b", re.I),
+    Wanted.FEE: re.compile(r"\d[\d.,]*-{0,2}\s*(?:€|euro\b|eur\b|cent\b)|\bgebührenfrei\b|\bkostenlos\b|\bkostenfrei\b", re.I),
     Wanted.AMOUNT: re.compile(
-        r"\d[\d.,]*\s*(?:€|euro\b|eur\b|cent\b|%|prozent\b|v\.\s?h\.|vom hundert\b|m\b|meter\b|km\b|uhr\b|"
+        r"\d[\d.,]*-{0,2}\s*(?:€|euro\b|eur\b|cent\b|%|prozent\b|v\.\s?h\.|vom hundert\b|m\b|meter\b|km\b|uhr\b|"
         r"m²|m2\b|qm\b|kg\b|t\b|db\b|jahre?n?\b|monate?n?\b|wochen\b|tage?n?\b|stunden\b|minuten\b)",
         re.I,
     ),
