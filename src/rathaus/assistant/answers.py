@@ -18,10 +18,10 @@ from rathaus.assistant.handover import BookingLinks, handover, key_facts
 from rathaus.assistant.prompts import (
     EASY_LANGUAGE,
     EASY_LANGUAGE_SCHEMA,
-    GROUNDED_ANSWER,
+    FACT_ANSWER,
     NO_ANSWER,
     easy_language_messages,
-    grounded_messages,
+    fact_messages,
     neutralise,
 )
 from rathaus.assistant.redaction import without_personal_data
@@ -33,7 +33,7 @@ from rathaus.assistant.schemas import (
     Provenance,
 )
 from rathaus.core.ai.errors import AIError
-from rathaus.core.ai.protocols import ChatModel
+from rathaus.core.ai.protocols import ChatMessage, ChatModel
 from rathaus.core.audit.service import input_hash
 from rathaus.core.text.sentences import sentences_and_items
 from rathaus.core.text.stems import light_stem
@@ -276,7 +276,8 @@ def _text_fact_lines(
         return []
     index, found = picked
     passage = passages[index]
-    where = f"{passage.title}, {passage.section}" if passage.section else passage.title
+    paragraph = passage.section if passage.kind != "service" else ""  # a service's "Beschreibung" says nothing
+    where = f"{passage.title}, {paragraph}" if paragraph else passage.title
     lines: list[str] = []
     for unit in found:
         if _unit_text(unit) in shown:
@@ -413,7 +414,7 @@ def stream_answer(
         notice = " ".join(filter(None, [notice, PARTIAL]))
     if chat is not None:
         llm = yield from _llm_answer(
-            usable, question, chat, easy_language=easy_language, max_tokens=max_tokens
+            usable, question, chat, facts=facts, easy_language=easy_language, max_tokens=max_tokens
         )
         if llm is not None:
             llm.citations, llm.facts, llm.notice, llm.handover = citations, facts, notice, partial
@@ -444,11 +445,40 @@ def _without_instructions(passage: PassageLike) -> PassageLike:
     return replace(passage, text=cleaned)
 
 
+def llm_facts(passages: Sequence[PassageLike], question: str, facts: Sequence[KeyFacts]) -> tuple[str, list[str]]:
+    """What the LLM may use: the asked-for fact lines (or, without any, the extractive answer), and those lines."""
+    first, _attributes, _shown = asked_lines(passages, question, facts)
+    return ("\n".join(first) if first else extractive_text(passages, question, facts)), first
+
+
+def llm_messages(passages: Sequence[PassageLike], question: str, facts: Sequence[KeyFacts]) -> list[ChatMessage]:
+    """The chat messages of an LLM answer: the extracted facts and the question (see :func:`llm_facts`)."""
+    return fact_messages(llm_facts(passages, question, facts)[0], question)
+
+
+def numbers_from(text: str, source: str) -> bool:
+    """True when every number in ``text`` (citation marks aside) is one of the numbers of ``source``."""
+    known = set(NUMBER.findall(CITATION.sub("", source)))
+    return all(number in known for number in NUMBER.findall(CITATION.sub("", text)))
+
+
 def _llm_answer(
-    passages: Sequence[PassageLike], question: str, chat: ChatModel, *, easy_language: bool, max_tokens: int
+    passages: Sequence[PassageLike],
+    question: str,
+    chat: ChatModel,
+    *,
+    facts: Sequence[KeyFacts],
+    easy_language: bool,
+    max_tokens: int,
 ) -> Generator[str, None, Answer | None]:
-    """Stream the grounded LLM answer; return it verified (None when it is not grounded)."""
-    messages = grounded_messages(passages, question)
+    """Stream an LLM answer built from the extracted facts; return it verified (None: use the extractive one).
+
+    The model only rephrases: it sees the asked-for fact lines, not the passages, and every number it
+    writes must be one of theirs. The fact lines follow its sentences, so the answer holds every value
+    the extractive answer holds: never less accurate than that on the same question.
+    """
+    source, first = llm_facts(passages, question, facts)
+    messages = fact_messages(source, question)
     pieces: list[str] = []
     try:
         if easy_language:  # the rewrite replaces the text, so it is not streamed twice
@@ -464,22 +494,28 @@ def _llm_answer(
         backend=chat.name,
         model_name=chat.model_name,
         model_version=chat.model_version,
-        prompt_template=GROUNDED_ANSWER.id,
-        prompt_version=GROUNDED_ANSWER.version,
-        input_digest=input_hash(GROUNDED_ANSWER.id, *(m["content"] for m in messages)),
+        prompt_template=FACT_ANSWER.id,
+        prompt_version=FACT_ANSWER.version,
+        input_digest=input_hash(FACT_ANSWER.id, *(m["content"] for m in messages)),
     )
     if not raw or NO_ANSWER in raw:
         return Answer(text=NOT_SUPPORTED, mode="handover", provenance=provenance)
     text, valid = verify_citations(raw, len(passages))
     if len(WORD.findall(CITATION_MARK.sub(" ", text.lower()))) < MIN_ANSWER_WORDS:
         return None  # only citation marks or a word or two: the passages themselves say more
-    if not numbers_grounded(text, passages):
-        return None  # a fee, date or duration the sources do not contain
+    if not numbers_from(text, source) or not numbers_grounded(text, passages):
+        return None  # a fee, date or duration that is not one of the extracted facts
     if not valid:
         grounded = grounded_in(text, passages)
         if not grounded:
             return None
-        text += " " + "".join(f"[{n}]" for n in grounded)
+        cited = sorted({int(n) for n in CITATION.findall(source) if 1 <= int(n) <= len(passages)})
+        text += " " + "".join(f"[{n}]" for n in (cited[:2] or grounded))
+    if first:
+        evidence = "\n" + "\n".join(first)
+        if not easy_language:
+            yield evidence
+        text += evidence
     return Answer(text=text, mode="llm", provenance=provenance)
 
 
