@@ -310,15 +310,20 @@ def test_the_llm_sees_only_the_extracted_facts_and_may_not_write_other_numbers()
             return super().stream(messages, **kwargs)
 
     good = answer(
-        passages=[DOG], question=question, chat=Recording("Für den ersten Hund zahlen Sie 100 Euro im Jahr [1]."),
+        passages=[DOG],
+        question=question,
+        chat=Recording("Für den ersten Hund zahlen Sie 100 Euro im Jahr [1]."),
         easy_language=False,
     )
     assert good.mode == "llm"
     assert good.lines[0] == "Für den ersten Hund zahlen Sie 100 Euro im Jahr [1]."
     assert "Hundesteuer, § 5 Steuersatz: Die Hundesteuer beträgt 100 Euro" in good.lines[1]
-    assert "100 Euro" in seen[0] and "FAKTEN" in seen[0]
+    assert "100 Euro" in seen[0]
+    assert "FAKTEN" in seen[0]
     wrong = answer(
-        passages=[DOG], question=question, chat=ScriptedChat("Die Hundesteuer beträgt 120 Euro im Jahr [1]."),
+        passages=[DOG],
+        question=question,
+        chat=ScriptedChat("Die Hundesteuer beträgt 120 Euro im Jahr [1]."),
         easy_language=False,
     )
     assert wrong.mode == "extractive", "120 is no fact of the passage: the extractive answer is used"

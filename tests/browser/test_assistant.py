@@ -125,7 +125,8 @@ def test_a_situation_question_gets_the_fee_first_with_its_source(page: Page, mun
     assert first.startswith("Gebühr (Umschreibung Fahrzeug"), first
     fees = [lines.nth(i).inner_text() for i in range(1, min(lines.count(), 8))]
     assert any(line.startswith("– ") and "Euro" in line for line in fees), fees
-    assert "Euro12" not in answer.inner_text() and "**" not in answer.inner_text()
+    assert "Euro12" not in answer.inner_text()
+    assert "**" not in answer.inner_text()
     cite = lines.first.locator("a.assistant-cite")
     number = cite.inner_text().strip("[]")
     source = answer.locator(f"#quelle-{number}")

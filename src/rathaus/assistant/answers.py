@@ -35,7 +35,6 @@ from rathaus.assistant.schemas import (
 from rathaus.core.ai.errors import AIError
 from rathaus.core.ai.protocols import ChatMessage, ChatModel
 from rathaus.core.audit.service import input_hash
-from rathaus.core.text.sentences import sentences_and_items
 from rathaus.core.text.stems import light_stem
 from rathaus.core.text.stopwords import STOPWORDS as GERMAN_STOPWORDS
 
@@ -276,7 +275,9 @@ def _text_fact_lines(
         return []
     index, found = picked
     passage = passages[index]
-    paragraph = passage.section if passage.kind != "service" else ""  # a service's "Beschreibung" says nothing
+    paragraph = (
+        passage.section if passage.kind != "service" else ""
+    )  # a service's "Beschreibung" says nothing
     where = f"{passage.title}, {paragraph}" if paragraph else passage.title
     lines: list[str] = []
     for unit in found:
@@ -445,13 +446,17 @@ def _without_instructions(passage: PassageLike) -> PassageLike:
     return replace(passage, text=cleaned)
 
 
-def llm_facts(passages: Sequence[PassageLike], question: str, facts: Sequence[KeyFacts]) -> tuple[str, list[str]]:
-    """What the LLM may use: the asked-for fact lines (or, without any, the extractive answer), and those lines."""
+def llm_facts(
+    passages: Sequence[PassageLike], question: str, facts: Sequence[KeyFacts]
+) -> tuple[str, list[str]]:
+    """What the LLM may use: the asked-for fact lines (else the extractive answer), and those lines."""
     first, _attributes, _shown = asked_lines(passages, question, facts)
     return ("\n".join(first) if first else extractive_text(passages, question, facts)), first
 
 
-def llm_messages(passages: Sequence[PassageLike], question: str, facts: Sequence[KeyFacts]) -> list[ChatMessage]:
+def llm_messages(
+    passages: Sequence[PassageLike], question: str, facts: Sequence[KeyFacts]
+) -> list[ChatMessage]:
     """The chat messages of an LLM answer: the extracted facts and the question (see :func:`llm_facts`)."""
     return fact_messages(llm_facts(passages, question, facts)[0], question)
 

@@ -40,7 +40,8 @@ _PATTERNS: dict[Wanted, re.Pattern[str]] = {
         r"(?:amt|stelle|behörde|büro)\b|\ban wen\b|\bansprechp\w*|\bwer (?:hilft|macht|ist)\b|\bwo\b"
     ),
     Wanted.HOURS: re.compile(
-        r"\böffnungszeit\w*|\bgeöffnet\b|\bsprechzeit\w*|\bsprechstunde\w*|\bwann (?:ist|hat)\b[^?]*\b(?:offen|auf)\b"
+        r"\böffnungszeit\w*|\bgeöffnet\b|\bsprechzeit\w*|\bsprechstunde\w*"
+        r"|\bwann (?:ist|hat)\b[^?]*\b(?:offen|auf)\b"
         r"|\buhrzeit\w*"
     ),
     Wanted.AMOUNT: re.compile(
@@ -62,9 +63,12 @@ def wanted(question: str) -> tuple[Wanted, ...]:
 
 # Words that show a passage sentence carries the value of each kind.
 VALUE = {
-    Wanted.FEE: re.compile(r"\d[\d.,]*-{0,2}\s*(?:€|euro\b|eur\b|cent\b)|\bgebührenfrei\b|\bkostenlos\b|\bkostenfrei\b", re.I),
+    Wanted.FEE: re.compile(
+        r"\d[\d.,]*-{0,2}\s*(?:€|euro\b|eur\b|cent\b)|\bgebührenfrei\b|\bkostenlos\b|\bkostenfrei\b", re.I
+    ),
     Wanted.AMOUNT: re.compile(
-        r"\d[\d.,]*-{0,2}\s*(?:€|euro\b|eur\b|cent\b|%|prozent\b|v\.\s?h\.|vom hundert\b|m\b|meter\b|km\b|uhr\b|"
+        r"\d[\d.,]*-{0,2}\s*(?:€|euro\b|eur\b|cent\b|%|prozent\b|v\.\s?h\.|vom hundert\b|m\b|meter\b|km\b|"
+        r"uhr\b|"
         r"m²|m2\b|qm\b|kg\b|t\b|db\b|jahre?n?\b|monate?n?\b|wochen\b|tage?n?\b|stunden\b|minuten\b)",
         re.I,
     ),
@@ -83,7 +87,9 @@ VALUE = {
         r"\bzuständig\w*|\bamt\b|\bbehörde\b|\bbürgermeister\w*|\bgemeinde(?:verwaltung)?\b|\bstelle\b|\bbüro\b",
         re.I,
     ),
-    Wanted.HOURS: re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s*(?:uhr|–|-|bis)\b|\böffnungszeit\w*|\bgeöffnet\b", re.I),
+    Wanted.HOURS: re.compile(
+        r"\b\d{1,2}(?:[.:]\d{2})?\s*(?:uhr|–|-|bis)\b|\böffnungszeit\w*|\bgeöffnet\b", re.I
+    ),
 }
 
 

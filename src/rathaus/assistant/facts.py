@@ -20,7 +20,9 @@ SKIPPED_LINE = re.compile(r"^(?:Stichworte:|\(Fassung\b|Fassung gemäß)", re.IG
 MAX_ITEMS = 8
 # Paragraph headings that announce a value: "§ 5 Steuersatz", "§ 4 Gebührenhöhe", "§ 3 Ruhezeiten".
 VALUE_HEADINGS = {
-    Wanted.FEE: re.compile(r"steuersatz|hebesatz|gebühr|höhe|beitr|tarif|entgelt|entschädigung|kosten|preis", re.I),
+    Wanted.FEE: re.compile(
+        r"steuersatz|hebesatz|gebühr|höhe|beitr|tarif|entgelt|entschädigung|kosten|preis", re.I
+    ),
     Wanted.PERIOD: re.compile(r"zeit|frist|dauer|beginn|ende", re.I),
     Wanted.HOURS: re.compile(r"zeit|öffnung|ruhe", re.I),
 }
@@ -85,8 +87,9 @@ def best_units(
     """The units of ``text`` that carry a value of ``kind``, best first, with their scores.
 
     The score is the number of the question's words in the unit, plus half of those in the section
-    heading, plus two when the heading announces such a value ("§ 5 Steuersatz"); a unit must carry the value (an amount, a period …). A second unit is kept only when it
-    scores at least as well as half the first (the other rate of the same paragraph, say).
+    heading, plus two when the heading announces such a value ("§ 5 Steuersatz"); a unit must carry
+    the value (an amount, a period …). A second unit is kept only when it scores at least half as
+    well as the first (the other rate of the same paragraph, say).
     """
     heading = matches(section) * 0.5
     announced = VALUE_HEADINGS.get(kind)

@@ -17,7 +17,8 @@ from rathaus.assistant import facts
 from rathaus.assistant.answers import question_matcher
 from rathaus.assistant.asked import Wanted, wanted
 from rathaus.assistant.models import Chunk
-from rathaus.assistant.retrieval import Audience, Passage, passages as load_passages
+from rathaus.assistant.retrieval import Audience, Passage
+from rathaus.assistant.retrieval import passages as load_passages
 
 VALUE_KINDS = (Wanted.FEE, Wanted.AMOUNT, Wanted.PERIOD, Wanted.HOURS)
 

@@ -13,7 +13,8 @@ import re
 # Abbreviations after which a sentence never ends (compared without spaces, case as written).
 _NEVER_ENDS = (
     "Abs Nr Nrn Ziff Buchst Art Abschn Anl Kap Bd Bl lit S St Str Tel Fax Dr Prof Hr Fr Frl Dipl Ing "
-    "ggf bzw ca vgl gem inkl exkl evtl sog bzgl zzgl max min mind Min Std Mio Mrd Tsd Jan Feb Apr Aug Sept Sep "
+    "ggf bzw ca vgl gem inkl exkl evtl sog bzgl zzgl max min mind Min Std Mio Mrd Tsd "
+    "Jan Feb Apr Aug Sept Sep "
     "Okt Nov Dez Anm ff f Verf Gde Hs Pkt lfd z.B z.T z.Zt d.h u.U i.d.R i.V.m i.V i.S.d i.S.v i.H.v "
     "o.g s.o s.u u.a.m a.D"
 )
@@ -98,8 +99,12 @@ def _table_row(cells: list[str], header: list[str] | None) -> str:
     if header is None or len(header) != len(cells) or header == cells:
         return " – ".join(values)
     label, *rest = cells
-    pairs = [f"{name}: {value}" if name and name != value else value for name, value in zip(header[1:], rest)]
-    body = ", ".join(pair for pair, value in zip(pairs, rest) if value)
+    names = header[1:]
+    pairs = [
+        f"{name}: {value}" if name and name != value else value
+        for name, value in zip(names, rest, strict=True)
+    ]
+    body = ", ".join(pair for pair, value in zip(pairs, rest, strict=True) if value)
     return f"{label}: {body}" if label else body
 
 
