@@ -11,9 +11,9 @@ import re
 from collections.abc import Collection, Generator, Iterator, Sequence
 from dataclasses import is_dataclass, replace
 
-from rathaus.assistant import easy
+from rathaus.assistant import compose, easy
 from rathaus.assistant import facts as facts_module
-from rathaus.assistant.asked import Wanted, carries, wanted
+from rathaus.assistant.asked import wanted
 from rathaus.assistant.handover import BookingLinks, handover, key_facts
 from rathaus.assistant.prompts import (
     EASY_LANGUAGE,
@@ -39,9 +39,6 @@ from rathaus.core.text.stems import light_stem
 from rathaus.core.text.stopwords import STOPWORDS as GERMAN_STOPWORDS
 
 MAX_PASSAGES = 3
-SENTENCES_PER_PASSAGE = 3
-SENTENCE_CHARS = 700  # longer sentences are cut after a clause
-LONG_SENTENCE = 400
 CITATION = re.compile(r"\[(\d{1,2})\]")
 # Not core's plain_words: the spelling stays (ß too), because terms are looked up in the raw passage text.
 WORD = re.compile(r"[a-zäöüß0-9]+")
@@ -62,8 +59,6 @@ PARTIAL = "Die Unterlagen beantworten Ihre Frage vielleicht nicht vollständig."
 FULL_SUPPORT = 0.75
 MIN_ANSWER_WORDS = 4
 CITATION_MARK = re.compile(r"\[\d+\]")
-# Sections of the fact chunks of a service (see chunking.service_fact_groups).
-FACT_SECTIONS = frozenset({"Kosten und Dauer", "Unterlagen und Formulare", "Standorte und Termine"})
 GERMAN_ONLY = "Dieser Assistent antwortet auf Deutsch. (This assistant answers in German.)"
 
 
@@ -166,171 +161,23 @@ def question_matcher(question: str) -> facts_module.Matcher:
     return matches
 
 
-def _unit_text(unit: facts_module.Unit) -> str:
-    if not unit.items:
-        return unit.text
-    items = "; ".join(unit.items[: facts_module.MAX_ITEMS])
-    return f"{unit.text} {items}".strip()
-
-
 def best_sentences(
-    text: str, question: str, limit: int = SENTENCES_PER_PASSAGE, *, skip: Collection[str] = ()
+    text: str, question: str, limit: int = compose.SENTENCES_PER_PASSAGE, *, skip: Collection[str] = ()
 ) -> list[str]:
-    """The sentences of ``text`` that match the question best, in their original order.
-
-    A sentence that carries a value of the asked kind (an amount when the question asks what something
-    costs) counts one word more; sentences already shown (``skip``) are left out.
-    """
-    kinds = wanted(question)
-    matches = question_matcher(question)
-    candidates = [_unit_text(unit) for unit in facts_module.units(text)]
-    candidates = [c for c in candidates if c not in skip]
-    scored = []
-    for i, sentence in enumerate(candidates):
-        score = matches(sentence) + any(carries(sentence, kind) for kind in kinds)
-        if len(sentence) > LONG_SENTENCE:
-            score -= 1  # a long sentence only when it matches better than the others
-        scored.append((score, i))
-    chosen = sorted(i for score, i in sorted(scored, key=lambda x: (-x[0], x[1]))[:limit] if score > 0)
-    if not chosen and not skip:
-        chosen = list(range(min(2, len(candidates))))
-    return [_trim(candidates[i]) for i in chosen]
-
-
-def _trim(sentence: str) -> str:
-    """A whole sentence; only one longer than ``SENTENCE_CHARS`` is cut, after a clause ("; " or ", ")."""
-    if len(sentence) <= SENTENCE_CHARS:
-        return sentence
-    cut = max(sentence.rfind("; ", 0, SENTENCE_CHARS), sentence.rfind(", ", 0, SENTENCE_CHARS))
-    if cut < SENTENCE_CHARS // 2:
-        return sentence
-    return sentence[:cut] + " …"
-
-
-def _fee_block(label: str, service: str, value: str, citation: int | None) -> list[str]:
-    lines = facts_module.fee_lines(value)
-    ref = f" [{citation}]" if citation else ""
-    if len(lines) == 1:
-        return [f"{label} ({service}): {lines[0]}{ref}"]
-    return [f"{label} ({service}){ref}:", *(f"– {line}" for line in lines)]
-
-
-def _facts_lines(facts: Sequence[KeyFacts], *, skip: Collection[str] = ()) -> list[str]:
-    """Fee, duration and documents of the best-ranked services that have them, each cited.
-
-    A fee list stays a list (one line per fee); ``skip`` leaves out the attributes already shown first.
-    """
-    lines: list[str] = []
-    for label, attribute in (("Gebühr", "fees"), ("Dauer", "duration"), ("Mitbringen", "documents")):
-        if attribute in skip:
-            continue
-        fact = next((f for f in facts if getattr(f, attribute)), None)
-        if fact is None:
-            continue
-        value = getattr(fact, attribute)
-        if isinstance(value, tuple):
-            lines.extend(_fee_block(label, fact.service, "\n".join(value), fact.citation))
-        else:
-            lines.extend(_fee_block(label, fact.service, value, fact.citation))
-    return lines
-
-
-# What a service's structured facts answer for each kind of question (attribute, label).
-SERVICE_FACT = {
-    Wanted.FEE: ("fees", "Gebühr"),
-    Wanted.AMOUNT: ("fees", "Gebühr"),
-    Wanted.PERIOD: ("duration", "Dauer"),
-    Wanted.DOCUMENTS: ("documents", "Mitbringen"),
-    Wanted.OFFICE: ("locations", "Zuständig"),
-}
-
-
-def _service_fact_lines(kind: Wanted, facts: Sequence[KeyFacts]) -> tuple[str, list[str]] | None:
-    attribute, label = SERVICE_FACT.get(kind, ("", ""))
-    fact = next((f for f in facts if attribute and getattr(f, attribute)), None)
-    if fact is None:
-        return None
-    value = getattr(fact, attribute)
-    text = "\n".join(value) if isinstance(value, tuple) else str(value)
-    return attribute, _fee_block(label, fact.service, text, fact.citation)
-
-
-# Kinds whose answer a service's text may say better than its structured fact: the stored duration is the
-# appointment's length, the description says how long the making takes ("Die Herstellung dauert vier Wochen").
-TEXT_FIRST = frozenset({Wanted.PERIOD})
-
-
-def _text_fact_lines(
-    passages: Sequence[PassageLike],
-    texts: Sequence[tuple[str, str]],
-    kind: Wanted,
-    matches: facts_module.Matcher,
-    shown: set[str],
-    *,
-    strict: bool,
-) -> list[str]:
-    """The sentence, list or table row with a value of ``kind`` under its passage and paragraph, cited."""
-    picked = facts_module.pick(texts, kind=kind, matches=matches, min_words=1 if strict else 0)
-    if picked is None:
-        return []
-    index, found = picked
-    passage = passages[index]
-    paragraph = (
-        passage.section if passage.kind != "service" else ""
-    )  # a service's "Beschreibung" says nothing
-    where = f"{passage.title}, {paragraph}" if paragraph else passage.title
-    lines: list[str] = []
-    for unit in found:
-        if _unit_text(unit) in shown:
-            continue
-        shown.add(_unit_text(unit))
-        lead, *items = unit.lines()
-        lines.append(f"{where}: {lead} [{index + 1}]" if not lines else f"{lead} [{index + 1}]")
-        lines.extend(items)
-    return lines
+    """The sentences of ``text`` that match the question best, in their original order (see compose)."""
+    return compose.best_sentences(text, wanted(question), question_matcher(question), limit, skip=skip)
 
 
 def asked_lines(
     passages: Sequence[PassageLike], question: str, facts: Sequence[KeyFacts]
 ) -> tuple[list[str], set[str], set[str]]:
-    """The lines that answer what ``question`` asks for, first; the attributes and sentences they show.
-
-    Services answer from their structured facts (fee, duration, documents, offices); by-laws and other
-    texts from the sentence, list or table row with the value under its paragraph ("§ 5 Steuersatz").
-    """
-    lines: list[str] = []
-    attributes: set[str] = set()
-    shown: set[str] = set()
-    matches = question_matcher(question)
-    texts = [("" if is_fact_chunk(p) else p.text, p.section) for p in passages]
-    for kind in wanted(question):
-        service = _service_fact_lines(kind, facts)
-        text_first = service is None or kind in TEXT_FIRST
-        if text_first:
-            lines.extend(_text_fact_lines(passages, texts, kind, matches, shown, strict=service is not None))
-        if service is not None and service[0] not in attributes:
-            attributes.add(service[0])
-            lines.extend(service[1])
-    return lines, attributes, shown
-
-
-def is_fact_chunk(passage: PassageLike) -> bool:
-    """True for the fees/documents/places chunks of a service: shown as key facts, not as prose."""
-    return passage.kind == "service" and passage.section in FACT_SECTIONS
+    """The lines that answer what ``question`` asks for (see :func:`compose.asked_lines`)."""
+    return compose.asked_lines(passages, wanted(question), facts, question_matcher(question))
 
 
 def extractive_text(passages: Sequence[PassageLike], question: str, facts: Sequence[KeyFacts]) -> str:
     """The answer text: the asked-for facts first, then the best sentences of each passage, each cited."""
-    first, attributes, shown = asked_lines(passages, question, facts)
-    limit = 2 if first else SENTENCES_PER_PASSAGE
-    paragraphs = []
-    for number, passage in enumerate(passages, start=1):
-        if is_fact_chunk(passage) and facts:
-            continue
-        picked = best_sentences(passage.text, question, limit, skip=shown)
-        if picked:
-            paragraphs.append(f"{passage.title}: {' '.join(picked)} [{number}]")
-    return "\n".join([*first, *paragraphs, *_facts_lines(facts, skip=attributes)])
+    return compose.extractive_text(passages, wanted(question), facts, question_matcher(question))
 
 
 def _unique_facts(passages: Sequence[PassageLike], booking_links: BookingLinks | None) -> list[KeyFacts]:
