@@ -356,6 +356,21 @@ def test_real_llm_answers_from_the_passages_with_a_citation(small_llm: Any) -> N
         assert "zehn Jahre gültig" in result.text
 
 
+def test_real_llm_answer_from_the_facts_holds_the_asked_for_fee(small_llm: Any) -> None:
+    result = answer(
+        passages=[DOG, PASS],
+        question="Wie viel Hundesteuer zahle ich für den ersten Hund?",
+        chat=small_llm,
+        easy_language=False,
+        max_tokens=60,
+    )
+    assert result.answered
+    assert "100 Euro" in result.text, "the LLM answer never holds less than the extractive one"
+    if result.mode == "llm":
+        numbers = re.findall(r"\d+(?:[.,]\d+)*", re.sub(r"\[\d+\]", "", result.lines[0]))
+        assert set(numbers) <= {"100", "5"}, result.text  # only the facts' numbers (§ 5, 100 Euro)
+
+
 def test_handover_names_each_office_once_with_all_its_details() -> None:
     office = {"name": "Führerscheinstelle", "address": "Garmischer Straße 19-21, 81373 München"}
     first = passage("Führerschein – Umtausch", "…", source_id=1, facts={"locations": [office]})
