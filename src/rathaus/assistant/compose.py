@@ -102,15 +102,15 @@ SERVICE_FACT = {
 }
 
 
-def _service_fact_lines(
-    kind: Wanted, facts: Sequence[KeyFacts], matches: facts_module.Matcher
-) -> tuple[str, list[str]] | None:
-    """The structured fact of the service whose name fits the question best (ties: the better-ranked)."""
+def _service_fact_lines(kind: Wanted, facts: Sequence[KeyFacts]) -> tuple[str, list[str]] | None:
+    """The structured fact of the best-ranked service that has one.
+
+    (Choosing by the service's name instead won one tuning question and lost another: the ranking decides.)
+    """
     attribute, label = SERVICE_FACT.get(kind, ("", ""))
-    having = [f for f in facts if attribute and getattr(f, attribute)]
-    if not having:
+    fact = next((f for f in facts if attribute and getattr(f, attribute)), None)
+    if fact is None:
         return None
-    fact = max(having, key=lambda f: (matches(f.service), -having.index(f)))
     value = getattr(fact, attribute)
     text = "\n".join(value) if isinstance(value, tuple) else str(value)
     return attribute, _fee_block(label, fact.service, text, fact.citation)
@@ -151,6 +151,27 @@ def _text_fact_lines(
     return lines
 
 
+def _top_service_text(
+    kind: Wanted,
+    passages: Sequence[PassageLike],
+    texts: Sequence[tuple[str, str]],
+    facts: Sequence[KeyFacts],
+    matches: facts_module.Matcher,
+    shown: set[str],
+) -> list[str]:
+    """The value from the best-ranked service's own text, when its structured facts lack it."""
+    attribute = SERVICE_FACT.get(kind, ("", ""))[0]
+    top = next((p for p in passages if p.kind == "service"), None)
+    if top is None or not attribute:
+        return []
+    fact = next((f for f in facts if f.service == top.title), None)
+    if fact is not None and getattr(fact, attribute):
+        return []
+    pairs = zip(passages, texts, strict=True)
+    own = [text if p.source_id == top.source_id else ("", "") for p, text in pairs]
+    return _text_fact_lines(passages, own, kind, matches, shown, strict=False)
+
+
 def asked_lines(
     passages: Sequence[PassageLike],
     kinds: Sequence[Wanted],
@@ -167,7 +188,11 @@ def asked_lines(
     shown: set[str] = set()
     texts = [("" if is_fact_chunk(p) else p.text, p.section) for p in passages]
     for kind in kinds:
-        service = _service_fact_lines(kind, facts, matches)
+        service = _service_fact_lines(kind, facts)
+        own = _top_service_text(kind, passages, texts, facts, matches, shown)
+        if own:  # the best service says it in its description: not another service's structured fee
+            lines.extend(own)
+            continue
         text_first = service is None or kind in TEXT_FIRST
         if text_first:
             lines.extend(_text_fact_lines(passages, texts, kind, matches, shown, strict=service is not None))

@@ -16,6 +16,7 @@ from rathaus.core.text.sentences import plain_markdown, sentences_and_items
 
 LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)]|[a-z]{1,2}[.)])\s+(?=\S)")
 PARAGRAPH_NUMBER = re.compile(r"^\(\d{1,2}[a-z]?\)\s*")
+TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 SKIPPED_LINE = re.compile(r"^(?:Stichworte:|\(Fassung\b|Fassung gemäß)", re.IGNORECASE)
 MAX_ITEMS = 8
 # Paragraph headings that announce a value: "§ 5 Steuersatz", "§ 4 Gebührenhöhe", "§ 3 Ruhezeiten".
@@ -52,17 +53,38 @@ def tidy(sentence: str) -> str:
     return PARAGRAPH_NUMBER.sub("", sentence.strip(" -•*–")).strip()
 
 
+def _lines(text: str) -> list[tuple[str, bool]]:
+    """The plain lines of a Markdown text, each with whether it is a table's data row (header rows go)."""
+    found: list[tuple[str, bool]] = []
+    block: list[str] = []
+
+    def end_table() -> None:
+        rows = plain_markdown("\n".join(block)).splitlines()
+        found.extend((row.strip(), True) for row in (rows[1:] if len(rows) > 1 else rows))
+        block.clear()
+
+    for raw in text.splitlines():
+        if TABLE_ROW.match(raw):
+            block.append(raw)
+            continue
+        if block:
+            end_table()
+        found.append((plain_markdown(raw).strip(), False))
+    if block:
+        end_table()
+    return found
+
+
 def units(text: str) -> list[Unit]:
     """The units of a passage text in their order: sentences, and lead-ins ending in ":" with their items."""
     found: list[Unit] = []
     open_list: tuple[str, list[str]] | None = None
-    for raw in plain_markdown(text).splitlines():
-        line = raw.strip()
+    for line, row in _lines(text):
         if not line or SKIPPED_LINE.match(line):
             continue
         item = LIST_ITEM.match(line)
-        if item and open_list is not None:
-            open_list[1].append(tidy(line[item.end() :]))
+        if (item or row) and open_list is not None:
+            open_list[1].append(tidy(line[item.end() :] if item else line))
             continue
         if open_list is not None:
             found.append(Unit(open_list[0], tuple(open_list[1])))
@@ -113,7 +135,7 @@ def pick(
     *,
     kind: Wanted,
     matches: Matcher,
-    rank_penalty: float = 1.0,
+    rank_penalty: float = 0.5,
     min_words: int = 0,
 ) -> tuple[int, list[Unit]] | None:
     """Over passages ``(text, section)`` in rank order: (index, units) of the best fact of ``kind``."""
