@@ -68,3 +68,10 @@ def test_a_fee_list_of_a_service_is_a_list() -> None:
         "– 12 Monate gültig: Verlängerung 30 Euro",
     ]
     assert "Euro12" not in result.text
+
+
+def test_easy_language_keeps_the_lead_in_of_a_list() -> None:
+    dog = passage("Hundesteuersatzung (Eschenbach)", HUNDESTEUER, kind="bylaw", section="§ 5 Steuersatz")
+    result = answer(passages=[dog], question="Was kostet die Hundesteuer?", chat=None, easy_language=True)
+    assert "beträgt die Steuer im Kalenderjahr: [1]" in result.lines[1]
+    assert result.lines[2] == "– für den ersten Hund 120,00 Euro"
