@@ -7,8 +7,8 @@ Called by ``bench/assistant.py`` (``measure``) on its index of all Munich servic
   is right when its text contains the service's fee (as stored) or "<n> Minuten".
 - ``extractive_p95_ms``: retrieval plus extractive answer, per question, over the same questions.
 - ``llm_answered_share`` / ``llm_text_has_fact``: see :func:`llm_facts` (24 fact questions, real LLM).
-- ``llm_first_token_s``: the default local LLM (Qwen2.5-Coder-1.5B) streaming a grounded answer over
-  five passages: seconds until the first piece of text (model already loaded).
+- ``llm_first_token_s``: the default local LLM (Qwen2.5-Coder-1.5B) streaming the product's answer from the
+  facts extracted from the best three passages: seconds until the first piece of text (model loaded).
 """
 
 from __future__ import annotations
@@ -167,8 +167,8 @@ def llm_first_token(
     *, sessions: sessionmaker[Session], tenant_id: int, embedder: Any, chat: Any
 ) -> dict[str, Any]:
     """Seconds to the first streamed token of a grounded answer with the default local LLM."""
-    from rathaus.assistant.answers import supported_passages  # noqa: PLC0415
-    from rathaus.assistant.prompts import grounded_messages  # noqa: PLC0415
+    from rathaus.assistant.answers import llm_messages, supported_passages  # noqa: PLC0415
+    from rathaus.assistant.handover import key_facts  # noqa: PLC0415
     from rathaus.core.db import open_session  # noqa: PLC0415
 
     first: list[float] = []
@@ -176,7 +176,9 @@ def llm_first_token(
     with open_session(sessions, tenant_id=tenant_id) as session:
         for question in LLM_QUESTIONS:
             passages = _public_passages(session, tenant_id, question, embedder)
-            messages = grounded_messages(supported_passages(passages, question)[:3] or passages[:3], question)
+            usable = supported_passages(passages, question)[:3] or passages[:3]
+            facts = [f for n, p in enumerate(usable, start=1) if (f := key_facts(p, n)) is not None]
+            messages = llm_messages(usable, question, facts)  # the product's prompt: the extracted facts
             start = time.perf_counter()
             seen = None
             for _piece in chat.stream(messages, max_tokens=64, temperature=0.0):

@@ -16,7 +16,7 @@ from rathaus.assistant.answers import (
     verify_citations,
 )
 from rathaus.assistant.handover import booking_url_of, handover, pattern_links
-from rathaus.assistant.prompts import GROUNDED_ANSWER, NO_ANSWER
+from rathaus.assistant.prompts import FACT_ANSWER, NO_ANSWER
 from rathaus.assistant.schemas import Answer
 from tests.assistant.conftest import ScriptedChat, passage
 
@@ -207,8 +207,8 @@ def test_llm_answer_keeps_valid_citations_and_records_provenance() -> None:
     assert "[7]" not in result.text
     assert result.provenance is not None
     assert (result.provenance.prompt_template, result.provenance.prompt_version) == (
-        GROUNDED_ANSWER.id,
-        GROUNDED_ANSWER.version,
+        FACT_ANSWER.id,
+        FACT_ANSWER.version,
     )
     assert len(result.provenance.input_digest) == 64
 
@@ -281,7 +281,10 @@ def test_streaming_yields_pieces_then_the_answer() -> None:
     pieces = [item for item in items if isinstance(item, str)]
     assert len(pieces) > 3
     assert isinstance(items[-1], Answer)
-    assert "".join(pieces).strip() == "Der Reisepass ist zehn Jahre gültig [1]."
+    streamed = "".join(pieces).strip().replace(" \n", "\n")
+    assert streamed.startswith("Der Reisepass ist zehn Jahre gültig [1].\n")
+    assert streamed == items[-1].text  # the LLM's sentence, then the fact lines it was given
+    assert "Der Reisepass ist zehn Jahre gültig, für Personen unter 24 Jahren sechs Jahre. [1]" in streamed
 
 
 def test_constrained_easy_language_rewrite_with_an_llm() -> None:
@@ -294,7 +297,38 @@ def test_constrained_easy_language_rewrite_with_an_llm() -> None:
     )
     assert result.lines == ["Der Pass gilt zehn Jahre. [1]", "Das ist lange."]
     assert result.provenance is not None
-    assert result.provenance.prompt_template == "assistant.grounded_answer+assistant.easy_language"
+    assert result.provenance.prompt_template == "assistant.fact_answer+assistant.easy_language"
+
+
+def test_the_llm_sees_only_the_extracted_facts_and_may_not_write_other_numbers() -> None:
+    question = "Was kostet die Hundesteuer für den ersten Hund?"
+    seen: list[str] = []
+
+    class Recording(ScriptedChat):
+        def stream(self, messages: Any, **kwargs: Any) -> Any:
+            seen.append(messages[-1]["content"])
+            return super().stream(messages, **kwargs)
+
+    good = answer(
+        passages=[DOG],
+        question=question,
+        chat=Recording("Für den ersten Hund zahlen Sie 100 Euro im Jahr [1]."),
+        easy_language=False,
+    )
+    assert good.mode == "llm"
+    assert good.lines[0] == "Für den ersten Hund zahlen Sie 100 Euro im Jahr [1]."
+    assert "Hundesteuer, § 5 Steuersatz: Die Hundesteuer beträgt 100 Euro" in good.lines[1]
+    assert "100 Euro" in seen[0]
+    assert "FAKTEN" in seen[0]
+    wrong = answer(
+        passages=[DOG],
+        question=question,
+        chat=ScriptedChat("Die Hundesteuer beträgt 120 Euro im Jahr [1]."),
+        easy_language=False,
+    )
+    assert wrong.mode == "extractive", "120 is no fact of the passage: the extractive answer is used"
+    assert "120" not in wrong.text
+    assert wrong.lines[0].startswith("Hundesteuer, § 5 Steuersatz: Die Hundesteuer beträgt 100 Euro")
 
 
 def test_verify_citations() -> None:
@@ -320,6 +354,21 @@ def test_real_llm_answers_from_the_passages_with_a_citation(small_llm: Any) -> N
         assert "zehn" in result.text.lower() or "10" in result.text
     else:  # the model's text could not be grounded: the sources speak instead
         assert "zehn Jahre gültig" in result.text
+
+
+def test_real_llm_answer_from_the_facts_holds_the_asked_for_fee(small_llm: Any) -> None:
+    result = answer(
+        passages=[DOG, PASS],
+        question="Wie viel Hundesteuer zahle ich für den ersten Hund?",
+        chat=small_llm,
+        easy_language=False,
+        max_tokens=60,
+    )
+    assert result.answered
+    assert "100 Euro" in result.text, "the LLM answer never holds less than the extractive one"
+    if result.mode == "llm":
+        numbers = re.findall(r"\d+(?:[.,]\d+)*", re.sub(r"\[\d+\]", "", result.lines[0]))
+        assert set(numbers) <= {"100", "5"}, result.text  # only the facts' numbers (§ 5, 100 Euro)
 
 
 def test_handover_names_each_office_once_with_all_its_details() -> None:

@@ -145,7 +145,9 @@ def test_an_llm_answer_streams_and_is_recorded_as_an_ai_draft_of_the_actor(
         )
     *pieces, asked = items
     assert isinstance(asked, asking.Asked)
-    assert "".join(str(piece) for piece in pieces).strip() == "Der Reisepass ist zehn Jahre gültig [1]."
+    streamed = "".join(str(piece) for piece in pieces).strip().replace(" \n", "\n")
+    assert streamed.startswith("Der Reisepass ist zehn Jahre gültig [1].")
+    assert streamed == asked.answer.text  # the LLM's sentence, then the extracted fact lines
     assert asked.answer.mode == "llm"
     assert asked.answer.draft_id is not None
     with open_session(sessions, tenant_id=assistant_world.tenant_id) as session:
@@ -155,3 +157,31 @@ def test_an_llm_answer_streams_and_is_recorded_as_an_ai_draft_of_the_actor(
         assert draft.object_id == str(asked.conversation_id)
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "ai.draft_created")).one()
         assert event.actor_name == "assistant-public"
+
+
+def test_the_paragraph_with_the_amount_joins_the_passages(sessions: sessionmaker[Session]) -> None:
+    from rathaus.assistant import service  # noqa: PLC0415
+    from rathaus.assistant.sources import parse_markdown  # noqa: PLC0415
+    from tests.assistant.stand_ins import EDITOR  # noqa: PLC0415
+    from tests.factories import make_tenant  # noqa: PLC0415
+
+    text = (
+        "---\ntitel: Hundesteuersatzung\ngemeinde: Eschenbach\nrechtsnatur: satzung\n---\n"
+        "### § 1 Steuergegenstand\n\nDie Gemeinde erhebt die Hundesteuer nach dieser Satzung. "
+        "Steuerpflichtig ist, wer in Eschenbach einen Hund hält.\n\n"
+        "### § 5 Steuersatz\n\n(1) Die Steuer beträgt im Kalenderjahr für jeden Hund 120,00 €.\n\n"
+        "### § 11 Hundesteuermarken\n\nBei Verlust einer Hundesteuermarke gibt es eine Ersatzmarke.\n"
+    )
+    with open_session(sessions) as session:
+        tenant_id = make_tenant(session, slug="eschenbach", name="Gemeinde Eschenbach").id
+    with open_session(sessions, tenant_id=tenant_id) as session:
+        service.import_sources(
+            session=session, tenant_id=tenant_id, items=[parse_markdown(text, name="hund.md")], actor=EDITOR
+        )
+        service.reindex(session=session, embedder=None)
+        world = AssistantWorld(slug="eschenbach", tenant_id=tenant_id, other_tenant_id=tenant_id)
+        asked = ask(session, world, "Wie viel Hundesteuer zahle ich in Eschenbach?")
+    assert asked.passages[0].section == "§ 1 Steuergegenstand"  # what retrieval found first
+    assert "§ 5 Steuersatz" in [p.section for p in asked.passages]
+    assert asked.answer.lines[0].startswith("Hundesteuersatzung (Eschenbach), § 5 Steuersatz: Die Steuer")
+    assert "120,00 €" in asked.answer.lines[0]

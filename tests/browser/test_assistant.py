@@ -105,3 +105,30 @@ def test_staff_mode_and_review_are_accessible(admin_page: Page, munich_imported:
     admin_page.goto("/assistent/rueckmeldungen")
     expect(admin_page.get_by_role("heading", name="Offene Fragen und Rückmeldungen")).to_be_visible()
     check_accessibility(admin_page)
+
+
+SITUATION = (
+    "Ich ziehe von Augsburg nach München und mein Auto muss umgeschrieben werden. "
+    "Was kostet die Umschreibung des Fahrzeugs?"
+)
+
+
+def test_a_situation_question_gets_the_fee_first_with_its_source(page: Page, munich_imported: None) -> None:
+    page.goto(PAGE)
+    page.get_by_label("Ihre Frage").fill(SITUATION)
+    page.get_by_role("button", name="Frage stellen").click()
+    answer = page.locator("#antwort article.assistant-answer")
+    expect(answer).to_be_visible(timeout=60_000)
+    expect(page.locator("#antwort")).to_have_attribute("aria-busy", "false")
+    lines = answer.locator(".assistant-text p")
+    first = lines.first.inner_text()
+    assert first.startswith("Gebühr (Umschreibung Fahrzeug"), first
+    fees = [lines.nth(i).inner_text() for i in range(1, min(lines.count(), 8))]
+    assert any(line.startswith("– ") and "Euro" in line for line in fees), fees
+    assert "Euro12" not in answer.inner_text()
+    assert "**" not in answer.inner_text()
+    cite = lines.first.locator("a.assistant-cite")
+    number = cite.inner_text().strip("[]")
+    source = answer.locator(f"#quelle-{number}")
+    assert "Umschreibung Fahrzeug" in source.inner_text()
+    check_accessibility(page)

@@ -8,18 +8,20 @@ all; if not, the answer says so and hands over to a person (contacts, contact fo
 from __future__ import annotations
 
 import re
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Collection, Generator, Iterator, Sequence
 from dataclasses import is_dataclass, replace
 
-from rathaus.assistant import easy
+from rathaus.assistant import compose, easy
+from rathaus.assistant import facts as facts_module
+from rathaus.assistant.asked import wanted
 from rathaus.assistant.handover import BookingLinks, handover, key_facts
 from rathaus.assistant.prompts import (
     EASY_LANGUAGE,
     EASY_LANGUAGE_SCHEMA,
-    GROUNDED_ANSWER,
+    FACT_ANSWER,
     NO_ANSWER,
     easy_language_messages,
-    grounded_messages,
+    fact_messages,
     neutralise,
 )
 from rathaus.assistant.redaction import without_personal_data
@@ -31,15 +33,12 @@ from rathaus.assistant.schemas import (
     Provenance,
 )
 from rathaus.core.ai.errors import AIError
-from rathaus.core.ai.protocols import ChatModel
+from rathaus.core.ai.protocols import ChatMessage, ChatModel
 from rathaus.core.audit.service import input_hash
-from rathaus.core.text.sentences import sentences_and_items
 from rathaus.core.text.stems import light_stem
 from rathaus.core.text.stopwords import STOPWORDS as GERMAN_STOPWORDS
 
 MAX_PASSAGES = 3
-SENTENCES_PER_PASSAGE = 3
-SENTENCE_CHARS = 320
 CITATION = re.compile(r"\[(\d{1,2})\]")
 # Not core's plain_words: the spelling stays (ß too), because terms are looked up in the raw passage text.
 WORD = re.compile(r"[a-zäöüß0-9]+")
@@ -60,8 +59,6 @@ PARTIAL = "Die Unterlagen beantworten Ihre Frage vielleicht nicht vollständig."
 FULL_SUPPORT = 0.75
 MIN_ANSWER_WORDS = 4
 CITATION_MARK = re.compile(r"\[\d+\]")
-# Sections of the fact chunks of a service (see chunking.service_fact_groups).
-FACT_SECTIONS = frozenset({"Kosten und Dauer", "Unterlagen und Formulare", "Standorte und Termine"})
 GERMAN_ONLY = "Dieser Assistent antwortet auf Deutsch. (This assistant answers in German.)"
 
 
@@ -153,51 +150,50 @@ def _citations(passages: Sequence[PassageLike]) -> list[Citation]:
     ]
 
 
-def best_sentences(text: str, question: str, limit: int = SENTENCES_PER_PASSAGE) -> list[str]:
-    """The sentences of ``text`` that match the question best, in their original order."""
-    candidates = sentences_and_items(text)
-    wanted = terms(question)
-    scored = [(sum(_contains(s.lower(), t) for t in wanted), i) for i, s in enumerate(candidates)]
-    chosen = sorted(i for score, i in sorted(scored, key=lambda x: (-x[0], x[1]))[:limit] if score > 0)
-    if not chosen:
-        chosen = list(range(min(2, len(candidates))))
-    return [_trim(candidates[i]) for i in chosen]
+def _compound_parts(term: str) -> list[tuple[str, str]]:
+    """Head and tail of a compound stem, with and without a linking e/s ("hunde|steu", "hund|steu")."""
+    parts = []
+    for cut in range(4, len(term) - 3):
+        parts.append((term[:cut], term[cut:]))
+        if term[cut] in "es" and len(term) - cut > 4:
+            parts.append((term[:cut], term[cut + 1 :]))
+    return parts
 
 
-def _trim(sentence: str) -> str:
-    if len(sentence) <= SENTENCE_CHARS:
-        return sentence
-    return sentence[:SENTENCE_CHARS].rsplit(" ", 1)[0] + " …"
+def question_matcher(question: str) -> facts_module.Matcher:
+    """How many of the question's content words a text contains; a compound also counts as its two parts.
+
+    "Hundesteuer" in the question matches "Die Steuer beträgt für jeden Hund …".
+    """
+    wanted_terms = {term: _compound_parts(term) if len(term) >= 9 else [] for term in terms(question)}
+
+    def matches(text: str) -> int:
+        lowered = text.lower()
+        return sum(
+            _contains(lowered, term) or any(head in lowered and tail in lowered for head, tail in parts)
+            for term, parts in wanted_terms.items()
+        )
+
+    return matches
 
 
-def _facts_lines(facts: Sequence[KeyFacts]) -> list[str]:
-    """Fee, duration and documents of the best-ranked services that have them, each cited."""
-    lines = []
-    for label, attribute in (("Gebühr", "fees"), ("Dauer", "duration"), ("Mitbringen", "documents")):
-        fact = next((f for f in facts if getattr(f, attribute)), None)
-        if fact is not None:
-            value = getattr(fact, attribute)
-            value = ", ".join(value) if isinstance(value, tuple) else value
-            lines.append(f"{label} ({fact.service}): {value} [{fact.citation}]")
-    return lines
+def best_sentences(
+    text: str, question: str, limit: int = compose.SENTENCES_PER_PASSAGE, *, skip: Collection[str] = ()
+) -> list[str]:
+    """The sentences of ``text`` that match the question best, in their original order (see compose)."""
+    return compose.best_sentences(text, wanted(question), question_matcher(question), limit, skip=skip)
 
 
-def is_fact_chunk(passage: PassageLike) -> bool:
-    """True for the fees/documents/places chunks of a service: shown as key facts, not as prose."""
-    return passage.kind == "service" and passage.section in FACT_SECTIONS
+def asked_lines(
+    passages: Sequence[PassageLike], question: str, facts: Sequence[KeyFacts]
+) -> tuple[list[str], set[str], set[str]]:
+    """The lines that answer what ``question`` asks for (see :func:`compose.asked_lines`)."""
+    return compose.asked_lines(passages, wanted(question), facts, question_matcher(question))
 
 
 def extractive_text(passages: Sequence[PassageLike], question: str, facts: Sequence[KeyFacts]) -> str:
-    """The answer text from the best sentences of each passage, each with its citation."""
-    paragraphs = []
-    for number, passage in enumerate(passages, start=1):
-        if is_fact_chunk(passage) and facts:
-            continue
-        text = "\n".join(line for line in passage.text.splitlines() if not line.startswith("Stichworte:"))
-        picked = best_sentences(text, question)
-        if picked:
-            paragraphs.append(f"{passage.title}: {' '.join(picked)} [{number}]")
-    return "\n".join([*paragraphs, *_facts_lines(facts)])
+    """The answer text: the asked-for facts first, then the best sentences of each passage, each cited."""
+    return compose.extractive_text(passages, wanted(question), facts, question_matcher(question))
 
 
 def _unique_facts(passages: Sequence[PassageLike], booking_links: BookingLinks | None) -> list[KeyFacts]:
@@ -282,7 +278,7 @@ def stream_answer(
         notice = " ".join(filter(None, [notice, PARTIAL]))
     if chat is not None:
         llm = yield from _llm_answer(
-            usable, question, chat, easy_language=easy_language, max_tokens=max_tokens
+            usable, question, chat, facts=facts, easy_language=easy_language, max_tokens=max_tokens
         )
         if llm is not None:
             llm.citations, llm.facts, llm.notice, llm.handover = citations, facts, notice, partial
@@ -313,11 +309,44 @@ def _without_instructions(passage: PassageLike) -> PassageLike:
     return replace(passage, text=cleaned)
 
 
+def llm_facts(
+    passages: Sequence[PassageLike], question: str, facts: Sequence[KeyFacts]
+) -> tuple[str, list[str]]:
+    """What the LLM may use: the asked-for fact lines (else the extractive answer), and those lines."""
+    first, _attributes, _shown = asked_lines(passages, question, facts)
+    return ("\n".join(first) if first else extractive_text(passages, question, facts)), first
+
+
+def llm_messages(
+    passages: Sequence[PassageLike], question: str, facts: Sequence[KeyFacts]
+) -> list[ChatMessage]:
+    """The chat messages of an LLM answer: the extracted facts and the question (see :func:`llm_facts`)."""
+    return fact_messages(llm_facts(passages, question, facts)[0], question)
+
+
+def numbers_from(text: str, source: str) -> bool:
+    """True when every number in ``text`` (citation marks aside) is one of the numbers of ``source``."""
+    known = set(NUMBER.findall(CITATION.sub("", source)))
+    return all(number in known for number in NUMBER.findall(CITATION.sub("", text)))
+
+
 def _llm_answer(
-    passages: Sequence[PassageLike], question: str, chat: ChatModel, *, easy_language: bool, max_tokens: int
+    passages: Sequence[PassageLike],
+    question: str,
+    chat: ChatModel,
+    *,
+    facts: Sequence[KeyFacts],
+    easy_language: bool,
+    max_tokens: int,
 ) -> Generator[str, None, Answer | None]:
-    """Stream the grounded LLM answer; return it verified (None when it is not grounded)."""
-    messages = grounded_messages(passages, question)
+    """Stream an LLM answer built from the extracted facts; return it verified (None: use the extractive one).
+
+    The model only rephrases: it sees the asked-for fact lines, not the passages, and every number it
+    writes must be one of theirs. The fact lines follow its sentences, so the answer holds every value
+    the extractive answer holds: never less accurate than that on the same question.
+    """
+    source, first = llm_facts(passages, question, facts)
+    messages = fact_messages(source, question)
     pieces: list[str] = []
     try:
         if easy_language:  # the rewrite replaces the text, so it is not streamed twice
@@ -333,22 +362,28 @@ def _llm_answer(
         backend=chat.name,
         model_name=chat.model_name,
         model_version=chat.model_version,
-        prompt_template=GROUNDED_ANSWER.id,
-        prompt_version=GROUNDED_ANSWER.version,
-        input_digest=input_hash(GROUNDED_ANSWER.id, *(m["content"] for m in messages)),
+        prompt_template=FACT_ANSWER.id,
+        prompt_version=FACT_ANSWER.version,
+        input_digest=input_hash(FACT_ANSWER.id, *(m["content"] for m in messages)),
     )
     if not raw or NO_ANSWER in raw:
         return Answer(text=NOT_SUPPORTED, mode="handover", provenance=provenance)
     text, valid = verify_citations(raw, len(passages))
     if len(WORD.findall(CITATION_MARK.sub(" ", text.lower()))) < MIN_ANSWER_WORDS:
         return None  # only citation marks or a word or two: the passages themselves say more
-    if not numbers_grounded(text, passages):
-        return None  # a fee, date or duration the sources do not contain
+    if not numbers_from(text, source) or not numbers_grounded(text, passages):
+        return None  # a fee, date or duration that is not one of the extracted facts
     if not valid:
         grounded = grounded_in(text, passages)
         if not grounded:
             return None
-        text += " " + "".join(f"[{n}]" for n in grounded)
+        cited = sorted({int(n) for n in CITATION.findall(source) if 1 <= int(n) <= len(passages)})
+        text += " " + "".join(f"[{n}]" for n in (cited[:2] or grounded))
+    if first:
+        evidence = "\n" + "\n".join(first)
+        if not easy_language:
+            yield evidence
+        text += evidence
     return Answer(text=text, mode="llm", provenance=provenance)
 
 

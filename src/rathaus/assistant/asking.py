@@ -21,6 +21,7 @@ from rathaus.assistant.handover import BookingLinks, pattern_links
 from rathaus.assistant.redaction import without_personal_data
 from rathaus.assistant.retrieval import Audience, Passage, retrieve
 from rathaus.assistant.schemas import Answer
+from rathaus.assistant.values import with_value_passage
 from rathaus.core.audit.service import Actor
 
 if TYPE_CHECKING:
@@ -69,6 +70,14 @@ def ask_stream(
         candidates=settings.candidates,
         rrf_k=settings.rrf_k,
         dense_weight=settings.dense_weight,
+    )
+    passages = with_value_passage(
+        session=session,
+        tenant_id=tenant_id,
+        found=passages,
+        question=question,
+        audience=audience,
+        departments=departments,
     )
     final: Answer | None = None
     for item in stream_answer(

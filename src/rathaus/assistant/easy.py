@@ -54,7 +54,7 @@ def _short(sentence: str) -> list[str]:
     lines = []
     for part in parts:
         capital = part[0].upper() + part[1:]
-        lines.append(capital if capital.endswith((".", "!", "?", "…")) else capital + ".")
+        lines.append(capital if capital.endswith((".", "!", "?", "…", ":")) else capital + ".")
     return lines
 
 

@@ -23,6 +23,14 @@ def _text(value: Any) -> str | None:
     return re.sub(r"\s+", " ", text).strip() or None
 
 
+def _lines(value: Any) -> str | None:
+    """Like :func:`_text`, but a text's line breaks stay (a fee list stays a list)."""
+    if not isinstance(value, str):
+        return _text(value)
+    lines = (_text(line) for line in value.splitlines())
+    return "\n".join(line for line in lines if line) or None
+
+
 def _location_contact(location: Any) -> Contact | None:
     if isinstance(location, str):
         return Contact(name=location)
@@ -105,7 +113,7 @@ def key_facts(
     contacts = [c for c in map(_location_contact, facts.get("locations") or ()) if c]
     found = KeyFacts(
         service=passage.title,
-        fees=_text(facts.get("fees")),
+        fees=_lines(facts.get("fees")),
         duration=_duration(facts),
         documents=documents,
         forms=_forms(facts),

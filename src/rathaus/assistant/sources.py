@@ -87,11 +87,21 @@ def html_to_markdown(html: str) -> tuple[str, str]:
     return title, "\n\n".join(lines)
 
 
+LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+BREAK_MARK = "\u2424"  # not whitespace, so it survives the tidying of each element's text
+BREAK_LINES = re.compile(rf"\s*(?:{BREAK_MARK}\s*)+")
+
+
 def html_fragment_text(html: str) -> str:
-    """Plain text of an HTML fragment (service descriptions, fees), paragraphs kept."""
+    """Plain text of an HTML fragment (service descriptions, fees), paragraphs and line breaks kept.
+
+    A ``<br>`` becomes a line break, so "56 Euro<br>12 Monate" stays two lines ("56 Euro12 Monate" never).
+    """
     if "<" not in html:
         return html.strip()
-    return html_to_markdown(f"<html><body>{html}</body></html>")[1].replace("\u200b", "").strip()
+    text = html_to_markdown(f"<html><body>{LINE_BREAK.sub(BREAK_MARK, html)}</body></html>")[1]
+    lines = BREAK_LINES.sub("\n", text.replace("\u200b", ""))
+    return "\n".join(line.strip() for line in lines.splitlines()).strip()
 
 
 # -- Munich service JSON ---------------------------------------------------------------------

@@ -1,0 +1,226 @@
+"""How an extractive answer is composed: the asked-for facts first, then the best sentences, then key facts.
+
+Services answer from their structured facts (fee, duration, documents, offices), by-laws and other texts
+from the sentence, list or table row with the value under its paragraph. The question comes in as what
+it asks for (``asked.wanted``) and a matcher counting its content words (``answers.question_matcher``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from rathaus.assistant import facts as facts_module
+from rathaus.assistant.asked import Wanted, carries
+from rathaus.assistant.schemas import KeyFacts, PassageLike
+
+SENTENCES_PER_PASSAGE = 3
+SENTENCE_CHARS = 700  # longer sentences are cut after a clause
+LONG_SENTENCE = 400
+# Sections of the fact chunks of a service (see chunking.service_fact_groups).
+FACT_SECTIONS = frozenset({"Kosten und Dauer", "Unterlagen und Formulare", "Standorte und Termine"})
+
+
+def _unit_text(unit: facts_module.Unit) -> str:
+    if not unit.items:
+        return unit.text
+    items = "; ".join(unit.items[: facts_module.MAX_ITEMS])
+    return f"{unit.text} {items}".strip()
+
+
+def best_sentences(
+    text: str,
+    kinds: Sequence[Wanted],
+    matches: facts_module.Matcher,
+    limit: int = SENTENCES_PER_PASSAGE,
+    *,
+    skip: Collection[str] = (),
+) -> list[str]:
+    """The sentences of ``text`` that match the question best, in their original order.
+
+    A sentence that carries a value of the asked kind (an amount when the question asks what something
+    costs) counts one word more; sentences already shown (``skip``) are left out.
+    """
+    candidates = [_unit_text(unit) for unit in facts_module.units(text)]
+    candidates = [c for c in candidates if c not in skip]
+    scored = []
+    for i, sentence in enumerate(candidates):
+        score = matches(sentence) + any(carries(sentence, kind) for kind in kinds)
+        if len(sentence) > LONG_SENTENCE:
+            score -= 1  # a long sentence only when it matches better than the others
+        scored.append((score, i))
+    chosen = sorted(i for score, i in sorted(scored, key=lambda x: (-x[0], x[1]))[:limit] if score > 0)
+    if not chosen and not skip:
+        chosen = list(range(min(2, len(candidates))))
+    return [_trim(candidates[i]) for i in chosen]
+
+
+def _trim(sentence: str) -> str:
+    """A whole sentence; only one longer than ``SENTENCE_CHARS`` is cut, after a clause ("; " or ", ")."""
+    if len(sentence) <= SENTENCE_CHARS:
+        return sentence
+    cut = max(sentence.rfind("; ", 0, SENTENCE_CHARS), sentence.rfind(", ", 0, SENTENCE_CHARS))
+    if cut < SENTENCE_CHARS // 2:
+        return sentence
+    return sentence[:cut] + " …"
+
+
+def _fee_block(label: str, service: str, value: str, citation: int | None) -> list[str]:
+    lines = facts_module.fee_lines(value)
+    ref = f" [{citation}]" if citation else ""
+    if len(lines) == 1:
+        return [f"{label} ({service}): {lines[0]}{ref}"]
+    return [f"{label} ({service}){ref}:", *(f"– {line}" for line in lines)]
+
+
+def _facts_lines(facts: Sequence[KeyFacts], *, skip: Collection[str] = ()) -> list[str]:
+    """Fee, duration and documents of the best-ranked services that have them, each cited.
+
+    A fee list stays a list (one line per fee); ``skip`` leaves out the attributes already shown first.
+    """
+    lines: list[str] = []
+    for label, attribute in (("Gebühr", "fees"), ("Dauer", "duration"), ("Mitbringen", "documents")):
+        if attribute in skip:
+            continue
+        fact = next((f for f in facts if getattr(f, attribute)), None)
+        if fact is None:
+            continue
+        value = getattr(fact, attribute)
+        if isinstance(value, tuple):
+            lines.extend(_fee_block(label, fact.service, "\n".join(value), fact.citation))
+        else:
+            lines.extend(_fee_block(label, fact.service, value, fact.citation))
+    return lines
+
+
+# What a service's structured facts answer for each kind of question (attribute, label).
+SERVICE_FACT = {
+    Wanted.FEE: ("fees", "Gebühr"),
+    Wanted.AMOUNT: ("fees", "Gebühr"),
+    Wanted.PERIOD: ("duration", "Dauer"),
+    Wanted.DOCUMENTS: ("documents", "Mitbringen"),
+    Wanted.OFFICE: ("locations", "Zuständig"),
+}
+
+
+def _service_fact_lines(kind: Wanted, facts: Sequence[KeyFacts]) -> tuple[str, list[str]] | None:
+    """The structured fact of the best-ranked service that has one.
+
+    (Choosing by the service's name instead won one tuning question and lost another: the ranking decides.)
+    """
+    attribute, label = SERVICE_FACT.get(kind, ("", ""))
+    fact = next((f for f in facts if attribute and getattr(f, attribute)), None)
+    if fact is None:
+        return None
+    value = getattr(fact, attribute)
+    text = "\n".join(value) if isinstance(value, tuple) else str(value)
+    return attribute, _fee_block(label, fact.service, text, fact.citation)
+
+
+# Kinds whose answer a service's text may say better than its structured fact: the stored duration is the
+# appointment's length, the description says how long the making takes ("Die Herstellung dauert vier Wochen").
+TEXT_FIRST = frozenset({Wanted.PERIOD})
+
+
+def _text_fact_lines(
+    passages: Sequence[PassageLike],
+    texts: Sequence[tuple[str, str]],
+    kind: Wanted,
+    matches: facts_module.Matcher,
+    shown: set[str],
+    *,
+    strict: bool,
+) -> list[str]:
+    """The sentence, list or table row with a value of ``kind`` under its passage and paragraph, cited."""
+    picked = facts_module.pick(texts, kind=kind, matches=matches, min_words=1 if strict else 0)
+    if picked is None:
+        return []
+    index, found = picked
+    passage = passages[index]
+    paragraph = (
+        passage.section if passage.kind != "service" else ""
+    )  # a service's "Beschreibung" says nothing
+    where = f"{passage.title}, {paragraph}" if paragraph else passage.title
+    lines: list[str] = []
+    for unit in found:
+        if _unit_text(unit) in shown:
+            continue
+        shown.add(_unit_text(unit))
+        lead, *items = unit.lines()
+        lines.append(f"{where}: {lead} [{index + 1}]" if not lines else f"{lead} [{index + 1}]")
+        lines.extend(items)
+    return lines
+
+
+def _top_service_text(
+    kind: Wanted,
+    passages: Sequence[PassageLike],
+    texts: Sequence[tuple[str, str]],
+    facts: Sequence[KeyFacts],
+    matches: facts_module.Matcher,
+    shown: set[str],
+) -> list[str]:
+    """The value from the best-ranked service's own text, when its structured facts lack it."""
+    attribute = SERVICE_FACT.get(kind, ("", ""))[0]
+    top = next((p for p in passages if p.kind == "service"), None)
+    if top is None or not attribute:
+        return []
+    fact = next((f for f in facts if f.service == top.title), None)
+    if fact is not None and getattr(fact, attribute):
+        return []
+    pairs = zip(passages, texts, strict=True)
+    own = [text if p.source_id == top.source_id else ("", "") for p, text in pairs]
+    return _text_fact_lines(passages, own, kind, matches, shown, strict=False)
+
+
+def asked_lines(
+    passages: Sequence[PassageLike],
+    kinds: Sequence[Wanted],
+    facts: Sequence[KeyFacts],
+    matches: facts_module.Matcher,
+) -> tuple[list[str], set[str], set[str]]:
+    """The lines that answer what ``question`` asks for, first; the attributes and sentences they show.
+
+    Services answer from their structured facts (fee, duration, documents, offices); by-laws and other
+    texts from the sentence, list or table row with the value under its paragraph ("§ 5 Steuersatz").
+    """
+    lines: list[str] = []
+    attributes: set[str] = set()
+    shown: set[str] = set()
+    texts = [("" if is_fact_chunk(p) else p.text, p.section) for p in passages]
+    for kind in kinds:
+        service = _service_fact_lines(kind, facts)
+        own = _top_service_text(kind, passages, texts, facts, matches, shown)
+        if own:  # the best service says it in its description: not another service's structured fee
+            lines.extend(own)
+            continue
+        text_first = service is None or kind in TEXT_FIRST
+        if text_first:
+            lines.extend(_text_fact_lines(passages, texts, kind, matches, shown, strict=service is not None))
+        if service is not None and service[0] not in attributes:
+            attributes.add(service[0])
+            lines.extend(service[1])
+    return lines, attributes, shown
+
+
+def is_fact_chunk(passage: PassageLike) -> bool:
+    """True for the fees/documents/places chunks of a service: shown as key facts, not as prose."""
+    return passage.kind == "service" and passage.section in FACT_SECTIONS
+
+
+def extractive_text(
+    passages: Sequence[PassageLike],
+    kinds: Sequence[Wanted],
+    facts: Sequence[KeyFacts],
+    matches: facts_module.Matcher,
+) -> str:
+    """The answer text: the asked-for facts first, then the best sentences of each passage, each cited."""
+    first, attributes, shown = asked_lines(passages, kinds, facts, matches)
+    limit = 2 if first else SENTENCES_PER_PASSAGE
+    paragraphs = []
+    for number, passage in enumerate(passages, start=1):
+        if is_fact_chunk(passage) and facts:
+            continue
+        picked = best_sentences(passage.text, kinds, matches, limit, skip=shown)
+        if picked:
+            paragraphs.append(f"{passage.title}: {' '.join(picked)} [{number}]")
+    return "\n".join([*first, *paragraphs, *_facts_lines(facts, skip=attributes)])

@@ -1,0 +1,156 @@
+"""The facts of a passage an answer is built around: sentences, lists with their lead-in, table rows.
+
+A by-law's amount often stands in a list under a lead-in ("Die Steuer beträgt im Kalenderjahr:" /
+"1. für den ersten Hund 120,00 Euro"), or in a table row; a unit keeps them together, so a fee list
+stays a list. Markdown residue ("**(1)**", "|", "#") is removed first (``plain_markdown``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rathaus.assistant.asked import Wanted, carries
+from rathaus.core.text.sentences import plain_markdown, sentences_and_items
+
+LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)]|[a-z]{1,2}[.)])\s+(?=\S)")
+PARAGRAPH_NUMBER = re.compile(r"^\(\d{1,2}[a-z]?\)\s*")
+TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+SKIPPED_LINE = re.compile(r"^(?:Stichworte:|\(Fassung\b|Fassung gemäß)", re.IGNORECASE)
+MAX_ITEMS = 8
+# Paragraph headings that announce a value: "§ 5 Steuersatz", "§ 4 Gebührenhöhe", "§ 3 Ruhezeiten".
+VALUE_HEADINGS = {
+    Wanted.FEE: re.compile(
+        r"steuersatz|hebesatz|gebühr|höhe|beitr|tarif|entgelt|entschädigung|kosten|preis", re.I
+    ),
+    Wanted.PERIOD: re.compile(r"zeit|frist|dauer|beginn|ende", re.I),
+    Wanted.HOURS: re.compile(r"zeit|öffnung|ruhe", re.I),
+}
+VALUE_HEADINGS[Wanted.AMOUNT] = VALUE_HEADINGS[Wanted.FEE]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence, or a lead-in with its list items, as the answer shows it."""
+
+    text: str
+    items: tuple[str, ...] = ()
+
+    @property
+    def whole(self) -> str:
+        """Lead-in and items as one string (for matching)."""
+        return " ".join((self.text, *self.items))
+
+    def lines(self, *, limit: int = MAX_ITEMS) -> list[str]:
+        """The lead-in, then each item as a list line."""
+        shown = [f"– {item}" for item in self.items[:limit]]
+        return [self.text, *shown] if self.text else shown
+
+
+def tidy(sentence: str) -> str:
+    """A sentence without its paragraph number "(1)" and stray list marks."""
+    return PARAGRAPH_NUMBER.sub("", sentence.strip(" -•*–")).strip()
+
+
+def _lines(text: str) -> list[tuple[str, bool]]:
+    """The plain lines of a Markdown text, each with whether it is a table's data row (header rows go)."""
+    found: list[tuple[str, bool]] = []
+    block: list[str] = []
+
+    def end_table() -> None:
+        rows = plain_markdown("\n".join(block)).splitlines()
+        found.extend((row.strip(), True) for row in (rows[1:] if len(rows) > 1 else rows))
+        block.clear()
+
+    for raw in text.splitlines():
+        if TABLE_ROW.match(raw):
+            block.append(raw)
+            continue
+        if block:
+            end_table()
+        found.append((plain_markdown(raw).strip(), False))
+    if block:
+        end_table()
+    return found
+
+
+def units(text: str) -> list[Unit]:
+    """The units of a passage text in their order: sentences, and lead-ins ending in ":" with their items."""
+    found: list[Unit] = []
+    open_list: tuple[str, list[str]] | None = None
+    for line, row in _lines(text):
+        if not line or SKIPPED_LINE.match(line):
+            continue
+        item = LIST_ITEM.match(line)
+        if (item or row) and open_list is not None:
+            open_list[1].append(tidy(line[item.end() :] if item else line))
+            continue
+        if open_list is not None:
+            found.append(Unit(open_list[0], tuple(open_list[1])))
+            open_list = None
+        pieces = [tidy(piece) for piece in sentences_and_items(line)]
+        pieces = [piece for piece in pieces if len(piece) > 2]
+        if pieces and pieces[-1].endswith(":"):
+            open_list = (pieces.pop(), [])
+        found.extend(Unit(piece) for piece in pieces)
+    if open_list is not None:
+        found.append(Unit(open_list[0], tuple(open_list[1])))
+    return [unit for unit in found if unit.items or not unit.text.endswith(":")]
+
+
+Matcher = Callable[[str], int]
+"""How many of the question's content words a text contains."""
+
+
+def best_units(
+    text: str, *, section: str, kind: Wanted, matches: Matcher, limit: int = 2, min_words: int = 0
+) -> list[tuple[float, Unit]]:
+    """The units of ``text`` that carry a value of ``kind``, best first, with their scores.
+
+    The score is the number of the question's words in the unit, plus half of those in the section
+    heading, plus two when the heading announces such a value ("§ 5 Steuersatz"); a unit must carry
+    the value (an amount, a period …). A second unit is kept only when it scores at least half as
+    well as the first (the other rate of the same paragraph, say).
+    """
+    heading = matches(section) * 0.5
+    announced = VALUE_HEADINGS.get(kind)
+    if announced is not None and announced.search(section):
+        heading += 2.0
+    scored = []
+    for position, unit in enumerate(units(text)):
+        words = matches(unit.whole)
+        if words >= min_words and carries(unit.whole, kind):
+            score = words + heading + 0.5
+            scored.append((score, -position, unit))
+    scored.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
+    if not scored:
+        return []
+    top = scored[0][0]
+    return [(score, unit) for score, _pos, unit in scored[:limit] if score >= top / 2]
+
+
+def pick(
+    passages: Sequence[tuple[str, str]],
+    *,
+    kind: Wanted,
+    matches: Matcher,
+    rank_penalty: float = 0.5,
+    min_words: int = 0,
+) -> tuple[int, list[Unit]] | None:
+    """Over passages ``(text, section)`` in rank order: (index, units) of the best fact of ``kind``."""
+    best: tuple[float, int, list[Unit]] | None = None
+    for index, (text, section) in enumerate(passages):
+        found = best_units(text, section=section, kind=kind, matches=matches, min_words=min_words)
+        if not found:
+            continue
+        score = found[0][0] - rank_penalty * index
+        if best is None or score > best[0]:
+            best = (score, index, [unit for _score, unit in found])
+    return None if best is None else (best[1], best[2])
+
+
+def fee_lines(fees: str) -> list[str]:
+    """A service's fee text as list lines ("56 Euro" / "12 Monate" apart), one line when it is one."""
+    lines = [tidy(line) for line in fees.splitlines()]
+    return [re.sub(r"\s+", " ", line) for line in lines if line]

@@ -1,0 +1,72 @@
+"""The paragraph with the asked-for value, when retrieval found the right by-law but not that paragraph.
+
+"Wie viel Hundesteuer zahle ich in Eschenbach?" retrieves the Hundesteuersatzung's § 1 (it says
+"Hundesteuer" twice), not its § 5 Steuersatz with the amount. When the question asks for an amount,
+a fee, a period or a time and another chunk of the best source carries one that fits better (its
+heading announces the value, it has more of the question's words), that chunk is added right after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rathaus.assistant import facts
+from rathaus.assistant.answers import question_matcher
+from rathaus.assistant.asked import Wanted, wanted
+from rathaus.assistant.models import Chunk
+from rathaus.assistant.retrieval import Audience, Passage
+from rathaus.assistant.retrieval import passages as load_passages
+
+VALUE_KINDS = (Wanted.FEE, Wanted.AMOUNT, Wanted.PERIOD, Wanted.HOURS)
+
+
+def with_value_passage(
+    *,
+    session: Session,
+    tenant_id: int,
+    found: Sequence[Passage],
+    question: str,
+    audience: Audience,
+    departments: Collection[str] = (),
+) -> list[Passage]:
+    """``found`` with the best source's passage that carries the asked-for value, when it lacked one."""
+    kinds = [kind for kind in wanted(question) if kind in VALUE_KINDS]
+    result = list(found)
+    if not kinds or not result or result[0].kind == "service":
+        return result
+    top = result[0]
+    matches = question_matcher(question)
+
+    def best_in(text: str, section: str) -> float:
+        scores = [
+            found[0][0]
+            for kind in kinds
+            if (found := facts.best_units(text, section=section, kind=kind, matches=matches, limit=1))
+        ]
+        return max(scores, default=0.0)
+
+    retrieved = max((best_in(p.text, p.section) for p in result if p.source_id == top.source_id), default=0.0)
+    seen = {p.chunk_id for p in result}
+    rows = session.execute(
+        select(Chunk.id, Chunk.section, Chunk.text).where(
+            Chunk.tenant_id == tenant_id, Chunk.source_id == top.source_id
+        )
+    ).all()
+    best: tuple[float, int] | None = None
+    for chunk_id, section, text in rows:
+        score = 0.0 if chunk_id in seen else best_in(text, section)
+        if score > retrieved and (best is None or score > best[0]):
+            best = (score, chunk_id)
+    if best is None:
+        return result
+    added = load_passages(
+        session=session,
+        tenant_id=tenant_id,
+        hits=[(best[1], top.score)],
+        audience=audience,
+        departments=departments,
+    )
+    return [top, *added, *result[1:]][: max(len(result), 1)] if added else result

@@ -1,0 +1,77 @@
+"""Facts of a passage: sentences, lists with their lead-in, table rows; composed answers around them."""
+
+from __future__ import annotations
+
+from rathaus.assistant import facts
+from rathaus.assistant.answers import answer, question_matcher
+from rathaus.assistant.asked import Wanted
+from tests.assistant.conftest import passage
+
+HUNDESTEUER = (
+    "**(1)** Die Gemeinde erhebt die Hundesteuer.\n\n"
+    "(2) Bei anderen als den in Abs. 1 genannten Hunden beträgt die Steuer im Kalenderjahr:\n\n"
+    "1. für den ersten Hund 120,00 Euro\n2. für jeden weiteren Hund 240,00 Euro.\n\n"
+    "Hunde, für die eine Steuerbefreiung nach § 6 gewährt wird, bleiben außer Betracht."
+)
+WASSER = (
+    "(1) Die Grundgebühr beträgt bei Wasserzählern mit einer Nenngröße von:\n\n"
+    "| Zähler | Q3 4 | Q3 10 |\n|---|---|---|\n| Grundgebühr (€/Monat) | 1,50 € | 2,00 € |"
+)
+
+
+def test_a_list_stays_with_its_lead_in_and_markdown_residue_goes() -> None:
+    found = facts.units(HUNDESTEUER)
+    assert found[0] == facts.Unit("Die Gemeinde erhebt die Hundesteuer.")
+    assert found[1].text.startswith("Bei anderen als den in Abs. 1 genannten Hunden")
+    assert found[1].items == ("für den ersten Hund 120,00 Euro", "für jeden weiteren Hund 240,00 Euro.")
+    assert all("**" not in unit.whole and not unit.text.startswith("(") for unit in found)
+
+
+def test_a_table_row_is_a_unit_under_its_lead_in() -> None:
+    (unit,) = facts.units(WASSER)
+    assert unit.items[-1] == "Grundgebühr (€/Monat): Q3 4: 1,50 €, Q3 10: 2,00 €"
+    assert "|" not in unit.whole
+
+
+def test_the_value_under_a_heading_that_announces_it_wins() -> None:
+    matches = question_matcher("Wie viel Hundesteuer zahle ich?")
+    marke = "Bei Verlust einer Hundesteuermarke wird eine Ersatzmarke gegen 10,00 € ausgehändigt."
+    picked = facts.pick(
+        [(marke, "§ 11 Hundesteuermarken"), (HUNDESTEUER, "§ 5 Steuersatz")], kind=Wanted.FEE, matches=matches
+    )
+    assert picked is not None
+    index, units = picked
+    assert index == 1
+    assert "120,00 Euro" in units[0].whole
+
+
+def test_a_bylaw_answer_puts_the_amount_first_as_a_list() -> None:
+    dog = passage("Hundesteuersatzung (Eschenbach)", HUNDESTEUER, kind="bylaw", section="§ 5 Steuersatz")
+    result = answer(passages=[dog], question="Was kostet die Hundesteuer?", chat=None, easy_language=False)
+    assert result.lines[:3] == [
+        "Hundesteuersatzung (Eschenbach), § 5 Steuersatz: Bei anderen als den in Abs. 1 genannten Hunden "
+        "beträgt die Steuer im Kalenderjahr: [1]",
+        "– für den ersten Hund 120,00 Euro",
+        "– für jeden weiteren Hund 240,00 Euro.",
+    ]
+    assert "**" not in result.text
+    assert "…" not in result.text
+
+
+def test_a_fee_list_of_a_service_is_a_list() -> None:
+    fees = {"fees": "Ausweis für zwölf Monate: 56 Euro\n12 Monate gültig: Verlängerung 30 Euro"}
+    pass_ = passage("Parkausweis", "Den Parkausweis beantragen Sie online.", facts=fees)
+    result = answer(passages=[pass_], question="Was kostet der Parkausweis?", chat=None, easy_language=False)
+    assert result.lines[:3] == [
+        "Gebühr (Parkausweis) [1]:",
+        "– Ausweis für zwölf Monate: 56 Euro",
+        "– 12 Monate gültig: Verlängerung 30 Euro",
+    ]
+    assert "Euro12" not in result.text
+
+
+def test_easy_language_keeps_the_lead_in_of_a_list() -> None:
+    dog = passage("Hundesteuersatzung (Eschenbach)", HUNDESTEUER, kind="bylaw", section="§ 5 Steuersatz")
+    result = answer(passages=[dog], question="Was kostet die Hundesteuer?", chat=None, easy_language=True)
+    assert "beträgt die Steuer im Kalenderjahr: [1]" in result.lines[1]
+    assert result.lines[2] == "– für den ersten Hund 120,00 Euro"
