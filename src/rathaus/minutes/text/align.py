@@ -164,6 +164,7 @@ def _best_path(scorer: Scorer, n_segments: int, n_slots: int) -> list[int]:
                 best_before, best_before_slot = previous[slot] + prefix[slot + 1], slot
         back.append(pointers)
         previous = current
+    # the items after the last one reached are skipped too: their skip costs are paid at the end
     return _trace(back, previous)
 
 
