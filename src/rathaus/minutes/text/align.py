@@ -165,7 +165,9 @@ def _best_path(scorer: Scorer, n_segments: int, n_slots: int) -> list[int]:
         back.append(pointers)
         previous = current
     # the items after the last one reached are skipped too: their skip costs are paid at the end
-    return _trace(back, previous)
+    # the items after the last one reached are skipped too: their skip costs are paid at the end
+    trailing = scorer.weights.skip_unseen
+    return _trace(back, [score - trailing * (n_slots - slot - 1) for slot, score in enumerate(previous)])
 
 
 def _trace(back: list[list[int]], last: list[float]) -> list[int]:
