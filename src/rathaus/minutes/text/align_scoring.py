@@ -211,9 +211,13 @@ def _topic_shift(tokens: list[list[str]], term_weights: TermWeights, window_word
     The idf-weighted cosine of the ``window_words`` content words on either side (TextTiling),
     relative to the session's median: 1 where nothing is shared, 0 at or above the median.
     """
-    similarities = [_cosine(_window(tokens, index, -1, window_words, term_weights),
-                            _window(tokens, index, 1, window_words, term_weights))
-                    for index in range(len(tokens))]
+    similarities = [
+        _cosine(
+            _window(tokens, index, -1, window_words, term_weights),
+            _window(tokens, index, 1, window_words, term_weights),
+        )
+        for index in range(len(tokens))
+    ]
     typical = median(similarities[1:]) if len(similarities) > 1 else 0.0
     if typical <= 0.0:
         return [0.0] * len(tokens)
