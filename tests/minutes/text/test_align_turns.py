@@ -125,3 +125,25 @@ def test_terms_many_titles_share_weigh_less() -> None:
     weight = _agenda_distinctiveness(slots)
     assert weight[content_stems("Satzung")[0]] < weight[content_stems("Parkgebühren")[0]]
     assert weight[content_stems("Parkgebühren")[0]] == 1.0
+
+
+def test_a_call_inside_the_chairs_turn_still_opens_the_item() -> None:
+    # the chair goes on from the vote straight to the next item, the call without a calling verb;
+    # the next speaker names a word of the item's title ("Flurstück")
+    session = transcript(
+        ("Bürgermeister Albers", "Ich eröffne die Sitzung und stelle die Beschlussfähigkeit fest."),
+        ("Bürgermeister Albers", "Ich rufe Tagesordnungspunkt zwei auf, den Bebauungsplan Am Mühlbach."),
+        ("Anna Berends (SPD)", "Die SPD stimmt dem Bebauungsplan Am Mühlbach zu, die Vorlage ist gut."),
+        ("Bürgermeister Albers", "Wer stimmt dem Bebauungsplan zu? Das ist einstimmig so beschlossen."),
+        ("Bürgermeister Albers", "Nicht öffentlich: Tagesordnungspunkt drei, Grundstücksangelegenheit."),
+        ("Frau Neumann", "Das Flurstück 12/4 soll zum Verkehrswert verkauft werden."),
+    )
+    agenda = [
+        AgendaEntry("1", "Eröffnung und Feststellung der Beschlussfähigkeit"),
+        AgendaEntry("2", "Bebauungsplan „Am Mühlbach“", paper_reference="2023/0361"),
+        AgendaEntry("2.1", "Änderungsantrag der Fraktion"),
+        AgendaEntry("3", "Grundstücksangelegenheit Flurstück 12/4", public=False),
+    ]
+    spans = {span.number: span for span in AlignAgenda().run(session, agenda)}
+    assert spans["2"].first_segment == 1
+    assert spans["3"].first_segment == 4  # not at the next speaker (5)

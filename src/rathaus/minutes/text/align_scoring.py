@@ -189,8 +189,10 @@ class Scorer:
         score = call_score + weights.title * (title + semantic) + reference - weights.start_cost
         if not self.near_call[index]:  # without the chair's calls: who takes the floor, and the words
             boundary = weights.topic_shift * self.shift[index]
-            if self.turns[index] is not None:
-                boundary += weights.turn_start if self.turns[index] else -weights.mid_turn
+            if self.turns[index]:
+                boundary += weights.turn_start
+            elif self.turns[index] is False and not (self.calls[index] or self.papers[index]):
+                boundary -= weights.mid_turn  # the chair goes on from the vote to the next call
             score += self.calls_missing * boundary
         evidence = "call" if called >= 1.0 else ("title" if title + semantic > 0.3 or reference else "order")
         return score, evidence
