@@ -168,8 +168,8 @@ def _best_path(scorer: Scorer, n_segments: int, n_slots: int) -> list[int]:
                 best_before, best_before_slot = previous[slot] + prefix[slot + 1], slot
         back.append(pointers)
         previous = current
-    # the items after the last one reached are skipped too: their skip costs are paid at the end
-    # the items after the last one reached are skipped too: their skip costs are paid at the end
+    # the items after the last one reached are skipped too: each pays the unmentioned skip cost (their
+    # full skip costs would push order-only placements towards the agenda's end when calls lose numbers)
     trailing = scorer.weights.skip_unseen
     return _trace(back, [score - trailing * (n_slots - slot - 1) for slot, score in enumerate(previous)])
 
