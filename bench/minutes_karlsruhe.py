@@ -41,7 +41,9 @@ abstentions as "mehrheitlich" (OParl "mehrheitlich zugestimmt" where the Nieders
 "Einstimmig … bei 2 Enthaltungen", 21 of the 37 wrong stated results before), while the chair, as
 the Gemeindeordnung does not count abstentions, says "einstimmig". The same conventions serve the
 other bodies (``karlsruhe_bodies``): one administration keeps all of its bodies' records.
-largest_item_share: the largest share of a session's segments that one item's span takes.
+largest_item_share: the largest share of a session's segments that one item's span takes;
+largest_item_share_true: the same for the items' own text (what the transcript "says"), so a share
+above 0.5 can be told apart from an item swallowing others.
 Baselines in the same run: a title-similarity-only aligner (each item placed at its best-matching
 segment, no order, no calls) and a keyword-only outcome classifier (first outcome keyword in the
 item's text, on the aligner's spans), each scored like the figure it stands beside.
@@ -268,6 +270,7 @@ def session_figures(session: KarlsruheSession, total: dict[str, list[int]], vari
         "segments": len(session.segments),
         "seconds": round(seconds, 2),
         "largest_item_share": _largest_share(spans, len(session.segments)),
+        "largest_item_share_true": _true_largest_share(session),
     }
     for key, pair in pairs.items():
         _add(total, key, pair)
@@ -279,6 +282,11 @@ def session_figures(session: KarlsruheSession, total: dict[str, list[int]], vari
 def _largest_share(spans: Sequence[ItemSpan], n_segments: int) -> float:
     sizes = [len(span.segment_indices()) for span in spans if span.method != "shared"]
     return round(max(sizes, default=0) / n_segments, 3) if n_segments else 0.0
+
+
+def _true_largest_share(session: KarlsruheSession) -> float:
+    sizes = [last - first + 1 for first, last in session.true_ranges.values()]
+    return round(max(sizes, default=0) / len(session.segments), 3) if session.segments else 0.0
 
 
 VARIANTS = ("karlsruhe", "karlsruhe_full", "karlsruhe_no_chair", "karlsruhe_bodies")
@@ -305,7 +313,8 @@ def karlsruhe_figures(
             progress(f"{variant} {session.name}: {per_session[session.name]}")
     figures: dict[str, Any] = {key: _share((v[0], v[1])) for key, v in total.items()}
     figures.update({f"{key}_n": f"{v[0]}/{v[1]}" for key, v in total.items()})
-    figures["largest_item_share"] = max((f["largest_item_share"] for f in per_session.values()), default=0.0)
+    for key in ("largest_item_share", "largest_item_share_true"):
+        figures[key] = max((f[key] for f in per_session.values()), default=0.0)
     figures["sessions"] = per_session
     figures["definitions"] = (__doc__ or "").strip()
     if variant == "karlsruhe":

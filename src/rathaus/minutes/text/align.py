@@ -4,6 +4,9 @@ One monotonic pass (dynamic programming over segments × agenda items, items in 
 item may be skipped) that scores each possible item start by the chair's call of the item number
 ("Ich rufe Tagesordnungspunkt 7 auf") and by the overlap of the following words with the item's
 title and paper reference, and each segment by its overlap with the item it is assigned to.
+Where the chair's calls are missing (not recorded, misheard, or the council has none), a start also
+counts where a new speaker takes the floor and where the words before and after share little
+(lexical cohesion); a start inside one speaker's turn pays extra (see ``AlignWeights``).
 Entries that share a number (a Änderungsantrag listed under its item) share the item's span.
 """
 
@@ -136,8 +139,9 @@ def _best_path(scorer: Scorer, n_segments: int, n_slots: int) -> list[int]:
     item the transcript gives evidence of (its call, its paper, its title words), down to
     ``skip_unseen`` for one it never mentions (voted without debate, or not reached) — so a run of
     undebated items does not make "stay in one item" the best path. Staying in a slot across a
-    segment with a call pays ``stay_through_call``. Keeping the running best of ``score[j] +
-    prefix[j + 1]`` (prefix sums of the skip costs) makes each segment O(items).
+    segment with a call pays ``stay_through_call``. The items after the last one reached pay
+    ``skip_unseen`` each (not reached, or voted without debate at the end). Keeping the running
+    best of ``score[j] + prefix[j + 1]`` (prefix sums of the skip costs) makes each segment O(items).
     """
     minus_inf = float("-inf")
     prefix = [0.0]
@@ -164,7 +168,10 @@ def _best_path(scorer: Scorer, n_segments: int, n_slots: int) -> list[int]:
                 best_before, best_before_slot = previous[slot] + prefix[slot + 1], slot
         back.append(pointers)
         previous = current
-    return _trace(back, previous)
+    # the items after the last one reached are skipped too: each pays the unmentioned skip cost (their
+    # full skip costs would push order-only placements towards the agenda's end when calls lose numbers)
+    trailing = scorer.weights.skip_unseen
+    return _trace(back, [score - trailing * (n_slots - slot - 1) for slot, score in enumerate(previous)])
 
 
 def _trace(back: list[list[int]], last: list[float]) -> list[int]:

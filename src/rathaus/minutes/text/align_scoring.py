@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from statistics import median
 from typing import TYPE_CHECKING
 
 from rathaus.core.text.words import plain_text
@@ -43,6 +46,13 @@ class AlignWeights:
     skip_unseen: float = 0.25  # skipping an item the transcript never mentions
     stay_through_call: float = 2.0
     window_words: int = 150
+    # a new item is opened by someone taking the floor: a start without a call inside one speaker's
+    # turn pays ``mid_turn``, one where the speaker changes earns ``turn_start`` (speakers known only)
+    turn_start: float = 1.0
+    mid_turn: float = 2.0
+    # lexical cohesion (TextTiling): a start where the words before and after share little
+    topic_shift: float = 2.0
+    cohesion_words: int = 200
 
 
 class Scorer:
@@ -72,7 +82,18 @@ class Scorer:
                 if compound_match(term, token_set, joined):
                     occurrences.setdefault(term, []).append(index)
         self.occurrences = occurrences
-        self.term_weight = {t: term_weights.weight(t) for slot in slots for t in slot.terms}
+        distinct = _agenda_distinctiveness(slots)
+        self.term_weight = {t: term_weights.weight(t) * distinct[t] for slot in slots for t in slot.terms}
+        self.turns = _turns(segments)
+        calls_at = [i for i in range(len(segments)) if self.has_call(i)]
+        self.near_call = [False] * len(segments)
+        # boundary evidence besides calls counts as far as calls are missing (one per item expected)
+        expected = sum(not slot.withdrawn for slot in slots) or 1
+        self.calls_missing = max(0.0, 1.0 - len(calls_at) / expected)
+        for at in calls_at:
+            for i in range(max(0, at - 2), min(len(segments), at + 3)):
+                self.near_call[i] = True
+        self.shift = _topic_shift(tokens, term_weights, weights.cohesion_words)
         self.window_end = _window_ends([len(t) for t in tokens], weights.window_words)
         self.emissions = [self._emission_row(index) for index in range(len(segments))]
         self.semantic = _semantic(segments, slots, embedder) if embedder is not None else None
@@ -166,8 +187,78 @@ class Scorer:
         reference = weights.reference if self.names_paper(index, slot_index) else 0.0
         semantic = self.semantic[index][slot_index] if self.semantic else 0.0
         score = call_score + weights.title * (title + semantic) + reference - weights.start_cost
+        if not self.near_call[index]:  # without the chair's calls: who takes the floor, and the words
+            boundary = weights.topic_shift * self.shift[index]
+            if self.turns[index]:
+                boundary += weights.turn_start
+            elif self.turns[index] is False and not (self.calls[index] or self.papers[index]):
+                boundary -= weights.mid_turn  # the chair goes on from the vote to the next call
+            score += self.calls_missing * boundary
         evidence = "call" if called >= 1.0 else ("title" if title + semantic > 0.3 or reference else "order")
         return score, evidence
+
+
+def _agenda_distinctiveness(slots: list[Slot]) -> dict[str, float]:
+    """Per title term: 1 for a term of one item only, less for one many titles share ("Satzung")."""
+    frequency: Counter[str] = Counter(t for slot in slots for t in set(slot.terms))
+    top = math.log((len(slots) + 1) / 1.5)
+    if top <= 0:
+        return dict.fromkeys(frequency, 1.0)
+    return {t: math.log((len(slots) + 1) / (n + 0.5)) / top for t, n in frequency.items()}
+
+
+def _topic_shift(tokens: list[list[str]], term_weights: TermWeights, window_words: int) -> list[float]:
+    """Per segment: how little the words before it share with the words from it on, 0 … 1.
+
+    The idf-weighted cosine of the ``window_words`` content words on either side (TextTiling),
+    relative to the session's median: 1 where nothing is shared, 0 at or above the median.
+    """
+    similarities = [
+        _cosine(
+            _window(tokens, index, -1, window_words, term_weights),
+            _window(tokens, index, 1, window_words, term_weights),
+        )
+        for index in range(len(tokens))
+    ]
+    typical = median(similarities[1:]) if len(similarities) > 1 else 0.0
+    if typical <= 0.0:
+        return [0.0] * len(tokens)
+    return [0.0] + [max(0.0, min(1.0, (typical - value) / typical)) for value in similarities[1:]]
+
+
+def _window(
+    tokens: list[list[str]], index: int, direction: int, window_words: int, term_weights: TermWeights
+) -> dict[str, float]:
+    counts: Counter[str] = Counter()
+    cursor = index - 1 if direction < 0 else index
+    while 0 <= cursor < len(tokens) and sum(counts.values()) < window_words:
+        counts.update(tokens[cursor])
+        cursor += direction
+    return {term: count * term_weights.weight(term) for term, count in counts.items()}
+
+
+def _cosine(left: dict[str, float], right: dict[str, float]) -> float:
+    if not left or not right:
+        return 0.0
+    dot = sum(value * right.get(term, 0.0) for term, value in left.items())
+    norm = math.sqrt(sum(v * v for v in left.values()) * sum(v * v for v in right.values()))
+    return dot / norm if norm else 0.0
+
+
+def _turns(segments: Sequence[Segment]) -> list[bool | None]:
+    """Per segment: whether a new speaker takes the floor there (None when a speaker is unknown)."""
+    turns: list[bool | None] = []
+    previous: str | None = None
+    for index, segment in enumerate(segments):
+        speaker = segment.speaker
+        if index == 0:
+            turns.append(True)
+        elif speaker is None or previous is None:
+            turns.append(None)
+        else:
+            turns.append(speaker != previous)
+        previous = speaker
+    return turns
 
 
 def _window_ends(lengths: list[int], window_words: int) -> list[int]:
