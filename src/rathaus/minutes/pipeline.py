@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -120,6 +120,25 @@ def stored_segments(session: Session, meeting_id: int) -> list[Segment]:
         )
         for r in rows
     ]
+
+
+def replace_transcript(*, session: Session, meeting: Meeting, segments: Sequence[Segment]) -> None:
+    """Store ``segments`` as the meeting's transcript: its earlier segments and speakers are removed."""
+    session.execute(delete(TranscriptSegment).where(TranscriptSegment.meeting_id == meeting.id))
+    session.execute(delete(Speaker).where(Speaker.meeting_id == meeting.id))
+    for position, segment in enumerate(segments):
+        session.add(
+            TranscriptSegment(
+                tenant_id=meeting.tenant_id,
+                meeting_id=meeting.id,
+                position=position,
+                start_s=segment.start,
+                end_s=segment.end,
+                speaker_label=segment.speaker,
+                text=segment.text,
+                words=[[w.start, w.end, w.text, w.probability] for w in segment.words],
+            )
+        )
 
 
 def hotwords(session: Session, meeting: Meeting) -> list[str]:
@@ -260,21 +279,7 @@ class PipelineRun:
         )
         _write_json(self.dir / "diarized.json", [segment_to_json(s) for s in result.segments])
         meeting = self._meeting(session)
-        session.execute(delete(TranscriptSegment).where(TranscriptSegment.meeting_id == meeting.id))
-        session.execute(delete(Speaker).where(Speaker.meeting_id == meeting.id))
-        for position, segment in enumerate(result.segments):
-            session.add(
-                TranscriptSegment(
-                    tenant_id=meeting.tenant_id,
-                    meeting_id=meeting.id,
-                    position=position,
-                    start_s=segment.start,
-                    end_s=segment.end,
-                    speaker_label=segment.speaker,
-                    text=segment.text,
-                    words=[[w.start, w.end, w.text, w.probability] for w in segment.words],
-                )
-            )
+        replace_transcript(session=session, meeting=meeting, segments=result.segments)
         for label in dict.fromkeys([*result.labels, *(s.speaker for s in result.segments if s.speaker)]):
             session.add(
                 Speaker(

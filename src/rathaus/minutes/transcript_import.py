@@ -8,7 +8,9 @@ recording uploaded with it is only for listening (``playback``), never transcrib
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from dataclasses import replace
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rathaus.core.audit.service import Actor, record
@@ -16,7 +18,8 @@ from rathaus.core.jobs import Job
 from rathaus.minutes import service
 from rathaus.minutes.audit_actions import MinutesAction
 from rathaus.minutes.jobs import TRANSCRIPT
-from rathaus.minutes.models import Meeting, Person, Speaker, TranscriptSegment
+from rathaus.minutes.models import Meeting, Person, Speaker
+from rathaus.minutes.pipeline import replace_transcript
 from rathaus.minutes.transcripts import ImportedTranscript, TranscriptImportError, speaker_key
 from rathaus.minutes.workflow import OPEN_STATES
 
@@ -53,15 +56,20 @@ def import_transcript(
             "Bitte warten Sie, bis er abgeschlossen ist."
         )
         raise TranscriptImportError(msg)
-    session.execute(delete(TranscriptSegment).where(TranscriptSegment.meeting_id == meeting.id))
-    session.execute(delete(Speaker).where(Speaker.meeting_id == meeting.id))
-    labels: dict[str, str] = {}
-    speakers: list[Speaker] = []
+    names: dict[str, str] = {}  # one speaker per key, named as first written
     for name in transcript.speakers:
-        key = speaker_key(name)
-        if key in labels:
-            continue
-        labels[key] = f"S{len(labels) + 1}"
+        names.setdefault(speaker_key(name), name)
+    labels = {key: f"S{number}" for number, key in enumerate(names, start=1)}
+    replace_transcript(
+        session=session,
+        meeting=meeting,
+        segments=[
+            replace(s, speaker=labels[speaker_key(s.speaker)] if s.speaker else None)
+            for s in transcript.segments
+        ],
+    )
+    speakers: list[Speaker] = []
+    for key, name in names.items():
         speaker = Speaker(
             tenant_id=meeting.tenant_id,
             meeting_id=meeting.id,
@@ -72,19 +80,6 @@ def import_transcript(
         )
         session.add(speaker)
         speakers.append(speaker)
-    for position, segment in enumerate(transcript.segments):
-        session.add(
-            TranscriptSegment(
-                tenant_id=meeting.tenant_id,
-                meeting_id=meeting.id,
-                position=position,
-                start_s=segment.start,
-                end_s=segment.end,
-                speaker_label=labels[speaker_key(segment.speaker)] if segment.speaker else None,
-                text=segment.text,
-                words=[],
-            )
-        )
     for item in service.agenda_of(session, meeting):
         item.start_s = item.end_s = item.alignment_method = None
     session.flush()
