@@ -179,3 +179,34 @@ def competing(passages: Sequence[Any]) -> list[str]:
         if not name.startswith(DISTRICT_PREFIX)
         or not any(compatible(town, name, districts) for town in towns)
     ]
+
+
+CITED = re.compile(r"\[(\d{1,2})\]")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ])|\n+")
+
+
+def _source_text(passage: Any) -> str:
+    return f"{passage.title} {passage.section} {passage.text} {getattr(passage, 'facts', '')}"
+
+
+def numbers_in_cited(text: str, passages: Sequence[Any]) -> bool:
+    """True when each number of ``text`` occurs in a passage its sentence cites, all of one municipality.
+
+    A sentence without a citation is checked against every passage the answer cites (all passages
+    when it cites none). Citing passages of two municipalities fails: one answer never mixes them.
+    """
+    cited_all = [int(n) for n in CITED.findall(text) if 1 <= int(n) <= len(passages)]
+    pool = [passages[n - 1] for n in dict.fromkeys(cited_all)] or list(passages)
+    if len(competing(pool)) > 1:
+        return False
+    for sentence in SENTENCE_END.split(text):
+        numbers = NUMBER.findall(CITED.sub("", sentence))
+        if not numbers:
+            continue
+        own = [int(n) for n in CITED.findall(sentence) if 1 <= int(n) <= len(passages)]
+        sources = [passages[n - 1] for n in own] or pool
+        known = set(NUMBER.findall(" ".join(_source_text(p) for p in sources)))
+        if not all(number in known for number in numbers):
+            return False
+    return True
