@@ -115,9 +115,10 @@ def _label(passage: PassageLike) -> str:
 
 
 def topic_hit(passage: PassageLike, question: str) -> bool:
-    """True when a content word of the question names the passage's title, section or keywords."""
+    """True when a noun of the question (else a content word) names the passage's title, section or keywords."""
     label = _label(passage)
-    return any(len(term) >= 4 and _contains(label, term) for term in terms(question))
+    wanted = _topic_terms(question) or terms(question)
+    return any(len(term) >= 4 and _contains(label, term) for term in wanted)
 
 
 def _dense(passage: PassageLike) -> float | None:
