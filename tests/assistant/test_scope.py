@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from rathaus.app import create_app
 from rathaus.assistant import asking, scope, service
 from rathaus.assistant.answers import answer
 from rathaus.assistant.config import AssistantSettings
@@ -16,8 +18,10 @@ from rathaus.assistant.retrieval import Passage, retrieve
 from rathaus.assistant.sources import SourceInput, parse_markdown
 from rathaus.core.audit.service import Actor
 from rathaus.core.db import open_session
+from rathaus.web.context import AppContext
 from tests.assistant.conftest import ScriptedChat, passage
 from tests.assistant.stand_ins import EDITOR, as_any
+from tests.conftest import csrf_from
 from tests.factories import make_tenant
 
 CITIZEN = Actor.system("assistant-public")
@@ -234,3 +238,30 @@ def test_an_llm_answer_with_another_towns_value_falls_back_to_the_extractive_ans
     assert "108 Euro" in result.text
     assert "96 Euro" not in result.text
     assert [c.title for c in result.citations] == ["Hundesteuersatzung (Bad Boll)"]
+
+
+def test_the_citizen_page_asks_for_the_municipality_with_choices_that_work_without_javascript(
+    app_context: AppContext, world: World
+) -> None:
+    with TestClient(create_app(context=app_context), base_url="http://127.0.0.1") as client:
+        page = "/buerger/kreis-gp/assistent"
+        token = csrf_from(client, page)
+        response = client.post(page, data={"frage": "Wie hoch ist die Hundesteuer?", "csrf_token": token})
+        assert response.status_code == 200
+        assert "Für welche Gemeinde möchten Sie das wissen?" in response.text
+        form = response.text.split('class="assistant-choices"', 1)[1].split("</form>", 1)[0]
+        assert 'name="frage" value="Wie hoch ist die Hundesteuer?"' in form
+        assert 'name="gemeinde" value="Aichelberg"' in form
+        assert 'name="gemeinde" value="Bad Boll"' in form
+        chosen = client.post(
+            page,
+            data={"frage": "Wie hoch ist die Hundesteuer?", "gemeinde": "Aichelberg", "csrf_token": token},
+        )
+        assert chosen.status_code == 200
+        assert "96 Euro" in chosen.text
+        assert "108 Euro" not in chosen.text
+        api = client.post(
+            "/api/assistant/kreis-gp/ask", json={"question": "Wie hoch ist die Hundesteuer?"}
+        ).json()
+        assert api["mode"] == "clarify"
+        assert set(api["choices"]) == {"Aichelberg", "Bad Boll"}
