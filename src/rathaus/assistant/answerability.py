@@ -115,7 +115,7 @@ def _label(passage: PassageLike) -> str:
 
 
 def topic_hit(passage: PassageLike, question: str) -> bool:
-    """True when a noun of the question (else a content word) names the passage's title, section or keywords."""
+    """True when a noun of the question (else a content word) names the title, section or keywords."""
     label = _label(passage)
     wanted = _topic_terms(question) or terms(question)
     return any(len(term) >= 4 and _contains(label, term) for term in wanted)
@@ -174,10 +174,11 @@ def decide(
     question: str,
     *,
     chat: ChatModel | None = None,
-    limits: Thresholds = DEFAULT,
+    limits: Thresholds | None = None,
     min_score: float = 0.0,
 ) -> Decision:
     """Which of ``passages`` (in retrieval order) answer ``question``; none: refuse and hand over."""
+    limits = limits or DEFAULT
     candidates = [p for p in passages if p.score >= min_score]
     cosines = [c for c in (_dense(p) for p in candidates) if c is not None]
     best = max(cosines) if cosines else None
