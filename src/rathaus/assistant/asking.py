@@ -120,7 +120,9 @@ def ask_stream(
             ),
         )
         if not named:
-            choices = scope.competing(answerability.decide(passages, question).passages)
+            answering = answerability.decide(passages, question).passages
+            # "A rule of that kind": only sources of the best one's kind compete (by-laws with by-laws).
+            choices = scope.competing([p for p in answering if p.kind == answering[0].kind])
             if len(choices) > 1:
                 final = clarifying_answer(choices)
         passages = passages[: settings.answer_passages]
