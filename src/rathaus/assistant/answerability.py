@@ -96,13 +96,19 @@ def _topic_terms(question: str) -> set[str]:
     return {_stem(word.lower()) for word in words if word.lower() not in STOPWORDS}
 
 
+def _place_terms(passage: PassageLike) -> set[str]:
+    """The passage's municipality and district as terms: naming the place is no evidence of an answer."""
+    place = " ".join(str(getattr(passage, key, None) or "") for key in ("municipality", "district"))
+    return terms(place)
+
+
 def word_share(passage: PassageLike, question: str) -> float:
     """How well a passage covers the question's content words (0 … 1); 0 misses the topic."""
-    wanted = terms(question)
+    wanted = terms(question) - _place_terms(passage)
     if not wanted:
         return 0.0
     haystack = f"{passage.title} {passage.section} {passage.text}".lower()
-    topics = _topic_terms(question)
+    topics = _topic_terms(question) - _place_terms(passage)
     if topics and not any(_contains(haystack, topic) for topic in topics):
         return 0.0
     return sum(_contains(haystack, term) for term in wanted) / len(wanted)
@@ -117,7 +123,8 @@ def _label(passage: PassageLike) -> str:
 def topic_hit(passage: PassageLike, question: str) -> bool:
     """True when a noun of the question (else a content word) names the title, section or keywords."""
     label = _label(passage)
-    wanted = _topic_terms(question) or terms(question)
+    place = _place_terms(passage)
+    wanted = (_topic_terms(question) - place) or (terms(question) - place)
     return any(len(term) >= 4 and _contains(label, term) for term in wanted)
 
 

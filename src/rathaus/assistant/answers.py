@@ -212,17 +212,22 @@ def stream_answer(
     max_tokens: int = 320,
     min_score: float = 0.0,
     booking_links: BookingLinks | None = None,
+    about: str | None = None,
 ) -> Iterator[str | Answer]:
-    """Yield pieces of the answer text as they are ready, then the finished :class:`Answer`."""
+    """Yield pieces of the answer text as they are ready, then the finished :class:`Answer`.
+
+    ``about`` is the question without its place names (see ``scope.without_places``), for deciding
+    whether the passages answer it.
+    """
     question = without_personal_data(question)
     notice = GERMAN_ONLY if looks_english(question) else None
     passages = [_without_instructions(p) for p in passages]
-    decision = answerability.decide(passages, question, chat=chat, min_score=min_score)
+    decision = answerability.decide(passages, about or question, chat=chat, min_score=min_score)
     usable = one_municipality(decision.passages)[:MAX_PASSAGES]  # never two municipalities' values
     if not usable:
         reason = "Die Quellen der Verwaltung beantworten diese Frage nicht."
         # Offices are suggested only from passages that touch the question at all.
-        related = answerability.related(passages, question)
+        related = answerability.related(passages, about or question)
         result = Answer(
             text=NOT_SUPPORTED,
             mode="handover",

@@ -64,19 +64,28 @@ def _out_of_scope(named: str, served: scope.Scope) -> Answer:
     )
 
 
+@dataclass(frozen=True)
+class _Scoped:
+    scope: scope.Scope
+    named: list[str]  # the municipalities the question names (or the one chosen)
+    about: str  # the question without place names
+    refusal: Answer | None  # set when the question is about a municipality not served
+
+
 def _scoped(
     session: Session, tenant_id: int, question: str, municipality: str | None, settings: AssistantSettings
-) -> tuple[scope.Scope, list[str], Answer | None]:
+) -> _Scoped:
     """The scope of this question, the municipalities it names, or the answer that it is out of scope."""
     served = scope.served_scope(session=session, tenant_id=tenant_id, settings=settings)
     known = scope.known_municipalities(session=session, tenant_id=tenant_id)
     named = [municipality] if municipality else scope.named_in(question, known)
+    about = scope.without_places(question, known) or question
     inside = [name for name in named if served.serves(name)]
     if named and not inside:
-        return served, named, _out_of_scope(named[0], served)
+        return _Scoped(served, named, about, _out_of_scope(named[0], served))
     if inside:
-        return served.narrowed(scope.with_district(inside, known)), inside, None
-    return served, [], None
+        return _Scoped(served.narrowed(scope.with_district(inside, known)), inside, about, None)
+    return _Scoped(served, [], about, None)
 
 
 def ask_stream(
@@ -98,9 +107,10 @@ def ask_stream(
     problem = question_problem(question, max_chars=settings.max_question_chars)
     if problem:
         raise QuestionError(problem)
-    limited, named, refusal = _scoped(session, tenant_id, question, municipality, settings)
+    scoped = _scoped(session, tenant_id, question, municipality, settings)
+    named = scoped.named
     passages: list[Passage] = []
-    final: Answer | None = refusal
+    final: Answer | None = scoped.refusal
     if final is None:
         passages = retrieve(
             session=session,
@@ -112,7 +122,7 @@ def ask_stream(
             k=settings.answer_passages * (1 if named else 2),
             embedder=embedder,
             candidates=settings.candidates,
-            scope=limited,
+            scope=scoped.scope,
             fusion=fusion_params(
                 rrf_k=settings.rrf_k,
                 dense_weight=settings.dense_weight,
@@ -120,7 +130,7 @@ def ask_stream(
             ),
         )
         if not named:
-            answering = answerability.decide(passages, question).passages
+            answering = answerability.decide(passages, scoped.about).passages
             # "A rule of that kind": only sources of the best one's kind compete (by-laws with by-laws).
             choices = scope.competing([p for p in answering if p.kind == answering[0].kind])
             if len(choices) > 1:
@@ -136,6 +146,7 @@ def ask_stream(
             easy_language=easy_language,
             max_tokens=settings.answer_max_tokens,
             booking_links=booking_links or pattern_links(settings.booking_url_pattern),
+            about=scoped.about,
         ):
             if isinstance(item, Answer):
                 final = item

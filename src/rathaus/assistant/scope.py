@@ -101,25 +101,34 @@ def _patterns(name: str, towns: Collection[str]) -> list[str]:
     return found
 
 
-def named_in(question: str, known: Collection[str]) -> list[str]:
-    """The municipalities among ``known`` that ``question`` names, longest mention first."""
+def _mentions(question: str, known: Collection[str]) -> list[tuple[int, int, str]]:
+    """Where ``question`` names municipalities of ``known``: (start, end, name), longest first, no overlap."""
     text = question.lower()
     towns = [name for name in known if not name.startswith(DISTRICT_PREFIX)]
     spans: list[tuple[int, int, str]] = []
     for name in known:
         for pattern in _patterns(name, towns):
-            for match in re.finditer(pattern, text):
-                spans.append((match.start(), match.end(), name))
+            spans.extend((match.start(), match.end(), name) for match in re.finditer(pattern, text))
     spans.sort(key=lambda span: (-(span[1] - span[0]), span[0]))
-    taken: list[tuple[int, int]] = []
-    names: list[str] = []
+    kept: list[tuple[int, int, str]] = []
     for start, end, name in spans:
-        if any(start < other_end and other_start < end for other_start, other_end in taken):
-            continue  # "Zell unter Aichelberg" is Zell, not Aichelberg
-        taken.append((start, end))
-        if name not in names:
-            names.append(name)
-    return names
+        if not any(start < other_end and other_start < end for other_start, other_end, _ in kept):
+            kept.append((start, end, name))  # "Zell unter Aichelberg" is Zell, not Aichelberg
+    return kept
+
+
+def named_in(question: str, known: Collection[str]) -> list[str]:
+    """The municipalities among ``known`` that ``question`` names, longest mention first."""
+    return list(dict.fromkeys(name for _start, _end, name in _mentions(question, known)))
+
+
+def without_places(question: str, known: Collection[str]) -> str:
+    """``question`` with its mentions of municipalities blanked: a place name is no sign of an answer."""
+    text = question
+    for start, end, _name in sorted(_mentions(question, known), reverse=True):
+        word_end = re.match(r"\w*", text[end:])
+        text = text[:start] + " " + text[end + (word_end.end() if word_end else 0) :]
+    return " ".join(text.split())
 
 
 def with_district(names: Sequence[str], known: dict[str, str | None]) -> set[str]:
