@@ -88,10 +88,14 @@ def support(passage: PassageLike, question: str) -> float:
 
 
 def supported_passages(
-    passages: Sequence[PassageLike], question: str, *, min_support: float = 0.34, min_score: float = 0.0
+    passages: Sequence[PassageLike],
+    question: str,
+    *,
+    min_support: float | None = None,
+    min_score: float = 0.0,
 ) -> list[PassageLike]:
     """The passages (in retrieval order) that answer ``question`` (see ``answerability.decide``)."""
-    limits = replace(answerability.DEFAULT, words=min_support)
+    limits = replace(answerability.DEFAULT, words=min_support) if min_support else None
     decision = answerability.decide(passages, question, limits=limits, min_score=min_score)
     return one_municipality(decision.passages)
 
