@@ -137,3 +137,19 @@ def test_the_real_embedder_answers_a_situation_and_refuses_the_unanswerable(
         moved = decide("Ich bin letzte Woche in eine andere Straße gezogen. Muss ich das irgendwo melden?")
         assert moved.passages[0].title == "Wohnsitz ummelden"
         assert not decide("Wie hoch ist die Kapitalertragsteuer auf Aktiengewinne?").answerable
+
+
+def test_a_question_for_a_sum_needs_a_passage_that_states_one() -> None:
+    pool = passage(
+        "Freibad", "Stichworte: Freibad\nDas Freibad hat von Mai bis September geöffnet.", source_id=3
+    )
+    fee = passage(
+        "Freibad", "Stichworte: Freibad\nDer Eintritt ins Freibad kostet 4,50 € für Erwachsene.", source_id=4
+    )
+    dog_tax = passage("Hundesteuer", "Die Steuer beträgt für jeden Hund 140.- € im Jahr.", source_id=5)
+    question = "Was kostet der Eintritt ins Freibad?"
+    assert not answerability.decide([scored(pool, 0.9)], question).answerable
+    assert answerability.decide([scored(fee, 0.9)], question).answerable
+    assert answerability.decide([scored(pool, 0.9)], question, need_amount=False).answerable
+    assert answerability.decide([scored(pool, 0.9)], "Wann hat das Freibad geöffnet?").answerable
+    assert answerability.has_amount(dog_tax)

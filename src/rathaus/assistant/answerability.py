@@ -39,6 +39,16 @@ QUESTION_WORDS = (
 )
 STOPWORDS = GERMAN_STOPWORDS | frozenset(QUESTION_WORDS.split())
 _SUFFIXES = ("ungen", "ung", "en", "er", "es", "e", "n", "s")
+# A question for a sum ("Was kostet …", "Wie hoch ist …") is answered only by a passage that has one.
+ASKS_AMOUNT = re.compile(
+    r"\b(?:was kostet|kostet|kosten|wie viel|wieviel|wie hoch|gebühr|gebühren|preis|betrag|beitrag)\b",
+    re.IGNORECASE,
+)
+AMOUNT = re.compile(
+    r"\d[\d.,]*-?\s*(?:€|euro\b|eur\b|dm\b|cent\b|prozent\b|%|v\.\s?h\.|vom hundert)"
+    r"|kostenlos|kostenfrei|gebührenfrei|keine gebühr|keine kosten",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -130,6 +140,11 @@ def topic_hit(passage: PassageLike, question: str) -> bool:
     return any(len(term) >= 4 and _contains(label, term) for term in wanted)
 
 
+def has_amount(passage: PassageLike) -> bool:
+    """True when the passage (or its service's fees) states a sum, a rate or that it is free."""
+    return bool(passage.facts.get("fees")) or AMOUNT.search(passage.text) is not None
+
+
 def _dense(passage: PassageLike) -> float | None:
     value = getattr(passage, "dense", None)
     return float(value) if value is not None else None
@@ -185,8 +200,13 @@ def decide(
     chat: ChatModel | None = None,
     limits: Thresholds | None = None,
     min_score: float = 0.0,
+    need_amount: bool = True,
 ) -> Decision:
-    """Which of ``passages`` (in retrieval order) answer ``question``; none: refuse and hand over."""
+    """Which of ``passages`` (in retrieval order) answer ``question``; none: refuse and hand over.
+
+    With ``need_amount`` a question for a sum needs a passage that states one (off when only the topic
+    matters, as for "Für welche Gemeinde?").
+    """
     limits = limits or DEFAULT
     candidates = [p for p in passages if p.score >= min_score]
     cosines = [c for c in (_dense(p) for p in candidates) if c is not None]
@@ -202,6 +222,8 @@ def decide(
         near = [p for p in candidates if (_dense(p) or 0.0) >= best - limits.margin][:3]
         if llm_says_yes(near, question, chat):
             return Decision(passages=near, complete=True, method="llm")
+    if need_amount and chosen and ASKS_AMOUNT.search(question) and not any(has_amount(p) for p in chosen):
+        chosen = []  # the topic is there, the asked-for sum is not (an entrance fee of a pool it names)
     if not chosen:
         return Decision(passages=[], complete=False, method="none")
     complete = methods[0] == "semantic" or max(word_share(p, question) for p in chosen) >= limits.full

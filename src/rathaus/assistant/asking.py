@@ -130,7 +130,7 @@ def ask_stream(
             ),
         )
         if not named:
-            answering = answerability.decide(passages, scoped.about).passages
+            answering = answerability.decide(passages, scoped.about, need_amount=False).passages
             # "A rule of that kind": only sources of the best one's kind compete (by-laws with by-laws).
             choices = scope.competing([p for p in answering if p.kind == answering[0].kind])
             if len(choices) > 1:
