@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 from rathaus.assistant import answerability, conversations, scope
 from rathaus.assistant.answers import question_problem, stream_answer
 from rathaus.assistant.config import AssistantSettings
-from rathaus.assistant.fusion import FusionParams
+from rathaus.assistant.fusion import FusionParams, params_per_kind
 from rathaus.assistant.handover import BookingLinks, pattern_links
 from rathaus.assistant.redaction import without_personal_data
-from rathaus.assistant.retrieval import Audience, Passage, fusion_params, retrieve
+from rathaus.assistant.retrieval import Audience, Passage, retrieve
 from rathaus.assistant.schemas import Answer
 from rathaus.core.audit.service import Actor
 
@@ -123,7 +123,7 @@ def ask_stream(
             embedder=embedder,
             candidates=settings.candidates,
             scope=scoped.scope,
-            fusion=fusion_params(
+            fusion=params_per_kind(
                 rrf_k=settings.rrf_k,
                 dense_weight=settings.dense_weight,
                 service=FusionParams(settings.service_rrf_k, settings.service_dense_weight),

@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 Hit = tuple[int, float]  # (chunk id, score: higher is better)
 OTHER = "*"  # the kind key of the constants for every kind not named
+SERVICE = "service"  # SourceKind.SERVICE
+# Services are fused on their own terms (AssistantSettings.service_rrf_k, bench/assistant_fusion.py).
+SERVICE_RRF_K = 10
+SERVICE_DENSE_WEIGHT = 3.0
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,16 @@ class FusionParams:
     def best(self) -> float:
         """The score of a chunk first in both rankings."""
         return (1.0 + self.dense_weight) / (self.k + 1)
+
+
+def params_per_kind(
+    *, rrf_k: int, dense_weight: float, service: FusionParams | None = None
+) -> dict[str, FusionParams]:
+    """The constants per kind: services apart, every other kind with ``rrf_k`` and ``dense_weight``."""
+    return {
+        OTHER: FusionParams(rrf_k, dense_weight),
+        SERVICE: service or FusionParams(SERVICE_RRF_K, SERVICE_DENSE_WEIGHT),
+    }
 
 
 def fuse(

@@ -20,14 +20,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from rathaus.assistant import fusion as _fusion
-from rathaus.assistant.fusion import OTHER, FusionParams, Hit, fuse_by_kind
+from rathaus.assistant.fusion import FusionParams, Hit, fuse_by_kind, params_per_kind
 from rathaus.assistant.index import TS_CONFIG, ensure_fts, is_sqlite
 from rathaus.assistant.models import (
     FTS_TABLE,
     Chunk,
     KnowledgeSource,
     SourceDepartment,
-    SourceKind,
     Visibility,
 )
 from rathaus.assistant.scope import Scope, clause
@@ -47,9 +46,6 @@ TITLE_WEIGHT = 2.0  # bm25 weight of the title/section column against the text c
 # 1/1.5/2/3): the dense ranking counts three times the lexical one, and a small k favours the top ranks.
 RRF_K = 10
 DENSE_WEIGHT = 3.0  # weight of the dense ranking in the fusion (lexical: 1.0)
-# Services are fused on their own terms (see AssistantSettings.service_rrf_k, bench/assistant_fusion.py).
-SERVICE_RRF_K = 10
-SERVICE_DENSE_WEIGHT = 3.0
 FACT_KEYS = (
     "fees",
     "duration_minutes",
@@ -82,8 +78,6 @@ class Passage:
     shared: bool = False
     dense: float | None = None  # cosine of the question's and the passage's embeddings
     lexical_rank: int | None = None  # 1 = best keyword match; None: no keyword of the question in it
-
-
 
 
 def visibility_clause(audience: Audience, departments: Collection[str]) -> ColumnElement[bool]:
@@ -335,16 +329,6 @@ def _kinds(session: Session, chunk_ids: Collection[int]) -> dict[int, str]:
     return {int(chunk_id): str(kind) for chunk_id, kind in rows}
 
 
-def fusion_params(
-    *, rrf_k: int = RRF_K, dense_weight: float = DENSE_WEIGHT, service: FusionParams | None = None
-) -> dict[str, FusionParams]:
-    """The fusion constants per kind: services apart, every other kind with ``rrf_k``/``dense_weight``."""
-    return {
-        OTHER: FusionParams(rrf_k, dense_weight),
-        SourceKind.SERVICE.value: service or FusionParams(SERVICE_RRF_K, SERVICE_DENSE_WEIGHT),
-    }
-
-
 def retrieve(
     *,
     session: Session,
@@ -364,7 +348,7 @@ def retrieve(
     """The ``k`` best passages for ``query`` that ``audience`` may see within ``scope``, fused per kind.
 
     Without an embedder (AI switched off) the ranking is lexical only. ``fusion`` gives the constants
-    per kind (default: :func:`fusion_params` of ``rrf_k`` and ``dense_weight``). ``per_source`` limits
+    per kind (default: ``fusion.params_per_kind`` of ``rrf_k`` and ``dense_weight``). ``per_source`` limits
     how many passages one source may contribute. Each passage carries its cosine and keyword rank,
     which the answerability check reads.
     """
@@ -389,7 +373,7 @@ def retrieve(
             embedder=embedder,
             scope=scope,
         )
-    params = fusion or fusion_params(rrf_k=rrf_k, dense_weight=dense_weight)
+    params = fusion or params_per_kind(rrf_k=rrf_k, dense_weight=dense_weight)
     kinds = _kinds(session, {chunk_id for chunk_id, _ in (*lexical, *dense)})
     fused = fuse_by_kind(lexical, dense, kinds=kinds, params=params)
     found = passages(

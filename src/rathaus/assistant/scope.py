@@ -163,9 +163,7 @@ def compatible(first: str | None, second: str | None, district_of: dict[str, str
 
 def one_municipality(passages: Sequence[Any]) -> list[Any]:
     """The passages that agree with the best-ranked one's municipality (shared and own ones always)."""
-    districts = {
-        str(getattr(p, "municipality", "")): getattr(p, "district", None) for p in passages
-    }
+    districts = {str(getattr(p, "municipality", "")): getattr(p, "district", None) for p in passages}
     first = next((municipality_of(p) for p in passages if municipality_of(p)), None)
     return [p for p in passages if compatible(first, municipality_of(p), districts)]
 
