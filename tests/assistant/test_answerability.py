@@ -71,7 +71,7 @@ def test_without_embeddings_the_word_check_decides_as_before() -> None:
 
 def test_when_unsure_the_llm_is_asked_only_ja_or_nein() -> None:
     question = "Ich höre bald auf zu arbeiten – was nun?"
-    unsure = [scored(PENSION, 0.84)]
+    unsure = [scored(PENSION, 0.83)]
     yes, no = ScriptedChat("ja"), ScriptedChat("nein")
     decision = answerability.decide(unsure, question, chat=as_any(yes))
     assert decision.method == "llm"
