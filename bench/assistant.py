@@ -52,7 +52,7 @@ def _load_sources(services_dir: Path, bylaws_dir: Path) -> tuple[list[Any], list
 
     data = json.loads((services_dir / "munich_services_de.json").read_text(encoding="utf-8"))
     locations = json.loads((services_dir / "munich_locations_de.json").read_text(encoding="utf-8"))
-    items = parse_services(data, locations=locations, include_keywords=False)
+    items = parse_services(data, locations=locations, include_keywords=False, municipality="München")
     queries: list[tuple[str, str]] = []
     for row in data["data"]:
         keywords = [word.strip() for word in str((row.get("meta") or {}).get("keywords") or "").split(",")]

@@ -11,8 +11,9 @@ import re
 from collections.abc import Collection, Generator, Iterator, Sequence
 from dataclasses import is_dataclass, replace
 
-from rathaus.assistant import compose, easy
+from rathaus.assistant import answerability, compose, easy
 from rathaus.assistant import facts as facts_module
+from rathaus.assistant.answerability import _contains, terms, word_share
 from rathaus.assistant.asked import wanted
 from rathaus.assistant.handover import BookingLinks, handover, key_facts
 from rathaus.assistant.prompts import (
@@ -32,22 +33,15 @@ from rathaus.assistant.schemas import (
     PassageLike,
     Provenance,
 )
+from rathaus.assistant.scope import numbers_in_cited, one_municipality
 from rathaus.core.ai.errors import AIError
 from rathaus.core.ai.protocols import ChatMessage, ChatModel
 from rathaus.core.audit.service import input_hash
-from rathaus.core.text.stems import light_stem
-from rathaus.core.text.stopwords import STOPWORDS as GERMAN_STOPWORDS
 
 MAX_PASSAGES = 3
 CITATION = re.compile(r"\[(\d{1,2})\]")
 # Not core's plain_words: the spelling stays (ß too), because terms are looked up in the raw passage text.
 WORD = re.compile(r"[a-zäöüß0-9]+")
-QUESTION_WORDS = (
-    "tun lange lang viel viele teuer oft genau bekomme bekommen brauche brauchen benötige möchte "
-    "möchten gerne muss müssen darf kostet "
-    "the a an and how what where when do does can i my is are to of for in it you with please"
-)
-STOPWORDS = GERMAN_STOPWORDS | frozenset(QUESTION_WORDS.split())
 ENGLISH_MARKERS = frozenset(
     ["the", "how", "what", "where", "when", "do", "does", "can", "my", "is", "are", "you", "please", "with"]
 )
@@ -56,7 +50,6 @@ NOT_SUPPORTED = (
     "Bitte wenden Sie sich an die Verwaltung – die Kontaktmöglichkeiten stehen unten."
 )
 PARTIAL = "Die Unterlagen beantworten Ihre Frage vielleicht nicht vollständig."
-FULL_SUPPORT = 0.75
 MIN_ANSWER_WORDS = 4
 CITATION_MARK = re.compile(r"\[\d+\]")
 GERMAN_ONLY = "Dieser Assistent antwortet auf Deutsch. (This assistant answers in German.)"
@@ -86,51 +79,22 @@ def looks_english(question: str) -> bool:
     return len(words) >= 2 and sum(word in ENGLISH_MARKERS for word in words) >= max(2, len(words) // 4)
 
 
-# The answer checks strip fewer suffixes than the minutes (no -ern, -em) and keep four-letter stems;
-# changing that would change which passages and sentences an answer is made of.
-_SUFFIXES = ("ungen", "ung", "en", "er", "es", "e", "n", "s")
-
-
-def _stem(word: str) -> str:
-    return light_stem(word, min_stem=4, suffixes=_SUFFIXES)
-
-
-def terms(text: str) -> set[str]:
-    """Content-word stems of ``text`` (stopwords dropped), for overlap checks."""
-    return {_stem(word) for word in WORD.findall(text.lower()) if len(word) >= 3 and word not in STOPWORDS}
-
-
-def _topic_terms(question: str) -> set[str]:
-    """Stems of the capitalised words inside the question: in German, mostly its nouns."""
-    words = re.findall(r"(?<!^)(?<![.!?]\s)\b[A-ZÄÖÜ][a-zäöüß]+", question.strip())
-    return {_stem(word.lower()) for word in words if word.lower() not in STOPWORDS}
-
-
-def _contains(text: str, term: str) -> bool:
-    # Long stems match inside compounds ("führerschein" in "Führerscheinverlust"); short ones as words.
-    if len(term) >= 5:
-        return term in text
-    return re.search(rf"\b{re.escape(term)}", text) is not None
-
-
 def support(passage: PassageLike, question: str) -> float:
     """How well a passage covers the question's content words (0 … 1); 0 misses the topic."""
-    wanted = terms(question)
-    if not wanted:
-        return 0.0
-    haystack = f"{passage.title} {passage.section} {passage.text}".lower()
-    matched = {term for term in wanted if _contains(haystack, term)}
-    topics = _topic_terms(question)
-    if topics and not any(_contains(haystack, topic) for topic in topics):
-        return 0.0
-    return len(matched) / len(wanted)
+    return word_share(passage, question)
 
 
 def supported_passages(
-    passages: Sequence[PassageLike], question: str, *, min_support: float = 0.34, min_score: float = 0.0
+    passages: Sequence[PassageLike],
+    question: str,
+    *,
+    min_support: float | None = None,
+    min_score: float = 0.0,
 ) -> list[PassageLike]:
-    """The passages (in retrieval order) that support an answer to ``question``."""
-    return [p for p in passages if p.score >= min_score and support(p, question) >= min_support]
+    """The passages (in retrieval order) that answer ``question`` (see ``answerability.decide``)."""
+    limits = replace(answerability.DEFAULT, words=min_support) if min_support else None
+    decision = answerability.decide(passages, question, limits=limits, min_score=min_score)
+    return one_municipality(decision.passages)
 
 
 # --- answering ----------------------------------------------------------------------------------
@@ -223,10 +187,8 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def numbers_grounded(text: str, passages: Sequence[PassageLike]) -> bool:
-    """True when every number in ``text`` (fees, durations, dates, §§) occurs in the passages."""
-    sources = " ".join(f"{p.title} {p.section} {p.text} {p.facts}" for p in passages)
-    known = set(NUMBER.findall(sources))
-    return all(number in known for number in NUMBER.findall(CITATION.sub("", text)))
+    """True when every number in ``text`` (fees, dates, §§) occurs in a cited passage of one municipality."""
+    return numbers_in_cited(text, passages)
 
 
 def grounded_in(text: str, passages: Sequence[PassageLike]) -> list[int]:
@@ -250,16 +212,22 @@ def stream_answer(
     max_tokens: int = 320,
     min_score: float = 0.0,
     booking_links: BookingLinks | None = None,
+    about: str | None = None,
 ) -> Iterator[str | Answer]:
-    """Yield pieces of the answer text as they are ready, then the finished :class:`Answer`."""
+    """Yield pieces of the answer text as they are ready, then the finished :class:`Answer`.
+
+    ``about`` is the question without its place names (see ``scope.without_places``), for deciding
+    whether the passages answer it.
+    """
     question = without_personal_data(question)
     notice = GERMAN_ONLY if looks_english(question) else None
     passages = [_without_instructions(p) for p in passages]
-    usable = supported_passages(passages, question, min_score=min_score)[:MAX_PASSAGES]
+    decision = answerability.decide(passages, about or question, chat=chat, min_score=min_score)
+    usable = one_municipality(decision.passages)[:MAX_PASSAGES]  # never two municipalities' values
     if not usable:
         reason = "Die Quellen der Verwaltung beantworten diese Frage nicht."
         # Offices are suggested only from passages that touch the question at all.
-        related = [p for p in passages if support(p, question) > 0]
+        related = answerability.related(passages, about or question)
         result = Answer(
             text=NOT_SUPPORTED,
             mode="handover",
@@ -272,7 +240,7 @@ def stream_answer(
     facts = _unique_facts(usable, booking_links)
     partial = None
     language_notice = notice
-    if max(support(p, question) for p in usable) < FULL_SUPPORT:
+    if not decision.complete:
         # The sources touch the topic but not every part of the question: answer and hand over.
         partial = handover(usable, PARTIAL, booking_links=booking_links)
         notice = " ".join(filter(None, [notice, PARTIAL]))

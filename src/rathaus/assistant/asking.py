@@ -1,6 +1,8 @@
 """Asking the assistant: one flow for the citizen page, the widget, the JSON API and staff mode.
 
-Check the question, retrieve the passages the audience may see, answer from them (streaming or not),
+Check the question, find the municipality it is about (see ``scope``: named in the question, chosen
+after "Für welche Gemeinde?", or the tenant's), retrieve the passages the audience may see, answer
+from them (streaming or not),
 log the conversation redacted and record an LLM answer as an AI draft. The routes add only what is
 HTTP: forms, the rate limit, rendering and the event stream. Like every domain function here, this
 takes a session and does not commit.
@@ -14,9 +16,10 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from rathaus.assistant import conversations
+from rathaus.assistant import answerability, conversations, scope
 from rathaus.assistant.answers import question_problem, stream_answer
 from rathaus.assistant.config import AssistantSettings
+from rathaus.assistant.fusion import FusionParams, params_per_kind
 from rathaus.assistant.handover import BookingLinks, pattern_links
 from rathaus.assistant.redaction import without_personal_data
 from rathaus.assistant.retrieval import Audience, Passage, retrieve
@@ -41,6 +44,51 @@ class Asked:
     conversation_id: int
 
 
+def clarifying_answer(choices: list[str]) -> Answer:
+    """The question back "Für welche Gemeinde?" with the municipalities to choose from."""
+    listed = ", ".join(choices[:-1]) + f" und {choices[-1]}" if len(choices) > 1 else choices[0]
+    return Answer(
+        text=f"Für welche Gemeinde möchten Sie das wissen? Regelungen dazu gibt es für {listed}.",
+        mode="clarify",
+        choices=choices,
+    )
+
+
+def _out_of_scope(named: str, served: scope.Scope) -> Answer:
+    places = ", ".join(sorted(served.municipalities or ()))
+    return Answer(
+        text=(
+            f"Zu {named} habe ich keine Unterlagen: Dieser Assistent beantwortet Fragen zu {places}. "
+            "Bitte wenden Sie sich an die zuständige Verwaltung."
+        ),
+        mode="handover",
+    )
+
+
+@dataclass(frozen=True)
+class _Scoped:
+    scope: scope.Scope
+    named: list[str]  # the municipalities the question names (or the one chosen)
+    about: str  # the question without place names
+    refusal: Answer | None  # set when the question is about a municipality not served
+
+
+def _scoped(
+    session: Session, tenant_id: int, question: str, municipality: str | None, settings: AssistantSettings
+) -> _Scoped:
+    """The scope of this question, the municipalities it names, or the answer that it is out of scope."""
+    served = scope.served_scope(session=session, tenant_id=tenant_id, settings=settings)
+    known = scope.known_municipalities(session=session, tenant_id=tenant_id)
+    named = [municipality] if municipality else scope.named_in(question, known)
+    about = scope.without_places(question, known) or question
+    inside = [name for name in named if served.serves(name)]
+    if named and not inside:
+        return _Scoped(served, named, about, _out_of_scope(named[0], served))
+    if inside:
+        return _Scoped(served.narrowed(scope.with_district(inside, known)), inside, about, None)
+    return _Scoped(served, [], about, None)
+
+
 def ask_stream(
     *,
     session: Session,
@@ -54,44 +102,65 @@ def ask_stream(
     settings: AssistantSettings,
     actor: Actor,
     booking_links: BookingLinks | None = None,
+    municipality: str | None = None,
 ) -> Iterator[str | Asked]:
     """Yield the answer text piece by piece, then the logged :class:`Asked` (see :func:`ask`)."""
     problem = question_problem(question, max_chars=settings.max_question_chars)
     if problem:
         raise QuestionError(problem)
-    passages = retrieve(
-        session=session,
-        tenant_id=tenant_id,
-        query=without_personal_data(question),
-        audience=audience,
-        departments=departments,
-        k=settings.answer_passages,
-        embedder=embedder,
-        candidates=settings.candidates,
-        rrf_k=settings.rrf_k,
-        dense_weight=settings.dense_weight,
-    )
-    passages = with_value_passage(
-        session=session,
-        tenant_id=tenant_id,
-        found=passages,
-        question=question,
-        audience=audience,
-        departments=departments,
-    )
-    final: Answer | None = None
-    for item in stream_answer(
-        passages=passages,
-        question=question,
-        chat=chat,
-        easy_language=easy_language,
-        max_tokens=settings.answer_max_tokens,
-        booking_links=booking_links or pattern_links(settings.booking_url_pattern),
-    ):
-        if isinstance(item, Answer):
-            final = item
-        else:
-            yield item
+    scoped = _scoped(session, tenant_id, question, municipality, settings)
+    named = scoped.named
+    passages: list[Passage] = []
+    final: Answer | None = scoped.refusal
+    if final is None:
+        passages = retrieve(
+            session=session,
+            tenant_id=tenant_id,
+            query=without_personal_data(question),
+            audience=audience,
+            departments=departments,
+            # Without a named place, more passages show which municipalities have such a rule.
+            k=settings.answer_passages * (1 if named else 2),
+            embedder=embedder,
+            candidates=settings.candidates,
+            scope=scoped.scope,
+            fusion=params_per_kind(
+                rrf_k=settings.rrf_k,
+                dense_weight=settings.dense_weight,
+                service=FusionParams(settings.service_rrf_k, settings.service_dense_weight),
+            ),
+        )
+        passages = with_value_passage(
+            session=session,
+            tenant_id=tenant_id,
+            found=passages,
+            question=question,
+            audience=audience,
+            departments=departments,
+        )
+        if not named:
+            answering = answerability.decide(passages, scoped.about, need_amount=False).passages
+            # "A rule of that kind": only sources of the best one's kind compete (by-laws with by-laws).
+            choices = scope.competing([p for p in answering if p.kind == answering[0].kind])
+            if len(choices) > 1:
+                final = clarifying_answer(choices)
+        passages = passages[: settings.answer_passages]
+    if final is not None:
+        yield final.text
+    else:
+        for item in stream_answer(
+            passages=passages,
+            question=question,
+            chat=chat,
+            easy_language=easy_language,
+            max_tokens=settings.answer_max_tokens,
+            booking_links=booking_links or pattern_links(settings.booking_url_pattern),
+            about=scoped.about,
+        ):
+            if isinstance(item, Answer):
+                final = item
+            else:
+                yield item
     assert final is not None
     conversation = conversations.log_conversation(
         session=session, audience=audience, question=question, result=final
@@ -114,9 +183,11 @@ def ask(
     settings: AssistantSettings,
     actor: Actor,
     booking_links: BookingLinks | None = None,
+    municipality: str | None = None,
 ) -> Asked:
     """Answer ``question`` from the sources ``audience`` (with ``departments``) may see, and log it.
 
+    ``municipality`` is the one chosen after "Für welche Gemeinde?" (else the question's or the tenant's).
     Raises QuestionError for an empty, too long or wordless question; nothing is logged then.
     """
     stream = ask_stream(
@@ -131,5 +202,6 @@ def ask(
         settings=settings,
         actor=actor,
         booking_links=booking_links,
+        municipality=municipality,
     )
     return [item for item in stream if isinstance(item, Asked)][-1]

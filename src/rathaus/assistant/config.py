@@ -23,6 +23,15 @@ class AssistantSettings(BaseModel):
     chunk_max_chars: int = Field(default=1200, ge=200, description="longest chunk of a source")
     rrf_k: int = Field(default=10, ge=1, description="reciprocal rank fusion constant")
     dense_weight: float = Field(default=3.0, ge=0, description="weight of dense against lexical ranks")
+    service_rrf_k: int = Field(default=10, ge=1, description="reciprocal rank fusion constant for services")
+    service_dense_weight: float = Field(default=3.0, ge=0, description="dense weight for services")
+    municipalities: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description=(
+            'municipalities each tenant serves, by tenant slug, as JSON: {"boll": ["Bad Boll", '
+            '"Landkreis Göppingen"]}; the first one owns the tenant\'s services; unlisted: all of its sources'
+        ),
+    )
     candidates: int = Field(default=50, ge=5, description="hits per retriever before fusion")
     fetch_timeout: float = Field(default=15.0, gt=0, description="seconds per web page fetch")
     max_pages: int = Field(default=500, ge=1, description="most pages one sitemap import fetches")

@@ -56,7 +56,7 @@ def load_demo(demo: DemoInput, *, bylaws: int = DEMO_BYLAWS) -> DemoResult:
         data = json.loads((services_dir / "munich_services_de.json").read_text(encoding="utf-8"))
         places = services_dir / "munich_locations_de.json"
         locations = json.loads(places.read_text(encoding="utf-8")) if places.is_file() else None
-        items = parse_services(data, locations=locations)
+        items = parse_services(data, locations=locations, municipality="München")
         imported = import_sources(session=session, tenant_id=tenant_id, items=items, actor=actor)
         services = len(imported.source_ids)
     else:

@@ -4,6 +4,9 @@ On SQLite the lexical index is the FTS5 table ``assistant_chunks_fts`` (created 
 kept in sync by ``rathaus.assistant.index``); on PostgreSQL it is the ``search_vector`` tsvector
 column with a GIN index. Both hold the index terms of ``rathaus.core.text.search``.
 
+Every source belongs to a municipality (``municipality``; None: the tenant's own) or is ``shared`` by
+all; answers never mix two municipalities (see ``rathaus.assistant.scope``).
+
 Questions and comments of conversations are stored only after ``rathaus.assistant.redaction.redact``;
 every conversation row is deleted after ``assistant.log_retention_days`` by
 ``rathaus.assistant.conversations.purge_expired``. A contact request carries the personal data the
@@ -16,7 +19,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -90,6 +93,13 @@ class KnowledgeSource(TenantOwned, Base):
     stale: Mapped[bool] = mapped_column(default=False)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    municipality: Mapped[str | None] = mapped_column(
+        String(200), default=None, index=True, doc='whose rule or service: "Konstanz", "Landkreis Göppingen"'
+    )
+    district: Mapped[str | None] = mapped_column(String(200), default=None, doc="the Landkreis it lies in")
+    shared: Mapped[bool] = mapped_column(
+        default=False, server_default=false(), doc="valid in every municipality (a Land law, a general FAQ)"
+    )
 
     department_rows: Mapped[list[SourceDepartment]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="SourceDepartment.name"

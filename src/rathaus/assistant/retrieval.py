@@ -3,7 +3,7 @@
 Visibility is part of every query: a citizen ("public") only ever reads public sources; staff read
 public and internal sources and those restricted to one of their departments. The dense vectors of a
 tenant are loaded by a query with the same filter and cached per (database, tenant, audience,
-departments); the cache key includes a signature of the visible chunks, so a re-index or a change of
+departments, scope); the cache key includes a signature of the visible chunks, so a re-index or a change of
 visibility loads them again.
 """
 
@@ -11,16 +11,25 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import and_, column, exists, func, literal_column, or_, select, table, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from rathaus.assistant import fusion as _fusion
+from rathaus.assistant.fusion import FusionParams, Hit, fuse_by_kind, params_per_kind
 from rathaus.assistant.index import TS_CONFIG, ensure_fts, is_sqlite
-from rathaus.assistant.models import FTS_TABLE, Chunk, KnowledgeSource, SourceDepartment, Visibility
+from rathaus.assistant.models import (
+    FTS_TABLE,
+    Chunk,
+    KnowledgeSource,
+    SourceDepartment,
+    Visibility,
+)
+from rathaus.assistant.scope import Scope, clause
 from rathaus.core.text.search import query_terms
 
 if TYPE_CHECKING:
@@ -30,6 +39,7 @@ if TYPE_CHECKING:
     from rathaus.core.ai.protocols import Embedder
 
 Audience = Literal["public", "staff"]
+fuse = _fusion.fuse  # the benchmarks fuse by hand
 MAX_QUERY_CHARS = 1000
 TITLE_WEIGHT = 2.0  # bm25 weight of the title/section column against the text column
 # Fusion, chosen on the retrieval benchmark (bench/assistant.py, grid rrf_k 10/30/60 × dense weight
@@ -63,9 +73,11 @@ class Passage:
     text: str
     score: float
     facts: dict[str, Any] = field(default_factory=dict)
-
-
-Hit = tuple[int, float]  # (chunk id, score: higher is better)
+    municipality: str | None = None
+    district: str | None = None
+    shared: bool = False
+    dense: float | None = None  # cosine of the question's and the passage's embeddings
+    lexical_rank: int | None = None  # 1 = best keyword match; None: no keyword of the question in it
 
 
 def visibility_clause(audience: Audience, departments: Collection[str]) -> ColumnElement[bool]:
@@ -84,6 +96,16 @@ def visibility_clause(audience: Audience, departments: Collection[str]) -> Colum
     return allowed
 
 
+def _conditions(
+    audience: Audience, departments: Collection[str], scope: Scope | None
+) -> list[ColumnElement[bool]]:
+    found = [visibility_clause(audience, departments)]
+    limited = clause(scope) if scope is not None else None
+    if limited is not None:
+        found.append(limited)
+    return found
+
+
 def _clean(query: str) -> str:
     return " ".join(query.split())[:MAX_QUERY_CHARS]
 
@@ -96,12 +118,13 @@ def retrieve_lexical(
     audience: Audience,
     departments: Collection[str] = (),
     k: int = 50,
+    scope: Scope | None = None,
 ) -> list[Hit]:
     """Chunks ranked by bm25 (SQLite FTS5) or ts_rank_cd (PostgreSQL, german), best first."""
     terms = query_terms(_clean(query))
     if not terms:
         return []
-    visible = visibility_clause(audience, departments)
+    visible = _conditions(audience, departments, scope)
     if is_sqlite(session):
         ensure_fts(session)
         rank: ColumnElement[float] = literal_column(f"bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0)")
@@ -116,7 +139,7 @@ def retrieve_lexical(
                 text(f"{FTS_TABLE} MATCH :match").bindparams(match=match),
                 Chunk.tenant_id == tenant_id,
                 KnowledgeSource.tenant_id == tenant_id,
-                visible,
+                *visible,
             )
             .order_by(rank)
             .limit(k)
@@ -131,7 +154,7 @@ def retrieve_lexical(
             Chunk.search_vector.op("@@")(tsquery),
             Chunk.tenant_id == tenant_id,
             KnowledgeSource.tenant_id == tenant_id,
-            visible,
+            *visible,
         )
         .order_by(score.desc(), Chunk.id)
         .limit(k)
@@ -154,29 +177,32 @@ _CACHE_LOCK = threading.Lock()
 CACHE_ENTRIES = 16
 
 
-def _signature(session: Session, tenant_id: int, visible: ColumnElement[bool]) -> tuple[Any, ...]:
+def _signature(session: Session, tenant_id: int, visible: list[ColumnElement[bool]]) -> tuple[Any, ...]:
     row = session.execute(
         select(func.count(Chunk.id), func.max(Chunk.id), func.sum(Chunk.id))
         .join(KnowledgeSource, KnowledgeSource.id == Chunk.source_id)
         .where(
             Chunk.tenant_id == tenant_id,
             KnowledgeSource.tenant_id == tenant_id,
-            visible,
+            *visible,
             Chunk.embedding.is_not(None),
         )
     ).one()
     return tuple(row)
 
 
-def _vectors(session: Session, tenant_id: int, audience: Audience, departments: Collection[str]) -> _Vectors:
+def _vectors(
+    session: Session, tenant_id: int, audience: Audience, departments: Collection[str], scope: Scope | None
+) -> _Vectors:
     import numpy as np  # noqa: PLC0415
 
-    visible = visibility_clause(audience, departments)
+    visible = _conditions(audience, departments, scope)
     key = (
         session.get_bind().engine.url.render_as_string(),
         tenant_id,
         audience,
         frozenset() if audience == "public" else frozenset(departments),
+        scope.municipalities if scope is not None else None,
     )
     signature = _signature(session, tenant_id, visible)
     with _CACHE_LOCK:
@@ -190,7 +216,7 @@ def _vectors(session: Session, tenant_id: int, audience: Audience, departments: 
         .where(
             Chunk.tenant_id == tenant_id,
             KnowledgeSource.tenant_id == tenant_id,
-            visible,
+            *visible,
             Chunk.embedding.is_not(None),
         )
         .order_by(Chunk.id)
@@ -224,6 +250,7 @@ def retrieve_dense(
     departments: Collection[str] = (),
     k: int = 50,
     embedder: Embedder,
+    scope: Scope | None = None,
 ) -> list[Hit]:
     """Chunks ranked by cosine similarity of e5 embeddings, best first."""
     import numpy as np  # noqa: PLC0415
@@ -231,7 +258,7 @@ def retrieve_dense(
     cleaned = _clean(query)
     if not cleaned:
         return []
-    vectors = _vectors(session, tenant_id, audience, departments)
+    vectors = _vectors(session, tenant_id, audience, departments, scope)
     if not len(vectors.ids):
         return []
     question = embedder.embed_queries([cleaned])[0]
@@ -242,19 +269,7 @@ def retrieve_dense(
     return [(int(vectors.ids[i]), float(scores[i])) for i in best]
 
 
-# -- fusion --------------------------------------------------------------------------------------
-
-
-def fuse(
-    rankings: Sequence[Sequence[Hit]], *, k: int = 60, weights: Sequence[float] | None = None
-) -> list[Hit]:
-    """Reciprocal rank fusion: each list adds weight/(k + rank) to a chunk's score."""
-    scores: dict[int, float] = {}
-    for index, ranking in enumerate(rankings):
-        weight = weights[index] if weights else 1.0
-        for rank, (chunk_id, _score) in enumerate(ranking, start=1):
-            scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (k + rank)
-    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+# -- passages and the fused ranking ------------------------------------------------------------
 
 
 def passages(
@@ -295,9 +310,23 @@ def passages(
                 text=chunk.text,
                 score=score,
                 facts=facts,
+                municipality=source.municipality,
+                district=source.district,
+                shared=bool(source.shared),
             )
         )
     return result
+
+
+def _kinds(session: Session, chunk_ids: Collection[int]) -> dict[int, str]:
+    if not chunk_ids:
+        return {}
+    rows = session.execute(
+        select(Chunk.id, KnowledgeSource.kind)
+        .join(KnowledgeSource, KnowledgeSource.id == Chunk.source_id)
+        .where(Chunk.id.in_(sorted(chunk_ids)))
+    )
+    return {int(chunk_id): str(kind) for chunk_id, kind in rows}
 
 
 def retrieve(
@@ -313,11 +342,15 @@ def retrieve(
     rrf_k: int = RRF_K,
     dense_weight: float = DENSE_WEIGHT,
     per_source: int | None = None,
+    scope: Scope | None = None,
+    fusion: Mapping[str, FusionParams] | None = None,
 ) -> list[Passage]:
-    """The ``k`` best passages for ``query`` that ``audience`` may see: lexical and dense, fused by RRF.
+    """The ``k`` best passages for ``query`` that ``audience`` may see within ``scope``, fused per kind.
 
-    Without an embedder (AI switched off) the ranking is lexical only. ``per_source`` limits how many
-    passages one source may contribute.
+    Without an embedder (AI switched off) the ranking is lexical only. ``fusion`` gives the constants
+    per kind (default: ``fusion.params_per_kind`` of ``rrf_k`` and ``dense_weight``). ``per_source`` limits
+    how many passages one source may contribute. Each passage carries its cosine and keyword rank,
+    which the answerability check reads.
     """
     lexical = retrieve_lexical(
         session=session,
@@ -326,21 +359,23 @@ def retrieve(
         audience=audience,
         departments=departments,
         k=candidates,
+        scope=scope,
     )
-    rankings: list[list[Hit]] = [lexical]
+    dense: list[Hit] = []
     if embedder is not None:
-        rankings.append(
-            retrieve_dense(
-                session=session,
-                tenant_id=tenant_id,
-                query=query,
-                audience=audience,
-                departments=departments,
-                k=candidates,
-                embedder=embedder,
-            )
+        dense = retrieve_dense(
+            session=session,
+            tenant_id=tenant_id,
+            query=query,
+            audience=audience,
+            departments=departments,
+            k=candidates,
+            embedder=embedder,
+            scope=scope,
         )
-    fused = fuse(rankings, k=rrf_k, weights=[1.0, dense_weight][: len(rankings)])
+    params = fusion or params_per_kind(rrf_k=rrf_k, dense_weight=dense_weight)
+    kinds = _kinds(session, {chunk_id for chunk_id, _ in (*lexical, *dense)})
+    fused = fuse_by_kind(lexical, dense, kinds=kinds, params=params)
     found = passages(
         session=session,
         tenant_id=tenant_id,
@@ -356,4 +391,8 @@ def retrieve(
             if counts[passage.source_id] <= per_source:
                 kept.append(passage)
         found = kept
-    return found[:k]
+    cosine = dict(dense)
+    keyword_rank = {chunk_id: rank for rank, (chunk_id, _) in enumerate(lexical, start=1)}
+    return [
+        replace(p, dense=cosine.get(p.chunk_id), lexical_rank=keyword_rank.get(p.chunk_id)) for p in found[:k]
+    ]

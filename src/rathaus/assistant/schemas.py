@@ -8,7 +8,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
-AnswerMode = Literal["extractive", "llm", "handover", "refused"]
+AnswerMode = Literal["extractive", "llm", "handover", "refused", "clarify"]
 
 
 class PassageLike(Protocol):
@@ -106,6 +106,7 @@ class Answer:
     draft_id: int | None = None
     conversation_id: int | None = None
     provenance: Provenance | None = None
+    choices: list[str] = field(default_factory=list)  # "Für welche Gemeinde?": the municipalities to pick
 
     @property
     def answered(self) -> bool:
@@ -143,6 +144,9 @@ class AskRequest(BaseModel):
         description="Die Frage in deutscher Sprache", examples=["Was kostet ein Reisepass?"]
     )
     easy_language: bool = Field(default=False, description="Antwort in Leichter Sprache")
+    municipality: str | None = Field(
+        default=None, description="Die Gemeinde, für die gefragt wird (eine der choices einer Rückfrage)"
+    )
 
 
 class CitationOut(BaseModel):
@@ -191,3 +195,6 @@ class AskResponse(BaseModel):
     handover: HandoverOut | None
     conversation_id: int | None
     notice: str = Field(description="Hinweis nach Art. 50 KI-Verordnung")
+    choices: list[str] = Field(
+        default_factory=list, description="Rückfrage „Für welche Gemeinde?“: die Gemeinden zur Auswahl"
+    )

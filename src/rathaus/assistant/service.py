@@ -72,6 +72,7 @@ def _upsert_source(
     item: SourceInput,
     visibility: str = Visibility.PUBLIC.value,
     departments: Iterable[str] = (),
+    municipality: str | None = None,
 ) -> tuple[KnowledgeSource, str]:
     """Store ``item`` as a new source or update the one with its ``external_id`` (audited by the caller).
 
@@ -109,6 +110,11 @@ def _upsert_source(
             remove_chunks(session, [source.id])
         source.indexed_hash = None
     source.visibility = visibility
+    # Not part of the content hash: a re-import that only learns the municipality re-embeds nothing;
+    # one that names none (a web page fetched again) keeps what the source had.
+    source.municipality = (item.municipality or municipality or source.municipality or "")[:200] or None
+    source.district = (item.district or source.district or "")[:200] or None
+    source.shared = item.shared or bool(source.shared)
     _set_departments(source, visibility, departments)
     session.flush()
     return source, outcome
@@ -121,14 +127,23 @@ def import_sources(
     items: Iterable[SourceInput],
     visibility: str = Visibility.PUBLIC.value,
     departments: Iterable[str] = (),
+    municipality: str | None = None,
     actor: Actor,
 ) -> ImportSummary:
-    """Store many sources (see ``_upsert_source``); failures are recorded on their sources."""
+    """Store many sources (see ``_upsert_source``); failures are recorded on their sources.
+
+    ``municipality`` is that of the items that name none (the tenant's, see ``scope.default_municipality``).
+    """
     summary = ImportSummary()
     names = list(departments)
     for item in items:
         source, outcome = _upsert_source(
-            session=session, tenant_id=tenant_id, item=item, visibility=visibility, departments=names
+            session=session,
+            tenant_id=tenant_id,
+            item=item,
+            visibility=visibility,
+            departments=names,
+            municipality=municipality,
         )
         summary.source_ids.append(source.id)
         if outcome == "failed":

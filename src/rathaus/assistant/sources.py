@@ -23,6 +23,9 @@ from rathaus.core.text.encoding import UndecodableTextError, decode_best_effort,
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 BYLAW_KINDS = {"satzung", "verordnung", "polizeiverordnung", "ordnung", "richtlinie", "geschaeftsordnung"}
 DROPPED_TAGS = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template")
+FRONT_MATTER_FACTS = frozenset(
+    {"gemeinde", "kreis", "land", "rechtsnatur", "stand", "gueltig_ab", "erlassen_am", "quelle"}
+)
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx", ".json")
 
 
@@ -41,6 +44,9 @@ class SourceInput:
     external_id: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    municipality: str | None = None  # None: the tenant's own (see rathaus.assistant.scope)
+    district: str | None = None
+    shared: bool = False
 
 
 # -- HTML ------------------------------------------------------------------------------------
@@ -135,8 +141,12 @@ def parse_services(
     *,
     locations: dict[str, Any] | list[Any] | None = None,
     include_keywords: bool = True,
+    municipality: str | None = None,
 ) -> list[SourceInput]:
-    """Service descriptions in the shape of the Munich service export (``{"data": [...]}``)."""
+    """Service descriptions in the shape of the Munich service export (``{"data": [...]}``).
+
+    ``municipality`` is the one that offers them (None: the importing tenant's).
+    """
     rows = data.get("data", []) if isinstance(data, dict) else data
     places = _location_index(locations)
     found: list[SourceInput] = []
@@ -172,6 +182,7 @@ def parse_services(
                 url=meta["appointment_url"],
                 external_id=f"service:{service_id}",
                 meta={key: value for key, value in meta.items() if value not in (None, [], "")},
+                municipality=municipality,
             )
         )
     return found
@@ -204,8 +215,9 @@ def parse_markdown(text: str, *, name: str) -> SourceInput:
         front.get("titel") or front.get("title") or _first_heading(body) or PurePath(name).stem
     ).strip()
     place = str(front.get("gemeinde") or "").strip()
-    if not place and front.get("ebene") == "kreis" and front.get("kreis"):
-        place = f"Landkreis {front['kreis']}"
+    district = str(front.get("kreis") or "").strip() or None
+    if not place and front.get("ebene") == "kreis" and district:
+        place = f"Landkreis {district}"
     if place and max(place.split(), key=len).lower() not in title.lower():
         title = f"{title} ({place})"  # many by-laws do not name their municipality in the title
     nature = str(front.get("rechtsnatur") or "").lower()
@@ -213,10 +225,11 @@ def parse_markdown(text: str, *, name: str) -> SourceInput:
     meta = {
         key: str(value)
         for key, value in front.items()
-        if key in {"gemeinde", "kreis", "land", "rechtsnatur", "stand", "gueltig_ab", "erlassen_am", "quelle"}
-        and value not in (None, "")
+        if key in FRONT_MATTER_FACTS and value not in (None, "")
     }
     url = front.get("url")
+    # A by-law of a Zweckverband or of the Land names no town: it holds in its Landkreis.
+    municipality = place or (f"Landkreis {district}" if district else None)
     return SourceInput(
         kind=kind.value,
         title=title.strip(),
@@ -224,6 +237,9 @@ def parse_markdown(text: str, *, name: str) -> SourceInput:
         url=str(url) if url else None,
         external_id=f"file:{name}",
         meta=meta,
+        municipality=municipality,
+        district=district,
+        shared=str(front.get("gilt_ueberall") or "").lower() in {"true", "ja", "1"},
     )
 
 

