@@ -71,7 +71,8 @@ def test_the_clerk_sets_the_customs_of_a_council(page: Page, live_server: LiveSe
     expect(page.get_by_role("status")).to_contain_text("Noch nicht gespeichert")
     # suggested from the meeting: the chair by role, the mayor not chairing, the joint faction whole
     expect(page.get_by_label("Vorsitz und Stellvertretung")).to_have_value("Dr. Helga Brandt")
-    expect(page.get_by_role("radio", name="Nein")).to_be_checked()
+    mayor = page.get_by_role("group", name="Führt die (Ober-)Bürgermeisterin oder der (Ober-)Bürgermeister")
+    expect(mayor.get_by_role("radio", name="Nein")).to_be_checked()
     expect(page.get_by_role("group", name="Fraktion 1", exact=True).get_by_label("Name")).to_have_value(
         "SPD/Volt"
     )

@@ -94,7 +94,7 @@ class KnowledgeSource(TenantOwned, Base):
     error: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     municipality: Mapped[str | None] = mapped_column(
-        String(200), default=None, index=True, doc='whose rule or service: "Konstanz", "Landkreis Göppingen"'
+        String(200), default=None, index=True, doc='whose rule or service: a municipality or "Landkreis …"'
     )
     district: Mapped[str | None] = mapped_column(String(200), default=None, doc="the Landkreis it lies in")
     shared: Mapped[bool] = mapped_column(

@@ -25,11 +25,22 @@ from rathaus.assistant.models import KnowledgeSource
 from rathaus.core.security.models import Tenant
 
 DISTRICT_PREFIX = "Landkreis "
-# Spellings of names that the question may use instead of the one in the data.
-ALIASES = {
-    "münchen": ("muenchen", "munich", "münchner"),
-    "zell u.a.": ("zell unter aichelberg", "zell u. a."),
-}
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def _aliases(lowered: str) -> list[str]:
+    """Other ways a question writes a place name: without umlauts, "u. A." spelled out as "unter A…",
+    the adjective of a name ending in "-en" ("…chen" → "…chner")."""
+    found = [lowered.translate(_UMLAUTS)]
+    # "Zell u. A." = "Zell unter A…" (the place it lies under)
+    abbreviated = re.search(r"\bu\. ?(\w)\.", lowered)
+    if abbreviated:
+        found.append(lowered[: abbreviated.start()] + "unter " + abbreviated.group(1))
+        found.append(lowered.replace(abbreviated.group(0), f"u. {abbreviated.group(1)}."))
+        found.append(lowered.replace(abbreviated.group(0), f"u.{abbreviated.group(1)}."))
+    if lowered.endswith("chen"):
+        found.append(lowered.removesuffix("en") + "ner")
+    return [alias for alias in dict.fromkeys(found) if alias != lowered]
 
 
 @dataclass(frozen=True)
@@ -88,7 +99,7 @@ def known_municipalities(*, session: Session, tenant_id: int) -> dict[str, str |
 
 def _patterns(name: str, towns: Collection[str]) -> list[str]:
     lowered = name.lower()
-    spellings = [lowered, *ALIASES.get(lowered, ())]
+    spellings = [lowered, *_aliases(lowered)]
     if lowered.startswith(DISTRICT_PREFIX.lower()):
         bare = lowered.removeprefix(DISTRICT_PREFIX.lower())
         spellings.append(f"kreis {bare}")
@@ -97,7 +108,7 @@ def _patterns(name: str, towns: Collection[str]) -> list[str]:
     found = []
     for spelling in spellings:
         stem = spelling.removesuffix("en") if spelling.endswith("en") and len(spelling) >= 8 else spelling
-        found.append(rf"(?<![\w]){re.escape(stem)}")  # "Konstanzer", "Hattenhofener" name the town too
+        found.append(rf"(?<![\w]){re.escape(stem)}")  # the town's adjective ("…er") names it too
     return found
 
 
@@ -113,7 +124,7 @@ def _mentions(question: str, known: Collection[str]) -> list[tuple[int, int, str
     kept: list[tuple[int, int, str]] = []
     for start, end, name in spans:
         if not any(start < other_end and other_start < end for other_start, other_end, _ in kept):
-            kept.append((start, end, name))  # "Zell unter Aichelberg" is Zell, not Aichelberg
+            kept.append((start, end, name))  # "X unter Y" is X, not Y
     return kept
 
 
