@@ -8,7 +8,7 @@ information system records "mehrheitlich zugestimmt".
 from __future__ import annotations
 
 from rathaus.core.text.words import plain_text
-from rathaus.minutes.schemas import AgendaEntry, Segment
+from rathaus.minutes.schemas import AgendaEntry, Segment, VoteCounts, VotingRecord
 from rathaus.minutes.text import outcomes as oc
 from rathaus.minutes.text.align import AlignAgenda
 from rathaus.minutes.text.amendments import no_vote_result
@@ -104,3 +104,18 @@ def test_a_possibility_is_no_outcome_of_an_amendment() -> None:
     )
     assert no_vote_result(plain_text("Der SPD-Antrag ist damit erledigt.")) == oc.SETTLED
     assert no_vote_result(plain_text("Den Antrag verweisen wir in den Hauptausschuss.")) == oc.REFERRED
+
+
+def test_imported_abstentions_follow_the_bodys_custom() -> None:
+    """30 Ja, 0 Nein, 2 Enthaltungen: "einstimmig" where abstentions do not count (the default, as the
+    Gemeindeordnung has it), "mehrheitlich" where the body records them so."""
+    segments = [Segment(0.0, 4.0, "Ich rufe Tagesordnungspunkt 7 auf.", "Vorsitz")]
+    spans = AlignAgenda().run(segments, [ENTRY])
+    record = VotingRecord(
+        item_number="7", motion="Beschlussvorlage", counts=VoteCounts(yes=30, no=0, abstain=2)
+    )
+    default = ExtractDecisions().run(segments, [ENTRY], spans, [record])[0]
+    counted = ExtractDecisions(conventions=COUNTS_ABSTENTIONS).run(segments, [ENTRY], spans, [record])[0]
+    assert (default.result, default.method) == (oc.UNANIMOUS, "record")
+    assert (counted.result, counted.method) == (oc.MAJORITY, "record")
+    assert default.counts == counted.counts == VoteCounts(yes=30, no=0, abstain=2)

@@ -114,7 +114,15 @@ class ExtractDecisions:
                     index, entry, found, main, proposals_here, groups, self.conventions
                 )
         decisions = _not_the_parents(decisions, numbers, index_of)
-        decisions = rc.apply_records(decisions, agenda, mains, proposals, voting_records, groups)
+        decisions = rc.apply_records(
+            decisions,
+            agenda,
+            mains,
+            proposals,
+            voting_records,
+            groups,
+            abstentions_break_unanimity=self.conventions.abstentions_break_unanimity,
+        )
         result = []
         for index, entry in enumerate(agenda):
             decision = decisions[index]

@@ -34,11 +34,12 @@ class Amendment:
     proposal: am.Proposal
 
 
-def record_result(record: VotingRecord) -> str:
-    """The result a record's counts give."""
+def record_result(record: VotingRecord, *, abstentions_break_unanimity: bool = True) -> str:
+    """The result a record's counts give; abstentions make it "mehrheitlich" where the body says so."""
     counts = record.counts
     if counts.yes > counts.no:
-        return oc.UNANIMOUS if counts.no == 0 and counts.abstain == 0 else oc.MAJORITY
+        against = counts.no + (counts.abstain if abstentions_break_unanimity else 0)
+        return oc.UNANIMOUS if against == 0 else oc.MAJORITY
     return oc.REJECTED
 
 
@@ -144,6 +145,8 @@ def apply_records(
     proposals: dict[str, list[am.Proposal]],
     records: Sequence[VotingRecord],
     groups: Groups,
+    *,
+    abstentions_break_unanimity: bool = True,
 ) -> dict[int, ItemDecision]:
     """Imported voting records win over what was heard; records naming no entry are reported."""
     if not records:
@@ -159,11 +162,15 @@ def apply_records(
         own = {a.entry.number.strip() for a in amendments} - {number}
         plain = main_records(number, records, own)
         if plain:
-            done[index] = _from_records(done[index], entry, plain, main=True)
+            done[index] = _from_records(
+                done[index], entry, plain, main=True, abstentions=abstentions_break_unanimity
+            )
         listed = frozenset(n for n in numbers if n)
         matched, unmatched = amendment_records(number, amendments, records, groups, listed)
         for target, record in matched.items():
-            done[target] = _from_records(done[target], agenda[target], [record], main=False)
+            done[target] = _from_records(
+                done[target], agenda[target], [record], main=False, abstentions=abstentions_break_unanimity
+            )
         if unmatched:
             said = "; ".join(describe(r) for r in unmatched)
             note = (
@@ -179,10 +186,10 @@ def apply_records(
 
 
 def _from_records(
-    decision: ItemDecision, entry: AgendaEntry, records: list[VotingRecord], *, main: bool
+    decision: ItemDecision, entry: AgendaEntry, records: list[VotingRecord], *, main: bool, abstentions: bool
 ) -> ItemDecision:
     """The decision an entry's imported records give (several parts with different outcomes: partly)."""
-    results = [record_result(r) for r in records]
+    results = [record_result(r, abstentions_break_unanimity=abstentions) for r in records]
     combined = am.combine(results) if len(records) > 1 else results[0]
     result = combined or results[-1]
     counts = records[-1].counts if result != oc.PARTLY else None
