@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from rathaus.core.jobs import Job, enqueue
+from rathaus.core.security.session_user import SessionUser
 from rathaus.core.security.uploads import UploadRejectedError, format_size, labels
 from rathaus.minutes import oparl, service, workflow
 from rathaus.minutes.config import MinutesSettings
@@ -340,6 +341,21 @@ def upload_recordings(
     return to_meeting(meeting.id, "#aufnahmen")
 
 
+def queue_pipeline(session: Session, meeting: Meeting, kind: str, user: SessionUser, context: Context) -> Job:
+    """Queue the meeting's pipeline job (from a recording or an imported transcript) and remember it."""
+    job = enqueue(
+        session=session,
+        kind=kind,
+        params={"meeting_id": meeting.id},
+        tenant_id=user.tenant_id,
+        created_by=user.id,
+        max_attempts=context.settings.jobs.max_attempts,
+        queue=context.queue,
+    )
+    meeting.pipeline_job_id = job.id
+    return job
+
+
 @router.post("/{meeting_id}/verarbeiten", summary="Protokollentwurf aus der Aufnahme erstellen (Auftrag)")
 def start_pipeline(
     request: Request, meeting_id: int, user: MinutesClerk, session: TenantSession, context: Context
@@ -364,15 +380,6 @@ def start_pipeline(
             status_code=400,
             error="Die Tagesordnung enthält keine Punkte. Bitte geben Sie sie zuerst ein.",
         )
-    job = enqueue(
-        session=session,
-        kind=TRANSCRIPT if imported else PIPELINE,
-        params={"meeting_id": meeting.id},
-        tenant_id=user.tenant_id,
-        created_by=user.id,
-        max_attempts=context.settings.jobs.max_attempts,
-        queue=context.queue,
-    )
-    meeting.pipeline_job_id = job.id
+    job = queue_pipeline(session, meeting, TRANSCRIPT if imported else PIPELINE, user, context)
     flash(request, f"Der Protokollentwurf wird als Auftrag {job.id} erstellt.")
     return RedirectResponse(f"/auftraege/{job.id}", status_code=status.HTTP_303_SEE_OTHER)

@@ -8,14 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, File, Request, UploadFile, status
 from fastapi.responses import RedirectResponse, Response
 
-from rathaus.core.jobs import enqueue
 from rathaus.core.security.uploads import UploadRejectedError, format_size
 from rathaus.minutes import service, transcript_import
 from rathaus.minutes.config import MinutesSettings
 from rathaus.minutes.jobs import TRANSCRIPT
 from rathaus.minutes.transcripts import TranscriptImportError, parse_transcript
 from rathaus.minutes.web.common import PREFIX, meeting_or_404
-from rathaus.minutes.web.meetings import meeting_response
+from rathaus.minutes.web.meetings import meeting_response, queue_pipeline
 from rathaus.web.deps import Context, MinutesClerk, TenantSession, actor_of, flash
 
 router = APIRouter(prefix=PREFIX, tags=["Protokollhilfe"])
@@ -75,16 +74,7 @@ def import_transcript(
         return meeting_response(
             request, session, meeting, context, error=message, status_code=rejected.status_code
         )
-    job = enqueue(
-        session=session,
-        kind=TRANSCRIPT,
-        params={"meeting_id": meeting.id},
-        tenant_id=user.tenant_id,
-        created_by=user.id,
-        max_attempts=context.settings.jobs.max_attempts,
-        queue=context.queue,
-    )
-    meeting.pipeline_job_id = job.id
+    job = queue_pipeline(session, meeting, TRANSCRIPT, user, context)
     skipped = f", {transcript.skipped_empty} leere Einträge übersprungen" if transcript.skipped_empty else ""
     flash(
         request,
