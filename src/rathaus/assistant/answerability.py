@@ -95,7 +95,8 @@ def terms(text: str) -> set[str]:
     return {_stem(word) for word in WORD.findall(text.lower()) if len(word) >= 3 and word not in STOPWORDS}
 
 
-def _contains(text: str, term: str) -> bool:
+def contains(text: str, term: str) -> bool:
+    """Whether ``term`` (lower case) stands in ``text``: long stems also inside compounds."""
     # Long stems match inside compounds ("führerschein" in "Führerscheinverlust"); short ones as words.
     if len(term) >= 5:
         return term in text
@@ -121,9 +122,9 @@ def word_share(passage: PassageLike, question: str) -> float:
         return 0.0
     haystack = f"{passage.title} {passage.section} {passage.text}".lower()
     topics = _topic_terms(question) - _place_terms(passage)
-    if topics and not any(_contains(haystack, topic) for topic in topics):
+    if topics and not any(contains(haystack, topic) for topic in topics):
         return 0.0
-    return sum(_contains(haystack, term) for term in wanted) / len(wanted)
+    return sum(contains(haystack, term) for term in wanted) / len(wanted)
 
 
 def _label(passage: PassageLike) -> str:
@@ -137,7 +138,7 @@ def topic_hit(passage: PassageLike, question: str) -> bool:
     label = _label(passage)
     place = _place_terms(passage)
     wanted = (_topic_terms(question) - place) or (terms(question) - place)
-    return any(len(term) >= 4 and _contains(label, term) for term in wanted)
+    return any(len(term) >= 4 and contains(label, term) for term in wanted)
 
 
 def has_amount(passage: PassageLike) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import is_dataclass, replace
 
 from rathaus.assistant import answerability, compose, easy
 from rathaus.assistant import facts as facts_module
-from rathaus.assistant.answerability import _contains, terms, word_share
+from rathaus.assistant.answerability import contains, terms, word_share
 from rathaus.assistant.asked import wanted
 from rathaus.assistant.handover import BookingLinks, handover, key_facts
 from rathaus.assistant.prompts import (
@@ -134,7 +134,7 @@ def question_matcher(question: str) -> facts_module.Matcher:
     def matches(text: str) -> int:
         lowered = text.lower()
         return sum(
-            _contains(lowered, term) or any(head in lowered and tail in lowered for head, tail in parts)
+            contains(lowered, term) or any(head in lowered and tail in lowered for head, tail in parts)
             for term, parts in wanted_terms.items()
         )
 
@@ -199,7 +199,7 @@ def grounded_in(text: str, passages: Sequence[PassageLike]) -> list[int]:
     shares = []
     for number, passage in enumerate(passages, start=1):
         haystack = f"{passage.title} {passage.text}".lower()
-        shares.append((sum(_contains(haystack, t) for t in wanted) / len(wanted), number))
+        shares.append((sum(contains(haystack, t) for t in wanted) / len(wanted), number))
     return [number for share, number in sorted(shares, reverse=True) if share >= 0.5][:2]
 
 
