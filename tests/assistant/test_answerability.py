@@ -153,3 +153,34 @@ def test_a_question_for_a_sum_needs_a_passage_that_states_one() -> None:
     assert answerability.decide([scored(pool, 0.9)], question, need_amount=False).answerable
     assert answerability.decide([scored(pool, 0.9)], "Wann hat das Freibad geöffnet?").answerable
     assert answerability.has_amount(dog_tax)
+
+
+TOPICS = answerability.Topics(
+    titles=("hundesteuersatzung", "friedhofssatzung", "satzung über gebühren"),
+    elsewhere=("zweitwohnungsteuersatzung", "satzung über die benutzung des freibads"),
+)
+
+
+def test_a_topic_only_other_towns_treat_is_not_answered_from_a_neighbouring_rule() -> None:
+    dog_tax = passage("Hundesteuersatzung", "Die Hundesteuer beträgt 96 Euro im Jahr.", source_id=6)
+    question = "Wie hoch ist die Zweitwohnungsteuer?"
+    assert answerability.decide([scored(dog_tax, 0.9)], question).answerable  # the neighbouring rule
+    assert TOPICS.markers(question, share=0.5) == {"zweitwohnungsteu"}
+    refused = answerability.decide([scored(dog_tax, 0.9)], question, topics=TOPICS)
+    assert not refused.answerable
+    other = passage(
+        "Hundesteuersatzung", "Für eine Zweitwohnungsteuer gilt die Hundesteuer nicht.", source_id=7
+    )
+    assert answerability.decide(
+        [scored(other, 0.9)], "Gilt die Zweitwohnungsteuer?", topics=TOPICS
+    ).answerable
+
+
+def test_a_noun_of_the_situation_or_of_a_title_here_leaves_the_question_here() -> None:
+    # "Friseursalon" names no title: a word of the citizen's situation, no topic marker.
+    assert TOPICS.markers("Mein Friseursalon zieht um, was kostet das?", share=0.5) == set()
+    # "Hundesteuer" names a title here: the question's topic is treated here, whatever else it names.
+    assert TOPICS.markers("Zahle ich für die Zweitwohnungsteuer auch Hundesteuer?", share=0.5) == set()
+    # A noun in more than the given share of titles says nothing about the topic.
+    assert TOPICS.markers("Wie hoch ist die Zweitwohnungsteuer?", share=0.0) == {"zweitwohnungsteu"}
+    assert TOPICS.markers("Gilt die Satzung?", share=0.2) == set()

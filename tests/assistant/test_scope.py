@@ -265,3 +265,17 @@ def test_the_citizen_page_asks_for_the_municipality_with_choices_that_work_witho
         ).json()
         assert api["mode"] == "clarify"
         assert set(api["choices"]) == {"Aichelberg", "Bad Boll"}
+
+
+def test_the_topics_of_other_towns_are_told_apart_from_those_in_scope(
+    sessions: sessionmaker[Session], world: World
+) -> None:
+    served = scope.Scope(frozenset({"Bad Boll", "Landkreis Göppingen"}))
+    with open_session(sessions, tenant_id=world.tenant_id) as session:
+        topics = asking.source_topics(session=session, tenant_id=world.tenant_id, within=served)
+        everything = asking.source_topics(session=session, tenant_id=world.tenant_id, within=scope.Scope())
+    assert sorted(topics.elsewhere) == ["friedhofssatzung (konstanz)", "hundesteuersatzung (aichelberg)"]
+    assert len(topics.titles) == 3  # Bad Boll's two and the Landkreis' by-law
+    assert topics.markers("Wie lang ist die Ruhezeit auf dem Friedhof?", share=0.5) == {"friedhof"}
+    assert everything.elsewhere == ()
+    assert everything.markers("Wie lang ist die Ruhezeit auf dem Friedhof?", share=0.5) == set()

@@ -213,16 +213,19 @@ def stream_answer(
     min_score: float = 0.0,
     booking_links: BookingLinks | None = None,
     about: str | None = None,
+    topics: answerability.Topics | None = None,
 ) -> Iterator[str | Answer]:
     """Yield pieces of the answer text as they are ready, then the finished :class:`Answer`.
 
     ``about`` is the question without its place names (see ``scope.without_places``), for deciding
-    whether the passages answer it.
+    whether the passages answer it; ``topics`` are those of the installation's sources.
     """
     question = without_personal_data(question)
     notice = GERMAN_ONLY if looks_english(question) else None
     passages = [_without_instructions(p) for p in passages]
-    decision = answerability.decide(passages, about or question, chat=chat, min_score=min_score)
+    decision = answerability.decide(
+        passages, about or question, chat=chat, min_score=min_score, topics=topics
+    )
     usable = one_municipality(decision.passages)[:MAX_PASSAGES]  # never two municipalities' values
     if not usable:
         reason = "Die Quellen der Verwaltung beantworten diese Frage nicht."

@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rathaus.assistant import answerability, conversations, scope
@@ -21,6 +22,7 @@ from rathaus.assistant.answers import question_problem, stream_answer
 from rathaus.assistant.config import AssistantSettings
 from rathaus.assistant.fusion import FusionParams, params_per_kind
 from rathaus.assistant.handover import BookingLinks, pattern_links
+from rathaus.assistant.models import KnowledgeSource
 from rathaus.assistant.redaction import without_personal_data
 from rathaus.assistant.retrieval import Audience, Passage, retrieve
 from rathaus.assistant.schemas import Answer
@@ -89,6 +91,21 @@ def _scoped(
     return _Scoped(served, [], about, None)
 
 
+def source_topics(*, session: Session, tenant_id: int, within: scope.Scope) -> answerability.Topics:
+    """The topics of the tenant's sources (their titles), those ``within`` scope apart from the others."""
+    rows = session.execute(
+        select(KnowledgeSource.title, KnowledgeSource.municipality, KnowledgeSource.shared).where(
+            KnowledgeSource.tenant_id == tenant_id
+        )
+    ).all()
+    inside: list[str] = []
+    outside: list[str] = []
+    for title, municipality, shared in rows:
+        own = shared or municipality is None or within.serves(municipality)
+        (inside if own else outside).append(title.lower())
+    return answerability.Topics(titles=tuple(inside), elsewhere=tuple(outside))
+
+
 def ask_stream(
     *,
     session: Session,
@@ -112,6 +129,7 @@ def ask_stream(
     named = scoped.named
     passages: list[Passage] = []
     final: Answer | None = scoped.refusal
+    topics = source_topics(session=session, tenant_id=tenant_id, within=scoped.scope)
     if final is None:
         passages = retrieve(
             session=session,
@@ -139,7 +157,9 @@ def ask_stream(
             departments=departments,
         )
         if not named:
-            answering = answerability.decide(passages, scoped.about, need_amount=False).passages
+            answering = answerability.decide(
+                passages, scoped.about, need_amount=False, topics=topics
+            ).passages
             # "A rule of that kind": only sources of the best one's kind compete (by-laws with by-laws).
             choices = scope.competing([p for p in answering if p.kind == answering[0].kind])
             if len(choices) > 1:
@@ -156,6 +176,7 @@ def ask_stream(
             max_tokens=settings.answer_max_tokens,
             booking_links=booking_links or pattern_links(settings.booking_url_pattern),
             about=scoped.about,
+            topics=topics,
         ):
             if isinstance(item, Answer):
                 final = item
