@@ -184,3 +184,16 @@ def test_a_noun_of_the_situation_or_of_a_title_here_leaves_the_question_here() -
     # A noun in more than the given share of titles says nothing about the topic.
     assert TOPICS.markers("Wie hoch ist die Zweitwohnungsteuer?", share=0.0) == {"zweitwohnungsteu"}
     assert TOPICS.markers("Gilt die Satzung?", share=0.2) == set()
+
+
+def test_a_by_law_that_names_none_of_the_questions_nouns_is_a_neighbouring_rule() -> None:
+    hall = replace(
+        passage("Gebührenordnung Gemeindehalle", "Für sonstige Veranstaltungen beträgt die Gebühr 80 Euro."),
+        kind="bylaw",
+    )
+    question = "Was kostet ein Schwimmkurs im Hallenbad?"
+    assert not answerability.decide([scored(hall, 0.9)], question).answerable
+    as_service = replace(hall, kind="service")  # services are asked about in the citizen's words
+    assert answerability.decide([scored(as_service, 0.9)], question).answerable
+    fee = "Was kostet die Gemeindehalle für eine Veranstaltung?"
+    assert answerability.decide([scored(hall, 0.9)], fee).answerable

@@ -9,6 +9,7 @@ overlap alone refused answers the sources held. The decision reads, per passage:
 - the **keyword rank** and the share of the question's content words in the passage (the old check);
 - where an LLM is configured and the signals are unsure, the LLM asked only "ja" or "nein" with
   output constrained to those two labels;
+- for a by-law passage, one of the question's **nouns** in it: a by-law is asked about in its own terms;
 - the **topics of the installation**: a noun of the question that names a few sources' titles, all
   of them outside the question's scope ("Zweitwohnungssteuer in <a town without one>"), is a topic
   treated elsewhere; only a passage that mentions it may answer, so the question is refused rather
@@ -27,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from rathaus.assistant.models import SourceKind
 from rathaus.assistant.prompts import neutralise
 from rathaus.assistant.schemas import PassageLike
 from rathaus.core.ai.errors import AIError
@@ -107,6 +109,19 @@ class Topics:
                 return set()
             found.add(term)
         return found
+
+
+def names_a_noun(passage: PassageLike, question: str) -> bool:
+    """True when a noun of the question stands in the passage (or the question has none).
+
+    A by-law answers in its own terms: a question about it names the thing ("Hundesteuer",
+    "Grabnutzungsrecht"), so a by-law passage that names none of the question's nouns is a
+    neighbouring rule of the same town, not the answer (the tuning questions: every by-law that
+    answers one names one of its nouns).
+    """
+    nouns = {term for term in _topic_terms(question) - _place_terms(passage) if len(term) >= 4}
+    haystack = f"{passage.title} {passage.section} {passage.text}".lower()
+    return not nouns or any(contains(haystack, noun) for noun in nouns)
 
 
 def mentions_topic(passage: PassageLike, markers: set[str]) -> bool:
@@ -258,6 +273,7 @@ def decide(
     markers = topics.markers(question, limits.specific) if topics is not None else set()
     if markers:
         candidates = [p for p in candidates if mentions_topic(p, markers)]
+    candidates = [p for p in candidates if p.kind != SourceKind.BYLAW or names_a_noun(p, question)]
     cosines = [c for c in (_dense(p) for p in candidates) if c is not None]
     best = max(cosines) if cosines else None
     chosen: list[PassageLike] = []
