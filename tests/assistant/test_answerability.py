@@ -184,6 +184,10 @@ def test_a_noun_of_the_situation_or_of_a_title_here_leaves_the_question_here() -
     # A noun in more than the given share of titles says nothing about the topic.
     assert TOPICS.markers("Wie hoch ist die Zweitwohnungsteuer?", share=0.0) == {"zweitwohnungsteu"}
     assert TOPICS.markers("Gilt die Satzung?", share=0.2) == set()
+    # A noun the texts here use is no topic that only others treat ("Freibad" in a by-law here).
+    here = replace(TOPICS, texts=("die gebühr gilt nicht für das freibad.",))
+    assert TOPICS.markers("Was kostet das Freibad?", share=0.5) == {"freibad"}
+    assert here.markers("Was kostet das Freibad?", share=0.5) == set()
 
 
 def test_a_by_law_that_names_none_of_the_questions_nouns_is_a_neighbouring_rule() -> None:

@@ -81,20 +81,23 @@ JUDGE_PROMPT = (
 
 @dataclass(frozen=True)
 class Topics:
-    """The topics the installation's sources treat, read from their titles (lower case).
+    """The topics the installation's sources treat, read from their titles and texts (lower case).
 
-    ``elsewhere`` are the titles of sources outside the question's scope (another municipality's).
+    ``titles`` and ``texts`` are those of the sources within the question's scope, ``elsewhere`` the
+    titles of the sources outside it (another municipality's).
     """
 
     titles: tuple[str, ...]
     elsewhere: tuple[str, ...] = ()
+    texts: tuple[str, ...] = ()
 
     def markers(self, question: str, share: float) -> set[str]:
-        """The question's nouns that lead only elsewhere: they name few titles, none in scope.
+        """The question's nouns that lead only elsewhere: in a few titles there, nowhere here.
 
         A noun in many titles ("Gebühr", "Satzung") says nothing about the topic; one in none is a
-        word of the citizen's situation ("Friseursalon"), which the sources need not use. When another
+        word of the citizen's situation ("Friseursalon"), which the sources need not use. When a
         noun of the question names a title in scope, the question has its topic here: no markers.
+        A noun the texts in scope use ("Jugendliche", "Verein") is no topic that only others treat.
         """
         most = max(1.0, share * (len(self.titles) + len(self.elsewhere)))
         found = set()
@@ -107,7 +110,8 @@ class Topics:
                 continue
             if inside:
                 return set()
-            found.add(term)
+            if not any(term in text for text in self.texts):
+                found.add(term)
         return found
 
 

@@ -92,18 +92,27 @@ def _scoped(
 
 
 def source_topics(*, session: Session, tenant_id: int, within: scope.Scope) -> answerability.Topics:
-    """The topics of the tenant's sources (their titles), those ``within`` scope apart from the others."""
+    """The topics of the tenant's sources: titles in and outside scope, and the texts in scope."""
     rows = session.execute(
-        select(KnowledgeSource.title, KnowledgeSource.municipality, KnowledgeSource.shared).where(
-            KnowledgeSource.tenant_id == tenant_id
-        )
+        select(
+            KnowledgeSource.id, KnowledgeSource.title, KnowledgeSource.municipality, KnowledgeSource.shared
+        ).where(KnowledgeSource.tenant_id == tenant_id)
     ).all()
-    inside: list[str] = []
+    inside: list[tuple[int, str]] = []
     outside: list[str] = []
-    for title, municipality, shared in rows:
-        own = shared or municipality is None or within.serves(municipality)
-        (inside if own else outside).append(title.lower())
-    return answerability.Topics(titles=tuple(inside), elsewhere=tuple(outside))
+    for source_id, title, municipality, shared in rows:
+        if shared or municipality is None or within.serves(municipality):
+            inside.append((source_id, title.lower()))
+        else:
+            outside.append(title.lower())
+    texts: tuple[str, ...] = ()
+    if outside:  # the texts matter only when some topics lie elsewhere
+        ids = [source_id for source_id, _ in inside]
+        bodies = session.scalars(select(KnowledgeSource.body).where(KnowledgeSource.id.in_(ids)))
+        texts = tuple(body.lower() for body in bodies)
+    return answerability.Topics(
+        titles=tuple(title for _, title in inside), elsewhere=tuple(outside), texts=texts
+    )
 
 
 def ask_stream(
