@@ -94,13 +94,19 @@ def _p(result: str, pattern: str, label: str) -> Phrase:
     return Phrase(result, re.compile(pattern), label)
 
 
+# "Sie stimmen dem alle zu", "Dem stimmen Sie alle so zu": everyone said yes, none abstained
+ALL_ASSENT = (
+    r"\b(sie )?stimmen (sie )?(dem |der |diesem |dieser )?(\w+ )?alle (\w+ )?zu\b"
+    r"|\b(dem|der|diesem|dieser) stimmen sie alle (\w+ )?zu\b"
+)
+
 # Order matters: the first phrase that matches a sentence decides it. Texts are normalised
 # (lower case, ß → ss, punctuation removed).
 VOTE_PHRASES = (
     _p(PARTLY, r"\bteilweise (zugestimmt|angenommen|abgelehnt)", "teilweise"),
     _p(MAJORITY, r"\b(fast|nahezu|beinahe|annähernd|weitgehend) einstimmig\w*", "mit Mehrheit"),
     _p(REJECTED, r"\b(abgelehnt|ablehnung|keine mehrheit|nicht angenommen|mehrheitlich nein)\b", "Ablehnung"),
-    _p(UNANIMOUS, r"\b(einstimmig\w*|einhellig\w*|ohne gegenstimmen?)\b", "einstimmig"),
+    _p(UNANIMOUS, rf"\b(einstimmig\w*|einhellig\w*|ohne gegenstimmen?)\b|{ALL_ASSENT}", "einstimmig"),
     _p(
         MAJORITY,
         r"\b(mehrheitlich\w*|mehrheit|gegenstimmen?|enthaltung|enthaltungen|deutliche zustimmung|"
@@ -110,7 +116,7 @@ VOTE_PHRASES = (
     _p(
         ADOPTED,
         r"\b(zugestimmt|zustimmung|zustimmendes votum|angenommen|so beschlossen|annahme"
-        r"|stimmen dem \w* ?\w* ?zu)\b",
+        r"|stimmen dem \w* ?\w* ?zu|(dem|der|diesem|dieser) stimmen sie (\w+ ){0,2}zu)\b",
         "Zustimmung",
     ),
 )
