@@ -10,7 +10,8 @@ Two more ways a chair states a result that read like something else:
 - the count as the chair sees it: "Ich habe eine Enthaltung, eine Gegenstimme, der Rest ist
   mehrheitliche Zustimmung" is no personal stance (as "ich habe nicht zugestimmt" is);
 - minutes that narrate the chair: "Der Vorsitzende … stellt die Abstimmungsbereitschaft des Hauses
-  fest: Das ist einstimmige Zustimmung." — what the chair states (feststellen) follows the colon.
+  fest: Das ist einstimmige Zustimmung." — what the chair states (feststellen, or says after "Der
+  Vorsitzende …:") follows the colon.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ _CLAUSE_END = re.compile(
     r"\s*[,;:]\s+|\s[–-]\s|\s(?=und (?:dann|damit|wir|jetzt|nun|somit|insofern|deshalb|deswegen)\b)"
 )
 # "… stellt die Abstimmungsbereitschaft des Hauses fest: Das ist …", "Ich stelle fest: einstimmig."
-_STATES = re.compile(r"\bfest\s*:\s+", re.IGNORECASE)
-_COUNT = (
-    r"(keine|kein|eine|ein|einen|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|\d{1,3})"
+# and "Der Vorsitzende ruft Punkt 9 auf und verweist auf …: Das ist einstimmige Zustimmung."
+_STATES = re.compile(r"\bfest\s*:\s+|^\s*(der|die) vorsitzende\b[^:]*:\s+", re.IGNORECASE)
+_COUNT = r"(keine|kein|eine|ein|einen|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|\d{1,3})"
+_KINDS = (
+    r"(enthaltung|enthaltungen|gegenstimme|gegenstimmen|neinstimme\w*|jastimme\w*|ja stimmen|nein stimmen)"
 )
-_KINDS = r"(enthaltung|enthaltungen|gegenstimme|gegenstimmen|neinstimme\w*|jastimme\w*|ja stimmen|nein stimmen)"
 # "ich habe eine Enthaltung, eine Gegenstimme": the chair's count; "ich habe eine Gegenstimme
 # abgegeben" is the chair's own vote
 TALLY = re.compile(

@@ -125,7 +125,7 @@ NO_VOTE_PHRASES = (
     _p(DEFERRED, r"\b(vertag\w*|zurückgestellt|zurückstellen|verschieben wir|abgesetzt)\b", "vertagt"),
     _p(
         REFERRED,
-        r"\b(verwiesen|verweisen|verweist|verweisung|überwiesen|überweisen)\b"
+        r"\b(verwiesen|verweisen|verweise|verweist|verweisung|überwiesen|überweisen)\b"
         r"[\w ]{0,60}?\b(in|an) (den |die |das )?"
         r"[\w ]{0,50}?(ausschuss|beirat|gremium|gremien|arbeitskreis|kommission|gemeinderat|ortschaftsrat)"
         r"|\b(in|an) (den|die|das) [\w ]{0,50}?(ausschuss|beirat|gremium|arbeitskreis|kommission)\w*"
@@ -133,7 +133,8 @@ NO_VOTE_PHRASES = (
         r"|\bim \w*(ausschuss|gremium|beirat|arbeitskreis) [\w ]{0,40}?"
         r"(diskutier|berat|behandel|ausführ|vertief)\w*"
         # "verweist ihn den Fachausschuss": the preposition lost (in the minutes or by the recogniser)
-        r"|\b(verweist|verweisen|verwiesen|überweist|überweisen|überwiesen) (ihn |sie |es |das |diesen )?"
+        r"|\b(verweise|verweist|verweisen|verwiesen|überweist|überweisen|überwiesen)"
+        r" (ihn |sie |es |das |diesen )?"
         r"(den|dem|die) [\w ]{0,30}?(ausschuss|beirat|gremium|arbeitskreis|kommission)"
         # "der Planungsausschuss beschäftigt sich damit"
         r"|\b\w*(ausschuss|beirat|gremium|arbeitskreis|kommission) (beschäftigt|befasst) sich\b"
@@ -147,7 +148,8 @@ NO_VOTE_PHRASES = (
     ),
     _p(
         SETTLED,
-        r"\b(einverstanden|so verfahren|so verbleiben|zufrieden|nicht zur abstimmung|"
+        r"\b(einverstanden|so verfahren|so werden wir verfahren|verfahren wir so|so verbleiben|zufrieden|"
+        r"nicht zur abstimmung|"
         r"nicht abstimmen|keine abstimmung)\b"
         # "erledigt" said of the motion ("Der Antrag hat sich damit erledigt"); said of the item or of
         # "das" ("damit ist TOP 23 erledigt", "damit hat sich das erledigt") it only says the item is

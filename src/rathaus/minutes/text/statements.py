@@ -40,10 +40,12 @@ _STANCE = re.compile(
 _HEDGE = re.compile(
     r"\b(wenn|falls|sofern|ob|kann man|könnte|könnten|können|sollten|müssten|werten|bewertet|gewertet)\b"
 )
-# courtesies that say nothing about the result ("meine Damen und Herren", "wenn es keine Wortmeldungen gibt")
+# courtesies that say nothing about the result ("meine Damen und Herren", "wenn es keine Wortmeldungen
+# gibt", "ich habe keine Wortmeldungen mehr")
 _POLITE = re.compile(
     r"\b(meine|sehr geehrte) (sehr geehrten )?damen und herren\b"
     r"|\bwenn es (da |dazu |hierzu )?keine (weiteren )?wortmeldungen (mehr )?gibt\b"
+    r"|\bich (habe|sehe) (jetzt |hier )?keine (weiteren )?wortmeldungen( mehr)?\b"
 )
 _NEGATED = re.compile(
     r"\b(nicht|kein|keine|keiner|keinen|niemals|nie)\b(\s\w+){0,3}\s"
@@ -342,13 +344,16 @@ def no_vote(
         for sentence in reversed(chair):
             if phrase.result == oc.SETTLED and _HEDGED.search(sentence.norm):
                 continue  # "wenn Sie einverstanden wären", "nicht einverstanden"
-            if not_a_no_vote(sentence.norm):
+            if not_a_no_vote(plain_text(_VOCATIVE.sub("", sentence.text))):
                 continue  # "wurde damals in den Ausschuss verwiesen", "ich finde, wir sollten …"
-            if phrase.pattern.search(sentence.norm.replace("verweist auf", "")):
+            if phrase.pattern.search(re.sub(r"\bverweise?t? auf\b", "", sentence.norm)):
                 return phrase.result, sentence.evidence
     return None
 
 
+# "Frau Stadträtin Lorenz, machen wir so, dann verwiesen in den Sozialausschuss.": the chair turns to
+# a member; the member is addressed, not the one who acts
+_VOCATIVE = re.compile(r"^\W*(herr|frau)\b[^,.;:]{0,60},\s*", re.IGNORECASE)
 _EARLIER = re.compile(
     r"\b(wurde|wurden|worden|hatte|hatten|damals|seinerzeit|letzten|letztes|vorigen|bislang|bisher|schon"
     r"|vorberaten|fand)\b|\b(19|20)\d\d\b"
