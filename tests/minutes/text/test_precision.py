@@ -136,3 +136,117 @@ def test_the_model_reads_only_the_chairs_words_and_may_find_no_result() -> None:
     assert "SPD" not in model.shown[0]  # another speaker's words are never the model's material
     silent = ExtractDecisions(chat=_Chair("keines")).run(segments, [ENTRY], spans)[0]  # type: ignore[arg-type]
     assert (silent.result, silent.reason) == (None, NO_RESULT)
+
+
+# The chair's genuine result statements that the precision rules first rejected (Karlsruhe minutes),
+# each with the near misses that must stay rejected.
+
+
+def test_the_count_the_chair_sees_is_a_result_not_a_stance() -> None:
+    groups = Groups.of()
+    said = "Ich habe eine Enthaltung, eine Gegenstimme, der Rest ist mehrheitliche Zustimmung."
+    assert not_a_result(said, groups) is None
+    assert decide([("Vorsitz", said)]).result == oc.MAJORITY
+    assert not_a_result("Ich sehe zwei Enthaltungen, damit ist das mehrheitlich zugestimmt.", groups) is None
+    for own in (
+        "Ich habe eine Gegenstimme abgegeben, das ist mehrheitlich zugestimmt.",
+        "Ich habe nicht zugestimmt.",
+        "Ich habe dem mehrheitlich zugestimmt.",
+        "Ich habe Zweifel an der Mehrheit.",
+    ):
+        assert not_a_result(own, groups) is not None, own
+        assert decide([("Vorsitz", own)]).result is None, own
+
+
+def test_what_follows_the_result_clause_does_not_hedge_it() -> None:
+    groups = Groups.of()
+    for said, result in (
+        (
+            "Das ist eine mehrheitliche Zustimmung, damit können wir jetzt den Antrag an den "
+            "Regionalverband stellen.",
+            oc.MAJORITY,
+        ),
+        (
+            "Damit ist der Haushalt mit großer Mehrheit angenommen und wir treffen uns alle in der "
+            "Strukturkommission wieder.",
+            oc.MAJORITY,
+        ),
+        ("Das ist eine mehrheitliche Ablehnung, das hatten wir schon letztes Jahr so.", oc.REJECTED),
+    ):
+        assert not_a_result(said, groups) is None, said
+        assert decide([("Vorsitz", said)]).result == result, said
+    for hedged in (
+        "Wenn es keine Gegenstimmen gibt, ist das so beschlossen.",  # a condition before
+        "Damit ist das so beschlossen, wenn es keine Gegenstimmen gibt.",  # or after the result
+        "Das könnte eine Mehrheit sein, damit wäre der Antrag angenommen.",  # a possibility
+        "Das kann man als Einstimmigkeit werten.",
+        "Das ist einstimmig, würde ich sagen.",  # an opinion after it
+        "Im Ausschuss wurde das einstimmig angenommen, damit können wir heute abstimmen.",  # reported
+        "Das hat die SPD abgelehnt, damit ist das erledigt.",  # a group's vote
+        "Ich bitte um Zustimmung, damit wir anfangen können.",  # a request
+        "Ist das eine Mehrheit, damit wir weitermachen können?",  # a question
+    ):
+        assert not_a_result(hedged, groups) is not None, hedged
+        assert decide([("Vorsitz", hedged)]).result is None, hedged
+
+
+def test_you_all_agree_now_is_unanimous_a_reported_vote_of_you_all_is_none() -> None:
+    groups = Groups.of()
+    strict = CouncilConventions(abstentions_break_unanimity=True)
+    for said in (
+        "Dem stimmen Sie alle so zu.",
+        "Sie stimmen dem auch alle zu.",
+        "Sie stimmen dem alle so zu.",
+    ):
+        assert not_a_result(said, groups) is None, said
+        # all said yes, so none abstained: "einstimmig" even where abstentions break unanimity
+        assert decide([("Vorsitz", said)], strict).result == oc.UNANIMOUS, said
+    assert decide([("Vorsitz", "Sie stimmen dem zu.")], strict).result == oc.ADOPTED  # "alle" unsaid
+    for reported in (
+        "Das alles haben Sie abgelehnt.",
+        "Das ist das Konzept, das Sie alle mehrheitlich beschlossen haben.",
+        "Sie alle haben dem damals zugestimmt.",
+        "Stimmen Sie dem alle zu?",
+    ):
+        assert not_a_result(reported, groups) is not None, reported
+        assert decide([("Vorsitz", reported)]).result is None, reported
+
+
+def test_minutes_that_narrate_the_chair_state_what_follows_the_colon() -> None:
+    groups = Groups.of()
+    narrated = (
+        "Der Vorsitzende ruft Tagesordnungspunkt 9 zur Behandlung auf und verweist auf die erfolgte "
+        "Vorberatung im Jugendhilfeausschuss: Das ist mehrheitliche Zustimmung."
+    )
+    assert not_a_result(narrated, groups) is None
+    assert decide([("Vorsitz", narrated)]).result == oc.MAJORITY
+    stated = (
+        "Er stellt nachdem keine weiteren Wortmeldungen vorliegen, bei zwei Nein-Stimmen und einer "
+        "Enthaltung die mehrheitliche Zustimmung zum geänderten Beschluss (Anpassung zum 1. Juli 2020) fest."
+    )
+    assert not_a_result(stated, groups) is None  # the date is when it takes effect
+    assert decide([("Vorsitz", stated)]).result == oc.MAJORITY
+    for reported in (
+        "Der Vorsitzende verweist auf die Vorberatung: Im Ausschuss wurde das einstimmig angenommen.",
+        "Das wurde im März 2020 mehrheitlich beschlossen.",
+        "Der Vorsitzende stellt fest: Wenn es keine Gegenstimmen gibt, ist das beschlossen.",
+    ):
+        assert not_a_result(reported, groups) is not None, reported
+
+
+def test_no_vote_outcomes_the_chair_states() -> None:
+    for said, result in (
+        ("Alles klar, dann verweise ich den Antrag so wie er ist in den Kulturausschuss.", oc.REFERRED),
+        ("Frau Stadträtin Lorenz, machen wir so, dann verwiesen in den Sozialausschuss.", oc.REFERRED),
+        ("Ich habe keine Wortmeldungen mehr, dann sind Sie mit der Beantwortung zufrieden.", oc.SETTLED),
+        ("Vielen Dank, so werden wir verfahren.", oc.SETTLED),
+    ):
+        decision = decide([("Vorsitz", said)])
+        assert (decision.result, decision.evidence[0].text) == (result, said), said
+    for not_stated in (
+        "Ich verweise auf die Beratung in dem Ausschuss.",  # a reference, no referral
+        "Stadträtin Lorenz verweist den Antrag in den Sozialausschuss.",  # a member's wish
+        "Ich habe keine Wortmeldungen mehr, aber ich bin nicht zufrieden.",
+        "Wenn Sie einverstanden sind, werden wir so verfahren.",
+    ):
+        assert decide([("Vorsitz", not_stated)]).result is None, not_stated

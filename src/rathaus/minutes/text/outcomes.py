@@ -94,13 +94,19 @@ def _p(result: str, pattern: str, label: str) -> Phrase:
     return Phrase(result, re.compile(pattern), label)
 
 
+# "Sie stimmen dem alle zu", "Dem stimmen Sie alle so zu": everyone said yes, none abstained
+ALL_ASSENT = (
+    r"\b(sie )?stimmen (sie )?(dem |der |diesem |dieser )?(\w+ )?alle (\w+ )?zu\b"
+    r"|\b(dem|der|diesem|dieser) stimmen sie alle (\w+ )?zu\b"
+)
+
 # Order matters: the first phrase that matches a sentence decides it. Texts are normalised
 # (lower case, ß → ss, punctuation removed).
 VOTE_PHRASES = (
     _p(PARTLY, r"\bteilweise (zugestimmt|angenommen|abgelehnt)", "teilweise"),
     _p(MAJORITY, r"\b(fast|nahezu|beinahe|annähernd|weitgehend) einstimmig\w*", "mit Mehrheit"),
     _p(REJECTED, r"\b(abgelehnt|ablehnung|keine mehrheit|nicht angenommen|mehrheitlich nein)\b", "Ablehnung"),
-    _p(UNANIMOUS, r"\b(einstimmig\w*|einhellig\w*|ohne gegenstimmen?)\b", "einstimmig"),
+    _p(UNANIMOUS, rf"\b(einstimmig\w*|einhellig\w*|ohne gegenstimmen?)\b|{ALL_ASSENT}", "einstimmig"),
     _p(
         MAJORITY,
         r"\b(mehrheitlich\w*|mehrheit|gegenstimmen?|enthaltung|enthaltungen|deutliche zustimmung|"
@@ -110,7 +116,7 @@ VOTE_PHRASES = (
     _p(
         ADOPTED,
         r"\b(zugestimmt|zustimmung|zustimmendes votum|angenommen|so beschlossen|annahme"
-        r"|stimmen dem \w* ?\w* ?zu)\b",
+        r"|stimmen dem \w* ?\w* ?zu|(dem|der|diesem|dieser) stimmen sie (\w+ ){0,2}zu)\b",
         "Zustimmung",
     ),
 )
@@ -119,7 +125,7 @@ NO_VOTE_PHRASES = (
     _p(DEFERRED, r"\b(vertag\w*|zurückgestellt|zurückstellen|verschieben wir|abgesetzt)\b", "vertagt"),
     _p(
         REFERRED,
-        r"\b(verwiesen|verweisen|verweist|verweisung|überwiesen|überweisen)\b"
+        r"\b(verwiesen|verweisen|verweise|verweist|verweisung|überwiesen|überweisen)\b"
         r"[\w ]{0,60}?\b(in|an) (den |die |das )?"
         r"[\w ]{0,50}?(ausschuss|beirat|gremium|gremien|arbeitskreis|kommission|gemeinderat|ortschaftsrat)"
         r"|\b(in|an) (den|die|das) [\w ]{0,50}?(ausschuss|beirat|gremium|arbeitskreis|kommission)\w*"
@@ -127,7 +133,8 @@ NO_VOTE_PHRASES = (
         r"|\bim \w*(ausschuss|gremium|beirat|arbeitskreis) [\w ]{0,40}?"
         r"(diskutier|berat|behandel|ausführ|vertief)\w*"
         # "verweist ihn den Fachausschuss": the preposition lost (in the minutes or by the recogniser)
-        r"|\b(verweist|verweisen|verwiesen|überweist|überweisen|überwiesen) (ihn |sie |es |das |diesen )?"
+        r"|\b(verweise|verweist|verweisen|verwiesen|überweist|überweisen|überwiesen)"
+        r" (ihn |sie |es |das |diesen )?"
         r"(den|dem|die) [\w ]{0,30}?(ausschuss|beirat|gremium|arbeitskreis|kommission)"
         # "der Planungsausschuss beschäftigt sich damit"
         r"|\b\w*(ausschuss|beirat|gremium|arbeitskreis|kommission) (beschäftigt|befasst) sich\b"
@@ -141,7 +148,8 @@ NO_VOTE_PHRASES = (
     ),
     _p(
         SETTLED,
-        r"\b(einverstanden|so verfahren|so verbleiben|zufrieden|nicht zur abstimmung|"
+        r"\b(einverstanden|so verfahren|so werden wir verfahren|verfahren wir so|so verbleiben|zufrieden|"
+        r"nicht zur abstimmung|"
         r"nicht abstimmen|keine abstimmung)\b"
         # "erledigt" said of the motion ("Der Antrag hat sich damit erledigt"); said of the item or of
         # "das" ("damit ist TOP 23 erledigt", "damit hat sich das erledigt") it only says the item is

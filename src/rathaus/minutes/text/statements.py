@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from rathaus.core.text.words import plain_text, plain_words
 from rathaus.minutes.schemas import VoteCounts
 from rathaus.minutes.text import outcomes as oc
+from rathaus.minutes.text.clauses import EFFECTIVE_DATE, TALLY, result_clauses
 from rathaus.minutes.text.conventions import CouncilConventions
 from rathaus.minutes.text.groups import Groups
 
@@ -39,10 +40,12 @@ _STANCE = re.compile(
 _HEDGE = re.compile(
     r"\b(wenn|falls|sofern|ob|kann man|könnte|könnten|können|sollten|müssten|werten|bewertet|gewertet)\b"
 )
-# courtesies that say nothing about the result ("meine Damen und Herren", "wenn es keine Wortmeldungen gibt")
+# courtesies that say nothing about the result ("meine Damen und Herren", "wenn es keine Wortmeldungen
+# gibt", "ich habe keine Wortmeldungen mehr")
 _POLITE = re.compile(
     r"\b(meine|sehr geehrte) (sehr geehrten )?damen und herren\b"
     r"|\bwenn es (da |dazu |hierzu )?keine (weiteren )?wortmeldungen (mehr )?gibt\b"
+    r"|\bich (habe|sehe) (jetzt |hier )?keine (weiteren )?wortmeldungen( mehr)?\b"
 )
 _NEGATED = re.compile(
     r"\b(nicht|kein|keine|keiner|keinen|niemals|nie)\b(\s\w+){0,3}\s"
@@ -60,8 +63,20 @@ _REPORTED = re.compile(
 _GROUP_VOTED = re.compile(
     r"\b(hat|haben|hatte|hatten|wird|werden|stimmt|stimmen|stimmte|stimmten)\s+(die\s+|der\s+)?gruppe\b"
     r"|\bgruppe(\s+fraktion)?\s+(hat|haben|hatte|hatten|stimmt|stimmen|stimmte|stimmten|lehnt|lehnen)\b"
-    r"|\b(haben|hatten) sie\b|\bsie alle\b"
+    r"|\b(haben|hatten) sie\b"
     r"|\b(haben|hat|hatten|hatte) (hier |da |dort )?(viele|alle|einige|manche|die meisten)\b"
+)
+# "Sie alle" voted: a reported vote ("das Sie alle mehrheitlich beschlossen haben"), unless the
+# chair says it of the vote just taken ("Dem stimmen Sie alle so zu", "Sie alle stimmen dem zu")
+_YOU_ALL = re.compile(r"\bsie alle\b")
+_ASSENT_NOW = re.compile(r"\b(stimmen sie|sie stimmen|sie alle stimmen)\b[\w ]{0,30}?\bzu\b")
+_PERFECT = re.compile(r"\b(haben|hatten|hat|hatte|wurde|wurden|worden)\b")
+# after the result clause: a condition or an opinion still makes it no statement of the result
+_CONDITION = re.compile(r"\b(wenn|falls|sofern|ob|werten|bewertet|gewertet)\b")
+_OPINION = re.compile(
+    r"\bich (stimme|würde|finde|glaube|denke|meine|hoffe|sage)\b"
+    r"|\b(stimme|würde|finde|glaube|denke|hoffe|sage) ich\b"
+    r"|\b(wir|ich) (würden|stimmen|haben nicht|sind nicht)\b"
 )
 RESULT_WORDS = 30  # results are said briefly
 _AMENDMENT = re.compile(r"\b(änderungs|ergänzungs|zusatz)antr[aä]g\w*")
@@ -181,19 +196,35 @@ def _contains_name(speaker: str, name: str) -> bool:
 
 
 def not_a_result(text: str, groups: Groups) -> str | None:
-    """Why a sentence that sounds like a vote is no result statement (German), or None if it may be one."""
+    """Why a sentence that sounds like a vote is no result statement (German), or None if it may be one.
+
+    A stance, a possibility or a report counts before and in the clause that states the result
+    (``clauses.result_clauses``); after it ("…, damit können wir jetzt …") only a condition, an
+    opinion, a negation, a request or a group's vote does.
+    """
     norm = _POLITE.sub(" ", plain_text(text))
+    said = result_clauses(text)
+    head = EFFECTIVE_DATE.sub(" ", _POLITE.sub(" ", plain_text(said.head)))
+    tail = _POLITE.sub(" ", plain_text(said.tail))
     negated = _NEGATED.search(norm)
     checks = (
         (text.rstrip().endswith("?") or bool(_REQUEST.search(norm)), "Bitte oder Frage"),
-        (bool(_STANCE.search(norm)), "eigene Haltung"),
-        (bool(_HEDGE.search(norm)), "Bedingung oder Möglichkeit"),
+        (bool(_STANCE.search(TALLY.sub(" ", head)) or _OPINION.search(tail)), "eigene Haltung"),
+        (bool(_HEDGE.search(head) or _CONDITION.search(tail)), "Bedingung oder Möglichkeit"),
         (bool(negated) and not _REJECTION.search(norm), "verneint"),
-        (bool(_REPORTED.search(norm)), "Bericht über eine andere oder frühere Abstimmung"),
-        (bool(_GROUP_VOTED.search(plain_text(groups.mark(text, "gruppe")))), "Stimmverhalten einer Fraktion"),
-        (len(norm.split()) > RESULT_WORDS, "zu lang für eine Ergebnisfeststellung"),
+        (bool(_REPORTED.search(head)), "Bericht über eine andere oder frühere Abstimmung"),
+        (_group_voted(text, groups), "Stimmverhalten einer Fraktion"),
+        (said.words > RESULT_WORDS, "zu lang für eine Ergebnisfeststellung"),
     )
     return next((why for failed, why in checks if failed), None)
+
+
+def _group_voted(text: str, groups: Groups) -> bool:
+    """ "hat die SPD abgelehnt", "das alles haben Sie abgelehnt" — not "Dem stimmen Sie alle so zu"."""
+    marked = plain_text(groups.mark(text, "gruppe"))
+    if _GROUP_VOTED.search(marked):
+        return True
+    return bool(_YOU_ALL.search(marked)) and not (_ASSENT_NOW.search(marked) and not _PERFECT.search(marked))
 
 
 _REJECTION = re.compile(r"\b(nicht angenommen|keine mehrheit|keine zustimmung)\b")
@@ -269,13 +300,14 @@ def unanimity(result: str, norm: str, found_counts: dict[str, int]) -> str:
 
     Abstentions stated ("einstimmig bei 2 Enthaltungen", "bei Enthaltung der …") → "mehrheitlich
     zugestimmt"; none stated ("ohne Enthaltungen", "0 Enthaltungen") → "einstimmig"; nothing said
-    about them → "zugestimmt": whether anyone abstained cannot be heard from the words.
+    about them → "zugestimmt": whether anyone abstained cannot be heard from the words. "Sie stimmen
+    dem alle zu": all said yes, none abstained → "einstimmig".
     """
     if result != oc.UNANIMOUS:
         return result
     if found_counts.get("abstain"):
         return oc.MAJORITY
-    if _NO_ABSTENTION.search(norm) or found_counts.get("abstain") == 0:
+    if _NO_ABSTENTION.search(norm) or found_counts.get("abstain") == 0 or re.search(oc.ALL_ASSENT, norm):
         return oc.UNANIMOUS
     if _ABSTENTION.search(norm):
         return oc.MAJORITY
@@ -312,13 +344,16 @@ def no_vote(
         for sentence in reversed(chair):
             if phrase.result == oc.SETTLED and _HEDGED.search(sentence.norm):
                 continue  # "wenn Sie einverstanden wären", "nicht einverstanden"
-            if not_a_no_vote(sentence.norm):
+            if not_a_no_vote(plain_text(_VOCATIVE.sub("", sentence.text))):
                 continue  # "wurde damals in den Ausschuss verwiesen", "ich finde, wir sollten …"
-            if phrase.pattern.search(sentence.norm.replace("verweist auf", "")):
+            if phrase.pattern.search(re.sub(r"\bverweise?t? auf\b", "", sentence.norm)):
                 return phrase.result, sentence.evidence
     return None
 
 
+# "Frau Stadträtin Lorenz, machen wir so, dann verwiesen in den Sozialausschuss.": the chair turns to
+# a member; the member is addressed, not the one who acts
+_VOCATIVE = re.compile(r"^\W*(herr|frau)\b[^,.;:]{0,60},\s*", re.IGNORECASE)
 _EARLIER = re.compile(
     r"\b(wurde|wurden|worden|hatte|hatten|damals|seinerzeit|letzten|letztes|vorigen|bislang|bisher|schon"
     r"|vorberaten|fand)\b|\b(19|20)\d\d\b"
