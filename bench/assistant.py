@@ -362,7 +362,7 @@ def citizen_table(section: dict[str, Any]) -> None:
     columns = [
         (f"{run} {name} {mode}", section[run][name][mode])
         for run in ("baseline", "current")
-        for name in ("holdout", "tuning")
+        for name in ("holdout", "tuning", "fresh")
         for mode in ("extractive", "llm")
         if mode in section.get(run, {}).get(name, {})
     ]

@@ -74,6 +74,46 @@ def test_the_sets_have_the_promised_sizes_and_share_no_source() -> None:
     assert len(questions) == len(set(questions))
 
 
+FIELDS = {
+    "services": {"id", "question", "service_id", "service", "municipality", "facts", "asked"},
+    "bylaws": {"id", "question", "file", "municipality", "facts", "asked"},
+    "unanswerable": {"id", "question", "why"},
+    "no_place": {"id", "question", "expected", "municipalities"},
+}
+PREFIX = {"services": "s", "bylaws": "b", "unanswerable": "u", "no_place": "n"}
+
+
+def test_the_fresh_set_has_the_format_and_sizes_and_shares_nothing_with_the_others() -> None:
+    fresh = load("fresh")
+    minimum = {"services": 40, "bylaws": 40, "unanswerable": 20, "no_place": 10}
+    for category, size in minimum.items():
+        rows = [row for row in fresh if row["category"] == category]
+        assert len(rows) >= size, category
+        for row in rows:
+            assert FIELDS[category] <= set(row), row["id"]
+            assert re.fullmatch(rf"f-{PREFIX[category]}\d{{2}}", row["id"]), row["id"]
+            assert row["question"].strip()
+            if category in {"services", "bylaws"}:
+                assert row["facts"], row["id"]
+                assert all(isinstance(fact, str) and fact.strip() for fact in row["facts"])
+            if category == "no_place":
+                assert row["expected"] == "clarify"
+                assert len(row["municipalities"]) >= 2, row["id"]
+                if "own" in row:
+                    assert row["own"]["municipality"] in row["municipalities"]
+    every = load("holdout") + load("tuning") + fresh
+    ids = [row["id"] for row in every]
+    assert len(ids) == len(set(ids))
+    questions = [row["question"] for row in every]
+    assert len(questions) == len(set(questions))
+    others = load("holdout") + load("tuning")
+    assert not {row["service_id"] for row in fresh if "service_id" in row} & {
+        row["service_id"] for row in others if "service_id" in row
+    }
+    files = {row["file"] for row in others if "file" in row}
+    assert not {row["file"] for row in fresh if "file" in row} & files
+
+
 def test_the_llm_sample_takes_every_category() -> None:
     chosen = sample(load("holdout"), 16)
     assert {row["category"] for row in chosen} == {"services", "bylaws", "unanswerable", "no_place"}
@@ -103,7 +143,7 @@ def test_every_fact_is_in_its_source_data() -> None:
         )
         for row in data
     }
-    for row in load("holdout") + load("tuning"):
+    for row in load("holdout") + load("tuning") + load("fresh"):
         if row["category"] == "services":
             sources = [(services[row["service_id"]], row["facts"])]
         elif row["category"] == "bylaws":
@@ -195,6 +235,6 @@ def test_judge_a_refusal_and_a_clarifying_question() -> None:
 
 
 def test_the_sets_say_how_they_were_written() -> None:
-    for name in ("holdout", "tuning"):
+    for name in ("holdout", "tuning", "fresh"):
         about = json.loads((SETS[name]).read_text(encoding="utf-8"))["about"]
         assert "from the DATA" in about
