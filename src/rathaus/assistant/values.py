@@ -4,6 +4,10 @@
 "Hundesteuer" twice), not its § 5 Steuersatz with the amount. When the question asks for an amount,
 a fee, a period or a time and another chunk of the best source carries one that fits better (its
 heading announces the value, it has more of the question's words), that chunk is added right after it.
+
+For services the value sits in every candidate's structured facts; there the question decides which of
+the close services answers first (see ``preference``: the one naming the asked-for thing or fitting the
+situation).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from rathaus.assistant import facts
 from rathaus.assistant.answers import question_matcher
 from rathaus.assistant.asked import Wanted, wanted
 from rathaus.assistant.models import Chunk
+from rathaus.assistant.preference import WINDOW, prefer_service
 from rathaus.assistant.retrieval import Audience, Passage
 from rathaus.assistant.retrieval import passages as load_passages
 
@@ -32,10 +37,16 @@ def with_value_passage(
     audience: Audience,
     departments: Collection[str] = (),
 ) -> list[Passage]:
-    """``found`` with the best source's passage that carries the asked-for value, when it lacked one."""
+    """``found`` with the best source's passage that carries the asked-for value, when it lacked one.
+
+    When the best passage is a service, the service that fits the question best comes first instead.
+    """
     kinds = [kind for kind in wanted(question) if kind in VALUE_KINDS]
     result = list(found)
-    if not kinds or not result or result[0].kind == "service":
+    if result and result[0].kind == "service":
+        texts = service_texts(session=session, tenant_id=tenant_id, found=result[:WINDOW])
+        return prefer_service(result, question, texts=texts)
+    if not kinds or not result:
         return result
     top = result[0]
     matches = question_matcher(question)
@@ -70,3 +81,19 @@ def with_value_passage(
         departments=departments,
     )
     return [top, *added, *result[1:]][: max(len(result), 1)] if added else result
+
+
+def service_texts(*, session: Session, tenant_id: int, found: Sequence[Passage]) -> dict[int, str]:
+    """The whole text (every chunk, in order) of each service among ``found``, by source id."""
+    ids = sorted({p.source_id for p in found if p.kind == "service"})
+    if len(ids) <= 1:  # one service has no rival
+        return {}
+    rows = session.execute(
+        select(Chunk.source_id, Chunk.text)
+        .where(Chunk.tenant_id == tenant_id, Chunk.source_id.in_(ids))
+        .order_by(Chunk.source_id, Chunk.ordinal)
+    ).all()
+    texts: dict[int, list[str]] = {}
+    for source_id, text in rows:
+        texts.setdefault(int(source_id), []).append(text)
+    return {source_id: "\n".join(parts) for source_id, parts in texts.items()}
