@@ -60,7 +60,9 @@ def _public_passages(session: Session, tenant_id: int, question: str, embedder: 
 
 
 def _normalise(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().lower()
+    """Lower case, one space, list markers gone: a fee list counts whether it is set with "-" or "–"."""
+    unmarked = re.sub(r"(?m)^\s*[-–•]\s+", " ", text)
+    return re.sub(r"\s+", " ", unmarked).strip().lower()
 
 
 def fact_accuracy(*, sessions: sessionmaker[Session], tenant_id: int, embedder: Any) -> dict[str, Any]:
