@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from rathaus.assistant import answerability
+from rathaus.assistant import answerability, needs
 from rathaus.assistant.answers import answer
 from rathaus.assistant.retrieval import Passage, retrieve
 from rathaus.core.db import open_session
@@ -152,7 +152,7 @@ def test_a_question_for_a_sum_needs_a_passage_that_states_one() -> None:
     assert answerability.decide([scored(fee, 0.9)], question).answerable
     assert answerability.decide([scored(pool, 0.9)], question, need_amount=False).answerable
     assert answerability.decide([scored(pool, 0.9)], "Wann hat das Freibad geöffnet?").answerable
-    assert answerability.has_amount(dog_tax)
+    assert needs.has_amount(dog_tax)
 
 
 TOPICS = answerability.Topics(
@@ -201,3 +201,93 @@ def test_a_by_law_that_names_none_of_the_questions_nouns_is_a_neighbouring_rule(
     assert answerability.decide([scored(as_service, 0.9)], question).answerable
     fee = "Was kostet die Gemeindehalle für eine Veranstaltung?"
     assert answerability.decide([scored(hall, 0.9)], fee).answerable
+
+
+def bylaw(title: str, section: str, text: str, source_id: int) -> Passage:
+    return replace(passage(title, text, source_id=source_id, section=section), kind="bylaw")
+
+
+CEMETERY = bylaw(
+    "Friedhofssatzung der Gemeinde",
+    "§ 2 Öffnungszeiten",
+    "(1) Der Friedhof darf nur während der bekannt gegebenen Öffnungszeiten betreten werden.\n"
+    "(2) Die Gemeinde kann das Betreten des Friedhofs vorübergehend untersagen.",
+    source_id=8,
+)
+GLASS = bylaw(
+    "Polizeiverordnung",
+    "§ 7 Altglassammelbehälter",
+    "Altglassammelbehälter dürfen nur an Werktagen benutzt werden. In der Zeit von 12.30 Uhr bis 14.00 Uhr "
+    "und von 20.00 Uhr bis 07.00 Uhr dürfen keine Glasabfälle eingeworfen werden.",
+    source_id=9,
+)
+
+
+def test_a_question_for_a_time_needs_a_passage_that_states_one() -> None:
+    # The cemetery's "§ 2 Öffnungszeiten" names the hours but states none.
+    question = "Welche Öffnungszeiten hat der Friedhof?"
+    assert not answerability.decide([scored(CEMETERY, 0.9)], question).answerable
+    assert answerability.decide([scored(CEMETERY, 0.9)], question, need_amount=False).answerable  # clarify
+    assert not answerability.decide([scored(CEMETERY, 0.9)], "Wann darf ich auf den Friedhof?").answerable
+    # A rule with clock times answers "Bis wann …"; the other rule of the cemetery by-law answers a
+    # question that asks for no time.
+    assert answerability.decide(
+        [scored(GLASS, 0.9)], "Bis wann darf ich abends Altglas einwerfen?"
+    ).answerable
+    assert answerability.decide([scored(CEMETERY, 0.9)], "Darf die Gemeinde den Friedhof sperren?").answerable
+    assert [needs.asks_when(q) for q in ("An welchen Tagen ist Wochenmarkt?", "Bis wie viel Uhr?")] == [
+        True,
+        True,
+    ]
+    for stated in (
+        "Die Sperrzeit beginnt um 3,00 Uhr.",
+        "Nachtruhe von 22:00 bis 6:00",
+        "samstags",
+        "am 1. Mai",
+    ):
+        assert needs.states_time(passage("Regel", stated)), stated
+    assert not needs.states_time(passage("Regel", "Der Friedhof ist während der Öffnungszeiten offen."))
+
+
+def test_a_question_how_long_needs_a_passage_that_states_a_duration() -> None:
+    library = bylaw(
+        "Benutzungsordnung der Bücherei", "§ 4 Leihfrist", "Die Leihfrist beträgt vier Wochen.", 10
+    )
+    card = bylaw(
+        "Benutzungsordnung der Bücherei", "§ 2 Ausweis", "Bücher leiht aus, wer einen Ausweis hat.", 11
+    )
+    question = "Wie lange darf ich ein Buch aus der Bücherei ausleihen?"
+    assert answerability.decide([scored(library, 0.9)], question).answerable
+    assert not answerability.decide([scored(card, 0.9)], question).answerable
+    # A service states its duration as a structured fact.
+    appointment = passage("Reisepass beantragen", "Den Reisepass beantragen Sie im Bürgerbüro.", source_id=12)
+    timed = replace(appointment, facts={"duration_minutes": "15"})
+    question = "Wie lange dauert es, einen Reisepass zu beantragen?"
+    assert answerability.decide([scored(timed, 0.9)], question).answerable
+    assert not answerability.decide([scored(appointment, 0.9)], question).answerable
+
+
+def test_a_sum_the_citizen_receives_is_no_fee_of_a_service() -> None:
+    permit = passage(
+        "Niederlassungserlaubnis für Familienangehörige",
+        "Die Niederlassungserlaubnis beantragen Sie bei der Ausländerbehörde.",
+        source_id=13,
+        facts={"fees": "- Erwachsene: 113 Euro\n- Kinder und Jugendliche: 55 Euro"},
+    )
+    benefit = "Wie viel Wohngeld bekomme ich als alleinerziehende Mutter mit zwei Kindern?"
+    assert not answerability.decide([scored(permit, 0.9)], benefit).answerable
+    assert answerability.decide([scored(permit, 0.9)], "Was kostet die Niederlassungserlaubnis?").answerable
+    pay = bylaw(
+        "Feuerwehr-Entschädigungssatzung", "§ 2 Höhe", "Die Entschädigung beträgt 25 Euro je Einsatz.", 14
+    )
+    assert answerability.decide(
+        [scored(pay, 0.9)], "Wie viel Entschädigung bekomme ich je Einsatz?"
+    ).answerable
+
+
+def test_the_asked_for_detail_is_no_noun_that_names_the_topic() -> None:
+    hours = replace(CEMETERY, text="Der Friedhof ist täglich von 8 bis 20 Uhr geöffnet.")
+    # "Öffnungszeiten" stands in the cemetery's by-law; the town hall does not.
+    assert not answerability.decide([scored(hours, 0.9)], "Welche Öffnungszeiten hat das Rathaus?").answerable
+    assert answerability.decide([scored(hours, 0.9)], "Welche Öffnungszeiten hat der Friedhof?").answerable
+    assert answerability.decide([scored(hours, 0.9)], "Welche Öffnungszeiten gelten?").answerable

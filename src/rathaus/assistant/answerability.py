@@ -9,7 +9,10 @@ overlap alone refused answers the sources held. The decision reads, per passage:
 - the **keyword rank** and the share of the question's content words in the passage (the old check);
 - where an LLM is configured and the signals are unsure, the LLM asked only "ja" or "nein" with
   output constrained to those two labels;
-- for a by-law passage, one of the question's **nouns** in it: a by-law is asked about in its own terms;
+- for a by-law passage, one of the question's **nouns** in it: a by-law is asked about in its own terms
+  (a noun naming the asked-for detail, "Öffnungszeiten", "Gebühr", is no evidence of the topic);
+- the **asked-for value** (``needs``): a question for a sum, a time or a duration is answered only
+  when a chosen passage states one;
 - the **topics of the installation**: a noun of the question that names a few sources' titles, all
   of them outside the question's scope ("Zweitwohnungssteuer in <a town without one>"), is a topic
   treated elsewhere; only a passage that mentions it may answer, so the question is refused rather
@@ -28,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from rathaus.assistant import needs
 from rathaus.assistant.models import SourceKind
 from rathaus.assistant.prompts import neutralise
 from rathaus.assistant.schemas import PassageLike
@@ -45,16 +49,9 @@ QUESTION_WORDS = (
 )
 STOPWORDS = GERMAN_STOPWORDS | frozenset(QUESTION_WORDS.split())
 _SUFFIXES = ("ungen", "ung", "en", "er", "es", "e", "n", "s")
-# A question for a sum ("Was kostet …", "Wie hoch ist …") is answered only by a passage that has one.
-ASKS_AMOUNT = re.compile(
-    r"\b(?:was kostet|kostet|kosten|wie viel|wieviel|wie hoch|gebühr|gebühren|preis|betrag|beitrag)\b",
-    re.IGNORECASE,
-)
-AMOUNT = re.compile(
-    r"\d[\d.,]*-?\s*(?:€|euro\b|eur\b|dm\b|cent\b|prozent\b|%|v\.\s?h\.|vom hundert)"
-    r"|kostenlos|kostenfrei|gebührenfrei|keine gebühr|keine kosten",
-    re.IGNORECASE,
-)
+# Nouns naming the asked-for detail, not the thing it is asked about: "Öffnungszeiten" in a cemetery's
+# by-law is no evidence that it answers "Welche Öffnungszeiten hat das Rathaus?" (stems, lower case).
+ASKED_NOUNS = ("öffnungszeit", "sprechzeit", "gebühr", "koste", "preis", "betrag", "höhe", "frist", "dauer")
 
 
 @dataclass(frozen=True)
@@ -123,7 +120,11 @@ def names_a_noun(passage: PassageLike, question: str) -> bool:
     neighbouring rule of the same town, not the answer (the tuning questions: every by-law that
     answers one names one of its nouns).
     """
-    nouns = {term for term in _topic_terms(question) - _place_terms(passage) if len(term) >= 4}
+    nouns = {
+        term
+        for term in _topic_terms(question) - _place_terms(passage)
+        if len(term) >= 4 and not term.startswith(ASKED_NOUNS)
+    }
     haystack = f"{passage.title} {passage.section} {passage.text}".lower()
     return not nouns or any(contains(haystack, noun) for noun in nouns)
 
@@ -203,11 +204,6 @@ def topic_hit(passage: PassageLike, question: str) -> bool:
     return any(len(term) >= 4 and contains(label, term) for term in wanted)
 
 
-def has_amount(passage: PassageLike) -> bool:
-    """True when the passage (or its service's fees) states a sum, a rate or that it is free."""
-    return bool(passage.facts.get("fees")) or AMOUNT.search(passage.text) is not None
-
-
 def _dense(passage: PassageLike) -> float | None:
     value = getattr(passage, "dense", None)
     return float(value) if value is not None else None
@@ -268,9 +264,10 @@ def decide(
 ) -> Decision:
     """Which of ``passages`` (in retrieval order) answer ``question``; none: refuse and hand over.
 
-    With ``need_amount`` a question for a sum needs a passage that states one (off when only the topic
-    matters, as for "Für welche Gemeinde?"). With ``topics`` a question naming a topic that only
-    sources outside its scope treat is answered only from passages that mention it.
+    With ``need_amount`` a question for a sum, a time or a duration needs a passage that states one
+    (see ``needs.missing``; off when only the topic matters, as for "Für welche Gemeinde?"). With
+    ``topics`` a question naming a topic that only sources outside its scope treat is answered only
+    from passages that mention it.
     """
     limits = limits or DEFAULT
     candidates = [p for p in passages if p.score >= min_score]
@@ -291,8 +288,8 @@ def decide(
         near = [p for p in candidates if (_dense(p) or 0.0) >= best - limits.margin][:3]
         if llm_says_yes(near, question, chat):
             return Decision(passages=near, complete=True, method="llm")
-    if need_amount and chosen and ASKS_AMOUNT.search(question) and not any(has_amount(p) for p in chosen):
-        chosen = []  # the topic is there, the asked-for sum is not (an entrance fee of a pool it names)
+    if need_amount and chosen and needs.missing(chosen, question):
+        chosen = []  # the topic is there, the asked-for value is not (a pool's entrance fee, a time)
     if not chosen:
         return Decision(passages=[], complete=False, method="none")
     complete = methods[0] == "semantic" or max(word_share(p, question) for p in chosen) >= limits.full

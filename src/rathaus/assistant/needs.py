@@ -1,0 +1,124 @@
+"""What a passage must state to answer what a question asks for: a sum, a time, a duration.
+
+A passage can be about the right topic and still not hold the asked-for detail: a cemetery by-law's
+"§ 2 Öffnungszeiten" says only that the cemetery may be entered "während der bekannt gegebenen
+Öffnungszeiten", which answers no "Wann hat … geöffnet?"; a service's fee list is what a citizen pays,
+not what they receive ("Wie viel Wohngeld bekomme ich?"). The answerability decision refuses a question
+when none of its chosen passages states the kind of value asked for:
+
+- a **sum** ("Was kostet …", "Wie hoch …"): an amount, a rate or "kostenlos" (``has_amount``);
+  a sum the citizen **receives** ("Wie viel … bekomme ich", "Zuschuss", "Entschädigung") only in the
+  passage's text: a service's fees are what the citizen pays;
+- a **point in time** ("Wann …", "Bis wann", "Ab wann", "An welchen Tagen", "Öffnungszeiten"): a clock
+  time, a weekday, a date, a month or a period ("innerhalb von zwei Wochen");
+- a **duration** ("Wie lange …", "Wie schnell", "Dauer", "Wartezeit"): a number with its unit of time,
+  "unbefristet" and the like, or a service's structured duration.
+
+Documents, offices and plain yes/no questions need nothing further: every service states its documents
+and office, and a by-law's rule answers in its own words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rathaus.assistant.schemas import PassageLike
+
+ASKS_WHEN = re.compile(
+    r"\bwann\b|\ban welchen (?:tagen|wochentagen)\b|\bwelche[nm]? (?:tag|tagen|wochentag\w*|uhrzeit\w*)\b"
+    r"|\b(?:um|bis|ab) wie ?viel uhr\b|\bwie spät\b|\buhrzeit\w*|\böffnungszeit\w*|\bgeöffnet\b"
+    r"|\bsprechzeit\w*|\bsprechstunde\w*",
+    re.IGNORECASE,
+)
+ASKS_DURATION = re.compile(
+    r"\bwie lange?\b|\bwie schnell\b|\bdauert?\b|\bwartezeit\w*|\bbearbeitungszeit\w*", re.IGNORECASE
+)
+# A question for a sum ("Was kostet …", "Wie hoch ist …") is answered only by a passage that has one.
+ASKS_AMOUNT = re.compile(
+    r"\b(?:was kostet|kostet|kosten|wie viel|wieviel|wie hoch|gebühr|gebühren|preis|betrag|beitrag)\b",
+    re.IGNORECASE,
+)
+AMOUNT = re.compile(
+    r"\d[\d.,]*-?\s*(?:€|euro\b|eur\b|dm\b|cent\b|prozent\b|%|v\.\s?h\.|vom hundert)"
+    r"|kostenlos|kostenfrei|gebührenfrei|keine gebühr|keine kosten",
+    re.IGNORECASE,
+)
+# A sum the citizen receives: asked with "bekommen"/"erhalten" or for a benefit, not with paying words.
+RECEIVES = re.compile(
+    r"\b(?:bekomm\w*|bekommt|erhalt\w*|erhält|kriege?n?|zuschuss\w*|förderung\w*|entschädigung\w*"
+    r"|erstattung\w*|zulage\w*|beihilfe\w*)",
+    re.IGNORECASE,
+)
+PAYS = re.compile(
+    r"\b(?:kost\w*|zahl\w*|bezahl\w*|gebühr\w*|preis\w*|teuer\w*|steuer\w*|abgabe\w*)", re.IGNORECASE
+)
+
+_NUMBER = (
+    r"(?:\d+(?:[.,]\d+)?|ein\w*|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|vierzehn|zwanzig)"
+)
+_UNIT = r"(?:werk|arbeits|kalender)?(?:tage?n?|wochen?|monate?n?|jahre?n?|stunden?|minuten?)"
+DURATION = re.compile(
+    rf"\b{_NUMBER}\s*(?:bis\s*{_NUMBER}\s*)?{_UNIT}\b|\bunbefristet\b|\bunbegrenzt\b|\bsofort\b|\blebenslang\b"
+    r"|\bam (?:selben|gleichen) tag\b",
+    re.IGNORECASE,
+)
+_MONTHS = "januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember"
+TIME = re.compile(
+    r"\b\d{1,2}(?:[.:,]\d{2})?\s*uhr\b|\b\d{1,2}:\d{2}\b"  # clock times: "7.00 Uhr", "22:00", "3,00 Uhr"
+    r"|\b(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag)s?\b"
+    r"|\b(?:werk|sonn|feier|wochen)tag\w*|\bwochenende\w*|\btäglich\b"
+    rf"|\b\d{{1,2}}\.\s?\d{{1,2}}\.|\b(?:{_MONTHS})\b"  # dates and months
+    r"|\bfrist\w*|\bspätestens\b|\bunverzüglich\b|\binnerhalb\b|\bvor ablauf\b",
+    re.IGNORECASE,
+)
+
+
+def has_amount(passage: PassageLike) -> bool:
+    """True when the passage (or its service's fees) states a sum, a rate or that it is free."""
+    return bool(passage.facts.get("fees")) or AMOUNT.search(passage.text) is not None
+
+
+def states_sum(passage: PassageLike, *, received: bool) -> bool:
+    """True when the passage states a sum; one ``received`` only in its text (fees are paid, not received)."""
+    return AMOUNT.search(passage.text) is not None if received else has_amount(passage)
+
+
+def asks_when(question: str) -> bool:
+    """True when ``question`` asks for a point in time: "Wann …", "Bis wann", opening hours."""
+    return ASKS_WHEN.search(question) is not None
+
+
+def asks_duration(question: str) -> bool:
+    """True when ``question`` asks how long something takes or lasts."""
+    return ASKS_DURATION.search(question) is not None
+
+
+def asks_received_sum(question: str) -> bool:
+    """True when ``question`` asks for a sum the citizen receives ("Wie viel Wohngeld bekomme ich?")."""
+    return RECEIVES.search(question) is not None and PAYS.search(question) is None
+
+
+def states_time(passage: PassageLike) -> bool:
+    """True when the passage states a clock time, weekday, date, month or period."""
+    return TIME.search(passage.text) is not None or states_duration(passage, structured=False)
+
+
+def states_duration(passage: PassageLike, *, structured: bool = True) -> bool:
+    """True when the passage states a duration (with ``structured``, also its service's duration)."""
+    if structured and any(passage.facts.get(key) for key in ("duration", "duration_minutes")):
+        return True
+    return DURATION.search(passage.text) is not None
+
+
+def missing(passages: Sequence[PassageLike], question: str) -> str | None:
+    """The kind of value ``question`` asks for that none of ``passages`` states; None when all are there."""
+    if ASKS_AMOUNT.search(question):
+        received = asks_received_sum(question)
+        if not any(states_sum(p, received=received) for p in passages):
+            return "sum"
+    if asks_when(question) and not any(states_time(p) for p in passages):
+        return "time"
+    if asks_duration(question) and not any(states_duration(p) for p in passages):
+        return "duration"
+    return None
