@@ -1,6 +1,7 @@
 """Domain functions of the Protokollhilfe: meetings, agenda, attendees, imports, recordings.
 
-Typed agendas and attendee lists are parsed in ``agenda`` (re-exported here).
+Typed agendas and attendee lists are parsed in ``agenda``, recordings stored in ``recordings`` (both
+re-exported here).
 
 Keyword-only, taking a session, never committing: the caller's transaction holds the change and its
 audit event together.
@@ -10,16 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
-from typing import IO
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
-from starlette.datastructures import UploadFile
 
 from rathaus.core.audit.service import Actor, record
 from rathaus.core.security.models import Tenant
-from rathaus.core.storage import save_upload
 from rathaus.minutes import conventions
 from rathaus.minutes.agenda import MinutesInputError, parse_agenda, parse_attendees
 from rathaus.minutes.audit_actions import MinutesAction
@@ -31,18 +28,13 @@ from rathaus.minutes.models import (
     Organization,
     Paper,
     Person,
-    Recording,
     Vote,
 )
 from rathaus.minutes.oparl import ImportedMeeting
+from rathaus.minutes.recordings import RECORDING_PURPOSE, RECORDING_TYPES, add_recording, recordings_of
 from rathaus.minutes.schemas import AgendaEntry, Attendee, VotingRecord
 from rathaus.minutes.voting import match_records
 from rathaus.minutes.workflow import due_date
-
-RECORDING_TYPES = frozenset(
-    {"audio/x-wav", "audio/mpeg", "audio/mp4", "audio/ogg", "video/mp4", "video/webm"}
-)
-RECORDING_PURPOSE = "minutes-recording"
 
 
 @dataclass(frozen=True)
@@ -331,60 +323,6 @@ def votes_of(session: Session, meeting: Meeting) -> list[Vote]:
     return list(session.scalars(select(Vote).where(Vote.meeting_id == meeting.id).order_by(Vote.id)))
 
 
-def add_recording(
-    *,
-    session: Session,
-    meeting: Meeting,
-    files_dir: Path,
-    upload: UploadFile | IO[bytes],
-    max_bytes: int,
-    uploaded_by_id: int | None,
-    actor: Actor,
-    filename: str | None = None,
-) -> Recording:
-    """Store one recording file (checked by content) as the next part of the session."""
-    stored = save_upload(
-        session=session,
-        files_dir=files_dir,
-        tenant_id=meeting.tenant_id,
-        upload=upload,
-        allowed=RECORDING_TYPES,
-        max_bytes=max_bytes,
-        purpose=RECORDING_PURPOSE,
-        uploaded_by_id=uploaded_by_id,
-        filename=filename,
-    )
-    position = (
-        session.scalar(select(func.count()).select_from(Recording).where(Recording.meeting_id == meeting.id))
-        or 0
-    )
-    recording = Recording(
-        tenant_id=meeting.tenant_id, meeting_id=meeting.id, file_id=stored.id, position=position
-    )
-    session.add(recording)
-    session.flush()
-    record(
-        session=session,
-        actor=actor,
-        action=MinutesAction.RECORDING_ADDED,
-        object_type="meeting",
-        object_id=meeting.id,
-        details={"file_id": stored.id, "sha256": stored.sha256, "position": position},
-    )
-    return recording
-
-
-def recordings_of(session: Session, meeting: Meeting) -> list[Recording]:
-    """The recordings of a meeting in playing order."""
-    return list(
-        session.scalars(
-            select(Recording)
-            .where(Recording.meeting_id == meeting.id)
-            .order_by(Recording.position, Recording.id)
-        )
-    )
-
-
 def meetings(session: Session) -> list[Meeting]:
     """All meetings of the session's tenant, newest first."""
     return list(session.scalars(select(Meeting).order_by(Meeting.session_date.desc(), Meeting.id.desc())))
@@ -405,4 +343,13 @@ def entries_of(items: list[AgendaItem]) -> list[AgendaEntry]:
     ]
 
 
-__all__ = ["MinutesInputError", "parse_agenda", "parse_attendees"]
+# parsed in agenda, stored in recordings; imported from here too
+__all__ = [
+    "RECORDING_PURPOSE",
+    "RECORDING_TYPES",
+    "MinutesInputError",
+    "add_recording",
+    "parse_agenda",
+    "parse_attendees",
+    "recordings_of",
+]

@@ -20,7 +20,8 @@ from rathaus.minutes.audit_actions import MinutesAction
 from rathaus.minutes.jobs import TRANSCRIPT
 from rathaus.minutes.models import Meeting, Person, Speaker
 from rathaus.minutes.pipeline import replace_transcript
-from rathaus.minutes.transcripts import ImportedTranscript, TranscriptImportError, speaker_key
+from rathaus.minutes.transcript_speakers import speaker_key
+from rathaus.minutes.transcripts import ImportedTranscript, TranscriptImportError
 from rathaus.minutes.workflow import OPEN_STATES
 
 NAMED_BY = "transcript"  # Speaker.named_by of names taken from an imported transcript

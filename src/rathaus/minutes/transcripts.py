@@ -6,10 +6,11 @@ draft. Reading is strict where a wrong reading would misplace speech (times are 
 ends no earlier than it starts and starts no earlier than the cue before) and lenient where nothing
 is lost (empty cues are skipped and counted). Every refusal is German and names the cue and its line.
 
-Speakers come from WebVTT voice tags (``<v Name>``), from a ``Name: text`` prefix, or from the JSON
-field ``speaker``. A cue without one continues the previous speaker: subtitles name a speaker only
-when the turn changes. Consecutive cues of one speaker are joined until a sentence ends, so that a
-sentence split over two subtitle lines is read as one (the chair's result statement above all).
+Speakers come from WebVTT voice tags (``<v Name>``), from a ``Name: text`` prefix (read in
+``transcript_speakers``), or from the JSON field ``speaker``. A cue without one continues the previous
+speaker: subtitles name a speaker only when the turn changes. Consecutive cues of one speaker are
+joined until a sentence ends, so that a sentence split over two subtitle lines is read as one (the
+chair's result statement above all).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from typing import Any
 from rathaus.core.text.encoding import UndecodableTextError, decode_upload
 from rathaus.minutes.agenda import MinutesInputError
 from rathaus.minutes.schemas import Segment
+from rathaus.minutes.transcript_speakers import looks_like_speaker, speaker_key, split_speaker
 
 FORMATS = {"webvtt": "WebVTT", "srt": "SRT", "json": "JSON"}
 JOIN_MAX_GAP = 2.0  # seconds between two cues of one speaker that still continue a sentence
@@ -34,22 +36,7 @@ _TIMING = re.compile(r"^\s*(?P<start>\S+)\s+-->\s+(?P<end>\S+)(?:\s.*)?$")
 _CLOCK = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{2})(?:[.,](?P<f>\d{1,3}))?$")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+(?P<name>[^>]*))?>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")  # WebVTT/HTML tags, timestamps, ASS overrides ({\an8})
-_PREFIX = re.compile(r"^(?:>>\s*|-\s+)?(?P<name>[^:]{1,80}?)\s*:\s+(?P<rest>\S.*)$", re.DOTALL)
-_NUMBERED = re.compile(  # "Sprecher 1", "SPEAKER_00"
-    r"^(?:Sprecher(?:in)?|Redner(?:in)?|Stimme|Person|Teilnehmer(?:in)?|Speaker)[ _]?\d{1,3}$", re.IGNORECASE
-)
 _ENDS_SENTENCE = re.compile(r"[.!?…:;)\]][\"'“”»«]*$")
-_PARTICLE_WORDS = "von van vom zu zur der den de di da du la le ter"
-_PARTICLES = frozenset(_PARTICLE_WORDS.split())
-# First words of a "Label: text" line that are no speaker (headings, notes, function words).
-_NOT_SPEAKER_WORDS = """
-beschluss beschlussvorschlag beschlussantrag antrag anträge abstimmung abstimmungsergebnis ergebnis hinweis
-hinweise anmerkung anmerkungen tagesordnung top punkt vorlage drucksache betreff anlage anlagen zitat achtung
-frage fragen antwort fazit thema gegenstand ort datum beginn ende zeit uhrzeit sitzung protokoll niederschrift
-nachtrag wichtig beispiel bitte also nein ja und aber oder ich wir ihr sie er es das dies hier dort heute
-damit dazu deshalb daher dann nur auch so zum im in am an auf für mit
-"""
-_NOT_SPEAKERS = frozenset(_NOT_SPEAKER_WORDS.split())
 
 
 class TranscriptImportError(MinutesInputError):
@@ -276,32 +263,6 @@ def _clean(text: str) -> str:
     return " ".join(html.unescape(_TAG.sub("", text)).split())
 
 
-def split_speaker(text: str) -> tuple[str | None, str]:
-    """``("Name", "text")`` for ``"Name: text"`` when the label reads as a speaker, else ``(None, text)``.
-
-    A speaker label has at most seven words, each capitalised (particles such as "von" excepted),
-    digits only in "Sprecher 1" style labels or in brackets ("Stadträtin Berg (SPD)"); headings such as
-    "Beschluss:" and clauses such as "Ich sage Ihnen:" are no speakers.
-    """
-    match = _PREFIX.match(text)
-    if match is None:
-        return None, text
-    name = " ".join(match["name"].split())
-    return (name, match["rest"].strip()) if looks_like_speaker(name) else (None, text)
-
-
-def looks_like_speaker(name: str) -> bool:
-    """Whether a label before a colon reads as a person or role."""
-    bare = re.sub(r"\([^)]*\)", " ", name).split()
-    if not bare or len(bare) > 7 or bare[0].lower() in _NOT_SPEAKERS:
-        return False
-    if _NUMBERED.match(" ".join(bare)):
-        return True
-    return not any(ch.isdigit() for ch in " ".join(bare)) and all(
-        word[0].isupper() or word in _PARTICLES for word in bare
-    )
-
-
 # -- JSON -----------------------------------------------------------------------------------------
 
 
@@ -364,11 +325,6 @@ def _json_time(entry: dict[str, Any], key: str, number: int) -> float:
 # -- cues → segments ------------------------------------------------------------------------------
 
 
-def speaker_key(name: str) -> str:
-    """The identity of a speaker's name: "Anna Berends (SPD)" and "anna  berends" are one person."""
-    return " ".join(re.sub(r"\([^)]*\)", " ", name).split()).casefold()
-
-
 def join_cues(cues: list[Cue]) -> list[Segment]:
     """Segments of the spoken cues: speakers carried forward, a sentence split over subtitle cues joined.
 
@@ -395,3 +351,7 @@ def join_cues(cues: list[Cue]) -> list[Segment]:
             segments.append(Segment(cue.start, cue.end, cue.text, speaker))
         previous = cue
     return segments
+
+
+# speaker labels live in transcript_speakers; these two are imported from here too
+__all__ = ["looks_like_speaker", "split_speaker"]

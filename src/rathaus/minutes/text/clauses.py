@@ -9,6 +9,9 @@ es keine Gegenstimmen gibt") too: see ``statements.not_a_result``.
 Two more ways a chair states a result that read like something else:
 - the count as the chair sees it: "Ich habe eine Enthaltung, eine Gegenstimme, der Rest ist
   mehrheitliche Zustimmung" is no personal stance (as "ich habe nicht zugestimmt" is);
+- an election ("Auf Herrn Jägle entfielen 24 Stimmen, auf Frau Eßrich 21 Stimmen, keine
+  Enthaltungen", "Sie sind mit 38 Stimmen gewählt"): counts and "Enthaltungen" as in a vote, but no
+  vote on a motion — ``election`` tells it apart (see ``statements.vote``);
 - minutes that narrate the chair: "Der Vorsitzende … stellt die Abstimmungsbereitschaft des Hauses
   fest: Das ist einstimmige Zustimmung." — what the chair states (feststellen, or says after "Der
   Vorsitzende …:") follows the colon.
@@ -73,3 +76,32 @@ def result_clauses(text: str) -> Clauses:
         if any(p.pattern.search(plain_text(part)) for p in oc.VOTE_PHRASES):
             return Clauses(" ".join(parts[: index + 1]), " ".join(parts[index + 1 :]))
     return Clauses(text, "")
+
+
+# "Auf Herrn Jägle entfielen 24 Stimmen", "… ist mit 30 Stimmen gewählt", "Sie sind zum Ortsvorsteher
+# gewählt", "damit wurde Frau … gewählt"; not "gewählte Vertreter", "den Zeitpunkt gewählt"
+_ELECTED = re.compile(
+    rf"\bentf(ielen|allen) {_COUNT}( \w+)? (stimmen|voten|ja stimmen|nein stimmen)\b"
+    r"|\b(stimmen|voten) entf(ielen|allen)\b|\bauf (herrn?|frau|den|die|das)( \w+){0,4} entf(ielen|allen)\b"
+    r"|\b(ist|sind|bist|seid|wurde|wurden|worden|wird|werden)\b( \w+){0,8}? gewählt\b"
+    r"|\bgewählt (worden|ist|sind|wurde|wurden)\b"
+    r"|\b(zum|zur) \w+( \w+){0,4}? gewählt\b"
+    r"|\bstimmen gewählt\b"
+)
+# the rounds of an election: "keine Mehrheit der anwesenden Stimmen, … noch einmal in eine Stichwahl"
+BALLOT_ROUND = re.compile(r"\b(wahlgang|wahlgangs|stichwahl|stimmzettel|stimmzetteln)\b")
+# said of an earlier election or of oneself ("2004 … wurde ich gewählt", "seinerzeit gewählt")
+_NOT_THIS_ELECTION = re.compile(
+    r"\b(ich|wir) (wurde|wurden|bin|sind|war|waren)\b|\b(wurde|wurden|bin|war|waren) (ich|wir)\b"
+    r"|\b(letzten|letztes|vorigen|vergangenen|zuvor|vorher|nicht|kein|keine)\b( \w+){0,3}? gewählt\b"
+    r"|\b(damals|seinerzeit|früher|bislang|bisher)\b|\b(19|20)\d\d\b"
+)
+
+
+def election(norm: str) -> bool:
+    """Whether a normalised sentence states the result of an election held just now.
+
+    "Auf Herrn Jägle entfielen 24 Stimmen …", "Sie sind mit 38 Stimmen gewählt", "damit wurde Frau
+    Muster zur Ortsvorsteherin gewählt" — not "damals wurde ich gewählt" or "ist noch nicht gewählt".
+    """
+    return bool(_ELECTED.search(norm)) and not _NOT_THIS_ELECTION.search(norm)

@@ -5,7 +5,8 @@ mehrheitliche Zustimmung", "bei 3 Gegenstimmen und 2 Enthaltungen zugestimmt") i
 (the chair as the body's ``CouncilConventions`` say, see statements.py), from imported voting
 records, or from a chat model reading the chair's words. The last statement that is not about an
 amendment or the procedure decides the item; parts voted apart with different outcomes give
-"teilweise zugestimmt"; procedural votes (Geschäftsordnung) are kept as motions of their own. The
+"teilweise zugestimmt"; procedural votes (Geschäftsordnung) and elections ("Auf Herrn … entfielen 24
+Stimmen", "… ist gewählt") are kept as motions of their own, never the item's result. The
 agenda entries of amendments — with the item's number or numbered under it (5.10.1) — get the
 results stated after the chair named them (see amendments.py). Items without a vote get a no-vote
 outcome from the chair's words (verwiesen, vertagt, zurückgezogen, Kenntnis genommen,
@@ -27,11 +28,13 @@ from rathaus.minutes.text import amendments as am
 from rathaus.minutes.text import outcomes as oc
 from rathaus.minutes.text import records as rc
 from rathaus.minutes.text.align import ItemSpan
+from rathaus.minutes.text.clauses import election
 from rathaus.minutes.text.conventions import CouncilConventions
 from rathaus.minutes.text.groups import Groups
 from rathaus.minutes.text.numbering import is_question, main_numbers, numbers_of
 from rathaus.minutes.text.statements import (
     AMENDMENT,
+    ELECTION,
     ORDER,
     PROPOSAL,
     RESULT_WORDS,
@@ -126,8 +129,10 @@ class ExtractDecisions:
         result = []
         for index, entry in enumerate(agenda):
             decision = decisions[index]
-            if decision.result is None and self.chat is not None and mains[index] is None:
-                # amendments are left to the clerk: the model would repeat the proposal's result
+            elected = any(m.kind == ELECTION for m in decision.motions)
+            if decision.result is None and self.chat is not None and mains[index] is None and not elected:
+                # amendments and elections are left to the clerk: the model would repeat the
+                # proposal's result or read an election as "zugestimmt"
                 decision = self._ask(decision, entry, chair_words[index])
             result.append(decision)
         return result
@@ -158,7 +163,8 @@ class ExtractDecisions:
         heard_votes = (vote(s, chair, groups, abstentions_break_unanimity=strict) for s in chair)
         votes = [m for m in heard_votes if m is not None]
         main_votes = [m for m in votes if m.kind == PROPOSAL]
-        if main_votes:
+        elections = [m for m in votes if m.kind == ELECTION]
+        if main_votes and not elections:
             result, counts, heard = _outcome(main_votes)
             adopted = result in {oc.UNANIMOUS, oc.MAJORITY, oc.PARTLY, oc.ADOPTED}
             said = " / ".join(e.text[:100] for e in heard)
@@ -173,6 +179,11 @@ class ExtractDecisions:
                 "rule",
                 f"Abstimmungsergebnis aus der Äußerung: „{said[:240]}“",
             )
+        if elections:  # an item with an election: its result is the clerk's to enter
+            said = " / ".join(m.evidence.text[:100] for m in elections)
+            reason = f"{NO_RESULT}: eine Wahl, keine Abstimmung über einen Antrag („{said[:240]}“)"
+            heard = tuple(m.evidence for m in elections)
+            return _decision(index, entry, None, None, None, tuple(votes), heard, "rule", reason)
         stated = no_vote(chair, groups, amended_by)
         if stated is not None:
             result, evidence = stated
@@ -314,7 +325,8 @@ def _amendment(
         vote(s, chair, groups, abstentions_break_unanimity=strict) or _counted(s, groups) for s in short
     )
     votes = [m for m in heard_votes if m is not None]
-    votes = [m if m.kind != PROPOSAL else replace(m, kind=AMENDMENT) for m in votes if m.kind != ORDER]
+    votes = [m for m in votes if m.kind not in {ORDER, ELECTION}]
+    votes = [m if m.kind != PROPOSAL else replace(m, kind=AMENDMENT) for m in votes]
     item = next((p for p in proposals if p.index == index), am.proposal(index, entry.title, groups))
     if votes:
         result = am.combine([m.result for m in votes])
@@ -354,7 +366,7 @@ def _named_motion(item: am.Proposal) -> str:
 
 def _counted(sentence: Sentence, groups: Groups) -> Motion | None:
     """A vote the chair gives only as counts ("21 Ja-Stimmen, 24 Nein-Stimmen")."""
-    if not sentence.chair or not_a_result(sentence.text, groups) is not None:
+    if not sentence.chair or not_a_result(sentence.text, groups) is not None or election(sentence.norm):
         return None
     result = am.counted_result(sentence.text)
     if result is None:

@@ -26,6 +26,11 @@ PARTLY = "teilweise zugestimmt"
 # adopted, with no word on unanimity ("Damit ist der Antrag angenommen"): claiming "einstimmig" for
 # it was wrong in 5 of 9 cases of the benchmark sessions
 ADOPTED = "zugestimmt"
+# An election ("Auf Herrn … entfielen 24 Stimmen", "… ist mit 30 Stimmen gewählt") is no vote on a
+# motion. Council systems record it as "gewählt", a value RESULTS does not hold (nor should an
+# adoption stand for it): an election heard is kept as a motion of its own with this result, and
+# the item gets no result from it — the clerk enters who was elected.
+ELECTION_HEARD = "Wahl – Ergebnis bitte prüfen"
 RESULTS = (UNANIMOUS, MAJORITY, REJECTED, NOTED, SETTLED, REFERRED, DEFERRED, WITHDRAWN, PARTLY, ADOPTED)
 
 _CLASSES: list[tuple[str, str]] = [

@@ -8,6 +8,8 @@ Even the chair's words are no result when they are
 - a personal stance or a negation ("Ich habe nicht zugestimmt", "meine Zustimmung"),
 - reported speech: another body's vote ("im Ausschuss 6 zu 0 zu 1 angenommen"), a group's vote
   ("Das hat die SPD abgelehnt"), or an earlier one ("wurde damals beschlossen").
+An election ("Auf Herrn Jägle entfielen 24 Stimmen …, keine Enthaltungen", "Sie sind mit 38 Stimmen
+gewählt") is no vote on a motion: it is kept as a motion of kind "Wahl", never read as "zugestimmt".
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from rathaus.core.text.words import plain_text, plain_words
 from rathaus.minutes.schemas import VoteCounts
 from rathaus.minutes.text import outcomes as oc
-from rathaus.minutes.text.clauses import EFFECTIVE_DATE, TALLY, result_clauses
+from rathaus.minutes.text.clauses import BALLOT_ROUND, EFFECTIVE_DATE, TALLY, election, result_clauses
 from rathaus.minutes.text.conventions import CouncilConventions
 from rathaus.minutes.text.groups import Groups
 
@@ -96,6 +98,7 @@ _PART = re.compile(
 _PROCEDURE = re.compile(r"\b(verfahren|vorgehen|vorgehensweise|abwartet|abwarten|zurückstellen)\b")
 _HEDGED = re.compile(r"\b(wenn|falls|ob|sonst|ansonsten)\b|\bnicht (einverstanden|zufrieden)")
 ORDER = "Geschäftsordnung"
+ELECTION = "Wahl"
 PROPOSAL = "Beschlussvorlage"
 AMENDMENT = "Änderungsantrag"
 
@@ -114,7 +117,7 @@ class Evidence:
 class Motion:
     """One motion voted on within an item: the proposal itself, an amendment or a procedural motion."""
 
-    kind: str  # "Beschlussvorlage" | "Änderungsantrag" | "Geschäftsordnung"
+    kind: str  # "Beschlussvorlage" | "Änderungsantrag" | "Geschäftsordnung" | "Wahl"
     result: str
     counts: VoteCounts | None
     evidence: Evidence
@@ -246,12 +249,14 @@ _SUBORDINATE = re.compile(r"\b(dass|lautet|beantragt|beantragen|würde|würden)\
 def vote(
     sentence: Sentence, found: list[Sentence], groups: Groups, *, abstentions_break_unanimity: bool = False
 ) -> Motion | None:
-    """The vote a sentence of the chair announces, if it is a result statement.
+    """The vote a sentence of the chair announces, if it is a result statement (an election: kind "Wahl").
 
     ``abstentions_break_unanimity`` (``CouncilConventions``): the body records a vote with abstentions
     as "mehrheitlich", so a bare "einstimmig" is only "zugestimmt" (see ``unanimity``).
     """
     norm = sentence.norm
+    if sentence.chair and election(norm):
+        return _election(sentence)
     if not sentence.chair or not oc.VOTE_CONTEXT.search(norm):
         return None
     if not_a_result(sentence.text, groups) is not None or re.match(r"(und )?dass\b", norm):
@@ -259,6 +264,8 @@ def vote(
     phrase = next((p for p in oc.VOTE_PHRASES if p.pattern.search(norm)), None)
     if phrase is None:
         return None
+    if BALLOT_ROUND.search(norm):  # "keine Mehrheit …, wir müssen in eine Stichwahl": a round of an election
+        return _election(sentence)
     found_counts = oc.spoken_counts(plain_words(sentence.text))
     result = _procedural(norm) or phrase.result
     against = found_counts.get("no") or found_counts.get("abstain")
@@ -289,6 +296,18 @@ def vote(
     else:
         kind = PROPOSAL
     return Motion(kind, result, oc.counts_from(found_counts), sentence.evidence, bool(_PART.search(context)))
+
+
+def _election(sentence: Sentence) -> Motion | None:
+    """An election the chair announces, with its counts where said as yes/no/abstentions.
+
+    Not when asked or conditional ("Wer mehr als die Hälfte der Stimmen erhält, ist gewählt, wenn …").
+    """
+    norm = sentence.norm
+    if sentence.text.rstrip().endswith("?") or _REQUEST.search(norm) or _HEDGE.search(norm):
+        return None
+    counts = oc.counts_from(oc.spoken_counts(plain_words(sentence.text)))
+    return Motion(ELECTION, oc.ELECTION_HEARD, counts, sentence.evidence)
 
 
 _NO_ABSTENTION = re.compile(r"\b(ohne (gegenstimmen? (und|oder) )?|keine |keiner )enthaltung(en)?\b")
