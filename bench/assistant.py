@@ -188,18 +188,29 @@ def _index(workdir: Path, services_dir: Path, bylaws_dir: Path, embedder: Any) -
     return build, reused
 
 
-def run_citizen(workdir: Path) -> dict[str, Any]:
-    """Only the citizen questions (``bench/assistant_citizen.py``) on a kept or new index."""
-    from bench import assistant_citizen  # noqa: PLC0415
-    from rathaus.core.db import make_engine, make_session_factory  # noqa: PLC0415
+def _opened(workdir: Path) -> tuple[Any, dict[str, Any], bool, Any, Path, Path] | None:
+    """The embedder, the build record, whether it was reused, the engine and the two data folders."""
+    from rathaus.core.db import make_engine  # noqa: PLC0415
 
     services_dir = shared_data("munich_services")
     bylaws_dir = shared_data("bylaws_bw")
     if services_dir is None or bylaws_dir is None:
-        return {}
+        return None
     embedder = _embedder(workdir)
-    build, _reused = _index(workdir, services_dir, bylaws_dir, embedder)
+    build, reused = _index(workdir, services_dir, bylaws_dir, embedder)
     engine = make_engine(f"sqlite:///{workdir / 'assistant.sqlite3'}")
+    return embedder, build, reused, engine, services_dir, bylaws_dir
+
+
+def run_citizen(workdir: Path) -> dict[str, Any]:
+    """Only the citizen questions (``bench/assistant_citizen.py``) on a kept or new index."""
+    from bench import assistant_citizen  # noqa: PLC0415
+    from rathaus.core.db import make_session_factory  # noqa: PLC0415
+
+    opened = _opened(workdir)
+    if opened is None:
+        return {}
+    embedder, build, _reused, engine, _services_dir, bylaws_dir = opened
     try:
         return assistant_citizen.measure(
             sessions=make_session_factory(engine),
@@ -217,16 +228,13 @@ def run(workdir: Path) -> dict[str, Any]:
     from rathaus.assistant.index import index_size_bytes  # noqa: PLC0415
     from rathaus.assistant.models import Chunk, KnowledgeSource  # noqa: PLC0415
     from rathaus.assistant.retrieval import DENSE_WEIGHT, RRF_K, retrieve  # noqa: PLC0415
-    from rathaus.core.db import make_engine, make_session_factory, open_session  # noqa: PLC0415
+    from rathaus.core.db import make_session_factory, open_session  # noqa: PLC0415
 
-    services_dir = shared_data("munich_services")
-    bylaws_dir = shared_data("bylaws_bw")
-    if services_dir is None or bylaws_dir is None:
+    opened = _opened(workdir)
+    if opened is None:
         return {}
-    embedder = _embedder(workdir)
-    build, reused = _index(workdir, services_dir, bylaws_dir, embedder)
+    embedder, build, reused, engine, services_dir, bylaws_dir = opened
     tenant_id = int(build.pop("tenant_id"))
-    engine = make_engine(f"sqlite:///{workdir / 'assistant.sqlite3'}")
     sessions = make_session_factory(engine)
 
     _items, keyword_queries = _load_sources(services_dir, bylaws_dir)

@@ -185,7 +185,7 @@ def test_a_noun_of_the_situation_or_of_a_title_here_leaves_the_question_here() -
     assert TOPICS.markers("Wie hoch ist die Zweitwohnungsteuer?", share=0.0) == {"zweitwohnungsteu"}
     assert TOPICS.markers("Gilt die Satzung?", share=0.2) == set()
     # A noun the texts here use is no topic that only others treat ("Freibad" in a by-law here).
-    here = replace(TOPICS, texts=("die gebühr gilt nicht für das freibad.",))
+    here = replace(TOPICS, texts=lambda: ("die gebühr gilt nicht für das freibad.",))
     assert TOPICS.markers("Was kostet das Freibad?", share=0.5) == {"freibad"}
     assert here.markers("Was kostet das Freibad?", share=0.5) == set()
 

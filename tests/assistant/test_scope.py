@@ -276,9 +276,9 @@ def test_the_topics_of_other_towns_are_told_apart_from_those_in_scope(
         everything = asking.source_topics(session=session, tenant_id=world.tenant_id, within=scope.Scope())
     assert sorted(topics.elsewhere) == ["friedhofssatzung (konstanz)", "hundesteuersatzung (aichelberg)"]
     assert len(topics.titles) == 3  # Bad Boll's two and the Landkreis' by-law
-    assert any("108 euro" in text for text in topics.texts)  # the texts in scope, Bad Boll's by-law
-    assert not any("96 euro" in text for text in topics.texts)
+    assert any("108 euro" in text for text in topics.texts())  # the texts in scope, Bad Boll's by-law
+    assert not any("96 euro" in text for text in topics.texts())
     assert topics.markers("Wie lang ist die Ruhezeit auf dem Friedhof?", share=0.5) == {"friedhof"}
     assert everything.elsewhere == ()
-    assert everything.texts == ()  # nothing lies elsewhere: the texts are not read
+    assert everything.texts() == ()  # nothing lies elsewhere: the texts are not read
     assert everything.markers("Wie lang ist die Ruhezeit auf dem Friedhof?", share=0.5) == set()

@@ -27,7 +27,7 @@ related passage at about 0.82–0.9).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -80,13 +80,14 @@ JUDGE_PROMPT = (
 class Topics:
     """The topics the installation's sources treat, read from their titles and texts (lower case).
 
-    ``titles`` and ``texts`` are those of the sources within the question's scope, ``elsewhere`` the
-    titles of the sources outside it (another municipality's).
+    ``titles`` are those of the sources within the question's scope, ``elsewhere`` the titles of the
+    sources outside it (another municipality's); ``texts`` reads the texts in scope, called only when a
+    noun of the question names titles elsewhere alone.
     """
 
     titles: tuple[str, ...]
     elsewhere: tuple[str, ...] = ()
-    texts: tuple[str, ...] = ()
+    texts: Callable[[], Sequence[str]] = tuple
 
     def markers(self, question: str, share: float) -> set[str]:
         """The question's nouns that lead only elsewhere: in a few titles there, nowhere here.
@@ -98,6 +99,7 @@ class Topics:
         """
         most = max(1.0, share * (len(self.titles) + len(self.elsewhere)))
         found = set()
+        texts: Sequence[str] | None = None
         for term in _topic_terms(question):
             if len(term) < 5:
                 continue
@@ -107,7 +109,8 @@ class Topics:
                 continue
             if inside:
                 return set()
-            if not any(term in text for text in self.texts):
+            texts = self.texts() if texts is None else texts
+            if not any(term in text for text in texts):
                 found.add(term)
         return found
 
@@ -149,13 +152,14 @@ class Decision:
         return bool(self.passages)
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """The light stem the overlap checks compare (``word`` in lower case)."""
     return light_stem(word, min_stem=4, suffixes=_SUFFIXES)
 
 
 def terms(text: str) -> set[str]:
     """Content-word stems of ``text`` (stopwords dropped), for overlap checks."""
-    return {_stem(word) for word in WORD.findall(text.lower()) if len(word) >= 3 and word not in STOPWORDS}
+    return {stem(word) for word in WORD.findall(text.lower()) if len(word) >= 3 and word not in STOPWORDS}
 
 
 def contains(text: str, term: str) -> bool:
@@ -169,7 +173,7 @@ def contains(text: str, term: str) -> bool:
 def _topic_terms(question: str) -> set[str]:
     """Stems of the capitalised words inside the question: in German, mostly its nouns."""
     words = re.findall(r"(?<!^)(?<![.!?]\s)\b[A-ZÄÖÜ][a-zäöüß]+", question.strip())
-    return {_stem(word.lower()) for word in words if word.lower() not in STOPWORDS}
+    return {stem(word.lower()) for word in words if word.lower() not in STOPWORDS}
 
 
 def _place_terms(passage: PassageLike) -> set[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -92,7 +93,7 @@ def _scoped(
 
 
 def source_topics(*, session: Session, tenant_id: int, within: scope.Scope) -> answerability.Topics:
-    """The topics of the tenant's sources: titles in and outside scope, and the texts in scope."""
+    """The topics of the tenant's sources: titles in and outside scope; the texts in scope read on demand."""
     rows = session.execute(
         select(
             KnowledgeSource.id, KnowledgeSource.title, KnowledgeSource.municipality, KnowledgeSource.shared
@@ -105,11 +106,15 @@ def source_topics(*, session: Session, tenant_id: int, within: scope.Scope) -> a
             inside.append((source_id, title.lower()))
         else:
             outside.append(title.lower())
-    texts: tuple[str, ...] = ()
-    if outside:  # the texts matter only when some topics lie elsewhere
-        ids = [source_id for source_id, _ in inside]
+    ids = [source_id for source_id, _ in inside]
+
+    @cache
+    def texts() -> tuple[str, ...]:
+        if not outside:  # every topic lies in scope: no text is needed
+            return ()
         bodies = session.scalars(select(KnowledgeSource.body).where(KnowledgeSource.id.in_(ids)))
-        texts = tuple(body.lower() for body in bodies)
+        return tuple(body.lower() for body in bodies)
+
     return answerability.Topics(
         titles=tuple(title for _, title in inside), elsewhere=tuple(outside), texts=texts
     )

@@ -20,9 +20,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
-from rathaus.assistant.answerability import contains, terms
+from rathaus.assistant.answerability import contains, stem, terms
 from rathaus.assistant.schemas import PassageLike
-from rathaus.core.text.stems import light_stem
 
 P = TypeVar("P", bound=PassageLike)
 
@@ -51,11 +50,10 @@ MORE_THAN = re.compile(r"\b(?:mehr als|über)\s+(\d{1,4})\b", re.IGNORECASE)
 FROM = re.compile(r"\bab\s+(\d{1,4})\b(?!\s*(?:euro|€|uhr))", re.IGNORECASE)
 UNDER = re.compile(r"\b(?:unter|weniger als)\s+(\d{1,4})\b", re.IGNORECASE)
 COUNT = re.compile(r"(?<![\d.,:])\b(\d{1,4})\b(?![.,:]\d)")
-SUFFIXES = ("ungen", "ung", "en", "er", "es", "e", "n", "s")
 
 
 def _stem(word: str) -> str:
-    return light_stem(word.lower(), min_stem=4, suffixes=SUFFIXES)
+    return stem(word.lower())
 
 
 def asked_things(question: str) -> set[str]:
