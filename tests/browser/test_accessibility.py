@@ -88,7 +88,8 @@ def test_tenant_settings_with_letterhead_and_with_an_error_are_accessible(admin_
     expect(admin_page.get_by_role("status")).to_contain_text("„Briefkopf Anfangsort.png“ wurde gespeichert.")
     image = admin_page.get_by_role("img", name="Aktueller Briefkopf von Stadt Anfangsort")
     expect(image).to_be_visible()
-    assert image.evaluate("img => img.naturalWidth") == 40  # the browser decoded the stored PNG
+    # decode() waits for the image to load; reading naturalWidth at once raced the download
+    assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") == 40
     check_accessibility(admin_page)
 
     admin_page.get_by_role("button", name="Briefkopf löschen").click()
