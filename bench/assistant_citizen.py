@@ -24,8 +24,9 @@ set and per mode:
 
 LLM mode runs on an even sample (``RATHAUS_BENCH_CITIZEN_LLM``: questions per set, default 16 held-out,
 8 tuning and 8 fresh) with the default local LLM; ``extractive_fact_accuracy_same_questions`` is the
-extractive figure on that sample. ``RATHAUS_BENCH_CITIZEN_DETAILS=path`` writes every question's answer
-for inspection.
+extractive figure on that sample. ``RATHAUS_BENCH_CITIZEN_SETS=tuning,holdout`` runs only those
+sets (development runs that must not see the fresh set's answers). ``RATHAUS_BENCH_CITIZEN_DETAILS=path``
+writes every question's answer for inspection.
 """
 
 from __future__ import annotations
@@ -256,7 +257,8 @@ def measure(
         except (AIError, ImportError) as error:
             console.print(f"[yellow]LLM mode skipped:[/] {error}")
     sizes = os.environ.get("RATHAUS_BENCH_CITIZEN_LLM")
-    for name in SETS:
+    chosen_sets = os.environ.get("RATHAUS_BENCH_CITIZEN_SETS")
+    for name in chosen_sets.split(",") if chosen_sets else SETS:
         rows = load(name)
         verdicts, seconds, answers = run_questions(
             sessions=sessions,
