@@ -71,6 +71,7 @@ def body_sessions(root: Path, variant: str = "full", count: int = 10) -> list[Ka
                 "number": str(item.get("number") or ""),
                 "abstimmungsergebnis": by_number.get(str(item.get("number")), {}).get("abstimmungsergebnis"),
                 "paper_reference": by_number.get(str(item.get("number")), {}).get("paper_reference"),
+                "paper_type": by_number.get(str(item.get("number")), {}).get("paper_type"),
             }
             for item in sorted(public, key=lambda item: item.get("order", 0))
         ]

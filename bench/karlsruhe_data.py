@@ -26,9 +26,11 @@ Punkt 13 der Tagesordnung", or a sub-item 7.1 in its parent's text) also in ``jo
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -141,12 +143,14 @@ def build_session(
     """A session from OParl agenda items, the TOP texts by number and the gold entries per agenda entry."""
     items = sorted(agenda_items, key=lambda item: item.get("order", 0))
     references = {g["number"]: g.get("paper_reference") for g in gold_entries if g.get("number")}
+    paper_types = {g["number"]: g.get("paper_type") for g in gold_entries if g.get("number")}
     agenda = [
         AgendaEntry(
             number=str(item.get("number") or ""),
             title=item.get("name", ""),
             public=bool(item.get("public", True)),
             paper_reference=references.get(item.get("number") or "") if _first(items, i) else None,
+            paper_type=paper_types.get(item.get("number") or "") if _first(items, i) else None,
             key=str(item.get("id", i)),
         )
         for i, item in enumerate(items)
@@ -272,6 +276,37 @@ def counts_from_result(text: str) -> VoteCounts | None:
     if "yes" not in found:
         return None
     return VoteCounts(yes=found["yes"], no=found.get("no", 0), abstain=found.get("abstain", 0))
+
+
+def body_key(gremium: str) -> str:
+    """One name per body across its sessions ("58. Plenarsitzung Gemeinderat" → "Gemeinderat")."""
+    if "Gemeinderat" in gremium:
+        return "Gemeinderat"
+    return re.sub(r"^.*?Sitzung\s+(?:des|der)?\s*", "", gremium).strip()
+
+
+@cache
+def _all_results(path: Path) -> tuple[tuple[str, str, str, VoteCounts], ...]:
+    rows = []
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            row = json.loads(line)
+            text = row.get("abstimmungsergebnis") or ""
+            counts = counts_from_result(text) if ":" not in text else None  # "TOP 12: …" holds several
+            if counts is not None and row.get("date") and row.get("gremium"):
+                rows.append((body_key(row["gremium"]), str(row["date"]), text, counts))
+    return tuple(rows)
+
+
+def earlier_results(root: Path, gremium: str, date: str) -> list[tuple[str, VoteCounts]]:
+    """The body's results with complete counts recorded before ``date``, oldest first.
+
+    From ``protocols_per_top_all.jsonl.gz``: what a council's own Rathaus would hold from the
+    minutes approved before this session (``minutes.conventions.earlier_abstention_custom``).
+    """
+    key = body_key(gremium)
+    rows = [r for r in _all_results(root / "protocols_per_top_all.jsonl.gz") if r[0] == key and r[1] < date]
+    return [(text, counts) for _, _, text, counts in sorted(rows, key=lambda r: r[1])]
 
 
 def voting_records(session: KarlsruheSession) -> list[VotingRecord]:

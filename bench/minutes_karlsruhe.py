@@ -54,14 +54,21 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from bench.karlsruhe_bodies import body_sessions
-from bench.karlsruhe_data import KarlsruheSession, load_session, voting_records, without_call_numbers
+from bench.karlsruhe_data import (
+    KarlsruheSession,
+    earlier_results,
+    load_session,
+    voting_records,
+    without_call_numbers,
+)
 from rathaus.minutes.schemas import Segment
 from rathaus.minutes.text.align import AlignAgenda, ItemSpan
-from rathaus.minutes.text.conventions import CouncilConventions
+from rathaus.minutes.text.conventions import CouncilConventions, abstention_custom
 from rathaus.minutes.text.decisions import ExtractDecisions, ItemDecision
 from rathaus.minutes.text.outcomes import outcome_agrees, outcome_as_specific, outcome_class, outcome_matches
 from rathaus.minutes.text.terms import TermWeights, content_stems, overlap
@@ -180,8 +187,19 @@ def counts_exact(session: KarlsruheSession, decisions: Sequence[ItemDecision]) -
 
 
 # as a clerk would enter them in the body's conventions (bench data, not product code): the place
-# name, and that this council's records count a vote with abstentions as "mehrheitlich"
-CONVENTIONS = CouncilConventions(place_names=("Karlsruhe",), abstentions_break_unanimity=True)
+# name; how the body records votes with abstentions is learned per session (``session_conventions``)
+CONVENTIONS = CouncilConventions(place_names=("Karlsruhe",))
+
+
+def session_conventions(root: Path, session: KarlsruheSession) -> CouncilConventions:
+    """``CONVENTIONS`` with the body's abstention custom learned from its results before the session.
+
+    As ``minutes.conventions.earlier_abstention_custom`` does from the approved minutes in Rathaus;
+    too few earlier results leave the default (abstentions do not break unanimity).
+    """
+    header = session.header
+    earlier = earlier_results(root, str(header.get("gremium") or ""), str(header.get("date") or ""))
+    return replace(CONVENTIONS, abstentions_break_unanimity=bool(abstention_custom(earlier)))
 
 
 def title_only_spans(segments: Sequence[Segment], session: KarlsruheSession) -> list[ItemSpan]:
@@ -231,16 +249,21 @@ def _add(total: dict[str, list[int]], key: str, pair: tuple[int, int]) -> None:
     slot[1] += pair[1]
 
 
-def session_figures(session: KarlsruheSession, total: dict[str, list[int]], variant: str) -> dict[str, Any]:
+def session_figures(
+    session: KarlsruheSession,
+    total: dict[str, list[int]],
+    variant: str,
+    conventions: CouncilConventions = CONVENTIONS,
+) -> dict[str, Any]:
     """Run the stages and the baselines on one session; adds the raw counts to ``total``."""
     started = time.perf_counter()
-    spans = AlignAgenda(conventions=CONVENTIONS).run(session.segments, session.agenda)
-    decisions = ExtractDecisions(conventions=CONVENTIONS).run(session.segments, session.agenda, spans)
+    spans = AlignAgenda(conventions=conventions).run(session.segments, session.agenda)
+    decisions = ExtractDecisions(conventions=conventions).run(session.segments, session.agenda, spans)
     seconds = time.perf_counter() - started
-    with_records = ExtractDecisions(conventions=CONVENTIONS).run(
+    with_records = ExtractDecisions(conventions=conventions).run(
         session.segments, session.agenda, spans, voting_records(session)
     )
-    robust = AlignAgenda(conventions=CONVENTIONS).run(without_call_numbers(session.segments), session.agenda)
+    robust = AlignAgenda(conventions=conventions).run(without_call_numbers(session.segments), session.agenda)
     baseline_spans = title_only_spans(session.segments, session)
     stated = stated_outcomes(session, [d.result for d in decisions])
     keyword = stated_outcomes(session, keyword_results(session, spans))
@@ -308,7 +331,9 @@ def karlsruhe_figures(
     total: dict[str, list[int]] = {}
     per_session = {}
     for session in variant_sessions(root, variant):
-        per_session[session.name] = session_figures(session, total, variant)
+        conventions = session_conventions(root, session)
+        per_session[session.name] = session_figures(session, total, variant, conventions)
+        per_session[session.name]["abstentions_break_unanimity"] = conventions.abstentions_break_unanimity
         if progress:
             progress(f"{variant} {session.name}: {per_session[session.name]}")
     figures: dict[str, Any] = {key: _share((v[0], v[1])) for key, v in total.items()}

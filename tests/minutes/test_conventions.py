@@ -4,6 +4,8 @@ Oberbürgermeisterin's "… bitte ich um Zustimmung" is not the chair's result).
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -11,10 +13,11 @@ from rathaus.core.audit.models import AuditEvent
 from rathaus.core.db import open_session
 from rathaus.minutes import conventions, oparl, service
 from rathaus.minutes.audit_actions import MinutesAction
-from rathaus.minutes.models import Meeting, Organization, Person
+from rathaus.minutes.models import AgendaItem, Meeting, Organization, Paper, Person
+from rathaus.minutes.schemas import VoteCounts
 from rathaus.minutes.stages import decisions_stage
 from rathaus.minutes.text.align import AlignAgenda
-from rathaus.minutes.text.conventions import CouncilConventions, Faction
+from rathaus.minutes.text.conventions import CouncilConventions, Faction, abstention_custom
 from rathaus.minutes.text.decisions import ExtractDecisions
 from tests.minutes import council
 from tests.minutes.conftest import MinutesWorld
@@ -197,3 +200,78 @@ def test_conventions_of_another_tenant_are_not_seen(
     with open_session(sessions, tenant_id=minutes_world.tenant_id) as session:
         names = [body.name for body in conventions.organizations(session)]
     assert names == ["Rat der Stadt Jever"]
+
+
+def test_the_abstention_custom_is_learned_from_the_recent_results() -> None:
+    """Real pattern: one council's records read "Bei 43 Ja-Stimmen und 1 Enthaltung mehrheitlich
+    zugestimmt" for years, later "Einstimmige Zustimmung (43 Ja, 1 Enthaltung)"."""
+    with_abstention = VoteCounts(yes=43, no=0, abstain=1)
+    older = [("Bei 43 Ja-Stimmen und 1 Enthaltung mehrheitlich zugestimmt", with_abstention)] * 8
+    newer = [("Einstimmige Zustimmung (43 Ja, 1 Enthaltung)", with_abstention)] * 6
+    assert abstention_custom(older) is True
+    assert abstention_custom(older + newer) is False  # the last ten: six "einstimmig", four "mehrheitlich"
+    assert abstention_custom(older[:2]) is None  # too few to tell
+    # votes with a no vote, or without abstentions, say nothing about the custom
+    against = [("mehrheitlich zugestimmt", VoteCounts(yes=40, no=3, abstain=1))] * 5
+    plain = [("einstimmig zugestimmt", VoteCounts(yes=44, no=0, abstain=0))] * 5
+    assert abstention_custom(against + plain) is None
+
+
+def test_the_body_custom_comes_from_its_earlier_meetings(
+    sessions: sessionmaker[Session], minutes_world: MinutesWorld
+) -> None:
+    with open_session(sessions, tenant_id=minutes_world.tenant_id) as session:
+        meeting = session.get(Meeting, minutes_world.meeting_id)
+        assert meeting is not None
+        assert conventions.earlier_abstention_custom(session=session, meeting=meeting) is None
+        for day in (3, 10, 17):
+            earlier = Meeting(
+                name="Sitzung des Rates",
+                session_date=date(2025, 3, day),
+                organization_id=meeting.organization_id,
+            )
+            earlier.agenda_items.append(
+                AgendaItem(
+                    order=1,
+                    number="1",
+                    title="Haushaltssatzung",
+                    result="mehrheitlich zugestimmt",
+                    votes_yes=20,
+                    votes_no=0,
+                    votes_abstain=2,
+                )
+            )
+            session.add(earlier)
+        later = Meeting(
+            name="Sitzung", session_date=date(2025, 5, 1), organization_id=meeting.organization_id
+        )
+        for order in (1, 2, 3):  # after the meeting: not counted (else three against three)
+            later.agenda_items.append(
+                AgendaItem(
+                    order=order,
+                    number=str(order),
+                    title="X",
+                    result="einstimmig",
+                    votes_yes=9,
+                    votes_abstain=1,
+                )
+            )
+        session.add(later)
+        session.flush()
+        assert conventions.earlier_abstention_custom(session=session, meeting=meeting) is True
+        assert conventions.derive_conventions(session=session, meeting=meeting).abstentions_break_unanimity
+
+
+def test_the_pipeline_sees_each_items_paper_type(
+    sessions: sessionmaker[Session], minutes_world: MinutesWorld
+) -> None:
+    with open_session(sessions, tenant_id=minutes_world.tenant_id) as session:
+        meeting = session.get(Meeting, minutes_world.meeting_id)
+        assert meeting is not None
+        session.add(Paper(reference="0441/25", name="Stillstand beenden", paper_type="Antrag"))
+        items = service.agenda_of(session, meeting)
+        items[0].paper_reference = "0441/25"
+        session.flush()
+        entries = service.entries_of(session, items)
+        assert entries[0].paper_type == "Antrag"
+        assert all(entry.paper_type is None for entry in entries[1:])

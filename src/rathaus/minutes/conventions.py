@@ -4,8 +4,10 @@ A body's ``CouncilConventions`` (see ``text/conventions.py``) live as JSON on it
 Until the clerk saves them (or an OParl import seeds them), they are derived from what a meeting
 says: the factions of its attendees (joint factions kept whole, "CDU/FDP" with its members CDU and
 FDP), the chair of the meeting and the attendees whose role is a chair role, and the names of the
-municipality and the body as place names. The pipeline reads ``conventions_for(meeting)``: the stored
-conventions completed by what this meeting adds (its chair, factions not yet known).
+municipality and the body as place names, and whether the body records a vote with abstentions
+and no votes against as "mehrheitlich" (from its earlier results with counts). The pipeline reads
+``conventions_for(meeting)``: the stored conventions completed by what this meeting adds (its chair,
+factions not yet known).
 
 Keyword-only, taking a session, never committing.
 """
@@ -23,8 +25,9 @@ from sqlalchemy.orm import Session
 from rathaus.core.audit.service import Actor, record
 from rathaus.core.security.models import Tenant
 from rathaus.minutes.audit_actions import MinutesAction
-from rathaus.minutes.models import Attendance, Meeting, Organization
-from rathaus.minutes.text.conventions import CouncilConventions, Faction, common_parties
+from rathaus.minutes.models import AgendaItem, Attendance, Meeting, Organization
+from rathaus.minutes.schemas import VoteCounts
+from rathaus.minutes.text.conventions import CouncilConventions, Faction, abstention_custom, common_parties
 
 # Generic words in front of a group's or a place's name; they are not part of the name itself.
 _GROUP_PREFIX = re.compile(
@@ -160,9 +163,37 @@ def derive_conventions(*, session: Session, meeting: Meeting) -> CouncilConventi
     return CouncilConventions(
         chairs=tuple(chairs),
         mayor_chairs=mayor_chairs,
+        abstentions_break_unanimity=bool(earlier_abstention_custom(session=session, meeting=meeting)),
         factions=factions_from(groups),
         place_names=place_names(tenant.name if tenant else None, body.name if body else None),
     )
+
+
+def earlier_abstention_custom(*, session: Session, meeting: Meeting) -> bool | None:
+    """How the body recorded votes with abstentions and no votes against before this meeting.
+
+    From the results with counts of its earlier meetings (as approved or imported), see
+    ``text.conventions.abstention_custom``; None when the body has too few such results.
+    """
+    if meeting.organization_id is None:
+        return None
+    rows = session.execute(
+        select(AgendaItem.result, AgendaItem.votes_yes, AgendaItem.votes_no, AgendaItem.votes_abstain)
+        .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+        .where(
+            Meeting.organization_id == meeting.organization_id,
+            Meeting.session_date < meeting.session_date,
+            AgendaItem.result.is_not(None),
+            AgendaItem.votes_yes.is_not(None),
+        )
+        .order_by(Meeting.session_date, AgendaItem.id)
+    ).all()
+    results = [
+        (result, VoteCounts(yes=yes, no=no or 0, abstain=abstain or 0))
+        for result, yes, no, abstain in rows
+        if result and yes is not None
+    ]
+    return abstention_custom(results)
 
 
 def _known_groups(factions: Iterable[Faction]) -> set[str]:

@@ -307,7 +307,7 @@ class PipelineRun:
         meeting = self._meeting(session)
         items = service.agenda_of(session, meeting)
         stage = AlignAgenda(conventions=conventions_for(session=session, meeting=meeting))
-        spans = stage.run(stored_segments(session, meeting.id), service.entries_of(items))
+        spans = stage.run(stored_segments(session, meeting.id), service.entries_of(session, items))
         found = 0
         for item, span in zip(items, spans, strict=True):
             item.start_s, item.end_s, item.alignment_method = span.start, span.end, span.method

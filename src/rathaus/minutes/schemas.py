@@ -38,6 +38,7 @@ class AgendaEntry:
     paper_reference: str | None = None  # e.g. "2023/0361"
     proposed_resolution: str | None = None
     key: str = ""  # stable id of the agenda item row, set by the service
+    paper_type: str | None = None  # the paper's type as the council's system names it ("Antrag", …)
 
 
 @dataclass(frozen=True)

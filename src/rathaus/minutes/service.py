@@ -328,8 +328,11 @@ def meetings(session: Session) -> list[Meeting]:
     return list(session.scalars(select(Meeting).order_by(Meeting.session_date.desc(), Meeting.id.desc())))
 
 
-def entries_of(items: list[AgendaItem]) -> list[AgendaEntry]:
-    """The agenda as the pipeline sees it."""
+def entries_of(session: Session, items: list[AgendaItem]) -> list[AgendaEntry]:
+    """The agenda as the pipeline sees it, with each item's paper type (from the imported papers)."""
+    references = {item.paper_reference for item in items if item.paper_reference}
+    papers = select(Paper.reference, Paper.paper_type).where(Paper.reference.in_(references))
+    paper_types = {reference: kind for reference, kind in session.execute(papers) if reference and kind}
     return [
         AgendaEntry(
             number=item.number,
@@ -338,6 +341,7 @@ def entries_of(items: list[AgendaItem]) -> list[AgendaEntry]:
             paper_reference=item.paper_reference,
             proposed_resolution=item.proposed_resolution,
             key=str(item.id),
+            paper_type=paper_types.get(item.paper_reference or ""),
         )
         for item in items
     ]

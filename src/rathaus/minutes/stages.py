@@ -149,7 +149,7 @@ def run_decisions(
     items = service.agenda_of(session, meeting)
     decisions = decisions_stage(session=session, meeting=meeting, chat=chat).run(
         named_segments(session, meeting, segments),
-        service.entries_of(items),
+        service.entries_of(session, items),
         spans,
         voting_records(session, meeting),
     )
@@ -213,7 +213,12 @@ def run_draft(
     items = service.agenda_of(session, meeting)
     named = named_segments(session, meeting, segments)
     minutes: MinutesText = DraftMinutes(chat=chat).run(
-        _header(session, meeting), service.entries_of(items), spans, decisions, named, kind=meeting.kind.value
+        _header(session, meeting),
+        service.entries_of(session, items),
+        spans,
+        decisions,
+        named,
+        kind=meeting.kind.value,
     )
     existing = {
         d.agenda_item_id: d

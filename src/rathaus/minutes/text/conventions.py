@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from rathaus.minutes.schemas import VoteCounts
+from rathaus.minutes.text.outcomes import outcome_class
 
 
 @dataclass(frozen=True)
@@ -44,8 +48,8 @@ class CouncilConventions:
     mayor_chairs: bool = True
     # whether this body records a vote with abstentions as "mehrheitlich" (not "einstimmig"); where
     # it does, a chair's "einstimmig" that says nothing about abstentions is only "zugestimmt"
-    # (the transcript cannot tell whether anyone abstained), "einstimmig bei 2 Enthaltungen" is
-    # "mehrheitlich", "einstimmig ohne Enthaltungen" stays "einstimmig"
+    # (the transcript cannot tell whether anyone abstained), and so is "einstimmig bei 2
+    # Enthaltungen" (the chair's word against the custom); "einstimmig ohne Enthaltungen" stays
     abstentions_break_unanimity: bool = False
     factions: tuple[Faction, ...] = ()
     # names of the municipality and the body: said everywhere, they say nothing about an item
@@ -94,6 +98,26 @@ class CouncilConventions:
             if key in values:
                 values[key] = tuple(values[key])
         return cls(**values)
+
+
+def abstention_custom(results: Iterable[tuple[str, VoteCounts]], *, recent: int = 10) -> bool | None:
+    """Whether a body records "adopted, nobody against, some abstained" as "mehrheitlich".
+
+    Learned from the body's earlier results with their counts (oldest first): of its last ``recent``
+    such votes recorded "einstimmig …" or "mehrheitlich …", the more frequent word wins; None below
+    three (too few to tell). Customs change with the clerks (one council wrote "mehrheitlich zugestimmt
+    (43 Ja, 1 Enthaltung)" for years, then "Einstimmige Zustimmung (43 Ja, 1 Enthaltung)"), so only
+    the recent ones count.
+    """
+    words = [
+        outcome_class(result)
+        for result, counts in results
+        if counts.yes > 0 and counts.no == 0 and counts.abstain > 0
+    ]
+    said = [word for word in words if word in {"einstimmig", "mehrheitlich"}][-recent:]
+    if len(said) < 3:
+        return None
+    return said.count("mehrheitlich") > len(said) / 2
 
 
 _MAYOR = re.compile(r"\b(?:ober)?bürgermeister(?:in)?\b", re.IGNORECASE)

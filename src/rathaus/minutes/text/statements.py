@@ -311,25 +311,24 @@ def _election(sentence: Sentence) -> Motion | None:
 
 
 _NO_ABSTENTION = re.compile(r"\b(ohne (gegenstimmen? (und|oder) )?|keine |keiner )enthaltung(en)?\b")
-_ABSTENTION = re.compile(r"\benthaltung(en)?\b|\benthalten\b")
 
 
 def unanimity(result: str, norm: str, found_counts: dict[str, int]) -> str:
     """A chair's "einstimmig" where the body counts a vote with abstentions as "mehrheitlich".
 
-    Abstentions stated ("einstimmig bei 2 Enthaltungen", "bei Enthaltung der …") → "mehrheitlich
-    zugestimmt"; none stated ("ohne Enthaltungen", "0 Enthaltungen") → "einstimmig"; nothing said
-    about them → "zugestimmt": whether anyone abstained cannot be heard from the words. "Sie stimmen
+    Abstentions stated ("einstimmig bei 2 Enthaltungen", "bei Enthaltung der …") → "zugestimmt", with
+    the counts: the chair's word and the body's custom disagree, and both agree only that it was
+    adopted (the clerk chooses; bodies of one council record such votes either way). None stated
+    ("ohne Enthaltungen", "0 Enthaltungen") → "einstimmig"; nothing said about them → "zugestimmt":
+    whether anyone abstained cannot be heard from the words. "Sie stimmen
     dem alle zu": all said yes, none abstained → "einstimmig".
     """
     if result != oc.UNANIMOUS:
         return result
     if found_counts.get("abstain"):
-        return oc.MAJORITY
+        return oc.ADOPTED
     if _NO_ABSTENTION.search(norm) or found_counts.get("abstain") == 0 or re.search(oc.ALL_ASSENT, norm):
         return oc.UNANIMOUS
-    if _ABSTENTION.search(norm):
-        return oc.MAJORITY
     return oc.ADOPTED
 
 
