@@ -27,8 +27,8 @@ LLM mode runs on an even sample (``RATHAUS_BENCH_CITIZEN_LLM``: questions per se
 extractive figure on that sample. ``RATHAUS_BENCH_CITIZEN_SETS=tuning,holdout`` runs only those
 sets (development runs that must not see the fresh set's answers). ``dev_bylaw``
 (``bench/data/citizen_dev_bylaw.json``) holds only by-law questions over by-law files no other set uses, a
-development set for the by-law answers; it runs in extractive mode only. ``RATHAUS_BENCH_CITIZEN_DETAILS=path``
-writes every question's answer for inspection.
+development set for the by-law answers; it runs in extractive mode only.
+``RATHAUS_BENCH_CITIZEN_DETAILS=path`` writes every question's answer for inspection.
 """
 
 from __future__ import annotations

@@ -252,9 +252,7 @@ def test_the_bylaw_development_set_has_the_format_and_its_own_files() -> None:
     assert not {row["id"] for row in rows} & {row["id"] for row in others}
     assert not {row["question"] for row in rows} & {row["question"] for row in others}
     assert not {row["file"] for row in rows} & {row["file"] for row in others if "file" in row}
-    assert not {row["file"] for row in rows} & {
-        row["own"]["file"] for row in others if row.get("own")
-    }
+    assert not {row["file"] for row in rows} & {row["own"]["file"] for row in others if row.get("own")}
     for name in ("bylaw_questions.json", "bylaw_questions_holdout.json"):
         older = json.loads((SETS["tuning"].parent / name).read_text(encoding="utf-8"))["questions"]
         assert not {row["file"] for row in rows} & {row["file"] for row in older}

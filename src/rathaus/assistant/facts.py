@@ -104,7 +104,9 @@ Matcher = Callable[[str], int]
 
 _CLOCK = r"\b\d{1,2}(?:[.:]\s?\d{2})?\s*uhr\b"
 _DATE = r"\b\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4})?"
-_COUNT = r"(?:\d+(?:[.,]\d+)?|ein\w*|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig)"
+_COUNT = (
+    r"(?:\d+(?:[.,]\d+)?|ein\w*|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig)"
+)
 _TIME_UNIT = r"(?:werk|arbeits|kalender)?(?:tage?n?|wochen?|monate?n?|jahre?n?|stunden?|minuten?)\b"
 # A value of each kind stated as a quantity ("sechs Monaten", "22.00 Uhr", "120,00 €"), not only named
 # ("innerhalb einer angemessenen Frist", "die Gebühr"): the asked-for value is the quantity.
@@ -131,8 +133,8 @@ def best_units(
     The score is the number of the question's words in the unit, plus half of those in the section
     heading, plus two when the heading announces such a value ("§ 5 Steuersatz"), plus 0.75 when the
     unit states the value as a quantity ("innerhalb von sechs Monaten", not "innerhalb einer angemessenen
-    Frist"); a unit must carry the value (an amount, a period …). A second unit is kept only when it scores at least half as
-    well as the first (the other rate of the same paragraph, say).
+    Frist"); a unit must carry the value (an amount, a period …). A second unit is kept only when it
+    scores at least half as well as the first (the other rate of the same paragraph, say).
     """
     heading = matches(section) * 0.5
     announced = VALUE_HEADINGS.get(kind)
