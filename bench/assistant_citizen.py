@@ -25,8 +25,10 @@ set and per mode:
 LLM mode runs on an even sample (``RATHAUS_BENCH_CITIZEN_LLM``: questions per set, default 16 held-out,
 8 tuning and 8 fresh) with the default local LLM; ``extractive_fact_accuracy_same_questions`` is the
 extractive figure on that sample. ``RATHAUS_BENCH_CITIZEN_SETS=tuning,holdout`` runs only those
-sets (development runs that must not see the fresh set's answers). ``RATHAUS_BENCH_CITIZEN_DETAILS=path``
-writes every question's answer for inspection.
+sets (development runs that must not see the fresh set's answers). ``dev_bylaw``
+(``bench/data/citizen_dev_bylaw.json``) holds only by-law questions over by-law files no other set uses, a
+development set for the by-law answers; it runs in extractive mode only.
+``RATHAUS_BENCH_CITIZEN_DETAILS=path`` writes every question's answer for inspection.
 """
 
 from __future__ import annotations
@@ -50,8 +52,10 @@ SETS = {
     "holdout": REPO_ROOT / "bench" / "data" / "citizen_holdout.json",
     "tuning": REPO_ROOT / "bench" / "data" / "citizen_tuning.json",
     "fresh": REPO_ROOT / "bench" / "data" / "citizen_fresh.json",
+    "dev_bylaw": REPO_ROOT / "bench" / "data" / "citizen_dev_bylaw.json",
 }
-LLM_SAMPLE = {"holdout": 16, "tuning": 8, "fresh": 8}
+# Questions per set in LLM mode; 0 runs the set in extractive mode only.
+LLM_SAMPLE = {"holdout": 16, "tuning": 8, "fresh": 8, "dev_bylaw": 0}
 ANSWERED = frozenset({"extractive", "llm"})
 CLARIFY = re.compile(
     r"\bwelche[rnms]?\s+(?:gemeinde|stadt|kommune|ort|wohnort)\b|\bfür welchen ort\b", re.IGNORECASE
@@ -70,9 +74,11 @@ def load(name: str) -> list[dict[str, Any]]:
 
 
 def sample(rows: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
-    """An even sample over the set, each category in proportion (at least one of each)."""
+    """An even sample over the set, each category in proportion (at least one of each); none for 0."""
     chosen: list[dict[str, Any]] = []
     total = len(rows)
+    if size <= 0 or not total:
+        return chosen
     for category in ("services", "bylaws", "unanswerable", "no_place"):
         part = [row for row in rows if row["category"] == category]
         count = max(1, round(size * len(part) / total)) if part else 0
@@ -271,9 +277,10 @@ def measure(
         figures[name] = {"extractive": summarise(verdicts, seconds)}
         details[name] = {"extractive": answers}
         console.print(f"citizen {name} extractive: {figures[name]['extractive']}")
-        if chat is None:
+        size = int(sizes) if sizes else LLM_SAMPLE[name]
+        if chat is None or size <= 0:
             continue
-        chosen = sample(rows, int(sizes) if sizes else LLM_SAMPLE[name])
+        chosen = sample(rows, size)
         ids = {row["id"] for row in chosen}
         llm_verdicts, llm_seconds, llm_answers = run_questions(
             sessions=sessions,

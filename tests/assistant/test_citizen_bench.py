@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from bench.assistant_citizen import SETS, judge, load, sample, summarise
+from bench.assistant_citizen import LLM_SAMPLE, SETS, judge, load, sample, summarise
 from bench.citizen_facts import foreign, has_fact, normalise, source_place
 
 from tests.conftest import shared_data
@@ -143,7 +143,7 @@ def test_every_fact_is_in_its_source_data() -> None:
         )
         for row in data
     }
-    for row in load("holdout") + load("tuning") + load("fresh"):
+    for row in load("holdout") + load("tuning") + load("fresh") + load("dev_bylaw"):
         if row["category"] == "services":
             sources = [(services[row["service_id"]], row["facts"])]
         elif row["category"] == "bylaws":
@@ -235,6 +235,32 @@ def test_judge_a_refusal_and_a_clarifying_question() -> None:
 
 
 def test_the_sets_say_how_they_were_written() -> None:
-    for name in ("holdout", "tuning", "fresh"):
+    for name in ("holdout", "tuning", "fresh", "dev_bylaw"):
         about = json.loads((SETS[name]).read_text(encoding="utf-8"))["about"]
         assert "from the DATA" in about
+
+
+def test_the_bylaw_development_set_has_the_format_and_its_own_files() -> None:
+    rows = load("dev_bylaw")
+    assert {row["category"] for row in rows} == {"bylaws"}
+    assert len(rows) >= 30
+    for row in rows:
+        assert FIELDS["bylaws"] <= set(row), row["id"]
+        assert re.fullmatch(r"d-b\d{2}", row["id"]), row["id"]
+        assert row["facts"], row["id"]
+    others = load("holdout") + load("tuning") + load("fresh")
+    assert not {row["id"] for row in rows} & {row["id"] for row in others}
+    assert not {row["question"] for row in rows} & {row["question"] for row in others}
+    assert not {row["file"] for row in rows} & {row["file"] for row in others if "file" in row}
+    assert not {row["file"] for row in rows} & {row["own"]["file"] for row in others if row.get("own")}
+    for name in ("bylaw_questions.json", "bylaw_questions_holdout.json"):
+        older = json.loads((SETS["tuning"].parent / name).read_text(encoding="utf-8"))["questions"]
+        assert not {row["file"] for row in rows} & {row["file"] for row in older}
+    assert len({row["file"] for row in rows}) >= 20
+
+
+def test_the_bylaw_development_set_runs_without_an_llm_sample() -> None:
+    assert LLM_SAMPLE["dev_bylaw"] == 0
+    assert sample(load("dev_bylaw"), 0) == []
+    figures = summarise([], [])
+    assert figures["fact_accuracy"] is None

@@ -102,6 +102,28 @@ def units(text: str) -> list[Unit]:
 Matcher = Callable[[str], int]
 """How many of the question's content words a text contains."""
 
+_CLOCK = r"\b\d{1,2}(?:[.:]\s?\d{2})?\s*uhr\b"
+_DATE = r"\b\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4})?"
+_COUNT = (
+    r"(?:\d+(?:[.,]\d+)?|ein\w*|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig)"
+)
+_TIME_UNIT = r"(?:werk|arbeits|kalender)?(?:tage?n?|wochen?|monate?n?|jahre?n?|stunden?|minuten?)\b"
+# A value of each kind stated as a quantity ("sechs Monaten", "22.00 Uhr", "120,00 €"), not only named
+# ("innerhalb einer angemessenen Frist", "die Gebühr"): the asked-for value is the quantity.
+CONCRETE = {
+    Wanted.PERIOD: re.compile(rf"\b{_COUNT}\s+{_TIME_UNIT}|{_CLOCK}|{_DATE}", re.I),
+    Wanted.HOURS: re.compile(_CLOCK, re.I),
+}
+
+
+def concrete(text: str, kind: Wanted) -> bool:
+    """True when ``text`` states a value of ``kind`` as a quantity (a number with its unit, a time, a date).
+
+    Amounts and fees are quantities whenever they are carried at all (a number with €, %, m …).
+    """
+    pattern = CONCRETE.get(kind)
+    return carries(text, kind) if pattern is None else pattern.search(text) is not None
+
 
 def best_units(
     text: str, *, section: str, kind: Wanted, matches: Matcher, limit: int = 2, min_words: int = 0
@@ -109,9 +131,10 @@ def best_units(
     """The units of ``text`` that carry a value of ``kind``, best first, with their scores.
 
     The score is the number of the question's words in the unit, plus half of those in the section
-    heading, plus two when the heading announces such a value ("§ 5 Steuersatz"); a unit must carry
-    the value (an amount, a period …). A second unit is kept only when it scores at least half as
-    well as the first (the other rate of the same paragraph, say).
+    heading, plus two when the heading announces such a value ("§ 5 Steuersatz"), plus 0.75 when the
+    unit states the value as a quantity ("innerhalb von sechs Monaten", not "innerhalb einer angemessenen
+    Frist"); a unit must carry the value (an amount, a period …). A second unit is kept only when it
+    scores at least half as well as the first (the other rate of the same paragraph, say).
     """
     heading = matches(section) * 0.5
     announced = VALUE_HEADINGS.get(kind)
@@ -121,7 +144,7 @@ def best_units(
     for position, unit in enumerate(units(text)):
         words = matches(unit.whole)
         if words >= min_words and carries(unit.whole, kind):
-            score = words + heading + 0.5
+            score = words + heading + 0.5 + 0.75 * concrete(unit.whole, kind)
             scored.append((score, -position, unit))
     scored.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
     if not scored:

@@ -2,8 +2,10 @@
 
 "Wie viel Hundesteuer zahle ich in Eschenbach?" retrieves the Hundesteuersatzung's § 1 (it says
 "Hundesteuer" twice), not its § 5 Steuersatz with the amount. When the question asks for an amount,
-a fee, a period or a time and another chunk of the best source carries one that fits better (its
-heading announces the value, it has more of the question's words), that chunk is added right after it.
+a fee, a period or a time and another chunk of the best source carries one that fits better than the
+first two passages do (its heading announces the value, it has more of the question's words, it states
+the value as a quantity), that chunk is added right after it; when retrieval found it but ranked it
+further down (fourth, fifth), it moves up there.
 
 For services the value sits in every candidate's structured facts; there the question decides which of
 the close services answers first (see ``preference``: the one naming the asked-for thing or fitting the
@@ -26,6 +28,8 @@ from rathaus.assistant.retrieval import Audience, Passage
 from rathaus.assistant.retrieval import passages as load_passages
 
 VALUE_KINDS = (Wanted.FEE, Wanted.AMOUNT, Wanted.PERIOD, Wanted.HOURS)
+# The best passage and the one after it are the ones an answer surely shows (see answers.MAX_PASSAGES).
+SHOWN = 2
 
 
 def with_value_passage(
@@ -59,7 +63,10 @@ def with_value_passage(
         ]
         return max(scores, default=0.0)
 
-    retrieved = max((best_in(p.text, p.section) for p in result if p.source_id == top.source_id), default=0.0)
+    own = [(index, p) for index, p in enumerate(result) if p.source_id == top.source_id]
+    shown = max((best_in(p.text, p.section) for index, p in own if index < SHOWN), default=0.0)
+    later = [(best_in(p.text, p.section), index) for index, p in own if index >= SHOWN]
+    best_later = max(later, key=lambda entry: (entry[0], -entry[1]), default=(0.0, -1))
     seen = {p.chunk_id for p in result}
     rows = session.execute(
         select(Chunk.id, Chunk.section, Chunk.text).where(
@@ -69,10 +76,10 @@ def with_value_passage(
     best: tuple[float, int] | None = None
     for chunk_id, section, text in rows:
         score = 0.0 if chunk_id in seen else best_in(text, section)
-        if score > retrieved and (best is None or score > best[0]):
+        if score > max(shown, best_later[0]) and (best is None or score > best[0]):
             best = (score, chunk_id)
     if best is None:
-        return result
+        return _moved_up(result, best_later[1]) if best_later[0] > shown else result
     added = load_passages(
         session=session,
         tenant_id=tenant_id,
@@ -81,6 +88,12 @@ def with_value_passage(
         departments=departments,
     )
     return [top, *added, *result[1:]][: max(len(result), 1)] if added else result
+
+
+def _moved_up(found: list[Passage], index: int) -> list[Passage]:
+    """``found`` with the passage at ``index`` right after the best one (the value passage was retrieved,
+    but so far down that the answer would not show it: "§ 5 Steuersatz" fifth after § 1, § 11 …)."""
+    return [found[0], found[index], *(p for i, p in enumerate(found) if i not in {0, index})]
 
 
 def service_texts(*, session: Session, tenant_id: int, found: Sequence[Passage]) -> dict[int, str]:

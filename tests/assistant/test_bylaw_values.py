@@ -1,0 +1,84 @@
+"""By-law answers: the value stated as a quantity wins, and the value passage moves up to be shown."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from rathaus.assistant import facts, service
+from rathaus.assistant.answers import question_matcher
+from rathaus.assistant.asked import Wanted
+from rathaus.assistant.models import Chunk
+from rathaus.assistant.retrieval import passages as load_passages
+from rathaus.assistant.sources import SourceInput
+from rathaus.assistant.values import with_value_passage
+from rathaus.core.db import open_session
+from tests.assistant.stand_ins import EDITOR, new_tenant
+
+# As in a Friedhofsatzung: the vague duty and the one with the period, both about "hergerichtet".
+GRAB = (
+    "(1) Wird eine Grabstätte nicht hergerichtet oder gepflegt, so hat der Verantwortliche auf schriftliche "
+    "Aufforderung der Gemeinde die Grabstätte innerhalb einer jeweils festgesetzten angemessenen Frist in "
+    "Ordnung zu bringen.\n\n"
+    "(4) Die Grabstätten müssen innerhalb von sechs Monaten nach der Belegung hergerichtet sein."
+)
+
+
+def test_a_period_is_concrete_only_as_a_quantity_a_time_or_a_date() -> None:
+    assert facts.concrete("innerhalb von sechs Monaten nach der Belegung", Wanted.PERIOD)
+    assert facts.concrete("endet der Trainingsbetrieb spätestens um 22.00 Uhr", Wanted.PERIOD)
+    assert facts.concrete("bis spätestens 31.01. des Jahres", Wanted.PERIOD)
+    assert not facts.concrete("innerhalb einer jeweils festgesetzten angemessenen Frist", Wanted.PERIOD)
+    assert facts.concrete("Die Steuer beträgt 120,00 €.", Wanted.FEE)
+    assert not facts.concrete("Die Gebühr richtet sich nach dem Gebührenverzeichnis.", Wanted.FEE)
+
+
+def test_the_sentence_stating_the_period_is_picked_over_the_vague_duty() -> None:
+    matches = question_matcher(
+        "Bis wann muss in Schwieberdingen ein Grab nach der Beerdigung hergerichtet sein?"
+    )
+    found = facts.best_units(GRAB, section="§ 26 Allgemeines", kind=Wanted.PERIOD, matches=matches, limit=1)
+    assert (
+        found[0][1].text
+        == "Die Grabstätten müssen innerhalb von sechs Monaten nach der Belegung hergerichtet sein."
+    )
+
+
+SATZUNG = "\n\n".join(
+    [
+        "### § 1 Steuergegenstand\n\n(1) Die Gemeinde erhebt die Hundesteuer nach dieser Satzung.\n\n"
+        "(2) Der Steuer unterliegt das Halten von Hunden durch natürliche Personen im Gemeindegebiet.",
+        "### § 2 Steuerschuldner\n\nSteuerschuldner ist der Halter des Hundes.",
+        "### § 5 Steuersatz\n\n(1) Die Steuer beträgt im Kalenderjahr für jeden Hund 120,00 €.",
+        "### § 11 Hundesteuermarken\n\n(1) Für jeden Hund wird eine Hundesteuermarke ausgegeben.",
+    ]
+)
+
+
+def test_the_retrieved_rate_paragraph_moves_up_next_to_the_best_passage(
+    sessions: sessionmaker[Session],
+) -> None:
+    tenant = new_tenant(sessions, "hundesteuer")
+    item = SourceInput(kind="bylaw", title="Hundesteuersatzung", body=SATZUNG, external_id="file:hund.md")
+    with open_session(sessions, tenant_id=tenant) as session:
+        service.import_sources(session=session, tenant_id=tenant, items=[item], actor=EDITOR)
+        service.reindex(session=session, embedder=None)
+        chunks = {
+            str(section): int(chunk_id)
+            for section, chunk_id in session.execute(select(Chunk.section, Chunk.id))
+        }
+        order = ["§ 1 Steuergegenstand", "§ 11 Hundesteuermarken", "§ 2 Steuerschuldner", "§ 5 Steuersatz"]
+        hits = [
+            (chunks[next(s for s in chunks if s.startswith(name))], 1.0 - n / 10)
+            for n, name in enumerate(order)
+        ]
+        found = load_passages(session=session, tenant_id=tenant, hits=hits, audience="public")
+        assert [p.section for p in found][3].startswith("§ 5")
+        chosen = with_value_passage(
+            session=session,
+            tenant_id=tenant,
+            found=found,
+            question="Wie viel Hundesteuer zahle ich in Eschenbach für unseren Mischling?",
+            audience="public",
+        )
+    assert [p.section[:4] for p in chosen] == ["§ 1 ", "§ 5 ", "§ 11", "§ 2 "]
