@@ -35,12 +35,14 @@ Definitions (per session and overall):
   Tagesordnungspunkt/Punkt/TOP deleted (calls still mark boundaries, numbers misheard).
 - counts_exact_with_records: share of entries with a complete count in the Abstimmungsergebnis
   (imported as VotingRecords) whose decision carries exactly those counts.
-Both stages run with the conventions a clerk of this council would set (``CONVENTIONS``): the place
-name "Karlsruhe", and ``abstentions_break_unanimity``: the council's records count a vote with
-abstentions as "mehrheitlich" (OParl "mehrheitlich zugestimmt" where the Niederschrift reads
-"Einstimmig … bei 2 Enthaltungen", 21 of the 37 wrong stated results before), while the chair, as
-the Gemeindeordnung does not count abstentions, says "einstimmig". The same conventions serve the
-other bodies (``karlsruhe_bodies``): one administration keeps all of its bodies' records.
+Both stages run with the conventions a clerk of this council would set (``CONVENTIONS``: the place
+name "Karlsruhe") and the body's custom for votes with abstentions learned as Rathaus learns it
+(``session_conventions``, ``text.conventions.abstention_custom``): from the body's results with counts
+recorded before the session (``protocols_per_top_all.jsonl.gz``), the last ten "adopted, nobody
+against, some abstained" read "mehrheitlich …" or "einstimmig …" (the Gemeinderat wrote
+"mehrheitlich" from about 2016, "Einstimmige Zustimmung (43 Ja, 1 Enthaltung)" again from 2023);
+too few (the earliest sessions, the committees) leave the default, abstentions do not break
+unanimity. Each session's learned value is in its figures (``abstentions_break_unanimity``).
 largest_item_share: the largest share of a session's segments that one item's span takes;
 largest_item_share_true: the same for the items' own text (what the transcript "says"), so a share
 above 0.5 can be told apart from an item swallowing others.
