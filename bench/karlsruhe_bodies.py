@@ -53,8 +53,14 @@ def _match(rows: list[dict[str, Any]], meetings: list[dict[str, Any]]) -> dict[s
     return None
 
 
-def body_sessions(root: Path, variant: str = "full", count: int = 10) -> list[KarlsruheSession]:
-    """The ``count`` sessions of other bodies, prepared as ``variant`` (see module docstring)."""
+def body_sessions(
+    root: Path, variant: str = "full", count: int = 10, skip: int = 0
+) -> list[KarlsruheSession]:
+    """The ``count`` sessions of other bodies after the first ``skip``, prepared as ``variant``.
+
+    ``skip=10`` gives ``karlsruhe_bodies_fresh``: the next ten, added in session 10 after the rules of
+    that session were written from the first ten's errors, and measured once.
+    """
     meetings = _meetings(root / "oparl_meetings_all.jsonl.gz")
     matched = []
     for (gremium, date), rows in _rows(root / "protocols_per_top_all.jsonl.gz").items():
@@ -63,7 +69,7 @@ def body_sessions(root: Path, variant: str = "full", count: int = 10) -> list[Ka
             matched.append((-len(rows), date, gremium, rows, meeting))
     matched.sort(key=lambda m: m[:3])
     sessions = []
-    for _, date, gremium, rows, meeting in matched[:count]:
+    for _, date, gremium, rows, meeting in matched[skip : skip + count]:
         by_number = {str(row["top_number"]): row for row in rows}
         public = [item for item in meeting["agendaItem"] if item.get("public", True)]
         gold = [

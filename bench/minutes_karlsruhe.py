@@ -8,6 +8,8 @@ Variants, each its own section of bench/results/minutes.json:
 - ``karlsruhe_no_chair``: ``karlsruhe_full`` with every sentence of the chair removed.
 - ``karlsruhe_bodies``: 10 sessions of other Karlsruhe bodies (Hauptausschuss, Haupt- und
   Finanzausschuss …), chosen deterministically, prepared like ``karlsruhe_full``.
+- ``karlsruhe_bodies_fresh``: the next 10 such sessions, added after ``karlsruhe_bodies``' errors had
+  been read to write rules (session 10), so that one variant of other bodies stays unseen.
 
 Definitions (per session and overall):
 - agenda_placement: share of agenda numbers whose aligned span starts at a segment inside that
@@ -314,13 +316,15 @@ def _true_largest_share(session: KarlsruheSession) -> float:
     return round(max(sizes, default=0) / len(session.segments), 3) if session.segments else 0.0
 
 
-VARIANTS = ("karlsruhe", "karlsruhe_full", "karlsruhe_no_chair", "karlsruhe_bodies")
+VARIANTS = ("karlsruhe", "karlsruhe_full", "karlsruhe_no_chair", "karlsruhe_bodies", "karlsruhe_bodies_fresh")
 
 
 def variant_sessions(root: Path, variant: str) -> list[KarlsruheSession]:
     """The prepared sessions of one variant; ``root`` is ../shared/data/karlsruhe."""
     if variant == "karlsruhe_bodies":
         return body_sessions(root, "full")
+    if variant == "karlsruhe_bodies_fresh":
+        return body_sessions(root, "full", skip=10)
     folders = sorted(p for p in (root / "sessions").iterdir() if (p / "oparl_meeting.json").exists())
     kind = variant.removeprefix("karlsruhe_") if variant != "karlsruhe" else "karlsruhe"
     return [load_session(folder, kind) for folder in folders]

@@ -230,8 +230,15 @@ def test_minutes_that_narrate_the_chair_state_what_follows_the_colon() -> None:
         "Der Vorsitzende verweist auf die Vorberatung: Im Ausschuss wurde das einstimmig angenommen.",
         "Das wurde im März 2020 mehrheitlich beschlossen.",
         "Der Vorsitzende stellt fest: Wenn es keine Gegenstimmen gibt, ist das beschlossen.",
+        # indirect speech (a Haupt- und Finanzausschuss's minutes; the item was referred)
+        "Wichtig sei, dass ergänzende Informationen zur nicht ausreichenden Finanzierung gewünscht würden, "
+        "während grundsätzliche Klassifizierung und Aufbau der Strategie Zustimmung fänden.",
     ):
         assert not_a_result(reported, groups) is not None, reported
+    indirect = decide([("Vorsitz", "Wichtig sei, dass die Strategie insgesamt Zustimmung fände.")])
+    assert indirect.result is None
+    narrated = "Er erklärt, der Antrag sei mit der Stellungnahme der Verwaltung erledigt."
+    assert decide([("Vorsitz", narrated)]).result is not None  # the chair's no-vote outcome, narrated
 
 
 def test_no_vote_outcomes_the_chair_states() -> None:

@@ -61,6 +61,9 @@ _REPORTED = re.compile(
     r"|vergangenen|vorberaten|vorberatung|vorher|zuvor|früher|bislang|bisher)\b"
     r"|\b(19|20)\d\d\b|\b\d+ zu \d+\b"
 )
+# indirect speech in narrated minutes: "Wichtig sei, dass … Zustimmung fänden" reports a view, not a
+# vote (a no-vote outcome may be narrated so: "erklärt, die Punkte 2.4 sowie 2.4.1 seien … erledigt")
+_INDIRECT = re.compile(r"\b(sei|seien|fände|fänden)\b")
 # "hat die SPD abgelehnt", "die GRÜNEN haben zugestimmt", "das alles haben Sie abgelehnt"
 _GROUP_VOTED = re.compile(
     r"\b(hat|haben|hatte|hatten|wird|werden|stimmt|stimmen|stimmte|stimmten)\s+(die\s+|der\s+)?gruppe\b"
@@ -216,6 +219,7 @@ def not_a_result(text: str, groups: Groups) -> str | None:
         (bool(_HEDGE.search(head) or _CONDITION.search(tail)), "Bedingung oder Möglichkeit"),
         (bool(negated) and not _REJECTION.search(norm), "verneint"),
         (bool(_REPORTED.search(head)), "Bericht über eine andere oder frühere Abstimmung"),
+        (bool(_INDIRECT.search(norm)), "indirekte Rede"),
         (_group_voted(text, groups), "Stimmverhalten einer Fraktion"),
         (said.words > RESULT_WORDS, "zu lang für eine Ergebnisfeststellung"),
     )
