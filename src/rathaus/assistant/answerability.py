@@ -70,7 +70,7 @@ class Thresholds:
     full: float = 0.75  # share above which the answer is taken as complete
     topic_rank: int = 3  # a topic hit counts among this many keyword-ranked passages
     specific: float = 0.015  # a noun in at most this share of the titles names a topic (tuning set)
-    lead: float = 0.02  # cosine lead over the other sources that marks a by-law as the asked one (tuning, holdout)
+    lead: float = 0.02  # cosine lead over other sources marking a by-law as the asked one (tuning, holdout)
 
 
 DEFAULT = Thresholds()
@@ -379,7 +379,8 @@ def decide(
 def _not_the_thing(
     passages: Sequence[PassageLike], chosen: Sequence[PassageLike], question: str, limits: Thresholds
 ) -> bool:
-    return named_service_lacks(passages, chosen, question) or off_topic_bylaw(passages, chosen, question, limits)
+    lacks = named_service_lacks(passages, chosen, question)
+    return lacks or off_topic_bylaw(passages, chosen, question, limits)
 
 
 def related(passages: Sequence[PassageLike], question: str) -> list[PassageLike]:
