@@ -343,7 +343,9 @@ def decide(
     """Which of ``passages`` (in retrieval order) answer ``question``; none: refuse and hand over.
 
     With ``need_amount`` a question for a sum, a time or a duration needs a passage that states one
-    (see ``needs.missing``; off when only the topic matters, as for "Für welche Gemeinde?"). With
+    (see ``needs.missing``; off when only the topic matters, as for "Für welche Gemeinde?"), and a
+    service the question names must state it itself, a by-law must be the asked one (see
+    ``named_service_lacks``, ``off_topic_bylaw``; also off without ``need_amount``). With
     ``topics`` a question naming a topic that only sources outside its scope treat is answered only
     from passages that mention it.
     """
