@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import pytest
 
-from rathaus.assistant import answerability
+from rathaus.assistant import answerability, needs
 from rathaus.assistant.retrieval import Passage
 from tests.assistant.conftest import passage
 
@@ -139,3 +139,33 @@ def test_a_section_heading_naming_the_question_noun_answers_without_keyword_rank
 def test_without_embeddings_no_bylaw_is_refused_for_lack_of_a_cosine_lead() -> None:
     question = "Welche Wohnung weist die Gemeinde zur Unterbringung zu?"
     assert not answerability.off_topic_bylaw([SHELTER, STREETS], [SHELTER], question, answerability.DEFAULT)
+
+
+HOUSE_NUMBERS = bylaw(
+    "Polizeiverordnung der Großen Kreisstadt über die Kennzeichnung der Grundstücke mit Hausnummern",
+    "§ 2 Art der Kennzeichnung",
+    "Die Hausnummern sind in der Regel am Gebäudeeingang nicht höher als 3 m über der Grundstücksoberfläche "
+    "anzubringen.",
+    source_id=20,
+)
+CLEARING = bylaw(
+    "Satzung über die Verpflichtung der Straßenanlieger zum Reinigen, Schneeräumen und Bestreuen der Gehwege",
+    "§ 7 Zeiten für das Schneeräumen",
+    "Die Gehwege müssen werktags bis 7.00 Uhr, an Sonn- und Feiertagen bis 8.00 Uhr geräumt sein.",
+    source_id=21,
+)
+
+
+def test_how_high_is_answered_by_a_measure_as_well_as_by_a_sum() -> None:
+    question = "Wie hoch darf die Hausnummer am Eingang höchstens hängen?"
+    assert needs.missing([HOUSE_NUMBERS], question) is None
+    assert answerability.decide([scored(HOUSE_NUMBERS, 0.885, 1)], question).answerable
+    fee = "Wie hoch ist die Gebühr für ein Hausnummernschild?"
+    assert needs.missing([HOUSE_NUMBERS], fee) == "sum"  # a fee is a sum: 3 m is no answer
+
+
+def test_bis_wie_viel_uhr_asks_for_a_time_not_a_sum() -> None:
+    question = "Bis wie viel Uhr muss samstags der Schnee vom Gehweg geräumt sein?"
+    assert needs.missing([CLEARING], question) is None
+    assert needs.missing([replace(CLEARING, text="Die Gehwege sind zu räumen.")], question) == "time"
+    assert needs.missing([CLEARING], "Wie viel kostet das Räumen?") == "sum"
