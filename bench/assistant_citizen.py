@@ -25,9 +25,10 @@ set and per mode:
 LLM mode runs on an even sample (``RATHAUS_BENCH_CITIZEN_LLM``: questions per set, default 16 held-out,
 8 tuning and 8 fresh) with the default local LLM; ``extractive_fact_accuracy_same_questions`` is the
 extractive figure on that sample. ``RATHAUS_BENCH_CITIZEN_SETS=tuning,holdout`` runs only those
-sets (development runs that must not see the fresh set's answers). ``dev_bylaw``
-(``bench/data/citizen_dev_bylaw.json``) holds only by-law questions over by-law files no other set uses, a
-development set for the by-law answers; it runs in extractive mode only.
+sets (development runs that must not see the fresh set's answers). Development sets written in session
+10, each from the data before the code it measures changed, extractive only: ``dev_bylaw``
+(``bench/data/citizen_dev_bylaw.json``, by-law questions over by-law files no other set uses) and
+``dev_refuse`` (``bench/data/citizen_dev_refuse.json``, for the refusal decision, never fitted on).
 ``RATHAUS_BENCH_CITIZEN_DETAILS=path`` writes every question's answer for inspection.
 """
 
@@ -53,9 +54,10 @@ SETS = {
     "tuning": REPO_ROOT / "bench" / "data" / "citizen_tuning.json",
     "fresh": REPO_ROOT / "bench" / "data" / "citizen_fresh.json",
     "dev_bylaw": REPO_ROOT / "bench" / "data" / "citizen_dev_bylaw.json",
+    "dev_refuse": REPO_ROOT / "bench" / "data" / "citizen_dev_refuse.json",
 }
 # Questions per set in LLM mode; 0 runs the set in extractive mode only.
-LLM_SAMPLE = {"holdout": 16, "tuning": 8, "fresh": 8, "dev_bylaw": 0}
+LLM_SAMPLE = {"holdout": 16, "tuning": 8, "fresh": 8, "dev_bylaw": 0, "dev_refuse": 0}
 ANSWERED = frozenset({"extractive", "llm"})
 CLARIFY = re.compile(
     r"\bwelche[rnms]?\s+(?:gemeinde|stadt|kommune|ort|wohnort)\b|\bfür welchen ort\b", re.IGNORECASE

@@ -101,7 +101,7 @@ def test_the_fresh_set_has_the_format_and_sizes_and_shares_nothing_with_the_othe
                 assert len(row["municipalities"]) >= 2, row["id"]
                 if "own" in row:
                     assert row["own"]["municipality"] in row["municipalities"]
-    every = load("holdout") + load("tuning") + fresh
+    every = load("holdout") + load("tuning") + load("dev_refuse") + load("dev_bylaw") + fresh
     ids = [row["id"] for row in every]
     assert len(ids) == len(set(ids))
     questions = [row["question"] for row in every]
@@ -124,7 +124,7 @@ def _clean(value: str | None) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", value or ""))
 
 
-def test_every_fact_is_in_its_source_data() -> None:
+def _assert_facts_in_sources(rows: list[dict[str, Any]]) -> None:
     services_dir = shared_data("munich_services")
     bylaws_dir = shared_data("bylaws_bw")
     data = json.loads((services_dir / "munich_services_de.json").read_text(encoding="utf-8"))["data"]
@@ -143,7 +143,7 @@ def test_every_fact_is_in_its_source_data() -> None:
         )
         for row in data
     }
-    for row in load("holdout") + load("tuning") + load("fresh") + load("dev_bylaw"):
+    for row in rows:
         if row["category"] == "services":
             sources = [(services[row["service_id"]], row["facts"])]
         elif row["category"] == "bylaws":
@@ -156,6 +156,41 @@ def test_every_fact_is_in_its_source_data() -> None:
         for text, facts in sources:
             for fact in facts:
                 assert has_fact(text, fact), (row["id"], fact)
+
+
+def test_every_fact_is_in_its_source_data() -> None:
+    _assert_facts_in_sources(load("holdout") + load("tuning") + load("fresh") + load("dev_bylaw"))
+
+
+def test_every_fact_of_the_refusal_set_is_in_its_source_data() -> None:
+    rows = load("dev_refuse")
+    _assert_facts_in_sources(rows)
+    services_dir = shared_data("munich_services")
+    data = json.loads((services_dir / "munich_services_de.json").read_text(encoding="utf-8"))["data"]
+    names = {row["id"]: row["name"] for row in data}
+    assert all(names[row["service_id"]] == row["service"] for row in rows if "service_id" in row)
+
+
+def test_the_refusal_set_has_the_format_and_shares_nothing_with_the_development_sets() -> None:
+    rows = load("dev_refuse")
+    answerable = [row for row in rows if row["category"] in {"services", "bylaws"}]
+    unanswerable = [row for row in rows if row["category"] == "unanswerable"]
+    assert len(answerable) >= 30
+    assert len(unanswerable) >= 30
+    for row in rows:
+        assert FIELDS[row["category"]] <= set(row), row["id"]
+        assert re.fullmatch(rf"r-{PREFIX[row['category']]}\d{{2}}", row["id"]), row["id"]
+        assert row["question"].strip()
+        assert row.get("why", "x").strip()
+    others = load("holdout") + load("tuning")
+    assert not {row["id"] for row in rows} & {row["id"] for row in others}
+    questions = [row["question"] for row in rows + others]
+    assert len(questions) == len(set(questions))
+
+
+def test_a_set_without_llm_sample_gets_none() -> None:
+    assert sample(load("dev_refuse"), 0) == []
+    assert sample(load("tuning"), 0) == []
 
 
 def test_a_district_source_belongs_to_its_district_only() -> None:
@@ -235,7 +270,7 @@ def test_judge_a_refusal_and_a_clarifying_question() -> None:
 
 
 def test_the_sets_say_how_they_were_written() -> None:
-    for name in ("holdout", "tuning", "fresh", "dev_bylaw"):
+    for name in ("holdout", "tuning", "fresh", "dev_bylaw", "dev_refuse"):
         about = json.loads((SETS[name]).read_text(encoding="utf-8"))["about"]
         assert "from the DATA" in about
 

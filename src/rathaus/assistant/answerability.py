@@ -13,6 +13,11 @@ overlap alone refused answers the sources held. The decision reads, per passage:
   (a noun naming the asked-for detail, "Öffnungszeiten", "Gebühr", is no evidence of the topic);
 - the **asked-for value** (``needs``): a question for a sum, a time or a duration is answered only
   when a chosen passage states one;
+- the **thing asked about** (``specifics``): a service the question names by its noun ("Waffenschein" names
+  "Waffenschein beantragen" and "Kleiner Waffenschein", not "Baumschutz" for "Baum") must state the asked-for
+  value itself: another service's fee is not its fee; a by-law whose titles and sections name none of the
+  question's nouns, that keyword search does not rank near the top and that leads the other sources by no
+  clear cosine margin is a neighbouring rule of the town, not the answer;
 - the **topics of the installation**: a noun of the question that names a few sources' titles, all
   of them outside the question's scope ("Zweitwohnungssteuer in <a town without one>"), is a topic
   treated elsewhere; only a passage that mentions it may answer, so the question is refused rather
@@ -65,6 +70,7 @@ class Thresholds:
     full: float = 0.75  # share above which the answer is taken as complete
     topic_rank: int = 3  # a topic hit counts among this many keyword-ranked passages
     specific: float = 0.015  # a noun in at most this share of the titles names a topic (tuning set)
+    lead: float = 0.02  # cosine lead over other sources marking a by-law as the asked one (tuning, holdout)
 
 
 DEFAULT = Thresholds()
@@ -123,13 +129,81 @@ def names_a_noun(passage: PassageLike, question: str) -> bool:
     neighbouring rule of the same town, not the answer (the tuning questions: every by-law that
     answers one names one of its nouns).
     """
-    nouns = {
+    nouns = _nouns(question, passage)
+    haystack = f"{passage.title} {passage.section} {passage.text}".lower()
+    return not nouns or any(contains(haystack, noun) for noun in nouns)
+
+
+def _nouns(question: str, passage: PassageLike) -> set[str]:
+    """The question's nouns naming a thing (not the passage's place, not an asked-for detail), as stems."""
+    return {
         term
         for term in _topic_terms(question) - _place_terms(passage)
         if len(term) >= 4 and not term.startswith(ASKED_NOUNS)
     }
-    haystack = f"{passage.title} {passage.section} {passage.text}".lower()
-    return not nouns or any(contains(haystack, noun) for noun in nouns)
+
+
+def names_by_head(title: str, noun: str) -> bool:
+    """True when a word of ``title`` is ``noun`` or a compound ending in it (``noun`` a stem).
+
+    In German the last part of a compound names the thing: "Kleiner Waffenschein" is a Waffenschein,
+    "Jugendfischereischein" a Fischereischein, but "Baumschutz" is no Baum.
+    """
+    for word in WORD.findall(title.lower()):
+        word_stem = stem(word)
+        if word_stem == noun or (len(noun) >= 4 and word_stem.endswith(noun)):
+            return True
+    return False
+
+
+def _of_source(passages: Sequence[PassageLike], passage: PassageLike) -> list[PassageLike]:
+    return [p for p in passages if p.source_id == passage.source_id]
+
+
+def named_service_lacks(
+    passages: Sequence[PassageLike], chosen: Sequence[PassageLike], question: str
+) -> bool:
+    """True when the service the question names lacks the asked-for value (a sum, a time, a duration).
+
+    A citizen who names the service ("Was kostet ein Waffenschein?", "die Begutachtung der Fahreignung")
+    asks for that service's value; when its passages state none, another service's fee ("Kleiner
+    Waffenschein", a car registration) is no answer. Of the services named, the best match by cosine counts.
+    """
+    named = [
+        p
+        for p in chosen
+        if p.kind == SourceKind.SERVICE and any(names_by_head(p.title, noun) for noun in _nouns(question, p))
+    ]
+    if not named:
+        return False
+    best = max(named, key=lambda p: _dense(p) or 0.0)
+    return needs.missing(_of_source(passages, best), question) is not None
+
+
+def off_topic_bylaw(
+    passages: Sequence[PassageLike], chosen: Sequence[PassageLike], question: str, limits: Thresholds
+) -> bool:
+    """True when the best chosen by-law is a neighbouring rule rather than the one asked about.
+
+    A by-law is named by its title and section headings ("§ 7 Altglassammelbehälter"); when none of its
+    headings names a noun of the question, keyword search does not rank it among the first few and its
+    cosine does not stand out from the other sources', the embedding found only the town's vocabulary
+    ("Wohnung", "Gebühr") — the by-law of the asked kind is missing ("Ferienwohnung" in a town without a
+    rule on it), and the question is refused.
+    """
+    top = max(chosen, key=lambda p: _dense(p) or 0.0)
+    cosine = _dense(top)
+    if top.kind != SourceKind.BYLAW or cosine is None:
+        return False
+    own = _of_source(passages, top)
+    label = " ".join(_label(p) for p in own)
+    if any(contains(label, noun) for noun in _nouns(question, top)):
+        return False
+    ranks = [rank for rank in (_keyword_rank(p) for p in own) if rank is not None]
+    if ranks and min(ranks) <= limits.topic_rank:
+        return False
+    others = [c for p in passages if p.source_id != top.source_id and (c := _dense(p)) is not None]
+    return bool(others) and cosine - max(others) < limits.lead
 
 
 def mentions_topic(passage: PassageLike, markers: set[str]) -> bool:
@@ -269,7 +343,9 @@ def decide(
     """Which of ``passages`` (in retrieval order) answer ``question``; none: refuse and hand over.
 
     With ``need_amount`` a question for a sum, a time or a duration needs a passage that states one
-    (see ``needs.missing``; off when only the topic matters, as for "Für welche Gemeinde?"). With
+    (see ``needs.missing``; off when only the topic matters, as for "Für welche Gemeinde?"), and a
+    service the question names must state it itself, a by-law must be the asked one (see
+    ``named_service_lacks``, ``off_topic_bylaw``; also off without ``need_amount``). With
     ``topics`` a question naming a topic that only sources outside its scope treat is answered only
     from passages that mention it.
     """
@@ -294,10 +370,19 @@ def decide(
             return Decision(passages=near, complete=True, method="llm")
     if need_amount and chosen and needs.missing(chosen, question):
         chosen = []  # the topic is there, the asked-for value is not (a pool's entrance fee, a time)
+    if need_amount and chosen and _not_the_thing(passages, chosen, question, limits):
+        chosen = []  # the service asked about lacks the value, or the by-law is a neighbouring rule
     if not chosen:
         return Decision(passages=[], complete=False, method="none")
     complete = methods[0] == "semantic" or max(word_share(p, question) for p in chosen) >= limits.full
     return Decision(passages=chosen, complete=complete, method=methods[0])
+
+
+def _not_the_thing(
+    passages: Sequence[PassageLike], chosen: Sequence[PassageLike], question: str, limits: Thresholds
+) -> bool:
+    lacks = named_service_lacks(passages, chosen, question)
+    return lacks or off_topic_bylaw(passages, chosen, question, limits)
 
 
 def related(passages: Sequence[PassageLike], question: str) -> list[PassageLike]:

@@ -6,7 +6,8 @@ A passage can be about the right topic and still not hold the asked-for detail: 
 not what they receive ("Wie viel Wohngeld bekomme ich?"). The answerability decision refuses a question
 when none of its chosen passages states the kind of value asked for:
 
-- a **sum** ("Was kostet …", "Wie hoch …"): an amount, a rate or "kostenlos" (``has_amount``);
+- a **sum** ("Was kostet …", "Wie hoch …"): an amount, a rate or "kostenlos" (``has_amount``); for
+  "Wie hoch/groß/breit/tief …" also a measure ("höchstens 3 m über dem Boden");
   a sum the citizen **receives** ("Wie viel … bekomme ich", "Zuschuss", "Entschädigung") only in the
   passage's text: a service's fees are what the citizen pays;
 - a **point in time** ("Wann …", "Bis wann", "Ab wann", "An welchen Tagen", "Öffnungszeiten"): a clock
@@ -34,9 +35,22 @@ ASKS_WHEN = re.compile(
 ASKS_DURATION = re.compile(
     r"\bwie lange?\b|\bwie schnell\b|\bdauert?\b|\bwartezeit\w*|\bbearbeitungszeit\w*", re.IGNORECASE
 )
-# A question for a sum ("Was kostet …", "Wie hoch ist …") is answered only by a passage that has one.
+# A question for a sum ("Was kostet …", "Wie hoch ist …") is answered only by a passage that has one;
+# "Bis wie viel Uhr" asks for a time, not a sum.
 ASKS_AMOUNT = re.compile(
-    r"\b(?:was kostet|kostet|kosten|wie viel|wieviel|wie hoch|gebühr|gebühren|preis|betrag|beitrag)\b",
+    r"\b(?:was kostet|kostet|kosten|wie ?viel(?! uhr)|wie hoch|gebühr|gebühren|preis|betrag|beitrag)\b",
+    re.IGNORECASE,
+)
+# "Wie hoch darf die Hausnummer hängen?" asks for a measure: a length, an area or a weight answers it too.
+ASKS_EXTENT = re.compile(r"\bwie (?:hoch|groß|breit|tief|weit|schwer)\b", re.IGNORECASE)
+# … unless it names a sum: "Wie hoch ist die Gebühr / die Miete / der Hebesatz?"
+SUM_WORDS = re.compile(
+    r"kost|zahl|gebühr|preis|teuer|steuer|abgabe|beitr|betrag|miet|satz|sätze|geld|lohn|zuschuss|euro",
+    re.IGNORECASE,
+)
+MEASURE = re.compile(
+    r"\b\d[\d.,]*\s*(?:m|cm|mm|km|m²|m2|qm|m³|kg|t|meter|zentimeter|kilometer|quadratmeter|kubikmeter"
+    r"|kilogramm|tonnen)(?![\wäöüß])",
     re.IGNORECASE,
 )
 AMOUNT = re.compile(
@@ -84,6 +98,11 @@ def states_sum(passage: PassageLike, *, received: bool) -> bool:
     return AMOUNT.search(passage.text) is not None if received else has_amount(passage)
 
 
+def states_measure(passage: PassageLike) -> bool:
+    """True when the passage states a length, an area, a volume or a weight ("3 m", "100 cm")."""
+    return MEASURE.search(passage.text) is not None
+
+
 def asks_when(question: str) -> bool:
     """True when ``question`` asks for a point in time: "Wann …", "Bis wann", opening hours."""
     return ASKS_WHEN.search(question) is not None
@@ -115,7 +134,8 @@ def missing(passages: Sequence[PassageLike], question: str) -> str | None:
     """The kind of value ``question`` asks for that none of ``passages`` states; None when all are there."""
     if ASKS_AMOUNT.search(question):
         received = asks_received_sum(question)
-        if not any(states_sum(p, received=received) for p in passages):
+        measure = ASKS_EXTENT.search(question) is not None and SUM_WORDS.search(question) is None
+        if not any(states_sum(p, received=received) or (measure and states_measure(p)) for p in passages):
             return "sum"
     if asks_when(question) and not any(states_time(p) for p in passages):
         return "time"

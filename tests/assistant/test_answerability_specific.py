@@ -1,0 +1,171 @@
+"""Answerability: the passage must be about the thing asked, not only about its topic.
+
+The examples follow patterns from the demo data (Munich services, by-laws of the Landkreis Göppingen):
+a service named by the question that states no fee while a neighbouring one does, and a town's
+neighbouring by-law found only through its vocabulary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from rathaus.assistant import answerability, needs
+from rathaus.assistant.retrieval import Passage
+from tests.assistant.conftest import passage
+
+
+def scored(item: Passage, dense: float | None, rank: int | None = None) -> Passage:
+    return replace(item, dense=dense, lexical_rank=rank)
+
+
+def bylaw(title: str, section: str, text: str, source_id: int) -> Passage:
+    return replace(passage(title, text, source_id=source_id, section=section), kind="bylaw")
+
+
+WEAPON_LICENCE = passage(
+    "Waffenschein beantragen",
+    "Für das Führen einer erlaubnispflichtigen Schusswaffe brauchen Sie einen Waffenschein.",
+    source_id=1,
+    section="Standorte und Termine",
+)
+SMALL_LICENCE = passage(
+    "Kleiner Waffenschein",
+    "Für den Kleinen Waffenschein werden 150 Euro Bearbeitungsgebühr erhoben.",
+    source_id=2,
+    section="Kosten und Dauer",
+    facts={"fees": "150 Euro"},
+)
+ASSESSMENT = passage(
+    "Begutachtung der Fahreignung",
+    "Die Begutachtung der Fahreignung übernimmt eine amtlich anerkannte Stelle.",
+    source_id=3,
+    section="Standorte und Termine",
+)
+TRANSFER = passage(
+    "Umschreibung Fahrzeug – innerhalb Münchens",
+    "Online-Gebühr: mit Beibehalt des Kennzeichens ab 17,80 Euro.",
+    source_id=4,
+    section="Kosten und Dauer",
+    facts={"fees": "ab 17,80 Euro"},
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "noun", "named"),
+    [
+        ("Kleiner Waffenschein", "waffenschein", True),
+        ("Waffenschein beantragen", "waffenschein", True),
+        ("Jugendfischereischein beantragen", "fischereischein", True),
+        ("Baumschutz", "baum", False),  # a Baumschutz is a kind of Schutz, not a tree
+        ("Karteikartenabschrift der Führerscheindaten", "karte", False),
+    ],
+)
+def test_a_title_names_a_noun_by_the_head_of_its_compound(title: str, noun: str, named: bool) -> None:
+    assert answerability.names_by_head(title, answerability.stem(noun)) is named
+
+
+def test_the_named_service_without_a_fee_is_not_answered_with_a_neighbours_fee() -> None:
+    question = "Ich arbeite im Sicherheitsdienst und brauche einen Waffenschein. Was kostet der?"
+    found = [scored(SMALL_LICENCE, 0.889, 1), scored(WEAPON_LICENCE, 0.893, 2)]
+    assert not answerability.decide(found, question).answerable
+    with_fee = replace(WEAPON_LICENCE, facts={"fees": "ab 80 Euro"})
+    decision = answerability.decide([scored(SMALL_LICENCE, 0.889, 1), scored(with_fee, 0.893, 2)], question)
+    assert decision.answerable
+
+
+def test_a_fee_of_another_service_does_not_answer_for_the_service_asked_about() -> None:
+    question = "Was kostet die Begutachtung der Fahreignung (MPU)?"
+    found = [scored(ASSESSMENT, 0.885, 2), scored(TRANSFER, 0.861, 28)]
+    assert answerability.decide(found, question, need_amount=False).answerable  # the topic is there
+    assert not answerability.decide(found, question).answerable
+
+
+def test_a_situation_that_names_no_service_is_answered_from_the_service_with_the_fee() -> None:
+    question = (
+        "Ich habe meinem Nachbarn seinen Gebrauchtwagen abgekauft und will sein Kennzeichen behalten. "
+        "Was kostet die Ummeldung online?"
+    )
+    decision = answerability.decide([scored(TRANSFER, 0.911, 3)], question)
+    assert [p.title for p in decision.passages] == [TRANSFER.title]
+
+
+SHELTER = bylaw(
+    "Satzung über die Benutzung von Obdachlosen- und Flüchtlingsunterkünften",
+    "§ 4 Benutzung der überlassenen Räume",
+    "Die Gemeinde weist eine Wohnung oder einen Raum zur vorübergehenden Unterbringung zu.",
+    source_id=10,
+)
+STREETS = bylaw(
+    "Satzung über die Erhebung von Erschließungsbeiträgen",
+    "§ 6 Art der Nutzung",
+    "In Wohngebieten wird die Nutzungsfläche je Wohnung ermittelt.",
+    source_id=11,
+)
+GLASS = bylaw(
+    "Polizeiverordnung gegen umweltschädliches Verhalten",
+    "§ 7 Altglassammelbehälter",
+    "Das Einwerfen in Altglassammelbehälter ist werktags von 12 bis 14 Uhr untersagt.",
+    source_id=12,
+)
+HOLIDAY = "Darf ich meine Wohnung als Ferienwohnung an Touristen vermieten, und wie viele Tage im Jahr?"
+
+
+def test_a_neighbouring_bylaw_found_only_by_the_towns_vocabulary_is_refused() -> None:
+    found = [scored(SHELTER, 0.885), scored(STREETS, 0.880, 9)]
+    assert answerability.names_a_noun(SHELTER, HOLIDAY)  # "Wohnung" stands in it: the old checks passed
+    assert not answerability.decide(found, HOLIDAY).answerable
+
+
+@pytest.mark.parametrize(
+    ("shelter", "streets"),
+    [
+        (scored(SHELTER, 0.885, 2), scored(STREETS, 0.880, 9)),  # keyword search ranks it near the top
+        (scored(SHELTER, 0.905), scored(STREETS, 0.880, 9)),  # it stands out from the other sources
+        (replace(scored(SHELTER, 0.885), section="§ 2 Ferienwohnungen"), scored(STREETS, 0.880, 9)),
+    ],
+)
+def test_a_bylaw_with_a_sign_of_being_the_asked_one_answers(shelter: Passage, streets: Passage) -> None:
+    assert answerability.decide([shelter, streets], HOLIDAY).answerable
+
+
+def test_a_section_heading_naming_the_question_noun_answers_without_keyword_rank() -> None:
+    question = "Wann darf ich mittags kein Altglas einwerfen?"
+    found = [scored(GLASS, 0.907), scored(SHELTER, 0.905)]
+    assert [p.title for p in answerability.decide(found, question).passages] == [GLASS.title]
+
+
+def test_without_embeddings_no_bylaw_is_refused_for_lack_of_a_cosine_lead() -> None:
+    question = "Welche Wohnung weist die Gemeinde zur Unterbringung zu?"
+    assert not answerability.off_topic_bylaw([SHELTER, STREETS], [SHELTER], question, answerability.DEFAULT)
+
+
+HOUSE_NUMBERS = bylaw(
+    "Polizeiverordnung der Großen Kreisstadt über die Kennzeichnung der Grundstücke mit Hausnummern",
+    "§ 2 Art der Kennzeichnung",
+    "Die Hausnummern sind in der Regel am Gebäudeeingang nicht höher als 3 m über der Grundstücksoberfläche "
+    "anzubringen.",
+    source_id=20,
+)
+CLEARING = bylaw(
+    "Satzung über die Verpflichtung der Straßenanlieger zum Reinigen, Schneeräumen und Bestreuen der Gehwege",
+    "§ 7 Zeiten für das Schneeräumen",
+    "Die Gehwege müssen werktags bis 7.00 Uhr, an Sonn- und Feiertagen bis 8.00 Uhr geräumt sein.",
+    source_id=21,
+)
+
+
+def test_how_high_is_answered_by_a_measure_as_well_as_by_a_sum() -> None:
+    question = "Wie hoch darf die Hausnummer am Eingang höchstens hängen?"
+    assert needs.missing([HOUSE_NUMBERS], question) is None
+    assert answerability.decide([scored(HOUSE_NUMBERS, 0.885, 1)], question).answerable
+    fee = "Wie hoch ist die Gebühr für ein Hausnummernschild?"
+    assert needs.missing([HOUSE_NUMBERS], fee) == "sum"  # a fee is a sum: 3 m is no answer
+
+
+def test_bis_wie_viel_uhr_asks_for_a_time_not_a_sum() -> None:
+    question = "Bis wie viel Uhr muss samstags der Schnee vom Gehweg geräumt sein?"
+    assert needs.missing([CLEARING], question) is None
+    assert needs.missing([replace(CLEARING, text="Die Gehwege sind zu räumen.")], question) == "time"
+    assert needs.missing([CLEARING], "Wie viel kostet das Räumen?") == "sum"
