@@ -25,8 +25,10 @@ set and per mode:
 LLM mode runs on an even sample (``RATHAUS_BENCH_CITIZEN_LLM``: questions per set, default 16 held-out,
 8 tuning and 8 fresh) with the default local LLM; ``extractive_fact_accuracy_same_questions`` is the
 extractive figure on that sample. ``RATHAUS_BENCH_CITIZEN_SETS=tuning,holdout`` runs only those
-sets (development runs that must not see the fresh set's answers). ``RATHAUS_BENCH_CITIZEN_DETAILS=path``
-writes every question's answer for inspection.
+sets (development runs that must not see the fresh set's answers); the split ``dev_service``
+(``bench/data/citizen_dev_service.json``, situation-style service questions over services no other set
+uses, written from the data in session 10) is a further development set without an LLM sample.
+``RATHAUS_BENCH_CITIZEN_DETAILS=path`` writes every question's answer for inspection.
 """
 
 from __future__ import annotations
@@ -50,8 +52,9 @@ SETS = {
     "holdout": REPO_ROOT / "bench" / "data" / "citizen_holdout.json",
     "tuning": REPO_ROOT / "bench" / "data" / "citizen_tuning.json",
     "fresh": REPO_ROOT / "bench" / "data" / "citizen_fresh.json",
+    "dev_service": REPO_ROOT / "bench" / "data" / "citizen_dev_service.json",
 }
-LLM_SAMPLE = {"holdout": 16, "tuning": 8, "fresh": 8}
+LLM_SAMPLE = {"holdout": 16, "tuning": 8, "fresh": 8, "dev_service": 0}
 ANSWERED = frozenset({"extractive", "llm"})
 CLARIFY = re.compile(
     r"\bwelche[rnms]?\s+(?:gemeinde|stadt|kommune|ort|wohnort)\b|\bfür welchen ort\b", re.IGNORECASE
@@ -70,8 +73,10 @@ def load(name: str) -> list[dict[str, Any]]:
 
 
 def sample(rows: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
-    """An even sample over the set, each category in proportion (at least one of each)."""
+    """An even sample over the set, each category in proportion (at least one of each); none for 0."""
     chosen: list[dict[str, Any]] = []
+    if size <= 0:
+        return chosen
     total = len(rows)
     for category in ("services", "bylaws", "unanswerable", "no_place"):
         part = [row for row in rows if row["category"] == category]
@@ -274,6 +279,8 @@ def measure(
         if chat is None:
             continue
         chosen = sample(rows, int(sizes) if sizes else LLM_SAMPLE[name])
+        if not chosen:
+            continue
         ids = {row["id"] for row in chosen}
         llm_verdicts, llm_seconds, llm_answers = run_questions(
             sessions=sessions,
