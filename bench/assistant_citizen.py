@@ -27,8 +27,10 @@ LLM mode runs on an even sample (``RATHAUS_BENCH_CITIZEN_LLM``: questions per se
 extractive figure on that sample. ``RATHAUS_BENCH_CITIZEN_SETS=tuning,holdout`` runs only those
 sets (development runs that must not see the fresh set's answers). Development sets written in session
 10, each from the data before the code it measures changed, extractive only: ``dev_bylaw``
-(``bench/data/citizen_dev_bylaw.json``, by-law questions over by-law files no other set uses) and
-``dev_refuse`` (``bench/data/citizen_dev_refuse.json``, for the refusal decision, never fitted on).
+(``bench/data/citizen_dev_bylaw.json``, by-law questions over by-law files no other set uses),
+``dev_refuse`` (``bench/data/citizen_dev_refuse.json``, for the refusal decision, never fitted on) and
+``dev_service`` (``bench/data/citizen_dev_service.json``, situation-style service questions over services
+no other set uses).
 ``RATHAUS_BENCH_CITIZEN_DETAILS=path`` writes every question's answer for inspection.
 """
 
@@ -55,9 +57,10 @@ SETS = {
     "fresh": REPO_ROOT / "bench" / "data" / "citizen_fresh.json",
     "dev_bylaw": REPO_ROOT / "bench" / "data" / "citizen_dev_bylaw.json",
     "dev_refuse": REPO_ROOT / "bench" / "data" / "citizen_dev_refuse.json",
+    "dev_service": REPO_ROOT / "bench" / "data" / "citizen_dev_service.json",
 }
 # Questions per set in LLM mode; 0 runs the set in extractive mode only.
-LLM_SAMPLE = {"holdout": 16, "tuning": 8, "fresh": 8, "dev_bylaw": 0, "dev_refuse": 0}
+LLM_SAMPLE = {"holdout": 16, "tuning": 8, "fresh": 8, "dev_bylaw": 0, "dev_refuse": 0, "dev_service": 0}
 ANSWERED = frozenset({"extractive", "llm"})
 CLARIFY = re.compile(
     r"\bwelche[rnms]?\s+(?:gemeinde|stadt|kommune|ort|wohnort)\b|\bfür welchen ort\b", re.IGNORECASE
@@ -78,6 +81,8 @@ def load(name: str) -> list[dict[str, Any]]:
 def sample(rows: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
     """An even sample over the set, each category in proportion (at least one of each); none for 0."""
     chosen: list[dict[str, Any]] = []
+    if size <= 0:
+        return chosen
     total = len(rows)
     if size <= 0 or not total:
         return chosen

@@ -101,7 +101,8 @@ def test_the_fresh_set_has_the_format_and_sizes_and_shares_nothing_with_the_othe
                 assert len(row["municipalities"]) >= 2, row["id"]
                 if "own" in row:
                     assert row["own"]["municipality"] in row["municipalities"]
-    every = load("holdout") + load("tuning") + load("dev_refuse") + load("dev_bylaw") + fresh
+    development = ("holdout", "tuning", "dev_refuse", "dev_bylaw", "dev_service")
+    every = [row for name in development for row in load(name)] + fresh
     ids = [row["id"] for row in every]
     assert len(ids) == len(set(ids))
     questions = [row["question"] for row in every]
@@ -112,6 +113,32 @@ def test_the_fresh_set_has_the_format_and_sizes_and_shares_nothing_with_the_othe
     }
     files = {row["file"] for row in others if "file" in row}
     assert not {row["file"] for row in fresh if "file" in row} & files
+
+
+FIRST_PERSON = re.compile(r"\b(?:ich|mir|mich|mein\w*|wir|uns|unser\w*)\b", re.IGNORECASE)
+
+
+def test_the_service_development_set_is_situations_over_services_no_other_set_uses() -> None:
+    dev = load("dev_service")
+    assert len(dev) >= 30
+    assert {row["category"] for row in dev} == {"services"}
+    for row in dev:
+        assert FIELDS["services"] <= set(row), row["id"]
+        assert re.fullmatch(r"d-s\d{2}", row["id"]), row["id"]
+        assert row["facts"], row["id"]
+        # A situation in the first person, not the service's name: "Ich …", "Mein …", "Wir …".
+        assert FIRST_PERSON.search(row["question"]), row["id"]
+    assert len({row["service_id"] for row in dev}) == len(dev)
+    others = {row.get("service_id") for name in ("tuning", "holdout", "fresh") for row in load(name)}
+    # Only the development set's own ids are shown when one collides (the fresh set is never printed).
+    assert not [row["id"] for row in dev if row["service_id"] in others]
+    every = [row["question"] for name in ("tuning", "holdout", "fresh", "dev_service") for row in load(name)]
+    assert len(every) == len(set(every))
+
+
+def test_a_sample_of_zero_takes_nothing() -> None:
+    assert sample(load("dev_service"), 0) == []
+    assert len(sample(load("tuning"), 8)) >= 4
 
 
 def test_the_llm_sample_takes_every_category() -> None:
@@ -270,7 +297,7 @@ def test_judge_a_refusal_and_a_clarifying_question() -> None:
 
 
 def test_the_sets_say_how_they_were_written() -> None:
-    for name in ("holdout", "tuning", "fresh", "dev_bylaw", "dev_refuse"):
+    for name in ("holdout", "tuning", "fresh", "dev_bylaw", "dev_refuse", "dev_service"):
         about = json.loads((SETS[name]).read_text(encoding="utf-8"))["about"]
         assert "from the DATA" in about
 

@@ -92,6 +92,23 @@ def _facts_lines(facts: Sequence[KeyFacts], *, skip: Collection[str] = ()) -> li
     return lines
 
 
+# A service scoring at least this share of the best service's score answers too: when two services fit
+# nearly alike ("Reisepass" and "Vorläufiger Reisepass"), the citizen sees the asked-for fact of both,
+# each under its service's name, rather than only the one ranked first by a hair.
+CLOSE_SHARE = 0.9
+MAX_ANSWERING = 2
+
+
+def close_services(passages: Sequence[PassageLike]) -> set[str]:
+    """Titles of the services scoring at least ``CLOSE_SHARE`` of the best service's score."""
+    scores: dict[str, float] = {}
+    for passage in passages:
+        if passage.kind == "service":
+            scores[passage.title] = max(scores.get(passage.title, passage.score), passage.score)
+    best = max(scores.values(), default=0.0)
+    return {title for title, score in scores.items() if best > 0 and score >= CLOSE_SHARE * best}
+
+
 # What a service's structured facts answer for each kind of question (attribute, label).
 SERVICE_FACT = {
     Wanted.FEE: ("fees", "Gebühr"),
@@ -102,23 +119,47 @@ SERVICE_FACT = {
 }
 
 
-def _service_fact_lines(kind: Wanted, facts: Sequence[KeyFacts]) -> tuple[str, list[str]] | None:
-    """The structured fact of the best-ranked service that has one.
+def _fact_value(fact: KeyFacts, attribute: str) -> tuple[str, str | tuple[str, ...]] | None:
+    """(label, value) of ``attribute``; a service without a list of documents answers with its forms."""
+    value = getattr(fact, attribute)
+    if value:
+        return "", value
+    if attribute == "documents" and fact.forms:
+        return "Formulare", tuple(dict.fromkeys(name for name, _link in fact.forms))
+    return None
 
-    (Choosing by the service's name instead won one tuning question and lost another: the ranking decides.)
+
+def _service_fact_lines(
+    kind: Wanted, facts: Sequence[KeyFacts], close: Collection[str] = ()
+) -> tuple[str, list[str]] | None:
+    """The structured fact of the best-ranked service that has one, and of a service scoring nearly alike.
+
+    ``close`` names the services scoring nearly as well as the best (see :func:`close_services`); at most
+    ``MAX_ANSWERING`` services answer, each under its name. (Choosing by the service's name instead won one
+    tuning question and lost another: the ranking decides.)
     """
     attribute, label = SERVICE_FACT.get(kind, ("", ""))
-    fact = next((f for f in facts if attribute and getattr(f, attribute)), None)
-    if fact is None:
+    if not attribute:
         return None
-    value = getattr(fact, attribute)
-    text = "\n".join(value) if isinstance(value, tuple) else str(value)
-    return attribute, _fee_block(label, fact.service, text, fact.citation)
+    lines: list[str] = []
+    answered = 0
+    for fact in facts:
+        found = _fact_value(fact, attribute)
+        if found is None or (answered and fact.service not in close):
+            continue
+        own_label, value = found
+        text = "\n".join(value) if isinstance(value, tuple) else str(value)
+        lines.extend(_fee_block(own_label or label, fact.service, text, fact.citation))
+        answered += 1
+        if answered >= MAX_ANSWERING:
+            break
+    return (attribute, lines) if lines else None
 
 
 # Kinds whose answer a service's text may say better than its structured fact: the stored duration is the
-# appointment's length, the description says how long the making takes ("Die Herstellung dauert vier Wochen").
-TEXT_FIRST = frozenset({Wanted.PERIOD})
+# appointment's length, the description says how long the making takes ("Die Herstellung dauert vier Wochen");
+# the forms are what to fill in, the description says what to bring ("Bringen Sie … mit").
+TEXT_FIRST = frozenset({Wanted.PERIOD, Wanted.DOCUMENTS})
 
 
 def _text_fact_lines(
@@ -165,7 +206,7 @@ def _top_service_text(
     if top is None or not attribute:
         return []
     fact = next((f for f in facts if f.service == top.title), None)
-    if fact is not None and getattr(fact, attribute):
+    if fact is not None and _fact_value(fact, attribute) is not None:
         return []
     pairs = zip(passages, texts, strict=True)
     own = [text if p.source_id == top.source_id else ("", "") for p, text in pairs]
@@ -187,8 +228,9 @@ def asked_lines(
     attributes: set[str] = set()
     shown: set[str] = set()
     texts = [("" if is_fact_chunk(p) else p.text, p.section) for p in passages]
+    close = close_services(passages)
     for kind in kinds:
-        service = _service_fact_lines(kind, facts)
+        service = _service_fact_lines(kind, facts, close)
         own = _top_service_text(kind, passages, texts, facts, matches, shown)
         if own:  # the best service says it in its description: not another service's structured fee
             lines.extend(own)

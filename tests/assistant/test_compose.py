@@ -1,0 +1,69 @@
+"""Composing a service answer: the asked-for fact of the service that answers, and of one that fits alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rathaus.assistant.answers import extractive_text
+from rathaus.assistant.compose import close_services
+from rathaus.assistant.handover import key_facts
+from tests.assistant.conftest import passage
+
+PLACE = [{"name": "Waffenwesen", "address": "Ruppertstraße 19, 80337 München"}]
+
+
+def _answer(passages: list[Any], question: str) -> str:
+    """The extractive text from ``passages`` (answerability aside: the passages are taken as answering)."""
+    facts = [fact for n, p in enumerate(passages, start=1) if (fact := key_facts(p, n)) is not None]
+    return extractive_text(passages, question, facts)
+
+
+def _service(title: str, source_id: int, score: float, **facts: Any) -> Any:
+    return passage(
+        title,
+        f"{title}: Sie können den Antrag bei uns stellen.",
+        source_id=source_id,
+        score=score,
+        facts={"locations": PLACE, "duration_minutes": 30, **facts},
+    )
+
+
+def test_a_service_without_a_list_of_documents_answers_which_form_with_its_forms() -> None:
+    forms = [
+        {"name": "Datenschutzgrundverordnung", "link": ""},
+        {"name": "Antrag Fischereischein", "link": "https://stadt.example/antrag.pdf"},
+    ]
+    angling = _service("Jugendfischereischein beantragen", 1, 0.9, forms=forms)
+    hunting = _service("Jagdschein beantragen", 2, 0.5, fees="Jahresjagdschein: 60 Euro")
+    text = _answer(
+        [angling, hunting],
+        "Mein Sohn ist 12 und will mit mir angeln gehen. Welches Formular brauche ich für seinen Schein?",
+    )
+    # The description's sentence about the application may come first; the forms follow at once.
+    assert "Formulare (Jugendfischereischein beantragen): Antrag Fischereischein [1]" in text.splitlines()[:2]
+    assert "Datenschutzgrundverordnung" not in text
+
+
+def test_two_services_fitting_alike_both_give_their_fee_under_their_names() -> None:
+    passport = _service("Reisepass", 1, 0.80, fees="Über 24 Jahren: 70 Euro")
+    provisional = _service("Vorläufiger Reisepass", 2, 0.76, fees="26 Euro")
+    far = _service("Übertrag des Aufenthaltstitels in den neuen Pass", 3, 0.50, fees="67 Euro")
+    text = _answer(
+        [passport, provisional, far],
+        "Ich fliege übermorgen und mein Pass ist abgelaufen. Was kostet ein neuer?",
+    )
+    lines = text.splitlines()
+    assert lines[0] == "Gebühr (Reisepass): Über 24 Jahren: 70 Euro [1]"
+    assert lines[1] == "Gebühr (Vorläufiger Reisepass): 26 Euro [2]"
+    assert "67 Euro" not in text
+    assert close_services([passport, provisional, far]) == {"Reisepass", "Vorläufiger Reisepass"}
+
+
+def test_the_best_service_without_a_fee_leaves_the_fee_to_the_next_one_that_has_one() -> None:
+    copy = _service("Karteikartenabschrift der Führerscheindaten", 1, 0.9)
+    card = _service("Fahrerqualifizierungsnachweis (FQN)", 2, 0.6, fees="Erstmalige Ausstellung: 35,00 Euro")
+    text = _answer(
+        [copy, card],
+        "Ich brauche zum ersten Mal die Karte, die meine Weiterbildung nachweist. Was kostet die?",
+    )
+    assert "Gebühr (Fahrerqualifizierungsnachweis (FQN)): Erstmalige Ausstellung: 35,00 Euro [2]" in text
