@@ -10,7 +10,7 @@ from rathaus.minutes.schemas import AgendaEntry, Segment
 from rathaus.minutes.text import outcomes as oc
 from rathaus.minutes.text.align import AlignAgenda
 from rathaus.minutes.text.decisions import NO_RESULT, ExtractDecisions, ItemDecision
-from rathaus.minutes.text.numbering import is_motion
+from rathaus.minutes.text.motions import is_motion
 
 MOTION = AgendaEntry("8", "Zahlungsverpflichtungen von Bund und Land einfordern", paper_type="Antrag")
 PROPOSAL = AgendaEntry("8", "Zahlungsverpflichtungen von Bund und Land", paper_type="Beschlussvorlage")

@@ -31,10 +31,12 @@ from rathaus.minutes.text.align import ItemSpan
 from rathaus.minutes.text.clauses import election
 from rathaus.minutes.text.conventions import CouncilConventions
 from rathaus.minutes.text.groups import Groups
-from rathaus.minutes.text.numbering import is_motion, is_question, main_numbers, numbers_of
+from rathaus.minutes.text.motions import declared_on_motion, is_motion
+from rathaus.minutes.text.numbering import is_question, main_numbers, numbers_of
 from rathaus.minutes.text.statements import (
     AMENDMENT,
     ELECTION,
+    NO_RESULT,
     ORDER,
     PROPOSAL,
     RESULT_WORDS,
@@ -53,7 +55,6 @@ if TYPE_CHECKING:
 
 __all__ = ["NO_RESULT", "Evidence", "ExtractDecisions", "ItemDecision", "Motion", "main_numbers"]
 
-NO_RESULT = "Kein Ergebnis erkannt – bitte prüfen"
 _DASH = re.compile(r"\s[–-]\s|\.[–-]\s|,?\s(?=und damit\b)")
 
 
@@ -108,7 +109,7 @@ class ExtractDecisions:
                 amended_by = frozenset(name for p in filed for name in p.parties)
                 question = is_question(agenda, index)
                 decided = self._main(index, entry, found, groups, question=question, amended_by=amended_by)
-                decisions[index] = _declared_on_motion(decided) if is_motion(entry) else decided
+                decisions[index] = declared_on_motion(decided) if is_motion(entry) else decided
             else:
                 main = decisions.get(own) if own is not None else None
                 proposals_here = proposals.get(main_number, [])
@@ -222,33 +223,6 @@ class ExtractDecisions:
         last = chair[-1]
         reason = f"Vom Sprachmodell {answer.model} aus den Worten der Sitzungsleitung gewählt – bitte prüfen"
         return replace(decision, result=answer.text, evidence=(last.evidence,), method="llm", reason=reason)
-
-
-# words of a vote held: a count, a majority, unanimity, the call to vote
-_VOTE_HELD = re.compile(
-    r"\b(einstimmig\w*|mehrheit\w*|angenommen|abgelehnt|abstimm\w*|stimmen|ja-stimme\w*|gegenstimme\w*"
-    r"|enthaltung\w*)\b"
-)
-
-
-def _declared_on_motion(decision: ItemDecision) -> ItemDecision:
-    """No result where the chair only declared "Zustimmung" or "Kenntnisnahme" on a members' motion.
-
-    An Antrag comes with the administration's Stellungnahme. "Nachdem keine weiteren Wortmeldungen
-    vorliegen, stellt er Zustimmung fest" on it may mean the motion was adopted or that the body
-    agreed with the Stellungnahme (recorded "mit Stellungnahme einverstanden") — opposite things for
-    the motion. Without a vote held, the clerk decides.
-    """
-    if decision.result not in {oc.ADOPTED, oc.NOTED} or decision.counts is not None:
-        return decision
-    if not decision.evidence or any(_VOTE_HELD.search(e.text.lower()) for e in decision.evidence):
-        return decision
-    said = " / ".join(e.text[:100] for e in decision.evidence)
-    reason = (
-        f"{NO_RESULT}: zu einem Antrag wurde ohne Abstimmung „{decision.result}“ festgestellt – ob dem "
-        f"Antrag oder der Stellungnahme der Verwaltung („{said[:200]}“)"
-    )
-    return replace(decision, result=None, resolution_text=None, method="rule", reason=reason)
 
 
 def _outcome(main_votes: list[Motion]) -> tuple[str, VoteCounts | None, tuple[Evidence, ...]]:

@@ -72,17 +72,6 @@ def numbers_of(agenda: Sequence[AgendaEntry]) -> list[str | None]:
     return [entry.number.strip() or attached_number(agenda, index) for index, entry in enumerate(agenda)]
 
 
-# a members' motion ("Antrag", "Antrag der Fraktion", "Fraktionsantrag"), not an amendment to a proposal
-_MOTION_PAPER = re.compile(r"antrag", re.IGNORECASE)
-_AMENDMENT_PAPER = re.compile(r"änderung|ergänzung", re.IGNORECASE)
-
-
-def is_motion(entry: AgendaEntry) -> bool:
-    """Whether an entry's paper is a members' motion (an Antrag), by the paper type its system gives."""
-    kind = entry.paper_type or ""
-    return bool(_MOTION_PAPER.search(kind)) and not _AMENDMENT_PAPER.search(kind)
-
-
 def is_question(agenda: Sequence[AgendaEntry], index: int) -> bool:
     """Whether an entry is an Anfrage: its title says so, or it stands under a heading "Anfragen"."""
     if re.match(r"^\W*anfrage\b", agenda[index].title, re.IGNORECASE):

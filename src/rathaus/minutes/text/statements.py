@@ -127,6 +127,9 @@ class Motion:
     part: bool = False  # a vote on one part (Ziffer) of the motion
 
 
+NO_RESULT = "Kein Ergebnis erkannt – bitte prüfen"
+
+
 @dataclass(frozen=True)
 class ItemDecision:
     """The decision on one agenda entry."""
