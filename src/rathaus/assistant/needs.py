@@ -17,7 +17,7 @@ when none of its chosen passages states the kind of value asked for:
 - a **permitted count** ("Wie viele Hunde darf ich halten?", "Wie viele Urnen dürfen in ein Grab?"): a
   sentence that states a number together with a permission or a limit ("dürfen … höchstens 4"). A rule
   that only counts the thing for another purpose ("für den zweiten Hund", "Zwingersteuer für 5 Hunde")
-  sets no limit on it.
+  sets no limit on it (a number in a tax or fee sentence is a tariff step).
 
 Documents, offices and plain yes/no questions need nothing further: every service states its documents
 and office, and a by-law's rule answers in its own words.
@@ -96,7 +96,7 @@ TIME = re.compile(
 ASKS_COUNT = re.compile(r"\bwie viele[nm]?\b", re.IGNORECASE)
 PERMISSION = re.compile(r"\b(?:darf|dürfen|darfst|erlaubt|zulässig|gestattet|höchstens|maximal)\b", re.IGNORECASE)
 LIMIT = re.compile(
-    r"\b(?:darf|dürfen|zulässig|erlaubt|gestattet|höchstens|maximal|nicht mehr als)\b",
+    r"\b(?:darf|dürfen|zulässig|erlaubt|gestattet|höchstens|maximal|(?:nicht )?(?:mehr|länger) als)\b",
     re.IGNORECASE,
 )
 CARDINAL = re.compile(
@@ -105,6 +105,8 @@ CARDINAL = re.compile(
     re.IGNORECASE,
 )
 SENTENCE = re.compile(r"(?<=[.;:!?])\s+|\n+")
+# A number in a tax or fee rule is a tariff step ("mehr als 5 Hunde … erhöht sich die Steuer"), no limit.
+TARIFF = re.compile(r"steuer|gebühr|beitr[aä]g|entgelt|\d\s*(?:€|euro\b)", re.IGNORECASE)
 # Numbers that count nothing: paragraph and section references, clock times.
 REFERENCE = re.compile(
     r"\(\d+\)|§+\s*\d+\w*|\b(?:abs(?:atz)?|nr|satz|ziff(?:er)?)\.?\s*\d+|\d{1,2}(?:[.:]\d{2})?\s*uhr\b",
@@ -162,7 +164,10 @@ def asks_permitted_count(question: str) -> bool:
 def states_limit(passage: PassageLike) -> bool:
     """True when a sentence of the passage states a number with a permission or a limit."""
     sentences = (REFERENCE.sub(" ", sentence) for sentence in SENTENCE.split(passage.text))
-    return any(CARDINAL.search(sentence) and LIMIT.search(sentence) for sentence in sentences)
+    return any(
+        CARDINAL.search(sentence) and LIMIT.search(sentence) and not TARIFF.search(sentence)
+        for sentence in sentences
+    )
 
 
 def missing(passages: Sequence[PassageLike], question: str) -> str | None:
