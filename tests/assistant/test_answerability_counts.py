@@ -21,8 +21,9 @@ def bylaw(title: str, section: str, text: str, source_id: int) -> Passage:
 DOG_TAX = bylaw(
     "Satzung über die Erhebung der Hundesteuer",
     "§ 5 Steuersatz",
-    "(1) Die Steuer beträgt im Kalenderjahr für jeden Hund 96 €. (2) Für den zweiten und jeden weiteren Hund "
-    "erhöht sich der Steuersatz nach Abs. 1 auf 192 €. (3) Die Zwingersteuer gilt für bis zu 5 weitere Hunde.",
+    "(1) Die Steuer beträgt im Kalenderjahr für jeden Hund 96 €. (2) Für den zweiten und jeden "
+    "weiteren Hund erhöht sich der Steuersatz nach Abs. 1 auf 192 €. (3) Werden in dem Zwinger mehr als "
+    "5 Hunde gehalten, so erhöht sich die Steuer.",
     source_id=1,
 )
 URN_GRAVES = bylaw(

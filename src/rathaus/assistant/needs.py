@@ -94,7 +94,9 @@ TIME = re.compile(
 
 # "Wie viele … darf ich / dürfen …" asks for a permitted number ("viel" alone asks for a sum).
 ASKS_COUNT = re.compile(r"\bwie viele[nm]?\b", re.IGNORECASE)
-PERMISSION = re.compile(r"\b(?:darf|dürfen|darfst|erlaubt|zulässig|gestattet|höchstens|maximal)\b", re.IGNORECASE)
+PERMISSION = re.compile(
+    r"\b(?:darf|dürfen|darfst|erlaubt|zulässig|gestattet|höchstens|maximal)\b", re.IGNORECASE
+)
 LIMIT = re.compile(
     r"\b(?:darf|dürfen|zulässig|erlaubt|gestattet|höchstens|maximal|(?:nicht )?(?:mehr|länger) als)\b",
     re.IGNORECASE,
