@@ -28,9 +28,11 @@ extractive figure on that sample. ``RATHAUS_BENCH_CITIZEN_SETS=tuning,holdout`` 
 sets (development runs that must not see the fresh set's answers). Development sets written in session
 10, each from the data before the code it measures changed, extractive only: ``dev_bylaw``
 (``bench/data/citizen_dev_bylaw.json``, by-law questions over by-law files no other set uses),
-``dev_refuse`` (``bench/data/citizen_dev_refuse.json``, for the refusal decision, never fitted on) and
-``dev_service`` (``bench/data/citizen_dev_service.json``, situation-style service questions over services
-no other set uses).
+``dev_refuse`` (``bench/data/citizen_dev_refuse.json``, for the refusal decision, never fitted on),
+``dev_refuse2`` (``bench/data/citizen_dev_refuse2.json``, a second one with other kinds of unanswerable
+questions, written before the next refusal rules, to check that they generalise) and ``dev_service``
+(``bench/data/citizen_dev_service.json``, situation-style service questions over services no other set
+uses).
 ``RATHAUS_BENCH_CITIZEN_DETAILS=path`` writes every question's answer for inspection.
 """
 
@@ -57,10 +59,19 @@ SETS = {
     "fresh": REPO_ROOT / "bench" / "data" / "citizen_fresh.json",
     "dev_bylaw": REPO_ROOT / "bench" / "data" / "citizen_dev_bylaw.json",
     "dev_refuse": REPO_ROOT / "bench" / "data" / "citizen_dev_refuse.json",
+    "dev_refuse2": REPO_ROOT / "bench" / "data" / "citizen_dev_refuse2.json",
     "dev_service": REPO_ROOT / "bench" / "data" / "citizen_dev_service.json",
 }
 # Questions per set in LLM mode; 0 runs the set in extractive mode only.
-LLM_SAMPLE = {"holdout": 16, "tuning": 8, "fresh": 8, "dev_bylaw": 0, "dev_refuse": 0, "dev_service": 0}
+LLM_SAMPLE = {
+    "holdout": 16,
+    "tuning": 8,
+    "fresh": 8,
+    "dev_bylaw": 0,
+    "dev_refuse": 0,
+    "dev_refuse2": 0,
+    "dev_service": 0,
+}
 ANSWERED = frozenset({"extractive", "llm"})
 CLARIFY = re.compile(
     r"\bwelche[rnms]?\s+(?:gemeinde|stadt|kommune|ort|wohnort)\b|\bfür welchen ort\b", re.IGNORECASE

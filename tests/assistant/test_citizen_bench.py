@@ -101,7 +101,7 @@ def test_the_fresh_set_has_the_format_and_sizes_and_shares_nothing_with_the_othe
                 assert len(row["municipalities"]) >= 2, row["id"]
                 if "own" in row:
                     assert row["own"]["municipality"] in row["municipalities"]
-    development = ("holdout", "tuning", "dev_refuse", "dev_bylaw", "dev_service")
+    development = ("holdout", "tuning", "dev_refuse", "dev_refuse2", "dev_bylaw", "dev_service")
     every = [row for name in development for row in load(name)] + fresh
     ids = [row["id"] for row in every]
     assert len(ids) == len(set(ids))
@@ -189,8 +189,9 @@ def test_every_fact_is_in_its_source_data() -> None:
     _assert_facts_in_sources(load("holdout") + load("tuning") + load("fresh") + load("dev_bylaw"))
 
 
-def test_every_fact_of_the_refusal_set_is_in_its_source_data() -> None:
-    rows = load("dev_refuse")
+@pytest.mark.parametrize("name", ["dev_refuse", "dev_refuse2"])
+def test_every_fact_of_the_refusal_sets_is_in_its_source_data(name: str) -> None:
+    rows = load(name)
     _assert_facts_in_sources(rows)
     services_dir = shared_data("munich_services")
     data = json.loads((services_dir / "munich_services_de.json").read_text(encoding="utf-8"))["data"]
@@ -198,18 +199,22 @@ def test_every_fact_of_the_refusal_set_is_in_its_source_data() -> None:
     assert all(names[row["service_id"]] == row["service"] for row in rows if "service_id" in row)
 
 
-def test_the_refusal_set_has_the_format_and_shares_nothing_with_the_development_sets() -> None:
-    rows = load("dev_refuse")
+@pytest.mark.parametrize(("name", "prefix", "size"), [("dev_refuse", "r", 30), ("dev_refuse2", "q", 20)])
+def test_the_refusal_sets_have_the_format_and_share_nothing_with_the_development_sets(
+    name: str, prefix: str, size: int
+) -> None:
+    rows = load(name)
     answerable = [row for row in rows if row["category"] in {"services", "bylaws"}]
     unanswerable = [row for row in rows if row["category"] == "unanswerable"]
-    assert len(answerable) >= 30
-    assert len(unanswerable) >= 30
+    assert len(answerable) >= size
+    assert len(unanswerable) >= size
     for row in rows:
         assert FIELDS[row["category"]] <= set(row), row["id"]
-        assert re.fullmatch(rf"r-{PREFIX[row['category']]}\d{{2}}", row["id"]), row["id"]
+        assert re.fullmatch(rf"{prefix}-{PREFIX[row['category']]}\d{{2}}", row["id"]), row["id"]
         assert row["question"].strip()
         assert row.get("why", "x").strip()
-    others = load("holdout") + load("tuning")
+    others = load("holdout") + load("tuning") + load("dev_bylaw")
+    others += [row for other in ("dev_refuse", "dev_refuse2") if other != name for row in load(other)]
     assert not {row["id"] for row in rows} & {row["id"] for row in others}
     questions = [row["question"] for row in rows + others]
     assert len(questions) == len(set(questions))
@@ -217,6 +222,8 @@ def test_the_refusal_set_has_the_format_and_shares_nothing_with_the_development_
 
 def test_a_set_without_llm_sample_gets_none() -> None:
     assert sample(load("dev_refuse"), 0) == []
+    assert sample(load("dev_refuse2"), 0) == []
+    assert LLM_SAMPLE["dev_refuse2"] == 0
     assert sample(load("tuning"), 0) == []
 
 
@@ -297,7 +304,7 @@ def test_judge_a_refusal_and_a_clarifying_question() -> None:
 
 
 def test_the_sets_say_how_they_were_written() -> None:
-    for name in ("holdout", "tuning", "fresh", "dev_bylaw", "dev_refuse", "dev_service"):
+    for name in ("holdout", "tuning", "fresh", "dev_bylaw", "dev_refuse", "dev_refuse2", "dev_service"):
         about = json.loads((SETS[name]).read_text(encoding="utf-8"))["about"]
         assert "from the DATA" in about
 

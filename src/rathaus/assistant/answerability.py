@@ -42,6 +42,7 @@ from rathaus.assistant.prompts import neutralise
 from rathaus.assistant.schemas import PassageLike
 from rathaus.core.ai.errors import AIError
 from rathaus.core.ai.protocols import ChatMessage, ChatModel
+from rathaus.core.text.morphology import compound_parts
 from rathaus.core.text.stems import light_stem
 from rathaus.core.text.stopwords import STOPWORDS as GERMAN_STOPWORDS
 
@@ -237,11 +238,28 @@ def terms(text: str) -> set[str]:
 
 
 def contains(text: str, term: str) -> bool:
-    """Whether ``term`` (lower case) stands in ``text``: long stems also inside compounds."""
-    # Long stems match inside compounds ("führerschein" in "Führerscheinverlust"); short ones as words.
+    """Whether ``term`` (lower case) stands in ``text``: long stems also inside compounds.
+
+    Long stems match inside compounds ("führerschein" in "Führerscheinverlust"). A short one matches a
+    word it begins only as that word inflected ("Baumes") or as a part of the compound ("Baumschutz"):
+    "Baumassenzahl" is Bau-Masse-Zahl, no Baum; "hundert" is no Hund.
+    """
     if len(term) >= 5:
         return term in text
-    return re.search(rf"\b{re.escape(term)}", text) is not None
+    for match in re.finditer(rf"\b{re.escape(term)}([a-zäöüß]*)", text):
+        rest = match.group(1)
+        if rest in INFLECTIONS or term in _parts(match.group(0)):
+            return True
+    return False
+
+
+# Endings after a stem that make no new word ("Baumes", "Bäume" is another stem).
+INFLECTIONS = frozenset({"", "e", "en", "es", "s", "n", "er", "ern", "ens", "ung", "ungen"})
+
+
+def _parts(word: str) -> set[str]:
+    """The stems of a compound's parts ("baumschutz" → {"baum", "schutz"}); none for a single word."""
+    return {stem(part) for part in compound_parts(word)} | set(compound_parts(word))
 
 
 def _topic_terms(question: str) -> set[str]:

@@ -13,7 +13,11 @@ when none of its chosen passages states the kind of value asked for:
 - a **point in time** ("Wann …", "Bis wann", "Ab wann", "An welchen Tagen", "Öffnungszeiten"): a clock
   time, a weekday, a date, a month or a period ("innerhalb von zwei Wochen");
 - a **duration** ("Wie lange …", "Wie schnell", "Dauer", "Wartezeit"): a number with its unit of time,
-  "unbefristet" and the like, or a service's structured duration.
+  "unbefristet" and the like, or a service's structured duration;
+- a **permitted count** ("Wie viele Hunde darf ich halten?", "Wie viele Urnen dürfen in ein Grab?"): a
+  sentence that states a number together with a permission or a limit ("dürfen … höchstens 4"). A rule
+  that only counts the thing for another purpose ("für den zweiten Hund", "Zwingersteuer für 5 Hunde")
+  sets no limit on it (a number in a tax or fee sentence is a tariff step).
 
 Documents, offices and plain yes/no questions need nothing further: every service states its documents
 and office, and a by-law's rule answers in its own words.
@@ -88,6 +92,30 @@ TIME = re.compile(
 )
 
 
+# "Wie viele … darf ich / dürfen …" asks for a permitted number ("viel" alone asks for a sum).
+ASKS_COUNT = re.compile(r"\bwie viele[nm]?\b", re.IGNORECASE)
+PERMISSION = re.compile(
+    r"\b(?:darf|dürfen|darfst|erlaubt|zulässig|gestattet|höchstens|maximal)\b", re.IGNORECASE
+)
+LIMIT = re.compile(
+    r"\b(?:darf|dürfen|zulässig|erlaubt|gestattet|höchstens|maximal|(?:nicht )?(?:mehr|länger) als)\b",
+    re.IGNORECASE,
+)
+CARDINAL = re.compile(
+    r"\b(?:\d+|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig|fünfzig|hundert)\b"
+    r"(?![.,]\d)(?!\.\s?\d)",
+    re.IGNORECASE,
+)
+SENTENCE = re.compile(r"(?<=[.;:!?])\s+|\n+")
+# A number in a tax or fee rule is a tariff step ("mehr als 5 Hunde … erhöht sich die Steuer"), no limit.
+TARIFF = re.compile(r"steuer|gebühr|beitr[aä]g|entgelt|\d\s*(?:€|euro\b)", re.IGNORECASE)
+# Numbers that count nothing: paragraph and section references, clock times.
+REFERENCE = re.compile(
+    r"\(\d+\)|§+\s*\d+\w*|\b(?:abs(?:atz)?|nr|satz|ziff(?:er)?)\.?\s*\d+|\d{1,2}(?:[.:]\d{2})?\s*uhr\b",
+    re.IGNORECASE,
+)
+
+
 def has_amount(passage: PassageLike) -> bool:
     """True when the passage (or its service's fees) states a sum, a rate or that it is free."""
     return bool(passage.facts.get("fees")) or AMOUNT.search(passage.text) is not None
@@ -130,6 +158,20 @@ def states_duration(passage: PassageLike, *, structured: bool = True) -> bool:
     return DURATION.search(passage.text) is not None
 
 
+def asks_permitted_count(question: str) -> bool:
+    """True when ``question`` asks how many of something are allowed ("Wie viele … darf ich …?")."""
+    return ASKS_COUNT.search(question) is not None and PERMISSION.search(question) is not None
+
+
+def states_limit(passage: PassageLike) -> bool:
+    """True when a sentence of the passage states a number with a permission or a limit."""
+    sentences = (REFERENCE.sub(" ", sentence) for sentence in SENTENCE.split(passage.text))
+    return any(
+        CARDINAL.search(sentence) and LIMIT.search(sentence) and not TARIFF.search(sentence)
+        for sentence in sentences
+    )
+
+
 def missing(passages: Sequence[PassageLike], question: str) -> str | None:
     """The kind of value ``question`` asks for that none of ``passages`` states; None when all are there."""
     if ASKS_AMOUNT.search(question):
@@ -141,4 +183,6 @@ def missing(passages: Sequence[PassageLike], question: str) -> str | None:
         return "time"
     if asks_duration(question) and not any(states_duration(p) for p in passages):
         return "duration"
+    if asks_permitted_count(question) and not any(states_limit(p) for p in passages):
+        return "count"
     return None
