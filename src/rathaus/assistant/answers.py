@@ -262,8 +262,15 @@ def stream_answer(
             yield from _finish(llm, easy_language=easy_language, chat=chat)
             return
         notice = "Die KI-Antwort ließ sich nicht mit den Quellen belegen. Hier die passenden Stellen."
+    text = extractive_text(usable, question, facts)
+    if not text.strip():  # nothing to show (a preamble ending "… beschlossen:"): no answer, hand over
+        reason = "Die Quellen beantworten die Frage nicht sicher."
+        empty = Answer(text=NOT_SUPPORTED, mode="handover", notice=language_notice)
+        empty.handover = handover(usable, reason, booking_links=booking_links)
+        yield from _finish(empty, easy_language=easy_language, chat=None)
+        return
     result = Answer(
-        text=extractive_text(usable, question, facts),
+        text=text,
         mode="extractive",
         citations=citations,
         facts=facts,

@@ -11,12 +11,12 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from rathaus.assistant import tables
 from rathaus.assistant.asked import Wanted, carries
 from rathaus.core.text.sentences import plain_markdown, sentences_and_items
 
 LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)]|[a-z]{1,2}[.)])\s+(?=\S)")
 PARAGRAPH_NUMBER = re.compile(r"^\(\d{1,2}[a-z]?\)\s*")
-TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 SKIPPED_LINE = re.compile(r"^(?:Stichworte:|\(Fassung\b|Fassung gemäß)", re.IGNORECASE)
 MAX_ITEMS = 8
 # Paragraph headings that announce a value: "§ 5 Steuersatz", "§ 4 Gebührenhöhe", "§ 3 Ruhezeiten".
@@ -36,6 +36,7 @@ class Unit:
 
     text: str
     items: tuple[str, ...] = ()
+    row: bool = False  # a table row (its only item, when it has a heading)
 
     @property
     def whole(self) -> str:
@@ -54,17 +55,16 @@ def tidy(sentence: str) -> str:
 
 
 def _lines(text: str) -> list[tuple[str, bool]]:
-    """The plain lines of a Markdown text, each with whether it is a table's data row (header rows go)."""
+    """The plain lines of a Markdown text, each with whether it is a table's data row (see ``tables``)."""
     found: list[tuple[str, bool]] = []
     block: list[str] = []
 
     def end_table() -> None:
-        rows = plain_markdown("\n".join(block)).splitlines()
-        found.extend((row.strip(), True) for row in (rows[1:] if len(rows) > 1 else rows))
+        found.extend((row, True) for row in tables.rows(block) if row)
         block.clear()
 
     for raw in text.splitlines():
-        if TABLE_ROW.match(raw):
+        if tables.is_row(raw):
             block.append(raw)
             continue
         if block:
@@ -76,9 +76,14 @@ def _lines(text: str) -> list[tuple[str, bool]]:
 
 
 def units(text: str) -> list[Unit]:
-    """The units of a passage text in their order: sentences, and lead-ins ending in ":" with their items."""
+    """The units of a passage text in their order: sentences, and lead-ins ending in ":" with their items.
+
+    A table row under a heading line ("2. Überlassung eines Urnenreihengrabs") is a unit of its own with
+    that heading as its lead-in; a row without either stays whole (no sentence split at "incl.").
+    """
     found: list[Unit] = []
     open_list: tuple[str, list[str]] | None = None
+    heading: str | None = None
     for line, row in _lines(text):
         if not line or SKIPPED_LINE.match(line):
             continue
@@ -89,8 +94,12 @@ def units(text: str) -> list[Unit]:
         if open_list is not None:
             found.append(Unit(open_list[0], tuple(open_list[1])))
             open_list = None
+        if row:
+            found.append(Unit(heading, (tidy(line),), row=True) if heading else Unit(tidy(line), row=True))
+            continue
         pieces = [tidy(piece) for piece in sentences_and_items(line)]
         pieces = [piece for piece in pieces if len(piece) > 2]
+        heading = tables.heading(pieces[-1]) if pieces else None
         if pieces and pieces[-1].endswith(":"):
             open_list = (pieces.pop(), [])
         found.extend(Unit(piece) for piece in pieces)
@@ -98,6 +107,9 @@ def units(text: str) -> list[Unit]:
         found.append(Unit(open_list[0], tuple(open_list[1])))
     return [unit for unit in found if unit.items or not unit.text.endswith(":")]
 
+
+# A table row whose label is only the asked-for words names the asked-for thing (see tables.label_share).
+ROW_LABEL = 1.0
 
 Matcher = Callable[[str], int]
 """How many of the question's content words a text contains."""
@@ -145,6 +157,8 @@ def best_units(
         words = matches(unit.whole)
         if words >= min_words and carries(unit.whole, kind):
             score = words + heading + 0.5 + 0.75 * concrete(unit.whole, kind)
+            if unit.row:
+                score += ROW_LABEL * tables.label_share((*unit.items, unit.text)[0], matches)
             scored.append((score, -position, unit))
     scored.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
     if not scored:

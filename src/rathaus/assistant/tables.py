@@ -1,0 +1,86 @@
+"""Markdown tables of by-laws as rows an answer can show: each row keeps its label, its value and its heading.
+
+Fee schedules (Gebührenverzeichnisse) converted from PDF seldom have a real header row: the converter
+makes the first data row the header ("| 2.1. als Erdgrab | 800 € |" over "|---|---|"). A header row that
+states a value or starts with an item number is therefore data, and the other rows are not labelled with
+its cells ("2.2. als Wiesenurnengrab: 800 €: 950 €" would put the wrong amount beside the grave).
+
+A row's label often only qualifies the numbered heading above the table: "2.1. als Erdgrab" under
+"2. Überlassung eines Urnenreihengrabs (für 20 Jahre)". The row is matched and shown with that heading.
+
+A chunk boundary may cut a table: a line that starts or ends with a pipe and holds a cell boundary is
+still a row ("Urnengemeinschaftsgrab mit Grabkissen | 40 € |").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from rathaus.core.text.sentences import plain_markdown
+
+RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# A cell that is data, not a column name: an amount with its unit, a decimal, or an item number ("2.1.").
+DATA_CELL = re.compile(
+    r"\d\s*(?:€|euro\b|eur\b|%|v\.\s?h\.|cent\b|ct\b)|\b\d+,\d{1,2}\b|^\d{1,2}(?:\.\d{1,2})+\.?(?:\s|$)",
+    re.IGNORECASE,
+)
+# A heading line names the rows below it; a sentence (ending in . ! ? ;) says something else.
+MAX_HEADING = 200
+WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{4,}")
+
+
+def is_row(line: str) -> bool:
+    """True for a table row, a whole one ("| a | b |") or one a chunk boundary cut ("a | b |", "| a | b")."""
+    stripped = line.strip()
+    if "|" not in stripped:
+        return False
+    if stripped.startswith("|"):
+        return len(stripped) > 1
+    return stripped.endswith("|") and "|" in stripped[:-1]
+
+
+def _whole(line: str) -> str:
+    return f"| {line.strip().strip('|').strip()} |"
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def header_is_data(line: str) -> bool:
+    """True when a table's first row states values (its cells are not column names)."""
+    return any(DATA_CELL.search(cell) for cell in _cells(line))
+
+
+def rows(block: list[str]) -> list[str]:
+    """The data rows of a table block as plain lines; a header row that is data stays a row."""
+    lines = [line for line in block if not RULE.match(line.strip())]
+    if not lines:
+        return []
+    if header_is_data(lines[0]) or len(lines) == 1:
+        return [" – ".join(cell for cell in _cells(line) if cell) for line in lines]
+    plain = plain_markdown("\n".join(_whole(line) for line in lines))
+    return [row.strip() for row in plain.splitlines()[1:]]
+
+
+def heading(line: str) -> str | None:
+    """``line`` when it can head the table below it: short, and no sentence of its own."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > MAX_HEADING or stripped.endswith((".", "!", "?", ";", ":")):
+        return None
+    return stripped
+
+
+def label_share(row: str, matches: Callable[[str], int]) -> float:
+    """The share of a row label's words that the question names (0 … 1).
+
+    A row names one thing: the row whose label consists of the asked-for words ("als Erdgrab") names it;
+    one that mentions them among many others ("Beilegung einer Urne in ein Erdgrab sowie …") names
+    something else.
+    """
+    label = row.split(" – ", 1)[0]
+    words = WORD.findall(label)
+    if not words:
+        return 0.0
+    return sum(matches(word) > 0 for word in words) / len(words)
