@@ -262,7 +262,7 @@ def stream_answer(
             yield from _finish(llm, easy_language=easy_language, chat=chat)
             return
         notice = "Die KI-Antwort ließ sich nicht mit den Quellen belegen. Hier die passenden Stellen."
-    text = extractive_text(usable, question, facts)
+    text = extractive_text(usable, about or question, facts)  # a place name is no sign of the answer
     if not text.strip():  # nothing to show (a preamble ending "… beschlossen:"): no answer, hand over
         reason = "Die Quellen beantworten die Frage nicht sicher."
         empty = Answer(text=NOT_SUPPORTED, mode="handover", notice=language_notice)

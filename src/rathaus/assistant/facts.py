@@ -19,6 +19,8 @@ LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)]|[a-z]{1,2}[.)])\s+(?=\S)"
 PARAGRAPH_NUMBER = re.compile(r"^\(\d{1,2}[a-z]?\)\s*")
 SKIPPED_LINE = re.compile(r"^(?:Stichworte:|\(Fassung\b|Fassung gemäß)", re.IGNORECASE)
 MAX_ITEMS = 8
+# A lead-in that points back to the sentence before it ("Dabei gelten folgende Leihfristen:") is read with it.
+REFERS_BACK = re.compile(r"(?:Da|Hier)(?:bei|für|zu|von|nach|unter|mit)\b|Dies(?:e[rsmn]?)?\b")
 # Paragraph headings that announce a value: "§ 5 Steuersatz", "§ 4 Gebührenhöhe", "§ 3 Ruhezeiten".
 VALUE_HEADINGS = {
     Wanted.FEE: re.compile(
@@ -54,13 +56,17 @@ def tidy(sentence: str) -> str:
     return PARAGRAPH_NUMBER.sub("", sentence.strip(" -•*–")).strip()
 
 
-def _lines(text: str) -> list[tuple[str, bool]]:
-    """The plain lines of a Markdown text, each with whether it is a table's data row (see ``tables``)."""
-    found: list[tuple[str, bool]] = []
+ROW, HEADS = "row", "heads"
+
+
+def _lines(text: str) -> list[tuple[str, str]]:
+    """The plain lines of a Markdown text, each with what it is: "" (text), a table's data ``ROW``, or a row
+    that ``HEADS`` a group of rows (see ``tables``)."""
+    found: list[tuple[str, str]] = []
     block: list[str] = []
 
     def end_table() -> None:
-        found.extend((row, True) for row in tables.rows(block) if row)
+        found.extend((row, HEADS if heads else ROW) for row, heads in tables.rows(block) if row)
         block.clear()
 
     for raw in text.splitlines():
@@ -69,7 +75,7 @@ def _lines(text: str) -> list[tuple[str, bool]]:
             continue
         if block:
             end_table()
-        found.append((plain_markdown(raw).strip(), False))
+        found.append((plain_markdown(raw).strip(), ""))
     if block:
         end_table()
     return found
@@ -84,24 +90,34 @@ def units(text: str) -> list[Unit]:
     found: list[Unit] = []
     open_list: tuple[str, list[str]] | None = None
     heading: str | None = None
-    for line, row in _lines(text):
+    group: str | None = None  # a row heading a group of rows ("2 Anträge" over "2.1 …")
+    for line, kind in _lines(text):
         if not line or SKIPPED_LINE.match(line):
             continue
         item = LIST_ITEM.match(line)
-        if (item or row) and open_list is not None:
+        if (item or kind) and open_list is not None:
             open_list[1].append(tidy(line[item.end() :] if item else line))
             continue
         if open_list is not None:
             found.append(Unit(open_list[0], tuple(open_list[1])))
             open_list = None
-        if row:
-            found.append(Unit(heading, (tidy(line),), row=True) if heading else Unit(tidy(line), row=True))
+        if kind == HEADS:
+            group = tidy(line)
             continue
+        if kind == ROW:
+            row = tidy(line)
+            lead = group if group is not None and tables.group(group, row) else heading
+            found.append(Unit(lead, (row,), row=True) if lead else Unit(row, row=True))
+            continue
+        group = None
         pieces = [tidy(piece) for piece in sentences_and_items(line)]
         pieces = [piece for piece in pieces if len(piece) > 2]
         heading = tables.heading(pieces[-1]) if pieces else None
         if pieces and pieces[-1].endswith(":"):
-            open_list = (pieces.pop(), [])
+            lead = pieces.pop()
+            if pieces and REFERS_BACK.match(lead):  # "… entliehen werden. Dabei gelten folgende Leihfristen:"
+                lead = f"{pieces.pop()} {lead}"
+            open_list = (lead, [])
         found.extend(Unit(piece) for piece in pieces)
     if open_list is not None:
         found.append(Unit(open_list[0], tuple(open_list[1])))
@@ -115,6 +131,7 @@ Matcher = Callable[[str], int]
 """How many of the question's content words a text contains."""
 
 _CLOCK = r"\b\d{1,2}(?:[.:]\s?\d{2})?\s*uhr\b"
+CLOCK = re.compile(_CLOCK, re.I)
 _DATE = r"\b\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4})?"
 _COUNT = (
     r"(?:\d+(?:[.,]\d+)?|ein\w*|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig)"
@@ -137,6 +154,15 @@ def concrete(text: str, kind: Wanted) -> bool:
     return carries(text, kind) if pattern is None else pattern.search(text) is not None
 
 
+def states(text: str, kind: Wanted) -> bool:
+    """True when ``text`` carries a value of ``kind``; a clock time also answers a period question.
+
+    "Wann darf ich kein Altglas einwerfen?" / "Ab wann muss es ruhig sein?" ask for a point in time:
+    "von 12.30 Uhr bis 14.00 Uhr", "nach 22:00 Uhr" answer them as a duration would answer "Wie lange?".
+    """
+    return carries(text, kind) or (kind is Wanted.PERIOD and CLOCK.search(text) is not None)
+
+
 def best_units(
     text: str, *, section: str, kind: Wanted, matches: Matcher, limit: int = 2, min_words: int = 0
 ) -> list[tuple[float, Unit]]:
@@ -155,7 +181,7 @@ def best_units(
     scored = []
     for position, unit in enumerate(units(text)):
         words = matches(unit.whole)
-        if words >= min_words and carries(unit.whole, kind):
+        if words >= min_words and states(unit.whole, kind):
             score = words + heading + 0.5 + 0.75 * concrete(unit.whole, kind)
             if unit.row:
                 score += ROW_LABEL * tables.label_share((*unit.items, unit.text)[0], matches)

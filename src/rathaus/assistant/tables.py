@@ -25,6 +25,8 @@ DATA_CELL = re.compile(
     r"\d\s*(?:€|euro\b|eur\b|%|v\.\s?h\.|cent\b|ct\b)|\b\d+,\d{1,2}\b|^\d{1,2}(?:\.\d{1,2})+\.?(?:\s|$)",
     re.IGNORECASE,
 )
+EMPHASIS = re.compile(r"\*\*|__")
+ITEM_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?(?=\s|$)")
 # A heading line names the rows below it; a sentence (ending in . ! ? ;) says something else.
 MAX_HEADING = 200
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{4,}")
@@ -53,15 +55,42 @@ def header_is_data(line: str) -> bool:
     return any(DATA_CELL.search(cell) for cell in _cells(line))
 
 
-def rows(block: list[str]) -> list[str]:
-    """The data rows of a table block as plain lines; a header row that is data stays a row."""
+def _heads(cells: list[str]) -> bool:
+    """A row that only names a group ("| 2 | **Anträge** | |"): its value cell is empty, no cell is data
+    but its item number."""
+    named = [cell for cell in cells[:-1] if cell]
+    return len(cells) >= 2 and not cells[-1] and bool(named) and not any(
+        DATA_CELL.search(cell) for cell in named if not ITEM_NUMBER.fullmatch(cell)
+    )
+
+
+def rows(block: list[str]) -> list[tuple[str, bool]]:
+    """The data rows of a table block as plain lines, each with whether it heads the rows below it.
+
+    A header row that is data stays a row; the rows of a table with a real header name their cells.
+    """
     lines = [line for line in block if not RULE.match(line.strip())]
     if not lines:
         return []
-    if header_is_data(lines[0]) or len(lines) == 1:
-        return [" – ".join(cell for cell in _cells(line) if cell) for line in lines]
-    plain = plain_markdown("\n".join(_whole(line) for line in lines))
-    return [row.strip() for row in plain.splitlines()[1:]]
+    data = header_is_data(lines[0]) or len(lines) == 1
+    named = plain_markdown("\n".join(_whole(line) for line in lines)).splitlines()
+    found = []
+    for index, line in enumerate(lines if data else lines[1:], start=0 if data else 1):
+        cells = [plain_markdown(cell).strip() for cell in _cells(line)]
+        heads = _heads(cells)
+        if data or heads:
+            found.append((" – ".join(cell for cell in cells if cell), heads))
+        else:
+            found.append((EMPHASIS.sub("", named[index]).strip(), False))
+    return found
+
+
+def group(heading_row: str, row: str) -> bool:
+    """True when ``row`` belongs to the group a heading row opened ("2.1" under "2 Anträge")."""
+    number = ITEM_NUMBER.match(heading_row)
+    if number is None:
+        return True
+    return row.startswith(number.group(0).rstrip(".") + ".")
 
 
 def heading(line: str) -> str | None:

@@ -26,6 +26,7 @@ from rathaus.assistant.models import Chunk
 from rathaus.assistant.preference import WINDOW, prefer_service
 from rathaus.assistant.retrieval import Audience, Passage
 from rathaus.assistant.retrieval import passages as load_passages
+from rathaus.assistant.scope import without_places
 
 VALUE_KINDS = (Wanted.FEE, Wanted.AMOUNT, Wanted.PERIOD, Wanted.HOURS)
 # The best passage and the one after it are the ones an answer surely shows (see answers.MAX_PASSAGES).
@@ -53,7 +54,9 @@ def with_value_passage(
     if not kinds or not result:
         return result
     top = result[0]
-    matches = question_matcher(question)
+    # The source's own place name is no sign of the value ("… der Bücherei Bad Boll …" in every paragraph).
+    places = [name for name in (top.municipality, top.district) if name]
+    matches = question_matcher(without_places(question, places) or question)
 
     def best_in(text: str, section: str) -> float:
         scores = [
