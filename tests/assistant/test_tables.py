@@ -63,12 +63,24 @@ def test_a_row_a_chunk_boundary_cut_is_still_a_row() -> None:
 
 def test_a_group_row_heads_the_rows_numbered_under_it() -> None:
     found = [unit for unit in facts.units(FEES) if unit.row]
-    assert found[0].text == "Gebührenverzeichnis"
-    assert "Allgemeine Verwaltungsgebühr" in found[0].items[0] and "16,00 €" in found[0].items[0]
+    assert "Allgemeine Verwaltungsgebühr" in found[0].text and "16,00 €" in found[0].text
+    assert found[0].items == ()  # the caption above the table has no number: the row stands alone
     assert found[1].text == "2 – Anträge"
     assert found[1].items[0].startswith("2.1: ")
-    assert found[2].text == "Gebührenverzeichnis"  # "3" is no part of group "2"
-    assert "**" not in found[2].items[0]
+    assert found[2].text.startswith("3: ")  # "3" is no part of group "2"
+    assert "**" not in found[2].text
+
+
+def test_a_caption_without_number_heads_no_row() -> None:
+    text = (
+        "### Kindergarten mit verlängerten Öffnungszeiten (VÖPlus)\n"
+        "**gemäß § 2 Nr. 3 Benutzungsgebührensatzung (nur Kindergarten am Riedbächle)**\n\n"
+        "| Familiensituation | Gebühr |\n|---|---|\n"
+        "| für ein Kind aus einer Familie mit einem Kind unter 18 Jahren | 225,00 € |\n"
+    )
+    (row,) = [unit for unit in facts.units(text) if unit.row]
+    assert row.text == "für ein Kind aus einer Familie mit einem Kind unter 18 Jahren: Gebühr: 225,00 €"
+    assert row.items == ()
 
 
 def test_the_row_named_by_heading_and_label_wins_over_a_row_that_mentions_the_words() -> None:

@@ -84,13 +84,14 @@ def _lines(text: str) -> list[tuple[str, str]]:
 def units(text: str) -> list[Unit]:
     """The units of a passage text in their order: sentences, and lead-ins ending in ":" with their items.
 
-    A table row under a heading line ("2. Überlassung eines Urnenreihengrabs") is a unit of its own with
-    that heading as its lead-in; a row without either stays whole (no sentence split at "incl.").
+    A table row numbered under a line or group row above it ("2.1. als Erdgrab" under "2. Überlassung eines
+    Urnenreihengrabs") is a unit of its own with that line as its lead-in; any row stays whole (no
+    sentence split at "incl.").
     """
     found: list[Unit] = []
     open_list: tuple[str, list[str]] | None = None
-    heading: str | None = None
-    group: str | None = None  # a row heading a group of rows ("2 Anträge" over "2.1 …")
+    heading: str | None = None  # the last numbered line ("2. Überlassung eines Urnenreihengrabs")
+    group: str | None = None  # a row heading a group of rows ("2 – Anträge" over "2.1 …")
     for line, kind in _lines(text):
         if not line or SKIPPED_LINE.match(line):
             continue
@@ -106,13 +107,17 @@ def units(text: str) -> list[Unit]:
             continue
         if kind == ROW:
             row = tidy(line)
-            lead = group if group is not None and tables.group(group, row) else heading
+            if group is not None and tables.under(group, row, numbered=False):
+                lead: str | None = group
+            else:
+                lead = heading if heading is not None and tables.under(heading, row) else None
             found.append(Unit(lead, (row,), row=True) if lead else Unit(row, row=True))
             continue
         group = None
+        if tables.ITEM_NUMBER.match(line):
+            heading = tidy(line)
         pieces = [tidy(piece) for piece in sentences_and_items(line)]
         pieces = [piece for piece in pieces if len(piece) > 2]
-        heading = tables.heading(pieces[-1]) if pieces else None
         if pieces and pieces[-1].endswith(":"):
             lead = pieces.pop()
             if pieces and REFERS_BACK.match(lead):  # "… entliehen werden. Dabei gelten folgende Leihfristen:"
@@ -190,7 +195,20 @@ def best_units(
     if not scored:
         return []
     top = scored[0][0]
-    return [(score, unit) for score, _pos, unit in scored[:limit] if score >= top / 2]
+    return _merged([(score, unit) for score, _pos, unit in scored[:limit] if score >= top / 2])
+
+
+def _merged(found: list[tuple[float, Unit]]) -> list[tuple[float, Unit]]:
+    """Rows under the same heading as one unit: the heading is shown once, its rows below it."""
+    merged: list[tuple[float, Unit]] = []
+    for score, unit in found:
+        same = next((i for i, (_s, u) in enumerate(merged) if unit.row and u.row and u.items and u.text == unit.text), None)
+        if same is None or not unit.items:
+            merged.append((score, unit))
+        else:
+            first = merged[same]
+            merged[same] = (first[0], Unit(unit.text, (*first[1].items, *unit.items), row=True))
+    return merged
 
 
 def pick(

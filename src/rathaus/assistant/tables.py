@@ -6,7 +6,8 @@ states a value or starts with an item number is therefore data, and the other ro
 its cells ("2.2. als Wiesenurnengrab: 800 €: 950 €" would put the wrong amount beside the grave).
 
 A row's label often only qualifies the numbered heading above the table: "2.1. als Erdgrab" under
-"2. Überlassung eines Urnenreihengrabs (für 20 Jahre)". The row is matched and shown with that heading.
+"2. Überlassung eines Urnenreihengrabs (für 20 Jahre)", "2.1 Bearbeitung …" under the group row "2 Anträge".
+The row is matched and shown with that heading.
 
 A chunk boundary may cut a table: a line that starts or ends with a pipe and holds a cell boundary is
 still a row ("Urnengemeinschaftsgrab mit Grabkissen | 40 € |").
@@ -27,8 +28,7 @@ DATA_CELL = re.compile(
 )
 EMPHASIS = re.compile(r"\*\*|__")
 ITEM_NUMBER = re.compile(r"\d{1,2}(?:\.\d{1,2})*\.?(?=\s|$)")
-# A heading line names the rows below it; a sentence (ending in . ! ? ;) says something else.
-MAX_HEADING = 200
+LABEL_END = re.compile(r" – |: ")  # a row's first cell ends here (see ``rows``)
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{4,}")
 
 
@@ -85,20 +85,17 @@ def rows(block: list[str]) -> list[tuple[str, bool]]:
     return found
 
 
-def group(heading_row: str, row: str) -> bool:
-    """True when ``row`` belongs to the group a heading row opened ("2.1" under "2 Anträge")."""
-    number = ITEM_NUMBER.match(heading_row)
+def under(heading_line: str, row: str, *, numbered: bool = True) -> bool:
+    """True when ``row`` is an item of the numbered heading or group row above it ("2.1" under "2. …").
+
+    Only the numbering ties a row to a line above it: a caption without a number ("gemäß § 2 Nr. 3 …
+    (nur Kindergarten am Riedbächle)") may name words the row does not qualify. A group row without a
+    number (``numbered=False``) heads every row up to the next one.
+    """
+    number = ITEM_NUMBER.match(heading_line)
     if number is None:
-        return True
+        return not numbered
     return row.startswith(number.group(0).rstrip(".") + ".")
-
-
-def heading(line: str) -> str | None:
-    """``line`` when it can head the table below it: short, and no sentence of its own."""
-    stripped = line.strip()
-    if not stripped or len(stripped) > MAX_HEADING or stripped.endswith((".", "!", "?", ";", ":")):
-        return None
-    return stripped
 
 
 def label_share(row: str, matches: Callable[[str], int]) -> float:
@@ -108,7 +105,7 @@ def label_share(row: str, matches: Callable[[str], int]) -> float:
     one that mentions them among many others ("Beilegung einer Urne in ein Erdgrab sowie …") names
     something else.
     """
-    label = row.split(" – ", 1)[0]
+    label = LABEL_END.split(row, maxsplit=1)[0]
     words = WORD.findall(label)
     if not words:
         return 0.0
