@@ -63,7 +63,8 @@ def test_a_row_a_chunk_boundary_cut_is_still_a_row() -> None:
 
 def test_a_group_row_heads_the_rows_numbered_under_it() -> None:
     found = [unit for unit in facts.units(FEES) if unit.row]
-    assert "Allgemeine Verwaltungsgebühr" in found[0].text and "16,00 €" in found[0].text
+    assert "Allgemeine Verwaltungsgebühr" in found[0].text
+    assert "16,00 €" in found[0].text
     assert found[0].items == ()  # the caption above the table has no number: the row stands alone
     assert found[1].text == "2 – Anträge"
     assert found[1].items[0].startswith("2.1: ")
@@ -102,9 +103,8 @@ def test_the_label_share_counts_the_row_label_only() -> None:
 
 def test_a_bylaw_answer_shows_the_row_under_its_heading() -> None:
     fees = passage("Friedhofssatzung (Eschenbach)", GRAVES, kind="bylaw", section="Gebührenverzeichnis")
-    result = answer(
-        passages=[fees], question="Was kostet ein Urnenreihengrab als Erdgrab?", chat=None, easy_language=False
-    )
+    question = "Was kostet ein Urnenreihengrab als Erdgrab?"
+    result = answer(passages=[fees], question=question, chat=None, easy_language=False)
     assert result.lines[:2] == [
         "Friedhofssatzung (Eschenbach), Gebührenverzeichnis: 2. Überlassung eines Urnenreihengrabs "
         "(für 20 Jahre) [1]",
@@ -115,7 +115,8 @@ def test_a_bylaw_answer_shows_the_row_under_its_heading() -> None:
 def test_a_clock_time_answers_a_when_question() -> None:
     text = (
         "Altglassammelbehälter dürfen nur an Werktagen benutzt werden. In der Zeit von 12.30 Uhr bis "
-        "14.00 Uhr und von 20.00 Uhr bis 07.00 Uhr dürfen keine Glasabfälle in die Behälter eingeworfen werden."
+        "14.00 Uhr und von 20.00 Uhr bis 07.00 Uhr dürfen keine Glasabfälle in die Behälter eingeworfen "
+        "werden."
     )
     matches = question_matcher("Wann darf ich mittags kein Altglas einwerfen?")
     found = facts.best_units(text, section="§ 7 Altglassammelbehälter", kind=Wanted.PERIOD, matches=matches)
@@ -141,16 +142,14 @@ def test_nothing_to_show_is_no_empty_answer() -> None:
     # The by-law's preamble fits the question, but it only leads in: no sentence of it can be shown.
     preamble = passage(
         "Satzung über den Verkauf an Sonn- und Feiertagen (Konstanz)",
-        "Aufgrund von § 7 Abs. 1 des Gesetzes über die Ladenöffnung hat der Gemeinderat folgende Satzung beschlossen:",
+        "Aufgrund von § 7 Abs. 1 des Gesetzes über die Ladenöffnung hat der Gemeinderat folgende Satzung "
+        "beschlossen:",
         kind="bylaw",
         section="(Rechtsgrundlage)",
     )
     question = "Was hat der Gemeinderat zur Ladenöffnung beschlossen?"
-    final = [
-        item
-        for item in stream_answer(passages=[preamble], question=question, chat=None, easy_language=False)
-        if isinstance(item, Answer)
-    ][0]
+    streamed = stream_answer(passages=[preamble], question=question, chat=None, easy_language=False)
+    final = next(item for item in streamed if isinstance(item, Answer))
     assert final.mode == "handover"
     assert final.text == NOT_SUPPORTED
     assert final.handover is not None

@@ -202,12 +202,12 @@ def _merged(found: list[tuple[float, Unit]]) -> list[tuple[float, Unit]]:
     """Rows under the same heading as one unit: the heading is shown once, its rows below it."""
     merged: list[tuple[float, Unit]] = []
     for score, unit in found:
-        same = next((i for i, (_s, u) in enumerate(merged) if unit.row and u.row and u.items and u.text == unit.text), None)
-        if same is None or not unit.items:
+        same = [i for i, (_s, u) in enumerate(merged) if u.row and u.items and u.text == unit.text]
+        if not same or not unit.row or not unit.items:
             merged.append((score, unit))
         else:
-            first = merged[same]
-            merged[same] = (first[0], Unit(unit.text, (*first[1].items, *unit.items), row=True))
+            first = merged[same[0]]
+            merged[same[0]] = (first[0], Unit(unit.text, (*first[1].items, *unit.items), row=True))
     return merged
 
 

@@ -59,8 +59,11 @@ def _heads(cells: list[str]) -> bool:
     """A row that only names a group ("| 2 | **Anträge** | |"): its value cell is empty, no cell is data
     but its item number."""
     named = [cell for cell in cells[:-1] if cell]
-    return len(cells) >= 2 and not cells[-1] and bool(named) and not any(
-        DATA_CELL.search(cell) for cell in named if not ITEM_NUMBER.fullmatch(cell)
+    return (
+        len(cells) >= 2
+        and not cells[-1]
+        and bool(named)
+        and not any(DATA_CELL.search(cell) for cell in named if not ITEM_NUMBER.fullmatch(cell))
     )
 
 
