@@ -1,7 +1,8 @@
 """The paragraph with the asked-for value, when retrieval found the right by-law but not that paragraph.
 
 "Wie viel Hundesteuer zahle ich in Eschenbach?" retrieves the Hundesteuersatzung's § 1 (it says
-"Hundesteuer" twice), not its § 5 Steuersatz with the amount. When the question asks for an amount,
+"Hundesteuer" twice), not its § 5 Steuersatz with the amount. A by-law of the same municipality that
+retrieval found too counts as the same source (the Gebührenverzeichnis beside its Satzung). When the question asks for an amount,
 a fee, a period or a time and another chunk of the best source carries one that fits better than the
 first two passages do (its heading announces the value, it has more of the question's words, it states
 the value as a quantity), that chunk is added right after it; when retrieval found it but ranked it
@@ -66,14 +67,15 @@ def with_value_passage(
         ]
         return max(scores, default=0.0)
 
-    own = [(index, p) for index, p in enumerate(result) if p.source_id == top.source_id]
+    sources = _sibling_sources(result)
+    own = [(index, p) for index, p in enumerate(result) if p.source_id in sources]
     shown = max((best_in(p.text, p.section) for index, p in own if index < SHOWN), default=0.0)
     later = [(best_in(p.text, p.section), index) for index, p in own if index >= SHOWN]
     best_later = max(later, key=lambda entry: (entry[0], -entry[1]), default=(0.0, -1))
     seen = {p.chunk_id for p in result}
     rows = session.execute(
         select(Chunk.id, Chunk.section, Chunk.text).where(
-            Chunk.tenant_id == tenant_id, Chunk.source_id == top.source_id
+            Chunk.tenant_id == tenant_id, Chunk.source_id.in_(sources)
         )
     ).all()
     best: tuple[float, int] | None = None
@@ -91,6 +93,17 @@ def with_value_passage(
         departments=departments,
     )
     return [top, *added, *result[1:]][: max(len(result), 1)] if added else result
+
+
+def _sibling_sources(found: Sequence[Passage]) -> set[int]:
+    """The best source and the retrieved by-laws of its municipality: a Satzung's rates often stand in a
+    separate Gebührenverzeichnis ("richtet sich nach dem beigefügten Gebührenverzeichnis")."""
+    top = found[0]
+    if not top.municipality:
+        return {top.source_id}
+    return {top.source_id} | {
+        p.source_id for p in found if p.kind == top.kind and p.municipality == top.municipality and not p.shared
+    }
 
 
 def _moved_up(found: list[Passage], index: int) -> list[Passage]:
