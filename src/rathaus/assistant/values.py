@@ -1,12 +1,12 @@
 """The paragraph with the asked-for value, when retrieval found the right by-law but not that paragraph.
 
 "Wie viel Hundesteuer zahle ich in Eschenbach?" retrieves the Hundesteuersatzung's § 1 (it says
-"Hundesteuer" twice), not its § 5 Steuersatz with the amount. A by-law of the same municipality that
-retrieval found too counts as the same source (the Gebührenverzeichnis beside its Satzung). When the question asks for an amount,
+"Hundesteuer" twice), not its § 5 Steuersatz with the amount. When the question asks for an amount,
 a fee, a period or a time and another chunk of the best source carries one that fits better than the
 first two passages do (its heading announces the value, it has more of the question's words, it states
 the value as a quantity), that chunk is added right after it; when retrieval found it but ranked it
-further down (fourth, fifth), it moves up there.
+further down (fourth, fifth), it moves up there. A by-law of the same municipality that retrieval found
+too counts as the best source (the Gebührenverzeichnis beside its Satzung).
 
 For services the value sits in every candidate's structured facts; there the question decides which of
 the close services answers first (see ``preference``: the one naming the asked-for thing or fitting the
@@ -101,9 +101,9 @@ def _sibling_sources(found: Sequence[Passage]) -> set[int]:
     top = found[0]
     if not top.municipality:
         return {top.source_id}
-    return {top.source_id} | {
-        p.source_id for p in found if p.kind == top.kind and p.municipality == top.municipality and not p.shared
-    }
+    place = top.municipality
+    siblings = {p.source_id for p in found if p.kind == top.kind and p.municipality == place and not p.shared}
+    return {top.source_id} | siblings
 
 
 def _moved_up(found: list[Passage], index: int) -> list[Passage]:
