@@ -86,7 +86,8 @@ def test_the_retrieved_rate_paragraph_moves_up_next_to_the_best_passage(
 
 # As in Gammelshausen: the Verwaltungsgebührensatzung refers to its Gebührenverzeichnis, a source of its own.
 GEBUEHRENSATZUNG = (
-    "### § 1 Gebührenpflicht\n\nDie Gemeinde erhebt für öffentliche Leistungen Gebühren nach dieser Satzung.\n\n"
+    "### § 1 Gebührenpflicht\n\nDie Gemeinde erhebt für öffentliche Leistungen Gebühren "
+    "nach dieser Satzung.\n\n"
     "### § 4 Gebührenhöhe\n\n(1) Die Höhe der Verwaltungsgebühren richtet sich nach dem beigefügten "
     "Gebührenverzeichnis."
 )
