@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from rathaus.assistant import facts, service
-from rathaus.assistant.answers import question_matcher
 from rathaus.assistant.asked import Wanted
+from rathaus.assistant.matching import question_matcher
 from rathaus.assistant.models import Chunk
 from rathaus.assistant.retrieval import passages as load_passages
 from rathaus.assistant.sources import SourceInput
@@ -144,3 +144,38 @@ def test_the_rate_in_a_separate_fee_schedule_of_the_same_municipality_is_added(
         "§ 4 Gebührenhöhe",
     ]
     assert "16,00 €" in chosen[1].text
+
+
+def test_a_participle_matches_the_noun_of_its_verb() -> None:
+    matches = question_matcher("Für wie lange werde ich als Steinmetz zugelassen?")
+    assert matches("Die Zulassung wird auf 3 Jahre befristet.") == 1
+    assert matches("Die Ruhezeit der Leichen beträgt 25 Jahre.") == 0
+    assert question_matcher("Wo wird der Ausweis ausgestellt?")("Die Ausstellung dauert zwei Wochen.") == 1
+
+
+def test_a_heading_announcing_another_period_does_not_outweigh_the_asked_one() -> None:
+    # As in a Friedhofsatzung: § 8 Ruhezeit announces a period, but the question asks how long a
+    # stonemason's admission (§ 4) lasts.
+    question = "Ich bin Steinmetz. Für wie lange werde ich für Arbeiten auf dem Friedhof zugelassen?"
+    matches = question_matcher(question)
+    rest = facts.best_units(
+        "Die Ruhezeit der Leichen beträgt 25 Jahre.",
+        section="§ 8 Ruhezeit",
+        kind=Wanted.PERIOD,
+        matches=matches,
+    )
+    admission = facts.best_units(
+        "(3) Die Zulassung erfolgt durch Ausstellung eines Berechtigungsscheins. Die Zulassung wird auf "
+        "3 Jahre befristet.",
+        section="§ 4 Gewerbliche Betätigung auf dem Friedhof",
+        kind=Wanted.PERIOD,
+        matches=matches,
+    )
+    assert admission[0][1].text == "Die Zulassung wird auf 3 Jahre befristet."
+    assert admission[0][0] > rest[0][0]
+    # A heading that announces the asked value and names the question's word still counts in full.
+    fee = question_matcher("Wie lange ist die Ruhezeit?")
+    (full,) = facts.best_units(
+        "Die Ruhezeit der Leichen beträgt 25 Jahre.", section="§ 8 Ruhezeit", kind=Wanted.PERIOD, matches=fee
+    )
+    assert full[0] == 1 + 0.5 + facts.ANNOUNCED + 0.5 + 0.75

@@ -7,8 +7,9 @@ converted from PDF: a data row as the table's header, numbered headings above ta
 from __future__ import annotations
 
 from rathaus.assistant import facts, tables
-from rathaus.assistant.answers import NOT_SUPPORTED, answer, question_matcher, stream_answer
+from rathaus.assistant.answers import NOT_SUPPORTED, answer, stream_answer
 from rathaus.assistant.asked import Wanted
+from rathaus.assistant.matching import question_matcher
 from rathaus.assistant.schemas import Answer
 from tests.assistant.conftest import passage
 

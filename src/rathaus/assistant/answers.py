@@ -12,10 +12,10 @@ from collections.abc import Collection, Generator, Iterator, Sequence
 from dataclasses import is_dataclass, replace
 
 from rathaus.assistant import answerability, compose, easy
-from rathaus.assistant import facts as facts_module
 from rathaus.assistant.answerability import contains, terms, word_share
 from rathaus.assistant.asked import wanted
 from rathaus.assistant.handover import BookingLinks, handover, key_facts
+from rathaus.assistant.matching import question_matcher
 from rathaus.assistant.prompts import (
     EASY_LANGUAGE,
     EASY_LANGUAGE_SCHEMA,
@@ -112,33 +112,6 @@ def _citations(passages: Sequence[PassageLike]) -> list[Citation]:
         )
         for n, p in enumerate(passages, start=1)
     ]
-
-
-def _compound_parts(term: str) -> list[tuple[str, str]]:
-    """Head and tail of a compound stem, with and without a linking e/s ("hunde|steu", "hund|steu")."""
-    parts = []
-    for cut in range(4, len(term) - 3):
-        parts.append((term[:cut], term[cut:]))
-        if term[cut] in "es" and len(term) - cut > 4:
-            parts.append((term[:cut], term[cut + 1 :]))
-    return parts
-
-
-def question_matcher(question: str) -> facts_module.Matcher:
-    """How many of the question's content words a text contains; a compound also counts as its two parts.
-
-    "Hundesteuer" in the question matches "Die Steuer beträgt für jeden Hund …".
-    """
-    wanted_terms = {term: _compound_parts(term) if len(term) >= 9 else [] for term in terms(question)}
-
-    def matches(text: str) -> int:
-        lowered = text.lower()
-        return sum(
-            contains(lowered, term) or any(head in lowered and tail in lowered for head, tail in parts)
-            for term, parts in wanted_terms.items()
-        )
-
-    return matches
 
 
 def best_sentences(

@@ -129,6 +129,7 @@ def units(text: str) -> list[Unit]:
     return [unit for unit in found if unit.items or not unit.text.endswith(":")]
 
 
+ANNOUNCED = 2.0  # a paragraph heading announcing the asked kind of value ("§ 5 Steuersatz")
 # A table row whose label is only the asked-for words names the asked-for thing (see tables.label_share).
 ROW_LABEL = 1.0
 
@@ -174,19 +175,22 @@ def best_units(
     """The units of ``text`` that carry a value of ``kind``, best first, with their scores.
 
     The score is the number of the question's words in the unit, plus half of those in the section
-    heading, plus two when the heading announces such a value ("§ 5 Steuersatz"), plus 0.75 when the
+    heading, plus two when the heading announces such a value ("§ 5 Steuersatz"; one when neither the
+    heading nor the unit names a word of the question), plus 0.75 when the
     unit states the value as a quantity ("innerhalb von sechs Monaten", not "innerhalb einer angemessenen
     Frist"); a unit must carry the value (an amount, a period …). A second unit is kept only when it
     scores at least half as well as the first (the other rate of the same paragraph, say).
     """
-    heading = matches(section) * 0.5
+    named = matches(section)
     announced = VALUE_HEADINGS.get(kind)
-    if announced is not None and announced.search(section):
-        heading += 2.0
+    announces = announced is not None and announced.search(section) is not None
     scored = []
     for position, unit in enumerate(units(text)):
         words = matches(unit.whole)
         if words >= min_words and states(unit.whole, kind):
+            # "§ 8 Ruhezeit" announces a period, but not the asked one when neither it nor its sentence
+            # names anything the question names ("Für wie lange werde ich als Steinmetz zugelassen?").
+            heading = named * 0.5 + (ANNOUNCED if words or named else ANNOUNCED / 2) * announces
             score = words + heading + 0.5 + 0.75 * concrete(unit.whole, kind)
             if unit.row:
                 score += ROW_LABEL * tables.label_share((*unit.items, unit.text)[0], matches)

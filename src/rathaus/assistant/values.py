@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rathaus.assistant import facts
-from rathaus.assistant.answers import question_matcher
 from rathaus.assistant.asked import Wanted, wanted
+from rathaus.assistant.matching import question_matcher
 from rathaus.assistant.models import Chunk
 from rathaus.assistant.preference import WINDOW, prefer_service
 from rathaus.assistant.retrieval import Audience, Passage
