@@ -84,68 +84,6 @@ def test_the_retrieved_rate_paragraph_moves_up_next_to_the_best_passage(
     assert [p.section[:4] for p in chosen] == ["§ 1 ", "§ 5 ", "§ 11", "§ 2 "]
 
 
-# As in Gammelshausen: the Verwaltungsgebührensatzung refers to its Gebührenverzeichnis, a source of its own.
-GEBUEHRENSATZUNG = (
-    "### § 1 Gebührenpflicht\n\nDie Gemeinde erhebt für öffentliche Leistungen Gebühren "
-    "nach dieser Satzung.\n\n"
-    "### § 4 Gebührenhöhe\n\n(1) Die Höhe der Verwaltungsgebühren richtet sich nach dem beigefügten "
-    "Gebührenverzeichnis."
-)
-VERZEICHNIS = (
-    "### Gebührenverzeichnis — Nummern 1 bis 11\n\n"
-    "| Lfd. Nr. | Öffentliche Leistung | Gebühr |\n|---|---|---|\n"
-    "| 1 | Allgemeine Verwaltungsgebühr (§ 4 Abs. 1 Satz 3 der Satzung) | 16,00 € / ZE |\n\n"
-    "### Gebührenverzeichnis — Nummern 12 bis 23\n\n"
-    "| Lfd. Nr. | Öffentliche Leistung | Gebühr |\n|---|---|---|\n"
-    "| 19.1 | Ausstellung eines Fischereischeins auf Lebenszeit | 25,00 € / Vorgang |\n"
-)
-
-
-def test_the_rate_in_a_separate_fee_schedule_of_the_same_municipality_is_added(
-    sessions: sessionmaker[Session],
-) -> None:
-    tenant = new_tenant(sessions, "verwaltungsgebuehr")
-    items = [
-        SourceInput(
-            kind="bylaw",
-            title=title,
-            body=body,
-            external_id=f"file:{name}.md",
-            municipality="Gammelshausen",
-        )
-        for title, body, name in (
-            ("Verwaltungsgebührensatzung", GEBUEHRENSATZUNG, "satzung"),
-            ("Gebührenverzeichnis", VERZEICHNIS, "verzeichnis"),
-        )
-    ]
-    with open_session(sessions, tenant_id=tenant) as session:
-        service.import_sources(session=session, tenant_id=tenant, items=items, actor=EDITOR)
-        service.reindex(session=session, embedder=None)
-        chunks = {
-            str(section): int(chunk_id)
-            for section, chunk_id in session.execute(select(Chunk.section, Chunk.id))
-        }
-        order = ["§ 1 Gebührenpflicht", "§ 4 Gebührenhöhe", "Gebührenverzeichnis — Nummern 12"]
-        hits = [
-            (chunks[next(s for s in chunks if s.startswith(name))], 1.0 - n / 10)
-            for n, name in enumerate(order)
-        ]
-        found = load_passages(session=session, tenant_id=tenant, hits=hits, audience="public")
-        chosen = with_value_passage(
-            session=session,
-            tenant_id=tenant,
-            found=found,
-            question="Wie hoch ist die allgemeine Verwaltungsgebühr in Gammelshausen?",
-            audience="public",
-        )
-    assert [p.section[:25] for p in chosen] == [
-        "§ 1 Gebührenpflicht",
-        "Gebührenverzeichnis — Num",
-        "§ 4 Gebührenhöhe",
-    ]
-    assert "16,00 €" in chosen[1].text
-
-
 def test_a_participle_matches_the_noun_of_its_verb() -> None:
     matches = question_matcher("Für wie lange werde ich als Steinmetz zugelassen?")
     assert matches("Die Zulassung wird auf 3 Jahre befristet.") == 1

@@ -5,8 +5,9 @@
 a fee, a period or a time and another chunk of the best source carries one that fits better than the
 first two passages do (its heading announces the value, it has more of the question's words, it states
 the value as a quantity), that chunk is added right after it; when retrieval found it but ranked it
-further down (fourth, fifth), it moves up there. A by-law of the same municipality that retrieval found
-too counts as the best source (the Gebührenverzeichnis beside its Satzung).
+further down (fourth, fifth), it moves up there. (Other by-laws of the same municipality are not searched:
+tried for a Satzung's separate Gebührenverzeichnis, it lent a Feuerwehrentschädigungssatzung's rate to a
+question on the general Ehrenamt allowance.)
 
 For services the value sits in every candidate's structured facts; there the question decides which of
 the close services answers first (see ``preference``: the one naming the asked-for thing or fitting the
@@ -67,15 +68,14 @@ def with_value_passage(
         ]
         return max(scores, default=0.0)
 
-    sources = _sibling_sources(result)
-    own = [(index, p) for index, p in enumerate(result) if p.source_id in sources]
+    own = [(index, p) for index, p in enumerate(result) if p.source_id == top.source_id]
     shown = max((best_in(p.text, p.section) for index, p in own if index < SHOWN), default=0.0)
     later = [(best_in(p.text, p.section), index) for index, p in own if index >= SHOWN]
     best_later = max(later, key=lambda entry: (entry[0], -entry[1]), default=(0.0, -1))
     seen = {p.chunk_id for p in result}
     rows = session.execute(
         select(Chunk.id, Chunk.section, Chunk.text).where(
-            Chunk.tenant_id == tenant_id, Chunk.source_id.in_(sources)
+            Chunk.tenant_id == tenant_id, Chunk.source_id == top.source_id
         )
     ).all()
     best: tuple[float, int] | None = None
@@ -93,17 +93,6 @@ def with_value_passage(
         departments=departments,
     )
     return [top, *added, *result[1:]][: max(len(result), 1)] if added else result
-
-
-def _sibling_sources(found: Sequence[Passage]) -> set[int]:
-    """The best source and the retrieved by-laws of its municipality: a Satzung's rates often stand in a
-    separate Gebührenverzeichnis ("richtet sich nach dem beigefügten Gebührenverzeichnis")."""
-    top = found[0]
-    if not top.municipality:
-        return {top.source_id}
-    place = top.municipality
-    siblings = {p.source_id for p in found if p.kind == top.kind and p.municipality == place and not p.shared}
-    return {top.source_id} | siblings
 
 
 def _moved_up(found: list[Passage], index: int) -> list[Passage]:
