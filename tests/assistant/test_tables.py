@@ -51,7 +51,7 @@ def test_a_data_row_as_header_stays_a_row_and_labels_no_other_row() -> None:
         "2.2. als Wiesenurnengrab – 950 €",
         "2.4.2. Bronzetafel incl. Beschriftung – 550 €",  # whole: no sentence cut at "incl."
     ]
-    assert rows[3].text == "2. Überlassung eines Urnenreihengrabs (für 20 Jahre)"
+    assert rows[3].text == "2. Überlassung eines Urnenreihengrabs (für 20 Jahre):"
     assert rows[0].text.startswith("1. Überlassung eines Reihengrabs")
 
 
@@ -67,7 +67,7 @@ def test_a_group_row_heads_the_rows_numbered_under_it() -> None:
     assert "Allgemeine Verwaltungsgebühr" in found[0].text
     assert "16,00 €" in found[0].text
     assert found[0].items == ()  # the caption above the table has no number: the row stands alone
-    assert found[1].text == "2 – Anträge"
+    assert found[1].text == "2 – Anträge:"
     assert found[1].items[0].startswith("2.1: ")
     assert found[2].text.startswith("3: ")  # "3" is no part of group "2"
     assert "**" not in found[2].text
@@ -108,7 +108,7 @@ def test_a_bylaw_answer_shows_the_row_under_its_heading() -> None:
     result = answer(passages=[fees], question=question, chat=None, easy_language=False)
     assert result.lines[:2] == [
         "Friedhofssatzung (Eschenbach), Gebührenverzeichnis: 2. Überlassung eines Urnenreihengrabs "
-        "(für 20 Jahre) [1]",
+        "(für 20 Jahre): [1]",
         "– 2.1. als Erdgrab – 800 €",
     ]
 
@@ -155,3 +155,11 @@ def test_nothing_to_show_is_no_empty_answer() -> None:
     assert final.text == NOT_SUPPORTED
     assert final.handover is not None
     assert final.handover.reason == "Die Quellen beantworten die Frage nicht sicher."
+
+
+def test_easy_language_keeps_a_row_whole() -> None:
+    fees = passage("Friedhofssatzung (Eschenbach)", GRAVES, kind="bylaw", section="Gebührenverzeichnis")
+    question = "Was kostet eine Bronzetafel für ein Urnenreihengrab?"
+    result = answer(passages=[fees], question=question, chat=None, easy_language=True)
+    assert "– 2.4.2. Bronzetafel mit Beschriftung – 550 €" in result.lines
+    assert not any(line.startswith("Bronzetafel incl.") for line in result.lines)

@@ -111,7 +111,7 @@ def units(text: str) -> list[Unit]:
                 lead: str | None = group
             else:
                 lead = heading if heading is not None and tables.under(heading, row) else None
-            found.append(Unit(lead, (row,), row=True) if lead else Unit(row, row=True))
+            found.append(Unit(_lead_in(lead), (row,), row=True) if lead else Unit(row, row=True))
             continue
         group = None
         if tables.ITEM_NUMBER.match(line):
@@ -132,6 +132,12 @@ def units(text: str) -> list[Unit]:
 ANNOUNCED = 2.0  # a paragraph heading announcing the asked kind of value ("§ 5 Steuersatz")
 # A table row whose label is only the asked-for words names the asked-for thing (see tables.label_share).
 ROW_LABEL = 1.0
+
+
+def _lead_in(heading: str) -> str:
+    """A heading as the lead-in of its rows: "2. Überlassung eines Urnenreihengrabs (für 20 Jahre):"."""
+    return heading if heading.endswith(":") else f"{heading}:"
+
 
 Matcher = Callable[[str], int]
 """How many of the question's content words a text contains."""
