@@ -6,7 +6,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from rathaus.assistant import facts, service
-from rathaus.assistant.answers import best_sentences
 from rathaus.assistant.asked import Wanted
 from rathaus.assistant.matching import question_matcher
 from rathaus.assistant.models import Chunk
@@ -118,15 +117,3 @@ def test_a_heading_announcing_another_period_does_not_outweigh_the_asked_one() -
         "Die Ruhezeit der Leichen beträgt 25 Jahre.", section="§ 8 Ruhezeit", kind=Wanted.PERIOD, matches=fee
     )
     assert full[0] == 1 + 0.5 + facts.ANNOUNCED + 0.5 + 0.75
-
-
-def test_a_stated_age_matches_an_age_limit() -> None:
-    text = (
-        "(1) Der Mainau Ruhewald ist ein naturnaher Wald und keine Parkanlage. Das Betreten des Ruhewaldes "
-        "erfolgt auf eigene Gefahr.\n\n"
-        "(2) Kinder unter 10 Jahren dürfen den Mainau Ruhewald nur in Begleitung von Erwachsenen besuchen."
-    )
-    question = "Darf mein achtjähriger Sohn allein in den Mainau Ruhewald?"
-    (chosen,) = best_sentences(text, question, limit=1)
-    assert chosen.startswith("Kinder unter 10 Jahren")
-    assert question_matcher("Was kostet der Mainau Ruhewald?")("Kinder unter 10 Jahren") == 0

@@ -37,26 +37,14 @@ def _participle_root(term: str) -> str | None:
     return root if len(root) >= 5 else None
 
 
-# A citizen states an age ("mein achtjähriger Sohn", "ich bin 16 Jahre alt"); a rule states an age limit
-# ("Kinder unter 10 Jahren", "nach Vollendung des 18. Lebensjahres"): the limit is what the age is asked for.
-AGE = re.compile(r"\b\w*\d*-?jährig\w*|\b\d{1,2}\s*jahre\s+alt\b", re.IGNORECASE)
-AGE_LIMIT = re.compile(
-    r"\b(?:unter|über|ab|bis zu|bis zum|vor|nach|mindestens|von)\s+(?:dem\s+|der\s+)?(?:vollendet\w*\s+)?"
-    r"\d{1,2}\.?\s*(?:jahren|lebensjahr\w*)|\bvollendung des \d{1,2}\.\s*lebensjahr",
-    re.IGNORECASE,
-)
-
-
 def question_matcher(question: str) -> Matcher:
     """How many of the question's content words a text contains; a compound also counts as its two parts.
 
     "Hundesteuer" in the question matches "Die Steuer beträgt für jeden Hund …"; a participle matches the
-    noun of its verb ("zugelassen" – "Die Zulassung wird auf 3 Jahre befristet"); a stated age matches an
-    age limit ("achtjährig" – "Kinder unter 10 Jahren").
+    noun of its verb ("zugelassen" – "Die Zulassung wird auf 3 Jahre befristet").
     """
     wanted_terms = {term: _compound_parts(term) if len(term) >= 9 else [] for term in terms(question)}
     roots = {term: root for term in wanted_terms if (root := _participle_root(term))}
-    ages = AGE.search(question) is not None
 
     def matches(text: str) -> int:
         lowered = text.lower()
@@ -65,6 +53,6 @@ def question_matcher(question: str) -> Matcher:
             or any(head in lowered and tail in lowered for head, tail in parts)
             or (term in roots and roots[term] in lowered)
             for term, parts in wanted_terms.items()
-        ) + (ages and AGE_LIMIT.search(text) is not None)
+        )
 
     return matches
