@@ -6,12 +6,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from rathaus.assistant import facts, service
-from rathaus.assistant.answers import question_matcher
 from rathaus.assistant.asked import Wanted
+from rathaus.assistant.matching import question_matcher
 from rathaus.assistant.models import Chunk
 from rathaus.assistant.retrieval import passages as load_passages
 from rathaus.assistant.sources import SourceInput
-from rathaus.assistant.values import with_value_passage
+from rathaus.assistant.values import annex_of, with_value_passage
 from rathaus.core.db import open_session
 from tests.assistant.stand_ins import EDITOR, new_tenant
 
@@ -82,3 +82,122 @@ def test_the_retrieved_rate_paragraph_moves_up_next_to_the_best_passage(
             audience="public",
         )
     assert [p.section[:4] for p in chosen] == ["§ 1 ", "§ 5 ", "§ 11", "§ 2 "]
+
+
+def test_a_participle_matches_the_noun_of_its_verb() -> None:
+    matches = question_matcher("Für wie lange werde ich als Steinmetz zugelassen?")
+    assert matches("Die Zulassung wird auf 3 Jahre befristet.") == 1
+    assert matches("Die Ruhezeit der Leichen beträgt 25 Jahre.") == 0
+    assert question_matcher("Wo wird der Ausweis ausgestellt?")("Die Ausstellung dauert zwei Wochen.") == 1
+
+
+def test_a_heading_announcing_another_period_does_not_outweigh_the_asked_one() -> None:
+    # As in a Friedhofsatzung: § 8 Ruhezeit announces a period, but the question asks how long a
+    # stonemason's admission (§ 4) lasts.
+    question = "Ich bin Steinmetz. Für wie lange werde ich für Arbeiten auf dem Friedhof zugelassen?"
+    matches = question_matcher(question)
+    rest = facts.best_units(
+        "Die Ruhezeit der Leichen beträgt 25 Jahre.",
+        section="§ 8 Ruhezeit",
+        kind=Wanted.PERIOD,
+        matches=matches,
+    )
+    admission = facts.best_units(
+        "(3) Die Zulassung erfolgt durch Ausstellung eines Berechtigungsscheins. Die Zulassung wird auf "
+        "3 Jahre befristet.",
+        section="§ 4 Gewerbliche Betätigung auf dem Friedhof",
+        kind=Wanted.PERIOD,
+        matches=matches,
+    )
+    assert admission[0][1].text == "Die Zulassung wird auf 3 Jahre befristet."
+    assert admission[0][0] > rest[0][0]
+    # A heading that announces the asked value and names the question's word still counts in full.
+    fee = question_matcher("Wie lange ist die Ruhezeit?")
+    (full,) = facts.best_units(
+        "Die Ruhezeit der Leichen beträgt 25 Jahre.", section="§ 8 Ruhezeit", kind=Wanted.PERIOD, matches=fee
+    )
+    assert full[0] == 1 + 0.5 + facts.ANNOUNCED + 0.5 + 0.75
+
+
+# As in Gammelshausen: the Verwaltungsgebührensatzung refers to its Gebührenverzeichnis, a source of its own.
+GEBUEHRENSATZUNG = (
+    "### § 1 Gebührenpflicht\n\nDie Gemeinde erhebt für öffentliche Leistungen Gebühren "
+    "nach dieser Satzung.\n\n"
+    "### § 4 Gebührenhöhe\n\n(1) Die Höhe der Verwaltungsgebühren richtet sich nach dem beigefügten "
+    "Gebührenverzeichnis."
+)
+FEUERWEHR = "### § 3 Entschädigung\n\nDie allgemeine Entschädigung beträgt 10 Euro je Stunde."
+VERZEICHNIS = (
+    "### Gebührenverzeichnis — Nummern 1 bis 11\n\n"
+    "| Lfd. Nr. | Öffentliche Leistung | Gebühr |\n|---|---|---|\n"
+    "| 1 | Allgemeine Verwaltungsgebühr (§ 4 Abs. 1 Satz 3 der Satzung) | 16,00 € / ZE |\n\n"
+    "### Gebührenverzeichnis — Nummern 12 bis 23\n\n"
+    "| Lfd. Nr. | Öffentliche Leistung | Gebühr |\n|---|---|---|\n"
+    "| 19.1 | Ausstellung eines Fischereischeins auf Lebenszeit | 25,00 € / Vorgang |\n"
+)
+
+
+def test_the_rate_in_the_annexed_fee_schedule_is_added(
+    sessions: sessionmaker[Session],
+) -> None:
+    tenant = new_tenant(sessions, "verwaltungsgebuehr")
+    items = [
+        SourceInput(
+            kind="bylaw",
+            title=title,
+            body=body,
+            external_id=f"file:{name}.md",
+            municipality="Gammelshausen",
+        )
+        for title, body, name in (
+            (
+                "Satzung über die Erhebung von Gebühren (Verwaltungsgebührensatzung)",
+                GEBUEHRENSATZUNG,
+                "satzung",
+            ),
+            ("Gebührenverzeichnis (Anlage zur Verwaltungsgebührensatzung)", VERZEICHNIS, "verzeichnis"),
+            ("Feuerwehrentschädigungssatzung", FEUERWEHR, "feuerwehr"),
+        )
+    ]
+    with open_session(sessions, tenant_id=tenant) as session:
+        service.import_sources(session=session, tenant_id=tenant, items=items, actor=EDITOR)
+        service.reindex(session=session, embedder=None)
+        chunks = {
+            str(section): int(chunk_id)
+            for section, chunk_id in session.execute(select(Chunk.section, Chunk.id))
+        }
+        order = [
+            "§ 1 Gebührenpflicht",
+            "§ 4 Gebührenhöhe",
+            "§ 3 Entschädigung",
+            "Gebührenverzeichnis — Nummern 12",
+        ]
+        hits = [
+            (chunks[next(s for s in chunks if s.startswith(name))], 1.0 - n / 10)
+            for n, name in enumerate(order)
+        ]
+        found = load_passages(session=session, tenant_id=tenant, hits=hits, audience="public")
+        chosen = with_value_passage(
+            session=session,
+            tenant_id=tenant,
+            found=found,
+            question="Wie hoch ist die allgemeine Verwaltungsgebühr in Gammelshausen?",
+            audience="public",
+        )
+    # The annex's row is added after the best passage; the other by-law of the municipality is not searched.
+    assert [p.section[:25] for p in chosen] == [
+        "§ 1 Gebührenpflicht",
+        "Gebührenverzeichnis — Num",
+        "§ 4 Gebührenhöhe",
+        "§ 3 Entschädigung",
+    ]
+    assert "16,00 €" in chosen[1].text
+
+
+def test_an_annex_names_its_by_law() -> None:
+    parent = "Satzung über die Erhebung von Gebühren für öffentliche Leistungen (Verwaltungsgebührensatzung)"
+    assert annex_of(
+        "Gebührenverzeichnis der Gemeinde Aichelberg — Anlage zur Verwaltungsgebührensatzung", parent
+    )
+    assert not annex_of("Feuerwehrentschädigungssatzung (Eschenbach)", parent)
+    assert not annex_of(parent, parent)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from rathaus.assistant import facts
-from rathaus.assistant.answers import answer, question_matcher
+from rathaus.assistant.answers import answer
 from rathaus.assistant.asked import Wanted
+from rathaus.assistant.matching import question_matcher
 from tests.assistant.conftest import passage
 
 HUNDESTEUER = (

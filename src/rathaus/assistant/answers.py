@@ -12,10 +12,10 @@ from collections.abc import Collection, Generator, Iterator, Sequence
 from dataclasses import is_dataclass, replace
 
 from rathaus.assistant import answerability, compose, easy
-from rathaus.assistant import facts as facts_module
 from rathaus.assistant.answerability import contains, terms, word_share
 from rathaus.assistant.asked import wanted
 from rathaus.assistant.handover import BookingLinks, handover, key_facts
+from rathaus.assistant.matching import question_matcher
 from rathaus.assistant.prompts import (
     EASY_LANGUAGE,
     EASY_LANGUAGE_SCHEMA,
@@ -112,33 +112,6 @@ def _citations(passages: Sequence[PassageLike]) -> list[Citation]:
         )
         for n, p in enumerate(passages, start=1)
     ]
-
-
-def _compound_parts(term: str) -> list[tuple[str, str]]:
-    """Head and tail of a compound stem, with and without a linking e/s ("hunde|steu", "hund|steu")."""
-    parts = []
-    for cut in range(4, len(term) - 3):
-        parts.append((term[:cut], term[cut:]))
-        if term[cut] in "es" and len(term) - cut > 4:
-            parts.append((term[:cut], term[cut + 1 :]))
-    return parts
-
-
-def question_matcher(question: str) -> facts_module.Matcher:
-    """How many of the question's content words a text contains; a compound also counts as its two parts.
-
-    "Hundesteuer" in the question matches "Die Steuer beträgt für jeden Hund …".
-    """
-    wanted_terms = {term: _compound_parts(term) if len(term) >= 9 else [] for term in terms(question)}
-
-    def matches(text: str) -> int:
-        lowered = text.lower()
-        return sum(
-            contains(lowered, term) or any(head in lowered and tail in lowered for head, tail in parts)
-            for term, parts in wanted_terms.items()
-        )
-
-    return matches
 
 
 def best_sentences(
@@ -262,8 +235,15 @@ def stream_answer(
             yield from _finish(llm, easy_language=easy_language, chat=chat)
             return
         notice = "Die KI-Antwort ließ sich nicht mit den Quellen belegen. Hier die passenden Stellen."
+    text = extractive_text(usable, about or question, facts)  # a place name is no sign of the answer
+    if not text.strip():  # nothing to show (a preamble ending "… beschlossen:"): no answer, hand over
+        reason = "Die Quellen beantworten die Frage nicht sicher."
+        empty = Answer(text=NOT_SUPPORTED, mode="handover", notice=language_notice)
+        empty.handover = handover(usable, reason, booking_links=booking_links)
+        yield from _finish(empty, easy_language=easy_language, chat=None)
+        return
     result = Answer(
-        text=extractive_text(usable, question, facts),
+        text=text,
         mode="extractive",
         citations=citations,
         facts=facts,

@@ -2,7 +2,7 @@
 
 Services answer from their structured facts (fee, duration, documents, offices), by-laws and other texts
 from the sentence, list or table row with the value under its paragraph. The question comes in as what
-it asks for (``asked.wanted``) and a matcher counting its content words (``answers.question_matcher``).
+it asks for (``asked.wanted``) and a matcher counting its content words (``matching.question_matcher``).
 """
 
 from __future__ import annotations

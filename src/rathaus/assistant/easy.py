@@ -15,6 +15,7 @@ from rathaus.assistant.schemas import KeyFacts
 from rathaus.core.text.sentences import sentences_and_items
 
 MAX_WORDS = 12
+LIST_LINE = "– "
 CITATIONS = re.compile(r"\s*((?:\[\d{1,2}\])+)")
 WORDS = {
     r"\bz\.\s?B\.": "zum Beispiel",
@@ -23,6 +24,7 @@ WORDS = {
     r"\bu\.\s?a\.": "unter anderem",
     r"\bd\.\s?h\.": "das heißt",
     r"\bca\.": "ungefähr",
+    r"\bin[ck]l\.": "mit",
     r"\bi\.\s?d\.\s?R\.": "meistens",
     r"\bFahrerlaubnis\b": "Führerschein",
     r"\bFahrerlaubnisbehörde\b": "Führerschein-Stelle",
@@ -71,8 +73,11 @@ def simplify(text: str, facts: Sequence[KeyFacts] = ()) -> str:
         if ":" in body[:80] and not body.startswith(("Gebühr", "Dauer", "So lange")):
             title, body = body.split(":", 1)
             lines.append(f"Das steht in: {title.strip()}.")
-        for sentence in sentences_and_items(body):
-            for short in _short(_plain(sentence)):
+        if body.startswith(LIST_LINE):  # one item of a list or table ("– 2.4.2. Bronzetafel … – 550 €")
+            lines.append(f"{_plain(body)} {refs}".strip())
+            continue
+        for sentence in sentences_and_items(_plain(body)):
+            for short in _short(sentence):
                 lines.append(f"{short} {refs}".strip() if refs else short)
     for fact in facts[:1]:
         ref = f" [{fact.citation}]" if fact.citation else ""

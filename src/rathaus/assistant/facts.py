@@ -11,14 +11,16 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from rathaus.assistant import tables
 from rathaus.assistant.asked import Wanted, carries
 from rathaus.core.text.sentences import plain_markdown, sentences_and_items
 
 LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)]|[a-z]{1,2}[.)])\s+(?=\S)")
 PARAGRAPH_NUMBER = re.compile(r"^\(\d{1,2}[a-z]?\)\s*")
-TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 SKIPPED_LINE = re.compile(r"^(?:Stichworte:|\(Fassung\b|Fassung gemäß)", re.IGNORECASE)
 MAX_ITEMS = 8
+# A lead-in that points back to the sentence before it ("Dabei gelten folgende Leihfristen:") is read with it.
+REFERS_BACK = re.compile(r"(?:Da|Hier)(?:bei|für|zu|von|nach|unter|mit)\b|Dies(?:e[rsmn]?)?\b")
 # Paragraph headings that announce a value: "§ 5 Steuersatz", "§ 4 Gebührenhöhe", "§ 3 Ruhezeiten".
 VALUE_HEADINGS = {
     Wanted.FEE: re.compile(
@@ -36,6 +38,7 @@ class Unit:
 
     text: str
     items: tuple[str, ...] = ()
+    row: bool = False  # a table row (its only item, when it has a heading)
 
     @property
     def whole(self) -> str:
@@ -53,56 +56,94 @@ def tidy(sentence: str) -> str:
     return PARAGRAPH_NUMBER.sub("", sentence.strip(" -•*–")).strip()
 
 
-def _lines(text: str) -> list[tuple[str, bool]]:
-    """The plain lines of a Markdown text, each with whether it is a table's data row (header rows go)."""
-    found: list[tuple[str, bool]] = []
+ROW, HEADS = "row", "heads"
+
+
+def _lines(text: str) -> list[tuple[str, str]]:
+    """The plain lines of a Markdown text, each with what it is: "" (text), a table's data ``ROW``, or a row
+    that ``HEADS`` a group of rows (see ``tables``)."""
+    found: list[tuple[str, str]] = []
     block: list[str] = []
 
     def end_table() -> None:
-        rows = plain_markdown("\n".join(block)).splitlines()
-        found.extend((row.strip(), True) for row in (rows[1:] if len(rows) > 1 else rows))
+        found.extend((row, HEADS if heads else ROW) for row, heads in tables.rows(block) if row)
         block.clear()
 
     for raw in text.splitlines():
-        if TABLE_ROW.match(raw):
+        if tables.is_row(raw):
             block.append(raw)
             continue
         if block:
             end_table()
-        found.append((plain_markdown(raw).strip(), False))
+        found.append((plain_markdown(raw).strip(), ""))
     if block:
         end_table()
     return found
 
 
 def units(text: str) -> list[Unit]:
-    """The units of a passage text in their order: sentences, and lead-ins ending in ":" with their items."""
+    """The units of a passage text in their order: sentences, and lead-ins ending in ":" with their items.
+
+    A table row numbered under a line or group row above it ("2.1. als Erdgrab" under "2. Überlassung eines
+    Urnenreihengrabs") is a unit of its own with that line as its lead-in; any row stays whole (no
+    sentence split at "incl.").
+    """
     found: list[Unit] = []
     open_list: tuple[str, list[str]] | None = None
-    for line, row in _lines(text):
+    heading: str | None = None  # the last numbered line ("2. Überlassung eines Urnenreihengrabs")
+    group: str | None = None  # a row heading a group of rows ("2 – Anträge" over "2.1 …")
+    for line, kind in _lines(text):
         if not line or SKIPPED_LINE.match(line):
             continue
         item = LIST_ITEM.match(line)
-        if (item or row) and open_list is not None:
+        if (item or kind) and open_list is not None:
             open_list[1].append(tidy(line[item.end() :] if item else line))
             continue
         if open_list is not None:
             found.append(Unit(open_list[0], tuple(open_list[1])))
             open_list = None
+        if kind == HEADS:
+            group = tidy(line)
+            continue
+        if kind == ROW:
+            row = tidy(line)
+            if group is not None and tables.under(group, row, numbered=False):
+                lead: str | None = group
+            else:
+                lead = heading if heading is not None and tables.under(heading, row) else None
+            found.append(Unit(_lead_in(lead), (row,), row=True) if lead else Unit(row, row=True))
+            continue
+        group = None
+        if tables.ITEM_NUMBER.match(line):
+            heading = tidy(line)
         pieces = [tidy(piece) for piece in sentences_and_items(line)]
         pieces = [piece for piece in pieces if len(piece) > 2]
         if pieces and pieces[-1].endswith(":"):
-            open_list = (pieces.pop(), [])
+            lead = pieces.pop()
+            if pieces and REFERS_BACK.match(lead):  # "… entliehen werden. Dabei gelten folgende Leihfristen:"
+                lead = f"{pieces.pop()} {lead}"
+            open_list = (lead, [])
         found.extend(Unit(piece) for piece in pieces)
     if open_list is not None:
         found.append(Unit(open_list[0], tuple(open_list[1])))
     return [unit for unit in found if unit.items or not unit.text.endswith(":")]
 
 
+ANNOUNCED = 2.0  # a paragraph heading announcing the asked kind of value ("§ 5 Steuersatz")
+# A table row whose label is only the asked-for words names the asked-for thing (see tables.label_share).
+ROW_LABEL = 1.0
+
+
+def _lead_in(heading: str) -> str:
+    """A heading as the lead-in of its rows: "2. Überlassung eines Urnenreihengrabs (für 20 Jahre):"."""
+    return heading if heading.endswith(":") else f"{heading}:"
+
+
 Matcher = Callable[[str], int]
 """How many of the question's content words a text contains."""
 
 _CLOCK = r"\b\d{1,2}(?:[.:]\s?\d{2})?\s*uhr\b"
+CLOCK = re.compile(_CLOCK, re.I)
 _DATE = r"\b\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4})?"
 _COUNT = (
     r"(?:\d+(?:[.,]\d+)?|ein\w*|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig)"
@@ -125,32 +166,59 @@ def concrete(text: str, kind: Wanted) -> bool:
     return carries(text, kind) if pattern is None else pattern.search(text) is not None
 
 
+def states(text: str, kind: Wanted) -> bool:
+    """True when ``text`` carries a value of ``kind``; a clock time also answers a period question.
+
+    "Wann darf ich kein Altglas einwerfen?" / "Ab wann muss es ruhig sein?" ask for a point in time:
+    "von 12.30 Uhr bis 14.00 Uhr", "nach 22:00 Uhr" answer them as a duration would answer "Wie lange?".
+    """
+    return carries(text, kind) or (kind is Wanted.PERIOD and CLOCK.search(text) is not None)
+
+
 def best_units(
     text: str, *, section: str, kind: Wanted, matches: Matcher, limit: int = 2, min_words: int = 0
 ) -> list[tuple[float, Unit]]:
     """The units of ``text`` that carry a value of ``kind``, best first, with their scores.
 
     The score is the number of the question's words in the unit, plus half of those in the section
-    heading, plus two when the heading announces such a value ("§ 5 Steuersatz"), plus 0.75 when the
+    heading, plus two when the heading announces such a value ("§ 5 Steuersatz"; one when neither the
+    heading nor the unit names a word of the question), plus 0.75 when the
     unit states the value as a quantity ("innerhalb von sechs Monaten", not "innerhalb einer angemessenen
     Frist"); a unit must carry the value (an amount, a period …). A second unit is kept only when it
     scores at least half as well as the first (the other rate of the same paragraph, say).
     """
-    heading = matches(section) * 0.5
+    named = matches(section)
     announced = VALUE_HEADINGS.get(kind)
-    if announced is not None and announced.search(section):
-        heading += 2.0
+    announces = announced is not None and announced.search(section) is not None
     scored = []
     for position, unit in enumerate(units(text)):
         words = matches(unit.whole)
-        if words >= min_words and carries(unit.whole, kind):
+        if words >= min_words and states(unit.whole, kind):
+            # "§ 8 Ruhezeit" announces a period, but not the asked one when neither it nor its sentence
+            # names anything the question names ("Für wie lange werde ich als Steinmetz zugelassen?").
+            heading = named * 0.5 + (ANNOUNCED if words or named else ANNOUNCED / 2) * announces
             score = words + heading + 0.5 + 0.75 * concrete(unit.whole, kind)
+            if unit.row:
+                score += ROW_LABEL * tables.label_share((*unit.items, unit.text)[0], matches)
             scored.append((score, -position, unit))
     scored.sort(key=lambda entry: (entry[0], entry[1]), reverse=True)
     if not scored:
         return []
     top = scored[0][0]
-    return [(score, unit) for score, _pos, unit in scored[:limit] if score >= top / 2]
+    return _merged([(score, unit) for score, _pos, unit in scored[:limit] if score >= top / 2])
+
+
+def _merged(found: list[tuple[float, Unit]]) -> list[tuple[float, Unit]]:
+    """Rows under the same heading as one unit: the heading is shown once, its rows below it."""
+    merged: list[tuple[float, Unit]] = []
+    for score, unit in found:
+        same = [i for i, (_s, u) in enumerate(merged) if u.row and u.items and u.text == unit.text]
+        if not same or not unit.row or not unit.items:
+            merged.append((score, unit))
+        else:
+            first = merged[same[0]]
+            merged[same[0]] = (first[0], Unit(unit.text, (*first[1].items, *unit.items), row=True))
+    return merged
 
 
 def pick(

@@ -5,7 +5,9 @@
 a fee, a period or a time and another chunk of the best source carries one that fits better than the
 first two passages do (its heading announces the value, it has more of the question's words, it states
 the value as a quantity), that chunk is added right after it; when retrieval found it but ranked it
-further down (fourth, fifth), it moves up there.
+further down (fourth, fifth), it moves up there. A retrieved annex of the best source counts as part of it
+("Gebührenverzeichnis … (Anlage zur Verwaltungsgebührensatzung)"); other by-laws of the municipality do not
+(tried: they lent a Feuerwehrentschädigungssatzung's rate to a question on the Ehrenamt allowance).
 
 For services the value sits in every candidate's structured facts; there the question decides which of
 the close services answers first (see ``preference``: the one naming the asked-for thing or fitting the
@@ -14,18 +16,20 @@ situation).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rathaus.assistant import facts
-from rathaus.assistant.answers import question_matcher
 from rathaus.assistant.asked import Wanted, wanted
+from rathaus.assistant.matching import question_matcher
 from rathaus.assistant.models import Chunk
 from rathaus.assistant.preference import WINDOW, prefer_service
 from rathaus.assistant.retrieval import Audience, Passage
 from rathaus.assistant.retrieval import passages as load_passages
+from rathaus.assistant.scope import without_places
 
 VALUE_KINDS = (Wanted.FEE, Wanted.AMOUNT, Wanted.PERIOD, Wanted.HOURS)
 # The best passage and the one after it are the ones an answer surely shows (see answers.MAX_PASSAGES).
@@ -53,7 +57,9 @@ def with_value_passage(
     if not kinds or not result:
         return result
     top = result[0]
-    matches = question_matcher(question)
+    # The source's own place name is no sign of the value ("… der Bücherei Bad Boll …" in every paragraph).
+    places = [name for name in (top.municipality, top.district) if name]
+    matches = question_matcher(without_places(question, places) or question)
 
     def best_in(text: str, section: str) -> float:
         scores = [
@@ -63,14 +69,15 @@ def with_value_passage(
         ]
         return max(scores, default=0.0)
 
-    own = [(index, p) for index, p in enumerate(result) if p.source_id == top.source_id]
+    sources = {top.source_id} | {p.source_id for p in result if annex_of(p.title, top.title)}
+    own = [(index, p) for index, p in enumerate(result) if p.source_id in sources]
     shown = max((best_in(p.text, p.section) for index, p in own if index < SHOWN), default=0.0)
     later = [(best_in(p.text, p.section), index) for index, p in own if index >= SHOWN]
     best_later = max(later, key=lambda entry: (entry[0], -entry[1]), default=(0.0, -1))
     seen = {p.chunk_id for p in result}
     rows = session.execute(
         select(Chunk.id, Chunk.section, Chunk.text).where(
-            Chunk.tenant_id == tenant_id, Chunk.source_id == top.source_id
+            Chunk.tenant_id == tenant_id, Chunk.source_id.in_(sources)
         )
     ).all()
     best: tuple[float, int] | None = None
@@ -88,6 +95,16 @@ def with_value_passage(
         departments=departments,
     )
     return [top, *added, *result[1:]][: max(len(result), 1)] if added else result
+
+
+# "Gebührenverzeichnis der Gemeinde Gammelshausen (Anlage zur Verwaltungsgebührensatzung)"
+ANNEX = re.compile(r"\bAnlage\s+(?:\d+\s+)?zu[rm]?\s+(?:der\s+|dem\s+)?([\wÄÖÜäöüß-]{6,})", re.IGNORECASE)
+
+
+def annex_of(title: str, parent: str) -> bool:
+    """True when the source titled ``title`` is an annex of the one titled ``parent`` (it names it)."""
+    found = ANNEX.search(title)
+    return found is not None and title != parent and found.group(1).lower() in parent.lower()
 
 
 def _moved_up(found: list[Passage], index: int) -> list[Passage]:

@@ -1,0 +1,58 @@
+"""How many of a question's content words a text contains: the matcher by-law answers select sentences with.
+
+Beyond the stems of ``answerability.terms``, a compound of the question also counts as its two parts
+("Hundesteuer" – "Die Steuer beträgt für jeden Hund …") and a separable verb's participle as its root
+("zugelassen" – "Die Zulassung wird auf 3 Jahre befristet").
+"""
+
+from __future__ import annotations
+
+import re
+
+from rathaus.assistant.answerability import contains, terms
+from rathaus.assistant.facts import Matcher
+
+
+def _compound_parts(term: str) -> list[tuple[str, str]]:
+    """Head and tail of a compound stem, with and without a linking e/s ("hunde|steu", "hund|steu")."""
+    parts = []
+    for cut in range(4, len(term) - 3):
+        parts.append((term[:cut], term[cut:]))
+        if term[cut] in "es" and len(term) - cut > 4:
+            parts.append((term[:cut], term[cut + 1 :]))
+    return parts
+
+
+# The participle of a separable verb puts "ge" after the prefix ("zugelassen", "angemeldet"); the noun
+# and the infinitive do not ("Zulassung", "anmelden").
+PARTICIPLE = re.compile(
+    r"(ab|an|auf|aus|bei|ein|fest|her|mit|nach|vor|weg|zu|zurück)ge([a-zäöüß]{3,}?)(?:et|t|en)?"
+)
+
+
+def _participle_root(term: str) -> str | None:
+    """The verb root of a separable participle stem ("zugelass" → "zulass"), None for other words."""
+    found = PARTICIPLE.fullmatch(term)
+    root = found.group(1) + found.group(2) if found else ""
+    return root if len(root) >= 5 else None
+
+
+def question_matcher(question: str) -> Matcher:
+    """How many of the question's content words a text contains; a compound also counts as its two parts.
+
+    "Hundesteuer" in the question matches "Die Steuer beträgt für jeden Hund …"; a participle matches the
+    noun of its verb ("zugelassen" – "Die Zulassung wird auf 3 Jahre befristet").
+    """
+    wanted_terms = {term: _compound_parts(term) if len(term) >= 9 else [] for term in terms(question)}
+    roots = {term: root for term in wanted_terms if (root := _participle_root(term))}
+
+    def matches(text: str) -> int:
+        lowered = text.lower()
+        return sum(
+            contains(lowered, term)
+            or any(head in lowered and tail in lowered for head, tail in parts)
+            or (term in roots and roots[term] in lowered)
+            for term, parts in wanted_terms.items()
+        )
+
+    return matches
