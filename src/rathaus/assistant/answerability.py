@@ -36,7 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rathaus.assistant import needs, rarity
+from rathaus.assistant import needs
 from rathaus.assistant.models import SourceKind
 from rathaus.assistant.prompts import neutralise
 from rathaus.assistant.schemas import PassageLike
@@ -95,7 +95,6 @@ class Topics:
     titles: tuple[str, ...]
     elsewhere: tuple[str, ...] = ()
     texts: Callable[[], Sequence[str]] = tuple
-    share: Callable[[str], float] | None = None  # of all sources using a term (``rarity.counter``)
 
     def markers(self, question: str, share: float) -> set[str]:
         """The question's nouns that lead only elsewhere: in a few titles there, nowhere here.
@@ -123,22 +122,17 @@ class Topics:
         return found
 
 
-def names_a_noun(passage: PassageLike, question: str, topics: Topics | None = None) -> bool:
+def names_a_noun(passage: PassageLike, question: str) -> bool:
     """True when a noun of the question stands in the passage (or the question has none).
 
     A by-law answers in its own terms: a question about it names the thing ("Hundesteuer",
     "Grabnutzungsrecht"), so a by-law passage that names none of the question's nouns is a
     neighbouring rule of the same town, not the answer (the tuning questions: every by-law that
-    answers one names one of its nouns). With the ``topics``' shares, common nouns alone do not
-    count when a rare one of the question is missing (see ``rarity.only_common``).
+    answers one names one of its nouns).
     """
     nouns = _nouns(question, passage)
     haystack = f"{passage.title} {passage.section} {passage.text}".lower()
-    present = [noun for noun in nouns if contains(haystack, noun)]
-    if nouns and not present:
-        return False
-    share = topics.share if topics is not None else None
-    return share is None or not rarity.only_common(nouns, present, share)
+    return not nouns or any(contains(haystack, noun) for noun in nouns)
 
 
 def _nouns(question: str, passage: PassageLike) -> set[str]:
@@ -378,7 +372,7 @@ def decide(
     markers = topics.markers(question, limits.specific) if topics is not None else set()
     if markers:
         candidates = [p for p in candidates if mentions_topic(p, markers)]
-    candidates = [p for p in candidates if p.kind != SourceKind.BYLAW or names_a_noun(p, question, topics)]
+    candidates = [p for p in candidates if p.kind != SourceKind.BYLAW or names_a_noun(p, question)]
     cosines = [c for c in (_dense(p) for p in candidates) if c is not None]
     best = max(cosines) if cosines else None
     chosen: list[PassageLike] = []

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rathaus.assistant import answerability, conversations, rarity, scope
+from rathaus.assistant import answerability, conversations, scope
 from rathaus.assistant.answers import question_problem, stream_answer
 from rathaus.assistant.config import AssistantSettings
 from rathaus.assistant.fusion import FusionParams, params_per_kind
@@ -118,25 +118,8 @@ def source_topics(*, session: Session, tenant_id: int, within: scope.Scope) -> a
         bodies = session.scalars(select(KnowledgeSource.body).where(KnowledgeSource.id.in_(ids)))
         return tuple(body.lower() for body in bodies)
 
-    fingerprint = session.execute(
-        select(func.count(), func.max(KnowledgeSource.id), func.max(KnowledgeSource.last_changed)).where(
-            KnowledgeSource.tenant_id == tenant_id
-        )
-    ).one()
-
-    def documents() -> tuple[str, ...]:
-        rows = session.execute(
-            select(KnowledgeSource.title, KnowledgeSource.body).where(KnowledgeSource.tenant_id == tenant_id)
-        )
-        return tuple(f"{title} {body}".lower() for title, body in rows)
-
     return answerability.Topics(
-        titles=tuple(title for _, title in inside),
-        elsewhere=tuple(outside),
-        texts=texts,
-        share=rarity.counter(
-            (str(session.get_bind().engine.url), tenant_id, *fingerprint), documents, answerability.contains
-        ),
+        titles=tuple(title for _, title in inside), elsewhere=tuple(outside), texts=texts
     )
 
 
