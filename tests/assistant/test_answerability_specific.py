@@ -170,3 +170,33 @@ def test_bis_wie_viel_uhr_asks_for_a_time_not_a_sum() -> None:
     assert needs.missing([CLEARING], question) is None
     assert needs.missing([replace(CLEARING, text="Die Gehwege sind zu räumen.")], question) == "time"
     assert needs.missing([CLEARING], "Wie viel kostet das Räumen?") == "sum"
+
+
+PARENT_ADVICE = passage(
+    "Elternberatung zur Kinderbetreuung",
+    "Für die Kinderkrippe, Kindergarten und Horte können Sie sich online über den kita finder+ anmelden.",
+    source_id=31,
+    facts={"fees": "Die Beratung ist kostenlos."},
+)
+FIRE_STATION_TOURS = passage(
+    "Führungen auf den Feuerwachen",
+    "Führungen für Kinder finden nach Anmeldung statt.",
+    source_id=32,
+    facts={"fees": "Die Führung ist kostenlos und dauert etwa 90 Minuten."},
+)
+
+
+def test_a_free_counselling_is_no_price_of_the_thing_it_counsels_on() -> None:
+    # h-u07: the advice service's "Die Beratung ist kostenlos" answered the price of a Krippe place.
+    krippe = "Was kostet in München ein Platz in einer städtischen Kinderkrippe?"
+    assert needs.missing([PARENT_ADVICE], krippe) == "sum"
+    assert not answerability.decide([scored(PARENT_ADVICE, 0.86, 1)], krippe).answerable
+    # t-s34: asked about the counselling itself ("Wer berät uns"), its being free is the answer
+    advice = "Wir suchen einen Krippenplatz und blicken nicht durch. Wer berät uns, und kostet das etwas?"
+    assert needs.missing([PARENT_ADVICE], advice) is None
+    # h-s67: a question naming the service's title ("Feuerwache") is about what it says is free
+    visit = "Kann man eine Feuerwache besichtigen, was kostet das?"
+    assert needs.missing([FIRE_STATION_TOURS], visit) is None
+    # a plain "gebührenfrei" names nothing: it is the service's own fee
+    plain = replace(PARENT_ADVICE, facts={"fees": "gebührenfrei"})
+    assert needs.missing([plain], krippe) is None

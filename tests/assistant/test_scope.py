@@ -282,3 +282,53 @@ def test_the_topics_of_other_towns_are_told_apart_from_those_in_scope(
     assert everything.elsewhere == ()
     assert everything.texts() == ()  # nothing lies elsewhere: the texts are not read
     assert everything.markers("Wie lang ist die Ruhezeit auf dem Friedhof?", share=0.5) == set()
+
+
+RUHEWALD = {
+    "kn_ruhewald.md": bylaw(
+        "Satzung über die Gebühren für den Mainau Ruhewald",
+        "Konstanz",
+        "Konstanz",
+        "## § 2 Gebühren\n\nDie Gebühr für eine Urnenbeisetzung im Ruhewald beträgt 843,05 Euro.",
+    ),
+    "abg_friedhof.md": bylaw(
+        "Friedhofsgebührensatzung",
+        "Aichelberg",
+        "Göppingen",
+        "## § 3 Bestattungsgebühren\n\nDie Gebühr für eine Urnenbeisetzung beträgt 310 Euro. "
+        "Die Friedhofskapelle steht Trauerfeiern offen.",
+    ),
+    "boll_friedhof.md": bylaw(
+        "Friedhofsgebührensatzung mit Friedhofskapelle",
+        "Bad Boll",
+        "Göppingen",
+        "## § 3 Bestattungsgebühren\n\nDie Gebühr für eine Urnenbeisetzung beträgt 280 Euro.",
+    ),
+}
+
+
+def test_a_word_only_one_towns_sources_use_names_that_town(
+    sessions: sessionmaker[Session], world: World
+) -> None:
+    # h-b47: "im Ruhewald auf der Mainau" names a part of Konstanz, not the town.
+    with open_session(sessions, tenant_id=world.tenant_id) as session:
+        items = [parse_markdown(text, name=name) for name, text in RUHEWALD.items()]
+        service.import_sources(session=session, tenant_id=world.tenant_id, items=items, actor=EDITOR)
+        service.reindex(session=session, embedder=None)
+    with open_session(sessions, tenant_id=world.tenant_id) as session:
+
+        def by_word(question: str) -> str | None:
+            return scope.place_by_word(session=session, tenant_id=world.tenant_id, question=question)
+
+        assert by_word("Was kostet eine Urnenbeisetzung im Ruhewald auf der Mainau?") == "Konstanz"
+        assert by_word("Was kostet eine Urnenbeisetzung?") is None  # two towns' by-laws say it
+        # "Friedhofskapelle" stands in one title, but another town's text uses it too
+        assert by_word("Darf ich die Friedhofskapelle mieten?") is None
+        assert by_word("Wie hoch ist die Hundesteuer?") is None
+    mainau = ask(
+        sessions, world, "Was kostet eine Urnenbeisetzung im Ruhewald auf der Mainau?", AssistantSettings()
+    )
+    assert mainau.answer.mode == "extractive"
+    assert "843,05" in mainau.answer.text
+    plain = ask(sessions, world, "Was kostet eine Urnenbeisetzung?", AssistantSettings())
+    assert plain.answer.mode == "clarify"

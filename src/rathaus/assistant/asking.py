@@ -83,6 +83,9 @@ def _scoped(
     served = scope.served_scope(session=session, tenant_id=tenant_id, settings=settings)
     known = scope.known_municipalities(session=session, tenant_id=tenant_id)
     named = [municipality] if municipality else scope.named_in(question, known)
+    if not named:  # "auf der Mainau": a word only one municipality's sources use names it
+        by_word = scope.place_by_word(session=session, tenant_id=tenant_id, question=question)
+        named = [by_word] if by_word else []
     about = scope.without_places(question, known) or question
     inside = [name for name in named if served.serves(name)]
     if named and not inside:

@@ -29,6 +29,7 @@ import re
 from collections.abc import Sequence
 
 from rathaus.assistant.schemas import PassageLike
+from rathaus.core.text.stopwords import STOPWORDS
 
 ASKS_WHEN = re.compile(
     r"\bwann\b|\ban welchen (?:tagen|wochentagen)\b|\bwelche[nm]? (?:tag|tagen|wochentag\w*|uhrzeit\w*)\b"
@@ -62,6 +63,14 @@ AMOUNT = re.compile(
     r"|kostenlos|kostenfrei|gebührenfrei|keine gebühr|keine kosten",
     re.IGNORECASE,
 )
+# "Die Beratung ist kostenlos", "Die Ausstellung kann kostenlos besucht werden": what is free (group 1).
+FREE_THING = re.compile(
+    r"\b(?:die|der|das)\s+([^.;:\n]{1,60}?)\s+(?:ist|sind|kann|können|wird|werden)\s+[^.;:\n]{0,30}?"
+    r"(?:kostenlos|kostenfrei|gebührenfrei)",
+    re.IGNORECASE,
+)
+_UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u"})
+_ENDINGS = ("ungen", "ung", "en", "e")
 # A sum the citizen receives: asked with "bekommen"/"erhalten" or for a benefit, not with paying words.
 RECEIVES = re.compile(
     r"\b(?:bekomm\w*|bekommt|erhalt\w*|erhält|kriege?n?|zuschuss\w*|förderung\w*|entschädigung\w*"
@@ -116,14 +125,47 @@ REFERENCE = re.compile(
 )
 
 
-def has_amount(passage: PassageLike) -> bool:
-    """True when the passage (or its service's fees) states a sum, a rate or that it is free."""
-    return bool(passage.facts.get("fees")) or AMOUNT.search(passage.text) is not None
+def has_amount(passage: PassageLike, question: str = "") -> bool:
+    """True when the passage (or its service's fees) states a sum, a rate or that it is free.
+
+    With ``question``, "Die Beratung ist kostenlos" states a sum only for a question about the free
+    thing or the passage's service (see :func:`_sums`): a counselling on childcare being free is no
+    price of a Krippe place.
+    """
+    fees = str(passage.facts.get("fees") or "")
+    if not question:
+        return bool(fees) or AMOUNT.search(passage.text) is not None
+    return _sums(f"{fees}\n{passage.text}", question, passage.title)
 
 
-def states_sum(passage: PassageLike, *, received: bool) -> bool:
+def _sums(text: str, question: str, title: str = "") -> bool:
+    """True when ``text`` states a sum; a "free" naming what is free counts when the question names it."""
+    asked = _folded(question)
+    if _names_any(title, asked):  # the question is about the service itself: all it says is free is
+        return AMOUNT.search(text) is not None
+    foreign = [match.span() for match in FREE_THING.finditer(text) if not _names_any(match.group(1), asked)]
+    return any(
+        not any(start <= match.start() < end for start, end in foreign) for match in AMOUNT.finditer(text)
+    )
+
+
+def _folded(text: str) -> str:
+    return text.lower().translate(_UMLAUTS)
+
+
+def _names_any(phrase: str, asked: str) -> bool:
+    """True when a word of ``phrase`` (stemmed, at least four letters) stands in ``asked`` (folded)."""
+    words = [_folded(word) for word in re.findall(r"[a-zäöüß]+", phrase.lower()) if word not in STOPWORDS]
+    for word in words:
+        stem = next((word.removesuffix(end) for end in _ENDINGS if word.endswith(end)), word)
+        if len(stem) >= 4 and stem in asked:
+            return True
+    return False
+
+
+def states_sum(passage: PassageLike, *, received: bool, question: str = "") -> bool:
     """True when the passage states a sum; one ``received`` only in its text (fees are paid, not received)."""
-    return AMOUNT.search(passage.text) is not None if received else has_amount(passage)
+    return AMOUNT.search(passage.text) is not None if received else has_amount(passage, question)
 
 
 def states_measure(passage: PassageLike) -> bool:
@@ -177,7 +219,10 @@ def missing(passages: Sequence[PassageLike], question: str) -> str | None:
     if ASKS_AMOUNT.search(question):
         received = asks_received_sum(question)
         measure = ASKS_EXTENT.search(question) is not None and SUM_WORDS.search(question) is None
-        if not any(states_sum(p, received=received) or (measure and states_measure(p)) for p in passages):
+        if not any(
+            states_sum(p, received=received, question=question) or (measure and states_measure(p))
+            for p in passages
+        ):
             return "sum"
     if asks_when(question) and not any(states_time(p) for p in passages):
         return "time"

@@ -23,6 +23,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from rathaus.assistant.config import AssistantSettings
 from rathaus.assistant.models import KnowledgeSource
 from rathaus.core.security.models import Tenant
+from rathaus.core.text.stopwords import STOPWORDS
 
 DISTRICT_PREFIX = "Landkreis "
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
@@ -140,6 +141,66 @@ def without_places(question: str, known: Collection[str]) -> str:
         word_end = re.match(r"\w*", text[end:])
         text = text[:start] + " " + text[end + (word_end.end() if word_end else 0) :]
     return " ".join(text.split())
+
+
+# A capitalised word inside a sentence (not its first): a noun or a name ("auf der Mainau").
+_INNER_CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZÄÖÜ][a-zäöüß]{3,}\b")
+_TITLE_WORD = re.compile(r"[a-zäöüß]+")
+
+
+def place_by_word(*, session: Session, tenant_id: int, question: str) -> str | None:
+    """The one municipality a word of ``question`` belongs to, when it names no municipality itself.
+
+    Citizens name a part of a town ("der Ruhewald auf der Mainau") rather than the town. A word that
+    stands in the titles of one municipality's sources and in no other source's title or text (its
+    Landkreis' aside) identifies that municipality; a word two municipalities use says nothing.
+    """
+    words = [
+        w for w in dict.fromkeys(_INNER_CAPITALISED.findall(question.strip())) if w.lower() not in STOPWORDS
+    ]
+    if not words:
+        return None
+    rows = session.execute(
+        select(
+            KnowledgeSource.title,
+            KnowledgeSource.municipality,
+            KnowledgeSource.district,
+            KnowledgeSource.shared,
+        ).where(KnowledgeSource.tenant_id == tenant_id)
+    ).all()
+    found = {place for word in words if (place := _owner(session, tenant_id, word, rows))}
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def _owner(session: Session, tenant_id: int, word: str, rows: Sequence[Any]) -> str | None:
+    """The municipality whose titles alone hold ``word`` (as a word) and whose texts alone use it."""
+    lowered = word.lower()
+    holders = [
+        (str(town or ""), district, shared)
+        for title, town, district, shared in rows
+        if lowered in title.lower()
+    ]
+    places = {town for town, _, _ in holders}
+    if len(places) != 1 or any(shared or not town for town, _, shared in holders):
+        return None
+    (place,) = places
+    if not any(town == place and lowered in _TITLE_WORD.findall(title.lower()) for title, town, _, _ in rows):
+        return None
+    district = next((f"{DISTRICT_PREFIX}{d}" for _, d, _ in holders if d), None)
+    elsewhere = session.scalar(
+        select(KnowledgeSource.id)
+        .where(
+            KnowledgeSource.tenant_id == tenant_id,
+            or_(
+                KnowledgeSource.shared.is_(True),
+                KnowledgeSource.municipality.is_(None),
+                KnowledgeSource.municipality.not_in([place, district or place]),
+            ),
+            or_(KnowledgeSource.body.contains(word), KnowledgeSource.body.contains(lowered)),
+        )
+        .limit(1)
+    )
+    return None if elsewhere is not None else place
 
 
 def with_district(names: Sequence[str], known: dict[str, str | None]) -> set[str]:
