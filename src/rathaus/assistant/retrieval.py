@@ -318,15 +318,18 @@ def passages(
     return result
 
 
-def _kinds(session: Session, chunk_ids: Collection[int]) -> dict[int, str]:
-    if not chunk_ids:
-        return {}
-    rows = session.execute(
-        select(Chunk.id, KnowledgeSource.kind)
-        .join(KnowledgeSource, KnowledgeSource.id == Chunk.source_id)
-        .where(Chunk.id.in_(sorted(chunk_ids)))
+def _kinds(session: Session, chunk_ids: Collection[int]) -> tuple[dict[int, str], dict[int, int]]:
+    """Each chunk's kind of source and its source id."""
+    rows = (
+        session.execute(
+            select(Chunk.id, KnowledgeSource.kind, Chunk.source_id)
+            .join(KnowledgeSource, KnowledgeSource.id == Chunk.source_id)
+            .where(Chunk.id.in_(sorted(chunk_ids)))
+        ).all()
+        if chunk_ids
+        else []
     )
-    return {int(chunk_id): str(kind) for chunk_id, kind in rows}
+    return {int(row[0]): str(row[1]) for row in rows}, {int(row[0]): int(row[2]) for row in rows}
 
 
 def retrieve(
@@ -348,7 +351,8 @@ def retrieve(
     """The ``k`` best passages for ``query`` that ``audience`` may see within ``scope``, fused per kind.
 
     Without an embedder (AI switched off) the ranking is lexical only. ``fusion`` gives the constants
-    per kind (default: ``fusion.params_per_kind`` of ``rrf_k`` and ``dense_weight``). ``per_source`` limits
+    per kind (default: ``fusion.params_per_kind`` of ``rrf_k`` and ``dense_weight``); services are ranked
+    as a whole (``fusion.fuse_by_kind`` with the chunks' sources). ``per_source`` limits
     how many passages one source may contribute. Each passage carries its cosine and keyword rank,
     which the answerability check reads.
     """
@@ -373,9 +377,30 @@ def retrieve(
             embedder=embedder,
             scope=scope,
         )
+    import os  # noqa: PLC0415
+
+    service_lexical = None
+    if os.environ.get("S2_STRIP"):
+        stripped = _fusion.without_value_words(query)
+        if stripped != query:
+            service_lexical = retrieve_lexical(
+                session=session,
+                tenant_id=tenant_id,
+                query=stripped,
+                audience=audience,
+                departments=departments,
+                k=candidates,
+                scope=scope,
+            )
     params = fusion or params_per_kind(rrf_k=rrf_k, dense_weight=dense_weight)
-    kinds = _kinds(session, {chunk_id for chunk_id, _ in (*lexical, *dense)})
-    fused = fuse_by_kind(lexical, dense, kinds=kinds, params=params)
+    kinds, sources = _kinds(
+        session, {chunk_id for chunk_id, _ in (*lexical, *dense, *(service_lexical or []))}
+    )
+    if os.environ.get("S2_CHUNKS"):
+        sources = {}
+    fused = fuse_by_kind(
+        lexical, dense, kinds=kinds, params=params, sources=sources, service_lexical=service_lexical
+    )
     found = passages(
         session=session,
         tenant_id=tenant_id,
