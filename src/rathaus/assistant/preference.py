@@ -166,9 +166,5 @@ def prefer_service(passages: Sequence[P], question: str, *, texts: Mapping[int, 
         return result
     top = result[0]
     rivals = _rivals(result)
-    import os  # noqa: PLC0415
-
-    chosen = None if os.environ.get("S2_NONAMED") else _named_rival(top, rivals, question)
-    if chosen is None and not os.environ.get("S2_NOSITUATION"):
-        chosen = _situation_rival(top, rivals, question, texts)
+    chosen = _named_rival(top, rivals, question) or _situation_rival(top, rivals, question, texts)
     return result if chosen is None else _promoted(result, chosen.source_id)

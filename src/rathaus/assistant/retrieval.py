@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import and_, column, exists, func, literal_column, or_, select, table, text
@@ -320,15 +321,8 @@ def passages(
 
 def _kinds(session: Session, chunk_ids: Collection[int]) -> tuple[dict[int, str], dict[int, int]]:
     """Each chunk's kind of source and its source id."""
-    rows = (
-        session.execute(
-            select(Chunk.id, KnowledgeSource.kind, Chunk.source_id)
-            .join(KnowledgeSource, KnowledgeSource.id == Chunk.source_id)
-            .where(Chunk.id.in_(sorted(chunk_ids)))
-        ).all()
-        if chunk_ids
-        else []
-    )
+    statement = select(Chunk.id, KnowledgeSource.kind, Chunk.source_id).join(KnowledgeSource)
+    rows = session.execute(statement.where(Chunk.id.in_(sorted(chunk_ids)))).all() if chunk_ids else []
     return {int(row[0]): str(row[1]) for row in rows}, {int(row[0]): int(row[2]) for row in rows}
 
 
@@ -352,19 +346,23 @@ def retrieve(
 
     Without an embedder (AI switched off) the ranking is lexical only. ``fusion`` gives the constants
     per kind (default: ``fusion.params_per_kind`` of ``rrf_k`` and ``dense_weight``); services are ranked
-    as a whole (``fusion.fuse_by_kind`` with the chunks' sources). ``per_source`` limits
+    as a whole and match the query without the words asking for a fee or duration. ``per_source`` limits
     how many passages one source may contribute. Each passage carries its cosine and keyword rank,
     which the answerability check reads.
     """
-    lexical = retrieve_lexical(
+    keywords = partial(
+        retrieve_lexical,
         session=session,
         tenant_id=tenant_id,
-        query=query,
         audience=audience,
         departments=departments,
         k=candidates,
         scope=scope,
     )
+    lexical = keywords(query=query)
+    # "Was kostet …" matches every service's fee chunk: services match the query without such words.
+    stripped = _fusion.without_value_words(query)
+    service_lexical = keywords(query=stripped) if stripped != " ".join(query.split()) else None
     dense: list[Hit] = []
     if embedder is not None:
         dense = retrieve_dense(
@@ -377,27 +375,10 @@ def retrieve(
             embedder=embedder,
             scope=scope,
         )
-    import os  # noqa: PLC0415
-
-    service_lexical = None
-    if os.environ.get("S2_STRIP"):
-        stripped = _fusion.without_value_words(query)
-        if stripped != query:
-            service_lexical = retrieve_lexical(
-                session=session,
-                tenant_id=tenant_id,
-                query=stripped,
-                audience=audience,
-                departments=departments,
-                k=candidates,
-                scope=scope,
-            )
     params = fusion or params_per_kind(rrf_k=rrf_k, dense_weight=dense_weight)
     kinds, sources = _kinds(
         session, {chunk_id for chunk_id, _ in (*lexical, *dense, *(service_lexical or []))}
     )
-    if os.environ.get("S2_CHUNKS"):
-        sources = {}
     fused = fuse_by_kind(
         lexical, dense, kinds=kinds, params=params, sources=sources, service_lexical=service_lexical
     )

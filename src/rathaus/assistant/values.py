@@ -47,10 +47,6 @@ def with_value_passage(
     """
     kinds = [kind for kind in wanted(question) if kind in VALUE_KINDS]
     result = list(found)
-    import os  # noqa: PLC0415
-
-    if result and result[0].kind == "service" and os.environ.get("S2_NOPREF"):
-        return result
     if result and result[0].kind == "service":
         texts = service_texts(session=session, tenant_id=tenant_id, found=result[:WINDOW])
         return prefer_service(result, question, texts=texts)
