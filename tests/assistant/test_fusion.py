@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rathaus.assistant.fusion import OTHER, FusionParams, fuse_by_kind
+import pytest
+
+from rathaus.assistant.fusion import OTHER, FusionParams, fuse_by_kind, without_value_words
 
 SERVICE_ONLY_KEYWORDS = {OTHER: FusionParams(10, 3.0), "service": FusionParams(60, 0.0)}
 
@@ -32,3 +34,39 @@ def test_without_a_dense_ranking_the_keyword_ranking_decides() -> None:
     fused = fuse_by_kind([(5, 2.0), (4, 1.0)], [], kinds={}, params={OTHER: FusionParams(10, 3.0)})
     assert [chunk for chunk, _ in fused] == [5, 4]
     assert fused[0][1] == 1.0
+
+
+SERVICES = {OTHER: FusionParams(10, 3.0), "service": FusionParams(10, 2.0)}
+
+
+def test_a_service_is_ranked_as_a_whole() -> None:
+    # "Ich ziehe nach Eschenbach, was kostet das?": service A's Beschreibung (10) leads by keywords, its
+    # Kosten chunk (11) semantically; service B's one chunk (20) is second in both.
+    lexical = [(10, 9.0), (20, 8.0), (30, 7.0)]
+    dense = [(11, 0.9), (20, 0.8), (31, 0.7)]
+    kinds = {10: "service", 11: "service", 20: "service", 30: "bylaw", 31: "bylaw"}
+    by_chunk = fuse_by_kind(lexical, dense, kinds=kinds, params=SERVICES)
+    assert by_chunk[0][0] == 20  # chunk by chunk, B wins: A's strength is split over two chunks
+    whole = dict(fuse_by_kind(lexical, dense, kinds=kinds, params=SERVICES, sources={10: 1, 11: 1, 20: 2}))
+    assert max(whole, key=lambda chunk: whole[chunk]) == 11  # A's best chunk scores as A: first in both
+    assert whole[11] == 1.0
+    assert whole[10] == dict(by_chunk)[10]  # A's other chunk keeps its own score
+    assert whole[20] == dict(by_chunk)[20]  # B is second in both rankings either way
+    assert whole[30] == dict(by_chunk)[30]  # by-laws are fused chunk by chunk
+
+
+def test_services_take_their_keyword_rank_from_their_own_ranking() -> None:
+    lexical = [(20, 9.0), (10, 8.0), (30, 7.0)]  # "kostet" matches B's Kosten chunk best
+    service_lexical = [(10, 5.0), (20, 4.0)]  # without it, A's name decides
+    kinds = {10: "service", 20: "service", 30: "bylaw"}
+    fused = fuse_by_kind(lexical, [], kinds=kinds, params=SERVICES, service_lexical=service_lexical)
+    assert [chunk for chunk, _ in fused][:2] == [10, 20]
+    assert dict(fused)[30] == pytest.approx(11 / 13)  # the by-law keeps its rank in the whole query's ranking
+
+
+def test_value_words_are_dropped_for_matching_services() -> None:
+    assert without_value_words("Was kostet ein neuer Reisepass?") == "Was ein neuer Reisepass?"
+    assert without_value_words("Wie lange dauert die Ummeldung und welche Gebühren fallen an?") == (
+        "Wie lange die Ummeldung und welche fallen an?"
+    )
+    assert without_value_words("Gibt es eine Kostenerstattung?") == "Gibt es eine Kostenerstattung?"

@@ -24,7 +24,7 @@ class AssistantSettings(BaseModel):
     rrf_k: int = Field(default=10, ge=1, description="reciprocal rank fusion constant")
     dense_weight: float = Field(default=3.0, ge=0, description="weight of dense against lexical ranks")
     service_rrf_k: int = Field(default=10, ge=1, description="reciprocal rank fusion constant for services")
-    service_dense_weight: float = Field(default=3.0, ge=0, description="dense weight for services")
+    service_dense_weight: float = Field(default=2.0, ge=0, description="dense weight for services")
     municipalities: dict[str, list[str]] = Field(
         default_factory=dict,
         description=(

@@ -4,10 +4,17 @@ Services and by-laws are asked about differently: a service question names the t
 which keyword search finds; a by-law question describes a rule, which the embedding finds better. Each
 chunk is scored by reciprocal rank fusion with the constants of its kind, divided by the score it would
 have at rank 1 in both lists, so that scores of different kinds compare (1.0 = first in both).
+
+A service is ranked as a whole: a service description is cut into chunks (Beschreibung, Gebühren,
+Unterlagen …) and a question about a citizen's situation matches the description in one chunk and the fee
+in another, so the service whose chunks are spread over both rankings would lose to one whose single chunk
+sits in both. When the chunks' sources are given, each ranking therefore ranks a service by its best chunk
+(its other chunks take no place of their own), and the service's best fused chunk gets the service's score.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -16,7 +23,7 @@ OTHER = "*"  # the kind key of the constants for every kind not named
 SERVICE = "service"  # SourceKind.SERVICE
 # Services are fused on their own terms (AssistantSettings.service_rrf_k, bench/assistant_fusion.py).
 SERVICE_RRF_K = 10
-SERVICE_DENSE_WEIGHT = 3.0
+SERVICE_DENSE_WEIGHT = 2.0
 
 
 @dataclass(frozen=True)
@@ -60,17 +67,79 @@ def fuse_by_kind(
     *,
     kinds: Mapping[int, str],
     params: Mapping[str, FusionParams],
+    sources: Mapping[int, int] | None = None,
+    service_lexical: Sequence[Hit] | None = None,
 ) -> list[Hit]:
-    """Fuse the two rankings, each chunk with the constants of its kind (``params[OTHER]`` by default)."""
-    lexical_rank = {chunk_id: rank for rank, (chunk_id, _) in enumerate(lexical, start=1)}
-    dense_rank = {chunk_id: rank for rank, (chunk_id, _) in enumerate(dense, start=1)}
+    """Fuse the two rankings, each chunk with the constants of its kind (``params[OTHER]`` by default).
+
+    ``sources`` (chunk id → source id) ranks services as a whole (see the module's docstring).
+    ``service_lexical`` is the keyword ranking that services take their keyword rank from (default:
+    ``lexical``).
+    """
+
+    def keyword_ranks(services: Mapping[int, int]) -> dict[int, int]:
+        ranks = _ranks(lexical, services)
+        if service_lexical is None:
+            return ranks
+        own = _ranks(service_lexical, services)
+        return {chunk: rank for chunk, rank in ranks.items() if kinds.get(chunk) != SERVICE} | {
+            chunk: rank for chunk, rank in own.items() if kinds.get(chunk) == SERVICE
+        }
+
+    scores = _fused(keyword_ranks({}), _ranks(dense, {}) if dense else {}, kinds, params)
+    if sources:
+        services = {chunk_id: sources[chunk_id] for chunk_id, kind in kinds.items() if kind == SERVICE}
+        if services:
+            whole = _fused(keyword_ranks(services), _ranks(dense, services) if dense else {}, kinds, params)
+            best: dict[int, int] = {}  # source id → its best chunk by the chunks' own scores
+            for chunk_id in sorted(scores, key=lambda chunk: (-scores[chunk], chunk)):
+                if chunk_id in services:
+                    best.setdefault(services[chunk_id], chunk_id)
+            for chunk_id in best.values():
+                scores[chunk_id] = max(scores[chunk_id], whole[chunk_id])
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _ranks(ranking: Sequence[Hit], services: Mapping[int, int]) -> dict[int, int]:
+    """Each chunk's rank; every chunk of ``services`` (chunk → source) has the rank of its source's best."""
+    ranks: dict[int, int] = {}
+    places: dict[tuple[str, int], int] = {}
+    for chunk_id, _score in ranking:
+        key = ("source", services[chunk_id]) if chunk_id in services else ("chunk", chunk_id)
+        ranks[chunk_id] = places.setdefault(key, len(places) + 1)
+    for chunk_id, source_id in services.items():
+        if ("source", source_id) in places:
+            ranks[chunk_id] = places["source", source_id]
+    return ranks
+
+
+def _fused(
+    lexical_rank: Mapping[int, int],
+    dense_rank: Mapping[int, int],
+    kinds: Mapping[int, str],
+    params: Mapping[str, FusionParams],
+) -> dict[int, float]:
     scores: dict[int, float] = {}
     for chunk_id in lexical_rank.keys() | dense_rank.keys():
         chosen = params.get(kinds.get(chunk_id, OTHER)) or params[OTHER]
         score = 0.0
         if chunk_id in lexical_rank:
             score += 1.0 / (chosen.k + lexical_rank[chunk_id])
-        if chunk_id in dense_rank and dense:
+        if chunk_id in dense_rank:
             score += chosen.dense_weight / (chosen.k + dense_rank[chunk_id])
-        scores[chunk_id] = score / (chosen.best if dense else 1.0 / (chosen.k + 1))
-    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        scores[chunk_id] = score / (chosen.best if dense_rank else 1.0 / (chosen.k + 1))
+    return scores
+
+
+# "Was kostet …", "Wie lange dauert …", "Welche Gebühr …": words that say which detail of a service is
+# asked, not which service. Every service's fee chunk is titled "Kosten und Dauer", so these words match
+# the fee chunk of every service alike and drown the words that name the service.
+VALUE_WORD = re.compile(
+    r"\b(?:kosten|kostet|koste|gebühr|gebühren|gebührt|preis|preise|dauer|dauert|dauern|teuer)\b",
+    re.IGNORECASE,
+)
+
+
+def without_value_words(query: str) -> str:
+    """``query`` without the words asking for a service's fee or duration, for matching services."""
+    return " ".join(VALUE_WORD.sub(" ", query).split())

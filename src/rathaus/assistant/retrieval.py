@@ -13,6 +13,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import and_, column, exists, func, literal_column, or_, select, table, text
@@ -318,15 +319,11 @@ def passages(
     return result
 
 
-def _kinds(session: Session, chunk_ids: Collection[int]) -> dict[int, str]:
-    if not chunk_ids:
-        return {}
-    rows = session.execute(
-        select(Chunk.id, KnowledgeSource.kind)
-        .join(KnowledgeSource, KnowledgeSource.id == Chunk.source_id)
-        .where(Chunk.id.in_(sorted(chunk_ids)))
-    )
-    return {int(chunk_id): str(kind) for chunk_id, kind in rows}
+def _kinds(session: Session, chunk_ids: Collection[int]) -> tuple[dict[int, str], dict[int, int]]:
+    """Each chunk's kind of source and its source id."""
+    statement = select(Chunk.id, KnowledgeSource.kind, Chunk.source_id).join(KnowledgeSource)
+    rows = session.execute(statement.where(Chunk.id.in_(sorted(chunk_ids)))).all() if chunk_ids else []
+    return {int(row[0]): str(row[1]) for row in rows}, {int(row[0]): int(row[2]) for row in rows}
 
 
 def retrieve(
@@ -348,19 +345,24 @@ def retrieve(
     """The ``k`` best passages for ``query`` that ``audience`` may see within ``scope``, fused per kind.
 
     Without an embedder (AI switched off) the ranking is lexical only. ``fusion`` gives the constants
-    per kind (default: ``fusion.params_per_kind`` of ``rrf_k`` and ``dense_weight``). ``per_source`` limits
+    per kind (default: ``fusion.params_per_kind`` of ``rrf_k`` and ``dense_weight``); services are ranked
+    as a whole and match the query without the words asking for a fee or duration. ``per_source`` limits
     how many passages one source may contribute. Each passage carries its cosine and keyword rank,
     which the answerability check reads.
     """
-    lexical = retrieve_lexical(
+    keywords = partial(
+        retrieve_lexical,
         session=session,
         tenant_id=tenant_id,
-        query=query,
         audience=audience,
         departments=departments,
         k=candidates,
         scope=scope,
     )
+    lexical = keywords(query=query)
+    # "Was kostet …" matches every service's fee chunk: services match the query without such words.
+    stripped = _fusion.without_value_words(query)
+    service_lexical = keywords(query=stripped) if stripped != " ".join(query.split()) else None
     dense: list[Hit] = []
     if embedder is not None:
         dense = retrieve_dense(
@@ -374,8 +376,12 @@ def retrieve(
             scope=scope,
         )
     params = fusion or params_per_kind(rrf_k=rrf_k, dense_weight=dense_weight)
-    kinds = _kinds(session, {chunk_id for chunk_id, _ in (*lexical, *dense)})
-    fused = fuse_by_kind(lexical, dense, kinds=kinds, params=params)
+    kinds, sources = _kinds(
+        session, {chunk_id for chunk_id, _ in (*lexical, *dense, *(service_lexical or []))}
+    )
+    fused = fuse_by_kind(
+        lexical, dense, kinds=kinds, params=params, sources=sources, service_lexical=service_lexical
+    )
     found = passages(
         session=session,
         tenant_id=tenant_id,
