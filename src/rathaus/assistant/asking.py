@@ -10,7 +10,7 @@ takes a session and does not commit.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -77,14 +77,19 @@ class _Scoped:
 
 
 def _scoped(
-    session: Session, tenant_id: int, question: str, municipality: str | None, settings: AssistantSettings
+    session: Session,
+    tenant_id: int,
+    question: str,
+    municipality: str | None,
+    settings: AssistantSettings,
+    rows: Sequence[scope.SourceRow],
 ) -> _Scoped:
     """The scope of this question, the municipalities it names, or the answer that it is out of scope."""
     served = scope.served_scope(session=session, tenant_id=tenant_id, settings=settings)
     known = scope.known_municipalities(session=session, tenant_id=tenant_id)
     named = [municipality] if municipality else scope.named_in(question, known)
     if not named:  # "auf der Mainau": a word only one municipality's sources use names it
-        by_word = scope.place_by_word(session=session, tenant_id=tenant_id, question=question)
+        by_word = scope.place_by_word(session=session, tenant_id=tenant_id, question=question, rows=rows)
         named = [by_word] if by_word else []
     about = scope.without_places(question, known) or question
     inside = [name for name in named if served.serves(name)]
@@ -95,20 +100,22 @@ def _scoped(
     return _Scoped(served, [], about, None)
 
 
-def source_topics(*, session: Session, tenant_id: int, within: scope.Scope) -> answerability.Topics:
-    """The topics of the tenant's sources: titles in and outside scope; the texts in scope read on demand."""
-    rows = session.execute(
-        select(
-            KnowledgeSource.id, KnowledgeSource.title, KnowledgeSource.municipality, KnowledgeSource.shared
-        ).where(KnowledgeSource.tenant_id == tenant_id)
-    ).all()
+def source_topics(
+    *, session: Session, tenant_id: int, within: scope.Scope, rows: Sequence[scope.SourceRow] | None = None
+) -> answerability.Topics:
+    """The topics of the tenant's sources: titles in and outside scope; the texts in scope read on demand.
+
+    ``rows``: the tenant's ``scope.source_rows`` when the caller has read them already.
+    """
+    if rows is None:
+        rows = scope.source_rows(session=session, tenant_id=tenant_id)
     inside: list[tuple[int, str]] = []
     outside: list[str] = []
-    for source_id, title, municipality, shared in rows:
-        if shared or municipality is None or within.serves(municipality):
-            inside.append((source_id, title.lower()))
+    for row in rows:
+        if row.shared or row.municipality is None or within.serves(row.municipality):
+            inside.append((row.id, row.title.lower()))
         else:
-            outside.append(title.lower())
+            outside.append(row.title.lower())
     ids = [source_id for source_id, _ in inside]
 
     @cache
@@ -142,11 +149,12 @@ def ask_stream(
     problem = question_problem(question, max_chars=settings.max_question_chars)
     if problem:
         raise QuestionError(problem)
-    scoped = _scoped(session, tenant_id, question, municipality, settings)
+    rows = scope.source_rows(session=session, tenant_id=tenant_id)
+    scoped = _scoped(session, tenant_id, question, municipality, settings, rows)
     named = scoped.named
     passages: list[Passage] = []
     final: Answer | None = scoped.refusal
-    topics = source_topics(session=session, tenant_id=tenant_id, within=scoped.scope)
+    topics = source_topics(session=session, tenant_id=tenant_id, within=scoped.scope, rows=rows)
     if final is None:
         passages = retrieve(
             session=session,

@@ -85,6 +85,34 @@ def clause(scope: Scope) -> ColumnElement[bool] | None:
     )
 
 
+@dataclass(frozen=True)
+class SourceRow:
+    """What a question's scope checks read of a source: its title and where it belongs."""
+
+    id: int
+    title: str
+    municipality: str | None
+    district: str | None
+    shared: bool
+
+
+def source_rows(*, session: Session, tenant_id: int) -> list[SourceRow]:
+    """Title and place of every source of the tenant, read once per question."""
+    rows = session.execute(
+        select(
+            KnowledgeSource.id,
+            KnowledgeSource.title,
+            KnowledgeSource.municipality,
+            KnowledgeSource.district,
+            KnowledgeSource.shared,
+        ).where(KnowledgeSource.tenant_id == tenant_id)
+    ).all()
+    return [
+        SourceRow(int(source_id), str(title), town, district, bool(shared))
+        for source_id, title, town, district, shared in rows
+    ]
+
+
 def known_municipalities(*, session: Session, tenant_id: int) -> dict[str, str | None]:
     """Every municipality of the tenant's sources with its Landkreis (None when unknown)."""
     rows = session.execute(
@@ -148,45 +176,39 @@ _INNER_CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZÄÖÜ][a-zäöüß]{3
 _TITLE_WORD = re.compile(r"[a-zäöüß]+")
 
 
-def place_by_word(*, session: Session, tenant_id: int, question: str) -> str | None:
+def place_by_word(
+    *, session: Session, tenant_id: int, question: str, rows: Sequence[SourceRow] | None = None
+) -> str | None:
     """The one municipality a word of ``question`` belongs to, when it names no municipality itself.
 
     Citizens name a part of a town ("der Ruhewald auf der Mainau") rather than the town. A word that
     stands in the titles of one municipality's sources and in no other source's title or text (its
     Landkreis' aside) identifies that municipality; a word two municipalities use says nothing.
+    ``rows``: the tenant's ``source_rows`` when the caller has read them already.
     """
     words = [
         w for w in dict.fromkeys(_INNER_CAPITALISED.findall(question.strip())) if w.lower() not in STOPWORDS
     ]
     if not words:
         return None
-    rows = session.execute(
-        select(
-            KnowledgeSource.title,
-            KnowledgeSource.municipality,
-            KnowledgeSource.district,
-            KnowledgeSource.shared,
-        ).where(KnowledgeSource.tenant_id == tenant_id)
-    ).all()
+    if rows is None:
+        rows = source_rows(session=session, tenant_id=tenant_id)
     found = {place for word in words if (place := _owner(session, tenant_id, word, rows))}
     return next(iter(found)) if len(found) == 1 else None
 
 
-def _owner(session: Session, tenant_id: int, word: str, rows: Sequence[Any]) -> str | None:
+def _owner(session: Session, tenant_id: int, word: str, rows: Sequence[SourceRow]) -> str | None:
     """The municipality whose titles alone hold ``word`` (as a word) and whose texts alone use it."""
     lowered = word.lower()
-    holders = [
-        (str(town or ""), district, shared)
-        for title, town, district, shared in rows
-        if lowered in title.lower()
-    ]
-    places = {town for town, _, _ in holders}
-    if len(places) != 1 or any(shared or not town for town, _, shared in holders):
+    holders = [row for row in rows if lowered in row.title.lower()]
+    places = {row.municipality or "" for row in holders}
+    if len(places) != 1 or any(row.shared or not row.municipality for row in holders):
         return None
     (place,) = places
-    if not any(town == place and lowered in _TITLE_WORD.findall(title.lower()) for title, town, _, _ in rows):
+    own_titles = (row.title.lower() for row in rows if row.municipality == place)
+    if not any(lowered in _TITLE_WORD.findall(title) for title in own_titles):
         return None
-    district = next((f"{DISTRICT_PREFIX}{d}" for _, d, _ in holders if d), None)
+    district = next((f"{DISTRICT_PREFIX}{row.district}" for row in holders if row.district), None)
     elsewhere = session.scalar(
         select(KnowledgeSource.id)
         .where(
