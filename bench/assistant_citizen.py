@@ -32,7 +32,9 @@ sets (development runs that must not see the fresh set's answers). Development s
 ``dev_refuse2`` (``bench/data/citizen_dev_refuse2.json``, a second one with other kinds of unanswerable
 questions, written before the next refusal rules, to check that they generalise) and ``dev_service``
 (``bench/data/citizen_dev_service.json``, situation-style service questions over services no other set
-uses).
+uses). ``final`` (``bench/data/citizen_final.json``, session 11) is the held-out set for the final figures,
+written from the data alone before any answer was looked at, over services, facts and by-law files the other
+sets do not ask; never run while tuning.
 ``RATHAUS_BENCH_CITIZEN_DETAILS=path`` writes every question's answer for inspection.
 """
 
@@ -61,6 +63,7 @@ SETS = {
     "dev_refuse": REPO_ROOT / "bench" / "data" / "citizen_dev_refuse.json",
     "dev_refuse2": REPO_ROOT / "bench" / "data" / "citizen_dev_refuse2.json",
     "dev_service": REPO_ROOT / "bench" / "data" / "citizen_dev_service.json",
+    "final": REPO_ROOT / "bench" / "data" / "citizen_final.json",
 }
 # Questions per set in LLM mode; 0 runs the set in extractive mode only.
 LLM_SAMPLE = {
@@ -71,6 +74,7 @@ LLM_SAMPLE = {
     "dev_refuse": 0,
     "dev_refuse2": 0,
     "dev_service": 0,
+    "final": 16,
 }
 ANSWERED = frozenset({"extractive", "llm"})
 CLARIFY = re.compile(

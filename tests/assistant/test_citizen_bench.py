@@ -333,3 +333,72 @@ def test_the_bylaw_development_set_runs_without_an_llm_sample() -> None:
     assert sample(load("dev_bylaw"), 0) == []
     figures = summarise([], [])
     assert figures["fact_accuracy"] is None
+
+
+FINAL_MINIMUM = {"services": 85, "bylaws": 65, "unanswerable": 25, "no_place": 20}
+EARLIER = ("holdout", "tuning", "fresh", "dev_bylaw", "dev_refuse", "dev_refuse2", "dev_service")
+
+
+def _asked(rows: list[dict[str, Any]]) -> dict[str, set[str]]:
+    """Per service, every asked-for kind of fact ("fee+period" counts as fee and period)."""
+    asked: dict[str, set[str]] = {}
+    for row in rows:
+        if "service_id" in row:
+            asked.setdefault(row["service_id"], set()).update(row["asked"].split("+"))
+    return asked
+
+
+def _check_final_row(category: str, row: dict[str, Any]) -> None:
+    assert FIELDS[category] <= set(row), row["id"]
+    assert re.fullmatch(rf"z-{PREFIX[category]}\d{{2}}", row["id"]), row["id"]
+    if category in {"services", "bylaws"}:
+        assert row["facts"], row["id"]
+        assert all(isinstance(fact, str) and fact.strip() for fact in row["facts"]), row["id"]
+    if category == "services":
+        assert FIRST_PERSON.search(row["question"]), row["id"]
+    if category == "unanswerable":
+        assert "grep" in row["why"], row["id"]  # says how the data was searched
+    if category == "no_place":
+        assert row["expected"] == "clarify"
+        assert len(row["municipalities"]) >= 2, row["id"]
+        assert row["own"]["municipality"] in row["municipalities"], row["id"]
+
+
+def test_the_final_set_has_the_format_and_sizes_and_asks_what_no_other_set_asks() -> None:
+    final = load("final")
+    about = json.loads(SETS["final"].read_text(encoding="utf-8"))["about"]
+    assert "from the DATA" in about
+    assert "HELD-OUT" in about
+    for category, size in FINAL_MINIMUM.items():
+        rows = [row for row in final if row["category"] == category]
+        assert len(rows) >= size, category
+        for row in rows:
+            _check_final_row(category, row)
+    earlier = [row for name in EARLIER for row in load(name)]
+    ids = [row["id"] for row in earlier + final]
+    assert len(ids) == len(set(ids))
+    questions = [row["question"] for row in earlier + final]
+    assert len(questions) == len(set(questions))
+    # A service another set uses is asked for another kind of fact (and in another situation).
+    before, now = _asked(earlier), _asked(final)
+    assert not [service for service, kinds in now.items() if kinds & before.get(service, set())]
+    assert len(set(now) - set(before)) >= 20
+    # By-law questions only over by-law files no other set (nor the older by-law sets) uses.
+    used = {row["file"] for row in earlier if "file" in row}
+    used |= {row["own"]["file"] for row in earlier if row.get("own")}
+    for name in ("bylaw_questions.json", "bylaw_questions_holdout.json"):
+        older = json.loads((SETS["tuning"].parent / name).read_text(encoding="utf-8"))["questions"]
+        used |= {row["file"] for row in older}
+    files = {row["file"] for row in final if row["category"] == "bylaws"}
+    assert not files & used
+    assert len({row["municipality"] for row in final if row["category"] == "bylaws"}) == 8
+
+
+def test_every_fact_of_the_final_set_is_in_its_source_data() -> None:
+    _assert_facts_in_sources(load("final"))
+
+
+def test_the_final_set_is_run_with_an_llm_sample() -> None:
+    assert LLM_SAMPLE["final"] == 16
+    chosen = sample(load("final"), LLM_SAMPLE["final"])
+    assert {row["category"] for row in chosen} == {"services", "bylaws", "unanswerable", "no_place"}
