@@ -6,13 +6,14 @@ import json
 import re
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from rathaus.assistant.conversations import purge_expired
 from rathaus.assistant.models import ContactRequest, Conversation, Feedback, KnowledgeSource
 from rathaus.core.audit.service import Actor
 from rathaus.core.db import open_session
+from rathaus.web.context import AppContext
 from tests.assistant.conftest import AssistantWorld
 from tests.conftest import csrf_from, login
 
@@ -260,3 +261,32 @@ def test_logs_are_deleted_after_the_retention_period(
     with open_session(sessions, tenant_id=assistant_world.tenant_id) as session:
         assert purge_expired(session=session, retention_days=90, actor=Actor.system("retention")) == 1
         assert session.scalars(select(Conversation)).all() == []
+
+
+def test_a_public_question_holds_one_database_connection_at_a_time(
+    assistant_client: TestClient, app_context: AppContext
+) -> None:
+    held = peak = 0
+
+    def checkout(*_args: object) -> None:
+        nonlocal held, peak
+        held += 1
+        peak = max(peak, held)
+
+    def checkin(*_args: object) -> None:
+        nonlocal held
+        held -= 1
+
+    token = csrf_from(assistant_client, PAGE)
+    event.listen(app_context.engine.pool, "checkout", checkout)
+    event.listen(app_context.engine.pool, "checkin", checkin)
+    try:
+        response = assistant_client.post(
+            PAGE, data={"frage": "Was kostet ein Reisepass?", "csrf_token": token}
+        )
+    finally:
+        event.remove(app_context.engine.pool, "checkout", checkout)
+        event.remove(app_context.engine.pool, "checkin", checkin)
+    assert response.status_code == 200
+    assert "70 Euro" in response.text
+    assert peak == 1, "the platform session gives its connection back before the answer is read"

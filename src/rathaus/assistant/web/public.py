@@ -59,10 +59,17 @@ def _check_rate(request: Request, context: AppContext, tenant: PublicTenant) -> 
 
 
 def _tenant(session: Session, slug: str) -> PublicTenant:
+    """The tenant of a public page; the platform session then gives its connection back.
+
+    The answer is read in a tenant-scoped session that stays open while the answer streams; holding
+    the platform session's connection as well would take two of the pool's connections per question.
+    """
     tenant = session.scalar(select(Tenant).where(Tenant.slug == slug))
-    if tenant is None:
+    found = None if tenant is None else PublicTenant(id=tenant.id, slug=tenant.slug, name=tenant.name)
+    session.close()
+    if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "Diese Gemeinde gibt es hier nicht.")
-    return PublicTenant(id=tenant.id, slug=tenant.slug, name=tenant.name)
+    return found
 
 
 def _ask_public(
