@@ -47,6 +47,17 @@ from rathaus.core.text.stems import light_stem
 from rathaus.core.text.stopwords import STOPWORDS as GERMAN_STOPWORDS
 
 Method = Literal["semantic", "topic", "words", "llm", "none"]
+# Why a question was refused (the first gate that left no passage); "" when it is answered.
+Reason = Literal[
+    "",
+    "no_passages",  # nothing retrieved (or nothing above ``min_score``)
+    "elsewhere",  # the question names a topic only sources outside its scope treat (``Topics.markers``)
+    "no_noun",  # every by-law passage names none of the question's nouns (``names_a_noun``)
+    "no_match",  # no passage passes the semantic, topic or word test (nor the LLM)
+    "value_missing",  # the passages lack the asked-for sum, time, duration or count (``needs.missing``)
+    "named_service_lacks",  # the service the question names lacks the asked-for value
+    "off_topic_bylaw",  # the best by-law is a neighbouring rule, not the asked one
+]
 WORD = re.compile(r"[a-zäöüß0-9]+")
 QUESTION_WORDS = (
     "tun lange lang viel viele teuer oft genau bekomme bekommen brauche brauchen benötige möchte "
@@ -220,6 +231,7 @@ class Decision:
     passages: list[PassageLike]
     complete: bool
     method: Method
+    reason: Reason = ""  # why it was refused (for staff and the benchmarks; never shown to citizens)
 
     @property
     def answerable(self) -> bool:
@@ -369,10 +381,16 @@ def decide(
     """
     limits = limits or DEFAULT
     candidates = [p for p in passages if p.score >= min_score]
+    if not candidates:
+        return Decision(passages=[], complete=False, method="none", reason="no_passages")
     markers = topics.markers(question, limits.specific) if topics is not None else set()
     if markers:
         candidates = [p for p in candidates if mentions_topic(p, markers)]
+        if not candidates:
+            return Decision(passages=[], complete=False, method="none", reason="elsewhere")
     candidates = [p for p in candidates if p.kind != SourceKind.BYLAW or names_a_noun(p, question)]
+    if not candidates:
+        return Decision(passages=[], complete=False, method="none", reason="no_noun")
     cosines = [c for c in (_dense(p) for p in candidates) if c is not None]
     best = max(cosines) if cosines else None
     chosen: list[PassageLike] = []
@@ -386,23 +404,61 @@ def decide(
         near = [p for p in candidates if (_dense(p) or 0.0) >= best - limits.margin][:3]
         if llm_says_yes(near, question, chat):
             return Decision(passages=near, complete=True, method="llm")
-    if need_amount and chosen and needs.missing(chosen, question):
-        chosen = []  # the topic is there, the asked-for value is not (a pool's entrance fee, a time)
-    if need_amount and chosen and _not_the_thing(passages, chosen, question, limits):
-        chosen = []  # the service asked about lacks the value, or the by-law is a neighbouring rule
-    if not chosen:
-        return Decision(passages=[], complete=False, method="none")
+    reason = _refusal(passages, chosen, question, limits) if need_amount else ""
+    if not chosen or reason:
+        return Decision(passages=[], complete=False, method="none", reason=reason or "no_match")
     complete = methods[0] == "semantic" or max(word_share(p, question) for p in chosen) >= limits.full
     return Decision(passages=chosen, complete=complete, method=methods[0])
 
 
-def _not_the_thing(
+def _refusal(
     passages: Sequence[PassageLike], chosen: Sequence[PassageLike], question: str, limits: Thresholds
-) -> bool:
-    lacks = named_service_lacks(passages, chosen, question)
-    return lacks or off_topic_bylaw(passages, chosen, question, limits)
+) -> Reason:
+    """Why the ``chosen`` passages do not answer after all ("" when they do, or none was chosen)."""
+    if not chosen:
+        return ""
+    if needs.missing(chosen, question):
+        return "value_missing"  # the topic is there, the asked-for value is not (a pool's entrance fee)
+    if named_service_lacks(passages, chosen, question):
+        return "named_service_lacks"  # another service's fee is not the named service's fee
+    if off_topic_bylaw(passages, chosen, question, limits):
+        return "off_topic_bylaw"  # a neighbouring rule of the town, not the asked one
+    return ""
 
 
 def related(passages: Sequence[PassageLike], question: str) -> list[PassageLike]:
     """Passages that touch the question at all: their offices are suggested on a refusal."""
     return [p for p in passages if word_share(p, question) > 0 or topic_hit(p, question)]
+
+
+def signals(
+    passages: Sequence[PassageLike], question: str, *, markers: set[str], limits: Thresholds
+) -> dict[str, float]:
+    """What the passages say about answering ``question``: the features of the learned decision.
+
+    Every signal the old gates computed, as a number (1.0/0.0 for yes/no), for ``gate.probability``.
+    ``passages`` are the candidates in retrieval order with their cosines.
+    """
+    ranked = sorted(passages, key=lambda p: _dense(p) or 0.0, reverse=True)
+    top = ranked[0]
+    best = _dense(top) or 0.0
+    others = [c for p in passages if p.source_id != top.source_id and (c := _dense(p)) is not None]
+    ranks = [r for r in (_keyword_rank(p) for p in passages) if r is not None]
+    near = [p for p in passages if (_dense(p) or 0.0) >= best - limits.margin]
+    bylaw = top.kind == SourceKind.BYLAW
+    return {
+        "cosine": best,
+        "lead": best - max(others) if others else limits.lead,
+        "keyword": 1.0 / min(ranks) if ranks else 0.0,
+        "topic": float(any(topic_hit(p, question) for p in near)),
+        "words": max(word_share(p, question) for p in passages),
+        "passes": float(any(_passes(p, question, best, limits) for p in passages)),
+        "noun": float(names_a_noun(top, question)),
+        "bylaw": float(bylaw),
+        "bylaw_no_noun": float(bylaw and not any(names_a_noun(p, question) for p in near)),
+        "asks_value": float(needs.missing([], question) is not None),
+        "value_missing": float(needs.missing(near, question) is not None),
+        "named_lacks": float(named_service_lacks(passages, near, question)),
+        "off_topic": float(off_topic_bylaw(passages, near, question, limits)),
+        "elsewhere": float(bool(markers) and not any(mentions_topic(p, markers) for p in passages)),
+    }
