@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import os
+
 import numpy as np
 
 from bench.common import console
 
 ANSWERABLE = ("services", "bylaws")
 PENALTY = 1.0
+REFUSAL_WEIGHT = float(os.environ.get("RATHAUS_GATE_REFUSAL_WEIGHT", "1.5"))  # a false refusal weighs more
 
 
 def matrix(items: list[dict[str, Any]], names: tuple[str, ...]) -> tuple[Any, Any, Any]:
@@ -40,7 +43,14 @@ def matrix(items: list[dict[str, Any]], names: tuple[str, ...]) -> tuple[Any, An
 
 
 def logistic(x: Any, y: Any) -> tuple[Any, float]:
-    """Weights and bias of a class-balanced, L2-penalised logistic regression."""
+    """Weights and bias of a class-balanced, L2-penalised logistic regression (in the features' units).
+
+    Fitted on standardised features (so the penalty treats a cosine like a yes/no signal), then
+    converted back.
+    """
+    mean, spread = x.mean(axis=0), x.std(axis=0)
+    spread[spread == 0] = 1.0
+    x = (x - mean) / spread
     weights = np.where(y == 1, 0.5 / max(1, y.sum()), 0.5 / max(1, (1 - y).sum())) * len(y)
     design = np.hstack([x, np.ones((len(x), 1))])
     beta = np.zeros(design.shape[1])
@@ -54,7 +64,8 @@ def logistic(x: Any, y: Any) -> tuple[Any, float]:
         beta -= step
         if np.abs(step).max() < 1e-8:
             break
-    return beta[:-1], float(beta[-1])
+    raw = beta[:-1] / spread
+    return raw, float(beta[-1] - raw @ mean)
 
 
 def rates(answered: Any, y: Any) -> tuple[float, float]:
@@ -65,10 +76,15 @@ def rates(answered: Any, y: Any) -> tuple[float, float]:
     return fr, ua
 
 
+def cost(false_refusals: float, answered: float) -> float:
+    """What a decision costs: false-refusal rate (weighted) plus unanswerable-answered rate."""
+    return REFUSAL_WEIGHT * false_refusals + answered
+
+
 def threshold(scores: Any, y: Any) -> float:
     """The cut that minimises false-refusal rate plus unanswerable-answered rate."""
     cuts = np.unique(np.round(scores, 3))
-    costs = [sum(rates(scores >= cut, y)) for cut in cuts]
+    costs = [cost(*rates(scores >= cut, y)) for cut in cuts]
     return float(cuts[int(np.argmin(costs))])
 
 
@@ -111,16 +127,16 @@ def fit(items: list[dict[str, Any]]) -> None:
     sets = np.array([item["set"] for item in items])
     chosen = list(names)
 
-    def cost(columns: list[str]) -> float:
+    def loso_cost(columns: list[str]) -> float:
         index = [names.index(c) for c in columns]
-        return sum(rates(loso(x_all[:, index], y, present, sets), y))
+        return cost(*rates(loso(x_all[:, index], y, present, sets), y))
 
-    best = cost(chosen)
+    best = loso_cost(chosen)
     console.print(f"all features: {best:.3f}")
     improved = True
     while improved and len(chosen) > 1:
         improved = False
-        trials = sorted((cost([c for c in chosen if c != drop]), drop) for drop in chosen)
+        trials = sorted((loso_cost([c for c in chosen if c != drop]), drop) for drop in chosen)
         if trials[0][0] <= best:
             best, dropped = trials[0]
             chosen.remove(dropped)

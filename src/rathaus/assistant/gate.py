@@ -17,9 +17,19 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-WEIGHTS: dict[str, float] = {}
-BIAS = 0.0
-THRESHOLD = 0.5
+WEIGHTS: dict[str, float] = {
+    "cosine": 136.293,
+    "lead": -48.714,
+    "keyword": 0.769,
+    "passes": 2.622,
+    "bylaw": -2.716,
+    "bylaw_no_noun": -1.915,
+    "value_missing": -2.138,
+    "named_lacks": -4.484,
+    "off_topic": -0.055,
+}
+BIAS = -120.271
+THRESHOLD = 0.348
 
 
 def probability(found: Mapping[str, float]) -> float:
