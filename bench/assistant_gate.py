@@ -33,7 +33,7 @@ ANSWERABLE = ("services", "bylaws")
 
 def load_items(path: Path) -> list[dict[str, Any]]:
     """The collected questions that reach the decision (not out of scope, no "Für welche Gemeinde?")."""
-    items = pickle.loads(path.read_bytes())  # noqa: S301 - our own file
+    items = pickle.loads(path.read_bytes())
     return [item for item in items if item["category"] != "no_place" and item["settled"] is None]
 
 
@@ -41,7 +41,7 @@ def _topics(markers: set[str]) -> Any:
     from rathaus.assistant.answerability import Topics  # noqa: PLC0415
 
     class Fixed(Topics):
-        def markers(self, question: str, share: float) -> set[str]:  # noqa: ARG002
+        def markers(self, question: str, share: float) -> set[str]:
             return markers
 
     return Fixed(titles=())
@@ -65,7 +65,7 @@ def without(gate: str) -> Iterator[None]:
         "no_match": lambda *_: "semantic",
     }
     names = {"elsewhere": "mentions_topic", "no_noun": "names_a_noun", "no_match": "_passes"}
-    original_refusal = answerability._refusal  # noqa: SLF001
+    original_refusal = answerability._refusal
     saved = None
     if gate in names:
         saved = getattr(answerability, names[gate])
@@ -79,13 +79,13 @@ def without(gate: str) -> Iterator[None]:
             with without_check(gate):
                 return original_refusal(*args)
 
-        answerability._refusal = refusal  # type: ignore[assignment] # noqa: SLF001
+        answerability._refusal = refusal  # type: ignore[assignment]
     try:
         yield
     finally:
         if saved is not None:
             setattr(answerability, names[gate], saved)
-        answerability._refusal = original_refusal  # type: ignore[assignment] # noqa: SLF001
+        answerability._refusal = original_refusal  # type: ignore[assignment]
 
 
 @contextmanager
@@ -124,21 +124,23 @@ def table(items: list[dict[str, Any]]) -> None:
                     key = (item["set"], gate, item["category"] in ANSWERABLE)
                     alone[key] = alone.get(key, 0) + 1
     console.print("gate: answerable refused / unanswerable stopped, per set — first reason [this gate alone]")
+
+    def count(table: dict[tuple[str, str, bool], int], gate: str, chosen: list[str], answerable: bool) -> int:
+        return sum(table.get((s, gate, answerable), 0) for s in chosen)
+
     for gate in (*GATES, "no_passages"):
         cells = []
         for name in [*sets, "all"]:
             chosen = sets if name == "all" else [name]
-
-            def count(table: dict[tuple[str, str, bool], int], answerable: bool, chosen: list[str] = chosen) -> int:
-                return sum(table.get((s, gate, answerable), 0) for s in chosen)
-
-            cells.append(
-                f"{name}: {count(first, True)}/{count(first, False)} [{count(alone, True)}/{count(alone, False)}]"
-            )
+            firsts = f"{count(first, gate, chosen, True)}/{count(first, gate, chosen, False)}"
+            alones = f"{count(alone, gate, chosen, True)}/{count(alone, gate, chosen, False)}"
+            cells.append(f"{name}: {firsts} [{alones}]")
         console.print(f"{gate:20} " + " | ".join(cells))
     for name in [*sets, "all"]:
         chosen = [i for i in items if name in {"all", i["set"]}]
-        console.print(f"rules {name}: {figures(chosen, [not refused[i['id'] + i['set']] for i in chosen])}")
+        console.print(
+            f"decision {name}: {figures(chosen, [not refused[i['id'] + i['set']] for i in chosen])}"
+        )
 
 
 def figures(items: list[dict[str, Any]], answered: list[bool]) -> str:
@@ -149,7 +151,10 @@ def figures(items: list[dict[str, Any]], answered: list[bool]) -> str:
     taken = sum(bad)
     rate_fr = refused / len(good) if good else 0.0
     rate_ua = f"{taken / len(bad):.2f}" if bad else "–"
-    return f"false refusals {refused}/{len(good)} ({rate_fr:.3f}), unanswerable answered {taken}/{len(bad)} ({rate_ua})"
+    return (
+        f"false refusals {refused}/{len(good)} ({rate_fr:.3f}), "
+        f"unanswerable answered {taken}/{len(bad)} ({rate_ua})"
+    )
 
 
 def main() -> None:

@@ -34,7 +34,7 @@ def _one(session: Any, tenant_id: int, row: dict[str, Any], embedder: Any, setti
 
     question = row["question"]
     rows = scope.source_rows(session=session, tenant_id=tenant_id)
-    scoped = asking._scoped(session, tenant_id, question, None, settings, rows)  # noqa: SLF001
+    scoped = asking._scoped(session, tenant_id, question, None, settings, rows)
     item: dict[str, Any] = {**row, "about": scoped.about, "named": scoped.named, "settled": None}
     if scoped.refusal is not None:
         item.update(settled="out_of_scope", passages=[], markers=set())
