@@ -18,6 +18,11 @@ import numpy as np
 from bench.common import console
 
 ANSWERABLE = ("services", "bylaws")
+# The cosine lead over the next source won leaving one set out, with a NEGATIVE weight: all sets run
+# on one index of 287 Munich services, where a right service has close neighbours. In a small
+# installation every match leads, and the lead refused them (tests: three services, a clear match).
+# A signal of the index's density, not of the question: not fitted.
+NOT_FITTED = ("lead",)
 PENALTY = 1.0
 REFUSAL_WEIGHT = float(os.environ.get("RATHAUS_GATE_REFUSAL_WEIGHT", "1.5"))  # a false refusal weighs more
 
@@ -124,7 +129,7 @@ def fit(items: list[dict[str, Any]]) -> None:
     )
     x_all, y, present = matrix(items, names)
     sets = np.array([item["set"] for item in items])
-    left_out = set(filter(None, os.environ.get("RATHAUS_GATE_WITHOUT", "").split(",")))
+    left_out = set(filter(None, os.environ.get("RATHAUS_GATE_WITHOUT", ",".join(NOT_FITTED)).split(",")))
     chosen = [name for name in names if name not in left_out]
 
     def loso_cost(columns: list[str]) -> float:

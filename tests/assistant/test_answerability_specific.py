@@ -134,7 +134,7 @@ def test_a_neighbouring_bylaw_found_only_by_the_towns_vocabulary_is_refused() ->
 )
 def test_a_bylaw_with_a_sign_of_being_the_asked_one_answers(shelter: Passage, streets: Passage) -> None:
     limit = " Wohnraum darf nicht länger als 10 Wochen im Jahr an Feriengäste überlassen werden."
-    assert answerability.decide([replace(shelter, text=shelter.text + limit), streets], HOLIDAY).answerable
+    assert rules([replace(shelter, text=shelter.text + limit), streets], HOLIDAY).answerable
 
 
 def test_a_section_heading_naming_the_question_noun_answers_without_keyword_rank() -> None:

@@ -23,18 +23,21 @@ from rathaus.core.ai.errors import AIError
 from rathaus.core.ai.protocols import ChatMessage, ChatModel
 
 WEIGHTS: dict[str, float] = {
-    "cosine": 136.293,
-    "lead": -48.714,
-    "keyword": 0.769,
-    "passes": 2.622,
-    "bylaw": -2.716,
-    "bylaw_no_noun": -1.915,
-    "value_missing": -2.138,
-    "named_lacks": -4.484,
-    "off_topic": -0.055,
+    "cosine": 121.107,
+    "keyword": 0.466,
+    "topic": 0.838,
+    "words": 0.249,
+    "passes": 2.268,
+    "noun": 0.650,
+    "bylaw": -2.988,
+    "bylaw_no_noun": -0.987,
+    "value_missing": -2.649,
+    "named_lacks": -5.090,
+    "off_topic": 0.923,
+    "elsewhere": -1.228,
 }
-BIAS = -120.271
-THRESHOLD = 0.348
+BIAS = -107.936
+THRESHOLD = 0.380
 
 
 def probability(found: Mapping[str, float]) -> float:
