@@ -23,15 +23,17 @@ overlap alone refused answers the sources held. The decision reads, per passage:
   treated elsewhere; only a passage that mentions it may answer, so the question is refused rather
   than answered from a neighbouring rule of the town it names.
 
-The question is refused only when no passage passes. The thresholds were chosen on the tuning
-questions (``bench/data/citizen_tuning.json``): the word share with keyword retrieval, the cosines by
-``bench/assistant_answerability.py`` on an index whose services carry e5 embeddings (e5-small scores a
-related passage at about 0.82–0.9).
+Where the passages carry cosines, these signals (``signals``) are weighed by one learned rule
+(``gate``: a logistic model fitted leaving one development question set out at a time); without
+them, and for "Für welche Gemeinde?", the rules above decide as before and a question is refused
+only when no passage passes. ``Decision.reason`` says why a question was refused. The thresholds were
+chosen on the tuning questions (``bench/data/citizen_tuning.json``; e5-small scores a related
+passage at about 0.82–0.9).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -43,6 +45,7 @@ from rathaus.assistant.wording import (
     ASKED_NOUNS,
     STOPWORDS,
     WORD,
+    Topics,
     contains,
     stem,
     terms,
@@ -109,45 +112,6 @@ class Thresholds:
 
 
 DEFAULT = Thresholds()
-
-
-@dataclass(frozen=True)
-class Topics:
-    """The topics the installation's sources treat, read from their titles and texts (lower case).
-
-    ``titles`` are those of the sources within the question's scope, ``elsewhere`` the titles of the
-    sources outside it (another municipality's); ``texts`` reads the texts in scope, called only when a
-    noun of the question names titles elsewhere alone.
-    """
-
-    titles: tuple[str, ...]
-    elsewhere: tuple[str, ...] = ()
-    texts: Callable[[], Sequence[str]] = tuple
-
-    def markers(self, question: str, share: float) -> set[str]:
-        """The question's nouns that lead only elsewhere: in a few titles there, nowhere here.
-
-        A noun in many titles ("Gebühr", "Satzung") says nothing about the topic; one in none is a
-        word of the citizen's situation ("Friseursalon"), which the sources need not use. When a
-        noun of the question names a title in scope, the question has its topic here: no markers.
-        A noun the texts in scope use ("Jugendliche", "Verein") is no topic that only others treat.
-        """
-        most = max(1.0, share * (len(self.titles) + len(self.elsewhere)))
-        found = set()
-        texts: Sequence[str] | None = None
-        for term in _topic_terms(question):
-            if len(term) < 5:
-                continue
-            inside = sum(term in title for title in self.titles)
-            outside = sum(term in title for title in self.elsewhere)
-            if not 1 <= inside + outside <= most:
-                continue
-            if inside:
-                return set()
-            texts = self.texts() if texts is None else texts
-            if not any(term in text for text in texts):
-                found.add(term)
-        return found
 
 
 def names_a_noun(passage: PassageLike, question: str) -> bool:
@@ -286,11 +250,12 @@ def decide(
     Where the passages carry cosines, the learned decision (``gate``) weighs their ``signals``: the
     cosine, the asked-for value (``needs.missing``), the service the question names lacking it, a
     by-law naming none of its nouns …; refused, ``Decision.reason`` names the sign that weighed most.
-    Without cosines (keyword search alone), and without ``need_amount`` (only the topic matters, as
-    for "Für welche Gemeinde?"), and with ``learned`` off, the rules of session 10 decide: a passage must pass the semantic, topic or word
-    test; with ``need_amount`` it must state the asked-for value, a service the question names must
-    state it itself, a by-law must be the asked one; with ``topics`` a question naming a topic that
-    only sources outside its scope treat is answered only from passages that mention it.
+    Without cosines (keyword search alone), without ``need_amount`` (only the topic matters, as for
+    "Für welche Gemeinde?") and with ``learned`` off, the rules of session 10 decide: a passage must
+    pass the semantic, topic or word test; with ``need_amount`` it must state the asked-for value, a
+    service the question names must state it itself, a by-law must be the asked one; with ``topics``
+    a question naming a topic only sources outside its scope treat is answered only from passages
+    that mention it.
     """
     limits = limits or DEFAULT
     candidates = [p for p in passages if p.score >= min_score]

@@ -8,6 +8,8 @@ from retrieval (``dense``: its cosine; ``keyword_rank``). Split from ``answerabi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from rathaus.assistant.schemas import PassageLike
 from rathaus.core.text.morphology import compound_parts
@@ -108,3 +110,42 @@ def dense(passage: PassageLike) -> float | None:
 def keyword_rank(passage: PassageLike) -> int | None:
     value = getattr(passage, "lexical_rank", None)
     return int(value) if value is not None else None
+
+
+@dataclass(frozen=True)
+class Topics:
+    """The topics the installation's sources treat, read from their titles and texts (lower case).
+
+    ``titles`` are those of the sources within the question's scope, ``elsewhere`` the titles of the
+    sources outside it (another municipality's); ``texts`` reads the texts in scope, called only when a
+    noun of the question names titles elsewhere alone.
+    """
+
+    titles: tuple[str, ...]
+    elsewhere: tuple[str, ...] = ()
+    texts: Callable[[], Sequence[str]] = tuple
+
+    def markers(self, question: str, share: float) -> set[str]:
+        """The question's nouns that lead only elsewhere: in a few titles there, nowhere here.
+
+        A noun in many titles ("Gebühr", "Satzung") says nothing about the topic; one in none is a
+        word of the citizen's situation ("Friseursalon"), which the sources need not use. When a
+        noun of the question names a title in scope, the question has its topic here: no markers.
+        A noun the texts in scope use ("Jugendliche", "Verein") is no topic that only others treat.
+        """
+        most = max(1.0, share * (len(self.titles) + len(self.elsewhere)))
+        found = set()
+        texts: Sequence[str] | None = None
+        for term in topic_terms(question):
+            if len(term) < 5:
+                continue
+            inside = sum(term in title for title in self.titles)
+            outside = sum(term in title for title in self.elsewhere)
+            if not 1 <= inside + outside <= most:
+                continue
+            if inside:
+                return set()
+            texts = self.texts() if texts is None else texts
+            if not any(term in text for text in texts):
+                found.add(term)
+        return found
