@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +26,11 @@ PENSION = passage(
 PARKING = passage("Anwohnerparkausweis", "Der Anwohnerparkausweis kostet 30 Euro im Jahr.", source_id=2)
 
 
+def rules(*args: Any, **kwargs: Any) -> answerability.Decision:
+    """The session-10 rules (``learned=False``): still the decision without cosines."""
+    return answerability.decide(*args, learned=False, **kwargs)
+
+
 def scored(item: Passage, dense: float | None, rank: int | None = None) -> Passage:
     return replace(item, dense=dense, lexical_rank=rank)
 
@@ -32,7 +38,7 @@ def scored(item: Passage, dense: float | None, rank: int | None = None) -> Passa
 def test_a_situation_is_answered_by_the_semantic_match_without_the_services_words() -> None:
     question = "Ich werde nächstes Jahr 67, was muss ich tun?"
     assert answerability.word_share(PENSION, question) < 0.34  # the old check refused this
-    decision = answerability.decide([scored(PENSION, 0.88), scored(PARKING, 0.80, 1)], question)
+    decision = rules([scored(PENSION, 0.88), scored(PARKING, 0.80, 1)], question)
     assert [p.title for p in decision.passages] == ["Altersrente beantragen"]
     assert decision.method == "semantic"
     result = answer(passages=[scored(PENSION, 0.88)], question=question, chat=None, easy_language=False)
@@ -59,9 +65,9 @@ def test_passages_far_below_the_best_match_are_left_out() -> None:
 def test_a_noun_of_the_question_in_the_title_or_keywords_answers_among_the_first_keyword_hits() -> None:
     question = "Ich höre im Sommer auf zu arbeiten und gehe in den Ruhestand, welche Unterlagen brauche ich?"
     assert answerability.word_share(PENSION, question) < 0.34
-    decision = answerability.decide([scored(PENSION, 0.83, 2)], question)
+    decision = rules([scored(PENSION, 0.83, 2)], question)
     assert decision.method == "topic"
-    assert not answerability.decide([scored(PENSION, 0.83, 9)], question).answerable
+    assert not rules([scored(PENSION, 0.83, 9)], question).answerable
 
 
 def test_without_embeddings_the_word_check_decides_as_before() -> None:
@@ -164,16 +170,14 @@ TOPICS = answerability.Topics(
 def test_a_topic_only_other_towns_treat_is_not_answered_from_a_neighbouring_rule() -> None:
     dog_tax = passage("Hundesteuersatzung", "Die Hundesteuer beträgt 96 Euro im Jahr.", source_id=6)
     question = "Wie hoch ist die Zweitwohnungsteuer?"
-    assert answerability.decide([scored(dog_tax, 0.9)], question).answerable  # the neighbouring rule
+    assert rules([scored(dog_tax, 0.9)], question).answerable  # the neighbouring rule
     assert TOPICS.markers(question, share=0.5) == {"zweitwohnungsteu"}
-    refused = answerability.decide([scored(dog_tax, 0.9)], question, topics=TOPICS)
+    refused = rules([scored(dog_tax, 0.9)], question, topics=TOPICS)
     assert not refused.answerable
     other = passage(
         "Hundesteuersatzung", "Für eine Zweitwohnungsteuer gilt die Hundesteuer nicht.", source_id=7
     )
-    assert answerability.decide(
-        [scored(other, 0.9)], "Gilt die Zweitwohnungsteuer?", topics=TOPICS
-    ).answerable
+    assert rules([scored(other, 0.9)], "Gilt die Zweitwohnungsteuer?", topics=TOPICS).answerable
 
 
 def test_a_noun_of_the_situation_or_of_a_title_here_leaves_the_question_here() -> None:
@@ -196,11 +200,11 @@ def test_a_by_law_that_names_none_of_the_questions_nouns_is_a_neighbouring_rule(
         kind="bylaw",
     )
     question = "Was kostet ein Schwimmkurs im Hallenbad?"
-    assert not answerability.decide([scored(hall, 0.9)], question).answerable
+    assert not rules([scored(hall, 0.9)], question).answerable
     as_service = replace(hall, kind="service")  # services are asked about in the citizen's words
-    assert answerability.decide([scored(as_service, 0.9)], question).answerable
+    assert rules([scored(as_service, 0.9)], question).answerable
     fee = "Was kostet die Gemeindehalle für eine Veranstaltung?"
-    assert answerability.decide([scored(hall, 0.9)], fee).answerable
+    assert rules([scored(hall, 0.9)], fee).answerable
 
 
 def bylaw(title: str, section: str, text: str, source_id: int) -> Passage:
@@ -275,19 +279,17 @@ def test_a_sum_the_citizen_receives_is_no_fee_of_a_service() -> None:
         facts={"fees": "- Erwachsene: 113 Euro\n- Kinder und Jugendliche: 55 Euro"},
     )
     benefit = "Wie viel Wohngeld bekomme ich als alleinerziehende Mutter mit zwei Kindern?"
-    assert not answerability.decide([scored(permit, 0.9)], benefit).answerable
-    assert answerability.decide([scored(permit, 0.9)], "Was kostet die Niederlassungserlaubnis?").answerable
+    assert not rules([scored(permit, 0.9)], benefit).answerable
+    assert rules([scored(permit, 0.9)], "Was kostet die Niederlassungserlaubnis?").answerable
     pay = bylaw(
         "Feuerwehr-Entschädigungssatzung", "§ 2 Höhe", "Die Entschädigung beträgt 25 Euro je Einsatz.", 14
     )
-    assert answerability.decide(
-        [scored(pay, 0.9)], "Wie viel Entschädigung bekomme ich je Einsatz?"
-    ).answerable
+    assert rules([scored(pay, 0.9)], "Wie viel Entschädigung bekomme ich je Einsatz?").answerable
 
 
 def test_the_asked_for_detail_is_no_noun_that_names_the_topic() -> None:
     hours = replace(CEMETERY, text="Der Friedhof ist täglich von 8 bis 20 Uhr geöffnet.")
     # "Öffnungszeiten" stands in the cemetery's by-law; the town hall does not.
-    assert not answerability.decide([scored(hours, 0.9)], "Welche Öffnungszeiten hat das Rathaus?").answerable
-    assert answerability.decide([scored(hours, 0.9)], "Welche Öffnungszeiten hat der Friedhof?").answerable
-    assert answerability.decide([scored(hours, 0.9)], "Welche Öffnungszeiten gelten?").answerable
+    assert not rules([scored(hours, 0.9)], "Welche Öffnungszeiten hat das Rathaus?").answerable
+    assert rules([scored(hours, 0.9)], "Welche Öffnungszeiten hat der Friedhof?").answerable
+    assert rules([scored(hours, 0.9)], "Welche Öffnungszeiten gelten?").answerable

@@ -1,0 +1,93 @@
+"""The learned answer/refuse decision (``gate``) and the reasons of a refusal."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rathaus.assistant import answerability, gate
+from rathaus.assistant.retrieval import Passage
+from tests.assistant.conftest import ScriptedChat, passage
+from tests.assistant.stand_ins import as_any
+
+APPLY = passage(
+    "Anwohnerparkausweis",
+    "Den Anwohnerparkausweis beantragen Sie online beim Mobilitätsreferat.",
+    source_id=1,
+)
+FEE = passage("Anwohnerparkausweis", "Der Anwohnerparkausweis kostet 30 Euro im Jahr.", source_id=2)
+
+
+def scored(item: Passage, dense: float | None, rank: int | None = None) -> Passage:
+    return replace(item, dense=dense, lexical_rank=rank)
+
+
+def test_a_sure_match_answers_a_situation_and_a_weak_one_is_refused_as_no_match() -> None:
+    question = "Ich wohne in der Altstadt und finde abends keinen Parkplatz, was kann ich tun?"
+    sure = answerability.decide([scored(APPLY, 0.88)], question)
+    assert sure.answerable
+    assert sure.passages[0].title == "Anwohnerparkausweis"
+    weak = answerability.decide([scored(APPLY, 0.86)], question)
+    assert not weak.answerable
+    assert weak.reason == "no_match"
+    # The session-10 rules took any cosine from 0.84 as sure: the development sets refute that.
+    assert answerability.decide([scored(APPLY, 0.86)], question, learned=False).answerable
+
+
+def test_a_missing_asked_for_value_tips_an_unsure_match_to_a_refusal() -> None:
+    question = "Was kostet das Parken vor meiner Wohnung?"
+    refused = answerability.decide([scored(APPLY, 0.88)], question)
+    assert not refused.answerable
+    assert refused.reason == "value_missing"
+    assert answerability.decide([scored(FEE, 0.88)], question).answerable
+    # A sure match outweighs the missing value: e5 at 0.9 has found the topic, the answer says what it has.
+    assert answerability.decide([scored(APPLY, 0.9)], question).answerable
+
+
+def test_the_named_service_lacking_the_value_weighs_most() -> None:
+    question = "Was kostet der Anwohnerparkausweis?"
+    found = answerability.signals(
+        [scored(APPLY, 0.89)], question, markers=set(), limits=answerability.DEFAULT
+    )
+    assert found["named_lacks"] == 1.0
+    assert found["value_missing"] == 1.0
+    decision = answerability.decide([scored(APPLY, 0.89)], question)
+    assert not decision.answerable
+    assert decision.reason == "named_service_lacks"
+
+
+def test_the_probability_rises_with_the_cosine_and_falls_with_each_sign_against() -> None:
+    question = "Was kostet der Anwohnerparkausweis?"
+    found = answerability.signals([scored(FEE, 0.88)], question, markers=set(), limits=answerability.DEFAULT)
+    assert set(gate.WEIGHTS) <= set(found)
+    assert gate.probability({**found, "cosine": 0.9}) > gate.probability(found)
+    assert gate.probability({**found, "value_missing": 1.0}) < gate.probability(found)
+    assert gate.probability({**found, "named_lacks": 1.0}) < gate.probability(found)
+
+
+def test_refused_by_the_signals_the_llm_is_still_asked_ja_or_nein() -> None:
+    question = "Ich finde abends keinen Parkplatz vor meinem Haus, was nun?"
+    unsure = [scored(APPLY, 0.86)]
+    yes, no = ScriptedChat("ja"), ScriptedChat("nein")
+    decision = answerability.decide(unsure, question, chat=as_any(yes))
+    assert decision.method == "llm"
+    assert decision.passages == unsure
+    assert len(yes.calls) == 1
+    refused = answerability.decide(unsure, question, chat=as_any(no))
+    assert not refused.answerable
+    assert refused.reason == "no_match"
+
+
+def test_the_rules_say_which_gate_refused() -> None:
+    assert answerability.decide([], "Was kostet ein Parkausweis?").reason == "no_passages"
+    assert answerability.decide([APPLY], "Wie beantrage ich Elterngeld?").reason == "no_match"
+    assert answerability.decide([APPLY], "Was kostet der Anwohnerparkausweis?").reason == "value_missing"
+    topics = answerability.Topics(titles=("anwohnerparkausweis",), elsewhere=("zweitwohnungsteuersatzung",))
+    question = "Wie hoch ist die Zweitwohnungsteuer?"
+    elsewhere = answerability.decide([scored(FEE, 0.9)], question, topics=topics, learned=False)
+    assert elsewhere.reason == "elsewhere"
+    # Leaving one question set out at a time, the topic markers cost more than they saved: not a signal.
+    assert answerability.decide([scored(FEE, 0.9)], question, topics=topics).answerable
+    hall = replace(passage("Hallenordnung", "Die Gebühr beträgt 80 Euro.", source_id=3), kind="bylaw")
+    no_noun = answerability.decide([hall], "Was kostet ein Schwimmkurs?", learned=False)
+    assert no_noun.reason == "no_noun"
+    assert answerability.decide([scored(FEE, 0.9)], "Was kostet der Anwohnerparkausweis?").reason == ""
