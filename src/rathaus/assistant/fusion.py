@@ -3,7 +3,8 @@
 Services and by-laws are asked about differently: a service question names the thing ("Reisepass"),
 which keyword search finds; a by-law question describes a rule, which the embedding finds better. Each
 chunk is scored by reciprocal rank fusion with the constants of its kind, divided by the score it would
-have at rank 1 in both lists, so that scores of different kinds compare (1.0 = first in both).
+have at rank 1 in both lists, so that scores of different kinds compare (1.0 = first in both; a
+service found by several chunks may score above it, see below).
 
 A service is ranked as a whole: a service description is cut into chunks (Beschreibung, Gebühren,
 Unterlagen …) and a question about a citizen's situation matches the description in one chunk and the fee
