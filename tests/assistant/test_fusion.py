@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from rathaus.assistant.fusion import OTHER, FusionParams, fuse_by_kind, without_value_words
+from rathaus.assistant.fusion import (
+    OTHER,
+    FusionParams,
+    fuse_by_kind,
+    service_scores,
+    without_value_words,
+)
 
 SERVICE_ONLY_KEYWORDS = {OTHER: FusionParams(10, 3.0), "service": FusionParams(60, 0.0)}
 
@@ -53,6 +59,28 @@ def test_a_service_is_ranked_as_a_whole() -> None:
     assert whole[10] == dict(by_chunk)[10]  # A's other chunk keeps its own score
     assert whole[20] == dict(by_chunk)[20]  # B is second in both rankings either way
     assert whole[30] == dict(by_chunk)[30]  # by-laws are fused chunk by chunk
+
+
+def test_a_service_scores_by_all_of_its_chunks_with_decaying_weight() -> None:
+    ranking = [(10, 9.0), (20, 8.0), (11, 7.0), (12, 6.0), (30, 5.0)]
+    scores = service_scores(ranking, {10: 1, 11: 1, 12: 1, 20: 2}, k=10, decay=0.5)
+    assert scores[1] == pytest.approx(1 / 11 + 0.5 / 13 + 0.25 / 14)  # each chunk at its own rank
+    assert scores[2] == pytest.approx(1 / 12)
+    assert set(scores) == {1, 2}  # only services count
+    assert service_scores(ranking, {10: 1, 11: 1}, k=10, weight=2.0, decay=0.0)[1] == pytest.approx(2 / 11)
+
+
+def test_a_service_matched_by_several_chunks_overtakes_one_matched_by_a_single_chunk() -> None:
+    # "Fahrzeug abmelden" (B) has one chunk first in both rankings; "Kurzzeitkennzeichen" (A) is
+    # second with its Beschreibung, and its Stichworte and Kosten chunks follow in both rankings.
+    lexical = [(20, 9.0), (10, 8.0), (11, 7.0), (12, 6.0)]
+    dense = [(20, 0.9), (10, 0.8), (12, 0.7), (11, 0.6)]
+    kinds = dict.fromkeys((10, 11, 12, 20), "service")
+    sources = {10: 1, 11: 1, 12: 1, 20: 2}
+    fused = fuse_by_kind(lexical, dense, kinds=kinds, params=SERVICES, sources=sources)
+    assert fused[0][0] == 10  # A's best chunk carries A's score
+    assert dict(fused)[20] == 1.0  # B: first in both, its single chunk
+    assert fused[0][1] > 1.0
 
 
 def test_services_take_their_keyword_rank_from_their_own_ranking() -> None:
