@@ -227,8 +227,8 @@ def asked_lines(
     lines: list[str] = []
     attributes: set[str] = set()
     shown: set[str] = set()
-    texts = [("" if is_fact_chunk(p) else p.text, p.section) for p in passages]
     close = close_services(passages)
+    texts = [("" if is_fact_chunk(p) or not _answers(p, passages, close) else p.text, p.section) for p in passages]
     for kind in kinds:
         service = _service_fact_lines(kind, facts, close)
         own = _top_service_text(kind, passages, texts, facts, matches, shown)
@@ -242,6 +242,17 @@ def asked_lines(
             attributes.add(service[0])
             lines.extend(service[1])
     return lines, attributes, shown
+
+
+def _answers(passage: PassageLike, passages: Sequence[PassageLike], close: Collection[str]) -> bool:
+    """Whether ``passage`` may give the asked-for value: when a service ranks first, only its own text and
+    that of a service fitting nearly alike do ("Bis wann gilt meine Aufenthaltserlaubnis?" is answered by the
+    refugees' permit, not by the students' permit ranked third, whose "drei Jahre" would be another's rule).
+    """
+    top = passages[0] if passages else None
+    if top is None or top.kind != "service" or passage.kind != "service":
+        return True
+    return passage.source_id == top.source_id or passage.title in close
 
 
 def is_fact_chunk(passage: PassageLike) -> bool:

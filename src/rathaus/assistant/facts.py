@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rathaus.assistant import tables
-from rathaus.assistant.asked import Wanted, carries
+from rathaus.assistant.asked import DATE, Wanted, carries
 from rathaus.core.text.sentences import plain_markdown, sentences_and_items
 
 LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)]|[a-z]{1,2}[.)])\s+(?=\S)")
@@ -28,6 +28,7 @@ VALUE_HEADINGS = {
     ),
     Wanted.PERIOD: re.compile(r"zeit|frist|dauer|beginn|ende", re.I),
     Wanted.HOURS: re.compile(r"zeit|öffnung|ruhe", re.I),
+    Wanted.DAY: re.compile(r"zeit|tag|termin|datum", re.I),
 }
 VALUE_HEADINGS[Wanted.AMOUNT] = VALUE_HEADINGS[Wanted.FEE]
 
@@ -75,7 +76,8 @@ def _lines(text: str) -> list[tuple[str, str]]:
             continue
         if block:
             end_table()
-        found.append((plain_markdown(raw).strip(), ""))
+        # The rest of a row a chunk boundary cut ("10-300 € (10-307 €) |") keeps no stray pipe.
+        found.append((plain_markdown(raw).strip().strip("|").strip(), ""))
     if block:
         end_table()
     return found
@@ -152,7 +154,7 @@ _TIME_UNIT = r"(?:werk|arbeits|kalender)?(?:tage?n?|wochen?|monate?n?|jahre?n?|s
 # A value of each kind stated as a quantity ("sechs Monaten", "22.00 Uhr", "120,00 €"), not only named
 # ("innerhalb einer angemessenen Frist", "die Gebühr"): the asked-for value is the quantity.
 CONCRETE = {
-    Wanted.PERIOD: re.compile(rf"\b{_COUNT}\s+{_TIME_UNIT}|{_CLOCK}|{_DATE}", re.I),
+    Wanted.PERIOD: re.compile(rf"\b{_COUNT}\s+{_TIME_UNIT}|{_CLOCK}|{_DATE}|{DATE.pattern}", re.I),
     Wanted.HOURS: re.compile(_CLOCK, re.I),
 }
 

@@ -37,11 +37,22 @@ def _participle_root(term: str) -> str | None:
     return root if len(root) >= 5 else None
 
 
+# A bound the question asks for ("höchstens", "mindestens") is written in rules in several ways: "längstens
+# 18 Monate", "bis zu 24 Monate", "Höchstbetrag"; "Mindestgebühr", "nicht unter 10 €". The question's word
+# counts when the text states a bound of the same side.
+BOUNDS = {
+    "höchsten": re.compile(r"höchst|maximal|längstens|bis zu\b|nicht mehr als|nicht länger als"),
+    "maximal": re.compile(r"höchst|maximal|längstens|bis zu\b|nicht mehr als|nicht länger als"),
+    "mindesten": re.compile(r"mindest|wenigstens|nicht unter\b|nicht weniger als"),
+}
+
+
 def question_matcher(question: str) -> Matcher:
     """How many of the question's content words a text contains; a compound also counts as its two parts.
 
     "Hundesteuer" in the question matches "Die Steuer beträgt für jeden Hund …"; a participle matches the
-    noun of its verb ("zugelassen" – "Die Zulassung wird auf 3 Jahre befristet").
+    noun of its verb ("zugelassen" – "Die Zulassung wird auf 3 Jahre befristet"); a bound matches the
+    same bound in other words ("höchstens" – "längstens 18 Monate", see ``BOUNDS``).
     """
     wanted_terms = {term: _compound_parts(term) if len(term) >= 9 else [] for term in terms(question)}
     roots = {term: root for term in wanted_terms if (root := _participle_root(term))}
@@ -52,6 +63,7 @@ def question_matcher(question: str) -> Matcher:
             contains(lowered, term)
             or any(head in lowered and tail in lowered for head, tail in parts)
             or (term in roots and roots[term] in lowered)
+            or (term in BOUNDS and BOUNDS[term].search(lowered) is not None)
             for term, parts in wanted_terms.items()
         )
 
