@@ -67,3 +67,25 @@ def test_the_best_service_without_a_fee_leaves_the_fee_to_the_next_one_that_has_
         "Ich brauche zum ersten Mal die Karte, die meine Weiterbildung nachweist. Was kostet die?",
     )
     assert "Gebühr (Fahrerqualifizierungsnachweis (FQN)): Erstmalige Ausstellung: 35,00 Euro [2]" in text
+
+
+def test_the_period_comes_from_the_service_that_answers_not_from_one_ranked_further_down() -> None:
+    refugees = passage(
+        "Aufenthaltserlaubnis – Kriegsflüchtlinge",
+        "Ihre Aufenthaltserlaubnis gilt bis zum 4. März 2027.",
+        source_id=1,
+        score=0.9,
+        facts={"locations": PLACE, "duration_minutes": 15},
+    )
+    other = _service("Melderegisterauskunft", 3, 0.4)
+    students = passage(
+        "Aufenthaltserlaubnis – Studium",
+        "Die Aufenthaltserlaubnis zum Studium gilt in der Regel für drei Jahre und kann verlängert werden.",
+        source_id=2,
+        score=0.5,
+        facts={"locations": PLACE, "duration_minutes": 15},
+    )
+    text = _answer([refugees, students, other], "Bis wann gilt meine Aufenthaltserlaubnis, kann ich sie verlängern?")
+    first = text.splitlines()[0]
+    assert "4. März 2027" in first
+    assert "drei Jahre" not in first

@@ -76,3 +76,12 @@ def test_easy_language_keeps_the_lead_in_of_a_list() -> None:
     result = answer(passages=[dog], question="Was kostet die Hundesteuer?", chat=None, easy_language=True)
     assert "beträgt die Steuer im Kalenderjahr: [1]" in result.lines[1]
     assert result.lines[2] == "– für den ersten Hund 120,00 Euro"
+
+
+def test_a_bound_asked_for_matches_the_same_bound_in_other_words() -> None:
+    matches = question_matcher("Wie lange darf der Dienst höchstens dauern?")
+    assert matches("Dauer des Dienstes: längstens 18 Monate") > matches("Dauer des Dienstes: in der Regel 1 Jahr")
+    assert matches("Die Förderung beträgt bis zu 500 Euro.") == 1
+    lower = question_matcher("Wie hoch ist die Gebühr mindestens?")
+    assert lower("Die Mindestgebühr beträgt 10,00 €.") == 2  # "Gebühr" and the lower bound
+    assert lower("Die Gebühr beträgt höchstens 500 €.") == 1  # an upper bound is not the asked one
