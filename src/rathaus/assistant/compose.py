@@ -255,6 +255,24 @@ def _answers(passage: PassageLike, passages: Sequence[PassageLike], close: Colle
     return passage.source_id == top.source_id or passage.title in close
 
 
+def shown_passages(passages: Sequence[PassageLike], prose: int = 3, most: int = 5) -> list[PassageLike]:
+    """The passages an answer is built from: the first ``prose`` that are not a service's fact chunk, with
+    the fact chunks ranked among them (``most`` in all).
+
+    A service's fees, documents and offices chunks rank high for "Was kostet …?" and fill the first places,
+    while the sentence with the asked-for value stands in its description ranked fourth ("Die Beratung ist
+    ein kostenfreies Angebot"); the fact chunks are shown as key facts and take no place of the prose.
+    """
+    chosen: list[PassageLike] = []
+    count = 0
+    for passage in passages:
+        if count >= prose or len(chosen) >= most:
+            break
+        chosen.append(passage)
+        count += not is_fact_chunk(passage)
+    return chosen
+
+
 def is_fact_chunk(passage: PassageLike) -> bool:
     """True for the fees/documents/places chunks of a service: shown as key facts, not as prose."""
     return passage.kind == "service" and passage.section in FACT_SECTIONS

@@ -131,6 +131,7 @@ def units(text: str) -> list[Unit]:
     return [unit for unit in found if unit.items or not unit.text.endswith(":")]
 
 
+IN_FORCE = re.compile(r"\b(?:in|außer)\s+kraft\b", re.IGNORECASE)
 ANNOUNCED = 2.0  # a paragraph heading announcing the asked kind of value ("§ 5 Steuersatz")
 # A table row whose label is only the asked-for words names the asked-for thing (see tables.label_share).
 ROW_LABEL = 1.0
@@ -190,11 +191,16 @@ def best_units(
     scores at least half as well as the first (the other rate of the same paragraph, say).
     """
     named = matches(section)
+    # Every by-law says when it comes into force ("tritt am 01.09.2024 in Kraft"): that date answers a
+    # question about its coming into force, not one about a period, day or time it rules.
+    into_force = matches("in Kraft treten") > 0
     announced = VALUE_HEADINGS.get(kind)
     announces = announced is not None and announced.search(section) is not None
     scored = []
     for position, unit in enumerate(units(text)):
         words = matches(unit.whole)
+        if IN_FORCE.search(unit.whole) and not into_force:
+            continue
         if words >= min_words and states(unit.whole, kind):
             # "§ 8 Ruhezeit" announces a period, but not the asked one when neither it nor its sentence
             # names anything the question names ("Für wie lange werde ich als Steinmetz zugelassen?").
