@@ -53,7 +53,18 @@ def with_value_passage(
     result = list(found)
     if result and result[0].kind == "service":
         texts = service_texts(session=session, tenant_id=tenant_id, found=result[:WINDOW])
-        return prefer_service(result, question, texts=texts)
+        result = prefer_service(result, question, texts=texts)
+        added = _service_value(session=session, tenant_id=tenant_id, found=result, question=question)
+        if added is None:
+            return result
+        passages = load_passages(
+            session=session,
+            tenant_id=tenant_id,
+            hits=[(added, result[0].score)],
+            audience=audience,
+            departments=departments,
+        )
+        return [result[0], *passages, *result[1:]][: len(result)] if passages else result
     if not kinds or not result:
         return result
     top = result[0]
@@ -111,6 +122,55 @@ def _moved_up(found: list[Passage], index: int) -> list[Passage]:
     """``found`` with the passage at ``index`` right after the best one (the value passage was retrieved,
     but so far down that the answer would not show it: "§ 5 Steuersatz" fifth after § 1, § 11 …)."""
     return [found[0], found[index], *(p for i, p in enumerate(found) if i not in {0, index})]
+
+
+# A service's structured facts answer fees, documents and offices; its duration is the appointment's length
+# ("etwa 15 Minuten (Termin vor Ort)"). How long a permit is valid, how long a service may last, on which
+# day something happens: only its description says that ("… ist bis zum 4. März 2027 gültig").
+TEXT_ONLY = (Wanted.PERIOD, Wanted.DAY, Wanted.HOURS)
+FACT_SECTIONS = ("Kosten und Dauer", "Unterlagen und Formulare", "Standorte und Termine")
+
+
+def _service_value(
+    *, session: Session, tenant_id: int, found: Sequence[Passage], question: str
+) -> int | None:
+    """The chunk of the best service's description with the asked-for value its passages lack, if any.
+
+    A value its text says beside the structured facts (a period, a day; a fee when it has no fee list) is
+    looked up in its other chunks when none of its retrieved ones states it with a word of the question.
+    """
+    top = found[0]
+    kinds = [
+        k for k in wanted(question) if k in TEXT_ONLY or (k in (Wanted.FEE,) and not top.facts.get("fees"))
+    ]
+    if not kinds:
+        return None
+    matches = question_matcher(question)
+
+    def best_in(text: str) -> float:
+        scores = [
+            units[0][0]
+            for kind in kinds
+            if (units := facts.best_units(text, section="", kind=kind, matches=matches, limit=1, min_words=1))
+        ]
+        return max(scores, default=0.0)
+
+    own = [p for p in found if p.source_id == top.source_id and p.section not in FACT_SECTIONS]
+    if any(best_in(p.text) for p in own):
+        return None
+    seen = {p.chunk_id for p in found}
+    rows = session.execute(
+        select(Chunk.id, Chunk.section, Chunk.text).where(
+            Chunk.tenant_id == tenant_id, Chunk.source_id == top.source_id
+        )
+    ).all()
+    scored = [
+        (best_in(text), chunk_id)
+        for chunk_id, section, text in rows
+        if chunk_id not in seen and section not in FACT_SECTIONS
+    ]
+    best = max(scored, default=(0.0, 0))
+    return best[1] if best[0] > 0 else None
 
 
 def service_texts(*, session: Session, tenant_id: int, found: Sequence[Passage]) -> dict[int, str]:
