@@ -85,7 +85,9 @@ def test_the_period_comes_from_the_service_that_answers_not_from_one_ranked_furt
         score=0.5,
         facts={"locations": PLACE, "duration_minutes": 15},
     )
-    text = _answer([refugees, students, other], "Bis wann gilt meine Aufenthaltserlaubnis, kann ich sie verlängern?")
+    text = _answer(
+        [refugees, students, other], "Bis wann gilt meine Aufenthaltserlaubnis, kann ich sie verlängern?"
+    )
     first = text.splitlines()[0]
     assert "4. März 2027" in first
     assert "drei Jahre" not in first

@@ -80,7 +80,9 @@ def test_easy_language_keeps_the_lead_in_of_a_list() -> None:
 
 def test_a_bound_asked_for_matches_the_same_bound_in_other_words() -> None:
     matches = question_matcher("Wie lange darf der Dienst höchstens dauern?")
-    assert matches("Dauer des Dienstes: längstens 18 Monate") > matches("Dauer des Dienstes: in der Regel 1 Jahr")
+    assert matches("Dauer des Dienstes: längstens 18 Monate") > matches(
+        "Dauer des Dienstes: in der Regel 1 Jahr"
+    )
     assert matches("Die Förderung beträgt bis zu 500 Euro.") == 1
     lower = question_matcher("Wie hoch ist die Gebühr mindestens?")
     assert lower("Die Mindestgebühr beträgt 10,00 €.") == 2  # "Gebühr" and the lower bound

@@ -69,8 +69,6 @@ def wanted(question: str) -> tuple[Wanted, ...]:
     return tuple(found)
 
 
-
-
 _WEEKDAY = r"(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag)s?"
 _MONTH = (
     r"(?:januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember"

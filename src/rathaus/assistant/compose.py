@@ -228,7 +228,9 @@ def asked_lines(
     attributes: set[str] = set()
     shown: set[str] = set()
     close = close_services(passages)
-    texts = [("" if is_fact_chunk(p) or not _answers(p, passages, close) else p.text, p.section) for p in passages]
+    texts = [
+        ("" if is_fact_chunk(p) or not _answers(p, passages, close) else p.text, p.section) for p in passages
+    ]
     for kind in kinds:
         service = _service_fact_lines(kind, facts, close)
         own = _top_service_text(kind, passages, texts, facts, matches, shown)

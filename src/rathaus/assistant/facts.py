@@ -83,6 +83,31 @@ def _lines(text: str) -> list[tuple[str, str]]:
     return found
 
 
+# A sub-heading of a web text is a short line without closing punctuation: "Freiwilliges Soziales Jahr (FSJ)",
+# "Gültigkeitsdauer".
+HEADING_WORDS = 12
+OPEN_END = re.compile(r"[^.!?:;,–-]$")
+
+
+def _headed(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``lines`` with a sub-heading over a list made the list's lead-in ("… (FSJ):"): the items under
+    "Freiwilliges Soziales Jahr (FSJ)" are that service's, not those of the "Bundesfreiwilligendienst" below.
+    """
+    found = list(lines)
+    text = [index for index, (line, kind) in enumerate(found) if line and not kind]
+    for index, after in zip(text, text[1:], strict=False):
+        line = found[index][0]
+        if (
+            all(not found[i][0] for i in range(index + 1, after))
+            and LIST_ITEM.match(found[after][0])
+            and not LIST_ITEM.match(line)
+            and OPEN_END.search(line)
+            and len(line.split()) <= HEADING_WORDS
+        ):
+            found[index] = (f"{line}:", "")
+    return found
+
+
 def units(text: str) -> list[Unit]:
     """The units of a passage text in their order: sentences, and lead-ins ending in ":" with their items.
 
@@ -94,7 +119,7 @@ def units(text: str) -> list[Unit]:
     open_list: tuple[str, list[str]] | None = None
     heading: str | None = None  # the last numbered line ("2. Überlassung eines Urnenreihengrabs")
     group: str | None = None  # a row heading a group of rows ("2 – Anträge" over "2.1 …")
-    for line, kind in _lines(text):
+    for line, kind in _headed(_lines(text)):
         if not line or SKIPPED_LINE.match(line):
             continue
         item = LIST_ITEM.match(line)

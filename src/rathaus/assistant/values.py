@@ -156,8 +156,7 @@ def _service_value(
         return max(scores, default=0.0)
 
     own = [p for p in found if p.source_id == top.source_id and p.section not in FACT_SECTIONS]
-    if any(best_in(p.text) for p in own):
-        return None
+    shown = max((best_in(p.text) for p in own), default=0.0)
     seen = {p.chunk_id for p in found}
     rows = session.execute(
         select(Chunk.id, Chunk.section, Chunk.text).where(
@@ -170,7 +169,7 @@ def _service_value(
         if chunk_id not in seen and section not in FACT_SECTIONS
     ]
     best = max(scored, default=(0.0, 0))
-    return best[1] if best[0] > 0 else None
+    return best[1] if best[0] > 0 and not shown else None
 
 
 def service_texts(*, session: Session, tenant_id: int, found: Sequence[Passage]) -> dict[int, str]:
