@@ -91,3 +91,11 @@ def test_the_period_comes_from_the_service_that_answers_not_from_one_ranked_furt
     first = text.splitlines()[0]
     assert "4. März 2027" in first
     assert "drei Jahre" not in first
+
+
+def test_a_sentence_the_text_says_twice_is_shown_once() -> None:
+    said = "Die Verlängerung erfolgt für drei Jahre."
+    text = f"{said}\n\nAntrag stellen\n\n{said}"
+    permit = passage("Aufenthaltserlaubnis", text, source_id=1, score=0.9)
+    answer = _answer([permit], "Für wie viele Jahre wird die Verlängerung erteilt?")
+    assert answer.count("Die Verlängerung erfolgt für drei Jahre.") == 1

@@ -87,3 +87,39 @@ def test_a_bound_asked_for_matches_the_same_bound_in_other_words() -> None:
     lower = question_matcher("Wie hoch ist die Gebühr mindestens?")
     assert lower("Die Mindestgebühr beträgt 10,00 €.") == 2  # "Gebühr" and the lower bound
     assert lower("Die Gebühr beträgt höchstens 500 €.") == 1  # an upper bound is not the asked one
+
+
+def test_a_sub_heading_over_a_list_is_its_lead_in() -> None:
+    text = (
+        "Freiwilliges Soziales Jahr (FSJ)\n\n- Dauer des Dienstes: längstens 18 Monate\n\n"
+        "Bundesfreiwilligendienst (BFD)\n\n- Dauer des Dienstes: längstens 24 Monate\n\n"
+        "Gültigkeitsdauer\nDer Titel ist bis zum 4. März 2027 gültig."
+    )
+    found = facts.units(text)
+    assert found[0] == facts.Unit(
+        "Freiwilliges Soziales Jahr (FSJ):", ("Dauer des Dienstes: längstens 18 Monate",)
+    )
+    assert found[1].text == "Bundesfreiwilligendienst (BFD):"
+    # A heading over a sentence stays a line of its own.
+    assert [unit.text for unit in found[2:]] == [
+        "Gültigkeitsdauer",
+        "Der Titel ist bis zum 4. März 2027 gültig.",
+    ]
+    matches = question_matcher("Wie lange dauert ein Freiwilliges Soziales Jahr höchstens?")
+    best = facts.best_units(text, section="Beschreibung", kind=Wanted.PERIOD, matches=matches, limit=1)
+    assert "18 Monate" in best[0][1].whole
+
+
+def test_the_date_a_by_law_comes_into_force_answers_no_period_question() -> None:
+    text = (
+        "Bei Trainingsabenden ist die Halle bis spätestens 22.30 Uhr freizugeben.\n\n"
+        "Diese Hallenbenutzungsordnung tritt am 01.09.2024 in Kraft."
+    )
+    asked = question_matcher("Bis wann muss die Halle nach der Hallenbenutzungsordnung freigegeben sein?")
+    found = facts.best_units(text, section="", kind=Wanted.PERIOD, matches=asked)
+    assert [unit.text for _score, unit in found] == [
+        "Bei Trainingsabenden ist die Halle bis spätestens 22.30 Uhr freizugeben."
+    ]
+    asked = question_matcher("Wann tritt die Hallenbenutzungsordnung in Kraft?")
+    found = facts.best_units(text, section="", kind=Wanted.PERIOD, matches=asked)
+    assert "01.09.2024" in found[0][1].text

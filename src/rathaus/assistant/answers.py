@@ -199,8 +199,7 @@ def stream_answer(
     decision = answerability.decide(
         passages, about or question, chat=chat, min_score=min_score, topics=topics
     )
-    # Never two municipalities' values; a service's fact chunks take no place of the prose.
-    usable = compose.shown_passages(one_municipality(decision.passages), MAX_PASSAGES)
+    usable = compose.shown_passages(one_municipality(decision.passages), MAX_PASSAGES)  # one municipality
     if not usable:
         reason = "Die Quellen der Verwaltung beantworten diese Frage nicht."
         # Offices are suggested only from passages that touch the question at all.

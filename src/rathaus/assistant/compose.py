@@ -38,9 +38,10 @@ def best_sentences(
     """The sentences of ``text`` that match the question best, in their original order.
 
     A sentence that carries a value of the asked kind (an amount when the question asks what something
-    costs) counts one word more; sentences already shown (``skip``) are left out.
+    costs) counts one word more; sentences already shown (``skip``) and repeated ones are left out.
     """
-    candidates = [_unit_text(unit) for unit in facts_module.units(text)]
+    # A web text may say a sentence twice ("Die Verlängerung erfolgt für drei Jahre." in two sections).
+    candidates = list(dict.fromkeys(_unit_text(unit) for unit in facts_module.units(text)))
     candidates = [c for c in candidates if c not in skip]
     scored = []
     for i, sentence in enumerate(candidates):

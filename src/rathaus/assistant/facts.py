@@ -7,6 +7,7 @@ stays a list. Markdown residue ("**(1)**", "|", "#") is removed first (``plain_m
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -95,7 +96,7 @@ def _headed(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """
     found = list(lines)
     text = [index for index, (line, kind) in enumerate(found) if line and not kind]
-    for index, after in zip(text, text[1:], strict=False):
+    for index, after in itertools.pairwise(text):
         line = found[index][0]
         if (
             all(not found[i][0] for i in range(index + 1, after))

@@ -47,20 +47,22 @@ def with_value_passage(
 ) -> list[Passage]:
     """``found`` with the best source's passage that carries the asked-for value, when it lacked one.
 
-    When the best passage is a service, the service that fits the question best comes first instead.
+    When the best passage is a service, the service that fits the question best comes first instead, and
+    the chunk of its description with a value its structured facts cannot give follows it (see
+    :func:`_service_value`).
     """
     kinds = [kind for kind in wanted(question) if kind in VALUE_KINDS]
     result = list(found)
     if result and result[0].kind == "service":
         texts = service_texts(session=session, tenant_id=tenant_id, found=result[:WINDOW])
         result = prefer_service(result, question, texts=texts)
-        added = _service_value(session=session, tenant_id=tenant_id, found=result, question=question)
-        if added is None:
+        chunk = _service_value(session=session, tenant_id=tenant_id, found=result, question=question)
+        if chunk is None:
             return result
         passages = load_passages(
             session=session,
             tenant_id=tenant_id,
-            hits=[(added, result[0].score)],
+            hits=[(chunk, result[0].score)],
             audience=audience,
             departments=departments,
         )
