@@ -123,3 +123,11 @@ def test_the_date_a_by_law_comes_into_force_answers_no_period_question() -> None
     asked = question_matcher("Wann tritt die Hallenbenutzungsordnung in Kraft?")
     found = facts.best_units(text, section="", kind=Wanted.PERIOD, matches=asked)
     assert "01.09.2024" in found[0][1].text
+
+
+def test_a_vague_period_naming_nothing_asked_is_no_fact() -> None:
+    text = "Entstandene Schäden sind unverzüglich mitzuteilen.\n\nDie Nachtruhe ab 22:00 Uhr ist einzuhalten."
+    matches = question_matcher("Ab wann muss es auf dem Grillplatz abends ruhig sein?")
+    found = facts.best_units(text, section="§ 4 Benutzungsregeln", kind=Wanted.PERIOD, matches=matches)
+    assert [unit.text for _score, unit in found] == ["Die Nachtruhe ab 22:00 Uhr ist einzuhalten."]
+    assert facts.best_units(text.split("\n")[0], section="§ 4", kind=Wanted.PERIOD, matches=matches) == []

@@ -231,7 +231,10 @@ def best_units(
             # "§ 8 Ruhezeit" announces a period, but not the asked one when neither it nor its sentence
             # names anything the question names ("Für wie lange werde ich als Steinmetz zugelassen?").
             heading = named * 0.5 + (ANNOUNCED if words or named else ANNOUNCED / 2) * announces
-            score = words + heading + 0.5 + 0.75 * concrete(unit.whole, kind)
+            quantity = concrete(unit.whole, kind)
+            if not (words or heading or quantity):
+                continue  # "Schäden sind unverzüglich mitzuteilen" names neither the asked thing nor a value
+            score = words + heading + 0.5 + 0.75 * quantity
             if unit.row:
                 score += ROW_LABEL * tables.label_share((*unit.items, unit.text)[0], matches)
             scored.append((score, -position, unit))
