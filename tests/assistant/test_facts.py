@@ -130,4 +130,7 @@ def test_a_vague_period_naming_nothing_asked_is_no_fact() -> None:
     matches = question_matcher("Ab wann muss es auf dem Grillplatz abends ruhig sein?")
     found = facts.best_units(text, section="§ 4 Benutzungsregeln", kind=Wanted.PERIOD, matches=matches)
     assert [unit.text for _score, unit in found] == ["Die Nachtruhe ab 22:00 Uhr ist einzuhalten."]
-    assert facts.best_units(text.split("\n")[0], section="§ 4", kind=Wanted.PERIOD, matches=matches) == []
+    assert (
+        facts.best_units(text.split("\n", maxsplit=1)[0], section="§ 4", kind=Wanted.PERIOD, matches=matches)
+        == []
+    )
