@@ -134,3 +134,13 @@ def test_a_vague_period_naming_nothing_asked_is_no_fact() -> None:
         facts.best_units(text.split("\n", maxsplit=1)[0], section="§ 4", kind=Wanted.PERIOD, matches=matches)
         == []
     )
+
+
+def test_the_rule_stating_the_asked_bound_wins() -> None:
+    text = "Die Gebühr beträgt je Tag 2 bis 5 €.\n\nDie Mindestgebühr beträgt im Einzelfall 10,00 €."
+    matches = question_matcher("Wie hoch ist die Gebühr für einen Tag mindestens?")
+    found = facts.best_units(text, section="§ 8 Gebühren", kind=Wanted.AMOUNT, matches=matches, limit=1)
+    assert found[0][1].text == "Die Mindestgebühr beträgt im Einzelfall 10,00 €."
+    upper = question_matcher("Wie hoch ist die Gebühr für einen Tag höchstens?")
+    found = facts.best_units(text, section="§ 8 Gebühren", kind=Wanted.AMOUNT, matches=upper, limit=1)
+    assert found[0][1].text == "Die Gebühr beträgt je Tag 2 bis 5 €."

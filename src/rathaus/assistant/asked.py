@@ -77,6 +77,11 @@ _MONTH = (
 # A calendar date: "15. Juli", "4. März 2027", "1.3.2025"; a number "2.1." without a year may be an item's.
 DATE = re.compile(rf"\b\d{{1,2}}\.\s?(?:{_MONTH}(?=[\s,.;)]|$)|\d{{1,2}}\.\s?\d{{2,4}}\b)", re.I)
 
+# A bound written in a rule: "längstens 18 Monate", "bis zu 24 Monate", "Höchstbetrag"; "Mindestgebühr",
+# "nicht unter 10 €". The question asks for one with "höchstens", "maximal" or "mindestens".
+UPPER_BOUND = re.compile(r"höchst|maximal|längstens|bis zu\b|nicht mehr als|nicht länger als", re.I)
+LOWER_BOUND = re.compile(r"mindest|wenigstens|nicht unter\b|nicht weniger als", re.I)
+
 # Words that show a passage sentence carries the value of each kind.
 VALUE = {
     # "kostenfreies Angebot", "gebührenfreie Ausstellung", "Es fallen keine Gebühren an."

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rathaus.assistant import tables
-from rathaus.assistant.asked import DATE, Wanted, carries
+from rathaus.assistant.asked import DATE, LOWER_BOUND, UPPER_BOUND, Wanted, carries
 from rathaus.core.text.sentences import plain_markdown, sentences_and_items
 
 LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)]|[a-z]{1,2}[.)])\s+(?=\S)")
@@ -220,6 +220,10 @@ def best_units(
     # Every by-law says when it comes into force ("tritt am 01.09.2024 in Kraft"): that date answers a
     # question about its coming into force, not one about a period, day or time it rules.
     into_force = matches("in Kraft treten") > 0
+    # "Wie hoch ist die Gebühr mindestens?": the rule stating the asked bound states the asked value.
+    bounds = [
+        bound for probe, bound in (("mindestens", LOWER_BOUND), ("höchstens", UPPER_BOUND)) if matches(probe)
+    ]
     announced = VALUE_HEADINGS.get(kind)
     announces = announced is not None and announced.search(section) is not None
     scored = []
@@ -235,6 +239,7 @@ def best_units(
             if not (words or heading or quantity):
                 continue  # "Schäden sind unverzüglich mitzuteilen" names neither the asked thing nor a value
             score = words + heading + 0.5 + 0.75 * quantity
+            score += ANNOUNCED * any(bound.search(unit.whole) for bound in bounds)
             if unit.row:
                 score += ROW_LABEL * tables.label_share((*unit.items, unit.text)[0], matches)
             scored.append((score, -position, unit))

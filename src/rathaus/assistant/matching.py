@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from rathaus.assistant.answerability import contains, terms
+from rathaus.assistant.asked import LOWER_BOUND, UPPER_BOUND
 from rathaus.assistant.facts import Matcher
 
 
@@ -37,14 +38,9 @@ def _participle_root(term: str) -> str | None:
     return root if len(root) >= 5 else None
 
 
-# A bound the question asks for ("höchstens", "mindestens") is written in rules in several ways: "längstens
-# 18 Monate", "bis zu 24 Monate", "Höchstbetrag"; "Mindestgebühr", "nicht unter 10 €". The question's word
-# counts when the text states a bound of the same side.
-BOUNDS = {
-    "höchsten": re.compile(r"höchst|maximal|längstens|bis zu\b|nicht mehr als|nicht länger als"),
-    "maximal": re.compile(r"höchst|maximal|längstens|bis zu\b|nicht mehr als|nicht länger als"),
-    "mindesten": re.compile(r"mindest|wenigstens|nicht unter\b|nicht weniger als"),
-}
+# A bound the question asks for ("höchstens", "mindestens") counts when the text states a bound of the same
+# side in any of its forms (see ``asked.UPPER_BOUND``, ``asked.LOWER_BOUND``).
+BOUNDS = {"höchsten": UPPER_BOUND, "maximal": UPPER_BOUND, "mindesten": LOWER_BOUND}
 
 
 def question_matcher(question: str) -> Matcher:
@@ -63,7 +59,7 @@ def question_matcher(question: str) -> Matcher:
             contains(lowered, term)
             or any(head in lowered and tail in lowered for head, tail in parts)
             or (term in roots and roots[term] in lowered)
-            or (term in BOUNDS and BOUNDS[term].search(lowered) is not None)
+            or (term in BOUNDS and BOUNDS[term].search(text) is not None)
             for term, parts in wanted_terms.items()
         )
 
