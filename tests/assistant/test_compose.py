@@ -6,6 +6,7 @@ from typing import Any
 
 from rathaus.assistant.answers import extractive_text
 from rathaus.assistant.compose import close_services
+from rathaus.assistant.facts import is_heading, units
 from rathaus.assistant.handover import key_facts
 from tests.assistant.conftest import passage
 
@@ -99,3 +100,33 @@ def test_a_sentence_the_text_says_twice_is_shown_once() -> None:
     permit = passage("Aufenthaltserlaubnis", text, source_id=1, score=0.9)
     answer = _answer([permit], "Für wie viele Jahre wird die Verlängerung erteilt?")
     assert answer.count("Die Verlängerung erfolgt für drei Jahre.") == 1
+
+
+def test_a_sub_heading_is_not_glued_to_the_sentence_after_it() -> None:
+    text = (
+        "Registrierung als Kriegsflüchtling\n\nUm eine Aufenthaltserlaubnis zu erhalten, müssen Sie sich "
+        "registrieren.\n\nGültigkeit: Drei Jahre"
+    )
+    permit = passage("Aufenthaltserlaubnis – Kriegsflüchtlinge", text, source_id=1, score=0.9)
+    answer = _answer([permit], "Wie bekomme ich als Kriegsflüchtling eine Aufenthaltserlaubnis?")
+    assert "Kriegsflüchtling Um eine" not in answer
+    assert "Um eine Aufenthaltserlaubnis zu erhalten" in answer
+    # A label with its value is a statement, no heading.
+    assert [unit.text for unit in units(text) if is_heading(unit)] == ["Registrierung als Kriegsflüchtling"]
+
+
+def test_where_to_do_a_step_is_answered_by_the_sentence_with_its_address_first() -> None:
+    refugees = passage(
+        "Aufenthaltserlaubnis – Kriegsflüchtlinge",
+        "Sie können werktags zum Ankunftszentrum in die Dachauer Straße 122 zur Registrierung kommen.",
+        source_id=1,
+        score=0.9,
+        facts={"locations": PLACE},
+    )
+    text = _answer([refugees], "Wo muss ich mich als Kriegsflüchtling registrieren?")
+    lines = text.splitlines()
+    assert "Dachauer Straße 122" in lines[0]
+    assert lines[1].startswith("Zuständig (Aufenthaltserlaubnis – Kriegsflüchtlinge): Waffenwesen")
+    # Without an address the service's office answers first.
+    plain = passage("Pass", "Den Pass beantragen Sie im Bürgerbüro.", source_id=2, facts={"locations": PLACE})
+    assert _answer([plain], "Wo kann ich den Pass beantragen?").startswith("Zuständig (Pass): Waffenwesen")

@@ -82,6 +82,12 @@ DATE = re.compile(rf"\b\d{{1,2}}\.\s?(?:{_MONTH}(?=[\s,.;)]|$)|\d{{1,2}}\.\s?\d{
 UPPER_BOUND = re.compile(r"höchst|maximal|längstens|bis zu\b|nicht mehr als|nicht länger als", re.I)
 LOWER_BOUND = re.compile(r"mindest|wenigstens|nicht unter\b|nicht weniger als", re.I)
 
+# A street address: "Dachauer Straße 122", "Ruppertstr. 19", "Marienplatz 8".
+ADDRESS = re.compile(
+    r"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|platz|allee|ring|gasse|damm)\s+\d{1,3}\s?[a-z]?\b"
+    r"|\b[A-ZÄÖÜ][\wäöüß]+\s(?:Straße|Weg|Platz|Allee|Ring|Gasse)\s+\d{1,3}\b"
+)
+
 # Words that show a passage sentence carries the value of each kind.
 VALUE = {
     # "kostenfreies Angebot", "gebührenfreie Ausstellung", "Es fallen keine Gebühren an."
@@ -109,7 +115,8 @@ VALUE = {
         re.I,
     ),
     Wanted.OFFICE: re.compile(
-        r"\bzuständig\w*|\bamt\b|\bbehörde\b|\bbürgermeister\w*|\bgemeinde(?:verwaltung)?\b|\bstelle\b|\bbüro\b",
+        r"\bzuständig\w*|\bamt\b|\bbehörde\b|\bbürgermeister\w*|\bgemeinde(?:verwaltung)?\b|\bstelle\b|\bbüro\b"
+        rf"|{ADDRESS.pattern}",
         re.I,
     ),
     Wanted.HOURS: re.compile(

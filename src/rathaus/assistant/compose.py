@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from rathaus.assistant import facts as facts_module
-from rathaus.assistant.asked import Wanted, carries
+from rathaus.assistant.asked import ADDRESS, Wanted, carries
 from rathaus.assistant.schemas import KeyFacts, PassageLike
 
 SENTENCES_PER_PASSAGE = 3
@@ -38,10 +38,12 @@ def best_sentences(
     """The sentences of ``text`` that match the question best, in their original order.
 
     A sentence that carries a value of the asked kind (an amount when the question asks what something
-    costs) counts one word more; sentences already shown (``skip``) and repeated ones are left out.
+    costs) counts one word more; sentences already shown (``skip``), repeated ones and sub-headings are
+    left out.
     """
     # A web text may say a sentence twice ("Die Verlängerung erfolgt für drei Jahre." in two sections).
-    candidates = list(dict.fromkeys(_unit_text(unit) for unit in facts_module.units(text)))
+    units = [unit for unit in facts_module.units(text) if not facts_module.is_heading(unit)]
+    candidates = list(dict.fromkeys(_unit_text(unit) for unit in units))
     candidates = [c for c in candidates if c not in skip]
     scored = []
     for i, sentence in enumerate(candidates):
@@ -160,7 +162,7 @@ def _service_fact_lines(
 # Kinds whose answer a service's text may say better than its structured fact: the stored duration is the
 # appointment's length, the description says how long the making takes ("Die Herstellung dauert vier Wochen");
 # the forms are what to fill in, the description says what to bring ("Bringen Sie … mit").
-TEXT_FIRST = frozenset({Wanted.PERIOD, Wanted.DOCUMENTS})
+TEXT_FIRST = frozenset({Wanted.PERIOD, Wanted.DOCUMENTS, Wanted.OFFICE})
 
 
 def _text_fact_lines(
@@ -172,8 +174,20 @@ def _text_fact_lines(
     *,
     strict: bool,
 ) -> list[str]:
-    """The sentence, list or table row with a value of ``kind`` under its passage and paragraph, cited."""
-    picked = facts_module.pick(texts, kind=kind, matches=matches, min_words=1 if strict else 0)
+    """The sentence, list or table row with a value of ``kind`` under its passage and paragraph, cited.
+
+    Where a service's offices answer, only a sentence with an address and two of the question's words
+    does: "Wo muss ich mich registrieren?" – "… zum Ankunftszentrum in die Dachauer Straße 122 zur
+    Registrierung kommen", a place for that step rather than the service's office.
+    """
+    office = kind is Wanted.OFFICE and strict
+    picked = facts_module.pick(
+        texts,
+        kind=kind,
+        matches=matches,
+        min_words=1 if strict else 0,
+        also=ADDRESS if office else None,
+    )
     if picked is None:
         return []
     index, found = picked

@@ -90,6 +90,20 @@ HEADING_WORDS = 12
 OPEN_END = re.compile(r"[^.!?:;,–-]$")
 
 
+def is_heading(unit: Unit) -> bool:
+    """True for a sub-heading ("Registrierung als Kriegsflüchtling"): a short line without closing
+    punctuation, number or value, no statement to show in a sentence run ("… Kriegsflüchtling Um eine …")."""
+    return (
+        not unit.items
+        and not unit.row
+        and OPEN_END.search(unit.text) is not None
+        and len(unit.text.split()) <= HEADING_WORDS
+        and ":" not in unit.text  # "Gültigkeit: Drei Jahre" is a statement
+        and not any(char.isdigit() for char in unit.text)
+        and not any(carries(unit.text, kind) for kind in Wanted)
+    )
+
+
 def _headed(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """``lines`` with a sub-heading over a list made the list's lead-in ("… (FSJ):"): the items under
     "Freiwilliges Soziales Jahr (FSJ)" are that service's, not those of the "Bundesfreiwilligendienst" below.
@@ -205,7 +219,14 @@ def states(text: str, kind: Wanted) -> bool:
 
 
 def best_units(
-    text: str, *, section: str, kind: Wanted, matches: Matcher, limit: int = 2, min_words: int = 0
+    text: str,
+    *,
+    section: str,
+    kind: Wanted,
+    matches: Matcher,
+    limit: int = 2,
+    min_words: int = 0,
+    also: re.Pattern[str] | None = None,
 ) -> list[tuple[float, Unit]]:
     """The units of ``text`` that carry a value of ``kind``, best first, with their scores.
 
@@ -213,8 +234,9 @@ def best_units(
     heading, plus two when the heading announces such a value ("§ 5 Steuersatz"; one when neither the
     heading nor the unit names a word of the question), plus 0.75 when the
     unit states the value as a quantity ("innerhalb von sechs Monaten", not "innerhalb einer angemessenen
-    Frist"); a unit must carry the value (an amount, a period …). A second unit is kept only when it
-    scores at least half as well as the first (the other rate of the same paragraph, say).
+    Frist"); a unit must carry the value (an amount, a period …) and match ``also`` when given. A second
+    unit is kept only when it scores at least half as well as the first (the other rate of the same
+    paragraph, say).
     """
     named = matches(section)
     # Every by-law says when it comes into force ("tritt am 01.09.2024 in Kraft"): that date answers a
@@ -230,6 +252,8 @@ def best_units(
     for position, unit in enumerate(units(text)):
         words = matches(unit.whole)
         if IN_FORCE.search(unit.whole) and not into_force:
+            continue
+        if also is not None and not also.search(unit.whole):
             continue
         if words >= min_words and states(unit.whole, kind):
             # "§ 8 Ruhezeit" announces a period, but not the asked one when neither it nor its sentence
@@ -270,11 +294,12 @@ def pick(
     matches: Matcher,
     rank_penalty: float = 0.5,
     min_words: int = 0,
+    also: re.Pattern[str] | None = None,
 ) -> tuple[int, list[Unit]] | None:
     """Over passages ``(text, section)`` in rank order: (index, units) of the best fact of ``kind``."""
     best: tuple[float, int, list[Unit]] | None = None
     for index, (text, section) in enumerate(passages):
-        found = best_units(text, section=section, kind=kind, matches=matches, min_words=min_words)
+        found = best_units(text, section=section, kind=kind, matches=matches, min_words=min_words, also=also)
         if not found:
             continue
         score = found[0][0] - rank_penalty * index
