@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from rathaus.assistant.answers import extractive_text
-from rathaus.assistant.compose import close_services
+from rathaus.assistant.compose import best_sentences, close_services
 from rathaus.assistant.facts import is_heading, units
+from rathaus.assistant.matching import question_matcher
 from rathaus.assistant.handover import key_facts
 from tests.assistant.conftest import passage
 
@@ -130,3 +131,13 @@ def test_where_to_do_a_step_is_answered_by_the_sentence_with_its_address_first()
     # Without an address the service's office answers first.
     plain = passage("Pass", "Den Pass beantragen Sie im Bürgerbüro.", source_id=2, facts={"locations": PLACE})
     assert _answer([plain], "Wo kann ich den Pass beantragen?").startswith("Zuständig (Pass): Waffenwesen")
+
+
+def test_a_long_list_in_prose_ends_after_whole_items_and_says_more_follow() -> None:
+    items = "\n".join(f"- Im Ausland {n}: {'sehr lange Begründung ' * 12}endet hier." for n in range(1, 7))
+    text = f"Ihr Aufenthaltstitel erlischt, wenn Sie ausreisen, zum Beispiel:\n{items}"
+    shown = best_sentences(text, (), question_matcher("Wann erlischt mein Aufenthaltstitel im Ausland?"))
+    assert len(shown) == 1
+    assert shown[0].endswith("endet hier. weitere Punkte siehe Quelle")
+    assert "…" not in shown[0]
+    assert ".;" not in shown[0]

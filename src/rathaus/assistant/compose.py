@@ -21,10 +21,26 @@ FACT_SECTIONS = frozenset({"Kosten und Dauer", "Unterlagen und Formulare", "Stan
 
 
 def _unit_text(unit: facts_module.Unit) -> str:
+    """A unit as one line of prose: its lead-in with whole items up to ``SENTENCE_CHARS``; a longer list
+    says that more follow in the source instead of being cut inside an item."""
     if not unit.items:
         return unit.text
-    items = "; ".join(unit.items[: facts_module.MAX_ITEMS])
-    return f"{unit.text} {items}".strip()
+    shown: list[str] = []
+    for item in unit.items[: facts_module.MAX_ITEMS]:
+        if shown and len(unit.text) + sum(len(x) + 2 for x in (*shown, item)) > SENTENCE_CHARS:
+            break
+        shown.append(item)
+    if len(shown) < len(unit.items):
+        shown.append("weitere Punkte siehe Quelle")
+    return f"{unit.text} {_joined(shown)}".strip()
+
+
+def _joined(items: Sequence[str]) -> str:
+    """Items as one run: "; " between them, a space after one that ends its own sentence ("… beurkunden.")."""
+    text = ""
+    for item in items:
+        text += item if not text else (" " if text.endswith((".", "!", "?", ";")) else "; ") + item
+    return text
 
 
 def best_sentences(
