@@ -7,8 +7,8 @@ from typing import Any
 from rathaus.assistant.answers import extractive_text
 from rathaus.assistant.compose import best_sentences, close_services
 from rathaus.assistant.facts import is_heading, units
-from rathaus.assistant.matching import question_matcher
 from rathaus.assistant.handover import key_facts
+from rathaus.assistant.matching import question_matcher
 from tests.assistant.conftest import passage
 
 PLACE = [{"name": "Waffenwesen", "address": "Ruppertstraße 19, 80337 München"}]
