@@ -50,6 +50,51 @@ def test_a_fee_the_service_has_no_list_of_is_found_in_its_description(
     assert len(chosen) == 2  # as many passages as were retrieved
 
 
+def test_the_description_retrieved_beyond_the_shown_passages_moves_up(
+    sessions: sessionmaker[Session],
+) -> None:
+    tenant = new_tenant(sessions, "sozialdienst-weit")
+    items = [
+        SourceInput(
+            kind="service",
+            title=title,
+            body=body,
+            external_id=f"service:{n}",
+            meta={"duration_minutes": 20, "locations": [{"name": "Sozialbürgerhaus", "address": "Weg 1"}]},
+        )
+        for n, (title, body) in enumerate(
+            [("Sozialdienst für Gehörlose", DESCRIPTION), ("Mietberatung", "Wir beraten Mieter.")], start=1
+        )
+    ]
+    with open_session(sessions, tenant_id=tenant) as session:
+        service.import_sources(session=session, tenant_id=tenant, items=items, actor=EDITOR)
+        service.reindex(session=session, embedder=None)
+        rows = session.execute(select(Chunk.id, Chunk.source_id, Chunk.section, Chunk.ordinal)).all()
+        facts_first = [
+            int(r.id) for r in rows if r.source_id == rows[0].source_id and r.section != "Beschreibung"
+        ]
+        others = [int(r.id) for r in rows if r.source_id != rows[0].source_id]
+        description = min((r.ordinal, int(r.id)) for r in rows if r.source_id == rows[0].source_id)[1]
+        order = [*[*facts_first, *others][:5], description]
+        found = load_passages(
+            session=session,
+            tenant_id=tenant,
+            hits=[(c, 1.0 - n / 10) for n, c in enumerate(order)],
+            audience="public",
+        )
+        assert len(found) >= 6
+        assert found[-1].chunk_id == description
+        chosen = with_value_passage(
+            session=session,
+            tenant_id=tenant,
+            found=found,
+            question="Gibt es eine Beratung in Gebärdensprache, und was kostet die?",
+            audience="public",
+        )
+    assert chosen[1].chunk_id == description
+    assert [p.chunk_id for p in chosen].count(description) == 1
+
+
 def test_a_question_its_structured_facts_answer_adds_nothing(sessions: sessionmaker[Session]) -> None:
     chosen = _ask(sessions, "Was muss ich zum Sozialdienst mitbringen?")
     assert all(not section.startswith("Beschreibung") for section in chosen)

@@ -66,7 +66,8 @@ def with_value_passage(
             audience=audience,
             departments=departments,
         )
-        return [result[0], *passages, *result[1:]][: len(result)] if passages else result
+        rest = [p for p in result[1:] if p.chunk_id != chunk]  # moved up when retrieved further down
+        return [result[0], *passages, *rest][: len(result)] if passages else result
     if not kinds or not result:
         return result
     top = result[0]
@@ -157,9 +158,10 @@ def _service_value(
         ]
         return max(scores, default=0.0)
 
-    own = [p for p in found if p.source_id == top.source_id and p.section not in FACT_SECTIONS]
+    # Only the first passages are shown (``WINDOW``); a chunk retrieved further down counts as not found.
+    own = [p for p in found[:WINDOW] if p.source_id == top.source_id and p.section not in FACT_SECTIONS]
     shown = max((best_in(p.text) for p in own), default=0.0)
-    seen = {p.chunk_id for p in found}
+    seen = {p.chunk_id for p in found[:WINDOW]}
     rows = session.execute(
         select(Chunk.id, Chunk.section, Chunk.text).where(
             Chunk.tenant_id == tenant_id, Chunk.source_id == top.source_id
