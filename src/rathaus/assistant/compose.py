@@ -177,7 +177,8 @@ def _service_fact_lines(
 
 # Kinds whose answer a service's text may say better than its structured fact: the stored duration is the
 # appointment's length, the description says how long the making takes ("Die Herstellung dauert vier Wochen");
-# the forms are what to fill in, the description says what to bring ("Bringen Sie … mit").
+# the forms are what to fill in, the description says what to bring ("Bringen Sie … mit"); the office is the
+# service's, the description may name where one step is done (with its address, see ``_text_fact_lines``).
 TEXT_FIRST = frozenset({Wanted.PERIOD, Wanted.DOCUMENTS, Wanted.OFFICE})
 
 
