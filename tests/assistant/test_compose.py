@@ -141,3 +141,20 @@ def test_a_long_list_in_prose_ends_after_whole_items_and_says_more_follow() -> N
     assert shown[0].endswith("endet hier. weitere Punkte siehe Quelle")
     assert "…" not in shown[0]
     assert ".;" not in shown[0]
+
+
+def test_a_period_the_text_states_comes_first_and_the_appointment_length_last() -> None:
+    permit = passage(
+        "Aufenthaltserlaubnis – Kriegsflüchtlinge",
+        "Ihre Aufenthaltserlaubnis verlängert sich automatisch bis zum 4. März 2027. "
+        "Mit der Aufenthaltserlaubnis dürfen Sie arbeiten.",
+        source_id=1,
+        score=0.9,
+        facts={"locations": PLACE, "duration_minutes": 15},
+    )
+    lines = _answer([permit], "Bis wann gilt meine Aufenthaltserlaubnis?").splitlines()
+    assert "4. März 2027" in lines[0]
+    assert (
+        lines[-1] == "Dauer (Aufenthaltserlaubnis – Kriegsflüchtlinge): etwa 15 Minuten (Termin vor Ort) [1]"
+    )
+    assert sum(line.startswith("Dauer (") for line in lines) == 1

@@ -270,8 +270,14 @@ def asked_lines(
             lines.extend(own)
             continue
         text_first = service is None or kind in TEXT_FIRST
-        if text_first:
-            lines.extend(_text_fact_lines(passages, texts, kind, matches, shown, strict=service is not None))
+        found = (
+            _text_fact_lines(passages, texts, kind, matches, shown, strict=service is not None)
+            if text_first
+            else []
+        )
+        lines.extend(found)
+        if found and kind is Wanted.PERIOD:
+            continue  # the text says the asked period; the appointment's length follows among the key facts
         if service is not None and service[0] not in attributes:
             attributes.add(service[0])
             lines.extend(service[1])
