@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from rathaus.assistant.answers import extractive_text
-from rathaus.assistant.compose import close_services
+from rathaus.assistant.compose import best_sentences, close_services
+from rathaus.assistant.facts import is_heading, units
 from rathaus.assistant.handover import key_facts
+from rathaus.assistant.matching import question_matcher
 from tests.assistant.conftest import passage
 
 PLACE = [{"name": "Waffenwesen", "address": "Ruppertstraße 19, 80337 München"}]
@@ -67,3 +69,92 @@ def test_the_best_service_without_a_fee_leaves_the_fee_to_the_next_one_that_has_
         "Ich brauche zum ersten Mal die Karte, die meine Weiterbildung nachweist. Was kostet die?",
     )
     assert "Gebühr (Fahrerqualifizierungsnachweis (FQN)): Erstmalige Ausstellung: 35,00 Euro [2]" in text
+
+
+def test_the_period_comes_from_the_service_that_answers_not_from_one_ranked_further_down() -> None:
+    refugees = passage(
+        "Aufenthaltserlaubnis – Kriegsflüchtlinge",
+        "Ihre Aufenthaltserlaubnis gilt bis zum 4. März 2027.",
+        source_id=1,
+        score=0.9,
+        facts={"locations": PLACE, "duration_minutes": 15},
+    )
+    other = _service("Melderegisterauskunft", 3, 0.4)
+    students = passage(
+        "Aufenthaltserlaubnis – Studium",
+        "Die Aufenthaltserlaubnis zum Studium gilt in der Regel für drei Jahre und kann verlängert werden.",
+        source_id=2,
+        score=0.5,
+        facts={"locations": PLACE, "duration_minutes": 15},
+    )
+    text = _answer(
+        [refugees, students, other], "Bis wann gilt meine Aufenthaltserlaubnis, kann ich sie verlängern?"
+    )
+    first = text.splitlines()[0]
+    assert "4. März 2027" in first
+    assert "drei Jahre" not in first
+
+
+def test_a_sentence_the_text_says_twice_is_shown_once() -> None:
+    said = "Die Verlängerung erfolgt für drei Jahre."
+    text = f"{said}\n\nAntrag stellen\n\n{said}"
+    permit = passage("Aufenthaltserlaubnis", text, source_id=1, score=0.9)
+    answer = _answer([permit], "Für wie viele Jahre wird die Verlängerung erteilt?")
+    assert answer.count("Die Verlängerung erfolgt für drei Jahre.") == 1
+
+
+def test_a_sub_heading_is_not_glued_to_the_sentence_after_it() -> None:
+    text = (
+        "Registrierung als Kriegsflüchtling\n\nUm eine Aufenthaltserlaubnis zu erhalten, müssen Sie sich "
+        "registrieren.\n\nGültigkeit: Drei Jahre"
+    )
+    permit = passage("Aufenthaltserlaubnis – Kriegsflüchtlinge", text, source_id=1, score=0.9)
+    answer = _answer([permit], "Wie bekomme ich als Kriegsflüchtling eine Aufenthaltserlaubnis?")
+    assert "Kriegsflüchtling Um eine" not in answer
+    assert "Um eine Aufenthaltserlaubnis zu erhalten" in answer
+    # A label with its value is a statement, no heading.
+    assert [unit.text for unit in units(text) if is_heading(unit)] == ["Registrierung als Kriegsflüchtling"]
+
+
+def test_where_to_do_a_step_is_answered_by_the_sentence_with_its_address_first() -> None:
+    refugees = passage(
+        "Aufenthaltserlaubnis – Kriegsflüchtlinge",
+        "Sie können werktags zum Ankunftszentrum in die Dachauer Straße 122 zur Registrierung kommen.",
+        source_id=1,
+        score=0.9,
+        facts={"locations": PLACE},
+    )
+    text = _answer([refugees], "Wo muss ich mich als Kriegsflüchtling registrieren?")
+    lines = text.splitlines()
+    assert "Dachauer Straße 122" in lines[0]
+    assert lines[1].startswith("Zuständig (Aufenthaltserlaubnis – Kriegsflüchtlinge): Waffenwesen")
+    # Without an address the service's office answers first.
+    plain = passage("Pass", "Den Pass beantragen Sie im Bürgerbüro.", source_id=2, facts={"locations": PLACE})
+    assert _answer([plain], "Wo kann ich den Pass beantragen?").startswith("Zuständig (Pass): Waffenwesen")
+
+
+def test_a_long_list_in_prose_ends_after_whole_items_and_says_more_follow() -> None:
+    items = "\n".join(f"- Im Ausland {n}: {'sehr lange Begründung ' * 12}endet hier." for n in range(1, 7))
+    text = f"Ihr Aufenthaltstitel erlischt, wenn Sie ausreisen, zum Beispiel:\n{items}"
+    shown = best_sentences(text, (), question_matcher("Wann erlischt mein Aufenthaltstitel im Ausland?"))
+    assert len(shown) == 1
+    assert shown[0].endswith("endet hier. weitere Punkte siehe Quelle")
+    assert "…" not in shown[0]
+    assert ".;" not in shown[0]
+
+
+def test_a_period_the_text_states_comes_first_and_the_appointment_length_last() -> None:
+    permit = passage(
+        "Aufenthaltserlaubnis – Kriegsflüchtlinge",
+        "Ihre Aufenthaltserlaubnis verlängert sich automatisch bis zum 4. März 2027. "
+        "Mit der Aufenthaltserlaubnis dürfen Sie arbeiten.",
+        source_id=1,
+        score=0.9,
+        facts={"locations": PLACE, "duration_minutes": 15},
+    )
+    lines = _answer([permit], "Bis wann gilt meine Aufenthaltserlaubnis?").splitlines()
+    assert "4. März 2027" in lines[0]
+    assert (
+        lines[-1] == "Dauer (Aufenthaltserlaubnis – Kriegsflüchtlinge): etwa 15 Minuten (Termin vor Ort) [1]"
+    )
+    assert sum(line.startswith("Dauer (") for line in lines) == 1

@@ -76,3 +76,71 @@ def test_easy_language_keeps_the_lead_in_of_a_list() -> None:
     result = answer(passages=[dog], question="Was kostet die Hundesteuer?", chat=None, easy_language=True)
     assert "beträgt die Steuer im Kalenderjahr: [1]" in result.lines[1]
     assert result.lines[2] == "– für den ersten Hund 120,00 Euro"
+
+
+def test_a_bound_asked_for_matches_the_same_bound_in_other_words() -> None:
+    matches = question_matcher("Wie lange darf der Dienst höchstens dauern?")
+    assert matches("Dauer des Dienstes: längstens 18 Monate") > matches(
+        "Dauer des Dienstes: in der Regel 1 Jahr"
+    )
+    assert matches("Die Förderung beträgt bis zu 500 Euro.") == 1
+    lower = question_matcher("Wie hoch ist die Gebühr mindestens?")
+    assert lower("Die Mindestgebühr beträgt 10,00 €.") == 2  # "Gebühr" and the lower bound
+    assert lower("Die Gebühr beträgt höchstens 500 €.") == 1  # an upper bound is not the asked one
+
+
+def test_a_sub_heading_over_a_list_is_its_lead_in() -> None:
+    text = (
+        "Freiwilliges Soziales Jahr (FSJ)\n\n- Dauer des Dienstes: längstens 18 Monate\n\n"
+        "Bundesfreiwilligendienst (BFD)\n\n- Dauer des Dienstes: längstens 24 Monate\n\n"
+        "Gültigkeitsdauer\nDer Titel ist bis zum 4. März 2027 gültig."
+    )
+    found = facts.units(text)
+    assert found[0] == facts.Unit(
+        "Freiwilliges Soziales Jahr (FSJ):", ("Dauer des Dienstes: längstens 18 Monate",)
+    )
+    assert found[1].text == "Bundesfreiwilligendienst (BFD):"
+    # A heading over a sentence stays a line of its own.
+    assert [unit.text for unit in found[2:]] == [
+        "Gültigkeitsdauer",
+        "Der Titel ist bis zum 4. März 2027 gültig.",
+    ]
+    matches = question_matcher("Wie lange dauert ein Freiwilliges Soziales Jahr höchstens?")
+    best = facts.best_units(text, section="Beschreibung", kind=Wanted.PERIOD, matches=matches, limit=1)
+    assert "18 Monate" in best[0][1].whole
+
+
+def test_the_date_a_by_law_comes_into_force_answers_no_period_question() -> None:
+    text = (
+        "Bei Trainingsabenden ist die Halle bis spätestens 22.30 Uhr freizugeben.\n\n"
+        "Diese Hallenbenutzungsordnung tritt am 01.09.2024 in Kraft."
+    )
+    asked = question_matcher("Bis wann muss die Halle nach der Hallenbenutzungsordnung freigegeben sein?")
+    found = facts.best_units(text, section="", kind=Wanted.PERIOD, matches=asked)
+    assert [unit.text for _score, unit in found] == [
+        "Bei Trainingsabenden ist die Halle bis spätestens 22.30 Uhr freizugeben."
+    ]
+    asked = question_matcher("Wann tritt die Hallenbenutzungsordnung in Kraft?")
+    found = facts.best_units(text, section="", kind=Wanted.PERIOD, matches=asked)
+    assert "01.09.2024" in found[0][1].text
+
+
+def test_a_vague_period_naming_nothing_asked_is_no_fact() -> None:
+    text = "Entstandene Schäden sind unverzüglich mitzuteilen.\n\nDie Nachtruhe ab 22:00 Uhr ist einzuhalten."
+    matches = question_matcher("Ab wann muss es auf dem Grillplatz abends ruhig sein?")
+    found = facts.best_units(text, section="§ 4 Benutzungsregeln", kind=Wanted.PERIOD, matches=matches)
+    assert [unit.text for _score, unit in found] == ["Die Nachtruhe ab 22:00 Uhr ist einzuhalten."]
+    assert (
+        facts.best_units(text.split("\n", maxsplit=1)[0], section="§ 4", kind=Wanted.PERIOD, matches=matches)
+        == []
+    )
+
+
+def test_the_rule_stating_the_asked_bound_wins() -> None:
+    text = "Die Gebühr beträgt je Tag 2 bis 5 €.\n\nDie Mindestgebühr beträgt im Einzelfall 10,00 €."
+    matches = question_matcher("Wie hoch ist die Gebühr für einen Tag mindestens?")
+    found = facts.best_units(text, section="§ 8 Gebühren", kind=Wanted.AMOUNT, matches=matches, limit=1)
+    assert found[0][1].text == "Die Mindestgebühr beträgt im Einzelfall 10,00 €."
+    upper = question_matcher("Wie hoch ist die Gebühr für einen Tag höchstens?")
+    found = facts.best_units(text, section="§ 8 Gebühren", kind=Wanted.AMOUNT, matches=upper, limit=1)
+    assert found[0][1].text == "Die Gebühr beträgt je Tag 2 bis 5 €."

@@ -163,3 +163,15 @@ def test_easy_language_keeps_a_row_whole() -> None:
     result = answer(passages=[fees], question=question, chat=None, easy_language=True)
     assert "– 2.4.2. Bronzetafel mit Beschriftung – 550 €" in result.lines
     assert not any(line.startswith("Bronzetafel incl.") for line in result.lines)
+
+
+def test_a_line_break_in_a_cell_reads_as_a_semicolon_and_a_cut_row_keeps_no_pipe() -> None:
+    text = (
+        "| Zone | Tarif |\n|---|---|\n| Zone 1 | 4,00 € für die erste Stunde<br>3,00 € je weitere Stunde |\n"
+        "\n10-300 € (10-307 €) |"
+    )
+    shown = " ".join(unit.whole for unit in facts.units(text))
+    assert "4,00 € für die erste Stunde; 3,00 € je weitere Stunde" in shown
+    assert "<br>" not in shown
+    assert "10-300 € (10-307 €)" in shown
+    assert "|" not in shown

@@ -20,6 +20,7 @@ class Wanted(StrEnum):
     OFFICE = "zuständigkeit"
     HOURS = "öffnungszeiten"
     AMOUNT = "betrag"
+    DAY = "tag"
 
 
 _PATTERNS: dict[Wanted, re.Pattern[str]] = {
@@ -30,6 +31,9 @@ _PATTERNS: dict[Wanted, re.Pattern[str]] = {
     Wanted.PERIOD: re.compile(
         r"\bwie lange?\b|\bdauer\w*|\bfrist\w*|\bbis wann\b|\bwann\b|\binnerhalb\b|\bspätestens\b"
         r"|\bgültig\w*|\bwie schnell\b|\bwartezeit\w*|\bbearbeitungszeit\w*|\bab wann\b|\brechtzeitig\b"
+        # A count of time units or an age: "Für wie viele Jahre …?", "Ab welchem Alter …?", "Wie früh …?"
+        r"|\bwie viele?\s+(?:\w+\s+)?(?:jahre|monate|wochen|tage|stunden|minuten)\b|\bwelche[mn]? alter\b"
+        r"|\bwie alt\b|\bwie (?:früh|spät)\b"
     ),
     Wanted.DOCUMENTS: re.compile(
         r"\bunterlagen\b|\bmitbring\w*|\bmitnehm\w*|\bdokument\w*|\bnachweis\w*|\bvorleg\w*|\bformular\w*"
@@ -49,6 +53,10 @@ _PATTERNS: dict[Wanted, re.Pattern[str]] = {
         r"|\bbeitr[aä]g\w*|\bsteuer\b|\bsteuern\b|\bwie viel\b|\bwieviel\b|\babgabe\w*|\bzuschuss\w*"
         r"|\bförder\w*|\bhöchst\w*|\bmindest\w*|\bmaximal\w*|\bgrenze\w*|\bmeter\b|\buhr\b|\bgrad\b"
     ),
+    # A day or date: "An welchen Tagen ist Markt?", "An welchem Wochentag …?", "Welches Datum …?"
+    Wanted.DAY: re.compile(
+        r"\b(?:an )?welche[nmr]?\s+(?:wochen|werk|feier)?tag(?:e|en)?\b|\bwelche[sn]? datum\b|\bwochentag\w*"
+    ),
 }
 
 
@@ -61,10 +69,32 @@ def wanted(question: str) -> tuple[Wanted, ...]:
     return tuple(found)
 
 
+_WEEKDAY = r"(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonnabend|sonntag)s?"
+_MONTH = (
+    r"(?:januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember"
+    r"|jan|feb|mär|apr|jun|jul|aug|sep|sept|okt|nov|dez)\.?"
+)
+# A calendar date: "15. Juli", "4. März 2027", "1.3.2025"; a number "2.1." without a year may be an item's.
+DATE = re.compile(rf"\b\d{{1,2}}\.\s?(?:{_MONTH}(?=[\s,.;)]|$)|\d{{1,2}}\.\s?\d{{2,4}}\b)", re.I)
+
+# A bound written in a rule: "längstens 18 Monate", "bis zu 24 Monate", "Höchstbetrag"; "Mindestgebühr",
+# "nicht unter 10 €". The question asks for one with "höchstens", "maximal" or "mindestens".
+UPPER_BOUND = re.compile(r"höchst|maximal|längstens|bis zu\b|nicht mehr als|nicht länger als", re.I)
+LOWER_BOUND = re.compile(r"mindest|wenigstens|nicht unter\b|nicht weniger als", re.I)
+
+# A street address: "Dachauer Straße 122", "Ruppertstr. 19", "Marienplatz 8".
+ADDRESS = re.compile(
+    r"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|platz|allee|ring|gasse|damm)\s+\d{1,3}\s?[a-z]?\b"
+    r"|\b[A-ZÄÖÜ][\wäöüß]+\s(?:Straße|Weg|Platz|Allee|Ring|Gasse)\s+\d{1,3}\b"
+)
+
 # Words that show a passage sentence carries the value of each kind.
 VALUE = {
+    # "kostenfreies Angebot", "gebührenfreie Ausstellung", "Es fallen keine Gebühren an."
     Wanted.FEE: re.compile(
-        r"\d[\d.,]*-{0,2}\s*(?:€|euro\b|eur\b|cent\b)|\bgebührenfrei\b|\bkostenlos\b|\bkostenfrei\b", re.I
+        r"\d[\d.,]*-{0,2}\s*(?:€|euro\b|eur\b|cent\b)|\b(?:gebühren|kosten)(?:frei|los)\w*|\bunentgeltlich\w*"
+        r"|\bkeine (?:gebühr|kosten)\w*",
+        re.I,
     ),
     Wanted.AMOUNT: re.compile(
         r"\d[\d.,]*-{0,2}\s*(?:€|euro\b|eur\b|cent\b|%|prozent\b|v\.\s?h\.|vom hundert\b|m\b|meter\b|km\b|"
@@ -75,7 +105,8 @@ VALUE = {
     Wanted.PERIOD: re.compile(
         r"\b(?:\d+|ein\w*|zwei|drei|vier|fünf|sechs|acht|zehn|zwölf|vierzehn)\s+(?:werk|arbeits|kalender)?"
         r"(?:tage?n?|wochen?|monate?n?|jahre?n?|stunden|minuten)\b|\bfrist\w*|\bspätestens\b|\bunverzüglich\b"
-        r"|\binnerhalb\b|\bbis zum\b|\bvor ablauf\b|\bab dem\b",
+        r"|\binnerhalb\b|\bbis zum\b|\bvor ablauf\b|\bab dem\b|\bgültig\w*|\bbefristet\b|\bunbefristet\b"
+        rf"|{DATE.pattern}",
         re.I,
     ),
     Wanted.DOCUMENTS: re.compile(
@@ -84,15 +115,17 @@ VALUE = {
         re.I,
     ),
     Wanted.OFFICE: re.compile(
-        r"\bzuständig\w*|\bamt\b|\bbehörde\b|\bbürgermeister\w*|\bgemeinde(?:verwaltung)?\b|\bstelle\b|\bbüro\b",
+        r"\bzuständig\w*|\bamt\b|\bbehörde\b|\bbürgermeister\w*|\bgemeinde(?:verwaltung)?\b|\bstelle\b|\bbüro\b"
+        rf"|{ADDRESS.pattern}",
         re.I,
     ),
     Wanted.HOURS: re.compile(
         r"\b\d{1,2}(?:[.:]\d{2})?\s*(?:uhr|–|-|bis)\b|\böffnungszeit\w*|\bgeöffnet\b", re.I
     ),
+    Wanted.DAY: re.compile(rf"\b{_WEEKDAY}\b|{DATE.pattern}", re.I),
 }
 
 
 def carries(text: str, kind: Wanted) -> bool:
-    """True when ``text`` contains a value of ``kind`` (an amount, a period, a document …)."""
+    """True when ``text`` contains a value of ``kind`` (an amount, a period, a document, a day …)."""
     return VALUE[kind].search(text) is not None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from rathaus.assistant import facts as facts_module
-from rathaus.assistant.asked import Wanted, carries
+from rathaus.assistant.asked import ADDRESS, Wanted, carries
 from rathaus.assistant.schemas import KeyFacts, PassageLike
 
 SENTENCES_PER_PASSAGE = 3
@@ -21,10 +21,26 @@ FACT_SECTIONS = frozenset({"Kosten und Dauer", "Unterlagen und Formulare", "Stan
 
 
 def _unit_text(unit: facts_module.Unit) -> str:
+    """A unit as one line of prose: its lead-in with whole items up to ``SENTENCE_CHARS``; a longer list
+    says that more follow in the source instead of being cut inside an item."""
     if not unit.items:
         return unit.text
-    items = "; ".join(unit.items[: facts_module.MAX_ITEMS])
-    return f"{unit.text} {items}".strip()
+    shown: list[str] = []
+    for item in unit.items[: facts_module.MAX_ITEMS]:
+        if shown and len(unit.text) + sum(len(x) + 2 for x in (*shown, item)) > SENTENCE_CHARS:
+            break
+        shown.append(item)
+    if len(shown) < len(unit.items):
+        shown.append("weitere Punkte siehe Quelle")
+    return f"{unit.text} {_joined(shown)}".strip()
+
+
+def _joined(items: Sequence[str]) -> str:
+    """Items as one run: "; " between them, a space after one that ends its own sentence ("… beurkunden.")."""
+    text = ""
+    for item in items:
+        text += item if not text else (" " if text.endswith((".", "!", "?", ";")) else "; ") + item
+    return text
 
 
 def best_sentences(
@@ -38,9 +54,12 @@ def best_sentences(
     """The sentences of ``text`` that match the question best, in their original order.
 
     A sentence that carries a value of the asked kind (an amount when the question asks what something
-    costs) counts one word more; sentences already shown (``skip``) are left out.
+    costs) counts one word more; sentences already shown (``skip``), repeated ones and sub-headings are
+    left out.
     """
-    candidates = [_unit_text(unit) for unit in facts_module.units(text)]
+    # A web text may say a sentence twice ("Die Verlängerung erfolgt für drei Jahre." in two sections).
+    units = [unit for unit in facts_module.units(text) if not facts_module.is_heading(unit)]
+    candidates = list(dict.fromkeys(_unit_text(unit) for unit in units))
     candidates = [c for c in candidates if c not in skip]
     scored = []
     for i, sentence in enumerate(candidates):
@@ -158,8 +177,9 @@ def _service_fact_lines(
 
 # Kinds whose answer a service's text may say better than its structured fact: the stored duration is the
 # appointment's length, the description says how long the making takes ("Die Herstellung dauert vier Wochen");
-# the forms are what to fill in, the description says what to bring ("Bringen Sie … mit").
-TEXT_FIRST = frozenset({Wanted.PERIOD, Wanted.DOCUMENTS})
+# the forms are what to fill in, the description says what to bring ("Bringen Sie … mit"); the office is the
+# service's, the description may name where one step is done (with its address, see ``_text_fact_lines``).
+TEXT_FIRST = frozenset({Wanted.PERIOD, Wanted.DOCUMENTS, Wanted.OFFICE})
 
 
 def _text_fact_lines(
@@ -171,8 +191,20 @@ def _text_fact_lines(
     *,
     strict: bool,
 ) -> list[str]:
-    """The sentence, list or table row with a value of ``kind`` under its passage and paragraph, cited."""
-    picked = facts_module.pick(texts, kind=kind, matches=matches, min_words=1 if strict else 0)
+    """The sentence, list or table row with a value of ``kind`` under its passage and paragraph, cited.
+
+    Where a service's offices answer, only a sentence with an address and two of the question's words
+    does: "Wo muss ich mich registrieren?" – "… zum Ankunftszentrum in die Dachauer Straße 122 zur
+    Registrierung kommen", a place for that step rather than the service's office.
+    """
+    office = kind is Wanted.OFFICE and strict
+    picked = facts_module.pick(
+        texts,
+        kind=kind,
+        matches=matches,
+        min_words=1 if strict else 0,
+        also=ADDRESS if office else None,
+    )
     if picked is None:
         return []
     index, found = picked
@@ -227,8 +259,10 @@ def asked_lines(
     lines: list[str] = []
     attributes: set[str] = set()
     shown: set[str] = set()
-    texts = [("" if is_fact_chunk(p) else p.text, p.section) for p in passages]
     close = close_services(passages)
+    texts = [
+        ("" if is_fact_chunk(p) or not _answers(p, passages, close) else p.text, p.section) for p in passages
+    ]
     for kind in kinds:
         service = _service_fact_lines(kind, facts, close)
         own = _top_service_text(kind, passages, texts, facts, matches, shown)
@@ -236,12 +270,47 @@ def asked_lines(
             lines.extend(own)
             continue
         text_first = service is None or kind in TEXT_FIRST
-        if text_first:
-            lines.extend(_text_fact_lines(passages, texts, kind, matches, shown, strict=service is not None))
+        found = (
+            _text_fact_lines(passages, texts, kind, matches, shown, strict=service is not None)
+            if text_first
+            else []
+        )
+        lines.extend(found)
+        if found and kind is Wanted.PERIOD:
+            continue  # the text says the asked period; the appointment's length follows among the key facts
         if service is not None and service[0] not in attributes:
             attributes.add(service[0])
             lines.extend(service[1])
     return lines, attributes, shown
+
+
+def _answers(passage: PassageLike, passages: Sequence[PassageLike], close: Collection[str]) -> bool:
+    """Whether ``passage`` may give the asked-for value: when a service ranks first, only its own text and
+    that of a service fitting nearly alike do ("Bis wann gilt meine Aufenthaltserlaubnis?" is answered by the
+    refugees' permit, not by the students' permit ranked third, whose "drei Jahre" would be another's rule).
+    """
+    top = passages[0] if passages else None
+    if top is None or top.kind != "service" or passage.kind != "service":
+        return True
+    return passage.source_id == top.source_id or passage.title in close
+
+
+def shown_passages(passages: Sequence[PassageLike], prose: int = 3, most: int = 5) -> list[PassageLike]:
+    """The passages an answer is built from: the first ``prose`` that are not a service's fact chunk, with
+    the fact chunks ranked among them (``most`` in all).
+
+    A service's fees, documents and offices chunks rank high for "Was kostet …?" and fill the first places,
+    while the sentence with the asked-for value stands in its description ranked fourth ("Die Beratung ist
+    ein kostenfreies Angebot"); the fact chunks are shown as key facts and take no place of the prose.
+    """
+    chosen: list[PassageLike] = []
+    count = 0
+    for passage in passages:
+        if count >= prose or len(chosen) >= most:
+            break
+        chosen.append(passage)
+        count += not is_fact_chunk(passage)
+    return chosen
 
 
 def is_fact_chunk(passage: PassageLike) -> bool:

@@ -7,12 +7,13 @@ stays a list. Markdown residue ("**(1)**", "|", "#") is removed first (``plain_m
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rathaus.assistant import tables
-from rathaus.assistant.asked import Wanted, carries
+from rathaus.assistant.asked import DATE, LOWER_BOUND, UPPER_BOUND, Wanted, carries
 from rathaus.core.text.sentences import plain_markdown, sentences_and_items
 
 LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)]|[a-z]{1,2}[.)])\s+(?=\S)")
@@ -28,6 +29,7 @@ VALUE_HEADINGS = {
     ),
     Wanted.PERIOD: re.compile(r"zeit|frist|dauer|beginn|ende", re.I),
     Wanted.HOURS: re.compile(r"zeit|öffnung|ruhe", re.I),
+    Wanted.DAY: re.compile(r"zeit|tag|termin|datum", re.I),
 }
 VALUE_HEADINGS[Wanted.AMOUNT] = VALUE_HEADINGS[Wanted.FEE]
 
@@ -75,9 +77,49 @@ def _lines(text: str) -> list[tuple[str, str]]:
             continue
         if block:
             end_table()
-        found.append((plain_markdown(raw).strip(), ""))
+        # The rest of a row a chunk boundary cut ("10-300 € (10-307 €) |") keeps no stray pipe.
+        found.append((plain_markdown(raw).strip().strip("|").strip(), ""))
     if block:
         end_table()
+    return found
+
+
+# A sub-heading of a web text is a short line without closing punctuation: "Freiwilliges Soziales Jahr (FSJ)",
+# "Gültigkeitsdauer".
+HEADING_WORDS = 12
+OPEN_END = re.compile(r"[^.!?:;,–-]$")
+
+
+def is_heading(unit: Unit) -> bool:
+    """True for a sub-heading ("Registrierung als Kriegsflüchtling"): a short line without closing
+    punctuation, number or value, no statement to show in a sentence run ("… Kriegsflüchtling Um eine …")."""
+    return (
+        not unit.items
+        and not unit.row
+        and OPEN_END.search(unit.text) is not None
+        and len(unit.text.split()) <= HEADING_WORDS
+        and ":" not in unit.text  # "Gültigkeit: Drei Jahre" is a statement
+        and not any(char.isdigit() for char in unit.text)
+        and not any(carries(unit.text, kind) for kind in Wanted)
+    )
+
+
+def _headed(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``lines`` with a sub-heading over a list made the list's lead-in ("… (FSJ):"): the items under
+    "Freiwilliges Soziales Jahr (FSJ)" are that service's, not those of the "Bundesfreiwilligendienst" below.
+    """
+    found = list(lines)
+    text = [index for index, (line, kind) in enumerate(found) if line and not kind]
+    for index, after in itertools.pairwise(text):
+        line = found[index][0]
+        if (
+            all(not found[i][0] for i in range(index + 1, after))
+            and LIST_ITEM.match(found[after][0])
+            and not LIST_ITEM.match(line)
+            and OPEN_END.search(line)
+            and len(line.split()) <= HEADING_WORDS
+        ):
+            found[index] = (f"{line}:", "")
     return found
 
 
@@ -92,7 +134,7 @@ def units(text: str) -> list[Unit]:
     open_list: tuple[str, list[str]] | None = None
     heading: str | None = None  # the last numbered line ("2. Überlassung eines Urnenreihengrabs")
     group: str | None = None  # a row heading a group of rows ("2 – Anträge" over "2.1 …")
-    for line, kind in _lines(text):
+    for line, kind in _headed(_lines(text)):
         if not line or SKIPPED_LINE.match(line):
             continue
         item = LIST_ITEM.match(line)
@@ -129,6 +171,7 @@ def units(text: str) -> list[Unit]:
     return [unit for unit in found if unit.items or not unit.text.endswith(":")]
 
 
+IN_FORCE = re.compile(r"\b(?:in|außer)\s+kraft\b", re.IGNORECASE)
 ANNOUNCED = 2.0  # a paragraph heading announcing the asked kind of value ("§ 5 Steuersatz")
 # A table row whose label is only the asked-for words names the asked-for thing (see tables.label_share).
 ROW_LABEL = 1.0
@@ -152,7 +195,7 @@ _TIME_UNIT = r"(?:werk|arbeits|kalender)?(?:tage?n?|wochen?|monate?n?|jahre?n?|s
 # A value of each kind stated as a quantity ("sechs Monaten", "22.00 Uhr", "120,00 €"), not only named
 # ("innerhalb einer angemessenen Frist", "die Gebühr"): the asked-for value is the quantity.
 CONCRETE = {
-    Wanted.PERIOD: re.compile(rf"\b{_COUNT}\s+{_TIME_UNIT}|{_CLOCK}|{_DATE}", re.I),
+    Wanted.PERIOD: re.compile(rf"\b{_COUNT}\s+{_TIME_UNIT}|{_CLOCK}|{_DATE}|{DATE.pattern}", re.I),
     Wanted.HOURS: re.compile(_CLOCK, re.I),
 }
 
@@ -176,7 +219,14 @@ def states(text: str, kind: Wanted) -> bool:
 
 
 def best_units(
-    text: str, *, section: str, kind: Wanted, matches: Matcher, limit: int = 2, min_words: int = 0
+    text: str,
+    *,
+    section: str,
+    kind: Wanted,
+    matches: Matcher,
+    limit: int = 2,
+    min_words: int = 0,
+    also: re.Pattern[str] | None = None,
 ) -> list[tuple[float, Unit]]:
     """The units of ``text`` that carry a value of ``kind``, best first, with their scores.
 
@@ -184,20 +234,36 @@ def best_units(
     heading, plus two when the heading announces such a value ("§ 5 Steuersatz"; one when neither the
     heading nor the unit names a word of the question), plus 0.75 when the
     unit states the value as a quantity ("innerhalb von sechs Monaten", not "innerhalb einer angemessenen
-    Frist"); a unit must carry the value (an amount, a period …). A second unit is kept only when it
-    scores at least half as well as the first (the other rate of the same paragraph, say).
+    Frist"); a unit must carry the value (an amount, a period …) and match ``also`` when given. A second
+    unit is kept only when it scores at least half as well as the first (the other rate of the same
+    paragraph, say).
     """
     named = matches(section)
+    # Every by-law says when it comes into force ("tritt am 01.09.2024 in Kraft"): that date answers a
+    # question about its coming into force, not one about a period, day or time it rules.
+    into_force = matches("in Kraft treten") > 0
+    # "Wie hoch ist die Gebühr mindestens?": the rule stating the asked bound states the asked value.
+    bounds = [
+        bound for probe, bound in (("mindestens", LOWER_BOUND), ("höchstens", UPPER_BOUND)) if matches(probe)
+    ]
     announced = VALUE_HEADINGS.get(kind)
     announces = announced is not None and announced.search(section) is not None
     scored = []
     for position, unit in enumerate(units(text)):
         words = matches(unit.whole)
+        if IN_FORCE.search(unit.whole) and not into_force:
+            continue
+        if also is not None and not also.search(unit.whole):
+            continue
         if words >= min_words and states(unit.whole, kind):
             # "§ 8 Ruhezeit" announces a period, but not the asked one when neither it nor its sentence
             # names anything the question names ("Für wie lange werde ich als Steinmetz zugelassen?").
             heading = named * 0.5 + (ANNOUNCED if words or named else ANNOUNCED / 2) * announces
-            score = words + heading + 0.5 + 0.75 * concrete(unit.whole, kind)
+            quantity = concrete(unit.whole, kind)
+            if not (words or heading or quantity):
+                continue  # "Schäden sind unverzüglich mitzuteilen" names neither the asked thing nor a value
+            score = words + heading + 0.5 + 0.75 * quantity
+            score += ANNOUNCED * any(bound.search(unit.whole) for bound in bounds)
             if unit.row:
                 score += ROW_LABEL * tables.label_share((*unit.items, unit.text)[0], matches)
             scored.append((score, -position, unit))
@@ -228,11 +294,12 @@ def pick(
     matches: Matcher,
     rank_penalty: float = 0.5,
     min_words: int = 0,
+    also: re.Pattern[str] | None = None,
 ) -> tuple[int, list[Unit]] | None:
     """Over passages ``(text, section)`` in rank order: (index, units) of the best fact of ``kind``."""
     best: tuple[float, int, list[Unit]] | None = None
     for index, (text, section) in enumerate(passages):
-        found = best_units(text, section=section, kind=kind, matches=matches, min_words=min_words)
+        found = best_units(text, section=section, kind=kind, matches=matches, min_words=min_words, also=also)
         if not found:
             continue
         score = found[0][0] - rank_penalty * index

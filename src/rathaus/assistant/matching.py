@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from rathaus.assistant.answerability import contains, terms
+from rathaus.assistant.asked import LOWER_BOUND, UPPER_BOUND
 from rathaus.assistant.facts import Matcher
 
 
@@ -37,11 +38,17 @@ def _participle_root(term: str) -> str | None:
     return root if len(root) >= 5 else None
 
 
+# A bound the question asks for ("höchstens", "mindestens") counts when the text states a bound of the same
+# side in any of its forms (see ``asked.UPPER_BOUND``, ``asked.LOWER_BOUND``).
+BOUNDS = {"höchsten": UPPER_BOUND, "maximal": UPPER_BOUND, "mindesten": LOWER_BOUND}
+
+
 def question_matcher(question: str) -> Matcher:
     """How many of the question's content words a text contains; a compound also counts as its two parts.
 
     "Hundesteuer" in the question matches "Die Steuer beträgt für jeden Hund …"; a participle matches the
-    noun of its verb ("zugelassen" – "Die Zulassung wird auf 3 Jahre befristet").
+    noun of its verb ("zugelassen" – "Die Zulassung wird auf 3 Jahre befristet"); a bound matches the
+    same bound in other words ("höchstens" – "längstens 18 Monate", see ``BOUNDS``).
     """
     wanted_terms = {term: _compound_parts(term) if len(term) >= 9 else [] for term in terms(question)}
     roots = {term: root for term in wanted_terms if (root := _participle_root(term))}
@@ -52,6 +59,7 @@ def question_matcher(question: str) -> Matcher:
             contains(lowered, term)
             or any(head in lowered and tail in lowered for head, tail in parts)
             or (term in roots and roots[term] in lowered)
+            or (term in BOUNDS and BOUNDS[term].search(text) is not None)
             for term, parts in wanted_terms.items()
         )
 

@@ -50,6 +50,16 @@ def _cells(line: str) -> list[str]:
     return [cell.strip() for cell in line.strip().strip("|").split("|")]
 
 
+# A line break inside a cell ("4,00 € für die erste Stunde<br>3,00 € je weitere Stunde") separates two
+# statements of the cell.
+CELL_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
+
+
+def _cell(cell: str) -> str:
+    """A cell as plain text; a line break in it reads as "; "."""
+    return CELL_BREAK.sub("; ", plain_markdown(cell)).strip(" ;")
+
+
 def header_is_data(line: str) -> bool:
     """True when a table's first row states values (its cells are not column names)."""
     return any(DATA_CELL.search(cell) for cell in _cells(line))
@@ -79,12 +89,12 @@ def rows(block: list[str]) -> list[tuple[str, bool]]:
     named = plain_markdown("\n".join(_whole(line) for line in lines)).splitlines()
     found = []
     for index, line in enumerate(lines if data else lines[1:], start=0 if data else 1):
-        cells = [plain_markdown(cell).strip() for cell in _cells(line)]
+        cells = [_cell(cell) for cell in _cells(line)]
         heads = _heads(cells)
         if data or heads:
             found.append((" – ".join(cell for cell in cells if cell), heads))
         else:
-            found.append((EMPHASIS.sub("", named[index]).strip(), False))
+            found.append((CELL_BREAK.sub("; ", EMPHASIS.sub("", named[index])).strip(), False))
     return found
 
 

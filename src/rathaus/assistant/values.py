@@ -9,9 +9,11 @@ further down (fourth, fifth), it moves up there. A retrieved annex of the best s
 ("Gebührenverzeichnis … (Anlage zur Verwaltungsgebührensatzung)"); other by-laws of the municipality do not
 (tried: they lent a Feuerwehrentschädigungssatzung's rate to a question on the Ehrenamt allowance).
 
-For services the value sits in every candidate's structured facts; there the question decides which of
-the close services answers first (see ``preference``: the one naming the asked-for thing or fitting the
-situation).
+For services the fee, documents and offices sit in every candidate's structured facts; there the question
+decides which of the close services answers first (see ``preference``: the one naming the asked-for thing
+or fitting the situation). A period, a day, or a fee the service has no list of stands only in its
+description ("… ist bis zum 4. März 2027 gültig"): when its shown chunks lack it, the description chunk
+stating it follows the best passage (see ``_service_value``).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from rathaus.assistant.retrieval import Audience, Passage
 from rathaus.assistant.retrieval import passages as load_passages
 from rathaus.assistant.scope import without_places
 
-VALUE_KINDS = (Wanted.FEE, Wanted.AMOUNT, Wanted.PERIOD, Wanted.HOURS)
+VALUE_KINDS = (Wanted.FEE, Wanted.AMOUNT, Wanted.PERIOD, Wanted.HOURS, Wanted.DAY)
 # The best passage and the one after it are the ones an answer surely shows (see answers.MAX_PASSAGES).
 SHOWN = 2
 
@@ -47,13 +49,27 @@ def with_value_passage(
 ) -> list[Passage]:
     """``found`` with the best source's passage that carries the asked-for value, when it lacked one.
 
-    When the best passage is a service, the service that fits the question best comes first instead.
+    When the best passage is a service, the service that fits the question best comes first instead, and
+    the chunk of its description with a value its structured facts cannot give follows it (see
+    :func:`_service_value`).
     """
     kinds = [kind for kind in wanted(question) if kind in VALUE_KINDS]
     result = list(found)
     if result and result[0].kind == "service":
         texts = service_texts(session=session, tenant_id=tenant_id, found=result[:WINDOW])
-        return prefer_service(result, question, texts=texts)
+        result = prefer_service(result, question, texts=texts)
+        chunk = _service_value(session=session, tenant_id=tenant_id, found=result, question=question)
+        if chunk is None:
+            return result
+        passages = load_passages(
+            session=session,
+            tenant_id=tenant_id,
+            hits=[(chunk, result[0].score)],
+            audience=audience,
+            departments=departments,
+        )
+        rest = [p for p in result[1:] if p.chunk_id != chunk]  # moved up when retrieved further down
+        return [result[0], *passages, *rest][: len(result)] if passages else result
     if not kinds or not result:
         return result
     top = result[0]
@@ -111,6 +127,55 @@ def _moved_up(found: list[Passage], index: int) -> list[Passage]:
     """``found`` with the passage at ``index`` right after the best one (the value passage was retrieved,
     but so far down that the answer would not show it: "§ 5 Steuersatz" fifth after § 1, § 11 …)."""
     return [found[0], found[index], *(p for i, p in enumerate(found) if i not in {0, index})]
+
+
+# A service's structured facts answer fees, documents and offices; its duration is the appointment's length
+# ("etwa 15 Minuten (Termin vor Ort)"). How long a permit is valid, how long a service may last, on which
+# day something happens: only its description says that ("… ist bis zum 4. März 2027 gültig").
+TEXT_ONLY = (Wanted.PERIOD, Wanted.DAY, Wanted.HOURS)
+FACT_SECTIONS = ("Kosten und Dauer", "Unterlagen und Formulare", "Standorte und Termine")
+
+
+def _service_value(
+    *, session: Session, tenant_id: int, found: Sequence[Passage], question: str
+) -> int | None:
+    """The chunk of the best service's description with the asked-for value its passages lack, if any.
+
+    A value its text says beside the structured facts (a period, a day; a fee when it has no fee list) is
+    looked up in its other chunks when none of its retrieved ones states it with a word of the question.
+    """
+    top = found[0]
+    kinds = [
+        k for k in wanted(question) if k in TEXT_ONLY or (k in (Wanted.FEE,) and not top.facts.get("fees"))
+    ]
+    if not kinds:
+        return None
+    matches = question_matcher(question)
+
+    def best_in(text: str) -> float:
+        scores = [
+            units[0][0]
+            for kind in kinds
+            if (units := facts.best_units(text, section="", kind=kind, matches=matches, limit=1, min_words=1))
+        ]
+        return max(scores, default=0.0)
+
+    # Only the first passages are shown (``WINDOW``); a chunk retrieved further down counts as not found.
+    own = [p for p in found[:WINDOW] if p.source_id == top.source_id and p.section not in FACT_SECTIONS]
+    shown = max((best_in(p.text) for p in own), default=0.0)
+    seen = {p.chunk_id for p in found[:WINDOW]}
+    rows = session.execute(
+        select(Chunk.id, Chunk.section, Chunk.text).where(
+            Chunk.tenant_id == tenant_id, Chunk.source_id == top.source_id
+        )
+    ).all()
+    scored = [
+        (best_in(text), chunk_id)
+        for chunk_id, section, text in rows
+        if chunk_id not in seen and section not in FACT_SECTIONS
+    ]
+    best = max(scored, default=(0.0, 0))
+    return best[1] if best[0] > 0 and not shown else None
 
 
 def service_texts(*, session: Session, tenant_id: int, found: Sequence[Passage]) -> dict[int, str]:
