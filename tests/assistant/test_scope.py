@@ -199,6 +199,19 @@ def test_named_in_finds_towns_by_their_spellings_and_prefers_the_longer_name() -
     assert scope.named_in("Wie hoch ist die Hundesteuer?", known) == []
 
 
+def test_a_qualified_name_is_also_named_without_its_qualifier() -> None:
+    known = ["Zell u.A.", "Aichelberg", "Weil am Rhein", "Hausen ob Verena", "Hausen im Tal", "Konstanz"]
+    assert scope.named_in("Ich schreibe in Zell die Protokolle.", known) == ["Zell u.A."]
+    assert scope.named_in("Die Zeller Feuerwehr kam mit dem LF 10.", known) == ["Zell u.A."]
+    assert scope.named_in("Wer putzt die Gefängniszelle?", known) == []
+    assert scope.named_in("Eine Zelle im Rathaus?", known) == []
+    # "weil" is a common word, "Hausen" names two towns: only the full names count.
+    assert scope.named_in("Weil ich umziehe: Was kostet es?", known) == []
+    assert scope.named_in("Was kostet es in Hausen?", known) == []
+    assert scope.named_in("Was kostet es in Hausen im Tal?", known) == ["Hausen im Tal"]
+    assert scope.named_in("Was kostet es in Weil am Rhein?", known) == ["Weil am Rhein"]
+
+
 def place(item: Passage, town: str, district: str = "Göppingen") -> Passage:
     return Passage(**{**vars(item), "municipality": town, "district": district})
 

@@ -138,7 +138,25 @@ def _patterns(name: str, towns: Collection[str]) -> list[str]:
     for spelling in spellings:
         stem = spelling.removesuffix("en") if spelling.endswith("en") and len(spelling) >= 8 else spelling
         found.append(rf"(?<![\w]){re.escape(stem)}")  # the town's adjective ("…er") names it too
+    bare = _bare(lowered)
+    if bare and not any(town.lower() != lowered and town.lower().startswith(bare) for town in towns):
+        found.append(rf"(?<![\w]){re.escape(bare)}(?:er[nms]?)?(?![\w])")
     return found
+
+
+# A place name with the qualifier that tells it from others of that name: "Zell u. A.", "Zell unter
+# Aichelberg", "Weil am Rhein", "Neustadt an der Weinstraße", "Hausen ob Verena".
+_QUALIFIED = re.compile(r"^([a-zäöüß][\w-]{2,})\s+(?:u\.\s?\w\.|unter|am|an der|an|im|ob|bei)(?:\s|$)")
+
+
+def _bare(lowered: str) -> str | None:
+    """The name without its qualifier, as people living there say it ("in Zell", "die Zeller Feuerwehr").
+
+    Not when it is a common word ("Weil am Rhein": "weil"); the caller also drops it when another town
+    of the installation begins with it.
+    """
+    match = _QUALIFIED.match(lowered)
+    return match.group(1) if match and match.group(1) not in STOPWORDS else None
 
 
 def _mentions(question: str, known: Collection[str]) -> list[tuple[int, int, str]]:
