@@ -138,9 +138,9 @@ def _patterns(name: str, towns: Collection[str]) -> list[str]:
     for spelling in spellings:
         stem = spelling.removesuffix("en") if spelling.endswith("en") and len(spelling) >= 8 else spelling
         found.append(rf"(?<![\w]){re.escape(stem)}")  # the town's adjective ("…er") names it too
-    bare = _bare(lowered)
-    if bare and not any(town.lower() != lowered and town.lower().startswith(bare) for town in towns):
-        found.append(rf"(?<![\w]){re.escape(bare)}(?:er[nms]?)?(?![\w])")
+    head = _bare(lowered)
+    if head and not any(town.lower() != lowered and town.lower().startswith(head) for town in towns):
+        found.append(rf"(?<![\w]){re.escape(head)}(?:er[nms]?)?(?![\w])")
     return found
 
 
