@@ -3,7 +3,8 @@
 The question sets ``bench/data/citizen_tuning.json`` and ``bench/data/citizen_holdout.json`` were written
 from the data before any answer was looked at (see their ``about``); both were looked at while tuning, so
 ``bench/data/citizen_fresh.json`` (split ``fresh``) was written afterwards from the data alone, on other
-services and by-law files, and is never run while tuning: its figures are the honest final ones. Every
+services and by-law files, and was run once at the end of session 10; since then it is a development set
+too, and ``bench/data/citizen_final.json`` (split ``final``, session 11) holds the honest final figures. Every
 question goes through the product's own path, :func:`rathaus.assistant.asking.ask` (retrieval,
 answerability, answer, logging), as a public question in one tenant holding all 287 Munich services and
 351 by-laws of eight municipalities (an installation that serves several municipalities). Figures, per
@@ -25,7 +26,7 @@ set and per mode:
 LLM mode runs on an even sample (``RATHAUS_BENCH_CITIZEN_LLM``: questions per set, default 16 held-out,
 8 tuning and 8 fresh) with the default local LLM; ``extractive_fact_accuracy_same_questions`` is the
 extractive figure on that sample. ``RATHAUS_BENCH_CITIZEN_SETS=tuning,holdout`` runs only those
-sets (development runs that must not see the fresh set's answers). Development sets written in session
+sets (development runs that must not see the final set's answers). Development sets written in session
 10, each from the data before the code it measures changed, extractive only: ``dev_bylaw``
 (``bench/data/citizen_dev_bylaw.json``, by-law questions over by-law files no other set uses),
 ``dev_refuse`` (``bench/data/citizen_dev_refuse.json``, for the refusal decision, never fitted on),
