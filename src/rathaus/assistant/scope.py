@@ -138,9 +138,11 @@ def _patterns(name: str, towns: Collection[str]) -> list[str]:
     for spelling in spellings:
         stem = spelling.removesuffix("en") if spelling.endswith("en") and len(spelling) >= 8 else spelling
         found.append(rf"(?<![\w]){re.escape(stem)}")  # the town's adjective ("…er") names it too
-    bare = _bare(lowered)
-    if bare and not any(town.lower() != lowered and town.lower().startswith(bare) for town in towns):
-        found.append(rf"(?<![\w]){re.escape(bare)}(?:er[nms]?)?(?![\w])")
+    unqualified = _bare(lowered)
+    if unqualified and not any(
+        town.lower() != lowered and town.lower().startswith(unqualified) for town in towns
+    ):
+        found.append(rf"(?<![\w]){re.escape(unqualified)}(?:er[nms]?)?(?![\w])")
     return found
 
 
