@@ -23,6 +23,10 @@ overlap alone refused answers the sources held. The decision reads, per passage:
   treated elsewhere; only a passage that mentions it may answer, so the question is refused rather
   than answered from a neighbouring rule of the town it names.
 
+Titles, sections and texts are read with coordinated compounds written out ("Grund- und
+Gewerbesteuer" names the Grundsteuer); a passage added for the asked-for value, without a cosine,
+counts with the passages of its source near the best cosine.
+
 Where the passages carry cosines, these signals (``signals``) are weighed by one learned rule
 (``gate``: a logistic model fitted leaving one development question set out at a time); without
 them, and for "Für welche Gemeinde?", the rules above decide as before and a question is refused
@@ -47,6 +51,7 @@ from rathaus.assistant.wording import (
     WORD,
     Topics,
     contains,
+    full_text,
     stem,
     terms,
     topic_hit,
@@ -55,6 +60,7 @@ from rathaus.assistant.wording import (
 from rathaus.assistant.wording import dense as _dense
 from rathaus.assistant.wording import keyword_rank as _keyword_rank
 from rathaus.assistant.wording import label as _label
+from rathaus.assistant.wording import near as _near
 from rathaus.assistant.wording import place_terms as _place_terms
 from rathaus.assistant.wording import topic_terms as _topic_terms
 from rathaus.core.ai.protocols import ChatModel
@@ -123,7 +129,7 @@ def names_a_noun(passage: PassageLike, question: str) -> bool:
     answers one names one of its nouns).
     """
     nouns = _nouns(question, passage)
-    haystack = f"{passage.title} {passage.section} {passage.text}".lower()
+    haystack = full_text(passage)
     return not nouns or any(contains(haystack, noun) for noun in nouns)
 
 
@@ -201,7 +207,7 @@ def off_topic_bylaw(
 
 def mentions_topic(passage: PassageLike, markers: set[str]) -> bool:
     """True when the passage (title, section or text) mentions one of the topic ``markers``."""
-    haystack = f"{passage.title} {passage.section} {passage.text}".lower()
+    haystack = full_text(passage)
     return any(marker in haystack for marker in markers)
 
 
@@ -387,7 +393,7 @@ def signals(
     best = _dense(top) or 0.0
     others = [c for p in passages if p.source_id != top.source_id and (c := _dense(p)) is not None]
     ranks = [r for r in (_keyword_rank(p) for p in passages) if r is not None]
-    near = [p for p in passages if (_dense(p) or 0.0) >= best - limits.margin]
+    near = _near(passages, best, limits.margin)
     bylaw = top.kind == SourceKind.BYLAW
     return {
         "cosine": best,

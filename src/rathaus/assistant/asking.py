@@ -29,6 +29,7 @@ from rathaus.assistant.retrieval import Audience, Passage, retrieve
 from rathaus.assistant.schemas import Answer
 from rathaus.assistant.values import with_value_passage
 from rathaus.core.audit.service import Actor
+from rathaus.core.text.coordination import expand_coordinations
 
 if TYPE_CHECKING:
     from rathaus.core.ai.protocols import ChatModel, Embedder
@@ -113,9 +114,9 @@ def source_topics(
     outside: list[str] = []
     for row in rows:
         if row.shared or row.municipality is None or within.serves(row.municipality):
-            inside.append((row.id, row.title.lower()))
+            inside.append((row.id, expand_coordinations(row.title).lower()))
         else:
-            outside.append(row.title.lower())
+            outside.append(expand_coordinations(row.title).lower())
     ids = [source_id for source_id, _ in inside]
 
     @cache

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rathaus.assistant.schemas import PassageLike
+from rathaus.core.text.coordination import expand_coordinations
 from rathaus.core.text.morphology import compound_parts
 from rathaus.core.text.stems import light_stem
 from rathaus.core.text.stopwords import STOPWORDS as GERMAN_STOPWORDS
@@ -36,7 +37,8 @@ def stem(word: str) -> str:
 
 def terms(text: str) -> set[str]:
     """Content-word stems of ``text`` (stopwords dropped), for overlap checks."""
-    return {stem(word) for word in WORD.findall(text.lower()) if len(word) >= 3 and word not in STOPWORDS}
+    words = WORD.findall(expand_coordinations(text).lower())
+    return {stem(word) for word in words if len(word) >= 3 and word not in STOPWORDS}
 
 
 def contains(text: str, term: str) -> bool:
@@ -66,7 +68,7 @@ def _parts(word: str) -> set[str]:
 
 def topic_terms(question: str) -> set[str]:
     """Stems of the capitalised words inside the question: in German, mostly its nouns."""
-    words = re.findall(r"(?<!^)(?<![.!?]\s)\b[A-ZÄÖÜ][a-zäöüß]+", question.strip())
+    words = re.findall(r"(?<!^)(?<![.!?]\s)\b[A-ZÄÖÜ][a-zäöüß]+", expand_coordinations(question.strip()))
     return {stem(word.lower()) for word in words if word.lower() not in STOPWORDS}
 
 
@@ -81,7 +83,7 @@ def word_share(passage: PassageLike, question: str) -> float:
     wanted = terms(question) - place_terms(passage)
     if not wanted:
         return 0.0
-    haystack = f"{passage.title} {passage.section} {passage.text}".lower()
+    haystack = full_text(passage)
     topics = topic_terms(question) - place_terms(passage)
     if topics and not any(contains(haystack, topic) for topic in topics):
         return 0.0
@@ -91,7 +93,13 @@ def word_share(passage: PassageLike, question: str) -> float:
 def label(passage: PassageLike) -> str:
     """Title, section and keywords: what the passage is about, in the editor's words."""
     keywords = " ".join(line for line in passage.text.splitlines() if line.startswith("Stichworte:"))
-    return f"{passage.title} {passage.section} {keywords}".lower()
+    return expand_coordinations(f"{passage.title} {passage.section} {keywords}").lower()
+
+
+def full_text(passage: PassageLike) -> str:
+    """Title, section and text in lower case, coordinated compounds written out ("Grund- und
+    Gewerbesteuer" names the Grundsteuer)."""
+    return expand_coordinations(f"{passage.title} {passage.section} {passage.text}").lower()
 
 
 def topic_hit(passage: PassageLike, question: str) -> bool:
@@ -105,6 +113,17 @@ def topic_hit(passage: PassageLike, question: str) -> bool:
 def dense(passage: PassageLike) -> float | None:
     value = getattr(passage, "dense", None)
     return float(value) if value is not None else None
+
+
+def near(passages: Sequence[PassageLike], best: float, margin: float) -> list[PassageLike]:
+    """The passages within ``margin`` of the ``best`` cosine, with their sources' passages without one.
+
+    A passage without a cosine was added for the asked-for value of its source (``values``: the
+    by-law's "§ 4 Steuersatz" after its "§ 1 Steuergegenstand"); it belongs to that source's answer.
+    """
+    close = [p for p in passages if (dense(p) or 0.0) >= best - margin]
+    sources = {p.source_id for p in close}
+    return close + [p for p in passages if dense(p) is None and p.source_id in sources and p not in close]
 
 
 def keyword_rank(passage: PassageLike) -> int | None:
