@@ -25,46 +25,27 @@ DEVELOPMENT = ("tuning", "holdout", "fresh", "dev_bylaw", "dev_refuse", "dev_ref
 
 
 def _one(session: Any, tenant_id: int, row: dict[str, Any], embedder: Any, settings: Any) -> dict[str, Any]:
-    """The decision's inputs for one question (as ``ask_stream`` computes them)."""
-    from rathaus.assistant import answerability, asking, scope  # noqa: PLC0415
-    from rathaus.assistant.fusion import FusionParams, params_per_kind  # noqa: PLC0415
-    from rathaus.assistant.redaction import without_personal_data  # noqa: PLC0415
-    from rathaus.assistant.retrieval import retrieve  # noqa: PLC0415
-    from rathaus.assistant.values import with_value_passage  # noqa: PLC0415
+    """The decision's inputs for one question, from ``asking.gather`` (what ``ask_stream`` decides on)."""
+    from rathaus.assistant import answerability, asking  # noqa: PLC0415
 
     question = row["question"]
-    rows = scope.source_rows(session=session, tenant_id=tenant_id)
-    scoped = asking._scoped(session, tenant_id, question, None, settings, rows)
+    found = asking.gather(
+        session=session,
+        tenant_id=tenant_id,
+        question=question,
+        audience="public",
+        embedder=embedder,
+        settings=settings,
+    )
+    scoped = found.scoped
     item: dict[str, Any] = {**row, "about": scoped.about, "named": scoped.named, "settled": None}
     if scoped.refusal is not None:
         item.update(settled="out_of_scope", passages=[], markers=set())
         return item
-    topics = asking.source_topics(session=session, tenant_id=tenant_id, within=scoped.scope, rows=rows)
-    passages = retrieve(
-        session=session,
-        tenant_id=tenant_id,
-        query=without_personal_data(question),
-        audience="public",
-        k=settings.answer_passages * (1 if scoped.named else 2),
-        embedder=embedder,
-        candidates=settings.candidates,
-        scope=scoped.scope,
-        fusion=params_per_kind(
-            rrf_k=settings.rrf_k,
-            dense_weight=settings.dense_weight,
-            service=FusionParams(settings.service_rrf_k, settings.service_dense_weight),
-        ),
-    )
-    passages = with_value_passage(
-        session=session, tenant_id=tenant_id, found=passages, question=question, audience="public"
-    )
-    if not scoped.named:
-        answering = answerability.decide(passages, scoped.about, need_amount=False, topics=topics).passages
-        choices = scope.competing([p for p in answering if p.kind == answering[0].kind])
-        if len(choices) > 1:
-            item["settled"] = "clarify"
-    item["passages"] = passages[: settings.answer_passages]
-    item["markers"] = topics.markers(scoped.about, answerability.DEFAULT.specific)
+    if found.clarifies:
+        item["settled"] = "clarify"
+    item["passages"] = found.passages
+    item["markers"] = found.topics.markers(scoped.about, answerability.DEFAULT.specific)
     return item
 
 

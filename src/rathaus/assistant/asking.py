@@ -131,25 +131,36 @@ def source_topics(
     )
 
 
-def ask_stream(
+@dataclass(frozen=True)
+class Gathered:
+    """What a question has before its answer is written (see :func:`gather`)."""
+
+    scoped: _Scoped
+    passages: list[Passage]
+    topics: answerability.Topics
+    settled: Answer | None  # out of scope, or "Für welche Gemeinde?"
+
+    @property
+    def clarifies(self) -> bool:
+        """True when the question is asked back "Für welche Gemeinde?"."""
+        return self.settled is not None and self.scoped.refusal is None
+
+
+def gather(
     *,
     session: Session,
     tenant_id: int,
     question: str,
     audience: Audience,
     departments: Collection[str] = (),
-    easy_language: bool = False,
     embedder: Embedder | None,
-    chat: ChatModel | None,
     settings: AssistantSettings,
-    actor: Actor,
-    booking_links: BookingLinks | None = None,
     municipality: str | None = None,
-) -> Iterator[str | Asked]:
-    """Yield the answer text piece by piece, then the logged :class:`Asked` (see :func:`ask`)."""
-    problem = question_problem(question, max_chars=settings.max_question_chars)
-    if problem:
-        raise QuestionError(problem)
+) -> Gathered:
+    """The scope, the passages and the topics of a question, or its answer when settled before retrieval.
+
+    The benchmarks call it too (``bench/assistant_gate_data.py``), so that they see what the product sees.
+    """
     rows = scope.source_rows(session=session, tenant_id=tenant_id)
     scoped = _scoped(session, tenant_id, question, municipality, settings, rows)
     named = scoped.named
@@ -191,6 +202,39 @@ def ask_stream(
             if len(choices) > 1:
                 final = clarifying_answer(choices)
         passages = passages[: settings.answer_passages]
+    return Gathered(scoped=scoped, passages=passages, topics=topics, settled=final)
+
+
+def ask_stream(
+    *,
+    session: Session,
+    tenant_id: int,
+    question: str,
+    audience: Audience,
+    departments: Collection[str] = (),
+    easy_language: bool = False,
+    embedder: Embedder | None,
+    chat: ChatModel | None,
+    settings: AssistantSettings,
+    actor: Actor,
+    booking_links: BookingLinks | None = None,
+    municipality: str | None = None,
+) -> Iterator[str | Asked]:
+    """Yield the answer text piece by piece, then the logged :class:`Asked` (see :func:`ask`)."""
+    problem = question_problem(question, max_chars=settings.max_question_chars)
+    if problem:
+        raise QuestionError(problem)
+    found = gather(
+        session=session,
+        tenant_id=tenant_id,
+        question=question,
+        audience=audience,
+        departments=departments,
+        embedder=embedder,
+        settings=settings,
+        municipality=municipality,
+    )
+    scoped, passages, topics, final = found.scoped, found.passages, found.topics, found.settled
     if final is not None:
         yield final.text
     else:
