@@ -164,7 +164,7 @@ def decide(
     if not candidates:
         return Decision(passages=[], complete=False, method="none", reason="no_passages")
     markers = topics.markers(question, limits.specific) if topics is not None else set()
-    if learned and need_amount and gate.WEIGHTS and any(_dense(p) is not None for p in candidates):
+    if learned and need_amount and any(_dense(p) is not None for p in candidates):
         return _learned(candidates, question, markers, limits, chat)
     return _by_rules(passages, candidates, question, markers, limits, chat, need_amount=need_amount)
 
