@@ -4,7 +4,8 @@ The question sets ``bench/data/citizen_tuning.json`` and ``bench/data/citizen_ho
 from the data before any answer was looked at (see their ``about``); both were looked at while tuning, so
 ``bench/data/citizen_fresh.json`` (split ``fresh``) was written afterwards from the data alone, on other
 services and by-law files, and was run once at the end of session 10; since then it is a development set
-too, and ``bench/data/citizen_final.json`` (split ``final``, session 11) holds the honest final figures. Every
+too; ``bench/data/citizen_final.json`` (split ``final``) held the honest final figures of session 11, and
+``bench/data/citizen_final2.json`` (split ``final2``) holds those of session 12. Every
 question goes through the product's own path, :func:`rathaus.assistant.asking.ask` (retrieval,
 answerability, answer, logging), as a public question in one tenant holding all 287 Munich services and
 351 by-laws of eight municipalities (an installation that serves several municipalities). Figures, per
@@ -33,9 +34,12 @@ sets (development runs that must not see the final set's answers). Development s
 ``dev_refuse2`` (``bench/data/citizen_dev_refuse2.json``, a second one with other kinds of unanswerable
 questions, written before the next refusal rules, to check that they generalise) and ``dev_service``
 (``bench/data/citizen_dev_service.json``, situation-style service questions over services no other set
-uses). ``final`` (``bench/data/citizen_final.json``, session 11) is the held-out set for the final figures,
+uses). ``final`` (``bench/data/citizen_final.json``, session 11) was the held-out set for the final figures,
 written from the data alone before any answer was looked at, over services, facts and by-law files the other
-sets do not ask; never run while tuning.
+sets do not ask; it was run once at the end of session 11 and is a development set since session 12.
+``final2`` (``bench/data/citizen_final2.json``, session 12) is the held-out set now, written the same way from
+the data alone over services, asked kinds and by-law files no earlier set (``final`` included) uses; never run
+while tuning.
 ``RATHAUS_BENCH_CITIZEN_DETAILS=path`` writes every question's answer for inspection.
 """
 
@@ -65,6 +69,7 @@ SETS = {
     "dev_refuse2": REPO_ROOT / "bench" / "data" / "citizen_dev_refuse2.json",
     "dev_service": REPO_ROOT / "bench" / "data" / "citizen_dev_service.json",
     "final": REPO_ROOT / "bench" / "data" / "citizen_final.json",
+    "final2": REPO_ROOT / "bench" / "data" / "citizen_final2.json",
 }
 # Questions per set in LLM mode; 0 runs the set in extractive mode only.
 LLM_SAMPLE = {
@@ -76,6 +81,7 @@ LLM_SAMPLE = {
     "dev_refuse2": 0,
     "dev_service": 0,
     "final": 16,
+    "final2": 16,
 }
 ANSWERED = frozenset({"extractive", "llm"})
 CLARIFY = re.compile(
