@@ -54,8 +54,7 @@ def test_the_named_service_lacking_the_value_is_refused() -> None:
     assert found["value_missing"] == 1.0
     decision = answerability.decide([scored(APPLY, 0.89)], question)
     assert not decision.answerable
-    # The refit left "named_lacks" out of the weights (the value passage counts for its source now, and
-    # ``value_missing`` says the same): the missing value is the reason.
+    # Both count against it; the first gate of the rules that refuses names the reason.
     assert decision.reason == "value_missing"
 
 
@@ -66,7 +65,7 @@ def test_the_probability_rises_with_the_cosine_and_falls_with_each_sign_against(
     assert gate.probability({**found, "cosine": 0.9}) > gate.probability(found)
     assert gate.probability({**found, "value_missing": 1.0}) < gate.probability(found)
     against = [name for name, weight in gate.WEIGHTS.items() if weight < 0 and found[name] == 0.0]
-    assert {"value_missing", "bylaw_no_noun", "elsewhere"} <= set(against)
+    assert {"value_missing", "bylaw_no_noun", "elsewhere", "named_lacks"} <= set(against)
     for name in against:
         assert gate.probability({**found, name: 1.0}) < gate.probability(found)
 
@@ -123,3 +122,45 @@ def test_the_value_passage_added_without_a_cosine_counts_for_its_source() -> Non
     assert missing(scored(subject, 0.88), scored(rate, None)) == 0.0
     # Another source's value passage is no value of the near source.
     assert missing(scored(subject, 0.88), scored(elsewhere, None)) == 1.0
+
+
+FEE_TABLE = passage(
+    "Verwaltungsgebührensatzung",
+    "Nr. 14 Bestattungswesen\n14.1 Leichenpass 30,00 €\n14.2 Genehmigung einer Umbettung 50,00 €",
+    source_id=5,
+    section="Anlage Gebührenverzeichnis",
+    kind="bylaw",
+)
+OTHER_ROWS = replace(FEE_TABLE, text="Nr. 14 Bestattungswesen\n14.2 Genehmigung einer Umbettung 50,00 €")
+
+
+def test_a_table_row_with_the_asked_thing_and_its_sum_answers_a_situation() -> None:
+    # The citizen's situation lowers the cosine; the row "Leichenpass 30,00 €" holds the question's rare
+    # word next to a sum (``value_line``), a row of another fee does not.
+    question = "Mein Vater ist gestorben und soll in Italien beerdigt werden. Was kostet der Leichenpass?"
+    row = answerability.signals(
+        [scored(FEE_TABLE, 0.87)], question, markers=set(), limits=answerability.DEFAULT
+    )
+    other = answerability.signals(
+        [scored(OTHER_ROWS, 0.87)], question, markers=set(), limits=answerability.DEFAULT
+    )
+    assert row["value_line"] > 0.5
+    assert other["value_line"] == 0.0
+    assert other["value_missing"] == 0.0  # a sum is there, only not the asked one
+    assert answerability.decide([scored(FEE_TABLE, 0.87)], question).answerable
+    assert not answerability.decide([scored(OTHER_ROWS, 0.87)], question).answerable
+
+
+def test_a_line_naming_the_asked_kind_without_a_quantity_is_no_value_line() -> None:
+    question = "Welche Öffnungszeiten hat der Friedhof?"
+    hours = passage("Friedhofssatzung", "Der Friedhof ist von 8.00 Uhr bis 20.00 Uhr geöffnet.", kind="bylaw")
+    named = passage(
+        "Friedhofssatzung", "Der Friedhof darf nur während der Öffnungszeiten betreten werden.", kind="bylaw"
+    )
+    limits = answerability.DEFAULT
+    assert (
+        answerability.signals([scored(hours, 0.9)], question, markers=set(), limits=limits)["value_line"] > 0
+    )
+    assert (
+        answerability.signals([scored(named, 0.9)], question, markers=set(), limits=limits)["value_line"] == 0
+    )

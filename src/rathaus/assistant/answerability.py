@@ -37,11 +37,13 @@ passage at about 0.82–0.9).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from rathaus.assistant import gate, needs
+from rathaus.assistant.asked import Wanted, wanted
+from rathaus.assistant.facts import concrete
 from rathaus.assistant.gate import llm_says_yes
 from rathaus.assistant.models import SourceKind
 from rathaus.assistant.schemas import PassageLike
@@ -59,6 +61,7 @@ from rathaus.assistant.wording import (
     WORD,
     Topics,
     contains,
+    line_coverage,
     stem,
     terms,
     topic_hit,
@@ -271,6 +274,17 @@ def _refusal(
     return ""
 
 
+# Kinds whose value is a quantity a line states ("30,00 €", "22.00 Uhr", "sechs Monate"); a line merely
+# naming "Öffnungszeiten" or "Gebühr" states none.
+QUANTITIES = (Wanted.FEE, Wanted.AMOUNT, Wanted.PERIOD, Wanted.HOURS, Wanted.DAY)
+
+
+def _states_asked(question: str) -> Callable[[str], bool]:
+    """Whether a line states a quantity of a kind the question asks for (any line when it asks none)."""
+    kinds = [kind for kind in wanted(question) if kind in QUANTITIES]
+    return lambda line: not kinds or any(concrete(line, kind) for kind in kinds)
+
+
 def related(passages: Sequence[PassageLike], question: str) -> list[PassageLike]:
     """Passages that touch the question at all: their offices are suggested on a refusal."""
     return [p for p in passages if word_share(p, question) > 0 or topic_hit(p, question)]
@@ -306,4 +320,5 @@ def signals(
         "named_lacks": float(named_service_lacks(passages, near, question)),
         "off_topic": float(off_topic_bylaw(passages, near, question, limits)),
         "elsewhere": float(bool(markers) and not any(mentions_topic(p, markers) for p in passages)),
+        "value_line": line_coverage(near, question, _states_asked(question)),
     }

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from rathaus.assistant.schemas import PassageLike
 from rathaus.core.text.coordination import expand_coordinations
+from rathaus.core.text.frequency import rarity
 from rathaus.core.text.morphology import compound_parts
 from rathaus.core.text.stems import light_stem
 from rathaus.core.text.stopwords import STOPWORDS as GERMAN_STOPWORDS
@@ -88,6 +89,39 @@ def word_share(passage: PassageLike, question: str) -> float:
     if topics and not any(contains(haystack, topic) for topic in topics):
         return 0.0
     return sum(contains(haystack, term) for term in wanted) / len(wanted)
+
+
+def rare_words(question: str) -> dict[str, float]:
+    """The question's content words (lower case) with their rarity: "Leichenpass" 1.0, "Mutter" 0.0."""
+    words = WORD.findall(expand_coordinations(question).lower())
+    return {w: rarity(w) for w in words if len(w) >= 3 and w not in STOPWORDS and not w.isdigit()}
+
+
+def found_in(text: str, word: str) -> bool:
+    """Whether a word of the question stands in ``text`` (lower case): its stem, or each part of a compound
+    ("jahresfischereischein" in "Jahres… Fischereischein", "hundesteuer" in "die Steuer für jeden Hund")."""
+    if contains(text, stem(word)):
+        return True
+    parts = compound_parts(word)
+    return bool(parts) and all(contains(text, stem(part)) for part in parts)
+
+
+def line_coverage(near: Sequence[PassageLike], question: str, keep: Callable[[str], bool]) -> float:
+    """The largest share of the question's rarity that one line or sentence of the ``near`` passages holds,
+    among those ``keep`` accepts (those stating the asked-for value): a fee table's row "Leichenpass 30,00 €"
+    answers "Was kostet der Leichenpass?" even where the question's situation lowers the cosine."""
+    rare = rare_words(question)
+    total = sum(rare.values())
+    if not total:
+        return 0.0
+    best = 0.0
+    for passage in near:
+        for line in re.split(r"\n+|(?<=[.!?;])\s+", passage.text):
+            lowered = expand_coordinations(line).lower()
+            if len(lowered) < 4 or not keep(line):
+                continue
+            best = max(best, sum(weight for word, weight in rare.items() if found_in(lowered, word)) / total)
+    return best
 
 
 def label(passage: PassageLike) -> str:
