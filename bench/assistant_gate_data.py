@@ -1,6 +1,6 @@
 """The inputs of the answer/refuse decision for every development question, collected once.
 
-For each question of the development sets (never ``final``) this runs what
+For each question of the eight development sets (``final`` since session 12; never ``final2``) this runs what
 :func:`rathaus.assistant.asking.ask_stream` runs before it decides: the scope (the municipality the
 question names), retrieval, the value passage, and the topic markers of the installation. The result
 (passages, the question without its place names, the markers, and whether the question was already

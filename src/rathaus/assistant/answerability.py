@@ -12,7 +12,8 @@ overlap alone refused answers the sources held. The decision reads, per passage:
 - for a by-law passage, one of the question's **nouns** in it: a by-law is asked about in its own terms
   (a noun naming the asked-for detail, "Öffnungszeiten", "Gebühr", is no evidence of the topic);
 - the **asked-for value** (``needs``): a question for a sum, a time or a duration is answered only
-  when a chosen passage states one;
+  when a chosen passage states one; a line holding the question's rare words next to such a quantity
+  ("Leichenpass … 30,00 €", ``wording.line_coverage``) is strong evidence of the answer;
 - the **thing asked about** (``specifics``): a service the question names by its noun ("Waffenschein" names
   "Waffenschein beantragen" and "Kleiner Waffenschein", not "Baumschutz" for "Baum") must state the asked-for
   value itself: another service's fee is not its fee; a by-law whose titles and sections name none of the
