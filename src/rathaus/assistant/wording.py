@@ -116,9 +116,11 @@ def line_coverage(near: Sequence[PassageLike], question: str, keep: Callable[[st
         return 0.0
     best = 0.0
     for passage in near:
+        # A service's fee line belongs to the service its title names; a by-law's row to its section.
+        context = passage.title if passage.kind == "service" else passage.section
         for line in re.split(r"\n+|(?<=[.!?;])\s+", passage.text):
-            lowered = expand_coordinations(line).lower()
-            if len(lowered) < 4 or not keep(line):
+            lowered = expand_coordinations(f"{context} {line}").lower()
+            if len(line) < 4 or not keep(line):
                 continue
             best = max(best, sum(weight for word, weight in rare.items() if found_in(lowered, word)) / total)
     return best
