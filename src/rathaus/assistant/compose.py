@@ -14,6 +14,7 @@ from rathaus.assistant.asked import ADDRESS, Wanted, carries
 from rathaus.assistant.schemas import KeyFacts, PassageLike
 
 SENTENCES_PER_PASSAGE = 3
+VALUES = frozenset(Wanted) - {Wanted.RULE}  # the kinds of fact that are values
 SENTENCE_CHARS = 700  # longer sentences are cut after a clause
 LONG_SENTENCE = 400
 # Sections of the fact chunks of a service (see chunking.service_fact_groups).
@@ -54,8 +55,8 @@ def best_sentences(
     """The sentences of ``text`` that match the question best, in their original order.
 
     A sentence that carries a value of the asked kind (an amount when the question asks what something
-    costs) counts one word more; sentences already shown (``skip``), repeated ones and sub-headings are
-    left out.
+    costs; not a rule's "muss" or "nicht", which most sentences have) counts one word more; sentences
+    already shown (``skip``), repeated ones and sub-headings are left out.
     """
     # A web text may say a sentence twice ("Die Verlängerung erfolgt für drei Jahre." in two sections).
     units = [unit for unit in facts_module.units(text) if not facts_module.is_heading(unit)]
@@ -63,7 +64,7 @@ def best_sentences(
     candidates = [c for c in candidates if c not in skip]
     scored = []
     for i, sentence in enumerate(candidates):
-        score = matches(sentence) + any(carries(sentence, kind) for kind in kinds)
+        score = matches(sentence) + any(carries(sentence, kind) for kind in kinds if kind in VALUES)
         if len(sentence) > LONG_SENTENCE:
             score -= 1  # a long sentence only when it matches better than the others
         scored.append((score, i))
@@ -271,7 +272,9 @@ def asked_lines(
             continue
         text_first = service is None or kind in TEXT_FIRST
         found = (
-            _text_fact_lines(passages, texts, kind, matches, shown, strict=service is not None)
+            _text_fact_lines(
+                passages, texts, kind, matches, shown, strict=service is not None or kind is Wanted.RULE
+            )
             if text_first
             else []
         )
@@ -326,7 +329,8 @@ def extractive_text(
 ) -> str:
     """The answer text: the asked-for facts first, then the best sentences of each passage, each cited."""
     first, attributes, shown = asked_lines(passages, kinds, facts, matches)
-    limit = 2 if first else SENTENCES_PER_PASSAGE
+    # The sentence stating the asked rule comes first, but the passages' best sentences say the rest of it.
+    limit = 2 if first and Wanted.RULE not in kinds else SENTENCES_PER_PASSAGE
     paragraphs = []
     for number, passage in enumerate(passages, start=1):
         if is_fact_chunk(passage) and facts:
