@@ -107,3 +107,18 @@ def test_fact_chunks_take_no_place_of_the_prose() -> None:
     shown = compose.shown_passages([fees, places, *prose])
     assert shown == [fees, places, *prose[:3]]
     assert compose.shown_passages(prose) == prose[:3]
+
+
+def test_the_answering_service_shows_its_own_chunk_with_the_value_beside_the_one_that_matched() -> None:
+    fees = passage("Fahrzeug abmelden", "Gebühren: 16,80 Euro", section="Kosten und Dauer", source_id=1)
+    value = passage(
+        "Fahrzeug abmelden", "Sie können das Kennzeichen für 12 Monate reservieren.", source_id=1, score=0.5
+    )
+    other = passage("Saisonkennzeichen", "Die Zulassung gilt für volle Monate.", source_id=2, score=0.4)
+    far = passage("Wunschkennzeichen", "Ein Wunschkennzeichen können Sie reservieren.", source_id=3)
+    retrieved = [fees, value, other, far]
+    # The decision kept the chunks matching the question; the answering service's other chunk comes back.
+    shown = compose.shown_passages([fees, other], retrieved=retrieved)
+    assert shown == [fees, value, other]
+    # Another source's chunk the decision left out stays out.
+    assert far not in compose.shown_passages([fees, other, value], retrieved=retrieved)

@@ -298,14 +298,35 @@ def _answers(passage: PassageLike, passages: Sequence[PassageLike], close: Colle
     return passage.source_id == top.source_id or passage.title in close
 
 
-def shown_passages(passages: Sequence[PassageLike], prose: int = 3, most: int = 5) -> list[PassageLike]:
+def with_own_chunks(chosen: Sequence[PassageLike], passages: Sequence[PassageLike]) -> list[PassageLike]:
+    """The passages that answer (``chosen``) with the other retrieved chunks of the best one's source, in
+    retrieval order.
+
+    The chunk that matches the question best is often not the one stating the asked-for value: "Wie lange
+    wird das Kennzeichen reserviert?" matches the fees chunk of "Fahrzeug abmelden", and its description
+    chunk (added as the value passage, see ``values``) says "für 12 Monate zu reservieren". Whether to
+    answer is decided as before; the answering source's own chunks only show what it says.
+    """
+    if not chosen:
+        return []
+    top = chosen[0].source_id
+    kept = {id(passage) for passage in chosen}
+    return [p for p in passages if id(p) in kept or (p.source_id == top and p.kind == chosen[0].kind)]
+
+
+def shown_passages(
+    passages: Sequence[PassageLike], prose: int = 3, most: int = 5, *, retrieved: Sequence[PassageLike] = ()
+) -> list[PassageLike]:
     """The passages an answer is built from: the first ``prose`` that are not a service's fact chunk, with
-    the fact chunks ranked among them (``most`` in all).
+    the fact chunks ranked among them (``most`` in all); with the ``retrieved`` passages, the answering
+    ones come with the best source's other retrieved chunks (see :func:`with_own_chunks`).
 
     A service's fees, documents and offices chunks rank high for "Was kostet …?" and fill the first places,
     while the sentence with the asked-for value stands in its description ranked fourth ("Die Beratung ist
     ein kostenfreies Angebot"); the fact chunks are shown as key facts and take no place of the prose.
     """
+    if retrieved:
+        passages = with_own_chunks(passages, retrieved)
     chosen: list[PassageLike] = []
     count = 0
     for passage in passages:
