@@ -299,19 +299,23 @@ def _answers(passage: PassageLike, passages: Sequence[PassageLike], close: Colle
 
 
 def with_own_chunks(chosen: Sequence[PassageLike], passages: Sequence[PassageLike]) -> list[PassageLike]:
-    """The passages that answer (``chosen``) with the other retrieved chunks of the best one's source, in
-    retrieval order.
+    """The passages that answer (``chosen``) with the other retrieved chunks of the best one's source.
 
     The chunk that matches the question best is often not the one stating the asked-for value: "Wie lange
     wird das Kennzeichen reserviert?" matches the fees chunk of "Fahrzeug abmelden", and its description
     chunk (added as the value passage, see ``values``) says "für 12 Monate zu reservieren". Whether to
-    answer is decided as before; the answering source's own chunks only show what it says.
+    answer is decided as before; the answering source's own chunks only show what it says. A service's
+    chunks follow its best one at once (its description, retrieved fifth, would not be shown otherwise);
+    a by-law's paragraphs keep their retrieval rank (moved up, they pushed other sources' rates out).
     """
     if not chosen:
         return []
-    top = chosen[0].source_id
-    kept = {id(passage) for passage in chosen}
-    return [p for p in passages if id(p) in kept or (p.source_id == top and p.kind == chosen[0].kind)]
+    first = chosen[0]
+    own = [p for p in passages if p is not first and p.source_id == first.source_id and p.kind == first.kind]
+    if first.kind != "service":
+        kept = {id(p) for p in (*chosen, *own)}
+        return [p for p in passages if id(p) in kept]
+    return [first, *own, *(p for p in chosen[1:] if all(p is not o for o in own))]
 
 
 def shown_passages(
