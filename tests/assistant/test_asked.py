@@ -25,6 +25,22 @@ from rathaus.assistant.asked import Wanted, carries, wanted
         # A day or date.
         ("An welchen Tagen ist Jahrmarkt?", {Wanted.DAY}),
         ("An welchem Wochentag kann ich die Fundräder ansehen?", {Wanted.DAY}),
+        # The office in other words; a leaflet, a paper, a form to fill in.
+        ("Wer erteilt mir die Erlaubnis dafür?", {Wanted.OFFICE}),
+        ("Wer bei der Stadt hilft mir dabei?", {Wanted.OFFICE}),
+        ("An welchen Schalter muss ich, um eine neue PIN zu setzen?", {Wanted.OFFICE}),
+        ("Gibt es vorher etwas zum Lesen, ein Merkblatt oder so?", {Wanted.DOCUMENTS}),
+        ("Welches Papier braucht er dann?", {Wanted.DOCUMENTS}),
+        ("Welche Erklärung muss mein Arbeitgeber ausfüllen?", {Wanted.DOCUMENTS}),
+        ("Was kostet die Bescheinigung auf Papier?", {Wanted.FEE}),
+        # A rule: yes/no, how, how often, how many – only when no value is asked.
+        ("Ich ziehe nach Hamburg. Muss ich mich hier abmelden?", {Wanted.RULE}),
+        ("Kann ich die Zweitwohnung online anmelden?", {Wanted.RULE}),
+        ("Darf ich damit nach Österreich fahren?", {Wanted.RULE}),
+        ("Wie muss ich das Gewehr im Auto transportieren?", {Wanted.RULE}),
+        ("Wie oft gibt es eine Fragestunde?", {Wanted.RULE}),
+        ("Muss ich dafür Gebühren zahlen?", {Wanted.FEE}),
+        ("Wer darf den Gemeinderat wählen?", {Wanted.RULE}),
     ],
 )
 def test_what_is_asked(question: str, kinds: set[Wanted]) -> None:
@@ -39,6 +55,15 @@ def test_a_value_of_each_kind() -> None:
     assert carries("Nachtruhe ist von 22:00 Uhr bis 6:00 Uhr.", Wanted.HOURS)
     assert not carries("Die Gemeinde erhebt eine Hundesteuer.", Wanted.FEE)
     assert not carries("Nach § 5 Abs. 2 gilt das.", Wanted.AMOUNT)
+
+
+def test_a_rule_and_a_count_of_months_in_words() -> None:
+    assert carries("Bei einem Umzug innerhalb Deutschlands müssen Sie sich nicht abmelden.", Wanted.RULE)
+    assert carries("Überführungsfahrten (nur innerhalb Deutschland)", Wanted.RULE)
+    assert carries("Die Gewerbeabmeldung bei einem Umzug entfällt.", Wanted.RULE)
+    assert carries("Die Fragestunde findet jedes dritten Monats statt.", Wanted.RULE)
+    assert not carries("Die Gemeinde erhebt eine Hundesteuer.", Wanted.RULE)
+    assert carries("Dieser Zeitraum kann zwischen zwei und elf Monaten betragen.", Wanted.PERIOD)
 
 
 def test_fee_free_in_any_inflection_and_a_day_or_date() -> None:

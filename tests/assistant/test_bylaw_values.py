@@ -89,6 +89,14 @@ def test_a_participle_matches_the_noun_of_its_verb() -> None:
     assert matches("Die Zulassung wird auf 3 Jahre befristet.") == 1
     assert matches("Die Ruhezeit der Leichen beträgt 25 Jahre.") == 0
     assert question_matcher("Wo wird der Ausweis ausgestellt?")("Die Ausstellung dauert zwei Wochen.") == 1
+    # A weak verb's participle matches its noun and infinitive; an "-ieren" verb its noun.
+    extended = question_matcher("Um wie viele Jahre wird der Schein verlängert?")
+    assert extended("Die Verlängerung erfolgt auf 5 Jahre.") == 2
+    reserved = question_matcher("Wie lange wird das Kennzeichen reserviert?")
+    assert reserved("Sie können das Kennzeichen für 12 Monate reservieren.") == 2
+    carried = question_matcher("Wie muss ich das Gewehr transportieren?")
+    assert carried("Beim Transport darf die Waffe nicht geladen sein.") == 1
+    assert question_matcher("Wurde der Name geändert?")("Eine Namensänderung ist möglich.") == 1
 
 
 def test_a_heading_announcing_another_period_does_not_outweigh_the_asked_one() -> None:

@@ -158,3 +158,20 @@ def test_a_period_the_text_states_comes_first_and_the_appointment_length_last() 
         lines[-1] == "Dauer (Aufenthaltserlaubnis – Kriegsflüchtlinge): etwa 15 Minuten (Termin vor Ort) [1]"
     )
     assert sum(line.startswith("Dauer (") for line in lines) == 1
+
+
+def test_a_yes_no_question_is_answered_by_the_sentence_stating_the_rule_first() -> None:
+    text = (
+        "Die Gewerbe-Abmeldung in München können Sie online erledigen. Für die Abmeldung Ihres Gewerbes in "
+        "München brauchen Sie Ihren Ausweis. Die Abmeldung des Gewerbes kostet in München 35 Euro. Bei einem "
+        "Umzug in eine andere Gemeinde entfällt die Gewerbeabmeldung."
+    )
+    trade = passage("Gewerbe-Abmeldung", text, source_id=1, score=0.9)
+    question = "Ich ziehe nach Augsburg. Muss ich mein Gewerbe in München abmelden?"
+    lines = _answer([trade], question).splitlines()
+    # The rule names fewer of the question's words than the other sentences, yet it answers: it comes first.
+    assert lines[0] == (
+        "Gewerbe-Abmeldung: Bei einem Umzug in eine andere Gemeinde entfällt die Gewerbeabmeldung. [1]"
+    )
+    # The passage's best sentences follow, three as without the rule first.
+    assert lines[1].count(".") == 3

@@ -107,3 +107,27 @@ def test_fact_chunks_take_no_place_of_the_prose() -> None:
     shown = compose.shown_passages([fees, places, *prose])
     assert shown == [fees, places, *prose[:3]]
     assert compose.shown_passages(prose) == prose[:3]
+
+
+def test_the_answering_service_shows_its_own_chunk_with_the_value_beside_the_one_that_matched() -> None:
+    fees = passage("Fahrzeug abmelden", "Gebühren: 16,80 Euro", section="Kosten und Dauer", source_id=1)
+    value = passage(
+        "Fahrzeug abmelden", "Sie können das Kennzeichen für 12 Monate reservieren.", source_id=1, score=0.5
+    )
+    other = passage("Saisonkennzeichen", "Die Zulassung gilt für volle Monate.", source_id=2, score=0.4)
+    far = passage("Wunschkennzeichen", "Ein Wunschkennzeichen können Sie reservieren.", source_id=3)
+    more = [passage(f"Dienst {n}", "Text.", source_id=n) for n in range(4, 7)]
+    retrieved = [fees, other, *more, value, far]
+    # The decision kept the chunks matching the question; the answering service's other chunk comes back,
+    # right after its best one (else it would be the fourth prose passage, not shown).
+    shown = compose.shown_passages([fees, other, *more], retrieved=retrieved)
+    assert shown == [fees, value, other, more[0]]
+    # Another source's chunk the decision left out stays out.
+    assert far not in compose.shown_passages([fees, other, value], retrieved=retrieved)
+
+
+def test_a_bylaw_paragraph_left_out_comes_back_at_its_rank() -> None:
+    rule = passage("Grillplatzsatzung", "§ 4 Benutzungsregeln", kind="bylaw", source_id=1)
+    other = passage("Polizeiverordnung", "§ 2 Lärm", kind="bylaw", source_id=2)
+    hours = passage("Grillplatzsatzung", "Die Nachtruhe nach 22:00 Uhr ist einzuhalten.", kind="bylaw")
+    assert compose.with_own_chunks([rule, other], [rule, other, hours]) == [rule, other, hours]

@@ -199,7 +199,7 @@ def stream_answer(
     decision = answerability.decide(
         passages, about or question, chat=chat, min_score=min_score, topics=topics
     )
-    usable = compose.shown_passages(one_municipality(decision.passages), MAX_PASSAGES)  # one municipality
+    usable = compose.shown_passages(one_municipality(decision.passages), MAX_PASSAGES, retrieved=passages)
     if not usable:
         reason = "Die Quellen der Verwaltung beantworten diese Frage nicht."
         # Offices are suggested only from passages that touch the question at all.

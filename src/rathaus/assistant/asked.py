@@ -21,6 +21,7 @@ class Wanted(StrEnum):
     HOURS = "öffnungszeiten"
     AMOUNT = "betrag"
     DAY = "tag"
+    RULE = "regel"
 
 
 _PATTERNS: dict[Wanted, re.Pattern[str]] = {
@@ -38,10 +39,15 @@ _PATTERNS: dict[Wanted, re.Pattern[str]] = {
     Wanted.DOCUMENTS: re.compile(
         r"\bunterlagen\b|\bmitbring\w*|\bmitnehm\w*|\bdokument\w*|\bnachweis\w*|\bvorleg\w*|\bformular\w*"
         r"|\bwas (?:brauch|benötig)\w*|\b(?:brauche|benötige) ich\b|\bbelege?\b|\bpapiere\b|\bantrag\w*"
+        # "Gibt es ein Merkblatt?", "Welches Papier braucht er?", "Welche Erklärung muss ich ausfüllen?"
+        r"|\bmerkbl[aä]tt\w*|\binfobl[aä]tt\w*|\bwelche[sn]? papier\b|\bausfüll\w*"
     ),
     Wanted.OFFICE: re.compile(
         r"\bzuständig\w*|\bwohin\b|\bwo (?:kann|muss|bekomme|beantrag|melde|gibt)\w*|\bwelche[snmr]? "
-        r"(?:amt|stelle|behörde|büro)\b|\ban wen\b|\bansprechp\w*|\bwer (?:hilft|macht|ist)\b|\bwo\b"
+        r"(?:amt|stelle|behörde|büro|schalter)\b|\ban wen\b|\bansprechp\w*|\bwo\b"
+        # "Wer bei der Stadt hilft mir …?", "Wer erteilt die Erlaubnis?" – not "Wer darf …?" (who may)
+        r"|\bwer\b(?:\s+\w+){0,3}?\s+(?:hilft|macht|ist zuständig|erteilt|berät|bearbeitet|entscheidet"
+        r"|genehmigt|stellt|nimmt|kümmert)\b|\bwer (?:ist|macht)\b"
     ),
     Wanted.HOURS: re.compile(
         r"\böffnungszeit\w*|\bgeöffnet\b|\bsprechzeit\w*|\bsprechstunde\w*"
@@ -60,12 +66,26 @@ _PATTERNS: dict[Wanted, re.Pattern[str]] = {
 }
 
 
+# A question about a rule rather than a value: a yes/no question ("Muss ich mich abmelden?", "Kann ich das
+# online beantragen?", "Darf ich …?") or one asking how, how often or how many ("Wie muss ich es
+# transportieren?", "Wie oft …?", "Wie viele …?", "Wovon hängt es ab?", "Wer darf …?"). Asked only when
+# no value is.
+RULE_QUESTION = re.compile(
+    r"(?:^|[.!?:;]\s+)(?:muss|müssen|kann|können|darf|dürfen|soll|sollen|brauch\w*|benötig\w*|bekomm\w*"
+    r"|gibt es|gilt|ist|sind|wird|werden|reicht|genügt|geht)\b[^.!?]*\?"
+    r"|\bwie (?:muss|müssen|darf|dürfen|soll|sollen)\b|\bwie oft\b|\bwie viele\b|\bwovon\b|\bunter welchen\b"
+    r"|\bwer (?:darf|dürfen|kann|können)\b"
+)
+
+
 def wanted(question: str) -> tuple[Wanted, ...]:
     """The kinds of fact ``question`` asks for, in a fixed order (empty: a general question)."""
     text = question.lower()
     found = [kind for kind, pattern in _PATTERNS.items() if pattern.search(text)]
     if Wanted.HOURS in found and Wanted.PERIOD in found and not re.search(r"\bwie lange?\b|\bfrist", text):
         found.remove(Wanted.PERIOD)  # "Wann hat das Bürgerbüro geöffnet?" asks for hours, not a period
+    if not found and RULE_QUESTION.search(text):
+        found.append(Wanted.RULE)
     return tuple(found)
 
 
@@ -103,8 +123,8 @@ VALUE = {
         re.I,
     ),
     Wanted.PERIOD: re.compile(
-        r"\b(?:\d+|ein\w*|zwei|drei|vier|fünf|sechs|acht|zehn|zwölf|vierzehn)\s+(?:werk|arbeits|kalender)?"
-        r"(?:tage?n?|wochen?|monate?n?|jahre?n?|stunden|minuten)\b|\bfrist\w*|\bspätestens\b|\bunverzüglich\b"
+        r"\b(?:\d+|ein\w*|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|vierzehn)\s+"
+        r"(?:werk|arbeits|kalender)?(?:tage?n?|wochen?|monate?n?|jahre?n?|stunden|minuten)\b|\bfrist\w*|\bspätestens\b|\bunverzüglich\b"
         r"|\binnerhalb\b|\bbis zum\b|\bvor ablauf\b|\bab dem\b|\bgültig\w*|\bbefristet\b|\bunbefristet\b"
         rf"|{DATE.pattern}",
         re.I,
@@ -123,6 +143,17 @@ VALUE = {
         r"\b\d{1,2}(?:[.:]\d{2})?\s*(?:uhr|–|-|bis)\b|\böffnungszeit\w*|\bgeöffnet\b", re.I
     ),
     Wanted.DAY: re.compile(rf"\b{_WEEKDAY}\b|{DATE.pattern}", re.I),
+    # A sentence stating a rule: a duty, a permission, a negation, a restriction, a bound or a frequency ("Bei
+    # einem Umzug innerhalb Deutschlands müssen Sie sich nicht abmelden.", "nur innerhalb Deutschlands",
+    # "entfällt", "alle drei Jahre").
+    Wanted.RULE: re.compile(
+        r"\b(?:nicht|kein\w*|nur|ausschließlich|lediglich|entfällt|entfallen|erforderlich|notwendig|verpflichtet"
+        r"|zulässig|unzulässig|erlaubt|verboten|untersagt|gestattet|darf|dürfen|muss|müssen|berechtigt\w*"
+        r"|höchstens|mindestens|maximal|bis zu)\b"
+        # how often: "alle drei Jahre", "jedes dritten Monats"
+        r"|\b(?:alle|jede[nmrs]?)\s+(?:\w+\s+)?(?:jahr|monat|woche|tag)\w*",
+        re.I,
+    ),
 }
 
 

@@ -14,6 +14,7 @@ from rathaus.assistant.asked import ADDRESS, Wanted, carries
 from rathaus.assistant.schemas import KeyFacts, PassageLike
 
 SENTENCES_PER_PASSAGE = 3
+VALUES = frozenset(Wanted) - {Wanted.RULE}  # the kinds of fact that are values
 SENTENCE_CHARS = 700  # longer sentences are cut after a clause
 LONG_SENTENCE = 400
 # Sections of the fact chunks of a service (see chunking.service_fact_groups).
@@ -54,8 +55,8 @@ def best_sentences(
     """The sentences of ``text`` that match the question best, in their original order.
 
     A sentence that carries a value of the asked kind (an amount when the question asks what something
-    costs) counts one word more; sentences already shown (``skip``), repeated ones and sub-headings are
-    left out.
+    costs; not a rule's "muss" or "nicht", which most sentences have) counts one word more; sentences
+    already shown (``skip``), repeated ones and sub-headings are left out.
     """
     # A web text may say a sentence twice ("Die Verlängerung erfolgt für drei Jahre." in two sections).
     units = [unit for unit in facts_module.units(text) if not facts_module.is_heading(unit)]
@@ -63,7 +64,7 @@ def best_sentences(
     candidates = [c for c in candidates if c not in skip]
     scored = []
     for i, sentence in enumerate(candidates):
-        score = matches(sentence) + any(carries(sentence, kind) for kind in kinds)
+        score = matches(sentence) + any(carries(sentence, kind) for kind in kinds if kind in VALUES)
         if len(sentence) > LONG_SENTENCE:
             score -= 1  # a long sentence only when it matches better than the others
         scored.append((score, i))
@@ -271,7 +272,9 @@ def asked_lines(
             continue
         text_first = service is None or kind in TEXT_FIRST
         found = (
-            _text_fact_lines(passages, texts, kind, matches, shown, strict=service is not None)
+            _text_fact_lines(
+                passages, texts, kind, matches, shown, strict=service is not None or kind is Wanted.RULE
+            )
             if text_first
             else []
         )
@@ -295,14 +298,39 @@ def _answers(passage: PassageLike, passages: Sequence[PassageLike], close: Colle
     return passage.source_id == top.source_id or passage.title in close
 
 
-def shown_passages(passages: Sequence[PassageLike], prose: int = 3, most: int = 5) -> list[PassageLike]:
+def with_own_chunks(chosen: Sequence[PassageLike], passages: Sequence[PassageLike]) -> list[PassageLike]:
+    """The passages that answer (``chosen``) with the other retrieved chunks of the best one's source.
+
+    The chunk that matches the question best is often not the one stating the asked-for value: "Wie lange
+    wird das Kennzeichen reserviert?" matches the fees chunk of "Fahrzeug abmelden", and its description
+    chunk (added as the value passage, see ``values``) says "für 12 Monate zu reservieren". Whether to
+    answer is decided as before; the answering source's own chunks only show what it says. A service's
+    chunks follow its best one at once (its description, retrieved fifth, would not be shown otherwise);
+    a by-law's paragraphs keep their retrieval rank (moved up, they pushed other sources' rates out).
+    """
+    if not chosen:
+        return []
+    first = chosen[0]
+    own = [p for p in passages if p is not first and p.source_id == first.source_id and p.kind == first.kind]
+    if first.kind != "service":
+        kept = {id(p) for p in (*chosen, *own)}
+        return [p for p in passages if id(p) in kept]
+    return [first, *own, *(p for p in chosen[1:] if all(p is not o for o in own))]
+
+
+def shown_passages(
+    passages: Sequence[PassageLike], prose: int = 3, most: int = 5, *, retrieved: Sequence[PassageLike] = ()
+) -> list[PassageLike]:
     """The passages an answer is built from: the first ``prose`` that are not a service's fact chunk, with
-    the fact chunks ranked among them (``most`` in all).
+    the fact chunks ranked among them (``most`` in all); with the ``retrieved`` passages, the answering
+    ones come with the best source's other retrieved chunks (see :func:`with_own_chunks`).
 
     A service's fees, documents and offices chunks rank high for "Was kostet …?" and fill the first places,
     while the sentence with the asked-for value stands in its description ranked fourth ("Die Beratung ist
     ein kostenfreies Angebot"); the fact chunks are shown as key facts and take no place of the prose.
     """
+    if retrieved:
+        passages = with_own_chunks(passages, retrieved)
     chosen: list[PassageLike] = []
     count = 0
     for passage in passages:
@@ -326,7 +354,8 @@ def extractive_text(
 ) -> str:
     """The answer text: the asked-for facts first, then the best sentences of each passage, each cited."""
     first, attributes, shown = asked_lines(passages, kinds, facts, matches)
-    limit = 2 if first else SENTENCES_PER_PASSAGE
+    # The sentence stating the asked rule comes first, but the passages' best sentences say the rest of it.
+    limit = 2 if first and Wanted.RULE not in kinds else SENTENCES_PER_PASSAGE
     paragraphs = []
     for number, passage in enumerate(passages, start=1):
         if is_fact_chunk(passage) and facts:

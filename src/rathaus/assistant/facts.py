@@ -100,7 +100,7 @@ def is_heading(unit: Unit) -> bool:
         and len(unit.text.split()) <= HEADING_WORDS
         and ":" not in unit.text  # "Gültigkeit: Drei Jahre" is a statement
         and not any(char.isdigit() for char in unit.text)
-        and not any(carries(unit.text, kind) for kind in Wanted)
+        and not any(carries(unit.text, kind) for kind in Wanted if kind is not Wanted.RULE)
     )
 
 

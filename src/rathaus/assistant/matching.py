@@ -31,11 +31,26 @@ PARTICIPLE = re.compile(
 )
 
 
+# A weak verb's participle or third person ("verlängert", "reserviert") keeps its "-t"; the verb and its
+# noun do not ("verlängern", "Verlängerung"); a verb on "-ieren" names its noun without it ("transportieren"
+# – "Beim Transport …", "kontrollieren" – "Kontrolle").
+WEAK_FORM = re.compile(r"([a-zäöüß]{5,}(?:ier|er|el))t")
+IER_VERB = re.compile(r"([a-zäöüß]{6,})ier")
+
+
 def _participle_root(term: str) -> str | None:
-    """The verb root of a separable participle stem ("zugelass" → "zulass"), None for other words."""
+    """The verb root of a participle stem ("zugelass" → "zulass", "verlängert" → "verlänger") or the noun
+    of an "-ieren" verb ("transportier" → "transport"); None for other words."""
     found = PARTICIPLE.fullmatch(term)
     root = found.group(1) + found.group(2) if found else ""
-    return root if len(root) >= 5 else None
+    if len(root) >= 5:
+        return root
+    weak = WEAK_FORM.fullmatch(term)
+    if weak is not None:  # "geändert" → "änder"
+        stem = weak.group(1)[2:] if term.startswith("ge") and len(weak.group(1)) >= 7 else weak.group(1)
+        return _participle_root(stem) or stem
+    verb = IER_VERB.fullmatch(term)
+    return verb.group(1) if verb is not None else None
 
 
 # A bound the question asks for ("höchstens", "mindestens") counts when the text states a bound of the same
@@ -47,8 +62,9 @@ def question_matcher(question: str) -> Matcher:
     """How many of the question's content words a text contains; a compound also counts as its two parts.
 
     "Hundesteuer" in the question matches "Die Steuer beträgt für jeden Hund …"; a participle matches the
-    noun of its verb ("zugelassen" – "Die Zulassung wird auf 3 Jahre befristet"); a bound matches the
-    same bound in other words ("höchstens" – "längstens 18 Monate", see ``BOUNDS``).
+    noun of its verb ("zugelassen" – "Die Zulassung wird auf 3 Jahre befristet", "verlängert" – "Die
+    Verlängerung erfolgt auf 5 Jahre"); an "-ieren" verb its noun ("transportieren" – "Beim Transport …"); a
+    bound matches the same bound in other words ("höchstens" – "längstens 18 Monate", see ``BOUNDS``).
     """
     wanted_terms = {term: _compound_parts(term) if len(term) >= 9 else [] for term in terms(question)}
     roots = {term: root for term in wanted_terms if (root := _participle_root(term))}
