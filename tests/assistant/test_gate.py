@@ -122,6 +122,15 @@ def test_the_value_passage_added_without_a_cosine_counts_for_its_source() -> Non
     assert missing(scored(subject, 0.88), scored(rate, None)) == 0.0
     # Another source's value passage is no value of the near source.
     assert missing(scored(subject, 0.88), scored(elsewhere, None)) == 1.0
+    # Answered, the value passage answers with its source, whatever its words: another source's does not.
+    fees = passage("Fahrzeug abmelden", "Gebühren: 8,70 Euro", source_id=6, section="Kosten und Dauer")
+    period = replace(fees, chunk_id=61, section="Beschreibung", text="Das Zeichen wird 12 Monate reserviert.")
+    other = replace(period, source_id=7, chunk_id=71, title="Fahrzeug zulassen")
+    chosen = answerability.decide(
+        [scored(fees, 0.91), scored(period, None), scored(other, None)],
+        "Wie lange bleibt mein altes Nummernschild für mich frei?",
+    ).passages
+    assert [p.chunk_id for p in chosen] == [fees.chunk_id, period.chunk_id]
 
 
 FEE_TABLE = passage(

@@ -223,8 +223,8 @@ def _learned(
 
     Answered from the passages that pass the cosine, topic or word test (without by-law passages
     naming none of the question's nouns, or passages not mentioning a topic marker, when others are
-    left), else from those near the best cosine. Refused, the LLM (when configured) is asked "ja" or
-    "nein" on the passages near the best cosine, as before.
+    left), with the value passage of their sources, else from those near the best cosine. Refused, the
+    LLM (when configured) is asked "ja" or "nein" on the passages near the best cosine, as before.
     """
     found = signals(candidates, question, markers=markers, limits=limits)
     best = found["cosine"]
@@ -239,6 +239,9 @@ def _learned(
     if not passed:
         return Decision(passages=near, complete=False, method="learned")
     chosen = [p for p, _ in passed]
+    # The passage added for the asked-for value (no cosine, see ``values``) answers with its source.
+    sources = {p.source_id for p in chosen}
+    chosen += [p for p in candidates if _dense(p) is None and p.source_id in sources and p not in chosen]
     method = passed[0][1]
     complete = method == "semantic" or max(word_share(p, question) for p in chosen) >= limits.full
     return Decision(passages=chosen, complete=complete, method=method)
