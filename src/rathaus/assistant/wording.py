@@ -119,9 +119,9 @@ def line_coverage(near: Sequence[PassageLike], question: str, keep: Callable[[st
         # A service's fee line belongs to the service its title names; a by-law's row to its section.
         context = passage.title if passage.kind == "service" else passage.section
         for line in re.split(r"\n+|(?<=[.!?;])\s+", passage.text):
-            lowered = expand_coordinations(f"{context} {line}").lower()
             if len(line) < 4 or not keep(line):
                 continue
+            lowered = expand_coordinations(f"{context} {line}").lower()
             best = max(best, sum(weight for word, weight in rare.items() if found_in(lowered, word)) / total)
     return best
 
