@@ -24,6 +24,10 @@ class Wanted(StrEnum):
     RULE = "regel"
 
 
+# The kinds whose fact is a value a sentence carries; a rule's "muss" or "nicht" stands in most sentences.
+VALUE_KINDS = tuple(kind for kind in Wanted if kind is not Wanted.RULE)
+
+
 _PATTERNS: dict[Wanted, re.Pattern[str]] = {
     Wanted.FEE: re.compile(
         r"\b(?:was|wie ?viel)\b[^?]*\b(?:kost\w*|zahl\w*|bezahl\w*)|\bkost\w*|\bgebühr\w*|\bteuer\w*"

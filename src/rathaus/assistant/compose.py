@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from rathaus.assistant import facts as facts_module
-from rathaus.assistant.asked import ADDRESS, Wanted, carries
+from rathaus.assistant.asked import ADDRESS, VALUE_KINDS, Wanted, carries
 from rathaus.assistant.schemas import KeyFacts, PassageLike
 
 SENTENCES_PER_PASSAGE = 3
-VALUES = frozenset(Wanted) - {Wanted.RULE}  # the kinds of fact that are values
 SENTENCE_CHARS = 700  # longer sentences are cut after a clause
 LONG_SENTENCE = 400
 # Sections of the fact chunks of a service (see chunking.service_fact_groups).
@@ -64,7 +63,7 @@ def best_sentences(
     candidates = [c for c in candidates if c not in skip]
     scored = []
     for i, sentence in enumerate(candidates):
-        score = matches(sentence) + any(carries(sentence, kind) for kind in kinds if kind in VALUES)
+        score = matches(sentence) + any(carries(sentence, kind) for kind in kinds if kind in VALUE_KINDS)
         if len(sentence) > LONG_SENTENCE:
             score -= 1  # a long sentence only when it matches better than the others
         scored.append((score, i))

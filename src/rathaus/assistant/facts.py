@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rathaus.assistant import tables
-from rathaus.assistant.asked import DATE, LOWER_BOUND, UPPER_BOUND, Wanted, carries
+from rathaus.assistant.asked import DATE, LOWER_BOUND, UPPER_BOUND, VALUE_KINDS, Wanted, carries
 from rathaus.core.text.sentences import plain_markdown, sentences_and_items
 
 LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)]|[a-z]{1,2}[.)])\s+(?=\S)")
@@ -100,7 +100,7 @@ def is_heading(unit: Unit) -> bool:
         and len(unit.text.split()) <= HEADING_WORDS
         and ":" not in unit.text  # "Gültigkeit: Drei Jahre" is a statement
         and not any(char.isdigit() for char in unit.text)
-        and not any(carries(unit.text, kind) for kind in Wanted if kind is not Wanted.RULE)
+        and not any(carries(unit.text, kind) for kind in VALUE_KINDS)
     )
 
 
