@@ -268,7 +268,17 @@ def test_llm_answer_without_markers_but_from_the_sources_gets_citations() -> Non
         passages=[PASS], question="Wie lange ist ein Reisepass gültig?", chat=chat, easy_language=False
     )
     assert result.mode == "llm"
-    assert result.text.endswith("[1]")
+    assert result.lines[0].endswith("[1]")
+
+
+def test_llm_answer_holds_the_whole_extractive_answer() -> None:
+    question = "Was muss ich zum Reisepass mitbringen?"
+    extractive = answer(passages=[PASS], question=question, chat=None, easy_language=False)
+    chat = ScriptedChat("Sie brauchen Ihren Ausweis [1].")
+    result = answer(passages=[PASS], question=question, chat=chat, easy_language=False)
+    assert result.mode == "llm"
+    assert result.lines[0] == "Sie brauchen Ihren Ausweis [1]."
+    assert result.text.endswith(extractive.text), "never less than the extractive answer on the same question"
 
 
 def test_streaming_yields_pieces_then_the_answer() -> None:

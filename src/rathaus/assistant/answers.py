@@ -220,9 +220,16 @@ def stream_answer(
         # The sources touch the topic but not every part of the question: answer and hand over.
         partial = handover(usable, PARTIAL, booking_links=booking_links)
         notice = " ".join(filter(None, [notice, PARTIAL]))
-    if chat is not None:
+    text = extractive_text(usable, about or question, facts)  # a place name is no sign of the answer
+    if chat is not None and text.strip():
         llm = yield from _llm_answer(
-            usable, question, chat, facts=facts, easy_language=easy_language, max_tokens=max_tokens
+            usable,
+            question,
+            chat,
+            facts=facts,
+            evidence=text,
+            easy_language=easy_language,
+            max_tokens=max_tokens,
         )
         if llm is not None:
             llm.citations, llm.facts, llm.notice, llm.handover = citations, facts, notice, partial
@@ -235,7 +242,6 @@ def stream_answer(
             yield from _finish(llm, easy_language=easy_language, chat=chat)
             return
         notice = "Die KI-Antwort ließ sich nicht mit den Quellen belegen. Hier die passenden Stellen."
-    text = extractive_text(usable, about or question, facts)  # a place name is no sign of the answer
     if not text.strip():  # nothing to show (a preamble ending "… beschlossen:"): no answer, hand over
         reason = "Die Quellen beantworten die Frage nicht sicher."
         empty = Answer(text=NOT_SUPPORTED, mode="handover", notice=language_notice)
@@ -260,19 +266,17 @@ def _without_instructions(passage: PassageLike) -> PassageLike:
     return replace(passage, text=cleaned)
 
 
-def llm_facts(
-    passages: Sequence[PassageLike], question: str, facts: Sequence[KeyFacts]
-) -> tuple[str, list[str]]:
-    """What the LLM may use: the asked-for fact lines (else the extractive answer), and those lines."""
+def llm_facts(passages: Sequence[PassageLike], question: str, facts: Sequence[KeyFacts]) -> str:
+    """What the LLM may use: the asked-for fact lines, else the extractive answer."""
     first, _attributes, _shown = asked_lines(passages, question, facts)
-    return ("\n".join(first) if first else extractive_text(passages, question, facts)), first
+    return "\n".join(first) if first else extractive_text(passages, question, facts)
 
 
 def llm_messages(
     passages: Sequence[PassageLike], question: str, facts: Sequence[KeyFacts]
 ) -> list[ChatMessage]:
     """The chat messages of an LLM answer: the extracted facts and the question (see :func:`llm_facts`)."""
-    return fact_messages(llm_facts(passages, question, facts)[0], question)
+    return fact_messages(llm_facts(passages, question, facts), question)
 
 
 def numbers_from(text: str, source: str) -> bool:
@@ -287,16 +291,18 @@ def _llm_answer(
     chat: ChatModel,
     *,
     facts: Sequence[KeyFacts],
+    evidence: str,
     easy_language: bool,
     max_tokens: int,
 ) -> Generator[str, None, Answer | None]:
     """Stream an LLM answer built from the extracted facts; return it verified (None: use the extractive one).
 
     The model only rephrases: it sees the asked-for fact lines, not the passages, and every number it
-    writes must be one of theirs. The fact lines follow its sentences, so the answer holds every value
-    the extractive answer holds: never less accurate than that on the same question.
+    writes must be one of theirs. The extractive answer (``evidence``) follows its sentences, so the
+    answer holds every value the extractive answer holds: never less accurate than that on the same
+    question.
     """
-    source, first = llm_facts(passages, question, facts)
+    source = llm_facts(passages, question, facts)
     messages = fact_messages(source, question)
     pieces: list[str] = []
     try:
@@ -330,12 +336,9 @@ def _llm_answer(
             return None
         cited = sorted({int(n) for n in CITATION.findall(source) if 1 <= int(n) <= len(passages)})
         text += " " + "".join(f"[{n}]" for n in (cited[:2] or grounded))
-    if first:
-        evidence = "\n" + "\n".join(first)
-        if not easy_language:
-            yield evidence
-        text += evidence
-    return Answer(text=text, mode="llm", provenance=provenance)
+    if not easy_language:
+        yield "\n" + evidence
+    return Answer(text=f"{text}\n{evidence}", mode="llm", provenance=provenance)
 
 
 def _finish(result: Answer, *, easy_language: bool, chat: ChatModel | None) -> Iterator[str | Answer]:
