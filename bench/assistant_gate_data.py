@@ -1,6 +1,7 @@
 """The inputs of the answer/refuse decision for every development question, collected once.
 
-For each question of the eight development sets (``final`` since session 12; never ``final2``) this runs what
+For each question of the nine development sets (``final`` since session 12, ``final2`` since session 13;
+never the held-out ``final3``) this runs what
 :func:`rathaus.assistant.asking.ask_stream` runs before it decides: the scope (the municipality the
 question names), retrieval, the value passage, and the topic markers of the installation. The result
 (passages, the question without its place names, the markers, and whether the question was already
@@ -21,7 +22,7 @@ from typing import Any
 
 from bench.common import console
 
-DEVELOPMENT = ("tuning", "holdout", "fresh", "dev_bylaw", "dev_refuse", "dev_refuse2", "dev_service", "final")
+DEVELOPMENT = ("tuning", "holdout", "fresh", "dev_bylaw", "dev_refuse", "dev_refuse2", "dev_service", "final", "final2")
 
 
 def _one(session: Any, tenant_id: int, row: dict[str, Any], embedder: Any, settings: Any) -> dict[str, Any]:

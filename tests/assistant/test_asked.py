@@ -16,6 +16,9 @@ from rathaus.assistant.asked import Wanted, carries, wanted
         ("Wer ist für Baugenehmigungen zuständig?", {Wanted.OFFICE}),
         ("Wann hat das Bürgerbüro geöffnet?", {Wanted.HOURS}),
         ("Wie hoch ist der Hebesatz der Grundsteuer B?", {Wanted.AMOUNT}),
+        # The rate as the head of a compound.
+        ("Welchen Gewerbesteuerhebesatz hat Hattenhofen?", {Wanted.AMOUNT}),
+        ("Wie sind die Grundsteuerhebesätze?", {Wanted.AMOUNT}),
         ("Was kostet das und was muss ich mitbringen?", {Wanted.FEE, Wanted.DOCUMENTS}),
         ("Erzählen Sie mir etwas über den Stadtrat.", set()),
         # A count of time units, an age, "wie früh": a period, not an amount.

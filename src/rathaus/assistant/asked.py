@@ -59,7 +59,7 @@ _PATTERNS: dict[Wanted, re.Pattern[str]] = {
         r"|\buhrzeit\w*"
     ),
     Wanted.AMOUNT: re.compile(
-        r"\bsteuersatz\w*|\bhebesatz\w*|\bsatz\b|\bbetrag\w*|\bbeträgt\b|\bwie hoch\b|\bhöhe\b|\bprozent\w*"
+        r"steuersatz\w*|hebesatz\w*|hebesätze\w*|\bsatz\b|\bbetrag\w*|\bbeträgt\b|\bwie hoch\b|\bhöhe\b|\bprozent\w*"
         r"|\bbeitr[aä]g\w*|\bsteuer\b|\bsteuern\b|\bwie viel\b|\bwieviel\b|\babgabe\w*|\bzuschuss\w*"
         r"|\bförder\w*|\bhöchst\w*|\bmindest\w*|\bmaximal\w*|\bgrenze\w*|\bmeter\b|\buhr\b|\bgrad\b"
     ),

@@ -97,9 +97,22 @@ def rare_words(question: str) -> dict[str, float]:
     return {w: rarity(w) for w in words if len(w) >= 3 and w not in STOPWORDS and not w.isdigit()}
 
 
+UMLAUTS = str.maketrans("äöü", "aou")
+UMLAUT_MIN = 6
+
+
 def found_in(text: str, word: str) -> bool:
     """Whether a word of the question stands in ``text`` (lower case): its stem, or each part of a compound
-    ("jahresfischereischein" in "Jahres… Fischereischein", "hundesteuer" in "die Steuer für jeden Hund")."""
+    ("jahresfischereischein" in "Jahres… Fischereischein", "hundesteuer" in "die Steuer für jeden Hund"),
+    also as a plural with umlaut ("Bolzplatz" in "Bolzplätze", "Unterkunft" in "Unterkünfte")."""
+    if _found(text, word):
+        return True
+    # Long words only: "bär" is no "bar", "schön" no "schon".
+    text_folded = text.translate(UMLAUTS)
+    return len(word) >= UMLAUT_MIN and text_folded != text and _found(text_folded, word.translate(UMLAUTS))
+
+
+def _found(text: str, word: str) -> bool:
     if contains(text, stem(word)):
         return True
     parts = compound_parts(word)

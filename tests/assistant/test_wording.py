@@ -1,0 +1,46 @@
+"""How the answerability checks find a question's words in a passage's line."""
+
+from __future__ import annotations
+
+import pytest
+
+from rathaus.assistant.wording import found_in, line_coverage
+from tests.assistant.conftest import passage
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("§ 4 lärm von sport- und bolzplätzen", "bolzplatz"),  # plural with umlaut
+        ("§ 5 instandhaltung der unterkünfte", "unterkunft"),
+        ("§ 2 steuerhebesätze: gewerbesteuer 360 v. h.", "gewerbesteuerhebesatz"),  # compound parts
+        ("die steuer für jeden hund", "hundesteuer"),
+    ],
+)
+def test_a_question_word_is_found_in_its_other_forms(text: str, word: str) -> None:
+    assert found_in(text, word)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("die bar am see, öffnungszeiten", "bär"),
+        ("schon schöne zeiten", "schön"),
+        ("der hund bellt", "katze"),
+    ],
+)
+def test_other_words_are_not_found(text: str, word: str) -> None:
+    assert not found_in(text, word)
+
+
+def test_the_line_with_the_rare_word_and_the_value_covers_the_question() -> None:
+    bylaw = passage(
+        "Polizeiverordnung",
+        "Auf Spiel- und Bolzplätzen ist ab 22.00 Uhr Ruhe zu halten.\nDie Verordnung tritt in Kraft.",
+        source_id=1,
+        kind="bylaw",
+        section="§ 4 Lärm von Sport- und Spielplätzen",
+    )
+    question = "Bis wann dürfen Jugendliche auf dem Bolzplatz spielen?"
+    assert line_coverage([bylaw], question, lambda line: "Uhr" in line) > 0.5
+    assert line_coverage([bylaw], question, lambda line: "Kraft" in line) < 0.5
