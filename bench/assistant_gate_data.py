@@ -22,7 +22,17 @@ from typing import Any
 
 from bench.common import console
 
-DEVELOPMENT = ("tuning", "holdout", "fresh", "dev_bylaw", "dev_refuse", "dev_refuse2", "dev_service", "final", "final2")
+DEVELOPMENT = (
+    "tuning",
+    "holdout",
+    "fresh",
+    "dev_bylaw",
+    "dev_refuse",
+    "dev_refuse2",
+    "dev_service",
+    "final",
+    "final2",
+)
 
 
 def _one(session: Any, tenant_id: int, row: dict[str, Any], embedder: Any, settings: Any) -> dict[str, Any]:

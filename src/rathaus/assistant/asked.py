@@ -59,7 +59,9 @@ _PATTERNS: dict[Wanted, re.Pattern[str]] = {
         r"|\buhrzeit\w*"
     ),
     Wanted.AMOUNT: re.compile(
-        r"steuersatz\w*|hebesatz\w*|hebesätze\w*|\bsatz\b|\bbetrag\w*|\bbeträgt\b|\bwie hoch\b|\bhöhe\b|\bprozent\w*"
+        # a rate also as a compound's head: "Gewerbesteuerhebesatz", "Grundsteuerhebesätze"
+        r"steuersatz\w*|hebesatz\w*|hebesätze\w*|\bsatz\b|\bbetrag\w*|\bbeträgt\b|\bwie hoch\b|\bhöhe\b"
+        r"|\bprozent\w*"
         r"|\bbeitr[aä]g\w*|\bsteuer\b|\bsteuern\b|\bwie viel\b|\bwieviel\b|\babgabe\w*|\bzuschuss\w*"
         r"|\bförder\w*|\bhöchst\w*|\bmindest\w*|\bmaximal\w*|\bgrenze\w*|\bmeter\b|\buhr\b|\bgrad\b"
     ),

@@ -12,6 +12,7 @@ from collections.abc import Collection, Sequence
 from rathaus.assistant import facts as facts_module
 from rathaus.assistant.asked import ADDRESS, VALUE_KINDS, Wanted, carries
 from rathaus.assistant.schemas import KeyFacts, PassageLike
+from rathaus.assistant.titles import short_title
 
 SENTENCES_PER_PASSAGE = 3
 SENTENCE_CHARS = 700  # longer sentences are cut after a clause
@@ -212,7 +213,7 @@ def _text_fact_lines(
     paragraph = (
         passage.section if passage.kind != "service" else ""
     )  # a service's "Beschreibung" says nothing
-    where = f"{passage.title}, {paragraph}" if paragraph else passage.title
+    where = f"{short_title(passage)}, {paragraph}" if paragraph else short_title(passage)
     lines: list[str] = []
     for unit in found:
         if _unit_text(unit) in shown:
@@ -361,5 +362,5 @@ def extractive_text(
             continue
         picked = best_sentences(passage.text, kinds, matches, limit, skip=shown)
         if picked:
-            paragraphs.append(f"{passage.title}: {' '.join(picked)} [{number}]")
+            paragraphs.append(f"{short_title(passage)}: {' '.join(picked)} [{number}]")
     return "\n".join([*first, *paragraphs, *_facts_lines(facts, skip=attributes)])
