@@ -28,7 +28,7 @@ from rathaus.assistant import facts
 from rathaus.assistant.asked import Wanted, wanted
 from rathaus.assistant.matching import question_matcher
 from rathaus.assistant.models import Chunk
-from rathaus.assistant.preference import WINDOW, prefer_service
+from rathaus.assistant.rerank import WINDOW, rerank
 from rathaus.assistant.retrieval import Audience, Passage
 from rathaus.assistant.retrieval import passages as load_passages
 from rathaus.assistant.scope import without_places
@@ -57,7 +57,7 @@ def with_value_passage(
     result = list(found)
     if result and result[0].kind == "service":
         texts = service_texts(session=session, tenant_id=tenant_id, found=result[:WINDOW])
-        result = prefer_service(result, question, texts=texts)
+        result = rerank(result, question, texts=texts)
         chunk = _service_value(session=session, tenant_id=tenant_id, found=result, question=question)
         if chunk is None:
             return result

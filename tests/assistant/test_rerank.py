@@ -1,4 +1,5 @@
-"""Which retrieved service answers: the asked-for thing, the question's count, the citizen's situation.
+"""Which retrieved service answers (``rerank``): the asked-for thing, the question's count, the citizen's
+situation, weighed with the fused scores.
 
 The examples are Munich services that scored alike for real citizen questions (tuning set of issue 13).
 """
@@ -12,7 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rathaus.assistant import service
 from rathaus.assistant.models import KnowledgeSource
-from rathaus.assistant.preference import asked_things, in_range, names, prefer_service
+from rathaus.assistant.preference import asked_things, in_range, names
+from rathaus.assistant.rerank import rerank
 from rathaus.assistant.retrieval import Passage
 from rathaus.assistant.sources import SourceInput
 from rathaus.assistant.values import with_value_passage
@@ -55,14 +57,14 @@ def test_the_service_naming_the_asked_for_thing_answers_first() -> None:
         passage("Zulassung Taxi oder Mietwagen", "Gebühren: ab 40 Euro", source_id=3, score=0.733),
     ]
     question = "Ich will einen Chauffeurservice mit einem Mietwagen anbieten. Was kostet die Genehmigung?"
-    assert titles(prefer_service(found, question, texts={})) == [
+    assert titles(rerank(found, question, texts={})) == [
         "Mietwagengenehmigung – Erstantrag oder erneuter Antrag",
         "Taxi oder Mietwagen – Unterlagen nachreichen",
         "Zulassung Taxi oder Mietwagen",
     ]
 
 
-def test_all_passages_of_the_preferred_service_move_and_the_rest_keep_their_order() -> None:
+def test_all_passages_of_the_service_ranked_first_move_and_the_rest_keep_their_order() -> None:
     found = [
         passage("Fahrzeug abmelden", "Verbleibskennzeichen …", source_id=1, score=0.903),
         passage("Fahrzeug abmelden", "Gebühren: 16,80 Euro", source_id=1, section=FEES, score=0.793),
@@ -72,7 +74,7 @@ def test_all_passages_of_the_preferred_service_move_and_the_rest_keep_their_orde
             "Gebühren: 17,10 Euro",
             source_id=3,
             section=FEES,
-            score=0.734,
+            score=0.880,
         ),
         passage(
             "Erneute Anmeldung eines Fahrzeugs",
@@ -82,7 +84,7 @@ def test_all_passages_of_the_preferred_service_move_and_the_rest_keep_their_orde
         ),
     ]
     question = "Mein Auto war über den Winter abgemeldet. Was kostet die Wiederanmeldung online?"
-    preferred = prefer_service(found, question, texts={})
+    preferred = rerank(found, question, texts={})
     assert [(p.source_id, p.section) for p in preferred] == [
         (3, FEES),
         (3, "Beschreibung"),
@@ -105,7 +107,7 @@ def test_a_count_in_the_question_picks_the_title_whose_range_holds_it() -> None:
         passage("Beglaubigung von bis zu 5 Dokumenten", "Gebühren: 5 Euro", source_id=2, score=0.766),
         passage("Beglaubigung von bis zu 20 Dokumenten", "Gebühren: 5 Euro", source_id=3, score=0.711),
     ]
-    assert prefer_service(found, question, texts={})[0].title == "Beglaubigung von bis zu 20 Dokumenten"
+    assert rerank(found, question, texts={})[0].title == "Beglaubigung von bis zu 20 Dokumenten"
 
 
 SOCIAL = (
@@ -131,10 +133,10 @@ def test_between_services_scoring_alike_the_one_whose_text_fits_the_situation_an
         ),
     ]
     texts = {1: RESIDENT, 2: SOCIAL}
-    assert prefer_service(found, CARE, texts=texts)[0].title == "Parkausweis für Soziale Dienste"
-    # The situation decides only between services scoring nearly alike.
+    assert rerank(found, CARE, texts=texts)[0].title == "Parkausweis für Soziale Dienste"
+    # A service scoring far below the best does not overtake it for its text alone.
     far = [found[0], replace(found[1], score=0.6)]
-    assert prefer_service(far, CARE, texts=texts)[0].title == "Bewohnerparkausweis – Umschreibung"
+    assert rerank(far, CARE, texts=texts)[0].title == "Bewohnerparkausweis – Umschreibung"
 
 
 def test_nothing_moves_when_the_best_fits_or_no_rival_is_close() -> None:
@@ -145,9 +147,9 @@ def test_nothing_moves_when_the_best_fits_or_no_rival_is_close() -> None:
             "Übertrag des Aufenthaltstitels in den neuen Pass", "Gebühren: 67 Euro", source_id=2, score=0.587
         ),
     ]
-    assert titles(prefer_service(found, question, texts={})) == titles(found)
+    assert titles(rerank(found, question, texts={})) == titles(found)
     bylaw_first = [passage("Hundesteuersatzung", "§ 5 Steuersatz …", kind="bylaw", source_id=3), *found]
-    assert titles(prefer_service(bylaw_first, question, texts={})) == titles(bylaw_first)
+    assert titles(rerank(bylaw_first, question, texts={})) == titles(bylaw_first)
 
 
 def test_with_value_passage_reads_the_services_whole_texts(sessions: sessionmaker[Session]) -> None:
