@@ -46,6 +46,22 @@ def test_a_service_without_a_list_of_documents_answers_which_form_with_its_forms
     assert "Datenschutzgrundverordnung" not in text
 
 
+def test_what_the_description_says_to_bring_comes_before_the_forms() -> None:
+    lost = passage(
+        "Verlust oder Diebstahl Personalausweis",
+        "In sehr dringenden Fällen können Sie einen vorläufigen Ausweis beantragen, den Sie sofort mitnehmen "
+        "können. Bitte bringen Sie für diesen ein zusätzliches biometrisches Passfoto mit.",
+        source_id=1,
+        score=0.9,
+        facts={"locations": PLACE, "forms": [{"name": "Informationen zum biometrischen Foto", "link": ""}]},
+    )
+    text = _answer([lost], "Mein Ausweis wurde gestohlen. Was muss ich für einen Ersatzausweis mitbringen?")
+    lines = text.splitlines()
+    said = next(n for n, line in enumerate(lines) if "biometrisches Passfoto mit" in line)
+    forms = next(n for n, line in enumerate(lines) if line.startswith("Formulare (Verlust"))
+    assert said < forms <= 2, lines
+
+
 def test_two_services_fitting_alike_both_give_their_fee_under_their_names() -> None:
     passport = _service("Reisepass", 1, 0.80, fees="Über 24 Jahren: 70 Euro")
     provisional = _service("Vorläufiger Reisepass", 2, 0.76, fees="26 Euro")

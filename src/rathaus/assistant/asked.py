@@ -137,7 +137,8 @@ VALUE = {
     ),
     Wanted.DOCUMENTS: re.compile(
         r"\bunterlagen\b|\bvorzulegen\b|\bnachweis\w*|\bausweis\w*|\bbescheinigung\w*|\bantrag\b|\bbeizufügen\b"
-        r"|\bformular\w*|\bmitzubringen\b",
+        r"|\bformular\w*|\bmitzubringen\b|\bmitbringen\b|\bbringen sie\b[^.!?]*\bmit\b|\bvorlegen\b"
+        r"|\bpassfoto\w*|\blichtbild\w*|\bvollmacht\w*",
         re.I,
     ),
     Wanted.OFFICE: re.compile(

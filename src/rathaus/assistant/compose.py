@@ -233,13 +233,17 @@ def _top_service_text(
     matches: facts_module.Matcher,
     shown: set[str],
 ) -> list[str]:
-    """The value from the best-ranked service's own text, when its structured facts lack it."""
+    """The value from the best-ranked service's own text, when its structured facts lack it.
+
+    Its forms stand in for a list of documents only after its text: "Bitte bringen Sie ein biometrisches
+    Passfoto mit" says what to bring, the form "Informationen zum biometrischen Foto" does not.
+    """
     attribute = SERVICE_FACT.get(kind, ("", ""))[0]
     top = next((p for p in passages if p.kind == "service"), None)
     if top is None or not attribute:
         return []
     fact = next((f for f in facts if f.service == top.title), None)
-    if fact is not None and _fact_value(fact, attribute) is not None:
+    if fact is not None and getattr(fact, attribute):
         return []
     pairs = zip(passages, texts, strict=True)
     own = [text if p.source_id == top.source_id else ("", "") for p, text in pairs]
@@ -269,6 +273,9 @@ def asked_lines(
         own = _top_service_text(kind, passages, texts, facts, matches, shown)
         if own:  # the best service says it in its description: not another service's structured fee
             lines.extend(own)
+            if kind is Wanted.DOCUMENTS and service is not None and service[0] not in attributes:
+                attributes.add(service[0])
+                lines.extend(service[1])  # its forms follow what its text says to bring
             continue
         text_first = service is None or kind in TEXT_FIRST
         found = (
