@@ -62,6 +62,22 @@ def test_what_the_description_says_to_bring_comes_before_the_forms() -> None:
     assert said < forms <= 2, lines
 
 
+def test_a_period_beyond_the_appointment_comes_from_the_description() -> None:
+    permit = passage(
+        "Aufenthaltsgestattung für das Asylverfahren",
+        "Die Aufenthaltsgestattung bestätigt Ihren Aufenthalt. Sie kann für maximal 6 Monate erteilt und "
+        "verlängert werden.",
+        source_id=1,
+        score=0.9,
+        facts={"locations": PLACE, "duration_minutes": 15},
+    )
+    validity = _answer([permit], "Für wie lange wird das Papier ausgestellt?")
+    assert "maximal 6 Monate" in validity.splitlines()[0]
+    appointment = _answer([permit], "Wie lange dauert der Termin dafür?")
+    first = appointment.splitlines()[0]
+    assert first.startswith("Dauer (Aufenthaltsgestattung für das Asylverfahren): etwa 15"), first
+
+
 def test_two_services_fitting_alike_both_give_their_fee_under_their_names() -> None:
     passport = _service("Reisepass", 1, 0.80, fees="Über 24 Jahren: 70 Euro")
     provisional = _service("Vorläufiger Reisepass", 2, 0.76, fees="26 Euro")
