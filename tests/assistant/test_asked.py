@@ -58,6 +58,11 @@ def test_a_value_of_each_kind() -> None:
     assert carries("Nachtruhe ist von 22:00 Uhr bis 6:00 Uhr.", Wanted.HOURS)
     assert not carries("Die Gemeinde erhebt eine Hundesteuer.", Wanted.FEE)
     assert not carries("Nach § 5 Abs. 2 gilt das.", Wanted.AMOUNT)
+    # Euro written as older by-laws do, a length of text
+    assert carries("Freigebigkeitsleistungen bis zu 2.500,-- im Einzelfall", Wanted.AMOUNT)
+    assert carries("Die Gebühr beträgt 10,- je Stunde.", Wanted.FEE)
+    assert carries("Der Beitrag darf höchstens 1.800 Zeichen lang sein.", Wanted.AMOUNT)
+    assert not carries("Die Satzung vom 12.03.2024 gilt.", Wanted.AMOUNT)
 
 
 def test_a_rule_and_a_count_of_months_in_words() -> None:

@@ -25,6 +25,8 @@ class Wanted(StrEnum):
 
 
 # The kinds whose fact is a value a sentence carries; a rule's "muss" or "nicht" stands in most sentences.
+# An amount of money written "2.500,--" or "10,-" (Euro without its sign), as older by-laws do.
+MONEY_DASH = r"\d{1,3}(?:\.\d{3})*,-{1,2}(?![\d-])"
 VALUE_KINDS = tuple(kind for kind in Wanted if kind is not Wanted.RULE)
 
 
@@ -119,13 +121,15 @@ VALUE = {
     # "kostenfreies Angebot", "gebührenfreie Ausstellung", "Es fallen keine Gebühren an."
     Wanted.FEE: re.compile(
         r"\d[\d.,]*-{0,2}\s*(?:€|euro\b|eur\b|cent\b)|\b(?:gebühren|kosten)(?:frei|los)\w*|\bunentgeltlich\w*"
-        r"|\bkeine (?:gebühr|kosten)\w*",
+        rf"|\bkeine (?:gebühr|kosten)\w*|{MONEY_DASH}",
         re.I,
     ),
     Wanted.AMOUNT: re.compile(
         r"\d[\d.,]*-{0,2}\s*(?:€|euro\b|eur\b|cent\b|%|prozent\b|v\.\s?h\.|vom hundert\b|m\b|meter\b|km\b|"
         r"uhr\b|"
-        r"m²|m2\b|qm\b|kg\b|t\b|db\b|jahre?n?\b|monate?n?\b|wochen\b|tage?n?\b|stunden\b|minuten\b)",
+        r"m²|m2\b|qm\b|kg\b|t\b|db\b|jahre?n?\b|monate?n?\b|wochen\b|tage?n?\b|stunden\b|minuten\b"
+        # a length of text, a number of people or pieces
+        rf"|zeichen\b|zeilen\b|seiten\b|wörter\b|worte\b|personen\b|stück\b)|{MONEY_DASH}",
         re.I,
     ),
     Wanted.PERIOD: re.compile(
