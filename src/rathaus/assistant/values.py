@@ -10,10 +10,10 @@ further down (fourth, fifth), it moves up there. A retrieved annex of the best s
 (tried: they lent a Feuerwehrentschädigungssatzung's rate to a question on the Ehrenamt allowance).
 
 For services the fee, documents and offices sit in every candidate's structured facts; there the question
-decides which of the close services answers first (see ``preference``: the one naming the asked-for thing
-or fitting the situation). A period, a day, or a fee the service has no list of stands only in its
-description ("… ist bis zum 4. März 2027 gültig"): when its shown chunks lack it, the description chunk
-stating it follows the best passage (see ``_service_value``).
+decides which of the close services answers first (see ``rerank``: the asked-for thing, the situation
+and the retrieval signals weighed together). A period, a day, or a fee the service has no list of stands
+only in its description ("… ist bis zum 4. März 2027 gültig"): when its shown chunks lack it, the
+description chunk stating it follows the best passage (see ``_service_value``).
 """
 
 from __future__ import annotations
