@@ -34,8 +34,7 @@ from typing import TypeVar
 from rathaus.assistant.preference import asked_things, in_range, names
 from rathaus.assistant.schemas import PassageLike
 from rathaus.assistant.scope import without_places
-from rathaus.assistant.wording import found_in, rare_words
-from rathaus.core.text.coordination import expand_coordinations
+from rathaus.assistant.wording import rare_words, rarity_share
 
 P = TypeVar("P", bound=PassageLike)
 
@@ -69,11 +68,6 @@ def features(
     found = candidates(shown)
     places = {name for p in found if (name := getattr(p, "municipality", None))}
     rare = rare_words(without_places(question, places))  # "München" is in every service's text
-    total = sum(rare.values())
-
-    def share(text: str) -> float:
-        lowered = expand_coordinations(text).lower()
-        return sum(w for word, w in rare.items() if found_in(lowered, word)) / total if total else 0.0
 
     def own(source_id: int) -> list[PassageLike]:
         return [p for p in shown if p.source_id == source_id]
@@ -97,8 +91,8 @@ def features(
                 "score": scores[candidate.source_id] / best_score,
                 "cosine": cosines[candidate.source_id] - best_cosine,
                 "keyword": 1.0 / min(ranks) if ranks else 0.0,
-                "keywords": share(keywords),
-                "text": share(f"{candidate.title}\n{text}"),
+                "keywords": rarity_share(rare, keywords),
+                "text": rarity_share(rare, f"{candidate.title}\n{text}"),
             }
         )
     return rows

@@ -8,7 +8,7 @@ from retrieval (``dense``: its cosine; ``keyword_rank``). Split from ``answerabi
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rathaus.assistant.schemas import PassageLike
@@ -124,8 +124,7 @@ def line_coverage(near: Sequence[PassageLike], question: str, keep: Callable[[st
     among those ``keep`` accepts (those stating the asked-for value): a fee table's row "Leichenpass 30,00 €"
     answers "Was kostet der Leichenpass?" even where the question's situation lowers the cosine."""
     rare = rare_words(question)
-    total = sum(rare.values())
-    if not total:
+    if not sum(rare.values()):
         return 0.0
     best = 0.0
     for passage in near:
@@ -134,9 +133,17 @@ def line_coverage(near: Sequence[PassageLike], question: str, keep: Callable[[st
         for line in re.split(r"\n+|(?<=[.!?;])\s+", passage.text):
             if len(line) < 4 or not keep(line):
                 continue
-            lowered = expand_coordinations(f"{context} {line}").lower()
-            best = max(best, sum(weight for word, weight in rare.items() if found_in(lowered, word)) / total)
+            best = max(best, rarity_share(rare, f"{context} {line}"))
     return best
+
+
+def rarity_share(rare: Mapping[str, float], text: str) -> float:
+    """The share of the question's rarity (``rare_words``) that ``text`` holds (0 … 1)."""
+    total = sum(rare.values())
+    if not total:
+        return 0.0
+    lowered = expand_coordinations(text).lower()
+    return sum(weight for word, weight in rare.items() if found_in(lowered, word)) / total
 
 
 def label(passage: PassageLike) -> str:
