@@ -67,7 +67,7 @@ def features(
     shown = passages[:WINDOW]
     found = candidates(shown)
     places = {name for p in found if (name := getattr(p, "municipality", None))}
-    rare = rare_words(without_places(question, places))  # "München" is in every service's text
+    rare = rare_words(without_places(question, places))  # the town is named in every service's text
 
     def own(source_id: int) -> list[PassageLike]:
         return [p for p in shown if p.source_id == source_id]

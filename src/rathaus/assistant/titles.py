@@ -3,7 +3,7 @@
 An answer names its source on every line, and a by-law's official title is long ("Satzung über die
 öffentliche Abwasserbeseitigung (Abwassersatzung - AbwS) (Schwieberdingen)"). On the answer line the
 by-law goes by the short name its title gives in parentheses, with its municipality; the register
-number of a collection ("III 07 ", Konstanz) is left out. The sources below the answer keep the full
+number of a collection of by-laws ("III 07 ") is left out. The sources below the answer keep the full
 title, and a title without a short name stays as it is.
 """
 
