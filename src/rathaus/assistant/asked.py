@@ -25,9 +25,9 @@ class Wanted(StrEnum):
 
 
 # The kinds whose fact is a value a sentence carries; a rule's "muss" or "nicht" stands in most sentences.
+VALUE_KINDS = tuple(kind for kind in Wanted if kind is not Wanted.RULE)
 # An amount of money written "2.500,--" or "10,-" (Euro without its sign), as older by-laws do.
 MONEY_DASH = r"\d{1,3}(?:\.\d{3})*,-{1,2}(?![\d-])"
-VALUE_KINDS = tuple(kind for kind in Wanted if kind is not Wanted.RULE)
 
 
 _PATTERNS: dict[Wanted, re.Pattern[str]] = {
