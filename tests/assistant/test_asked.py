@@ -41,9 +41,29 @@ from rathaus.assistant.asked import Wanted, carries, wanted
         ("Kann ich die Zweitwohnung online anmelden?", {Wanted.RULE}),
         ("Darf ich damit nach Österreich fahren?", {Wanted.RULE}),
         ("Wie muss ich das Gewehr im Auto transportieren?", {Wanted.RULE}),
-        ("Wie oft gibt es eine Fragestunde?", {Wanted.RULE}),
         ("Muss ich dafür Gebühren zahlen?", {Wanted.FEE}),
         ("Wer darf den Gemeinderat wählen?", {Wanted.RULE}),
+        # How often: a period ("alle zwei Monate"); how much time or until what time.
+        ("Wie oft gibt es eine Fragestunde?", {Wanted.PERIOD}),
+        ("Wie viel Zeit muss ich für den Termin einplanen?", {Wanted.PERIOD}),
+        ("Bis wie viel Uhr dürfen die Kinder dort spielen?", {Wanted.HOURS}),
+        ("Zu welcher Zeit darf ich mit dem Lieferwagen reinfahren?", {Wanted.HOURS}),
+        ("Zu welchen Stichtagen werden die Daten weitergegeben?", {Wanted.DAY}),
+        ("Nach wie vielen Jahren kann ich eine unbefristete Erlaubnis bekommen?", {Wanted.PERIOD}),
+        # A fee or sum as a compound or in other words.
+        ("Welche Schmutzwassergebühr wird je Kubikmeter berechnet?", {Wanted.FEE}),
+        ("Was verlangt die Gemeinde für die Erlaubnis?", {Wanted.FEE}),
+        ("Welche Entschädigung steht mir zu?", {Wanted.AMOUNT}),
+        ("Mit welchem Stammkapital arbeitet das Wasserwerk?", {Wanted.AMOUNT}),
+        ("Ab welchem Streitwert entscheidet der Ausschuss?", {Wanted.AMOUNT}),
+        # A count of people or things.
+        ("Wie viele Mitglieder hat der Aufsichtsrat?", {Wanted.COUNT}),
+        ("Aus wie vielen Gemeinderäten besteht der Ausschuss?", {Wanted.COUNT}),
+        # A certificate, an office as a compound, a building.
+        ("Welche Bescheinigung vom Augenarzt gehört dazu?", {Wanted.DOCUMENTS}),
+        ("Was muss mir mein Arzt ausstellen?", {Wanted.DOCUMENTS}),
+        ("In welchem Bürgerbüro geht das?", {Wanted.OFFICE}),
+        ("In welchem Gebäude ist das Forum?", {Wanted.OFFICE}),
     ],
 )
 def test_what_is_asked(question: str, kinds: set[Wanted]) -> None:
@@ -63,6 +83,19 @@ def test_a_value_of_each_kind() -> None:
     assert carries("Die Gebühr beträgt 10,- je Stunde.", Wanted.FEE)
     assert carries("Der Beitrag darf höchstens 1.800 Zeichen lang sein.", Wanted.AMOUNT)
     assert not carries("Die Satzung vom 12.03.2024 gilt.", Wanted.AMOUNT)
+    # a share, Deutsche Mark, a count of what is counted (not a paragraph's number or a date)
+    assert carries("Es braucht ein Viertel aller Mitglieder.", Wanted.AMOUNT)
+    assert carries("Die Änderung bedarf ¾ der Stimmen.", Wanted.AMOUNT)
+    assert carries("Die Stadt bringt 195.000,- DM ein.", Wanted.FEE)
+    assert carries("Der Ausschuss besteht aus 17 stimmberechtigten Mitgliedern.", Wanted.COUNT)
+    assert carries("Der Aufsichtsrat hat neun Mitglieder.", Wanted.COUNT)
+    assert carries("Die Zahl der Gemeinderäte beträgt 10.", Wanted.COUNT)
+    assert not carries("Nach § 5 Abs. 2 Satz 3 gilt das.", Wanted.COUNT)
+    assert not carries("Die Satzung gilt ab 1. Januar 2024.", Wanted.COUNT)
+    # how often
+    assert carries("Der Beirat tagt alle zwei Monate.", Wanted.PERIOD)
+    assert carries("Er trifft sich dreimal jährlich.", Wanted.PERIOD)
+    assert carries("Hinweise werden maximal zweimal veröffentlicht.", Wanted.PERIOD)
 
 
 def test_a_rule_and_a_count_of_months_in_words() -> None:

@@ -280,7 +280,7 @@ def _refusal(
 
 # Kinds whose value is a quantity a line states ("30,00 €", "22.00 Uhr", "sechs Monate"); a line merely
 # naming "Öffnungszeiten" or "Gebühr" states none.
-QUANTITIES = (Wanted.FEE, Wanted.AMOUNT, Wanted.PERIOD, Wanted.HOURS, Wanted.DAY)
+QUANTITIES = (Wanted.FEE, Wanted.AMOUNT, Wanted.PERIOD, Wanted.HOURS, Wanted.DAY, Wanted.COUNT)
 
 
 def _states_asked(question: str) -> Callable[[str], bool]:

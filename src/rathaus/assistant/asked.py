@@ -21,6 +21,7 @@ class Wanted(StrEnum):
     HOURS = "öffnungszeiten"
     AMOUNT = "betrag"
     DAY = "tag"
+    COUNT = "anzahl"
     RULE = "regel"
 
 
@@ -34,6 +35,9 @@ _PATTERNS: dict[Wanted, re.Pattern[str]] = {
     Wanted.FEE: re.compile(
         r"\b(?:was|wie ?viel)\b[^?]*\b(?:kost\w*|zahl\w*|bezahl\w*)|\bkost\w*|\bgebühr\w*|\bteuer\w*"
         r"|\bpreis\w*|\bentgelt\w*|\bumsonst\b|\bgratis\b|\bbezahl\w*|\bzahle\b|\bzahlen\b|\bauslagen\b"
+        # a fee as a compound's head ("Abfallgebühr", "Schmutzwassergebühr"); "Was wird je Stunde berechnet?",
+        # "Was verlangt die Gemeinde für die Erlaubnis?"
+        r"|gebühr\w*|\bwas\b[^?]*\b(?:berechne\w*|verlang\w*)"
     ),
     Wanted.PERIOD: re.compile(
         r"\bwie lange?\b|\bdauer\w*|\bfrist\w*|\bbis wann\b|\bwann\b|\binnerhalb\b|\bspätestens\b"
@@ -41,16 +45,25 @@ _PATTERNS: dict[Wanted, re.Pattern[str]] = {
         # A count of time units or an age: "Für wie viele Jahre …?", "Ab welchem Alter …?", "Wie früh …?"
         r"|\bwie viele?\s+(?:\w+\s+)?(?:jahre|monate|wochen|tage|stunden|minuten)\b|\bwelche[mn]? alter\b"
         r"|\bwie alt\b|\bwie (?:früh|spät)\b"
+        # "Nach welcher Zeit …?", "Nach wie vielen Jahren …?", "Für welchen Zeitraum …?", "Wie weit im Voraus
+        # …?", "noch eine Weile", "Wie oft tagt der Beirat?" (alle zwei Monate), a named span ("Ruhezeit")
+        r"|\bnach (?:welcher|wie langer) zeit\b|\bnach wie vielen\b|\bzeitraum\w*|\bim voraus\b"
+        r"|\beine weile\b|\bwie oft\b|\bwie ?viel zeit\b|\b(?:lauf|ruhe|gültigkeits|sperr)zeit\w*"
     ),
     Wanted.DOCUMENTS: re.compile(
         r"\bunterlagen\b|\bmitbring\w*|\bmitnehm\w*|\bdokument\w*|\bnachweis\w*|\bvorleg\w*|\bformular\w*"
         r"|\bwas (?:brauch|benötig)\w*|\b(?:brauche|benötige) ich\b|\bbelege?\b|\bpapiere\b|\bantrag\w*"
         # "Gibt es ein Merkblatt?", "Welches Papier braucht er?", "Welche Erklärung muss ich ausfüllen?"
         r"|\bmerkbl[aä]tt\w*|\binfobl[aä]tt\w*|\bwelche[sn]? papier\b|\bausfüll\w*"
+        # "Welche Bankbestätigung wird verlangt?", "Was muss mir mein Arzt ausstellen?", "Was muss er
+        # dabeihaben?"
+        r"|\bwelche[snr]?\s+(?:\w+\s+)?\w*(?:bescheinigung|bestätigung|nachweis|zeugnis)\b"
+        r"|\bwas\b[^?]*\bausstellen\b|\bdabei ?haben\b"
     ),
     Wanted.OFFICE: re.compile(
+        # "In welchem Bürgerbüro …?", "Welches Gericht …?", "In welchem Gebäude …?"
         r"\bzuständig\w*|\bwohin\b|\bwo (?:kann|muss|bekomme|beantrag|melde|gibt)\w*|\bwelche[snmr]? "
-        r"(?:amt|stelle|behörde|büro|schalter)\b|\ban wen\b|\bansprechp\w*|\bwo\b"
+        r"\w*(?:amt|stelle|behörde|büro|schalter|gericht|gebäude)\b|\ban wen\b|\bansprechp\w*|\bwo\b"
         # "Wer bei der Stadt hilft mir …?", "Wer erteilt die Erlaubnis?" – not "Wer darf …?" (who may)
         r"|\bwer\b(?:\s+\w+){0,3}?\s+(?:hilft|macht|ist zuständig|erteilt|berät|bearbeitet|entscheidet"
         r"|genehmigt|stellt|nimmt|kümmert)\b|\bwer (?:ist|macht)\b"
@@ -58,18 +71,31 @@ _PATTERNS: dict[Wanted, re.Pattern[str]] = {
     Wanted.HOURS: re.compile(
         r"\böffnungszeit\w*|\bgeöffnet\b|\bsprechzeit\w*|\bsprechstunde\w*"
         r"|\bwann (?:ist|hat)\b[^?]*\b(?:offen|auf)\b"
-        r"|\buhrzeit\w*"
+        r"|\buhrzeit\w*|\bzu welche[rn] zeit(?:en)?\b|\bwie ?viel uhr\b"
     ),
     Wanted.AMOUNT: re.compile(
         # a rate also as a compound's head: "Gewerbesteuerhebesatz", "Grundsteuerhebesätze"
         r"steuersatz\w*|hebesatz\w*|hebesätze\w*|\bsatz\b|\bbetrag\w*|\bbeträgt\b|\bwie hoch\b|\bhöhe\b"
         r"|\bprozent\w*"
-        r"|\bbeitr[aä]g\w*|\bsteuer\b|\bsteuern\b|\bwie viel\b|\bwieviel\b|\babgabe\w*|\bzuschuss\w*"
-        r"|\bförder\w*|\bhöchst\w*|\bmindest\w*|\bmaximal\w*|\bgrenze\w*|\bmeter\b|\buhr\b|\bgrad\b"
+        r"|\bbeitr[aä]g\w*|\bsteuer\b|\bsteuern\b|\bwie ?viel\b(?! zeit\b| uhr\b)|\babgabe\w*|\bzuschuss\w*"
+        r"|\bförder\w*|\bhöchst\w*|\bmindest\w*|\bmaximal\w*|\bgrenze\w*|\bmeter\b|\bgrad\b"
+        # a sum received or set: "Welche Entschädigung bekomme ich?", "Welches Sitzungsgeld …?", "Mit
+        # welchem Stammkapital …?", "Ab welchem Streitwert …?", "Welcher Zuschlag …?", "Welchen Anteil …?",
+        # "Was bekomme ich pro Stunde?", "Wie groß war das Vermögen?"
+        r"|\bentschädigung\w*|\bvergütung\w*|pauschale\b|\w+geld\b|kapital\b|\bzuschl[aä]g\w*"
+        r"|\bwelche[nmrs]? (?:\w+ )?(?:\w*wert|\w*faktor|anteil|\w*preis)\b|\bwas bekomme? ich\b"
+        r"|\bsteht (?:mir|uns|ihm|ihr) zu\b|\bwie groß\b"
+    ),
+    # A number of people or things: "Wie viele Mitglieder hat der Aufsichtsrat?", "Aus wie vielen
+    # Gemeinderäten besteht der Ausschuss?" (not "Wie viele Jahre …?", a period)
+    Wanted.COUNT: re.compile(
+        r"\bwie ?viele[n]?\b(?!\s+(?:\w+\s+)?(?:jahre?n?|monate?n?|wochen|tage?n?|stunden|minuten)\b)"
+        r"|\banzahl\b"
     ),
     # A day or date: "An welchen Tagen ist Markt?", "An welchem Wochentag …?", "Welches Datum …?"
     Wanted.DAY: re.compile(
         r"\b(?:an )?welche[nmr]?\s+(?:wochen|werk|feier)?tag(?:e|en)?\b|\bwelche[sn]? datum\b|\bwochentag\w*"
+        r"|\bstichtag\w*"
     ),
 }
 
@@ -102,6 +128,12 @@ _MONTH = (
     r"(?:januar|jänner|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember"
     r"|jan|feb|mär|apr|jun|jul|aug|sep|sept|okt|nov|dez)\.?"
 )
+NUMBER_WORDS = (
+    "zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|dreizehn|vierzehn|fünfzehn|sechzehn|siebzehn"
+    "|achtzehn|neunzehn|zwanzig|einundzwanzig|dreißig"
+)
+# A share: "ein Viertel aller Mitglieder", "¾ der Stimmen", "die Hälfte".
+SHARE = r"\b(?:hälfte|drittel|viertel|fünftel|sechstel|zehntel)\b|[½⅓⅔¼¾]|\b\d+/\d+\b"
 # A calendar date: "15. Juli", "4. März 2027", "1.3.2025"; a number "2.1." without a year may be an item's.
 DATE = re.compile(rf"\b\d{{1,2}}\.\s?(?:{_MONTH}(?=[\s,.;)]|$)|\d{{1,2}}\.\s?\d{{2,4}}\b)", re.I)
 
@@ -120,22 +152,34 @@ ADDRESS = re.compile(
 VALUE = {
     # "kostenfreies Angebot", "gebührenfreie Ausstellung", "Es fallen keine Gebühren an."
     Wanted.FEE: re.compile(
-        r"\d[\d.,]*-{0,2}\s*(?:€|euro\b|eur\b|cent\b)|\b(?:gebühren|kosten)(?:frei|los)\w*|\bunentgeltlich\w*"
+        r"\d[\d.,]*-{0,2}\s*(?:€|euro\b|eur\b|cent\b|dm\b)|\b(?:gebühren|kosten)(?:frei|los)\w*|\bunentgeltlich\w*"
         rf"|\bkeine (?:gebühr|kosten)\w*|{MONEY_DASH}",
         re.I,
     ),
     Wanted.AMOUNT: re.compile(
-        r"\d[\d.,]*-{0,2}\s*(?:€|euro\b|eur\b|cent\b|%|prozent\b|v\.\s?h\.|vom hundert\b|m\b|meter\b|km\b|"
-        r"uhr\b|"
+        r"\d[\d.,]*-{0,2}\s*(?:€|euro\b|eur\b|cent\b|dm\b|%|prozent\b|v\.\s?h\.|vom hundert\b|m\b|meter\b"
+        r"|km\b|uhr\b|"
         r"m²|m2\b|qm\b|kg\b|t\b|db\b|jahre?n?\b|monate?n?\b|wochen\b|tage?n?\b|stunden\b|minuten\b"
         # a length of text, a number of people or pieces
-        rf"|zeichen\b|zeilen\b|seiten\b|wörter\b|worte\b|personen\b|stück\b)|{MONEY_DASH}",
+        rf"|zeichen\b|zeilen\b|seiten\b|wörter\b|worte\b|personen\b|stück\b)|{MONEY_DASH}"
+        rf"|{SHARE}",
         re.I,
+    ),
+    # A number with what it counts: "aus 17 stimmberechtigten Mitgliedern", "neun Mitgliedern", "640 Zeilen";
+    # not a paragraph's or item's number ("§ 5 Abs. 2", "Nr. 3") nor a date ("1. Januar").
+    Wanted.COUNT: re.compile(
+        rf"(?<![§.])(?<!Abs\. )(?<!Nr\. )(?<!Satz )(?<!§ )\b(?:\d{{1,4}}|{NUMBER_WORDS})\s+"
+        rf"(?:[a-zäöüß]+\s+)?[A-ZÄÖÜ][a-zäöüß]{{2,}}|(?i:{SHARE})"
+        # "Die Zahl der Gemeinderäte beträgt 10."
+        rf"|(?i:\b(?:an)?zahl\b[^.;]{{0,60}}?\b(?:\d{{1,4}}|{NUMBER_WORDS})\b)"
     ),
     Wanted.PERIOD: re.compile(
         r"\b(?:\d+|ein\w*|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|vierzehn)\s+"
         r"(?:werk|arbeits|kalender)?(?:tage?n?|wochen?|monate?n?|jahre?n?|stunden|minuten)\b|\bfrist\w*|\bspätestens\b|\bunverzüglich\b"
         r"|\binnerhalb\b|\bbis zum\b|\bvor ablauf\b|\bab dem\b|\bgültig\w*|\bbefristet\b|\bunbefristet\b"
+        # how often: "einmal jährlich", "vierteljährlich", "zweimal im Monat"
+        r"|\b(?:ein|zwei|drei|vier|fünf|sechs|zehn|mehr)mal\b|\b\w*(?:jährlich|monatlich|wöchentlich)\b"
+        r"|\b(?:alle|jede[nmrs]?)\s+(?:\w+\s+)?(?:jahr|monat|woche)\w*"
         rf"|{DATE.pattern}",
         re.I,
     ),

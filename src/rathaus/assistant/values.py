@@ -33,7 +33,7 @@ from rathaus.assistant.retrieval import Audience, Passage
 from rathaus.assistant.retrieval import passages as load_passages
 from rathaus.assistant.scope import without_places
 
-VALUE_KINDS = (Wanted.FEE, Wanted.AMOUNT, Wanted.PERIOD, Wanted.HOURS, Wanted.DAY)
+VALUE_KINDS = (Wanted.FEE, Wanted.AMOUNT, Wanted.PERIOD, Wanted.HOURS, Wanted.DAY, Wanted.COUNT)
 # The best passage and the one after it are the ones an answer surely shows (see answers.MAX_PASSAGES).
 SHOWN = 2
 

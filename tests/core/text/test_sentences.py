@@ -75,6 +75,11 @@ def test_document_sentences_also_end_at_lines_and_before_numbers() -> None:
         "2 Wochen dauert es.",
     ]
     assert sentences_and_items("Gemäß § 5 Abs. 2 gilt das.") == ["Gemäß § 5 Abs. 2 gilt das."]
+    # a street written short keeps its house number
+    assert sentences_and_items("Das Forum liegt in der Reichenaustr. 21 am Hafen. Es ist neu.") == [
+        "Das Forum liegt in der Reichenaustr. 21 am Hafen.",
+        "Es ist neu.",
+    ]
 
 
 def test_document_sentences_tidy_whitespace() -> None:

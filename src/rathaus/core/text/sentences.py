@@ -1,9 +1,10 @@
 """German sentence splitters: at ``.!?`` followed by whitespace and what can start a sentence.
 
 All of them know German abbreviations and ordinals: "Abs.", "Nr.", "z. B.", "ggf.", "bzw.", "ca.", "S.",
-"Ziff.", "Dr.", an initial, "1. Januar", "§ 5 Abs. 2 Satz 1" never end a sentence; "… 168 v. H. Die" does
-(after "v. H.", "usw." or "etc." a capital starts the next sentence). :func:`plain_markdown` turns
-Markdown into plain lines (no ``**``, ``#`` or table pipes) before documents are split.
+"Ziff.", "Dr.", a street ("Reichenaustr. 21"), an initial, "1. Januar", "§ 5 Abs. 2 Satz 1" never end a
+sentence; "… 168 v. H. Die" does (after "v. H.", "usw." or "etc." a capital starts the next sentence).
+:func:`plain_markdown` turns Markdown into plain lines (no ``**``, ``#`` or table pipes) before documents
+are split.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ _MAY_END_RE = re.compile(rf"{_BEFORE}(?:{_alternation(_MAY_END)})\.$")
 _NEVER_ENDS_RE = re.compile(
     # a listed abbreviation, a single letter (initial, "S."), an ordinal or a day ("1.", "05.12.")
     rf"{_BEFORE}(?:(?:{_alternation(_NEVER_ENDS)})|[A-Za-zÄÖÜäöü]|\d{{1,2}}(?:\.\d{{1,2}})?)\.$"
+    # a street written short: "Reichenaustr. 21", "Bahnhofstr. 3"
+    r"|[A-ZÄÖÜ][a-zäöüß]+str\.$"
 )
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ\"„(])")
