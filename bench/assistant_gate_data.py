@@ -1,7 +1,7 @@
 """The inputs of the answer/refuse decision for every development question, collected once.
 
-For each question of the nine development sets (``final`` since session 12, ``final2`` since session 13;
-never the held-out ``final3``) this runs what
+For each question of the ten development sets (``final`` since session 12, ``final2`` since session 13,
+``final3`` since session 14; never the held-out set) this runs what
 :func:`rathaus.assistant.asking.ask_stream` runs before it decides: the scope (the municipality the
 question names), retrieval, the value passage, and the topic markers of the installation. The result
 (passages, the question without its place names, the markers, and whether the question was already
@@ -32,6 +32,7 @@ DEVELOPMENT = (
     "dev_service",
     "final",
     "final2",
+    "final3",
 )
 
 
