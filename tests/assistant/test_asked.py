@@ -56,6 +56,7 @@ from rathaus.assistant.asked import Wanted, carries, wanted
         ("Welche Entschädigung steht mir zu?", {Wanted.AMOUNT}),
         ("Mit welchem Stammkapital arbeitet das Wasserwerk?", {Wanted.AMOUNT}),
         ("Ab welchem Streitwert entscheidet der Ausschuss?", {Wanted.AMOUNT}),
+        ("Welche Mehrheit braucht es, um die Satzung zu ändern?", {Wanted.AMOUNT}),
         # A count of people or things.
         ("Wie viele Mitglieder hat der Aufsichtsrat?", {Wanted.COUNT}),
         ("Aus wie vielen Gemeinderäten besteht der Ausschuss?", {Wanted.COUNT}),
@@ -86,6 +87,7 @@ def test_a_value_of_each_kind() -> None:
     # a share, Deutsche Mark, a count of what is counted (not a paragraph's number or a date)
     assert carries("Es braucht ein Viertel aller Mitglieder.", Wanted.AMOUNT)
     assert carries("Die Änderung bedarf ¾ der Stimmen.", Wanted.AMOUNT)
+    assert carries("Der Beschluss bedarf einer Mehrheit von drei Vierteln.", Wanted.AMOUNT)
     assert carries("Die Stadt bringt 195.000,- DM ein.", Wanted.FEE)
     assert carries("Der Ausschuss besteht aus 17 stimmberechtigten Mitgliedern.", Wanted.COUNT)
     assert carries("Der Aufsichtsrat hat neun Mitglieder.", Wanted.COUNT)

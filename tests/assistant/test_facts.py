@@ -28,6 +28,20 @@ def test_a_list_stays_with_its_lead_in_and_markdown_residue_goes() -> None:
     assert all("**" not in unit.whole and not unit.text.startswith("(") for unit in found)
 
 
+def test_items_lettered_in_brackets_are_a_list_and_a_lead_in_with_a_value_stays() -> None:
+    found = facts.units(
+        "(1) Der Ausschuss besteht aus 17 stimmberechtigten Mitgliedern:\n\n(a) dem Vorsitzenden;\n\n"
+        "(b) 9 Stadträten.\n\nBringen Sie mit:"
+    )
+    assert found == [
+        facts.Unit(
+            "Der Ausschuss besteht aus 17 stimmberechtigten Mitgliedern:",
+            ("dem Vorsitzenden;", "9 Stadträten."),
+        )
+    ]
+    assert facts.units("Der Beirat hat 5 Mitglieder:") == [facts.Unit("Der Beirat hat 5 Mitglieder:")]
+
+
 def test_a_table_row_is_a_unit_under_its_lead_in() -> None:
     (unit,) = facts.units(WASSER)
     assert unit.items[-1] == "Grundgebühr (€/Monat): Q3 4: 1,50 €, Q3 10: 2,00 €"

@@ -84,7 +84,7 @@ _PATTERNS: dict[Wanted, re.Pattern[str]] = {
         # "Was bekomme ich pro Stunde?", "Wie groß war das Vermögen?"
         r"|\bentschädigung\w*|\bvergütung\w*|pauschale\b|\w+geld\b|kapital\b|\bzuschl[aä]g\w*"
         r"|\bwelche[nmrs]? (?:\w+ )?(?:\w*wert|\w*faktor|anteil|\w*preis)\b|\bwas bekomme? ich\b"
-        r"|\bsteht (?:mir|uns|ihm|ihr) zu\b|\bwie groß\b"
+        r"|\bsteht (?:mir|uns|ihm|ihr) zu\b|\bwie groß\b|\bmehrheit\b"
     ),
     # A number of people or things: "Wie viele Mitglieder hat der Aufsichtsrat?", "Aus wie vielen
     # Gemeinderäten besteht der Ausschuss?" (not "Wie viele Jahre …?", a period)
@@ -133,7 +133,7 @@ NUMBER_WORDS = (
     "|achtzehn|neunzehn|zwanzig|einundzwanzig|dreißig"
 )
 # A share: "ein Viertel aller Mitglieder", "¾ der Stimmen", "die Hälfte".
-SHARE = r"\b(?:hälfte|drittel|viertel|fünftel|sechstel|zehntel)\b|[½⅓⅔¼¾]|\b\d+/\d+\b"
+SHARE = r"\b(?:hälfte|drittel|viertel|fünftel|sechstel|zehntel)n?\b|[½⅓⅔¼¾]|\b\d+/\d+\b"
 # A calendar date: "15. Juli", "4. März 2027", "1.3.2025"; a number "2.1." without a year may be an item's.
 DATE = re.compile(rf"\b\d{{1,2}}\.\s?(?:{_MONTH}(?=[\s,.;)]|$)|\d{{1,2}}\.\s?\d{{2,4}}\b)", re.I)
 

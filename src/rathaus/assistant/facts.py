@@ -16,7 +16,8 @@ from rathaus.assistant import tables
 from rathaus.assistant.asked import DATE, LOWER_BOUND, UPPER_BOUND, VALUE_KINDS, Wanted, carries
 from rathaus.core.text.sentences import plain_markdown, sentences_and_items
 
-LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)]|[a-z]{1,2}[.)])\s+(?=\S)")
+# "- ", "1. ", "a) ", "(a) " open a list item; "(1)" is a paragraph's number, not an item's.
+LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)]|[a-z]{1,2}[.)]|\([a-z]{1,2}\))\s+(?=\S)")
 PARAGRAPH_NUMBER = re.compile(r"^\(\d{1,2}[a-z]?\)\s*")
 SKIPPED_LINE = re.compile(r"^(?:Stichworte:|\(Fassung\b|Fassung gemäß)", re.IGNORECASE)
 MAX_ITEMS = 8
@@ -168,7 +169,16 @@ def units(text: str) -> list[Unit]:
         found.extend(Unit(piece) for piece in pieces)
     if open_list is not None:
         found.append(Unit(open_list[0], tuple(open_list[1])))
-    return [unit for unit in found if unit.items or not unit.text.endswith(":")]
+    # A lead-in without items says nothing ("Bringen Sie mit:"), unless it states a value itself ("Der
+    # Ausschuss besteht aus 17 stimmberechtigten Mitgliedern:").
+    return [unit for unit in found if unit.items or not unit.text.endswith(":") or _states_a_value(unit.text)]
+
+
+QUANTITIES = (Wanted.FEE, Wanted.AMOUNT, Wanted.PERIOD, Wanted.HOURS, Wanted.DAY, Wanted.COUNT)
+
+
+def _states_a_value(text: str) -> bool:
+    return any(carries(text, kind) for kind in QUANTITIES)
 
 
 IN_FORCE = re.compile(r"\b(?:in|außer)\s+kraft\b", re.IGNORECASE)
