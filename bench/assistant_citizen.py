@@ -6,8 +6,9 @@ from the data before any answer was looked at (see their ``about``); both were l
 services and by-law files, and was run once at the end of session 10; since then it is a development set
 too; ``bench/data/citizen_final.json`` (split ``final``) held the honest final figures of session 11, and
 ``bench/data/citizen_final2.json`` (split ``final2``) held those of session 12; both are development sets
-since sessions 12 and 13, and ``bench/data/citizen_final3.json`` (split ``final3``) is the held-out set. Every
-question goes through the product's own path, :func:`rathaus.assistant.asking.ask` (retrieval,
+since sessions 12 and 13, ``bench/data/citizen_final3.json`` (split ``final3``) is one since session 14, and
+``bench/data/citizen_final4.json`` (split ``final4``) is the held-out set.
+Every question goes through the product's own path, :func:`rathaus.assistant.asking.ask` (retrieval,
 answerability, answer, logging), as a public question in one tenant holding all 287 Munich services and
 351 by-laws of eight municipalities (an installation that serves several municipalities). Figures, per
 set and per mode:
@@ -40,8 +41,11 @@ written from the data alone before any answer was looked at, over services, fact
 sets do not ask; it was run once at the end of session 11 and is a development set since session 12.
 ``final2`` (``bench/data/citizen_final2.json``, session 12) was written the same way from the data alone over
 services, asked kinds and by-law files no earlier set (``final`` included) uses; it is a development set since
-session 13. ``final3`` (``bench/data/citizen_final3.json``, session 13) is the held-out set now, written the
-same way over what no earlier set (``final`` and ``final2`` included) uses; never run while tuning.
+session 13. ``final3`` (``bench/data/citizen_final3.json``, session 13) was written the same way over what no
+earlier set (``final`` and ``final2`` included) uses; it is a development set since session 14. ``final4``
+(``bench/data/citizen_final4.json``, session 14) is the held-out set now, written the same way; as the by-law
+files were nearly used up it reuses them, but only for paragraphs and facts no earlier set asks; never run
+while tuning.
 ``RATHAUS_BENCH_CITIZEN_DETAILS=path`` writes every question's answer for inspection.
 """
 
@@ -73,6 +77,7 @@ SETS = {
     "final": REPO_ROOT / "bench" / "data" / "citizen_final.json",
     "final2": REPO_ROOT / "bench" / "data" / "citizen_final2.json",
     "final3": REPO_ROOT / "bench" / "data" / "citizen_final3.json",
+    "final4": REPO_ROOT / "bench" / "data" / "citizen_final4.json",
 }
 # Questions per set in LLM mode; 0 runs the set in extractive mode only.
 LLM_SAMPLE = {
@@ -86,6 +91,7 @@ LLM_SAMPLE = {
     "final": 16,
     "final2": 16,
     "final3": 16,
+    "final4": 16,
 }
 ANSWERED = frozenset({"extractive", "llm"})
 CLARIFY = re.compile(
