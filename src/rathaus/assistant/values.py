@@ -12,8 +12,9 @@ further down (fourth, fifth), it moves up there. A retrieved annex of the best s
 For services the fee, documents and offices sit in every candidate's structured facts; there the question
 decides which of the close services answers first (see ``rerank``: the asked-for thing, the situation
 and the retrieval signals weighed together). A period, a day, or a fee the service has no list of stands
-only in its description ("… ist bis zum 4. März 2027 gültig"): when its shown chunks lack it, the
-description chunk stating it follows the best passage (see ``_service_value``).
+only in its description ("… ist bis zum 4. März 2027 gültig"), and so do the documents of a service
+that has only forms: when its shown chunks lack it, the description chunk stating it follows the best
+passage (see ``_service_value``).
 """
 
 from __future__ import annotations
@@ -141,13 +142,12 @@ def _service_value(
 ) -> int | None:
     """The chunk of the best service's description with the asked-for value its passages lack, if any.
 
-    A value its text says beside the structured facts (a period, a day; a fee when it has no fee list) is
-    looked up in its other chunks when none of its retrieved ones states it with a word of the question.
+    A value its text says beside the structured facts (a period, a day; a fee or documents it has no list
+    of) is looked up in its other chunks when none of its retrieved ones states it with a word of the
+    question.
     """
     top = found[0]
-    kinds = [
-        k for k in wanted(question) if k in TEXT_ONLY or (k in (Wanted.FEE,) and not top.facts.get("fees"))
-    ]
+    kinds = [k for k in wanted(question) if k in TEXT_ONLY or _lacks(top, k)]
     if not kinds:
         return None
     matches = question_matcher(question)
@@ -176,6 +176,16 @@ def _service_value(
     ]
     best = max(scored, default=(0.0, 0))
     return best[1] if best[0] > 0 and not shown else None
+
+
+# A fee or documents the service has no list of stand in its description ("Bitte bringen Sie Ihren gültigen
+# Personalausweis mit"); its forms are no list of documents.
+LISTED = {Wanted.FEE: "fees", Wanted.DOCUMENTS: "documents"}
+
+
+def _lacks(passage: Passage, kind: Wanted) -> bool:
+    """Whether the service of ``passage`` has no structured list answering ``kind`` (fees, documents)."""
+    return kind in LISTED and not passage.facts.get(LISTED[kind])
 
 
 def service_texts(*, session: Session, tenant_id: int, found: Sequence[Passage]) -> dict[int, str]:
