@@ -195,6 +195,12 @@ def test_named_in_finds_towns_by_their_spellings_and_prefers_the_longer_name() -
     assert scope.named_in("Hundesteuer in Zell unter Aichelberg?", known) == ["Zell u.A."]
     assert scope.named_in("Die Konstanzer Friedhofsgebühren", known) == ["Konstanz"]
     assert scope.named_in("Abfall im Landkreis Göppingen", known) == ["Landkreis Göppingen"]
+    # the district's bodies name the district, not its town of the same name
+    kreis = ["Konstanz", "Landkreis Konstanz"]
+    assert scope.named_in("Was kostet das beim Landratsamt Konstanz?", kreis) == ["Landkreis Konstanz"]
+    assert scope.named_in("Wie oft tagt der Kreistag Konstanz?", kreis) == ["Landkreis Konstanz"]
+    assert scope.named_in("Die Abfallsatzung des Landkreises Konstanz", kreis) == ["Landkreis Konstanz"]
+    assert scope.named_in("Die Friedhöfe in Konstanz", kreis) == ["Konstanz"]
     assert scope.named_in("Reisepass in Muenchen", known) == ["München"]
     assert scope.named_in("Wie hoch ist die Hundesteuer?", known) == []
 

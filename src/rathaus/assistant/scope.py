@@ -26,6 +26,17 @@ from rathaus.core.security.models import Tenant
 from rathaus.core.text.stopwords import STOPWORDS
 
 DISTRICT_PREFIX = "Landkreis "
+DISTRICT_BODIES = (
+    "kreis",
+    "kreises",
+    "landkreises",
+    "landratsamt",
+    "landratsamts",
+    "landratsamtes",
+    "kreistag",
+    "kreistags",
+    "kreistages",
+)
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
@@ -131,7 +142,9 @@ def _patterns(name: str, towns: Collection[str]) -> list[str]:
     spellings = [lowered, *_aliases(lowered)]
     if lowered.startswith(DISTRICT_PREFIX.lower()):
         bare = lowered.removeprefix(DISTRICT_PREFIX.lower())
-        spellings.append(f"kreis {bare}")
+        # the district's bodies and the genitive name it too, not its town of that name: "beim Landratsamt
+        # Konstanz", "der Kreistag Konstanz", "des Landkreises Konstanz"
+        spellings.extend(f"{body} {bare}" for body in DISTRICT_BODIES)
         if bare not in {town.lower() for town in towns}:
             spellings.append(bare)  # "in Göppingen" means the district when no town of that name is known
     found = []
