@@ -158,3 +158,40 @@ def test_the_rule_stating_the_asked_bound_wins() -> None:
     upper = question_matcher("Wie hoch ist die Gebühr für einen Tag höchstens?")
     found = facts.best_units(text, section="§ 8 Gebühren", kind=Wanted.AMOUNT, matches=upper, limit=1)
     assert found[0][1].text == "Die Gebühr beträgt je Tag 2 bis 5 €."
+
+
+def test_a_numbered_list_run_together_is_split_into_its_items() -> None:
+    found = facts.units(
+        "1. die Bewirtschaftung der Mittel bis zu 10.000,-- im Einzelfall; 2. die Zustimmung zu Ausgaben bis "
+        "zu 2.000,-- im Einzelfall; 3. die Ernennung von Aushilfen; 5. die Bewilligung von "
+        "Freigebigkeitsleistungen bis zu 2.500,-- im Einzelfall;"
+    )
+    assert [unit.text[:3] for unit in found] == ["1. ", "2. ", "3. ", "5. "]
+    assert facts.units("Die Gebühr beträgt 5 €; 2 Stück kosten 8 €.") == [
+        facts.Unit("Die Gebühr beträgt 5 €; 2 Stück kosten 8 €.")
+    ]
+
+
+def test_a_long_list_shows_the_items_with_the_asked_value_under_their_own_lead_in() -> None:
+    tax = facts.Unit(
+        "Der Steuersatz beträgt:",
+        (
+            "für Geräte nach Nr. 1 c)",
+            "in Spielhallen 100 €",
+            "an anderen Orten 50 €",
+            "für Geräte nach Nr. 1 b) beträgt:",
+            "in Spielhallen 60 €",
+            "an anderen Orten 30 €",
+        ),
+    )
+    shown = facts.focused(tax, Wanted.FEE, question_matcher("Wie hoch ist die Steuer in Spielhallen?"))
+    assert shown.items == (
+        "für Geräte nach Nr. 1 c)",
+        "in Spielhallen 100 €",
+        tax.items[3],
+        "in Spielhallen 60 €",
+    )
+    assert shown.whole_list == tax.items
+    assert shown.lines()[-1] == f"– {facts.MORE}"
+    # a question naming no item's words keeps the whole list
+    assert facts.focused(tax, Wanted.FEE, question_matcher("Was kostet das?")) == tax

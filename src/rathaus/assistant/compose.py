@@ -31,8 +31,8 @@ def _unit_text(unit: facts_module.Unit) -> str:
         if shown and len(unit.text) + sum(len(x) + 2 for x in (*shown, item)) > SENTENCE_CHARS:
             break
         shown.append(item)
-    if len(shown) < len(unit.items):
-        shown.append("weitere Punkte siehe Quelle")
+    if len(shown) < len(unit.items) or unit.whole_list:
+        shown.append(facts_module.MORE)
     return f"{unit.text} {_joined(shown)}".strip()
 
 
@@ -219,6 +219,8 @@ def _text_fact_lines(
         if _unit_text(unit) in shown:
             continue
         shown.add(_unit_text(unit))
+        if unit.whole_list:  # the whole list is not repeated below the items shown of it
+            shown.add(_unit_text(facts_module.Unit(unit.text, unit.whole_list)))
         lead, *items = unit.lines()
         lines.append(f"{where}: {lead} [{index + 1}]" if not lines else f"{lead} [{index + 1}]")
         lines.extend(items)

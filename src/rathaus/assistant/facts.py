@@ -21,6 +21,9 @@ LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)]|[a-z]{1,2}[.)]|\([a-z]{1,
 PARAGRAPH_NUMBER = re.compile(r"^\(\d{1,2}[a-z]?\)\s*")
 SKIPPED_LINE = re.compile(r"^(?:Stichworte:|\(Fassung\b|Fassung gemäß)", re.IGNORECASE)
 MAX_ITEMS = 8
+MORE = "weitere Punkte siehe Quelle"
+# A list longer than this shows only its items with the asked value (see ``focused``).
+LONG_LIST = 4
 # A lead-in that points back to the sentence before it ("Dabei gelten folgende Leihfristen:") is read with it.
 REFERS_BACK = re.compile(r"(?:Da|Hier)(?:bei|für|zu|von|nach|unter|mit)\b|Dies(?:e[rsmn]?)?\b")
 # Paragraph headings that announce a value: "§ 5 Steuersatz", "§ 4 Gebührenhöhe", "§ 3 Ruhezeiten".
@@ -42,6 +45,7 @@ class Unit:
     text: str
     items: tuple[str, ...] = ()
     row: bool = False  # a table row (its only item, when it has a heading)
+    whole_list: tuple[str, ...] = ()  # all items, when only some are shown (see ``focused``)
 
     @property
     def whole(self) -> str:
@@ -51,6 +55,8 @@ class Unit:
     def lines(self, *, limit: int = MAX_ITEMS) -> list[str]:
         """The lead-in, then each item as a list line."""
         shown = [f"– {item}" for item in self.items[:limit]]
+        if self.whole_list or len(self.items) > limit:
+            shown.append(f"– {MORE}")
         return [self.text, *shown] if self.text else shown
 
 
@@ -159,7 +165,7 @@ def units(text: str) -> list[Unit]:
         group = None
         if tables.ITEM_NUMBER.match(line):
             heading = tidy(line)
-        pieces = [tidy(piece) for piece in sentences_and_items(line)]
+        pieces = [tidy(item) for piece in sentences_and_items(line) for item in _inline_items(piece)]
         pieces = [piece for piece in pieces if len(piece) > 2]
         if pieces and pieces[-1].endswith(":"):
             lead = pieces.pop()
@@ -179,6 +185,19 @@ QUANTITIES = (Wanted.FEE, Wanted.AMOUNT, Wanted.PERIOD, Wanted.HOURS, Wanted.DAY
 
 def _states_a_value(text: str) -> bool:
     return any(carries(text, kind) for kind in QUANTITIES)
+
+
+# Items a chunk joined into one line: "1. die Bewirtschaftung … im Einzelfall; 2. die Zustimmung …; 3. …",
+# "2.1 Die Bewirtschaftung …; - 2.2 die Zustimmung …".
+INLINE_ITEM = re.compile(r"(?<=;)\s+(?:-\s+)?(?=\d{1,2}(?:\.\d{1,2})?\.?\s+[A-Za-zÄÖÜäöü])")
+INLINE_ITEMS = 3
+
+
+def _inline_items(piece: str) -> list[str]:
+    """A piece holding a numbered list run together, as its items (each one a unit of its own: the one
+    stating the asked power or amount is shown, not the whole catalogue); any other piece as it is."""
+    items = INLINE_ITEM.split(piece)
+    return items if len(items) >= INLINE_ITEMS else [piece]
 
 
 IN_FORCE = re.compile(r"\b(?:in|außer)\s+kraft\b", re.IGNORECASE)
@@ -281,7 +300,38 @@ def best_units(
     if not scored:
         return []
     top = scored[0][0]
-    return _merged([(score, unit) for score, _pos, unit in scored[:limit] if score >= top / 2])
+    kept = [(score, focused(unit, kind, matches)) for score, _pos, unit in scored[:limit] if score >= top / 2]
+    return _merged(kept)
+
+
+def focused(unit: Unit, kind: Wanted, matches: Matcher) -> Unit:
+    """``unit`` with only the items of a long list that state a value of ``kind`` with the most of the
+    question's words: of a Hauptsatzung's twelve powers of the mayor, "5. die Bewilligung von …
+    Freigebigkeitsleistungen bis zu 2.500,-- im Einzelfall" for a question on a donation. A list whose items
+    name none of the question's words stays whole."""
+    if unit.row or len(unit.items) <= LONG_LIST:
+        return unit
+    valued = [states(item, kind) for item in unit.items]
+    scores = [matches(item) if value else -1 for item, value in zip(unit.items, valued, strict=True)]
+    best = max(scores)
+    if best <= 0:
+        return unit
+    kept = [index for index, score in enumerate(scores) if score == best]
+    # A sub-list's own lead-in ("für das Halten eines Gerätes nach Nr. 1 c)") stays above its kept items.
+    leads = {_lead_of(unit.items, valued, index) for index in kept} - {None}
+    shown = tuple(item for index, item in enumerate(unit.items) if index in kept or index in leads)
+    return unit if len(shown) == len(unit.items) else Unit(unit.text, shown, whole_list=unit.items)
+
+
+def _lead_of(items: Sequence[str], valued: Sequence[bool], index: int) -> int | None:
+    """The index of the lead-in of the sub-list holding item ``index``, if any: the item above its run of
+    items with values, when it ends with ":", opens the list or follows another run with values."""
+    above = index - 1
+    while above >= 0 and valued[above]:
+        above -= 1
+    if above < 0 or not (items[above].rstrip().endswith(":") or above == 0 or valued[above - 1]):
+        return None
+    return above
 
 
 def _merged(found: list[tuple[float, Unit]]) -> list[tuple[float, Unit]]:
