@@ -34,7 +34,9 @@ sets (development runs that must not see the final set's answers). Development s
 (``bench/data/citizen_dev_bylaw.json``, by-law questions over by-law files no other set uses),
 ``dev_refuse`` (``bench/data/citizen_dev_refuse.json``, for the refusal decision, never fitted on),
 ``dev_refuse2`` (``bench/data/citizen_dev_refuse2.json``, a second one with other kinds of unanswerable
-questions, written before the next refusal rules, to check that they generalise) and ``dev_service``
+questions, written before the next refusal rules, to check that they generalise), ``dev_refuse3``
+(``bench/data/citizen_dev_refuse3.json``, session 14: tempting unanswerable questions whose topic has a near
+service or by-law that lacks the asked value, with answerable twins of the same form) and ``dev_service``
 (``bench/data/citizen_dev_service.json``, situation-style service questions over services no other set
 uses). ``final`` (``bench/data/citizen_final.json``, session 11) was the held-out set for the final figures,
 written from the data alone before any answer was looked at, over services, facts and by-law files the other
@@ -73,6 +75,7 @@ SETS = {
     "dev_bylaw": REPO_ROOT / "bench" / "data" / "citizen_dev_bylaw.json",
     "dev_refuse": REPO_ROOT / "bench" / "data" / "citizen_dev_refuse.json",
     "dev_refuse2": REPO_ROOT / "bench" / "data" / "citizen_dev_refuse2.json",
+    "dev_refuse3": REPO_ROOT / "bench" / "data" / "citizen_dev_refuse3.json",
     "dev_service": REPO_ROOT / "bench" / "data" / "citizen_dev_service.json",
     "final": REPO_ROOT / "bench" / "data" / "citizen_final.json",
     "final2": REPO_ROOT / "bench" / "data" / "citizen_final2.json",
@@ -87,6 +90,7 @@ LLM_SAMPLE = {
     "dev_bylaw": 0,
     "dev_refuse": 0,
     "dev_refuse2": 0,
+    "dev_refuse3": 0,
     "dev_service": 0,
     "final": 16,
     "final2": 16,

@@ -1,6 +1,6 @@
 """The inputs of the answer/refuse decision for every development question, collected once.
 
-For each question of the ten development sets (``final`` since session 12, ``final2`` since session 13,
+For each question of the eleven development sets (``final`` since session 12, ``final2`` since session 13,
 ``final3`` since session 14; never the held-out set) this runs what
 :func:`rathaus.assistant.asking.ask_stream` runs before it decides: the scope (the municipality the
 question names), retrieval, the value passage, and the topic markers of the installation. The result
@@ -29,6 +29,7 @@ DEVELOPMENT = (
     "dev_bylaw",
     "dev_refuse",
     "dev_refuse2",
+    "dev_refuse3",
     "dev_service",
     "final",
     "final2",
