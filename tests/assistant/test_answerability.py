@@ -293,3 +293,23 @@ def test_the_asked_for_detail_is_no_noun_that_names_the_topic() -> None:
     assert not rules([scored(hours, 0.9)], "Welche Öffnungszeiten hat das Rathaus?").answerable
     assert rules([scored(hours, 0.9)], "Welche Öffnungszeiten hat der Friedhof?").answerable
     assert rules([scored(hours, 0.9)], "Welche Öffnungszeiten gelten?").answerable
+
+
+def test_the_appointments_length_pairs_no_period_beyond_the_appointment_with_the_question() -> None:
+    plate = passage(
+        "Kurzzeitkennzeichen",
+        "Gebühren: ab 13,10 Euro\nDauer des Termins: etwa 15 Minuten",
+        section="Kosten und Dauer",
+        source_id=13,
+    )
+    beyond = "Wie viele Tage darf ich mit einem Kurzzeitkennzeichen fahren?"
+    about = "Wie lange dauert der Termin für ein Kurzzeitkennzeichen?"
+
+    def value_line(question: str) -> float:
+        found = answerability.signals(
+            [scored(plate, 0.9)], question, markers=set(), limits=answerability.DEFAULT
+        )
+        return found["value_line"]
+
+    assert value_line(beyond) == 0
+    assert value_line(about) > 0

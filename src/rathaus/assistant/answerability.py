@@ -43,7 +43,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rathaus.assistant import gate, needs
-from rathaus.assistant.asked import Wanted, wanted
+from rathaus.assistant.asked import Wanted, beyond_appointment, wanted
+from rathaus.assistant.chunking import APPOINTMENT_LENGTH
 from rathaus.assistant.facts import concrete
 from rathaus.assistant.gate import llm_says_yes
 from rathaus.assistant.models import SourceKind
@@ -284,9 +285,24 @@ QUANTITIES = (Wanted.FEE, Wanted.AMOUNT, Wanted.PERIOD, Wanted.HOURS, Wanted.DAY
 
 
 def _states_asked(question: str) -> Callable[[str], bool]:
-    """Whether a line states a quantity of a kind the question asks for (any line when it asks none)."""
+    """Whether a line states a quantity of a kind the question asks for (any line when it asks none).
+
+    A service's appointment length ("Dauer des Termins: etwa 15 Minuten") states no period the question
+    asks for unless it asks about the appointment: "Wie viele Tage darf ich mit einem Kurzzeitkennzeichen
+    fahren?" is not answered by the 15 minutes at the counter.
+    """
     kinds = [kind for kind in wanted(question) if kind in QUANTITIES]
-    return lambda line: not kinds or any(concrete(line, kind) for kind in kinds)
+    stems = terms(question)
+
+    def matches(text: str) -> int:
+        return sum(contains(text.lower(), stem) for stem in stems)
+
+    def states(line: str, kind: Wanted) -> bool:
+        if line.startswith(APPOINTMENT_LENGTH) and beyond_appointment(kind, matches):
+            return False
+        return concrete(line, kind)
+
+    return lambda line: not kinds or any(states(line, kind) for kind in kinds)
 
 
 def related(passages: Sequence[PassageLike], question: str) -> list[PassageLike]:

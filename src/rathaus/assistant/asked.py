@@ -8,6 +8,7 @@ first; a question can ask for several ("Was kostet das und was muss ich mitbring
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from enum import StrEnum
 
 
@@ -215,3 +216,15 @@ VALUE = {
 def carries(text: str, kind: Wanted) -> bool:
     """True when ``text`` contains a value of ``kind`` (an amount, a period, a document, a day …)."""
     return VALUE[kind].search(text) is not None
+
+
+# Words of a question about the appointment itself ("Wie lange dauert der Termin?", "… einplanen?").
+APPOINTMENT = "Termin Vorsprache einplanen"
+
+
+def beyond_appointment(kind: Wanted, matches: Callable[[str], int]) -> bool:
+    """Whether a period question asks more than the appointment's length, which is all a service's stored
+    duration says: "Wie lange dauert es, bis ich eine neue habe?" is answered by "… kann bis zu 12 Wochen in
+    Anspruch nehmen" in its text, "Für wie lange wird es ausgestellt?" by "… für maximal 6 Monate erteilt".
+    ``matches`` counts the question's words in a text (``matching.question_matcher``)."""
+    return kind is Wanted.PERIOD and not matches(APPOINTMENT)

@@ -133,6 +133,10 @@ def _join(items: list[str]) -> str:
     return "\n".join(f"- {item}" for item in items if item)
 
 
+# The label of a service's appointment length in its facts chunk.
+APPOINTMENT_LENGTH = "Dauer des Termins"
+
+
 def service_fact_groups(meta: dict[str, Any]) -> list[tuple[str, str]]:
     """The fact groups of a service description as (section, text), without the description."""
     groups: list[tuple[str, str]] = []
@@ -140,7 +144,7 @@ def service_fact_groups(meta: dict[str, Any]) -> list[tuple[str, str]]:
     if meta.get("fees"):
         costs.append(f"Gebühren: {meta['fees']}")
     if meta.get("duration_minutes"):
-        costs.append(f"Dauer des Termins: etwa {meta['duration_minutes']} Minuten")
+        costs.append(f"{APPOINTMENT_LENGTH}: etwa {meta['duration_minutes']} Minuten")
     if meta.get("processing_time"):
         costs.append(f"Bearbeitungsdauer: {meta['processing_time']}")
     if costs:

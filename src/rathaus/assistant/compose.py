@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from rathaus.assistant import facts as facts_module
-from rathaus.assistant.asked import ADDRESS, VALUE_KINDS, Wanted, carries
+from rathaus.assistant.asked import ADDRESS, VALUE_KINDS, Wanted, beyond_appointment, carries
 from rathaus.assistant.schemas import KeyFacts, PassageLike
 from rathaus.assistant.titles import short_title
 
@@ -238,7 +238,7 @@ def _top_service_text(
     """The value from the best-ranked service's own text, when its structured facts lack it.
 
     A period beyond the appointment's length is looked for in its text too (see
-    :func:`_beyond_appointment`). Its forms stand in for a list of documents only after its text:
+    :func:`asked.beyond_appointment`). Its forms stand in for a list of documents only after its text:
     "Bitte bringen Sie ein biometrisches Passfoto mit" says what to bring, the form "Informationen zum
     biometrischen Foto" does not.
     """
@@ -247,22 +247,11 @@ def _top_service_text(
     if top is None or not attribute:
         return []
     fact = next((f for f in facts if f.service == top.title), None)
-    if fact is not None and getattr(fact, attribute) and not _beyond_appointment(kind, matches):
+    if fact is not None and getattr(fact, attribute) and not beyond_appointment(kind, matches):
         return []
     pairs = zip(passages, texts, strict=True)
     own = [text if p.source_id == top.source_id else ("", "") for p, text in pairs]
     return _text_fact_lines(passages, own, kind, matches, shown, strict=False)
-
-
-# Words of a question about the appointment itself ("Wie lange dauert der Termin?", "… einplanen?").
-APPOINTMENT = "Termin Vorsprache einplanen"
-
-
-def _beyond_appointment(kind: Wanted, matches: facts_module.Matcher) -> bool:
-    """Whether a period question asks more than the appointment's length, which is all a service's stored
-    duration says: "Wie lange dauert es, bis ich eine neue habe?" is answered by "… kann bis zu 12 Wochen in
-    Anspruch nehmen" in its text, "Für wie lange wird es ausgestellt?" by "… für maximal 6 Monate erteilt"."""
-    return kind is Wanted.PERIOD and not matches(APPOINTMENT)
 
 
 def asked_lines(
