@@ -26,11 +26,11 @@ def test_a_sure_match_answers_a_situation_and_a_weak_one_is_refused_as_no_match(
     sure = answerability.decide([scored(APPLY, 0.88)], question)
     assert sure.answerable
     assert sure.passages[0].title == "Anwohnerparkausweis"
-    weak = answerability.decide([scored(APPLY, 0.86)], question)
+    weak = answerability.decide([scored(APPLY, 0.85)], question)
     assert not weak.answerable
     assert weak.reason == "no_match"
     # The session-10 rules took any cosine from 0.84 as sure: the development sets refute that.
-    assert answerability.decide([scored(APPLY, 0.86)], question, learned=False).answerable
+    assert answerability.decide([scored(APPLY, 0.85)], question, learned=False).answerable
 
 
 def test_a_missing_asked_for_value_tips_an_unsure_match_to_a_refusal() -> None:
@@ -72,7 +72,7 @@ def test_the_probability_rises_with_the_cosine_and_falls_with_each_sign_against(
 
 def test_refused_by_the_signals_the_llm_is_still_asked_ja_or_nein() -> None:
     question = "Ich finde abends keinen Parkplatz vor meinem Haus, was nun?"
-    unsure = [scored(APPLY, 0.86)]
+    unsure = [scored(APPLY, 0.84)]
     yes, no = ScriptedChat("ja"), ScriptedChat("nein")
     decision = answerability.decide(unsure, question, chat=as_any(yes))
     assert decision.method == "llm"
