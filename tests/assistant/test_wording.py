@@ -15,6 +15,7 @@ from tests.assistant.conftest import passage
         ("§ 5 instandhaltung der unterkünfte", "unterkunft"),
         ("§ 2 steuerhebesätze: gewerbesteuer 360 v. h.", "gewerbesteuerhebesatz"),  # compound parts
         ("die steuer für jeden hund", "hundesteuer"),
+        ("für jeden angefangenen laufenden meter 9,00 euro", "laufendem"),  # an adjective's dative
     ],
 )
 def test_a_question_word_is_found_in_its_other_forms(text: str, word: str) -> None:
@@ -44,3 +45,15 @@ def test_the_line_with_the_rare_word_and_the_value_covers_the_question() -> None
     question = "Bis wann dürfen Jugendliche auf dem Bolzplatz spielen?"
     assert line_coverage([bylaw], question, lambda line: "Uhr" in line) > 0.5
     assert line_coverage([bylaw], question, lambda line: "Kraft" in line) < 0.5
+
+
+def test_a_date_in_a_line_is_not_cut_at_its_ordinal() -> None:
+    market = passage(
+        "Marktordnung",
+        "(1) In der Gemeinde finden zwei Jahrmärkte statt, am 15. Juli und am 20. November jeden Jahres.",
+        source_id=1,
+        kind="bylaw",
+        section="§ 1 Markttage",
+    )
+    question = "An welchen Tagen ist Jahrmarkt?"
+    assert line_coverage([market], question, lambda line: "15. Juli" in line) > 0.5

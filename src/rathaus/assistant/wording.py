@@ -15,6 +15,7 @@ from rathaus.assistant.schemas import PassageLike
 from rathaus.core.text.coordination import expand_coordinations
 from rathaus.core.text.frequency import rarity
 from rathaus.core.text.morphology import compound_parts
+from rathaus.core.text.sentences import sentences_and_items
 from rathaus.core.text.stems import light_stem
 from rathaus.core.text.stopwords import STOPWORDS as GERMAN_STOPWORDS
 
@@ -25,7 +26,8 @@ QUESTION_WORDS = (
     "the a an and how what where when do does can i my is are to of for in it you with please"
 )
 STOPWORDS = GERMAN_STOPWORDS | frozenset(QUESTION_WORDS.split())
-_SUFFIXES = ("ungen", "ung", "en", "er", "es", "e", "n", "s")
+# "em" for an adjective's dative ("je laufendem Meter" – "für jeden laufenden Meter").
+_SUFFIXES = ("ungen", "ung", "en", "em", "er", "es", "e", "n", "s")
 # Nouns naming the asked-for detail, not the thing it is asked about: "Öffnungszeiten" in a cemetery's
 # by-law is no evidence that it answers "Welche Öffnungszeiten hat das Rathaus?" (stems, lower case).
 ASKED_NOUNS = ("öffnungszeit", "sprechzeit", "gebühr", "koste", "preis", "betrag", "höhe", "frist", "dauer")
@@ -130,7 +132,8 @@ def line_coverage(near: Sequence[PassageLike], question: str, keep: Callable[[st
     for passage in near:
         # A service's fee line belongs to the service its title names; a by-law's row to its section.
         context = passage.title if passage.kind == "service" else passage.section
-        for line in re.split(r"\n+|(?<=[.!?;])\s+", passage.text):
+        # split as sentences are (an ordinal or date ends none: "am 15. Juli und am 20. November"), and at ";"
+        for line in (piece for part in sentences_and_items(passage.text) for piece in part.split("; ")):
             if len(line) < 4 or not keep(line):
                 continue
             best = max(best, rarity_share(rare, f"{context} {line}"))
