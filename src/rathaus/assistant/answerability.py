@@ -67,6 +67,7 @@ from rathaus.assistant.wording import (
     stem,
     terms,
     topic_hit,
+    word_matcher,
     word_share,
 )
 from rathaus.assistant.wording import dense as _dense
@@ -292,10 +293,7 @@ def _states_asked(question: str) -> Callable[[str], bool]:
     fahren?" is not answered by the 15 minutes at the counter.
     """
     kinds = [kind for kind in wanted(question) if kind in QUANTITIES]
-    stems = terms(question)
-
-    def matches(text: str) -> int:
-        return sum(contains(text.lower(), stem) for stem in stems)
+    matches = word_matcher(question)
 
     def states(line: str, kind: Wanted) -> bool:
         if line.startswith(APPOINTMENT_LENGTH) and beyond_appointment(kind, matches):

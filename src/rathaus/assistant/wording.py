@@ -44,6 +44,12 @@ def terms(text: str) -> set[str]:
     return {stem(word) for word in words if len(word) >= 3 and word not in STOPWORDS}
 
 
+def word_matcher(question: str) -> Callable[[str], int]:
+    """How many of the question's content-word stems a text contains (see ``terms``, ``contains``)."""
+    stems = terms(question)
+    return lambda text: sum(contains(text.lower(), stem) for stem in stems)
+
+
 def contains(text: str, term: str) -> bool:
     """Whether ``term`` (lower case) stands in ``text``: long stems also inside compounds.
 
