@@ -195,14 +195,24 @@ def test_named_in_finds_towns_by_their_spellings_and_prefers_the_longer_name() -
     assert scope.named_in("Hundesteuer in Zell unter Aichelberg?", known) == ["Zell u.A."]
     assert scope.named_in("Die Konstanzer Friedhofsgebühren", known) == ["Konstanz"]
     assert scope.named_in("Abfall im Landkreis Göppingen", known) == ["Landkreis Göppingen"]
+    assert scope.named_in("Reisepass in Muenchen", known) == ["München"]
+    assert scope.named_in("Wie hoch ist die Hundesteuer?", known) == []
     # the district's bodies name the district, not its town of the same name
     kreis = ["Konstanz", "Landkreis Konstanz"]
     assert scope.named_in("Was kostet das beim Landratsamt Konstanz?", kreis) == ["Landkreis Konstanz"]
     assert scope.named_in("Wie oft tagt der Kreistag Konstanz?", kreis) == ["Landkreis Konstanz"]
     assert scope.named_in("Die Abfallsatzung des Landkreises Konstanz", kreis) == ["Landkreis Konstanz"]
     assert scope.named_in("Die Friedhöfe in Konstanz", kreis) == ["Konstanz"]
-    assert scope.named_in("Reisepass in Muenchen", known) == ["München"]
-    assert scope.named_in("Wie hoch ist die Hundesteuer?", known) == []
+
+
+def test_a_town_in_an_associations_name_names_the_association_of_its_district() -> None:
+    known = {"Bad Boll": "Göppingen", "Eschenbach": "Göppingen", "Landkreis Göppingen": None}
+    district = ["Landkreis Göppingen"]
+    question = "Was erhält der Vorsitzende des Gemeindeverwaltungsverbands Raum Bad Boll?"
+    assert scope.named_in(question, known) == district
+    assert scope.named_in("Wer sitzt im Abwasserverband Heiningen-Dürnau-Eschenbach?", known) == district
+    assert scope.named_in("Der Musikverband in Bad Boll probt wo?", known) == ["Bad Boll"]
+    assert scope.named_in("Was zahlt der Verband? In Bad Boll gilt was?", known) == ["Bad Boll"]
 
 
 def test_a_qualified_name_is_also_named_without_its_qualifier() -> None:

@@ -12,7 +12,7 @@ municipalities have a rule of the asked kind, gets the question "Für welche Gem
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -188,9 +188,24 @@ def _mentions(question: str, known: Collection[str]) -> list[tuple[int, int, str
     return kept
 
 
-def named_in(question: str, known: Collection[str]) -> list[str]:
-    """The municipalities among ``known`` that ``question`` names, longest mention first."""
-    return list(dict.fromkeys(name for _start, _end, name in _mentions(question, known)))
+def named_in(question: str, known: Collection[str] | Mapping[str, str | None]) -> list[str]:
+    """The municipalities among ``known`` that ``question`` names, longest mention first.
+
+    A town named as part of an association's name ("Gemeindeverwaltungsverband Raum Bad Boll",
+    "Abwasserverband Heiningen-Dürnau-Eschenbach-Gammelshausen") names the association, whose rules are
+    its Landkreis' (``known`` as a mapping gives each town's Landkreis), not the town's own by-laws.
+    """
+    districts = known if isinstance(known, Mapping) else {}
+    found = []
+    for start, _end, name in _mentions(question, known):
+        district = districts.get(name)
+        in_association = ASSOCIATION.search(question[:start]) is not None
+        found.append(f"{DISTRICT_PREFIX}{district}" if in_association and district else name)
+    return list(dict.fromkeys(found))
+
+
+# The words before a town that is part of an association's name: "…verband Raum ", "…verbands Dürnau-".
+ASSOCIATION = re.compile(r"verband(?:es|s)?\s+(?:Raum\s+)?(?:[A-ZÄÖÜ][\wäöüß.]*(?:\s+|\s*[-/]\s*))*$")
 
 
 def without_places(question: str, known: Collection[str]) -> str:
