@@ -143,7 +143,7 @@ def _patterns(name: str, towns: Collection[str]) -> list[str]:
     if lowered.startswith(DISTRICT_PREFIX.lower()):
         bare = lowered.removeprefix(DISTRICT_PREFIX.lower())
         # the district's bodies and the genitive name it too, not its town of that name: "beim Landratsamt
-        # Konstanz", "der Kreistag Konstanz", "des Landkreises Konstanz"
+        # Neustadt", "der Kreistag Neustadt", "des Landkreises Neustadt"
         spellings.extend(f"{body} {bare}" for body in DISTRICT_BODIES)
         if bare not in {town.lower() for town in towns}:
             spellings.append(bare)  # "in Göppingen" means the district when no town of that name is known
@@ -191,8 +191,8 @@ def _mentions(question: str, known: Collection[str]) -> list[tuple[int, int, str
 def named_in(question: str, known: Collection[str] | Mapping[str, str | None]) -> list[str]:
     """The municipalities among ``known`` that ``question`` names, longest mention first.
 
-    A town named as part of an association's name ("Gemeindeverwaltungsverband Raum Bad Boll",
-    "Abwasserverband Heiningen-Dürnau-Eschenbach-Gammelshausen") names the association, whose rules are
+    A town named as part of an association's name ("Gemeindeverwaltungsverband Raum Neustadt",
+    "Abwasserverband Oberdorf-Unterdorf-Neustadt") names the association, whose rules are
     its Landkreis' (``known`` as a mapping gives each town's Landkreis), not the town's own by-laws.
     """
     districts = known if isinstance(known, Mapping) else {}
@@ -204,7 +204,7 @@ def named_in(question: str, known: Collection[str] | Mapping[str, str | None]) -
     return list(dict.fromkeys(found))
 
 
-# The words before a town that is part of an association's name: "…verband Raum ", "…verbands Dürnau-".
+# The words before a town that is part of an association's name: "…verband Raum ", "…verbands Oberdorf-".
 ASSOCIATION = re.compile(r"verband(?:es|s)?\s+(?:Raum\s+)?(?:[A-ZÄÖÜ][\wäöüß.]*(?:\s+|\s*[-/]\s*))*$")
 
 
