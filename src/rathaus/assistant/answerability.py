@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rathaus.assistant import gate, needs
-from rathaus.assistant.asked import Wanted, beyond_appointment, wanted
+from rathaus.assistant.asked import QUANTITIES, Wanted, beyond_appointment, wanted
 from rathaus.assistant.chunking import APPOINTMENT_LENGTH
 from rathaus.assistant.facts import concrete
 from rathaus.assistant.gate import llm_says_yes
@@ -278,11 +278,6 @@ def _refusal(
     if off_topic_bylaw(passages, chosen, question, limits):
         return "off_topic_bylaw"  # a neighbouring rule of the town, not the asked one
     return ""
-
-
-# Kinds whose value is a quantity a line states ("30,00 €", "22.00 Uhr", "sechs Monate"); a line merely
-# naming "Öffnungszeiten" or "Gebühr" states none.
-QUANTITIES = (Wanted.FEE, Wanted.AMOUNT, Wanted.PERIOD, Wanted.HOURS, Wanted.DAY, Wanted.COUNT)
 
 
 def _states_asked(question: str) -> Callable[[str], bool]:

@@ -28,6 +28,9 @@ class Wanted(StrEnum):
 
 # The kinds whose fact is a value a sentence carries; a rule's "muss" or "nicht" stands in most sentences.
 VALUE_KINDS = tuple(kind for kind in Wanted if kind is not Wanted.RULE)
+# The kinds whose value is a quantity ("30,00 €", "22.00 Uhr", "sechs Monate", "17 Mitglieder"); a line
+# merely naming "Gebühr" or "Öffnungszeiten" states none.
+QUANTITIES = (Wanted.FEE, Wanted.AMOUNT, Wanted.PERIOD, Wanted.HOURS, Wanted.DAY, Wanted.COUNT)
 # An amount of money written "2.500,--" or "10,-" (Euro without its sign), as older by-laws do.
 MONEY_DASH = r"\d{1,3}(?:\.\d{3})*,-{1,2}(?![\d-])"
 

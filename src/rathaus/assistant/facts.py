@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rathaus.assistant import tables
-from rathaus.assistant.asked import DATE, LOWER_BOUND, UPPER_BOUND, VALUE_KINDS, Wanted, carries
+from rathaus.assistant.asked import DATE, LOWER_BOUND, QUANTITIES, UPPER_BOUND, VALUE_KINDS, Wanted, carries
 from rathaus.core.text.sentences import plain_markdown, sentences_and_items
 
 # "- ", "1. ", "a) ", "(a) " open a list item; "(1)" is a paragraph's number, not an item's.
@@ -178,9 +178,6 @@ def units(text: str) -> list[Unit]:
     # A lead-in without items says nothing ("Bringen Sie mit:"), unless it states a value itself ("Der
     # Ausschuss besteht aus 17 stimmberechtigten Mitgliedern:").
     return [unit for unit in found if unit.items or not unit.text.endswith(":") or _states_a_value(unit.text)]
-
-
-QUANTITIES = (Wanted.FEE, Wanted.AMOUNT, Wanted.PERIOD, Wanted.HOURS, Wanted.DAY, Wanted.COUNT)
 
 
 def _states_a_value(text: str) -> bool:

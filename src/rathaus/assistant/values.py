@@ -26,7 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rathaus.assistant import facts
-from rathaus.assistant.asked import Wanted, wanted
+from rathaus.assistant.asked import QUANTITIES, Wanted, wanted
 from rathaus.assistant.matching import question_matcher
 from rathaus.assistant.models import Chunk
 from rathaus.assistant.rerank import WINDOW, rerank
@@ -34,7 +34,6 @@ from rathaus.assistant.retrieval import Audience, Passage
 from rathaus.assistant.retrieval import passages as load_passages
 from rathaus.assistant.scope import without_places
 
-VALUE_KINDS = (Wanted.FEE, Wanted.AMOUNT, Wanted.PERIOD, Wanted.HOURS, Wanted.DAY, Wanted.COUNT)
 # The best passage and the one after it are the ones an answer surely shows (see answers.MAX_PASSAGES).
 SHOWN = 2
 
@@ -54,7 +53,7 @@ def with_value_passage(
     the chunk of its description with a value its structured facts cannot give follows it (see
     :func:`_service_value`).
     """
-    kinds = [kind for kind in wanted(question) if kind in VALUE_KINDS]
+    kinds = [kind for kind in wanted(question) if kind in QUANTITIES]
     result = list(found)
     if result and result[0].kind == "service":
         texts = service_texts(session=session, tenant_id=tenant_id, found=result[:WINDOW])
