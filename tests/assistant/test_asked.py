@@ -55,6 +55,8 @@ from rathaus.assistant.asked import Wanted, carries, wanted
         ("Was verlangt die Gemeinde für die Erlaubnis?", {Wanted.FEE}),
         ("Welche Entschädigung steht mir zu?", {Wanted.AMOUNT}),
         ("Mit welchem Stammkapital arbeitet das Wasserwerk?", {Wanted.AMOUNT}),
+        ("Welches Sitzungsgeld bekomme ich?", {Wanted.AMOUNT}),
+        ("Wo beantrage ich Elterngeld?", {Wanted.OFFICE}),
         ("Ab welchem Streitwert entscheidet der Ausschuss?", {Wanted.AMOUNT}),
         ("Welche Mehrheit braucht es, um die Satzung zu ändern?", {Wanted.AMOUNT}),
         # A count of people or things.

@@ -86,7 +86,10 @@ _PATTERNS: dict[Wanted, re.Pattern[str]] = {
         # a sum received or set: "Welche Entschädigung bekomme ich?", "Welches Sitzungsgeld …?", "Mit
         # welchem Stammkapital …?", "Ab welchem Streitwert …?", "Welcher Zuschlag …?", "Welchen Anteil …?",
         # "Was bekomme ich pro Stunde?", "Wie groß war das Vermögen?"
-        r"|\bentschädigung\w*|\bvergütung\w*|pauschale\b|\w+geld\b|kapital\b|\bzuschl[aä]g\w*"
+        r"|\bentschädigung\w*|\bvergütung\w*|pauschale\b|kapital\b|\bzuschl[aä]g\w*"
+        # a sum of money by name when asked which or how much ("Welches Sitzungsgeld …?"), not a benefit
+        # applied for ("Wo beantrage ich Elterngeld?")
+        r"|\b(?:welche[snmr]?|wie ?viel)\s+(?:\w+\s+)?\w*geld\b"
         r"|\bwelche[nmrs]? (?:\w+ )?(?:\w*wert|\w*faktor|anteil|\w*preis)\b|\bwas bekomme? ich\b"
         r"|\bsteht (?:mir|uns|ihm|ihr) zu\b|\bwie groß\b|\bmehrheit\b"
     ),
