@@ -188,6 +188,10 @@ def _mentions(question: str, known: Collection[str]) -> list[tuple[int, int, str
     return kept
 
 
+# The words before a town that is part of an association's name: "…verband Raum ", "…verbands Oberdorf-".
+ASSOCIATION = re.compile(r"verband(?:es|s)?\s+(?:Raum\s+)?(?:[A-ZÄÖÜ][\wäöüß.]*(?:\s+|\s*[-/]\s*))*$")
+
+
 def named_in(question: str, known: Collection[str] | Mapping[str, str | None]) -> list[str]:
     """The municipalities among ``known`` that ``question`` names, longest mention first.
 
@@ -202,10 +206,6 @@ def named_in(question: str, known: Collection[str] | Mapping[str, str | None]) -
         in_association = ASSOCIATION.search(question[:start]) is not None
         found.append(f"{DISTRICT_PREFIX}{district}" if in_association and district else name)
     return list(dict.fromkeys(found))
-
-
-# The words before a town that is part of an association's name: "…verband Raum ", "…verbands Oberdorf-".
-ASSOCIATION = re.compile(r"verband(?:es|s)?\s+(?:Raum\s+)?(?:[A-ZÄÖÜ][\wäöüß.]*(?:\s+|\s*[-/]\s*))*$")
 
 
 def without_places(question: str, known: Collection[str]) -> str:
