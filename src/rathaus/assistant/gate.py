@@ -27,7 +27,7 @@ sets with the same six signals, leaving one set out: 58/768 answerable questions
 backward elimination from all signals ends with eleven at about the same figures (60/768, 16/146): the
 six stay.
 
-Session 14 added ``final3`` (session 13's held-out set, spent) and ``dev_refuse3`` (46 tempting
+Session 14 added ``final3`` (session 13's held-out set, spent) and ``dev_refuse3`` (45 tempting
 unanswerable questions: a service or by-law on the topic exists but does not state the asked value, with
 answerable twins) as the tenth and eleventh sets; questions for a count, a share, how often or how much
 time now ask for that value (``asked``), a service's appointment length no longer answers a period beyond
