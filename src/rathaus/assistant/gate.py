@@ -34,7 +34,7 @@ time now ask for that value (``asked``), a service's appointment length no longe
 the appointment, and the value line splits sentences as the answer does ("am 15. Juli" stays whole),
 which changes ``value_line`` and ``value_missing``. Leaving one set out over the eleven sets, the six
 signals of session 13 refuse 80/990 answerable questions (8.1 %) and answer 31/210 unanswerable ones
-(15 %); the backward elimination from all signals keeps twelve (the keyword rank and the unfitted
+(15 %); the backward elimination from all signals keeps thirteen (the keyword rank and the unfitted
 ``lead`` go) at 78/990 (7.9 %) and 31/210: those are the weights below. Fitted on all eleven sets they
 refuse 73/990 and answer 27/210; session 13's weights on the same sets 62/990 and 36/210: more refusals,
 fewer answers from a neighbouring rule.

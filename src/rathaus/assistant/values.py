@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from rathaus.assistant import facts
 from rathaus.assistant.asked import QUANTITIES, Wanted, wanted
+from rathaus.assistant.compose import SERVICE_FACT
 from rathaus.assistant.matching import question_matcher
 from rathaus.assistant.models import Chunk
 from rathaus.assistant.rerank import WINDOW, rerank
@@ -179,12 +180,12 @@ def _service_value(
 
 # A fee or documents the service has no list of stand in its description ("Bitte bringen Sie Ihren gültigen
 # Personalausweis mit"); its forms are no list of documents.
-LISTED = {Wanted.FEE: "fees", Wanted.DOCUMENTS: "documents"}
+LISTED = (Wanted.FEE, Wanted.DOCUMENTS)
 
 
 def _lacks(passage: Passage, kind: Wanted) -> bool:
     """Whether the service of ``passage`` has no structured list answering ``kind`` (fees, documents)."""
-    return kind in LISTED and not passage.facts.get(LISTED[kind])
+    return kind in LISTED and not passage.facts.get(SERVICE_FACT[kind][0])
 
 
 def service_texts(*, session: Session, tenant_id: int, found: Sequence[Passage]) -> dict[int, str]:

@@ -45,7 +45,10 @@ def terms(text: str) -> set[str]:
 
 
 def word_matcher(question: str) -> Callable[[str], int]:
-    """How many of the question's content-word stems a text contains (see ``terms``, ``contains``)."""
+    """How many of the question's content-word stems a text contains (see ``terms``, ``contains``).
+
+    The decision's plain counterpart of ``matching.question_matcher`` (which builds on this module and
+    ``answerability``, so they cannot call it): no compound parts or participles."""
     stems = terms(question)
     return lambda text: sum(contains(text.lower(), stem) for stem in stems)
 
