@@ -7,7 +7,8 @@ services and by-law files, and was run once at the end of session 10; since then
 too; ``bench/data/citizen_final.json`` (split ``final``) held the honest final figures of session 11, and
 ``bench/data/citizen_final2.json`` (split ``final2``) held those of session 12; both are development sets
 since sessions 12 and 13, ``bench/data/citizen_final3.json`` (split ``final3``) is one since session 14, and
-``bench/data/citizen_final4.json`` (split ``final4``) is the held-out set.
+``bench/data/citizen_final4.json`` (split ``final4``) is one since session 15, and
+``bench/data/citizen_final5.json`` (split ``final5``) is the held-out set.
 Every question goes through the product's own path, :func:`rathaus.assistant.asking.ask` (retrieval,
 answerability, answer, logging), as a public question in one tenant holding all 287 Munich services and
 351 by-laws of eight municipalities (an installation that serves several municipalities). Figures, per
@@ -45,9 +46,10 @@ sets do not ask; it was run once at the end of session 11 and is a development s
 services, asked kinds and by-law files no earlier set (``final`` included) uses; it is a development set since
 session 13. ``final3`` (``bench/data/citizen_final3.json``, session 13) was written the same way over what no
 earlier set (``final`` and ``final2`` included) uses; it is a development set since session 14. ``final4``
-(``bench/data/citizen_final4.json``, session 14) is the held-out set now, written the same way; as the by-law
-files were nearly used up it reuses them, but only for paragraphs and facts no earlier set asks; never run
-while tuning.
+(``bench/data/citizen_final4.json``, session 14) was written the same way; as the by-law files were nearly
+used up it reuses them, but only for paragraphs and facts no earlier set asks; it is a development set since
+session 15. ``final5`` (``bench/data/citizen_final5.json``, session 15) is the held-out set now, written the
+same way (by-law files reused only for other paragraphs and facts); never run while tuning.
 ``RATHAUS_BENCH_CITIZEN_DETAILS=path`` writes every question's answer for inspection.
 """
 
@@ -81,6 +83,7 @@ SETS = {
     "final2": REPO_ROOT / "bench" / "data" / "citizen_final2.json",
     "final3": REPO_ROOT / "bench" / "data" / "citizen_final3.json",
     "final4": REPO_ROOT / "bench" / "data" / "citizen_final4.json",
+    "final5": REPO_ROOT / "bench" / "data" / "citizen_final5.json",
 }
 # Questions per set in LLM mode; 0 runs the set in extractive mode only.
 LLM_SAMPLE = {
@@ -96,6 +99,7 @@ LLM_SAMPLE = {
     "final2": 16,
     "final3": 16,
     "final4": 16,
+    "final5": 16,
 }
 ANSWERED = frozenset({"extractive", "llm"})
 CLARIFY = re.compile(

@@ -1,4 +1,4 @@
-"""The held-out citizen sets ``final2`` (session 12), ``final3`` (session 13) and ``final4`` (session 14):
+"""The held-out citizen sets ``final2`` (session 12) to ``final5`` (session 15):
 format, sizes and what they may not share with the sets written before them (their facts are checked against
 the data in ``test_citizen_bench.py``)."""
 
@@ -66,6 +66,17 @@ SPEC: dict[str, dict[str, Any]] = {
         "district_bylaws": 15,
         # Only 3 services no earlier set uses have something to ask (an office or a duration).
         "new_services": 3,
+    },
+    "final5": {
+        "letter": "x",
+        "before": (*EARLIER, "final", "final2", "final3", "final4"),
+        "minimum": {"services": 85, "bylaws": 62, "unanswerable": 24, "no_place": 21},
+        "reuses_files": True,
+        "bylaw_towns": TOWNS,
+        "place_towns": TOWNS,
+        "district_bylaws": 12,
+        # The services no earlier set uses have nothing to ask.
+        "new_services": 0,
     },
 }
 NAMES = tuple(SPEC)
@@ -142,7 +153,8 @@ def test_the_set_shares_no_id_or_question_with_the_earlier_sets(name: str) -> No
 
 @pytest.mark.parametrize("name", NAMES)
 def test_a_service_another_set_uses_is_asked_for_another_kind_of_fact(name: str) -> None:
-    before, now = _asked(_earlier_rows(name)), _asked(load(name))
+    rows = [row for row in load(name) if row.get("reuse") != "fact"]
+    before, now = _asked(_earlier_rows(name)), _asked(rows)
     assert not [service for service, kinds in now.items() if kinds & before.get(service, set())]
     assert len(set(now) - set(before)) >= SPEC[name]["new_services"]
 
@@ -198,3 +210,18 @@ def test_reused_bylaw_files_are_asked_for_other_paragraphs_and_facts(name: str) 
     assert sum(not row["municipality"] for row in bylaws) >= SPEC[name]["district_bylaws"]
     places = {town for row in rows if row["category"] == "no_place" for town in row["municipalities"]}
     assert places == SPEC[name]["place_towns"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_service_asked_again_for_a_kind_asks_a_fact_no_earlier_question_names(name: str) -> None:
+    """Rows marked ``"reuse": "fact"`` ask a kind already asked of the service, but never an earlier fact."""
+    earlier: dict[str, set[str]] = {}
+    for row in _earlier_rows(name):
+        if "service_id" in row:
+            earlier.setdefault(row["service_id"], set()).update(normalise(fact) for fact in row["facts"])
+    rows = [row for row in load(name) if "service_id" in row]
+    for row in rows:
+        if row.get("reuse") == "fact":
+            assert not {normalise(fact) for fact in row["facts"]} & earlier.get(row["service_id"], set())
+    per_service = [row["service_id"] for row in rows]
+    assert max(per_service.count(service) for service in per_service) <= 3
