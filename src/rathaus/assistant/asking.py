@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rathaus.assistant import answerability, conversations, scope
+from rathaus.assistant import answerability, associations, conversations, scope
 from rathaus.assistant.answers import question_problem, stream_answer
 from rathaus.assistant.config import AssistantSettings
 from rathaus.assistant.fusion import FusionParams, params_per_kind
@@ -93,11 +93,16 @@ def _scoped(
         by_word = scope.place_by_word(session=session, tenant_id=tenant_id, question=question, rows=rows)
         named = [by_word] if by_word else []
     about = scope.without_places(question, known) or question
+    bodies = associations.known_associations(session=session, tenant_id=tenant_id)
+    association = None if municipality else associations.named_association(question, bodies, known)
+    if association and bodies[association]:  # "beim GVV Oberdorf": its Landkreis, its by-laws alone
+        named = [str(bodies[association])]
     inside = [name for name in named if served.serves(name)]
     if named and not inside:
         return _Scoped(served, named, about, _out_of_scope(named[0], served))
     if inside:
-        return _Scoped(served.narrowed(scope.with_district(inside, known)), inside, about, None)
+        narrowed = served.narrowed(scope.with_district(inside, known), association)
+        return _Scoped(narrowed, inside, about, None)
     return _Scoped(served, [], about, None)
 
 

@@ -57,6 +57,7 @@ FACT_KEYS = (
     "appointment_url",
     "leika",
     "gemeinde",
+    "verband",
     "stand",
 )
 
@@ -203,7 +204,7 @@ def _vectors(
         tenant_id,
         audience,
         frozenset() if audience == "public" else frozenset(departments),
-        scope.municipalities if scope is not None else None,
+        (scope.municipalities, scope.association) if scope is not None else None,
     )
     signature = _signature(session, tenant_id, visible)
     with _CACHE_LOCK:

@@ -20,6 +20,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from rathaus.assistant.associations import association_of
 from rathaus.assistant.config import AssistantSettings
 from rathaus.assistant.models import KnowledgeSource
 from rathaus.core.security.models import Tenant
@@ -57,14 +58,16 @@ def _aliases(lowered: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Scope:
-    """The municipalities whose sources may answer (None: all of the tenant's)."""
+    """The municipalities whose sources may answer (None: all of the tenant's), and of an association's
+    by-laws only those of ``association`` when the question names one (see ``associations``)."""
 
     municipalities: frozenset[str] | None = None
+    association: str | None = None
 
-    def narrowed(self, names: Collection[str]) -> Scope:
-        """Only ``names`` (within this scope)."""
+    def narrowed(self, names: Collection[str], association: str | None = None) -> Scope:
+        """Only ``names`` (within this scope), and only ``association``'s by-laws when given."""
         wanted = frozenset(names)
-        return Scope(wanted if self.municipalities is None else wanted & self.municipalities)
+        return Scope(wanted if self.municipalities is None else wanted & self.municipalities, association)
 
     def serves(self, name: str) -> bool:
         """Whether sources of ``name`` may answer."""
@@ -87,13 +90,12 @@ def default_municipality(*, session: Session, tenant_id: int, settings: Assistan
 
 def clause(scope: Scope) -> ColumnElement[bool] | None:
     """The WHERE condition on KnowledgeSource for ``scope`` (None: no condition)."""
-    if scope.municipalities is None:
+    if scope.municipalities is None and scope.association is None:
         return None
-    return or_(
-        KnowledgeSource.shared.is_(True),
-        KnowledgeSource.municipality.is_(None),
-        KnowledgeSource.municipality.in_(sorted(scope.municipalities)),
-    )
+    own = or_(KnowledgeSource.shared.is_(True), KnowledgeSource.municipality.is_(None))
+    if scope.association is not None:
+        return or_(own, KnowledgeSource.meta["verband"].as_string() == scope.association)
+    return or_(own, KnowledgeSource.municipality.in_(sorted(scope.municipalities or ())))
 
 
 @dataclass(frozen=True)
@@ -302,10 +304,16 @@ def compatible(first: str | None, second: str | None, district_of: dict[str, str
 
 
 def one_municipality(passages: Sequence[Any]) -> list[Any]:
-    """The passages that agree with the best-ranked one's municipality (shared and own ones always)."""
+    """The passages that agree with the best-ranked one's municipality (shared and own ones always),
+    and with its association: two associations of one Landkreis do not answer together."""
     districts = {str(getattr(p, "municipality", "")): getattr(p, "district", None) for p in passages}
     first = next((municipality_of(p) for p in passages if municipality_of(p)), None)
-    return [p for p in passages if compatible(first, municipality_of(p), districts)]
+    body = next((name for p in passages if (name := association_of(p))), None)
+    return [
+        p
+        for p in passages
+        if compatible(first, municipality_of(p), districts) and association_of(p) in (None, body)
+    ]
 
 
 def competing(passages: Sequence[Any]) -> list[str]:

@@ -24,7 +24,7 @@ FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 BYLAW_KINDS = {"satzung", "verordnung", "polizeiverordnung", "ordnung", "richtlinie", "geschaeftsordnung"}
 DROPPED_TAGS = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template")
 FRONT_MATTER_FACTS = frozenset(
-    {"gemeinde", "kreis", "land", "rechtsnatur", "stand", "gueltig_ab", "erlassen_am", "quelle"}
+    {"gemeinde", "kreis", "verband", "land", "rechtsnatur", "stand", "gueltig_ab", "erlassen_am", "quelle"}
 )
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx", ".json")
 
@@ -218,8 +218,9 @@ def parse_markdown(text: str, *, name: str) -> SourceInput:
     district = str(front.get("kreis") or "").strip() or None
     if not place and front.get("ebene") == "kreis" and district:
         place = f"Landkreis {district}"
-    if place and max(place.split(), key=len).lower() not in title.lower():
-        title = f"{title} ({place})"  # many by-laws do not name their municipality in the title
+    owner = place or str(front.get("verband") or "").strip()  # a town, a Landkreis or an association
+    if owner and max(owner.split(), key=len).lower() not in title.lower():
+        title = f"{title} ({owner})"  # many by-laws do not name their municipality in the title
     nature = str(front.get("rechtsnatur") or "").lower()
     kind = SourceKind.BYLAW if nature in BYLAW_KINDS or front.get("titel") else SourceKind.DOCUMENT
     meta = {

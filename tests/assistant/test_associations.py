@@ -1,0 +1,126 @@
+"""Associations (Verbände): the one a question names answers it, another association's by-law never does."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from rathaus.assistant import asking, service
+from rathaus.assistant.associations import named_association
+from rathaus.assistant.config import AssistantSettings
+from rathaus.assistant.retrieval import Passage
+from rathaus.assistant.scope import one_municipality
+from rathaus.assistant.sources import parse_markdown
+from rathaus.core.audit.service import Actor
+from rathaus.core.db import open_session
+from tests.assistant.conftest import passage
+from tests.assistant.stand_ins import EDITOR
+from tests.factories import make_tenant
+
+NAMES = [
+    "GVV Oberdorf",
+    "Schulverband Westliches Oberdorf",
+    "GVV Raum Neustadt",
+    "Zweckverband Abwasserverband Altbach-Neustadt-Unterdorf-Talheim",
+    "Zweckverband Abwasserzweckverband Gruppenklärwerk Seewiesen",
+]
+TOWNS = ["Neustadt", "Unterdorf", "Landkreis Neustadt"]
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("Was bekommt der Vorsitzende des Gemeindeverwaltungsverbands Oberdorf?", "GVV Oberdorf"),
+        ("Was kostet ein Gutachten beim GVV Oberdorf?", "GVV Oberdorf"),
+        # the longer name that the question names whole wins over the one inside it
+        ("Wer zahlt die Umlage des Schulverbands Westliches Oberdorf?", "Schulverband Westliches Oberdorf"),
+        (
+            "Wer sitzt in der Verbandsversammlung des Gemeindeverwaltungsverbandes Raum Neustadt?",
+            "GVV Raum Neustadt",
+        ),
+        # a shorter form of a long name, where the question speaks of an association
+        (
+            "Wie hoch ist die Umlage des Abwasserverbands Altbach-Talheim?",
+            "Zweckverband Abwasserverband Altbach-Neustadt-Unterdorf-Talheim",
+        ),
+        # a name that is no town names the association without the word "Verband"
+        (
+            "Wie viel Sitzungsgeld gibt es im Gruppenklärwerk Seewiesen?",
+            "Zweckverband Abwasserzweckverband Gruppenklärwerk Seewiesen",
+        ),
+        # a town's name alone names the town, not the association called after it
+        ("Wie hoch ist die Hundesteuer in Neustadt?", None),
+        ("Wie hoch ist die Hundesteuer?", None),
+        # one word of a long name is not enough
+        ("Was kostet das Abwasser in Talheim?", None),
+    ],
+)
+def test_named_association(question: str, named: str | None) -> None:
+    assert named_association(question, NAMES, TOWNS) == named
+
+
+def test_two_associations_of_one_landkreis_do_not_answer_together() -> None:
+    def bylaw(title: str, text: str, association: str | None) -> Passage:
+        facts = {"verband": association} if association else {}
+        found = passage(title, text, kind="bylaw", facts=facts)
+        return replace(found, municipality="Landkreis Neustadt", district="Neustadt")
+
+    oberdorf = bylaw("Entschädigung (GVV Oberdorf)", "150 € im Monat", "GVV Oberdorf")
+    neustadt = bylaw("Entschädigung (GVV Raum Neustadt)", "90 € im Monat", "GVV Raum Neustadt")
+    kreis = bylaw("Gebührenordnung (Landkreis Neustadt)", "35 €", None)
+    assert one_municipality([oberdorf, neustadt, kreis]) == [oberdorf, kreis]
+
+
+def verband_bylaw(title: str, association: str, body: str) -> str:
+    front = (
+        f'titel: {title}\nebene: verband\nrechtsnatur: satzung\nkreis: "Neustadt"\nverband: "{association}"\n'
+    )
+    return f"---\n{front}---\n\n{body}\n"
+
+
+BYLAWS = {
+    "ober_entschaedigung.md": verband_bylaw(
+        "Satzung über die Entschädigung für ehrenamtliche Tätigkeit",
+        "GVV Oberdorf",
+        "## § 3 Aufwandsentschädigung\n\nDer Verbandsvorsitzende erhält 150,00 € monatliche "
+        "Aufwandsentschädigung.",
+    ),
+    "neu_verband.md": verband_bylaw(
+        "Verbandssatzung des Gemeindeverwaltungsverbands Raum Neustadt",
+        "GVV Raum Neustadt",
+        "## § 8 Verbandsvorsitzender\n\nDer Verbandsvorsitzende wird von der Verbandsversammlung gewählt.",
+    ),
+}
+
+
+def test_a_question_naming_an_association_is_not_answered_from_anothers_bylaw(
+    sessions: sessionmaker[Session],
+) -> None:
+    with open_session(sessions) as session:
+        tenant_id = make_tenant(session, slug="kreis-neustadt", name="Kreis Neustadt").id
+    with open_session(sessions, tenant_id=tenant_id) as session:
+        items = [parse_markdown(text, name=name) for name, text in BYLAWS.items()]
+        service.import_sources(session=session, tenant_id=tenant_id, items=items, actor=EDITOR)
+        service.reindex(session=session, embedder=None)
+    assert items[0].title.endswith("(GVV Oberdorf)")  # the title says whose rule it is
+    assert items[0].meta["verband"] == "GVV Oberdorf"
+
+    def ask(question: str) -> asking.Asked:
+        with open_session(sessions, tenant_id=tenant_id) as session:
+            return asking.ask(
+                session=session,
+                tenant_id=tenant_id,
+                question=question,
+                audience="public",
+                embedder=None,
+                chat=None,
+                settings=AssistantSettings(),
+                actor=Actor.system("assistant-public"),
+            )
+
+    own = ask("Welche Aufwandsentschädigung bekommt der Vorsitzende des GVV Oberdorf im Monat?")
+    assert "150,00 €" in own.answer.text
+    other = ask("Welche Aufwandsentschädigung bekommt der Vorsitzende des GVV Raum Neustadt im Monat?")
+    assert "150,00" not in other.answer.text
