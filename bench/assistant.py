@@ -186,10 +186,34 @@ def _index(workdir: Path, services_dir: Path, bylaws_dir: Path, embedder: Any) -
     if reused:
         build = json.loads(build_file.read_text(encoding="utf-8"))
         console.print(f"reusing the index in {workdir} ({build['index_chunks']} chunks)")
+        items, _queries = _load_sources(services_dir, bylaws_dir)
+        _refresh(workdir / "assistant.sqlite3", int(build["tenant_id"]), items, embedder)
     else:
         build = _build(workdir, services_dir, bylaws_dir, embedder)
         build_file.write_text(json.dumps(build), encoding="utf-8")
     return build, reused
+
+
+def _refresh(database: Path, tenant_id: int, items: list[Any], embedder: Any) -> None:
+    """Bring a kept index up to the sources as the current code reads them, as the product does.
+
+    Sources whose title, text or facts did not change are left alone; changed ones are indexed anew.
+    """
+    from rathaus.assistant import service  # noqa: PLC0415
+    from rathaus.core.audit.service import Actor  # noqa: PLC0415
+    from rathaus.core.db import make_engine, make_session_factory, open_session  # noqa: PLC0415
+
+    engine = make_engine(f"sqlite:///{database}")
+    sessions = make_session_factory(engine)
+    with open_session(sessions, tenant_id=tenant_id) as session:
+        summary = service.import_sources(
+            session=session, tenant_id=tenant_id, items=items, actor=Actor.system("bench")
+        )
+    if summary.created or summary.updated:
+        with open_session(sessions, tenant_id=tenant_id) as session:
+            chunks = service.reindex(session=session, embedder=embedder)
+        console.print(f"kept index brought up to date ({summary.message}): {chunks} chunks embedded")
+    engine.dispose()
 
 
 def _opened(workdir: Path) -> tuple[Any, dict[str, Any], bool, Any, Path, Path] | None:
@@ -211,7 +235,8 @@ def _with_keywords(workdir: Path, services_dir: Path, tenant_id: int, embedder: 
 
     The retrieval figures hold the keywords out (they are its queries); citizens ask in their own words,
     so their questions run on the installation's real index. Made once per kept index: the services are
-    imported again with their keywords and only their chunks embedded anew.
+    imported again with their keywords and only their chunks embedded anew; later runs bring it up to
+    date like the kept index (``_refresh``).
     """
     import sqlite3  # noqa: PLC0415
 
@@ -242,6 +267,16 @@ def _with_keywords(workdir: Path, services_dir: Path, tenant_id: int, embedder: 
         console.print(f"services with keywords: {chunks} chunks embedded again in {target}")
         engine.dispose()
         done.write_text("ok", encoding="utf-8")
+    else:
+        data = json.loads((services_dir / "munich_services_de.json").read_text(encoding="utf-8"))
+        locations = json.loads((services_dir / "munich_locations_de.json").read_text(encoding="utf-8"))
+        bylaws_dir = shared_data("bylaws_bw")
+        items = parse_services(data, locations=locations, municipality="München")
+        if bylaws_dir is not None:
+            items.extend(
+                item for item in _load_sources(services_dir, bylaws_dir)[0] if item.kind != "service"
+            )
+        _refresh(database, tenant_id, items, embedder)
     return make_engine(f"sqlite:///{database}")
 
 
