@@ -10,7 +10,7 @@ takes a session and does not commit.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rathaus.assistant import answerability, associations, conversations, scope
+from rathaus.assistant import answerability, associations, conversations, places, scope
 from rathaus.assistant.answers import question_problem, stream_answer
 from rathaus.assistant.config import AssistantSettings
 from rathaus.assistant.fusion import FusionParams, params_per_kind
@@ -58,11 +58,12 @@ def clarifying_answer(choices: list[str]) -> Answer:
     )
 
 
-def _out_of_scope(named: str, served: scope.Scope) -> Answer:
-    places = ", ".join(sorted(served.municipalities or ()))
+def _out_of_scope(named: str, served: scope.Scope, known: Collection[str] = ()) -> Answer:
+    towns = served.municipalities or [name for name in known if not name.startswith(scope.DISTRICT_PREFIX)]
+    listed = ", ".join(sorted(towns))
     return Answer(
         text=(
-            f"Zu {named} habe ich keine Unterlagen: Dieser Assistent beantwortet Fragen zu {places}. "
+            f"Zu {named} habe ich keine Unterlagen: Dieser Assistent beantwortet Fragen zu {listed}. "
             "Bitte wenden Sie sich an die zuständige Verwaltung."
         ),
         mode="handover",
@@ -75,6 +76,24 @@ class _Scoped:
     named: list[str]  # the municipalities the question names (or the one chosen)
     about: str  # the question without place names
     refusal: Answer | None  # set when the question is about a municipality not served
+
+
+def _in_services(session: Session, tenant_id: int) -> Callable[[str], bool]:
+    """Whether the tenant's own services speak of a place (a federal office's seat, say)."""
+
+    def mentioned(name: str) -> bool:
+        found = session.scalar(
+            select(KnowledgeSource.id)
+            .where(
+                KnowledgeSource.tenant_id == tenant_id,
+                KnowledgeSource.kind == "service",
+                KnowledgeSource.body.contains(name),
+            )
+            .limit(1)
+        )
+        return found is not None
+
+    return mentioned
 
 
 def _scoped(
@@ -97,6 +116,11 @@ def _scoped(
     association = None if municipality else associations.named_association(question, bodies, known)
     if association and bodies[association]:  # "beim GVV Oberdorf": its Landkreis, its by-laws alone
         named = [str(bodies[association])]
+    if not named:  # "in Oberdorf", a town the installation has no sources for
+        towns = [name for name in known if not name.startswith(scope.DISTRICT_PREFIX)]
+        other = places.other_town(question, towns, mentioned=_in_services(session, tenant_id))
+        if other:
+            return _Scoped(served, [other], about, _out_of_scope(other, served, known))
     inside = [name for name in named if served.serves(name)]
     if named and not inside:
         return _Scoped(served, named, about, _out_of_scope(named[0], served))

@@ -1,0 +1,95 @@
+"""Towns without sources: a question about another German town is not answered from a neighbour's rule."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from rathaus.assistant import asking, service
+from rathaus.assistant.config import AssistantSettings
+from rathaus.assistant.places import other_town
+from rathaus.assistant.sources import SourceInput, parse_markdown
+from rathaus.core.audit.service import Actor
+from rathaus.core.db import open_session
+from tests.assistant.stand_ins import EDITOR
+from tests.factories import make_tenant
+
+# The installation of these tests has the by-laws of a small town and the services of a city.
+KNOWN = ["Schwieberdingen", "München"]
+
+
+@pytest.mark.parametrize(
+    ("question", "other"),
+    [
+        # a neighbouring town three kilometres away is another town
+        ("Wie hoch ist in Markgröningen der Hebesatz für die Grundsteuer B?", "Markgröningen"),
+        ("Ich ziehe nach Stuttgart. Wie hoch ist dort die Hundesteuer?", "Stuttgart"),
+        ("Was kostet in Ebersbach an der Fils ein Kindergartenplatz?", "Ebersbach an der Fils"),
+        ("Wie viel Hundesteuer verlangt die Gemeinde Wolfschlugen?", "Wolfschlugen"),
+        # a city's Stadtbezirk belongs to the city: in its reach, or named as its part by GeoNames
+        ("Wir sind nach Pasing gezogen. Wo melde ich mich an?", None),
+        ("Wir sind von Köln nach Bogenhausen gezogen. Was muss der Vermieter bestätigen?", None),
+        # nouns that are also place names are read as nouns
+        ("Wann tritt die Satzung in Kraft?", None),
+        ("Darf ich einen Zaun aus Stein bauen?", None),
+        ("Muss ich den Bescheid in Teilzeit bezahlen?", None),
+        ("Wie hoch ist die Hundesteuer?", None),
+    ],
+)
+def test_other_town(question: str, other: str | None) -> None:
+    assert other_town(question, KNOWN) == other
+
+
+def test_an_ortsteil_named_as_part_of_a_known_town_is_ours() -> None:
+    assert other_town("Wann tagt der Ortschaftsrat in Litzelstetten?", ["Konstanz"]) is None
+    assert other_town("Wann tagt der Ortschaftsrat in Litzelstetten?", ["Schwieberdingen"]) == "Litzelstetten"
+
+
+def test_a_town_the_services_speak_of_is_not_another_town() -> None:
+    question = "Ich habe sechs Punkte in Flensburg. Was passiert jetzt?"
+    assert other_town(question, KNOWN) == "Flensburg"
+    assert other_town(question, KNOWN, mentioned=lambda name: name == "Flensburg") is None
+
+
+HEBESATZ = (
+    "---\ntitel: Hebesatzsatzung\nrechtsnatur: satzung\nkreis: Ludwigsburg\n"
+    "gemeinde: Schwieberdingen\n---\n\n"
+    "## § 2 Steuerhebesätze\n\nDer Hebesatz für die Grundsteuer B beträgt 236 v.H.\n"
+)
+
+
+def test_a_question_about_another_town_is_handed_over_not_answered_from_a_neighbour(
+    sessions: sessionmaker[Session],
+) -> None:
+    with open_session(sessions) as session:
+        tenant_id = make_tenant(session, slug="swi", name="Schwieberdingen").id
+    with open_session(sessions, tenant_id=tenant_id) as session:
+        items = [
+            parse_markdown(HEBESATZ, name="swi_hebesatz.md"),
+            SourceInput(kind="service", title="Hund anmelden", body="Im Rathaus.", external_id="s:1"),
+        ]
+        service.import_sources(
+            session=session, tenant_id=tenant_id, items=items, municipality="Schwieberdingen", actor=EDITOR
+        )
+        service.reindex(session=session, embedder=None)
+
+    def ask(question: str) -> asking.Asked:
+        with open_session(sessions, tenant_id=tenant_id) as session:
+            return asking.ask(
+                session=session,
+                tenant_id=tenant_id,
+                question=question,
+                audience="public",
+                embedder=None,
+                chat=None,
+                settings=AssistantSettings(),
+                actor=Actor.system("assistant-public"),
+            )
+
+    own = ask("Wie hoch ist der Hebesatz für die Grundsteuer B?")
+    assert "236" in own.answer.text
+    other = ask("Wie hoch ist in Markgröningen der Hebesatz für die Grundsteuer B?")
+    assert other.answer.mode == "handover"
+    assert "236" not in other.answer.text
+    assert other.answer.text.startswith("Zu Markgröningen habe ich keine Unterlagen")
+    assert "Schwieberdingen" in other.answer.text  # what it does answer
