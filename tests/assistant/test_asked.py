@@ -54,6 +54,7 @@ from rathaus.assistant.asked import Wanted, carries, wanted
         ("Welche Schmutzwassergebühr wird je Kubikmeter berechnet?", {Wanted.FEE}),
         ("Was verlangt die Gemeinde für die Erlaubnis?", {Wanted.FEE}),
         ("Welche Entschädigung steht mir zu?", {Wanted.AMOUNT}),
+        ("Welche monatliche Aufwandsentschädigung bekommt der Vorsitzende?", {Wanted.AMOUNT}),
         ("Mit welchem Stammkapital arbeitet das Wasserwerk?", {Wanted.AMOUNT}),
         ("Welches Sitzungsgeld bekomme ich?", {Wanted.AMOUNT}),
         ("Wo beantrage ich Elterngeld?", {Wanted.OFFICE}),

@@ -83,10 +83,10 @@ _PATTERNS: dict[Wanted, re.Pattern[str]] = {
         r"|\bprozent\w*"
         r"|\bbeitr[aä]g\w*|\bsteuer\b|\bsteuern\b|\bwie ?viel\b(?! zeit\b| uhr\b)|\babgabe\w*|\bzuschuss\w*"
         r"|\bförder\w*|\bhöchst\w*|\bmindest\w*|\bmaximal\w*|\bgrenze\w*|\bmeter\b|\bgrad\b"
-        # a sum received or set: "Welche Entschädigung bekomme ich?", "Welches Sitzungsgeld …?", "Mit
-        # welchem Stammkapital …?", "Ab welchem Streitwert …?", "Welcher Zuschlag …?", "Welchen Anteil …?",
-        # "Was bekomme ich pro Stunde?", "Wie groß war das Vermögen?"
-        r"|\bentschädigung\w*|\bvergütung\w*|pauschale\b|kapital\b|\bzuschl[aä]g\w*"
+        # a sum received or set, also as a compound's head: "Welche (Aufwands)entschädigung bekomme ich?",
+        # "Welches Sitzungsgeld …?", "Mit welchem Stammkapital …?", "Ab welchem Streitwert …?", "Welcher
+        # Zuschlag …?", "Welchen Anteil …?", "Was bekomme ich pro Stunde?", "Wie groß war das Vermögen?"
+        r"|entschädigung\w*|vergütung\w*|pauschale\b|kapital\b|\bzuschl[aä]g\w*"
         # a sum of money by name when asked which or how much ("Welches Sitzungsgeld …?"), not a benefit
         # applied for ("Wo beantrage ich Elterngeld?")
         r"|\b(?:welche[snmr]?|wie ?viel)\s+(?:\w+\s+)?\w*geld\b"
