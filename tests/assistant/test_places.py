@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from rathaus.assistant import asking, service
 from rathaus.assistant.config import AssistantSettings
-from rathaus.assistant.places import other_town
+from rathaus.assistant.places import may_lie_in, other_town
 from rathaus.assistant.sources import SourceInput, parse_markdown
 from rathaus.core.audit.service import Actor
 from rathaus.core.db import open_session
@@ -51,10 +51,22 @@ def test_a_town_the_services_speak_of_is_not_another_town() -> None:
     assert other_town(question, KNOWN, mentioned=lambda name: name == "Flensburg") is None
 
 
+def test_a_place_may_lie_in_a_larger_town_only() -> None:
+    assert may_lie_in("Dingelsdorf", "Konstanz")  # an Ortsteil GeoNames does not name as a part
+    assert not may_lie_in("Markgröningen", "Schwieberdingen")  # a neighbour larger than the town
+
+
 HEBESATZ = (
     "---\ntitel: Hebesatzsatzung\nrechtsnatur: satzung\nkreis: Ludwigsburg\n"
     "gemeinde: Schwieberdingen\n---\n\n"
     "## § 2 Steuerhebesätze\n\nDer Hebesatz für die Grundsteuer B beträgt 236 v.H.\n"
+)
+
+
+ERSTRECKUNG = (
+    "---\ntitel: Erstreckungssatzung auf das Gebiet der Gemeinden Markgröningen und Schwieberdingen\n"
+    "rechtsnatur: satzung\nkreis: Ludwigsburg\ngemeinde: Schwieberdingen\n---\n\n"
+    "## § 1 Erstreckung\n\nDie Satzung gilt auch im Gebiet der Nachbargemeinde.\n"
 )
 
 
@@ -66,6 +78,8 @@ def test_a_question_about_another_town_is_handed_over_not_answered_from_a_neighb
     with open_session(sessions, tenant_id=tenant_id) as session:
         items = [
             parse_markdown(HEBESATZ, name="swi_hebesatz.md"),
+            # a by-law whose title names the neighbour: the word is the town's alone, yet not a part of it
+            parse_markdown(ERSTRECKUNG, name="swi_erstreckung.md"),
             SourceInput(kind="service", title="Hund anmelden", body="Im Rathaus.", external_id="s:1"),
         ]
         service.import_sources(

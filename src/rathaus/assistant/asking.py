@@ -108,19 +108,20 @@ def _scoped(
     served = scope.served_scope(session=session, tenant_id=tenant_id, settings=settings)
     known = scope.known_municipalities(session=session, tenant_id=tenant_id)
     named = [municipality] if municipality else scope.named_in(question, known)
-    if not named:  # "auf der Mainau": a word only one municipality's sources use names it
-        by_word = scope.place_by_word(session=session, tenant_id=tenant_id, question=question, rows=rows)
-        named = [by_word] if by_word else []
     about = scope.without_places(question, known) or question
     bodies = associations.known_associations(session=session, tenant_id=tenant_id)
     association = None if municipality else associations.named_association(question, bodies, known)
     if association and bodies[association]:  # "beim GVV Oberdorf": its Landkreis, its by-laws alone
         named = [str(bodies[association])]
-    if not named:  # "in Oberdorf", a town the installation has no sources for
+    if not named:
+        # "auf der Mainau": a word only one municipality's sources use names it, unless it is another
+        # town ("in Oberdorf", a neighbour its by-laws mention, too large to be a part of it)
+        by_word = scope.place_by_word(session=session, tenant_id=tenant_id, question=question, rows=rows)
         towns = [name for name in known if not name.startswith(scope.DISTRICT_PREFIX)]
         other = places.other_town(question, towns, mentioned=_in_services(session, tenant_id))
-        if other:
+        if other and not (by_word and places.may_lie_in(other, by_word)):
             return _Scoped(served, [other], about, _out_of_scope(other, served, known))
+        named = [by_word] if by_word else []
     inside = [name for name in named if served.serves(name)]
     if named and not inside:
         return _Scoped(served, named, about, _out_of_scope(named[0], served))

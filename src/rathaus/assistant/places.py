@@ -103,6 +103,16 @@ def _reads_as_place(name: str) -> bool:
     return pos_tags([name]) == ["NE"] or rarity(name.lower()) > RARE
 
 
+def may_lie_in(name: str, municipality: str) -> bool:
+    """Whether the place ``name`` may be a part of ``municipality``: smaller than it, or either unknown."""
+    towns = _entries(municipality)
+    parts = _gazetteer().get(name, [])
+    if not towns or not parts:
+        return True
+    largest = max(town.population for town in towns)
+    return any(part.population < largest for part in parts)
+
+
 def _candidates(question: str) -> Iterator[str]:
     """The names a place may go by in the question, the longer form first ("Neustadt an der Aisch")."""
     for match in _MENTION.finditer(question):
