@@ -106,4 +106,4 @@ def test_a_question_about_another_town_is_handed_over_not_answered_from_a_neighb
     assert other.answer.mode == "handover"
     assert "236" not in other.answer.text
     assert other.answer.text.startswith("Zu Markgröningen habe ich keine Unterlagen")
-    assert "Schwieberdingen" in other.answer.text  # what it does answer
+    assert "Schwieberdingen." in other.answer.text  # what it does answer

@@ -63,7 +63,8 @@ def _out_of_scope(named: str, served: scope.Scope, known: Collection[str] = ()) 
     listed = ", ".join(sorted(towns))
     return Answer(
         text=(
-            f"Zu {named} habe ich keine Unterlagen: Dieser Assistent beantwortet Fragen zu {listed}. "
+            f"Zu {named} habe ich keine Unterlagen: Dieser Assistent beantwortet Fragen zu {listed}"
+            f"{'' if listed.endswith('.') else '.'} "  # "… und Zell u.A." ends the sentence already
             "Bitte wenden Sie sich an die zuständige Verwaltung."
         ),
         mode="handover",
