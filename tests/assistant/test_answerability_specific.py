@@ -223,3 +223,22 @@ def test_a_title_with_coordinated_compounds_names_each_of_them() -> None:
     assert answerability.topic_hit(taxes, question)
     assert answerability.names_a_noun(taxes, question)
     assert answerability.word_share(taxes, question) > 0
+
+
+NATURALISATION = passage(
+    "Einbürgerung",
+    "Den Antrag auf Einbürgerung stellen Sie bei der Servicestelle.",
+    source_id=33,
+    facts={"duration_minutes": 60},
+)
+
+
+def test_an_appointments_length_is_no_answer_to_how_long_processing_takes() -> None:
+    # r3-u10: "etwa 60 Minuten (Termin vor Ort)" answered how many months the decision takes.
+    months = "Ich habe meinen Einbürgerungsantrag abgegeben. Wie viele Monate dauert es, bis entschieden ist?"
+    assert needs.missing([NATURALISATION], months) == "duration"
+    stated = replace(NATURALISATION, text="Die Bearbeitung dauert etwa sechs Monate.")
+    assert needs.missing([stated], months) is None
+    # about the appointment, its length answers
+    assert needs.missing([NATURALISATION], "Wie lange dauert der Termin zur Einbürgerung?") is None
+    assert needs.missing([NATURALISATION], "Wie lange dauert die Einbürgerung?") is None

@@ -40,6 +40,13 @@ ASKS_WHEN = re.compile(
 ASKS_DURATION = re.compile(
     r"\bwie lange?\b|\bwie schnell\b|\bdauert?\b|\bwartezeit\w*|\bbearbeitungszeit\w*", re.IGNORECASE
 )
+# How long processing or waiting takes: "dauert es, bis …", "Wie viele Monate …", "Bearbeitungszeit".
+PROCESSING = re.compile(
+    r"\bdauert es\b[^?]*\bbis\b|\bwie ?viele (?:tage|wochen|monate|jahre)\b|\bbearbeitungszeit\w*"
+    r"|\bwartezeit\w*|\bwie schnell\b",
+    re.IGNORECASE,
+)
+APPOINTMENT_WORDS = re.compile(r"\btermin\w*|\bvorsprache\b|\beinplanen\b", re.IGNORECASE)
 # A question for a sum ("Was kostet …", "Wie hoch ist …") is answered only by a passage that has one;
 # "Bis wie viel Uhr" asks for a time, not a sum.
 ASKS_AMOUNT = re.compile(
@@ -183,6 +190,12 @@ def asks_duration(question: str) -> bool:
     return ASKS_DURATION.search(question) is not None
 
 
+def asks_processing_time(question: str) -> bool:
+    """True when ``question`` asks how long processing or waiting takes, not the appointment ("Wie viele
+    Monate dauert es, bis entschieden ist?", "Wie lange dauert es, bis mein Pass abholbereit ist?")."""
+    return PROCESSING.search(question) is not None and APPOINTMENT_WORDS.search(question) is None
+
+
 def asks_received_sum(question: str) -> bool:
     """True when ``question`` asks for a sum the citizen receives ("Wie viel Wohngeld bekomme ich?")."""
     return RECEIVES.search(question) is not None and PAYS.search(question) is None
@@ -226,8 +239,11 @@ def missing(passages: Sequence[PassageLike], question: str) -> str | None:
             return "sum"
     if asks_when(question) and not any(states_time(p) for p in passages):
         return "time"
-    if asks_duration(question) and not any(states_duration(p) for p in passages):
-        return "duration"
+    if asks_duration(question):
+        # a service's stored duration is its appointment's length: no answer to how long processing takes
+        structured = not asks_processing_time(question)
+        if not any(states_duration(p, structured=structured) for p in passages):
+            return "duration"
     if asks_permitted_count(question) and not any(states_limit(p) for p in passages):
         return "count"
     return None
