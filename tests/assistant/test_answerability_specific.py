@@ -242,3 +242,45 @@ def test_an_appointments_length_is_no_answer_to_how_long_processing_takes() -> N
     # about the appointment, its length answers
     assert needs.missing([NATURALISATION], "Wie lange dauert der Termin zur Einbürgerung?") is None
     assert needs.missing([NATURALISATION], "Wie lange dauert die Einbürgerung?") is None
+
+
+ASSOCIATION_MEETINGS = replace(
+    passage(
+        "Verbandssatzung des Abwasserverbands",
+        "Die Verbandsversammlung tritt mindestens zweimal im Jahr zu einer Sitzung zusammen. "
+        "Die Umlage beträgt 12.000 Euro.",
+        source_id=34,
+    ),
+    kind="bylaw",
+)
+ALLOWANCE = replace(
+    ASSOCIATION_MEETINGS,
+    text="Die Mitglieder erhalten ein Sitzungsgeld von 30 Euro je Sitzung.",
+    source_id=35,
+)
+
+
+def test_a_sum_named_by_a_compound_must_stand_in_a_passage() -> None:
+    # v-u14: the association's by-law speaks of meetings and of sums, but of no money for attending
+    question = "Wie viel Sitzungsgeld bekommt ein Mitglied der Verbandsversammlung?"
+    assert needs.sum_name_missing([ASSOCIATION_MEETINGS], question)
+    assert not needs.sum_name_missing([ASSOCIATION_MEETINGS, ALLOWANCE], question)
+    # a fee or contribution is any price the passage states: "Parkgebühr" needs "park" and a sum
+    parking = passage("Anwohnerparkausweis", "Der Ausweis kostet 30 Euro im Jahr.", source_id=36)
+    assert not needs.sum_name_missing([parking], "Wie hoch ist die Parkgebühr?")
+    # the title counts: "Die Steuer beträgt …" under the "Hundesteuersatzung"
+    dog = replace(passage("Hundesteuersatzung", "Die Steuer beträgt 108 Euro.", source_id=37), kind="bylaw")
+    assert not needs.sum_name_missing([dog], "Wie hoch ist die Hundesteuer?")
+    # only the sentence that asks: the tax named before is not what the question asks for
+    leaving = "Ich will keine Kirchensteuer mehr zahlen. Was kostet der Austritt?"
+    assert not needs.sum_name_missing([parking], leaving)
+
+
+def test_a_variant_the_passages_do_not_list_is_missing() -> None:
+    rates = replace(
+        passage("Hebesatzsatzung", "Grundsteuer A auf 730 v.H., Grundsteuer B auf 236 v.H.", source_id=38),
+        kind="bylaw",
+    )
+    assert needs.variant_missing([rates], "Wie hoch ist der Hebesatz der Grundsteuer C?")
+    assert not needs.variant_missing([rates], "Wie hoch ist der Hebesatz der Grundsteuer B?")
+    assert not needs.variant_missing([rates], "Wie hoch ist der Hebesatz?")

@@ -26,11 +26,11 @@ def test_a_sure_match_answers_a_situation_and_a_weak_one_is_refused_as_no_match(
     sure = answerability.decide([scored(APPLY, 0.88)], question)
     assert sure.answerable
     assert sure.passages[0].title == "Anwohnerparkausweis"
-    weak = answerability.decide([scored(APPLY, 0.85)], question)
+    weak = answerability.decide([scored(APPLY, 0.84)], question)
     assert not weak.answerable
     assert weak.reason == "no_match"
     # The session-10 rules took any cosine from 0.84 as sure: the development sets refute that.
-    assert answerability.decide([scored(APPLY, 0.85)], question, learned=False).answerable
+    assert answerability.decide([scored(APPLY, 0.84)], question, learned=False).answerable
 
 
 def test_a_missing_asked_for_value_tips_an_unsure_match_to_a_refusal() -> None:
@@ -91,8 +91,12 @@ def test_the_rules_say_which_gate_refused() -> None:
     question = "Wie hoch ist die Zweitwohnungsteuer?"
     elsewhere = answerability.decide([scored(FEE, 0.9)], question, topics=topics, learned=False)
     assert elsewhere.reason == "elsewhere"
-    # Leaving one question set out at a time, the topic markers cost more than they saved: not a signal.
-    assert answerability.decide([scored(FEE, 0.9)], question, topics=topics).answerable
+    # The learned decision weighs the topic markers with the rest; here the sum's name decides:
+    # "Zweitwohnungsteuer" stands in no passage (``needs.sum_name_missing``).
+    learned = answerability.decide([scored(FEE, 0.9)], question, topics=topics)
+    assert not learned.answerable
+    assert learned.reason == "value_missing"
+    assert answerability.decide([scored(FEE, 0.9)], "Wie hoch ist die Parkgebühr?", topics=topics).answerable
     hall = replace(passage("Hallenordnung", "Die Gebühr beträgt 80 Euro.", source_id=3), kind="bylaw")
     no_noun = answerability.decide([hall], "Was kostet ein Schwimmkurs?", learned=False)
     assert no_noun.reason == "no_noun"

@@ -253,6 +253,8 @@ SIGNAL_REASONS: dict[str, Reason] = {
     "elsewhere": "elsewhere",
     "bylaw_no_noun": "no_noun",
     "value_missing": "value_missing",
+    "sum_name_missing": "value_missing",
+    "variant_missing": "value_missing",
     "named_lacks": "named_service_lacks",
     "off_topic": "off_topic_bylaw",
 }
@@ -334,4 +336,6 @@ def signals(
         "off_topic": float(off_topic_bylaw(passages, near, question, limits)),
         "elsewhere": float(bool(markers) and not any(mentions_topic(p, markers) for p in passages)),
         "value_line": line_coverage(near, question, _states_asked(question)),
+        "sum_name_missing": float(needs.sum_name_missing(near, question)),
+        "variant_missing": float(needs.variant_missing(near, question)),
     }

@@ -29,6 +29,7 @@ import re
 from collections.abc import Sequence
 
 from rathaus.assistant.schemas import PassageLike
+from rathaus.core.text.morphology import compound_parts
 from rathaus.core.text.stopwords import STOPWORDS
 
 ASKS_WHEN = re.compile(
@@ -247,3 +248,75 @@ def missing(passages: Sequence[PassageLike], question: str) -> str | None:
     if asks_permitted_count(question) and not any(states_limit(p) for p in passages):
         return "count"
     return None
+
+
+# The heads of a sum's name: "Sitzungsgeld", "Aufwandsentschädigung", "Jagdsteuer", "Elternbeitrag".
+SUM_HEADS = (
+    "geld",
+    "gebühr",
+    "entschädigung",
+    "steuer",
+    "beitrag",
+    "zuschuss",
+    "buße",
+    "pauschale",
+    "zulage",
+)
+PRICE_HEADS = ("gebühr", "beitrag")  # any price the passage states is one
+_QUESTION_WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{6,}")
+
+
+def _sum_names(question: str) -> list[tuple[str, ...]]:
+    """The parts of each compound in ``question`` that names a sum ("Sitzungsgeld" → sitzung, geld)."""
+    asking = [part for part in re.split(r"(?<=[.!])\s+", question) if part.rstrip().endswith("?")]
+    found = []
+    # in the sentence that asks: "Ich will keine Kirchensteuer mehr zahlen. Was kostet der Austritt?"
+    for word in dict.fromkeys(_QUESTION_WORD.findall(" ".join(asking) or question)):
+        parts = compound_parts(word)
+        if parts and parts[-1].startswith(SUM_HEADS):
+            found.append(parts)
+    return found
+
+
+def sum_name_missing(passages: Sequence[PassageLike], question: str) -> bool:
+    """True when the question names the sum it asks for by a compound that no passage holds all parts of.
+
+    "Wie viel Sitzungsgeld bekommt ein Mitglied der Verbandsversammlung?" is not answered by the
+    association's by-law that speaks of its meetings but of no money for them; "Hundesteuer" is in a
+    passage of the "Hundesteuersatzung" whose text says "Die Steuer beträgt …" (title and section count).
+    A fee or contribution is any price the passage states: "Parkgebühr" needs "park" and a sum.
+    """
+    names = _sum_names(question)
+    if not names:
+        return False
+    return not any(_holds(p, parts, question) for parts in names for p in passages)
+
+
+def _holds(passage: PassageLike, parts: tuple[str, ...], question: str) -> bool:
+    text = " ".join(
+        [passage.title, passage.section or "", passage.text, *(str(v) for v in passage.facts.values())]
+    ).lower()
+    *modifiers, head = parts
+    if not all(part in text for part in modifiers):
+        return False
+    return head in text or (
+        head.startswith(PRICE_HEADS) and states_sum(passage, received=False, question=question)
+    )
+
+
+# A noun with the label that tells it from its siblings: "Grundsteuer C", "Zone 2", "Teil II".
+_VARIANT = re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]{3,})\s+([A-Z]|[IVX]{1,3}|\d{1,2})(?![\w.,])")
+
+
+def variant_missing(passages: Sequence[PassageLike], question: str) -> bool:
+    """True when the question asks for one variant that the passages list others of, but not this one.
+
+    "Wie hoch ist der Hebesatz der Grundsteuer C?" is not answered by a by-law that sets the rates of
+    Grundsteuer A and B only.
+    """
+    text = " ".join(f"{p.section or ''} {p.text}" for p in passages)
+    for noun, label in _VARIANT.findall(question):
+        labels = set(re.findall(rf"\b{noun}\s+([A-Z]|[IVX]{{1,3}}|\d{{1,2}})\b", text))
+        if labels and label not in labels:
+            return True
+    return False
