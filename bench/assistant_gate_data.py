@@ -65,8 +65,8 @@ def _one(session: Any, tenant_id: int, row: dict[str, Any], embedder: Any, setti
 
 def collect(workdir: Path) -> list[dict[str, Any]]:
     """Every development question with the inputs of its decision."""
-    from bench.assistant import _embedder, _with_keywords  # noqa: PLC0415
     from bench.assistant_citizen import load  # noqa: PLC0415
+    from bench.assistant_index import embedder_for, with_keywords  # noqa: PLC0415
     from bench.common import shared_data  # noqa: PLC0415
     from rathaus.assistant.config import AssistantSettings  # noqa: PLC0415
     from rathaus.core.db import make_session_factory, open_session  # noqa: PLC0415
@@ -74,10 +74,10 @@ def collect(workdir: Path) -> list[dict[str, Any]]:
 
     build = json.loads((workdir / "build.json").read_text(encoding="utf-8"))
     tenant_id = int(build["tenant_id"])
-    embedder = _embedder(workdir)
+    embedder = embedder_for(workdir)
     services = shared_data("munich_services")
     assert services is not None, "the shared data is missing"
-    engine = _with_keywords(workdir, services, tenant_id, embedder)
+    engine = with_keywords(workdir, services, tenant_id, embedder)
     sessions = make_session_factory(engine)
     settings = AssistantSettings()
     items: list[dict[str, Any]] = []

@@ -29,9 +29,9 @@ PENALTY = 1.0
 
 def collect(workdir: Path) -> list[tuple[str, Any, Any]]:
     """(set, signals, right) per service question whose right service is among the candidates."""
-    from bench.assistant import _embedder, _with_keywords  # noqa: PLC0415
     from bench.assistant_citizen import load  # noqa: PLC0415
     from bench.assistant_gate_data import DEVELOPMENT  # noqa: PLC0415
+    from bench.assistant_index import embedder_for, with_keywords  # noqa: PLC0415
     from bench.common import shared_data  # noqa: PLC0415
     from rathaus.assistant import asking, rerank, values  # noqa: PLC0415
     from rathaus.assistant.config import AssistantSettings  # noqa: PLC0415
@@ -39,10 +39,10 @@ def collect(workdir: Path) -> list[tuple[str, Any, Any]]:
     from rathaus.core.security import models as _security  # noqa: F401, PLC0415 - the tenants table
 
     tenant_id = int(json.loads((workdir / "build.json").read_text(encoding="utf-8"))["tenant_id"])
-    embedder = _embedder(workdir)
+    embedder = embedder_for(workdir)
     services = shared_data("munich_services")
     assert services is not None, "the shared data is missing"
-    engine = _with_keywords(workdir, services, tenant_id, embedder)
+    engine = with_keywords(workdir, services, tenant_id, embedder)
     settings = AssistantSettings()
     values.rerank = lambda passages, _question, **_: list(passages)  # the order before the ranking
     rows: list[tuple[str, Any, Any]] = []
