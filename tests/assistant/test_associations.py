@@ -80,6 +80,18 @@ def verband_bylaw(title: str, association: str, body: str) -> str:
     return f"---\n{front}---\n\n{body}\n"
 
 
+def test_a_towns_bylaw_naming_its_association_is_the_towns() -> None:
+    # The front matter of a town's by-law names the association the town belongs to; it is not its author.
+    text = (
+        '---\ntitel: Hundesteuersatzung\nebene: gemeinde\nrechtsnatur: satzung\nkreis: "Neustadt"\n'
+        'gemeinde: "Unterdorf"\nverband: "GVV Oberdorf"\n---\n\n## § 5 Steuersatz\n\n108 Euro.\n'
+    )
+    town = parse_markdown(text, name="unterdorf_hund.md")
+    assert "verband" not in town.meta
+    assert town.municipality == "Unterdorf"
+    assert town.title == "Hundesteuersatzung (Unterdorf)"
+
+
 BYLAWS = {
     "ober_entschaedigung.md": verband_bylaw(
         "Satzung über die Entschädigung für ehrenamtliche Tätigkeit",

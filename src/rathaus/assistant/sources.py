@@ -24,7 +24,7 @@ FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 BYLAW_KINDS = {"satzung", "verordnung", "polizeiverordnung", "ordnung", "richtlinie", "geschaeftsordnung"}
 DROPPED_TAGS = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "template")
 FRONT_MATTER_FACTS = frozenset(
-    {"gemeinde", "kreis", "verband", "land", "rechtsnatur", "stand", "gueltig_ab", "erlassen_am", "quelle"}
+    {"gemeinde", "kreis", "land", "rechtsnatur", "stand", "gueltig_ab", "erlassen_am", "quelle"}
 )
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx", ".json")
 
@@ -218,7 +218,9 @@ def parse_markdown(text: str, *, name: str) -> SourceInput:
     district = str(front.get("kreis") or "").strip() or None
     if not place and front.get("ebene") == "kreis" and district:
         place = f"Landkreis {district}"
-    owner = place or str(front.get("verband") or "").strip()  # a town, a Landkreis or an association
+    # An association's own by-law names no town; a town's by-law may name the association it belongs to.
+    association = "" if place else str(front.get("verband") or "").strip()
+    owner = place or association  # a town, a Landkreis or an association
     if owner and max(owner.split(), key=len).lower() not in title.lower():
         title = f"{title} ({owner})"  # many by-laws do not name their municipality in the title
     nature = str(front.get("rechtsnatur") or "").lower()
@@ -228,6 +230,8 @@ def parse_markdown(text: str, *, name: str) -> SourceInput:
         for key, value in front.items()
         if key in FRONT_MATTER_FACTS and value not in (None, "")
     }
+    if association:
+        meta["verband"] = association
     url = front.get("url")
     # A by-law of a Zweckverband or of the Land names no town: it holds in its Landkreis.
     municipality = place or (f"Landkreis {district}" if district else None)
