@@ -73,3 +73,36 @@ def text_pdf(lines: list[str]) -> bytes:
 def as_any(value: object) -> Any:
     """Pass a stand-in where a Protocol is expected."""
     return value
+
+
+def tenant_with_sources(
+    sessions: sessionmaker[Session], slug: str, items: Sequence[Any], *, municipality: str | None = None
+) -> int:
+    """A new tenant with ``items`` (``SourceInput``) imported and indexed without embeddings; its id."""
+    from rathaus.assistant import service  # noqa: PLC0415
+
+    tenant_id = new_tenant(sessions, slug)
+    with open_session(sessions, tenant_id=tenant_id) as session:
+        service.import_sources(
+            session=session, tenant_id=tenant_id, items=items, municipality=municipality, actor=EDITOR
+        )
+        service.reindex(session=session, embedder=None)
+    return tenant_id
+
+
+def ask_public(sessions: sessionmaker[Session], tenant_id: int, question: str) -> Any:
+    """A citizen's question to the tenant's assistant, extractive, with the default settings."""
+    from rathaus.assistant import asking  # noqa: PLC0415
+    from rathaus.assistant.config import AssistantSettings  # noqa: PLC0415
+
+    with open_session(sessions, tenant_id=tenant_id) as session:
+        return asking.ask(
+            session=session,
+            tenant_id=tenant_id,
+            question=question,
+            audience="public",
+            embedder=None,
+            chat=None,
+            settings=AssistantSettings(),
+            actor=Actor.system("assistant-public"),
+        )

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from rathaus.assistant import asking, service
 from rathaus.assistant.associations import named_association
-from rathaus.assistant.config import AssistantSettings
 from rathaus.assistant.retrieval import Passage
 from rathaus.assistant.scope import one_municipality
 from rathaus.assistant.sources import parse_markdown
-from rathaus.core.audit.service import Actor
-from rathaus.core.db import open_session
 from tests.assistant.conftest import passage
-from tests.assistant.stand_ins import EDITOR
-from tests.factories import make_tenant
+from tests.assistant.stand_ins import ask_public, tenant_with_sources
 
 NAMES = [
     "GVV Oberdorf",
@@ -110,27 +106,13 @@ BYLAWS = {
 def test_a_question_naming_an_association_is_not_answered_from_anothers_bylaw(
     sessions: sessionmaker[Session],
 ) -> None:
-    with open_session(sessions) as session:
-        tenant_id = make_tenant(session, slug="kreis-neustadt", name="Kreis Neustadt").id
-    with open_session(sessions, tenant_id=tenant_id) as session:
-        items = [parse_markdown(text, name=name) for name, text in BYLAWS.items()]
-        service.import_sources(session=session, tenant_id=tenant_id, items=items, actor=EDITOR)
-        service.reindex(session=session, embedder=None)
+    items = [parse_markdown(text, name=name) for name, text in BYLAWS.items()]
+    tenant_id = tenant_with_sources(sessions, "kreis-neustadt", items)
     assert items[0].title.endswith("(GVV Oberdorf)")  # the title says whose rule it is
     assert items[0].meta["verband"] == "GVV Oberdorf"
 
-    def ask(question: str) -> asking.Asked:
-        with open_session(sessions, tenant_id=tenant_id) as session:
-            return asking.ask(
-                session=session,
-                tenant_id=tenant_id,
-                question=question,
-                audience="public",
-                embedder=None,
-                chat=None,
-                settings=AssistantSettings(),
-                actor=Actor.system("assistant-public"),
-            )
+    def ask(question: str) -> Any:
+        return ask_public(sessions, tenant_id, question)
 
     own = ask("Welche Aufwandsentschädigung bekommt der Vorsitzende des GVV Oberdorf im Monat?")
     assert "150,00 €" in own.answer.text

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from rathaus.assistant import asking, service
-from rathaus.assistant.config import AssistantSettings
 from rathaus.assistant.places import may_lie_in, other_town
 from rathaus.assistant.sources import SourceInput, parse_markdown
-from rathaus.core.audit.service import Actor
-from rathaus.core.db import open_session
-from tests.assistant.stand_ins import EDITOR
-from tests.factories import make_tenant
+from tests.assistant.stand_ins import ask_public, tenant_with_sources
 
 # The installation of these tests has the by-laws of a small town and the services of a city.
 KNOWN = ["Schwieberdingen", "München"]
@@ -75,32 +72,16 @@ ERSTRECKUNG = (
 def test_a_question_about_another_town_is_handed_over_not_answered_from_a_neighbour(
     sessions: sessionmaker[Session],
 ) -> None:
-    with open_session(sessions) as session:
-        tenant_id = make_tenant(session, slug="swi", name="Schwieberdingen").id
-    with open_session(sessions, tenant_id=tenant_id) as session:
-        items = [
-            parse_markdown(HEBESATZ, name="swi_hebesatz.md"),
-            # a by-law whose title names the neighbour: the word is the town's alone, yet not a part of it
-            parse_markdown(ERSTRECKUNG, name="swi_erstreckung.md"),
-            SourceInput(kind="service", title="Hund anmelden", body="Im Rathaus.", external_id="s:1"),
-        ]
-        service.import_sources(
-            session=session, tenant_id=tenant_id, items=items, municipality="Schwieberdingen", actor=EDITOR
-        )
-        service.reindex(session=session, embedder=None)
+    items = [
+        parse_markdown(HEBESATZ, name="swi_hebesatz.md"),
+        # a by-law whose title names the neighbour: the word is the town's alone, yet not a part of it
+        parse_markdown(ERSTRECKUNG, name="swi_erstreckung.md"),
+        SourceInput(kind="service", title="Hund anmelden", body="Im Rathaus.", external_id="s:1"),
+    ]
+    tenant_id = tenant_with_sources(sessions, "swi", items, municipality="Schwieberdingen")
 
-    def ask(question: str) -> asking.Asked:
-        with open_session(sessions, tenant_id=tenant_id) as session:
-            return asking.ask(
-                session=session,
-                tenant_id=tenant_id,
-                question=question,
-                audience="public",
-                embedder=None,
-                chat=None,
-                settings=AssistantSettings(),
-                actor=Actor.system("assistant-public"),
-            )
+    def ask(question: str) -> Any:
+        return ask_public(sessions, tenant_id, question)
 
     own = ask("Wie hoch ist der Hebesatz für die Grundsteuer B?")
     assert "236" in own.answer.text
