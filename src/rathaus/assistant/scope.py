@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -93,9 +93,14 @@ def clause(scope: Scope) -> ColumnElement[bool] | None:
     if scope.municipalities is None and scope.association is None:
         return None
     own = or_(KnowledgeSource.shared.is_(True), KnowledgeSource.municipality.is_(None))
+    served = (
+        KnowledgeSource.municipality.in_(sorted(scope.municipalities))
+        if scope.municipalities is not None
+        else KnowledgeSource.municipality.is_not(None)
+    )
     if scope.association is not None:
-        return or_(own, KnowledgeSource.meta["verband"].as_string() == scope.association)
-    return or_(own, KnowledgeSource.municipality.in_(sorted(scope.municipalities or ())))
+        return or_(own, and_(served, KnowledgeSource.meta["verband"].as_string() == scope.association))
+    return or_(own, served)
 
 
 @dataclass(frozen=True)
