@@ -25,12 +25,13 @@ _WORD = re.compile(r"[a-zäöüß]+")
 
 def known_associations(*, session: Session, tenant_id: int) -> dict[str, str | None]:
     """The associations named in the front matter of the tenant's by-laws, each with its municipality."""
+    association = KnowledgeSource.meta["verband"].as_string()
     rows = session.execute(
-        select(KnowledgeSource.meta, KnowledgeSource.municipality).where(
-            KnowledgeSource.tenant_id == tenant_id, KnowledgeSource.kind == "bylaw"
-        )
+        select(association, KnowledgeSource.municipality)
+        .where(KnowledgeSource.tenant_id == tenant_id, association.is_not(None))
+        .distinct()
     ).all()
-    return {str(meta["verband"]): town for meta, town in rows if meta and meta.get("verband")}
+    return {str(name): town for name, town in rows}
 
 
 def association_of(passage: object) -> str | None:

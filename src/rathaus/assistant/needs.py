@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rathaus.assistant.asked import APPOINTMENT
 from rathaus.assistant.schemas import PassageLike
 from rathaus.core.text.morphology import compound_parts
 from rathaus.core.text.stopwords import STOPWORDS
@@ -47,7 +48,8 @@ PROCESSING = re.compile(
     r"|\bwartezeit\w*|\bwie schnell\b",
     re.IGNORECASE,
 )
-APPOINTMENT_WORDS = re.compile(r"\btermin\w*|\bvorsprache\b|\beinplanen\b", re.IGNORECASE)
+# The words of a question about the appointment itself (``asked.APPOINTMENT``), with their endings.
+APPOINTMENT_WORDS = re.compile("|".join(rf"\b{word}\w*" for word in APPOINTMENT.split()), re.IGNORECASE)
 # A question for a sum ("Was kostet …", "Wie hoch ist …") is answered only by a passage that has one;
 # "Bis wie viel Uhr" asks for a time, not a sum.
 ASKS_AMOUNT = re.compile(

@@ -71,7 +71,8 @@ def _distance_km(first: Place, second: Place) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(a))
 
 
-def _entries(municipality: str) -> list[Place]:
+@cache
+def _entries(municipality: str) -> tuple[Place, ...]:
     """The gazetteer's entries for one of the installation's municipalities ("Bad Neustadt" as "Neustadt",
     "Zell u.A." as "Zell unter A…")."""
     places = _gazetteer()
@@ -81,7 +82,7 @@ def _entries(municipality: str) -> list[Place]:
     if not found and abbreviated:
         prefix = f"{abbreviated.group(1)} unter {abbreviated.group(2)}"
         found = [place for key, group in places.items() if key.startswith(prefix) for place in group]
-    return found
+    return tuple(found)
 
 
 def _ours(place: Place, known: Collection[str]) -> bool:
