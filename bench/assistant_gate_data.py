@@ -1,7 +1,7 @@
 """The inputs of the answer/refuse decision for every development question, collected once.
 
-For each question of the twelve development sets (``final`` since session 12, ``final2`` since session 13,
-``final3`` since session 14, ``final4`` since session 15; never the held-out set) this runs what
+For each question of the thirteen development sets (``final`` since session 12, ``final2`` since session 13,
+``final3`` since session 14, ``final4`` since session 15, ``final5`` since session 16; never the held-out set) this runs what
 :func:`rathaus.assistant.asking.ask_stream` runs before it decides: the scope (the municipality the
 question names), retrieval, the value passage, and the topic markers of the installation. The result
 (passages, the question without its place names, the markers, and whether the question was already
@@ -35,6 +35,7 @@ DEVELOPMENT = (
     "final2",
     "final3",
     "final4",
+    "final5",
 )
 
 
