@@ -7,8 +7,9 @@ services and by-law files, and was run once at the end of session 10; since then
 too; ``bench/data/citizen_final.json`` (split ``final``) held the honest final figures of session 11, and
 ``bench/data/citizen_final2.json`` (split ``final2``) held those of session 12; both are development sets
 since sessions 12 and 13, ``bench/data/citizen_final3.json`` (split ``final3``) is one since session 14, and
-``bench/data/citizen_final4.json`` (split ``final4``) is one since session 15, and
-``bench/data/citizen_final5.json`` (split ``final5``) is the held-out set.
+``bench/data/citizen_final4.json`` (split ``final4``) is one since session 15,
+``bench/data/citizen_final5.json`` (split ``final5``) is one since session 16, and
+``bench/data/citizen_final6.json`` (split ``final6``) is the held-out set.
 Every question goes through the product's own path, :func:`rathaus.assistant.asking.ask` (retrieval,
 answerability, answer, logging), as a public question in one tenant holding all 287 Munich services and
 351 by-laws of eight municipalities (an installation that serves several municipalities). Figures, per
@@ -48,8 +49,10 @@ session 13. ``final3`` (``bench/data/citizen_final3.json``, session 13) was writ
 earlier set (``final`` and ``final2`` included) uses; it is a development set since session 14. ``final4``
 (``bench/data/citizen_final4.json``, session 14) was written the same way; as the by-law files were nearly
 used up it reuses them, but only for paragraphs and facts no earlier set asks; it is a development set since
-session 15. ``final5`` (``bench/data/citizen_final5.json``, session 15) is the held-out set now, written the
-same way (by-law files reused only for other paragraphs and facts); never run while tuning.
+session 15. ``final5`` (``bench/data/citizen_final5.json``, session 15) was written the same way (by-law files
+reused only for other paragraphs and facts); it is a development set since session 16. ``final6``
+(``bench/data/citizen_final6.json``, session 16) is the held-out set now, written the same way (service kinds
+asked again only for a fact no earlier question names); never run while tuning.
 ``RATHAUS_BENCH_CITIZEN_DETAILS=path`` writes every question's answer for inspection.
 """
 
@@ -84,6 +87,7 @@ SETS = {
     "final3": REPO_ROOT / "bench" / "data" / "citizen_final3.json",
     "final4": REPO_ROOT / "bench" / "data" / "citizen_final4.json",
     "final5": REPO_ROOT / "bench" / "data" / "citizen_final5.json",
+    "final6": REPO_ROOT / "bench" / "data" / "citizen_final6.json",
 }
 # Questions per set in LLM mode; 0 runs the set in extractive mode only.
 LLM_SAMPLE = {
@@ -100,6 +104,7 @@ LLM_SAMPLE = {
     "final3": 16,
     "final4": 16,
     "final5": 16,
+    "final6": 16,
 }
 ANSWERED = frozenset({"extractive", "llm"})
 CLARIFY = re.compile(

@@ -1,4 +1,4 @@
-"""The held-out citizen sets ``final2`` (session 12) to ``final5`` (session 15):
+"""The held-out citizen sets ``final2`` (session 12) to ``final6`` (session 16):
 format, sizes and what they may not share with the sets written before them (their facts are checked against
 the data in ``test_citizen_bench.py``)."""
 
@@ -77,6 +77,18 @@ SPEC: dict[str, dict[str, Any]] = {
         "district_bylaws": 12,
         # The services no earlier set uses have nothing to ask.
         "new_services": 0,
+    },
+    "final6": {
+        "letter": "s",
+        "before": (*EARLIER, "final", "final2", "final3", "final4", "final5"),
+        "minimum": {"services": 85, "bylaws": 62, "unanswerable": 30, "no_place": 21},
+        "reuses_files": True,
+        "bylaw_towns": TOWNS,
+        "place_towns": TOWNS,
+        "district_bylaws": 12,
+        # Office and duration pairs are left; the other rows ask another fee line ("reuse": "fact").
+        "new_services": 0,
+        "fact_reuse": 20,
     },
 }
 NAMES = tuple(SPEC)
@@ -225,3 +237,4 @@ def test_a_service_asked_again_for_a_kind_asks_a_fact_no_earlier_question_names(
             assert not {normalise(fact) for fact in row["facts"]} & earlier.get(row["service_id"], set())
     per_service = [row["service_id"] for row in rows]
     assert max(per_service.count(service) for service in per_service) <= 3
+    assert sum(row.get("reuse") == "fact" for row in rows) >= SPEC[name].get("fact_reuse", 0)
