@@ -242,6 +242,11 @@ def test_an_appointments_length_is_no_answer_to_how_long_processing_takes() -> N
     # about the appointment, its length answers
     assert needs.missing([NATURALISATION], "Wie lange dauert der Termin zur Einbürgerung?") is None
     assert needs.missing([NATURALISATION], "Wie lange dauert die Einbürgerung?") is None
+    # x-u21: the processing named without "dauert es … bis"
+    processing = (
+        "Wie lange dauert die Bearbeitung meines Antrags auf Einbürgerung, bis ich die Urkunde bekomme?"
+    )
+    assert needs.missing([NATURALISATION], processing) == "duration"
 
 
 ASSOCIATION_MEETINGS = replace(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rathaus.assistant.wording import found_in, line_coverage
+from rathaus.assistant.wording import found_in, line_coverage, terms, topic_terms
 from tests.assistant.conftest import passage
 
 
@@ -28,6 +28,8 @@ def test_a_question_word_is_found_in_its_other_forms(text: str, word: str) -> No
         ("die bar am see, öffnungszeiten", "bär"),
         ("schon schöne zeiten", "schön"),
         ("der hund bellt", "katze"),
+        # a compound's parts stand as words or compound parts, not inside other words
+        ("prod. nr. 55.20 – fischerei: bescheinigung 25 €", "fischereischein"),
     ],
 )
 def test_other_words_are_not_found(text: str, word: str) -> None:
@@ -57,3 +59,15 @@ def test_a_date_in_a_line_is_not_cut_at_its_ordinal() -> None:
     )
     question = "An welchen Tagen ist Jahrmarkt?"
     assert line_coverage([market], question, lambda line: "15. Juli" in line) > 0.5
+
+
+def test_a_compound_part_counts_at_the_start_or_end_of_a_word() -> None:
+    assert found_in("fischerei: der angelschein kostet 10 €", "fischereischein")
+    assert not found_in("gebühr für den fischereischein", "jahresfischereischein")  # no "jahr"
+    assert found_in("im jahr: fischereiabgabe und angelschein", "jahresfischereischein")
+
+
+def test_the_administration_a_question_addresses_is_no_topic() -> None:
+    question = "Gibt die Gemeinde einen Zuschuss, wenn wir die Ölheizung durch eine Wärmepumpe ersetzen?"
+    assert topic_terms(question) == {"zuschus", "ölheiz", "wärmepump"}
+    assert "stadt" not in terms("Was verlangt die Stadt für die Leichenhalle?")

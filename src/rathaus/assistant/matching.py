@@ -2,7 +2,8 @@
 
 Beyond the stems of ``answerability.terms``, a compound of the question also counts as its two parts
 ("Hundesteuer" – "Die Steuer beträgt für jeden Hund …") and a separable verb's participle as its root
-("zugelassen" – "Die Zulassung wird auf 3 Jahre befristet").
+("zugelassen" – "Die Zulassung wird auf 3 Jahre befristet"), and a separable verb as its zu-infinitive or
+participle ("anmelden" – "Sie sind 4 Tage vorher anzumelden").
 """
 
 from __future__ import annotations
@@ -29,6 +30,21 @@ def _compound_parts(term: str) -> list[tuple[str, str]]:
 PARTICIPLE = re.compile(
     r"(ab|an|auf|aus|bei|ein|fest|her|mit|nach|vor|weg|zu|zurück)ge([a-zäöüß]{3,}?)(?:et|t|en)?"
 )
+
+
+# A separable verb of the question ("anmelden", "abgeben") stands in a rule as its zu-infinitive or its
+# participle: "Sie sind spätestens 4 Tage vorher anzumelden", "… ist beim Bürgermeisteramt abzugeben".
+SEPARABLE = re.compile(r"(ab|an|auf|aus|bei|ein|fest|her|mit|nach|vor|weg|zu|zurück)([a-zäöüß]{4,})")
+
+
+def _separated(term: str) -> tuple[str, ...]:
+    """The zu-infinitive and participle stems of a separable verb's stem ("anmeld" → "anzumeld",
+    "angemeld"); none for other words."""
+    found = SEPARABLE.fullmatch(term)
+    if found is None:
+        return ()
+    prefix, root = found.groups()
+    return (f"{prefix}zu{root}", f"{prefix}ge{root}")
 
 
 # A weak verb's participle or third person ("verlängert", "reserviert") keeps its "-t"; the verb and its
@@ -68,6 +84,7 @@ def question_matcher(question: str) -> Matcher:
     """
     wanted_terms = {term: _compound_parts(term) if len(term) >= 9 else [] for term in terms(question)}
     roots = {term: root for term in wanted_terms if (root := _participle_root(term))}
+    separated = {term: forms for term in wanted_terms if (forms := _separated(term))}
 
     def matches(text: str) -> int:
         lowered = text.lower()
@@ -75,6 +92,7 @@ def question_matcher(question: str) -> Matcher:
             contains(lowered, term)
             or any(head in lowered and tail in lowered for head, tail in parts)
             or (term in roots and roots[term] in lowered)
+            or any(form in lowered for form in separated.get(term, ()))
             or (term in BOUNDS and BOUNDS[term].search(text) is not None)
             for term, parts in wanted_terms.items()
         )

@@ -42,9 +42,11 @@ ASKS_WHEN = re.compile(
 ASKS_DURATION = re.compile(
     r"\bwie lange?\b|\bwie schnell\b|\bdauert?\b|\bwartezeit\w*|\bbearbeitungszeit\w*", re.IGNORECASE
 )
-# How long processing or waiting takes: "dauert es, bis …", "Wie viele Monate …", "Bearbeitungszeit".
+# How long processing or waiting takes: "dauert es, bis …", "Wie lange dauert die Bearbeitung …",
+# "Wie viele Monate …", "Bearbeitungszeit".
 PROCESSING = re.compile(
-    r"\bdauert es\b[^?]*\bbis\b|\bwie ?viele (?:tage|wochen|monate|jahre)\b|\bbearbeitungszeit\w*"
+    r"\bdauert\b[^?]*\b(?:bis|bearbeitung)\b|\bbearbeitung\b[^?]*\bdauer"
+    r"|\bwie ?viele (?:tage|wochen|monate|jahre)\b|\bbearbeitungszeit\w*"
     r"|\bwartezeit\w*|\bwie schnell\b",
     re.IGNORECASE,
 )

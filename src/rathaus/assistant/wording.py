@@ -25,7 +25,12 @@ QUESTION_WORDS = (
     "möchten gerne muss müssen darf kostet "
     "the a an and how what where when do does can i my is are to of for in it you with please"
 )
-STOPWORDS = GERMAN_STOPWORDS | frozenset(QUESTION_WORDS.split())
+# The administration a citizen addresses names no topic: "Gibt die Gemeinde einen Zuschuss …?" asks
+# about the Zuschuss, and every by-law of a town speaks of its Gemeinde ("Gemeindefeuerwehr").
+ADMINISTRATION_WORDS = (
+    "gemeinde gemeinden stadt landkreis kreis verwaltung stadtverwaltung gemeindeverwaltung"
+)
+STOPWORDS = GERMAN_STOPWORDS | frozenset(QUESTION_WORDS.split()) | frozenset(ADMINISTRATION_WORDS.split())
 # "em" for an adjective's dative ("je laufendem Meter" – "für jeden laufenden Meter").
 _SUFFIXES = ("ungen", "ung", "en", "em", "er", "es", "e", "n", "s")
 # Nouns naming the asked-for detail, not the thing it is asked about: "Öffnungszeiten" in a cemetery's
@@ -127,7 +132,13 @@ def _found(text: str, word: str) -> bool:
     if contains(text, stem(word)):
         return True
     parts = compound_parts(word)
-    return bool(parts) and all(contains(text, stem(part)) for part in parts)
+    return bool(parts) and all(_part_found(text, part) for part in parts)
+
+
+def _part_found(text: str, part: str) -> bool:
+    """Whether a compound's part stands in ``text`` as a word or a compound's first or last part:
+    "schein" of "Fischereischein" in "Angelschein", not in "Bescheinigung" or "Entscheidung"."""
+    return re.search(rf"\b{re.escape(stem(part))}|{re.escape(part)}(?:e|en|er|es|n|s)?\b", text) is not None
 
 
 def line_coverage(near: Sequence[PassageLike], question: str, keep: Callable[[str], bool]) -> float:
