@@ -195,3 +195,24 @@ def test_a_long_list_shows_the_items_with_the_asked_value_under_their_own_lead_i
     assert shown.lines()[-1] == f"– {facts.MORE}"
     # a question naming no item's words keeps the whole list
     assert facts.focused(tax, Wanted.FEE, question_matcher("Was kostet das?")) == tax
+
+
+def test_a_separable_verb_matches_its_zu_infinitive_and_participle() -> None:
+    matches = question_matcher("Wie früh müssen wir die Gedenkfeier anmelden?")
+    assert matches("Sie sind spätestens 4 Tage vorher anzumelden.") == 1
+    assert matches("Wer die Feier angemeldet hat, …") == 1
+    assert matches("Die Ruhezeit beträgt 25 Jahre.") == 0
+
+
+def test_the_signature_under_a_bylaw_is_no_unit() -> None:
+    text = (
+        "Diese Satzung tritt am 1. Januar 2020 in Kraft.\n"
+        "Konstanz, den 18.11.2019 gez. Erika Muster\n"
+        "Bad Boll, 12. März 2020\n"
+        "gez. Hans Mayer\n"
+        "Am Montag, 12. März 2024 findet die Wahl statt."
+    )
+    assert [unit.text for unit in facts.units(text)] == [
+        "Diese Satzung tritt am 1. Januar 2020 in Kraft.",
+        "Am Montag, 12. März 2024 findet die Wahl statt.",
+    ]

@@ -19,7 +19,13 @@ from rathaus.core.text.sentences import plain_markdown, sentences_and_items
 # "- ", "1. ", "a) ", "(a) " open a list item; "(1)" is a paragraph's number, not an item's.
 LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)]|[a-z]{1,2}[.)]|\([a-z]{1,2}\))\s+(?=\S)")
 PARAGRAPH_NUMBER = re.compile(r"^\(\d{1,2}[a-z]?\)\s*")
-SKIPPED_LINE = re.compile(r"^(?:Stichworte:|\(Fassung\b|Fassung gemäß)", re.IGNORECASE)
+# Keywords, version notes and the signature under a by-law ("Konstanz, den 18.11.2019 gez. …"): no answer.
+SKIPPED_LINE = re.compile(
+    r"^(?:Stichworte:|\(Fassung\b|Fassung gemäß|gez\.\s"
+    r"|(?-i:[A-ZÄÖÜ][\w.()/-]*(?: [\w.()/-]+){0,2}),\s+(?:den\s+)?\d{1,2}\.\s?"
+    r"(?:\d{1,2}\.|[A-ZÄÖÜ][a-zä]+)\s?\d{4}\s*(?:$|gez\.))",
+    re.IGNORECASE,
+)
 MAX_ITEMS = 8
 MORE = "weitere Punkte siehe Quelle"
 # A list longer than this shows only its items with the asked value (see ``focused``).
