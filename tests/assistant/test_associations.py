@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from rathaus.assistant.associations import named_association
+from rathaus.assistant.associations import named_association, own_rule_first
 from rathaus.assistant.retrieval import Passage
 from rathaus.assistant.scope import one_municipality
 from rathaus.assistant.sources import parse_markdown
@@ -69,6 +69,21 @@ def test_two_associations_of_one_landkreis_do_not_answer_together() -> None:
     assert one_municipality([oberdorf, neustadt, kreis]) == [oberdorf, kreis]
 
 
+def test_a_landkreis_answer_quotes_no_town_and_a_town_answer_its_landkreis() -> None:
+    kreistag = replace(
+        passage("Geschäftsordnung des Kreistags", "Der Kreistag tagt monatlich.", kind="bylaw"),
+        municipality="Landkreis Neustadt",
+        district="Neustadt",
+    )
+    gemeinderat = replace(
+        passage("Geschäftsordnung des Gemeinderats", "Der Gemeinderat tagt wöchentlich.", kind="bylaw"),
+        municipality="Neustadt",
+        district="Neustadt",
+    )
+    assert one_municipality([kreistag, gemeinderat]) == [kreistag]
+    assert one_municipality([gemeinderat, kreistag]) == [gemeinderat, kreistag]
+
+
 def verband_bylaw(title: str, association: str, body: str) -> str:
     front = (
         f'titel: {title}\nebene: verband\nrechtsnatur: satzung\nkreis: "Neustadt"\nverband: "{association}"\n'
@@ -118,3 +133,20 @@ def test_a_question_naming_an_association_is_not_answered_from_anothers_bylaw(
     assert "150,00 €" in own.answer.text
     other = ask("Welche Aufwandsentschädigung bekommt der Vorsitzende des GVV Raum Neustadt im Monat?")
     assert "150,00" not in other.answer.text
+
+
+def test_a_named_towns_own_rule_of_the_same_kind_comes_before_its_associations() -> None:
+    def bylaw(title: str, municipality: str) -> Passage:
+        found = passage(title, "Entschädigung je Stunde", kind="bylaw")
+        return replace(found, municipality=municipality, district="Neustadt")
+
+    association = bylaw(
+        "Satzung über die Entschädigung für ehrenamtliche Tätigkeit des GVV Oberdorf", "Landkreis Neustadt"
+    )
+    waste = bylaw("Abfallwirtschaftssatzung", "Landkreis Neustadt")
+    fees = bylaw("Verwaltungsgebührensatzung (Oberdorf)", "Oberdorf")
+    own = bylaw("Satzung über die Entschädigung für ehrenamtliche Tätigkeit (Oberdorf)", "Oberdorf")
+    assert own_rule_first([association, fees, own], ["Oberdorf"]) == [own, association, fees]
+    # another kind of rule does not move before the district's; nothing moves without a named town
+    assert own_rule_first([waste, fees], ["Oberdorf"]) == [waste, fees]
+    assert own_rule_first([association, own], []) == [association, own]

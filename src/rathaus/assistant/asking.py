@@ -219,7 +219,7 @@ def gather(
         passages = with_value_passage(
             session=session,
             tenant_id=tenant_id,
-            found=passages,
+            found=associations.own_rule_first(passages, named),
             question=question,
             audience=audience,
             departments=departments,

@@ -9,12 +9,19 @@ an association is answered from that association's by-laws alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rathaus.assistant.models import KnowledgeSource
+from rathaus.assistant.schemas import PassageLike
+from rathaus.assistant.wording import terms
+
+P = TypeVar("P", bound=PassageLike)
+# A by-law title's head names its kind: the town's rule of that kind has most of the same words.
+SAME_KIND = 0.75
 
 # Words of an association's name that say what it is, not which one: they do not tell two apart.
 _KIND_WORD = re.compile(r"verband|verbands|verbandes|gvv|raum|und|der|des|die|grundschul")
@@ -80,3 +87,29 @@ def named_association(question: str, names: Collection[str], towns: Collection[s
     if len(scored) > 1 and scored[0][0] == scored[1][0]:
         return None
     return scored[0][1]
+
+
+def own_rule_first(passages: Sequence[P], towns: Collection[str]) -> list[P]:
+    """``passages`` with a named town's own by-law first where its Landkreis' or an association's of the
+    same kind leads: "ehrenamtlich für die Gemeinde Hattenhofen gearbeitet" is paid by Hattenhofen's
+    Entschädigungssatzung, not by that of the Gemeindeverwaltungsverband seated there (same kind: most
+    words of the town's title, places aside, stand in the leading one's)."""
+    if not passages or not towns:
+        return list(passages)
+    top = passages[0]
+    if _place(top) in towns or top.kind != "bylaw":
+        return list(passages)
+    district = getattr(top, "district", None) or ""
+    places = set().union(*(terms(town) for town in towns), terms(f"{_place(top)} {district}"))
+    lead = terms(top.title) - places
+    for index, passage in enumerate(passages[1:], start=1):
+        if _place(passage) not in towns or passage.kind != "bylaw":
+            continue
+        own = terms(passage.title) - places
+        if own and len(own & lead) / len(own) >= SAME_KIND:
+            return [passage, *passages[:index], *passages[index + 1 :]]
+    return list(passages)
+
+
+def _place(passage: PassageLike) -> str:
+    return str(getattr(passage, "municipality", None) or "")

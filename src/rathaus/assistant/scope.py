@@ -310,15 +310,26 @@ def compatible(first: str | None, second: str | None, district_of: dict[str, str
 
 def one_municipality(passages: Sequence[Any]) -> list[Any]:
     """The passages that agree with the best-ranked one's municipality (shared and own ones always),
-    and with its association: two associations of one Landkreis do not answer together."""
+    and with its association: two associations of one Landkreis do not answer together.
+
+    A town's answer may quote its Landkreis (the district's rule holds there too); a Landkreis's answer
+    quotes no town: one town's Geschäftsordnung is no rule of the Kreistag.
+    """
     districts = {str(getattr(p, "municipality", "")): getattr(p, "district", None) for p in passages}
     first = next((municipality_of(p) for p in passages if municipality_of(p)), None)
     body = next((name for p in passages if (name := association_of(p))), None)
     return [
         p
         for p in passages
-        if compatible(first, municipality_of(p), districts) and association_of(p) in (None, body)
+        if _may_join(first, municipality_of(p), districts) and association_of(p) in (None, body)
     ]
+
+
+def _may_join(first: str | None, other: str | None, district_of: dict[str, str | None]) -> bool:
+    """Whether ``other``'s passage may join an answer led by ``first``'s (no town under its district)."""
+    if first is not None and other is not None and first.startswith(DISTRICT_PREFIX) and other != first:
+        return False
+    return compatible(first, other, district_of)
 
 
 def competing(passages: Sequence[Any]) -> list[str]:
