@@ -289,3 +289,38 @@ def test_a_variant_the_passages_do_not_list_is_missing() -> None:
     assert needs.variant_missing([rates], "Wie hoch ist der Hebesatz der Grundsteuer C?")
     assert not needs.variant_missing([rates], "Wie hoch ist der Hebesatz der Grundsteuer B?")
     assert not needs.variant_missing([rates], "Wie hoch ist der Hebesatz?")
+
+
+CULTURE_FUND = replace(
+    passage(
+        "Kulturförderrichtlinien des Landkreises",
+        "Der Landkreis stellt jedes Jahr einen festen Betrag (max. 50.000 €) bereit; "
+        "je Projekt höchstens 15.000 €.",
+        source_id=36,
+    ),
+    kind="bylaw",
+)
+
+
+def test_a_value_asked_in_a_unit_the_passages_never_state_is_missing() -> None:
+    # r3-u44: a share asked, amounts stated
+    assert needs.unit_missing([CULTURE_FUND], "Wie viel Prozent der Kosten übernimmt der Landkreis?")
+    assert not needs.unit_missing([CULTURE_FUND], "Wie viel Geld gibt der Landkreis höchstens je Projekt?")
+    share = replace(CULTURE_FUND, text="Der Zuschuss beträgt 30 v. H. der Kosten.")
+    assert not needs.unit_missing([share], "Wie viel Prozent der Kosten übernimmt der Landkreis?")
+    # r3-u10: months asked, an appointment's minutes stated
+    assert needs.unit_missing([NATURALISATION], "Wie viele Monate dauert die Einbürgerung?")
+    months = replace(NATURALISATION, text="Die Bearbeitung dauert etwa sechs Monate.")
+    assert not needs.unit_missing([months], "Wie viele Monate dauert die Einbürgerung?")
+
+
+def test_a_missing_unit_refuses_whatever_the_other_signals_say() -> None:
+    fund = replace(CULTURE_FUND, dense=0.95)
+    decision = answerability.decide(
+        [fund], "Wie viel Prozent der Kosten übernimmt der Landkreis mit der Kulturförderung?"
+    )
+    assert decision.passages == []
+    assert decision.reason == "value_missing"
+    assert answerability.decide(
+        [fund], "Wie viel Geld gibt der Landkreis mit der Kulturförderung je Projekt?"
+    ).passages

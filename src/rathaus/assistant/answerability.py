@@ -231,6 +231,10 @@ def _learned(
     found = signals(candidates, question, markers=markers, limits=limits)
     best = found["cosine"]
     near = [p for p in candidates if (_dense(p) or 0.0) >= best - limits.margin][:3]
+    # Certain, whatever else the signals say: the passages list other variants than the one asked
+    # ("Grundsteuer C"), or state no quantity in the unit asked ("Wie viel Prozent …?").
+    if found["variant_missing"] or found["unit_missing"]:
+        return Decision(passages=[], complete=False, method="none", reason="value_missing")
     if not gate.answers(found):
         if chat is not None and best >= limits.unsure and llm_says_yes(near, question, chat):
             return Decision(passages=near, complete=True, method="llm")
@@ -255,6 +259,7 @@ SIGNAL_REASONS: dict[str, Reason] = {
     "value_missing": "value_missing",
     "sum_name_missing": "value_missing",
     "variant_missing": "value_missing",
+    "unit_missing": "value_missing",
     "named_lacks": "named_service_lacks",
     "off_topic": "off_topic_bylaw",
 }
@@ -338,4 +343,5 @@ def signals(
         "value_line": line_coverage(near, question, _states_asked(question)),
         "sum_name_missing": float(needs.sum_name_missing(near, question)),
         "variant_missing": float(needs.variant_missing(near, question)),
+        "unit_missing": float(needs.unit_missing(near, question)),
     }
