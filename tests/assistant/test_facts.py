@@ -216,3 +216,16 @@ def test_the_signature_under_a_bylaw_is_no_unit() -> None:
         "Diese Satzung tritt am 1. Januar 2020 in Kraft.",
         "Am Montag, 12. März 2024 findet die Wahl statt.",
     ]
+
+
+def test_what_states_a_period_and_what_only_sounds_like_one() -> None:
+    assert facts.concrete(
+        "Die Gebühren sind in den ersten fünf Tages des Monats zu entrichten.", Wanted.PERIOD
+    )
+    assert facts.concrete("Der Widerspruch ist innerhalb eines Monats einzulegen.", Wanted.PERIOD)
+    assert facts.carries("Sie ist innerhalb der gesetzten Frist zu zahlen.", Wanted.PERIOD)
+    # x-b46, x-b10: a group "innerhalb" of which, a notice "fristgerecht" given, state no period
+    assert not facts.carries(
+        "Innerhalb der in Abs. 1 genannten Gruppen sind die Bedürfnisse maßgebend.", Wanted.PERIOD
+    )
+    assert not facts.carries("Das Verhältnis endet nach fristgerechter Kündigung.", Wanted.PERIOD)

@@ -182,8 +182,12 @@ VALUE = {
     ),
     Wanted.PERIOD: re.compile(
         r"\b(?:\d+|ein\w*|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|vierzehn)\s+"
-        r"(?:werk|arbeits|kalender)?(?:tage?n?|wochen?|monate?n?|jahre?n?|stunden|minuten)\b|\bfrist\w*|\bspätestens\b|\bunverzüglich\b"
-        r"|\binnerhalb\b|\bbis zum\b|\bvor ablauf\b|\bab dem\b|\bgültig\w*|\bbefristet\b|\bunbefristet\b"
+        # "fünf Tages des Monats" as a by-law writes it; "fristgerecht" and "fristlos" name no period
+        r"(?:werk|arbeits|kalender)?(?:tage?[ns]?|wochen?|monate?n?|jahre?n?|stunden|minuten)\b"
+        r"|\bfrist(?!gerecht|los)\w*|\bspätestens\b|\bunverzüglich\b"
+        # "innerhalb von zwei Wochen", "innerhalb eines Monats", not "innerhalb der genannten Gruppen"
+        r"|\binnerhalb\s+(?:von\b|(?:\w+\s+){0,3}?(?:frist|zeit|tag|woche|monat|jahr|stunde)\w*)"
+        r"|\bbis zum\b|\bvor ablauf\b|\bab dem\b|\bgültig\w*|\bbefristet\b|\bunbefristet\b"
         # how often: "einmal jährlich", "vierteljährlich", "zweimal im Monat"
         r"|\b(?:ein|zwei|drei|vier|fünf|sechs|zehn|mehr)mal\b|\b\w*(?:jährlich|monatlich|wöchentlich)\b"
         r"|\b(?:alle|jede[nmrs]?)\s+(?:\w+\s+)?(?:jahr|monat|woche)\w*"

@@ -223,7 +223,7 @@ _DATE = r"\b\d{1,2}\.\s?\d{1,2}\.(?:\s?\d{2,4})?"
 _COUNT = (
     r"(?:\d+(?:[.,]\d+)?|ein\w*|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|dreißig)"
 )
-_TIME_UNIT = r"(?:werk|arbeits|kalender)?(?:tage?n?|wochen?|monate?n?|jahre?n?|stunden?|minuten?)\b"
+_TIME_UNIT = r"(?:werk|arbeits|kalender)?(?:tage?[ns]?|wochen?|monate?[ns]?|jahre?[ns]?|stunden?|minuten?)\b"
 # A value of each kind stated as a quantity ("sechs Monaten", "22.00 Uhr", "120,00 €"), not only named
 # ("innerhalb einer angemessenen Frist", "die Gebühr"): the asked-for value is the quantity.
 CONCRETE = {
