@@ -19,7 +19,7 @@ from rathaus.core.text.sentences import plain_markdown, sentences_and_items
 # "- ", "1. ", "a) ", "(a) " open a list item; "(1)" is a paragraph's number, not an item's.
 LIST_ITEM = re.compile(r"^\s*(?:[-*•–]|\d{1,2}[.)]|[a-z]{1,2}[.)]|\([a-z]{1,2}\))\s+(?=\S)")
 PARAGRAPH_NUMBER = re.compile(r"^\(\d{1,2}[a-z]?\)\s*")
-# Keywords, version notes and the signature under a by-law ("Konstanz, den 18.11.2019 gez. …"): no answer.
+# Keywords, version notes and the signature under a by-law ("Neustadt, den 18.11.2019 gez. …"): no answer.
 SKIPPED_LINE = re.compile(
     r"^(?:Stichworte:|\(Fassung\b|Fassung gemäß|gez\.\s"
     r"|(?-i:[A-ZÄÖÜ][\w.()/-]*(?: [\w.()/-]+){0,2}),\s+(?:den\s+)?\d{1,2}\.\s?"
