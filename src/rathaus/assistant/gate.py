@@ -63,7 +63,9 @@ at equal refusals). Leaving one set out over the thirteen sets, the elimination 
 76/1293 refused (5.9 %) and 48/248 answered (19 %) when a false refusal weighs twice (the ratio of the
 issue's targets, ``bench/assistant_gate_fit.REFUSAL_WEIGHT``); weighed 1.5 as before, the cut moves to
 107/1293 (8.3 %) and 35/248 (14 %), which on the development sets cost 26 questions with every fact
-(1052 → 1026 of 1299) for 8 fewer unanswerable ones answered.
+(1052 → 1026 of 1299) for 8 fewer unanswerable ones answered. ``variant_missing`` left the weights (it
+decides a handful of questions); with ``unit_missing`` ("Wie viel Prozent …?" where no passage states a
+share) it now refuses before the weights are asked (``answerability._learned``).
 
 The weights are in the signals' own units: ``cosine`` is a cosine of e5-small, ``value_line`` and
 ``words`` shares, the others 1.0 for yes.
