@@ -1,16 +1,15 @@
-"""The citizen question sets and the judging of bench/assistant_citizen.py."""
+"""The citizen question sets of bench/assistant_citizen.py (judging one answer: test_citizen_judge.py)."""
 
 from __future__ import annotations
 
 import html
 import json
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from bench.assistant_citizen import LLM_SAMPLE, SETS, judge, load, sample, summarise
-from bench.citizen_facts import foreign, has_fact, normalise, source_place
+from bench.assistant_citizen import LLM_SAMPLE, SETS, load, sample, summarise
+from bench.citizen_facts import has_fact, normalise, source_place
 
 from tests.conftest import shared_data
 
@@ -225,82 +224,6 @@ def test_a_set_without_llm_sample_gets_none() -> None:
     assert sample(load("dev_refuse2"), 0) == []
     assert LLM_SAMPLE["dev_refuse2"] == 0
     assert sample(load("tuning"), 0) == []
-
-
-def test_a_district_source_belongs_to_its_district_only() -> None:
-    expected = ("Bad Boll", "Lkr_GP")
-    assert not foreign(("Bad Boll", "Lkr_GP"), expected)
-    assert foreign(("Konstanz", "Lkr_KON"), expected)
-    assert not foreign(("", "Lkr_GP"), expected)
-    assert foreign(("", "Lkr_KON"), expected)
-    assert foreign(("München", "München"), expected)
-
-
-@dataclass
-class _Answer:
-    mode: str
-    text: str
-    cited: list[str]
-    facts: list[Any] = field(default_factory=list)
-
-
-def _places(external: str) -> tuple[str, str]:
-    return {
-        "file:Lkr_GP/BBO/hund.md": ("Bad Boll", "Lkr_GP"),
-        "file:Lkr_KON/KON/hund.md": ("Konstanz", "Lkr_KON"),
-    }.get(external, ("München", "München"))
-
-
-BYLAW = {
-    "id": "x-b01",
-    "category": "bylaws",
-    "question": "Wie hoch ist die Hundesteuer in Bad Boll?",
-    "file": "Lkr_GP/BBO/hund.md",
-    "municipality": "Bad Boll",
-    "facts": ["165,00 €"],
-}
-
-
-def test_judge_an_answer_that_also_quotes_another_town() -> None:
-    result = _Answer(
-        "extractive",
-        "Die Steuer beträgt 165 Euro [1].",
-        ["file:Lkr_GP/BBO/hund.md", "file:Lkr_KON/KON/hund.md"],
-    )
-    verdict = judge(BYLAW, result, ["file:Lkr_KON/KON/hund.md", "file:Lkr_GP/BBO/hund.md"], _places)
-    assert verdict["facts"]
-    assert verdict["answered"]
-    assert verdict["wrong_municipality"]
-    assert not verdict["first"]
-    assert verdict["top5"]
-
-
-def test_judge_a_refusal_and_a_clarifying_question() -> None:
-    refused = judge(BYLAW, _Answer("handover", "Dazu finde ich keine Antwort.", []), [], _places)
-    assert not refused["answered"]
-    assert not refused["facts"]
-    assert not refused["wrong_municipality"]
-    no_place = {"id": "x-n01", "category": "no_place", "question": "Wie hoch ist die Hundesteuer?"}
-    asked_back = judge(
-        no_place, _Answer("refused", "Für welche Gemeinde möchten Sie das wissen?", []), [], _places
-    )
-    mixed = judge(
-        no_place,
-        _Answer(
-            "extractive",
-            "165 Euro [1] … 120 Euro [2]",
-            ["file:Lkr_GP/BBO/hund.md", "file:Lkr_KON/KON/hund.md"],
-        ),
-        [],
-        _places,
-    )
-    assert asked_back["clarified"]
-    assert not mixed["clarified"]
-    assert mixed["mixed"]
-    figures = summarise([refused, asked_back, mixed], [0.1, 0.2, 0.3])
-    assert figures["false_refusal_rate"] == 1.0
-    assert figures["no_place_clarify_rate"] == 0.5
-    assert figures["no_place_mixed_rate"] == 0.5
 
 
 def test_the_sets_say_how_they_were_written() -> None:
