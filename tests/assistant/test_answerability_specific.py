@@ -312,6 +312,10 @@ def test_a_value_asked_in_a_unit_the_passages_never_state_is_missing() -> None:
     assert needs.unit_missing([NATURALISATION], "Wie viele Monate dauert die Einbürgerung?")
     months = replace(NATURALISATION, text="Die Bearbeitung dauert etwa sechs Monate.")
     assert not needs.unit_missing([months], "Wie viele Monate dauert die Einbürgerung?")
+    # a unit of the same dimension answers: weeks for days, minutes for hours
+    weeks = replace(NATURALISATION, text="Wohnraum darf nicht länger als 10 Wochen im Jahr vermietet werden.")
+    assert not needs.unit_missing([weeks], "Wie viele Tage im Jahr darf ich vermieten?")
+    assert needs.unit_missing([weeks], "Wie viel Prozent darf ich vermieten?")
 
 
 def test_a_missing_unit_refuses_whatever_the_other_signals_say() -> None:
@@ -324,3 +328,10 @@ def test_a_missing_unit_refuses_whatever_the_other_signals_say() -> None:
     assert answerability.decide(
         [fund], "Wie viel Geld gibt der Landkreis mit der Kulturförderung je Projekt?"
     ).passages
+    # the rules without cosines (keyword search alone) refuse it too
+    unscored = replace(CULTURE_FUND, dense=None)
+    refused = rules(
+        [unscored], "Wie viel Prozent der Kosten übernimmt der Landkreis mit der Kulturförderung?"
+    )
+    assert refused.passages == []
+    assert refused.reason == "value_missing"

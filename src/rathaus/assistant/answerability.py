@@ -280,6 +280,8 @@ def _refusal(
         return ""
     if needs.missing(chosen, question):
         return "value_missing"  # the topic is there, the asked-for value is not (a pool's entrance fee)
+    if needs.unit_missing(chosen, question) or needs.variant_missing(chosen, question):
+        return "value_missing"  # no share where "Wie viel Prozent …?" asks, A and B where C is asked
     if named_service_lacks(passages, chosen, question):
         return "named_service_lacks"  # another service's fee is not the named service's fee
     if off_topic_bylaw(passages, chosen, question, limits):

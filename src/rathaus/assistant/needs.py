@@ -326,8 +326,10 @@ def variant_missing(passages: Sequence[PassageLike], question: str) -> bool:
     return False
 
 
-# "Wie viel Prozent …?", "Wie viele Wochen …?": the question names the unit its value comes in; passages that
-# state no quantity in that unit do not answer it ("50.000 €" is no share, "etwa 60 Minuten" no months).
+# "Wie viel Prozent …?", "Wie viele Wochen …?": the question names the dimension its value comes in;
+# passages that state no quantity of it do not answer it ("50.000 €" is no share, "etwa 60 Minuten" no
+# months). Units of one dimension answer each other: "10 Wochen im Jahr" answers "Wie viele Tage im Jahr?".
+_CALENDAR = r"(?:werk|arbeits|kalender)?(?:tage?n?|wochen?|monate?n?|jahre?n?)"
 _UNITS_ASKED: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
     (re.compile(asked, re.IGNORECASE), re.compile(stated, re.IGNORECASE))
     for asked, stated in (
@@ -335,20 +337,17 @@ _UNITS_ASKED: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
             r"\bwie ?viel(?:e)? prozent\b|\bin prozent\b|\bprozentsatz\b",
             r"%|\bprozent\b|\bv\.\s?h\.|\bvom hundert\b",
         ),
-        (r"\bwie ?viele jahre\b", rf"\b{_NUMBER}\s*jahre?n?\b|\bjährlich|\bjahr\b"),
-        (r"\bwie ?viele monate\b", rf"\b{_NUMBER}\s*monate?n?\b|\bmonat\b"),
-        (r"\bwie ?viele wochen\b", rf"\b{_NUMBER}\s*wochen?\b|\bwoche\b"),
         (
-            r"\bwie ?viele (?:werk|arbeits|kalender)?tage\b",
-            rf"\b{_NUMBER}\s*(?:werk|arbeits|kalender)?tage?n?\b|\btag\b",
+            rf"\bwie ?viele {_CALENDAR}\b",
+            rf"\b{_NUMBER}\s*{_CALENDAR}\b|\b(?:tag|woche|monat|jahr)\b|\w*(?:täglich|wöchentlich|monatlich|jährlich)",
         ),
-        (r"\bwie ?viele stunden\b", rf"\b{_NUMBER}\s*(?:stunden?|std\.?)(?!\w)"),
+        (r"\bwie ?viele stunden\b", rf"\b{_NUMBER}\s*(?:stunden?|std\.?|minuten?)(?!\w)"),
     )
 )
 
 
 def unit_missing(passages: Sequence[PassageLike], question: str) -> bool:
-    """True when the question asks for a value in a unit (Prozent, Jahre, Monate, Wochen, Tage, Stunden) that
-    no passage states a quantity in."""
+    """True when the question asks for a value in a unit (Prozent; Tage, Wochen, Monate, Jahre; Stunden) that
+    no passage states a quantity of the same dimension in."""
     text = " ".join(f"{p.section or ''} {p.text}" for p in passages)
     return any(asked.search(question) and not stated.search(text) for asked, stated in _UNITS_ASKED)
