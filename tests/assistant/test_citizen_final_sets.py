@@ -1,4 +1,4 @@
-"""The held-out citizen sets ``final2`` (session 12) to ``final6`` (session 16):
+"""The held-out citizen sets ``final2`` (session 12) to ``final7`` (session 17):
 format, sizes and what they may not share with the sets written before them (their facts are checked against
 the data in ``test_citizen_bench.py``)."""
 
@@ -89,6 +89,18 @@ SPEC: dict[str, dict[str, Any]] = {
         # Office and duration pairs are left; the other rows ask another fee line ("reuse": "fact").
         "new_services": 0,
         "fact_reuse": 20,
+    },
+    "final7": {
+        "letter": "g",
+        "before": (*EARLIER, "final", "final2", "final3", "final4", "final5", "final6"),
+        "minimum": {"services": 85, "bylaws": 62, "unanswerable": 30, "no_place": 21},
+        "reuses_files": True,
+        "bylaw_towns": TOWNS,
+        "place_towns": TOWNS,
+        "district_bylaws": 12,
+        # Only a few period pairs are left; the other rows ask another fee line ("reuse": "fact").
+        "new_services": 0,
+        "fact_reuse": 80,
     },
 }
 NAMES = tuple(SPEC)
