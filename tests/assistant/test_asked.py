@@ -60,6 +60,11 @@ from rathaus.assistant.asked import Wanted, carries, wanted
         ("Wo beantrage ich Elterngeld?", {Wanted.OFFICE}),
         ("Ab welchem Streitwert entscheidet der Ausschuss?", {Wanted.AMOUNT}),
         ("Welche Mehrheit braucht es, um die Satzung zu ändern?", {Wanted.AMOUNT}),
+        # A length: how deep, how wide, which width, up to which distance.
+        ("Wie tief wird ein Grundstück ohne Bebauungsplan gerechnet?", {Wanted.AMOUNT}),
+        ("Wie breit ist der Streifen am Fahrbahnrand, den ich räumen muss?", {Wanted.AMOUNT}),
+        ("Welche Straßenbreite muss beim Abstellen frei bleiben?", {Wanted.AMOUNT}),
+        ("Bis zu welchem Abstand bin ich räumpflichtig?", {Wanted.AMOUNT}),
         # A count of people or things.
         ("Wie viele Mitglieder hat der Aufsichtsrat?", {Wanted.COUNT}),
         ("Aus wie vielen Gemeinderäten besteht der Ausschuss?", {Wanted.COUNT}),
@@ -86,6 +91,8 @@ def test_a_value_of_each_kind() -> None:
     assert carries("Freigebigkeitsleistungen bis zu 2.500,-- im Einzelfall", Wanted.AMOUNT)
     assert carries("Die Gebühr beträgt 10,- je Stunde.", Wanted.FEE)
     assert carries("Der Beitrag darf höchstens 1.800 Zeichen lang sein.", Wanted.AMOUNT)
+    assert carries("die Grundstücksfläche bis zu einer Tiefe von 35 Metern", Wanted.AMOUNT)
+    assert carries("Eine Breite von 3,50 m muss frei bleiben.", Wanted.AMOUNT)
     assert not carries("Die Satzung vom 12.03.2024 gilt.", Wanted.AMOUNT)
     # a share, Deutsche Mark, a count of what is counted (not a paragraph's number or a date)
     assert carries("Es braucht ein Viertel aller Mitglieder.", Wanted.AMOUNT)

@@ -83,6 +83,9 @@ _PATTERNS: dict[Wanted, re.Pattern[str]] = {
         r"|\bprozent\w*"
         r"|\bbeitr[aä]g\w*|\bsteuer\b|\bsteuern\b|\bwie ?viel\b(?! zeit\b| uhr\b)|\babgabe\w*|\bzuschuss\w*"
         r"|\bförder\w*|\bhöchst\w*|\bmindest\w*|\bmaximal\w*|\bgrenze\w*|\bmeter\b|\bgrad\b"
+        # a length: "Wie tief …?", "Wie breit ist der Streifen?", "Welche Straßenbreite …?", "Bis zu welchem
+        # Abstand …?"
+        r"|\bwie (?:tief|breit|weit|dick)\b|\w*(?:tiefe|breite)\b|\babst[aä]nd\w*|\bentfernung\w*"
         # a sum received or set, also as a compound's head: "Welche (Aufwands)entschädigung bekomme ich?",
         # "Welches Sitzungsgeld …?", "Mit welchem Stammkapital …?", "Ab welchem Streitwert …?", "Welcher
         # Zuschlag …?", "Welchen Anteil …?", "Was bekomme ich pro Stunde?", "Wie groß war das Vermögen?"
@@ -164,8 +167,8 @@ VALUE = {
         re.I,
     ),
     Wanted.AMOUNT: re.compile(
-        r"\d[\d.,]*-{0,2}\s*(?:€|euro\b|eur\b|cent\b|dm\b|%|prozent\b|v\.\s?h\.|vom hundert\b|m\b|meter\b"
-        r"|km\b|uhr\b|"
+        r"\d[\d.,]*-{0,2}\s*(?:€|euro\b|eur\b|cent\b|dm\b|%|prozent\b|v\.\s?h\.|vom hundert\b"
+        r"|m\b|metern?\b|cm\b|km\b|uhr\b|"
         r"m²|m2\b|qm\b|kg\b|t\b|db\b|jahre?n?\b|monate?n?\b|wochen\b|tage?n?\b|stunden\b|minuten\b"
         # a length of text, a number of people or pieces
         rf"|zeichen\b|zeilen\b|seiten\b|wörter\b|worte\b|personen\b|stück\b)|{MONEY_DASH}"
