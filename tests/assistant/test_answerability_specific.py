@@ -182,6 +182,21 @@ def test_bis_wie_viel_uhr_asks_for_a_time_not_a_sum() -> None:
     assert needs.missing([CLEARING], "Wie viel kostet das Räumen?") == "sum"
 
 
+def test_wie_viel_zeit_asks_for_a_period_not_a_sum() -> None:
+    # As in an Abwassersatzung: "innerhalb von drei Monaten nach der Anordnung" answers it, no sum needed.
+    connect = bylaw(
+        "Satzung über die öffentliche Abwasserbeseitigung",
+        "§ 7 Anschluss- und Benutzungszwang",
+        "Die Eigentümer haben den Anschluss innerhalb von drei Monaten nach der Anordnung vorzunehmen.",
+        source_id=22,
+    )
+    question = (
+        "Die Stadt hat angeordnet, dass ich mein Regenwasser anschließen muss. Wie viel Zeit habe ich dafür?"
+    )
+    assert needs.missing([connect], question) is None
+    assert needs.missing([replace(connect, text="Der Anschluss ist vorzunehmen.")], question) == "duration"
+
+
 PARENT_ADVICE = passage(
     "Elternberatung zur Kinderbetreuung",
     "Für die Kinderkrippe, Kindergarten und Horte können Sie sich online über den kita finder+ anmelden.",

@@ -40,7 +40,8 @@ ASKS_WHEN = re.compile(
     re.IGNORECASE,
 )
 ASKS_DURATION = re.compile(
-    r"\bwie lange?\b|\bwie schnell\b|\bdauert?\b|\bwartezeit\w*|\bbearbeitungszeit\w*", re.IGNORECASE
+    r"\bwie lange?\b|\bwie schnell\b|\bdauert?\b|\bwartezeit\w*|\bbearbeitungszeit\w*|\bwie ?viel zeit\b",
+    re.IGNORECASE,
 )
 # How long processing or waiting takes: "dauert es, bis …", "Wie lange dauert die Bearbeitung …",
 # "Wie viele Monate …", "Bearbeitungszeit".
@@ -53,9 +54,9 @@ PROCESSING = re.compile(
 # The words of a question about the appointment itself (``asked.APPOINTMENT``), with their endings.
 APPOINTMENT_WORDS = re.compile("|".join(rf"\b{word}\w*" for word in APPOINTMENT.split()), re.IGNORECASE)
 # A question for a sum ("Was kostet …", "Wie hoch ist …") is answered only by a passage that has one;
-# "Bis wie viel Uhr" asks for a time, not a sum.
+# "Bis wie viel Uhr" asks for a time, "Wie viel Zeit habe ich?" for a period, not a sum.
 ASKS_AMOUNT = re.compile(
-    r"\b(?:was kostet|kostet|kosten|wie ?viel(?! uhr)|wie hoch|gebühr|gebühren|preis|betrag|beitrag)\b",
+    r"\b(?:was kostet|kostet|kosten|wie ?viel(?! uhr| zeit)|wie hoch|gebühr|gebühren|preis|betrag|beitrag)\b",
     re.IGNORECASE,
 )
 # "Wie hoch darf die Hausnummer hängen?" asks for a measure: a length, an area or a weight answers it too.
