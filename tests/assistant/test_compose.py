@@ -207,3 +207,26 @@ def test_a_yes_no_question_is_answered_by_the_sentence_stating_the_rule_first() 
     )
     # The passage's best sentences follow, three as without the rule first.
     assert lines[1].count(".") == 3
+
+
+def test_a_question_naming_a_unit_is_answered_by_a_value_in_it() -> None:
+    # As in an Abwassersatzung: the rate paragraph ranks first, the advance payment's share follows.
+    rate = passage(
+        "Abwassersatzung",
+        "Der Abwasserbeitrag für den Vorauszahlungsfall beträgt 6,59 Euro je qm Nutzungsfläche.",
+        source_id=1,
+        section="§ 37 Beitragssatz",
+        kind="bylaw",
+    )
+    advance = passage(
+        "Abwassersatzung",
+        "Die Gemeinde erhebt Vorauszahlungen auf den Beitrag in Höhe von 80 v. H. der voraussichtlichen "
+        "Beitragsschuld.",
+        source_id=1,
+        section="§ 39 Vorauszahlungen, Fälligkeit",
+        kind="bylaw",
+    )
+    question = "Wie viel Prozent des Beitrags verlangt die Gemeinde als Vorauszahlung?"
+    assert "80 v. H." in extractive_text([rate, advance], question, []).splitlines()[0]
+    # Without the unit the sum per square metre would do.
+    assert "6,59 Euro" in extractive_text([rate, advance], "Wie hoch ist der Beitrag?", []).splitlines()[0]

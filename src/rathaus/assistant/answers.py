@@ -16,6 +16,7 @@ from rathaus.assistant.answerability import contains, terms, word_share
 from rathaus.assistant.asked import wanted
 from rathaus.assistant.handover import BookingLinks, handover, key_facts
 from rathaus.assistant.matching import question_matcher
+from rathaus.assistant.needs import asked_unit
 from rathaus.assistant.prompts import (
     EASY_LANGUAGE,
     EASY_LANGUAGE_SCHEMA,
@@ -125,12 +126,16 @@ def asked_lines(
     passages: Sequence[PassageLike], question: str, facts: Sequence[KeyFacts]
 ) -> tuple[list[str], set[str], set[str]]:
     """The lines that answer what ``question`` asks for (see :func:`compose.asked_lines`)."""
-    return compose.asked_lines(passages, wanted(question), facts, question_matcher(question))
+    return compose.asked_lines(
+        passages, wanted(question), facts, question_matcher(question), dimension=asked_unit(question)
+    )
 
 
 def extractive_text(passages: Sequence[PassageLike], question: str, facts: Sequence[KeyFacts]) -> str:
     """The answer text: the asked-for facts first, then the best sentences of each passage, each cited."""
-    return compose.extractive_text(passages, wanted(question), facts, question_matcher(question))
+    return compose.extractive_text(
+        passages, wanted(question), facts, question_matcher(question), dimension=asked_unit(question)
+    )
 
 
 def _unique_facts(passages: Sequence[PassageLike], booking_links: BookingLinks | None) -> list[KeyFacts]:

@@ -7,6 +7,7 @@ it asks for (``asked.wanted``) and a matcher counting its content words (``match
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 
 from rathaus.assistant import facts as facts_module
@@ -191,8 +192,12 @@ def _text_fact_lines(
     shown: set[str],
     *,
     strict: bool,
+    dimension: re.Pattern[str] | None = None,
 ) -> list[str]:
     """The sentence, list or table row with a value of ``kind`` under its passage and paragraph, cited.
+
+    With ``dimension`` (the question names a unit: "Wie viel Prozent …?"), only a value in it answers:
+    "80 v. H." of the advance payment, not the 6,59 Euro per square metre of the rate paragraph before it.
 
     Where a service's offices answer, only a sentence with an address and two of the question's words
     does: "Wo muss ich mich registrieren?" – "… zum Ankunftszentrum in die Dachauer Straße 122 zur
@@ -204,7 +209,7 @@ def _text_fact_lines(
         kind=kind,
         matches=matches,
         min_words=1 if strict else 0,
-        also=ADDRESS if office else None,
+        also=ADDRESS if office else dimension,
     )
     if picked is None:
         return []
@@ -234,6 +239,7 @@ def _top_service_text(
     facts: Sequence[KeyFacts],
     matches: facts_module.Matcher,
     shown: set[str],
+    dimension: re.Pattern[str] | None = None,
 ) -> list[str]:
     """The value from the best-ranked service's own text, when its structured facts lack it.
 
@@ -251,7 +257,7 @@ def _top_service_text(
         return []
     pairs = zip(passages, texts, strict=True)
     own = [text if p.source_id == top.source_id else ("", "") for p, text in pairs]
-    return _text_fact_lines(passages, own, kind, matches, shown, strict=False)
+    return _text_fact_lines(passages, own, kind, matches, shown, strict=False, dimension=dimension)
 
 
 def asked_lines(
@@ -259,6 +265,8 @@ def asked_lines(
     kinds: Sequence[Wanted],
     facts: Sequence[KeyFacts],
     matches: facts_module.Matcher,
+    *,
+    dimension: re.Pattern[str] | None = None,
 ) -> tuple[list[str], set[str], set[str]]:
     """The lines that answer what ``question`` asks for, first; the attributes and sentences they show.
 
@@ -274,7 +282,7 @@ def asked_lines(
     ]
     for kind in kinds:
         service = _service_fact_lines(kind, facts, close)
-        own = _top_service_text(kind, passages, texts, facts, matches, shown)
+        own = _top_service_text(kind, passages, texts, facts, matches, shown, dimension)
         if own:  # the best service says it in its description: not another service's structured fee
             lines.extend(own)
             if kind is Wanted.DOCUMENTS and service is not None and service[0] not in attributes:
@@ -284,7 +292,13 @@ def asked_lines(
         text_first = service is None or kind in TEXT_FIRST
         found = (
             _text_fact_lines(
-                passages, texts, kind, matches, shown, strict=service is not None or kind is Wanted.RULE
+                passages,
+                texts,
+                kind,
+                matches,
+                shown,
+                strict=service is not None or kind is Wanted.RULE,
+                dimension=dimension,
             )
             if text_first
             else []
@@ -362,9 +376,11 @@ def extractive_text(
     kinds: Sequence[Wanted],
     facts: Sequence[KeyFacts],
     matches: facts_module.Matcher,
+    *,
+    dimension: re.Pattern[str] | None = None,
 ) -> str:
     """The answer text: the asked-for facts first, then the best sentences of each passage, each cited."""
-    first, attributes, shown = asked_lines(passages, kinds, facts, matches)
+    first, attributes, shown = asked_lines(passages, kinds, facts, matches, dimension=dimension)
     # The sentence stating the asked rule comes first, but the passages' best sentences say the rest of it.
     limit = 2 if first and Wanted.RULE not in kinds else SENTENCES_PER_PASSAGE
     paragraphs = []

@@ -347,6 +347,11 @@ _UNITS_ASKED: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
 )
 
 
+def asked_unit(question: str) -> re.Pattern[str] | None:
+    """What a value in the unit the question names looks like ("Wie viel Prozent …?": "80 v. H."), if any."""
+    return next((stated for asked, stated in _UNITS_ASKED if asked.search(question)), None)
+
+
 def unit_missing(passages: Sequence[PassageLike], question: str) -> bool:
     """True when the question asks for a value in a unit (Prozent; Tage, Wochen, Monate, Jahre; Stunden) that
     no passage states a quantity of the same dimension in."""

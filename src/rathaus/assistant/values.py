@@ -30,6 +30,7 @@ from rathaus.assistant.asked import QUANTITIES, Wanted, wanted
 from rathaus.assistant.compose import SERVICE_FACT
 from rathaus.assistant.matching import question_matcher
 from rathaus.assistant.models import Chunk
+from rathaus.assistant.needs import asked_unit
 from rathaus.assistant.rerank import WINDOW, rerank
 from rathaus.assistant.retrieval import Audience, Passage
 from rathaus.assistant.retrieval import passages as load_passages
@@ -77,12 +78,17 @@ def with_value_passage(
     # The source's own place name is no sign of the value ("… der Bücherei Bad Boll …" in every paragraph).
     places = [name for name in (top.municipality, top.district) if name]
     matches = question_matcher(without_places(question, places) or question)
+    dimension = asked_unit(question)  # "Wie viel Prozent …?": only a share is the value
 
     def best_in(text: str, section: str) -> float:
         scores = [
             found[0][0]
             for kind in kinds
-            if (found := facts.best_units(text, section=section, kind=kind, matches=matches, limit=1))
+            if (
+                found := facts.best_units(
+                    text, section=section, kind=kind, matches=matches, limit=1, also=dimension
+                )
+            )
         ]
         return max(scores, default=0.0)
 
