@@ -97,7 +97,10 @@ PAYS = re.compile(
 _NUMBER = (
     r"(?:\d+(?:[.,]\d+)?|ein\w*|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|vierzehn|zwanzig)"
 )
-_UNIT = r"(?:werk|arbeits|kalender)?(?:tage?n?|wochen?|monate?n?|jahre?n?|stunden?|minuten?)"
+# Days to years ("Werktage", "Monaten"), the calendar's units; a duration may also come in hours or minutes.
+_DAYS_TO_YEARS = r"tage?n?|wochen?|monate?n?|jahre?n?"
+_CALENDAR = rf"(?:werk|arbeits|kalender)?(?:{_DAYS_TO_YEARS})"
+_UNIT = rf"(?:werk|arbeits|kalender)?(?:{_DAYS_TO_YEARS}|stunden?|minuten?)"
 DURATION = re.compile(
     rf"\b{_NUMBER}\s*(?:bis\s*{_NUMBER}\s*)?{_UNIT}\b|\bunbefristet\b|\bunbegrenzt\b|\bsofort\b|\blebenslang\b"
     r"|\bam (?:selben|gleichen) tag\b",
@@ -330,7 +333,6 @@ def variant_missing(passages: Sequence[PassageLike], question: str) -> bool:
 # "Wie viel Prozent …?", "Wie viele Wochen …?": the question names the dimension its value comes in;
 # passages that state no quantity of it do not answer it ("50.000 €" is no share, "etwa 60 Minuten" no
 # months). Units of one dimension answer each other: "10 Wochen im Jahr" answers "Wie viele Tage im Jahr?".
-_CALENDAR = r"(?:werk|arbeits|kalender)?(?:tage?n?|wochen?|monate?n?|jahre?n?)"
 _UNITS_ASKED: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
     (re.compile(asked, re.IGNORECASE), re.compile(stated, re.IGNORECASE))
     for asked, stated in (
