@@ -13,7 +13,9 @@ Called by ``bench/assistant.py`` (``measure``) on its index of all Munich servic
 
 from __future__ import annotations
 
+import atexit
 import re
+import shutil
 import statistics
 import tempfile
 import time
@@ -120,6 +122,7 @@ def _default_llm() -> Any:
         model = locate_model(DEFAULT_LLM, kind="llm", models_dir=REPO_ROOT / "data" / "models")
     except AIError:
         directory = Path(tempfile.mkdtemp(prefix="rathaus-bench-llm-"))
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)  # 1.1 GB per run otherwise
         install_bundle(CATALOG[DEFAULT_LLM], models_dir=directory)
         model = locate_model(DEFAULT_LLM, kind="llm", models_dir=directory)
     chat = LlamaCppChat(model, n_threads=cpu_threads(), n_ctx=4096)

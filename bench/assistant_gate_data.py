@@ -1,10 +1,10 @@
 """The inputs of the answer/refuse decision for every development question, collected once.
 
-For each question of the fourteen development sets (``final`` since session 12, ``final2`` since session 13,
+For each question of the fifteen development sets (``final`` since session 12, ``final2`` since session 13,
 ``final3`` since session 14, ``final4`` since session 15, ``final5`` since session 16, ``final6`` since
-session 17; never the held-out set) this runs what :func:`rathaus.assistant.asking.ask_stream` runs before
-it decides: the scope (the municipality the question names), retrieval, the value passage, and the topic
-markers of the installation.
+session 17, ``final7`` since session 18; never the held-out set) this runs what
+:func:`rathaus.assistant.asking.ask_stream` runs before it decides: the scope (the municipality the
+question names), retrieval, the value passage, and the topic markers of the installation.
 The result (passages, the question without its place names, the markers, and whether the question was
 already settled: out of scope or "Für welche Gemeinde?") is pickled, so that ``bench/assistant_gate.py`` can
 try decisions in seconds instead of running the whole bench::
@@ -38,6 +38,7 @@ DEVELOPMENT = (
     "final4",
     "final5",
     "final6",
+    "final7",
 )
 
 
