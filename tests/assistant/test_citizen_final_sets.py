@@ -1,4 +1,4 @@
-"""The held-out citizen sets ``final2`` (session 12) to ``final7`` (session 17):
+"""The held-out citizen sets ``final2`` (session 12) to ``final8`` (session 18):
 format, sizes and what they may not share with the sets written before them (their facts are checked against
 the data in ``test_citizen_bench.py``)."""
 
@@ -101,6 +101,18 @@ SPEC: dict[str, dict[str, Any]] = {
         # Only a few period pairs are left; the other rows ask another fee line ("reuse": "fact").
         "new_services": 0,
         "fact_reuse": 80,
+    },
+    "final8": {
+        "letter": "k",
+        "before": (*EARLIER, "final", "final2", "final3", "final4", "final5", "final6", "final7"),
+        "minimum": {"services": 85, "bylaws": 62, "unanswerable": 30, "no_place": 21},
+        "reuses_files": True,
+        "bylaw_towns": TOWNS,
+        "place_towns": TOWNS,
+        "district_bylaws": 12,
+        # No (service, kind) pair is left: every row asks another fee line, period or rule ("reuse": "fact").
+        "new_services": 0,
+        "fact_reuse": 85,
     },
 }
 NAMES = tuple(SPEC)
