@@ -264,6 +264,34 @@ def test_an_appointments_length_is_no_answer_to_how_long_processing_takes() -> N
     assert needs.missing([NATURALISATION], processing) == "duration"
 
 
+def test_processing_time_must_come_from_the_leading_source() -> None:
+    # s-u19: the 60 minutes at the counter and another service's "innerhalb von 90 Tagen" answered how many
+    # months naturalisation takes
+    months = "Wie viele Monate dauert die Bearbeitung meines Einbürgerungsantrags?"
+    counter = replace(NATURALISATION, text="Dauer des Termins: etwa 60 Minuten")
+    visa = passage("Ehegattennachzug", "Stellen Sie innerhalb von 90 Tagen einen Antrag.", source_id=38)
+    assert needs.processing_time_missing([NATURALISATION, counter, visa], months)
+    # a period the document is valid for is no processing time either
+    valid = replace(NATURALISATION, text="Die Urkunde ist zehn Jahre gültig.")
+    assert needs.processing_time_missing([valid], months)
+    stated = replace(NATURALISATION, text="Die Bearbeitung dauert etwa sechs Monate.")
+    assert not needs.processing_time_missing([stated, visa], months)
+    # no processing asked: a span in the year, days before a meeting, a deadline the citizen must keep
+    for other in (
+        "Wie viele Monate im Jahr kann ich mir für das Saisonkennzeichen aussuchen?",
+        "Wie viele Tage vor einer Sitzung wird die Tagesordnung verschickt?",
+        "Wie schnell muss ich den Verlust melden?",
+    ):
+        assert not needs.asks_processing_time(other)
+        assert not needs.processing_time_missing([NATURALISATION], other)
+    # the certain refusal, whatever the other signals say
+    decision = answerability.decide([replace(counter, dense=0.95)], months)
+    assert not decision.answerable
+    assert decision.reason == "value_missing"
+    told = "Die Bearbeitung meines Einbürgerungsantrags dauert etwa sechs Monate."
+    assert answerability.decide([replace(NATURALISATION, text=told, dense=0.95)], months).answerable
+
+
 ASSOCIATION_MEETINGS = replace(
     passage(
         "Verbandssatzung des Abwasserverbands",

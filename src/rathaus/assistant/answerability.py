@@ -232,8 +232,9 @@ def _learned(
     best = found["cosine"]
     near = [p for p in candidates if (_dense(p) or 0.0) >= best - limits.margin][:3]
     # Certain, whatever else the signals say: the passages list other variants than the one asked
-    # ("Grundsteuer C"), or state no quantity in the unit asked ("Wie viel Prozent …?").
-    if found["variant_missing"] or found["unit_missing"]:
+    # ("Grundsteuer C"), state no quantity in the unit asked ("Wie viel Prozent …?"), or no processing time
+    # where one is asked (only the appointment's length).
+    if found["variant_missing"] or found["unit_missing"] or found["processing_missing"]:
         return Decision(passages=[], complete=False, method="none", reason="value_missing")
     if not gate.answers(found):
         if chat is not None and best >= limits.unsure and llm_says_yes(near, question, chat):
@@ -260,6 +261,7 @@ SIGNAL_REASONS: dict[str, Reason] = {
     "sum_name_missing": "value_missing",
     "variant_missing": "value_missing",
     "unit_missing": "value_missing",
+    "processing_missing": "value_missing",
     "named_lacks": "named_service_lacks",
     "off_topic": "off_topic_bylaw",
 }
@@ -280,7 +282,11 @@ def _refusal(
         return ""
     if needs.missing(chosen, question):
         return "value_missing"  # the topic is there, the asked-for value is not (a pool's entrance fee)
-    if needs.unit_missing(chosen, question) or needs.variant_missing(chosen, question):
+    if (
+        needs.unit_missing(chosen, question)
+        or needs.variant_missing(chosen, question)
+        or needs.processing_time_missing(chosen, question)
+    ):
         return "value_missing"  # no share where "Wie viel Prozent …?" asks, A and B where C is asked
     if named_service_lacks(passages, chosen, question):
         return "named_service_lacks"  # another service's fee is not the named service's fee
@@ -346,4 +352,5 @@ def signals(
         "sum_name_missing": float(needs.sum_name_missing(near, question)),
         "variant_missing": float(needs.variant_missing(near, question)),
         "unit_missing": float(needs.unit_missing(near, question)),
+        "processing_missing": float(needs.processing_time_missing(near, question)),
     }

@@ -29,6 +29,7 @@ import re
 from collections.abc import Sequence
 
 from rathaus.assistant.asked import APPOINTMENT
+from rathaus.assistant.chunking import APPOINTMENT_LENGTH
 from rathaus.assistant.schemas import PassageLike
 from rathaus.core.text.morphology import compound_parts
 from rathaus.core.text.stopwords import STOPWORDS
@@ -44,11 +45,13 @@ ASKS_DURATION = re.compile(
     re.IGNORECASE,
 )
 # How long processing or waiting takes: "dauert es, bis …", "Wie lange dauert die Bearbeitung …",
-# "Wie viele Monate …", "Bearbeitungszeit".
+# "Wie viele Monate dauert es …", "Bearbeitungszeit". Not a span that is no processing ("Wie viele Monate
+# im Jahr …?", "Wie viele Tage vor der Sitzung …?") nor a citizen's deadline ("Wie schnell muss ich …?").
 PROCESSING = re.compile(
-    r"\bdauert\b[^?]*\b(?:bis|bearbeitung)\b|\bbearbeitung\b[^?]*\bdauer"
-    r"|\bwie ?viele (?:tage|wochen|monate|jahre)\b|\bbearbeitungszeit\w*"
-    r"|\bwartezeit\w*|\bwie schnell\b",
+    r"\bdauert\b[^?]*\b(?:bis|bearbeitung)\b|\bbearbeitung\b[^?]*\bdauer|\bbearbeitungszeit\w*"
+    r"|\bwie ?viele (?:tage|wochen|monate|jahre)\b[^?]*\b(?:dauer|bearbeit|warte)\w*"
+    r"|\b(?:dauer|bearbeit|warte)\w*[^?]*\bwie ?viele (?:tage|wochen|monate|jahre)\b"
+    r"|\bwartezeit\w*|\bwie schnell\b(?![^?]*\bmuss)",
     re.IGNORECASE,
 )
 # The words of a question about the appointment itself (``asked.APPOINTMENT``), with their endings.
@@ -203,6 +206,28 @@ def asks_processing_time(question: str) -> bool:
     """True when ``question`` asks how long processing or waiting takes, not the appointment ("Wie viele
     Monate dauert es, bis entschieden ist?", "Wie lange dauert es, bis mein Pass abholbereit ist?")."""
     return PROCESSING.search(question) is not None and APPOINTMENT_WORDS.search(question) is None
+
+
+# A period a document is valid for is no processing time: "Dieser ist drei Monate gültig."
+VALIDITY = re.compile(r"gültig|befristet", re.IGNORECASE)
+
+
+def processing_time_missing(passages: Sequence[PassageLike], question: str) -> bool:
+    """True when ``question`` asks how long processing takes and the source the passages lead with states
+    no period other than its appointment's length or how long something stays valid.
+
+    "Wie viele Monate dauert die Bearbeitung meines Einbürgerungsantrags?" is not answered by the 60
+    minutes of the appointment, nor by the 90 days another service grants after entry.
+    """
+    if not passages or not asks_processing_time(question):
+        return False
+    lead = [p for p in passages if p.source_id == passages[0].source_id]
+    lines = (line for p in lead for line in p.text.splitlines() if not line.startswith(APPOINTMENT_LENGTH))
+    return not any(
+        DURATION.search(sentence) and not VALIDITY.search(sentence)
+        for line in lines
+        for sentence in SENTENCE.split(line)
+    )
 
 
 def asks_received_sum(question: str) -> bool:
