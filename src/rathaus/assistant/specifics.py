@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from rathaus.assistant import needs
 from rathaus.assistant.models import SourceKind
 from rathaus.assistant.schemas import PassageLike
-from rathaus.assistant.wording import ASKED_NOUNS, WORD, contains, full_text, stem
+from rathaus.assistant.wording import ASKED_NOUNS, WORD, contains, found_in, full_text, stem
 from rathaus.assistant.wording import dense as _dense
 from rathaus.assistant.wording import keyword_rank as _keyword_rank
 from rathaus.assistant.wording import label as _label
@@ -48,7 +48,7 @@ def names_a_noun(passage: PassageLike, question: str) -> bool:
     """
     nouns = _nouns(question, passage)
     haystack = full_text(passage)
-    return not nouns or any(contains(haystack, noun) for noun in nouns)
+    return not nouns or any(found_in(haystack, noun) for noun in nouns)
 
 
 def _nouns(question: str, passage: PassageLike) -> set[str]:
