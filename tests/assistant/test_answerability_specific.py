@@ -240,6 +240,16 @@ def test_a_title_with_coordinated_compounds_names_each_of_them() -> None:
     assert answerability.word_share(taxes, question) > 0
 
 
+def test_a_bylaw_names_a_noun_as_a_plural_with_umlaut_or_by_all_parts_of_its_compound() -> None:
+    grills = bylaw("Satzung über die öffentlichen Grillplätze", "§ 1", "Die Plätze …", source_id=39)
+    assert answerability.names_a_noun(grills, "Was kostet ein Grillplatz für unsere Feier?")
+    green = bylaw("Ordnung für den Grüngutsammelplatz", "§ 4", "Grüngut wird angenommen.", source_id=40)
+    assert answerability.names_a_noun(green, "Kostet es etwas, Rasenschnitt zum Grüngutplatz zu bringen?")
+    # a part alone does not: no "Pferd" in the dog tax
+    dogs = bylaw("Satzung über die Erhebung der Hundesteuer", "§ 5", "Die Steuer beträgt …", source_id=41)
+    assert not answerability.names_a_noun(dogs, "Muss ich für mein Pferd eine Pferdesteuer zahlen?")
+
+
 NATURALISATION = passage(
     "Einbürgerung",
     "Den Antrag auf Einbürgerung stellen Sie bei der Servicestelle.",
