@@ -54,7 +54,7 @@ def settings_grid() -> list[Any]:
 
 def main() -> None:
     """Sweep the grid on the tuning set and print both errors per setting."""
-    from bench.assistant_citizen import load, run_questions, summarise  # noqa: PLC0415
+    from bench.assistant_citizen import Timings, load, run_questions, summarise  # noqa: PLC0415
     from bench.assistant_index import embedder_for  # noqa: PLC0415
     from rathaus.assistant import answerability, asking  # noqa: PLC0415
     from rathaus.core.db import make_engine, make_session_factory  # noqa: PLC0415
@@ -71,7 +71,7 @@ def main() -> None:
     results = []
     for limits in settings_grid():
         answerability.DEFAULT = limits
-        verdicts, _seconds, _answers = run_questions(
+        verdicts, _timings, _answers = run_questions(
             sessions=sessions,
             tenant_id=int(build["tenant_id"]),
             embedder=embedder,
@@ -79,7 +79,7 @@ def main() -> None:
             rows=rows,
             bylaws_dir=bylaws,
         )
-        figures = summarise(verdicts, [])
+        figures = summarise(verdicts, Timings([], []))
         keep = (
             "false_refusals",
             "false_refusal_rate",

@@ -70,6 +70,7 @@ import re
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -203,8 +204,17 @@ def _share(
     return round(sum(bool(v[key]) for v in rows) / len(rows), 3)
 
 
-def summarise(verdicts: list[dict[str, Any]], seconds: list[float]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Timings:
+    """Seconds per question: to the whole answer, and to its first streamed piece of text."""
+
+    whole: list[float]
+    first: list[float]
+
+
+def summarise(verdicts: list[dict[str, Any]], timings: Timings) -> dict[str, Any]:
     """The figures of one set in one mode."""
+    seconds = timings.whole
     refused = [v for v in verdicts if v["category"] in ANSWERABLE and not v["answered"]]
     answerable = [v for v in verdicts if v["category"] in ANSWERABLE]
     unanswerable = [v for v in verdicts if v["category"] == "unanswerable"]
@@ -227,6 +237,8 @@ def summarise(verdicts: list[dict[str, Any]], seconds: list[float]) -> dict[str,
         "right_source_top5": _share(verdicts, "top5", ANSWERABLE),
         "p95_ms": round(percentile(seconds, 0.95) * 1000, 1) if seconds else None,
         "p50_ms": round(statistics.median(seconds) * 1000, 1) if seconds else None,
+        "first_text_p50_ms": round(statistics.median(timings.first) * 1000, 1) if timings.first else None,
+        "first_text_max_ms": round(max(timings.first) * 1000, 1) if timings.first else None,
     }
 
 
@@ -248,9 +260,10 @@ def run_questions(
     chat: Any,
     rows: list[dict[str, Any]],
     bylaws_dir: Path,
-) -> tuple[list[dict[str, Any]], list[float], list[dict[str, Any]]]:
-    """Ask every question through the product; the verdicts, the seconds per question and the answers."""
-    from rathaus.assistant.asking import QuestionError, ask  # noqa: PLC0415
+) -> tuple[list[dict[str, Any]], Timings, list[dict[str, Any]]]:
+    """Ask every question through the product (streamed, as the web page asks); the verdicts, the timings
+    and the answers."""
+    from rathaus.assistant.asking import Asked, QuestionError, ask_stream  # noqa: PLC0415
     from rathaus.assistant.config import AssistantSettings  # noqa: PLC0415
     from rathaus.assistant.models import KnowledgeSource  # noqa: PLC0415
     from rathaus.core.audit.service import Actor  # noqa: PLC0415
@@ -261,6 +274,7 @@ def run_questions(
     actor = Actor.system("bench")
     verdicts: list[dict[str, Any]] = []
     seconds: list[float] = []
+    firsts: list[float] = []
     answers: list[dict[str, Any]] = []
 
     def places(external: str) -> tuple[str, str]:
@@ -272,8 +286,10 @@ def run_questions(
         )
         for row in rows:
             start = time.perf_counter()
+            first: float | None = None
+            asked = None
             try:
-                asked = ask(
+                for item in ask_stream(
                     session=session,
                     tenant_id=tenant_id,
                     question=row["question"],
@@ -282,12 +298,18 @@ def run_questions(
                     chat=chat,
                     settings=settings,
                     actor=actor,
-                )
+                ):
+                    if isinstance(item, Asked):
+                        asked = item
+                    elif first is None:
+                        first = time.perf_counter() - start
             except QuestionError as error:
                 session.rollback()
                 console.print(f"[yellow]{row['id']}: question rejected:[/] {error}")
                 continue
+            assert asked is not None  # the stream ends with the logged answer
             seconds.append(time.perf_counter() - start)
+            firsts.append(first if first is not None else seconds[-1])
             session.rollback()  # the logged conversation is not kept: the index stays as it was
             order: list[str] = []
             for passage in asked.passages:
@@ -301,7 +323,7 @@ def run_questions(
             answers.append({**verdict, "question": row["question"], "text": result.text, "cited": cited})
             if chat is not None:
                 console.print(f"  {row['id']}: {result.mode}, {seconds[-1]:.1f} s")
-    return verdicts, seconds, answers
+    return verdicts, Timings(seconds, firsts), answers
 
 
 def _default_chat() -> Any:
@@ -328,7 +350,7 @@ def measure(
     chosen_sets = os.environ.get("RATHAUS_BENCH_CITIZEN_SETS")
     for name in chosen_sets.split(",") if chosen_sets else SETS:
         rows = load(name)
-        verdicts, seconds, answers = run_questions(
+        verdicts, timings, answers = run_questions(
             sessions=sessions,
             tenant_id=tenant_id,
             embedder=embedder,
@@ -336,7 +358,7 @@ def measure(
             rows=rows,
             bylaws_dir=bylaws_dir,
         )
-        figures[name] = {"extractive": summarise(verdicts, seconds)}
+        figures[name] = {"extractive": summarise(verdicts, timings)}
         details[name] = {"extractive": answers}
         console.print(f"citizen {name} extractive: {figures[name]['extractive']}")
         size = int(sizes) if sizes else LLM_SAMPLE[name]
@@ -344,7 +366,7 @@ def measure(
             continue
         chosen = sample(rows, size)
         ids = {row["id"] for row in chosen}
-        llm_verdicts, llm_seconds, llm_answers = run_questions(
+        llm_verdicts, llm_timings, llm_answers = run_questions(
             sessions=sessions,
             tenant_id=tenant_id,
             embedder=embedder,
@@ -354,7 +376,7 @@ def measure(
         )
         same = [v for v in verdicts if v["id"] in ids]
         figures[name]["llm"] = {
-            **summarise(llm_verdicts, llm_seconds),
+            **summarise(llm_verdicts, llm_timings),
             "extractive_fact_accuracy_same_questions": _share(same, "facts", ANSWERABLE),
         }
         details[name]["llm"] = llm_answers

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from bench.assistant_citizen import LLM_SAMPLE, SETS, load, sample, summarise
+from bench.assistant_citizen import LLM_SAMPLE, SETS, Timings, load, sample, summarise
 from bench.citizen_facts import has_fact, normalise, source_place
 
 from tests.conftest import shared_data
@@ -254,7 +254,7 @@ def test_the_bylaw_development_set_has_the_format_and_its_own_files() -> None:
 def test_the_bylaw_development_set_runs_without_an_llm_sample() -> None:
     assert LLM_SAMPLE["dev_bylaw"] == 0
     assert sample(load("dev_bylaw"), 0) == []
-    figures = summarise([], [])
+    figures = summarise([], Timings([], []))
     assert figures["fact_accuracy"] is None
 
 

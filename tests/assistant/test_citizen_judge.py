@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.assistant_citizen import judge, summarise
+from bench.assistant_citizen import Timings, judge, summarise
 from bench.citizen_facts import foreign
 
 
@@ -79,7 +79,9 @@ def test_judge_a_refusal_and_a_clarifying_question() -> None:
     assert asked_back["clarified"]
     assert not mixed["clarified"]
     assert mixed["mixed"]
-    figures = summarise([refused, asked_back, mixed], [0.1, 0.2, 0.3])
+    figures = summarise([refused, asked_back, mixed], Timings([0.1, 0.2, 0.3], [0.05, 0.1, 0.3]))
     assert figures["false_refusal_rate"] == 1.0
     assert figures["no_place_clarify_rate"] == 0.5
     assert figures["no_place_mixed_rate"] == 0.5
+    assert figures["first_text_p50_ms"] == 100.0  # the first streamed piece, not the whole answer
+    assert figures["first_text_max_ms"] == 300.0
