@@ -75,19 +75,19 @@ def test_without_embeddings_the_word_check_decides_as_before() -> None:
     assert not answerability.decide([PARKING], "Wie beantrage ich Elterngeld?").answerable
 
 
-def test_when_unsure_the_llm_is_asked_only_ja_or_nein() -> None:
+def test_when_the_rules_are_unsure_the_llm_is_asked_only_ja_or_nein() -> None:
     question = "Ich höre bald auf zu arbeiten – was nun?"
     unsure = [scored(PENSION, 0.83)]
     yes, no = ScriptedChat("ja"), ScriptedChat("nein")
-    decision = answerability.decide(unsure, question, chat=as_any(yes))
+    decision = rules(unsure, question, chat=as_any(yes))
     assert decision.method == "llm"
     assert decision.passages == unsure
     prompt = yes.calls[0][-1]["content"]
     assert "<auszug>Altersrente beantragen" in prompt
     assert question in prompt
-    assert not answerability.decide(unsure, question, chat=as_any(no)).answerable
+    assert not rules(unsure, question, chat=as_any(no)).answerable
     sure = ScriptedChat("nein")
-    assert answerability.decide([scored(PENSION, 0.9)], question, chat=as_any(sure)).answerable
+    assert rules([scored(PENSION, 0.9)], question, chat=as_any(sure)).answerable
     assert sure.calls == []  # a sure match costs no LLM call
 
 

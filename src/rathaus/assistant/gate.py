@@ -112,7 +112,7 @@ def answers(found: Mapping[str, float]) -> bool:
     return probability(found) >= THRESHOLD
 
 
-# -- where an LLM is configured: asked only "ja" or "nein" when the signals refuse ----------------
+# -- keyword search alone (no cosines), with an LLM: asked only "ja" or "nein" when the rules refuse ---
 
 CHOICES = ("ja", "nein")
 JUDGE_PROMPT = (
