@@ -33,6 +33,15 @@ TOWNS = frozenset(
         "Zell u.A.",
     }
 )
+# The sets written once the data's free (service, kind) pairs and by-law files were used up.
+REUSING_SETS: dict[str, Any] = {
+    "minimum": {"services": 85, "bylaws": 62, "unanswerable": 30, "no_place": 21},
+    "reuses_files": True,
+    "bylaw_towns": TOWNS,
+    "place_towns": TOWNS,
+    "district_bylaws": 12,
+    "new_services": 0,
+}
 SPEC: dict[str, dict[str, Any]] = {
     "final2": {
         "letter": "y",
@@ -79,39 +88,24 @@ SPEC: dict[str, dict[str, Any]] = {
         "new_services": 0,
     },
     "final6": {
+        **REUSING_SETS,
         "letter": "s",
         "before": (*EARLIER, "final", "final2", "final3", "final4", "final5"),
-        "minimum": {"services": 85, "bylaws": 62, "unanswerable": 30, "no_place": 21},
-        "reuses_files": True,
-        "bylaw_towns": TOWNS,
-        "place_towns": TOWNS,
-        "district_bylaws": 12,
         # Office and duration pairs are left; the other rows ask another fee line ("reuse": "fact").
-        "new_services": 0,
         "fact_reuse": 20,
     },
     "final7": {
+        **REUSING_SETS,
         "letter": "g",
         "before": (*EARLIER, "final", "final2", "final3", "final4", "final5", "final6"),
-        "minimum": {"services": 85, "bylaws": 62, "unanswerable": 30, "no_place": 21},
-        "reuses_files": True,
-        "bylaw_towns": TOWNS,
-        "place_towns": TOWNS,
-        "district_bylaws": 12,
         # Only a few period pairs are left; the other rows ask another fee line ("reuse": "fact").
-        "new_services": 0,
         "fact_reuse": 80,
     },
     "final8": {
+        **REUSING_SETS,
         "letter": "k",
         "before": (*EARLIER, "final", "final2", "final3", "final4", "final5", "final6", "final7"),
-        "minimum": {"services": 85, "bylaws": 62, "unanswerable": 30, "no_place": 21},
-        "reuses_files": True,
-        "bylaw_towns": TOWNS,
-        "place_towns": TOWNS,
-        "district_bylaws": 12,
         # No (service, kind) pair is left: every row asks another fee line, period or rule ("reuse": "fact").
-        "new_services": 0,
         "fact_reuse": 85,
     },
 }
