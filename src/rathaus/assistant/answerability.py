@@ -287,7 +287,7 @@ def _refusal(
         or needs.variant_missing(chosen, question)
         or needs.processing_time_missing(chosen, question)
     ):
-        return "value_missing"  # no share where "Wie viel Prozent …?" asks, A and B where C is asked
+        return "value_missing"  # no share for "Wie viel Prozent …?", A and B for C, no processing time
     if named_service_lacks(passages, chosen, question):
         return "named_service_lacks"  # another service's fee is not the named service's fee
     if off_topic_bylaw(passages, chosen, question, limits):
