@@ -23,6 +23,8 @@ KNOWN = ["Schwieberdingen", "München"]
         ("Ich ziehe nach Stuttgart. Wie hoch ist dort die Hundesteuer?", "Stuttgart"),
         ("Was kostet in Ebersbach an der Fils ein Kindergartenplatz?", "Ebersbach an der Fils"),
         ("Wie viel Hundesteuer verlangt die Gemeinde Wolfschlugen?", "Wolfschlugen"),
+        # a town whose name is also an adjective or verb written as a noun ("süßen")
+        ("Was kostet in Süßen der Kubikmeter Wasser?", "Süßen"),
         # a city's Stadtbezirk belongs to the city: in its reach, or named as its part by GeoNames
         ("Wir sind nach Pasing gezogen. Wo melde ich mich an?", None),
         ("Wir sind von Köln nach Bogenhausen gezogen. Was muss der Vermieter bestätigen?", None),

@@ -99,10 +99,11 @@ def _ours(place: Place, known: Collection[str]) -> bool:
 
 
 def _reads_as_place(name: str) -> bool:
-    """Whether ``name`` after "in" is a place rather than a noun: see ``RARE``."""
+    """Whether ``name`` after "in" is a place rather than a noun: see ``RARE``. An adjective or a verb
+    written as a noun is a place there too ("in Süßen"): "in" takes no such word without an article."""
     if " " in name:  # "Neustadt an der Aisch": the gazetteer's whole name
         return True
-    return pos_tags([name]) == ["NE"] or rarity(name.lower()) > RARE
+    return pos_tags([name])[0] in ("NE", "NNA", "NNI") or rarity(name.lower()) > RARE
 
 
 def may_lie_in(name: str, municipality: str) -> bool:
