@@ -103,7 +103,8 @@ def _reads_as_place(name: str) -> bool:
     written as a noun is a place there too ("in Süßen"): "in" takes no such word without an article."""
     if " " in name:  # "Neustadt an der Aisch": the gazetteer's whole name
         return True
-    return pos_tags([name])[0] in ("NE", "NNA", "NNI") or rarity(name.lower()) > RARE
+    tags = pos_tags([name]) or [""]
+    return tags[0] in ("NE", "NNA", "NNI") or rarity(name.lower()) > RARE
 
 
 def may_lie_in(name: str, municipality: str) -> bool:
