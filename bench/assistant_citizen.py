@@ -12,10 +12,10 @@ since sessions 12 and 13, ``bench/data/citizen_final3.json`` (split ``final3``) 
 ``bench/data/citizen_final6.json`` (split ``final6``) is one since session 17,
 ``bench/data/citizen_final7.json`` (split ``final7``) is one since session 18, and
 ``bench/data/citizen_final8.json`` (split ``final8``) is the held-out set.
-Every question goes through the product's own path, :func:`rathaus.assistant.asking.ask` (retrieval,
-answerability, answer, logging), as a public question in one tenant holding all 287 Munich services and
-351 by-laws of eight municipalities (an installation that serves several municipalities). Figures, per
-set and per mode:
+Every question goes through the product's own path, :func:`rathaus.assistant.asking.ask_stream` (retrieval,
+answerability, answer, logging; streamed as the web page asks), as a public question in one tenant holding
+all 287 Munich services and 351 by-laws of eight municipalities (an installation that serves several
+municipalities). Figures, per set and per mode:
 
 - ``fact_accuracy``: answerable questions (services and by-laws) whose answer text contains every
   asked-for fact (see ``bench/citizen_facts.py`` for the number formats treated as equal);
