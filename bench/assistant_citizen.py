@@ -28,7 +28,9 @@ municipalities). Figures, per set and per mode:
   questions answered from two or more municipalities at once.
 - ``right_source_first`` / ``right_source_top5``: the expected service or by-law file among the sources of
   the retrieved passages.
-- ``p95_ms`` / ``p50_ms``: wall time of ``ask`` per question.
+- ``p95_ms`` / ``p50_ms``: wall time of the whole answer per question; ``first_text_p50_ms`` /
+  ``first_text_max_ms``: time until the first piece of answer text is streamed (in LLM mode, the first
+  words the model writes).
 
 LLM mode runs on an even sample (``RATHAUS_BENCH_CITIZEN_LLM``: questions per set, default 16 held-out,
 8 tuning and 8 fresh) with the default local LLM; ``extractive_fact_accuracy_same_questions`` is the
