@@ -209,3 +209,35 @@ def test_an_annex_names_its_by_law() -> None:
     )
     assert not annex_of("Feuerwehrentschädigungssatzung (Eschenbach)", parent)
     assert not annex_of(parent, parent)
+
+
+RUHEWALD = (
+    "# Satzung für den Ruhewald\n\n"
+    "## § 1 Geltungsbereich\n\nDiese Satzung gilt für den Ruhewald der Gemeinde.\n\n"
+    "## § 3 Begehung\n\nDer Ruhewald ist ein naturnaher Wald. Die Begehung darf nur tagsüber erfolgen.\n\n"
+    "## § 4 Verhalten im Ruhewald\n\nKinder unter 10 Jahren dürfen den Ruhewald nur in Begleitung von "
+    "Erwachsenen besuchen."
+)
+
+
+def test_the_paragraph_stating_the_asked_rule_joins_the_best_passage(sessions: sessionmaker[Session]) -> None:
+    tenant = new_tenant(sessions, "ruhewald")
+    item = SourceInput(kind="bylaw", title="Ruhewaldsatzung", body=RUHEWALD, external_id="file:ruhewald.md")
+    with open_session(sessions, tenant_id=tenant) as session:
+        service.import_sources(session=session, tenant_id=tenant, items=[item], actor=EDITOR)
+        service.reindex(session=session, embedder=None)
+        chunks = {
+            str(section): int(chunk_id)
+            for section, chunk_id in session.execute(select(Chunk.section, Chunk.id))
+        }
+        hits = [(chunks[next(s for s in chunks if s.startswith(name))], 0.9) for name in ("§ 3", "§ 1")]
+        found = load_passages(session=session, tenant_id=tenant, hits=hits, audience="public")
+        chosen = with_value_passage(
+            session=session,
+            tenant_id=tenant,
+            found=found,
+            question="Darf mein achtjähriger Sohn allein in den Ruhewald?",
+            audience="public",
+        )
+    # "Kinder … nur in Begleitung" answers it; "nur tagsüber" is a rule too, but names less of the question.
+    assert [p.section[:4] for p in chosen] == ["§ 3 ", "§ 4 "]  # as many passages as were retrieved

@@ -19,14 +19,19 @@ DESCRIPTION = (
     "Wir beraten in Deutscher Gebärdensprache. " + "Gesprächstermine vereinbaren Sie bitte vorab. " * 40
 )
 
+RULES = (
+    "Wir beraten in Deutscher Gebärdensprache.\n\n"
+    "Angehörige dürfen nur mit Einverständnis der beratenen Person teilnehmen."
+)
 
-def _ask(sessions: sessionmaker[Session], question: str) -> list[str]:
+
+def _ask(sessions: sessionmaker[Session], question: str, body: str = DESCRIPTION) -> list[str]:
     """The sections of the passages an answer gets when only the service's fact chunks were retrieved."""
     tenant = new_tenant(sessions, f"sozialdienst-{abs(hash(question)) % 10_000}")
     item = SourceInput(
         kind="service",
         title="Sozialdienst für Gehörlose",
-        body=DESCRIPTION,
+        body=body,
         external_id="service:1",
         meta={"duration_minutes": 20, "locations": [{"name": "Sozialbürgerhaus", "address": "Weg 1"}]},
     )
@@ -131,3 +136,16 @@ def test_a_bylaw_paragraph_left_out_comes_back_at_its_rank() -> None:
     other = passage("Polizeiverordnung", "§ 2 Lärm", kind="bylaw", source_id=2)
     hours = passage("Grillplatzsatzung", "Die Nachtruhe nach 22:00 Uhr ist einzuhalten.", kind="bylaw")
     assert compose.with_own_chunks([rule, other], [rule, other, hours]) == [rule, other, hours]
+
+
+def test_the_description_stating_the_asked_rule_follows_the_fact_chunks(
+    sessions: sessionmaker[Session],
+) -> None:
+    # "Darf ich …?" asks a rule: the description says it, the fee and office chunks do not.
+    chosen = _ask(sessions, "Darf meine Schwester bei der Beratung in Gebärdensprache dabei sein?", RULES)
+    assert chosen[1].startswith("Beschreibung: Wir beraten in")
+
+
+def test_a_rule_question_its_description_does_not_touch_adds_nothing(sessions: sessionmaker[Session]) -> None:
+    chosen = _ask(sessions, "Darf ich meinen Hund mitbringen?", RULES)
+    assert all(not section.startswith("Beschreibung") for section in chosen)
