@@ -10,8 +10,9 @@ since sessions 12 and 13, ``bench/data/citizen_final3.json`` (split ``final3``) 
 ``bench/data/citizen_final4.json`` (split ``final4``) is one since session 15,
 ``bench/data/citizen_final5.json`` (split ``final5``) is one since session 16,
 ``bench/data/citizen_final6.json`` (split ``final6``) is one since session 17,
-``bench/data/citizen_final7.json`` (split ``final7``) is one since session 18, and
-``bench/data/citizen_final8.json`` (split ``final8``) is the held-out set.
+``bench/data/citizen_final7.json`` (split ``final7``) is one since session 18,
+``bench/data/citizen_final8.json`` (split ``final8``) is one since session 19, and
+``bench/data/citizen_final9.json`` (split ``final9``) is the held-out set.
 Every question goes through the product's own path, :func:`rathaus.assistant.asking.ask_stream` (retrieval,
 answerability, answer, logging; streamed as the web page asks), as a public question in one tenant holding
 all 287 Munich services and 351 by-laws of eight municipalities (an installation that serves several
@@ -59,8 +60,10 @@ reused only for other paragraphs and facts); it is a development set since sessi
 a fact no earlier question names); it is a development set since session 17. ``final7``
 (``bench/data/citizen_final7.json``, session 17) was written the same way (nearly every service question asks
 another fee line); it is a development set since session 18. ``final8`` (``bench/data/citizen_final8.json``,
-session 18) is the held-out set now, written the same way (every service question asks a fee line, period or
-rule no earlier question on that service names); never run while tuning.
+session 18) was written the same way (every service question asks a fee line, period or rule no earlier
+question on that service names); it is a development set since session 19. ``final9``
+(``bench/data/citizen_final9.json``, session 19) is the held-out set now, written the same way; never run
+while tuning.
 ``RATHAUS_BENCH_CITIZEN_DETAILS=path`` writes every question's answer for inspection.
 """
 
@@ -99,6 +102,7 @@ SETS = {
     "final6": REPO_ROOT / "bench" / "data" / "citizen_final6.json",
     "final7": REPO_ROOT / "bench" / "data" / "citizen_final7.json",
     "final8": REPO_ROOT / "bench" / "data" / "citizen_final8.json",
+    "final9": REPO_ROOT / "bench" / "data" / "citizen_final9.json",
 }
 # Questions per set in LLM mode; 0 runs the set in extractive mode only.
 LLM_SAMPLE = {
@@ -118,6 +122,7 @@ LLM_SAMPLE = {
     "final6": 16,
     "final7": 16,
     "final8": 16,
+    "final9": 16,
 }
 ANSWERED = frozenset({"extractive", "llm"})
 CLARIFY = re.compile(

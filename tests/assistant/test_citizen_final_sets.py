@@ -1,4 +1,4 @@
-"""The held-out citizen sets ``final2`` (session 12) to ``final8`` (session 18):
+"""The held-out citizen sets ``final2`` (session 12) to ``final9`` (session 19):
 format, sizes and what they may not share with the sets written before them (their facts are checked against
 the data in ``test_citizen_bench.py``)."""
 
@@ -106,6 +106,13 @@ SPEC: dict[str, dict[str, Any]] = {
         "letter": "k",
         "before": (*EARLIER, "final", "final2", "final3", "final4", "final5", "final6", "final7"),
         # No (service, kind) pair is left: every row asks another fee line, period or rule ("reuse": "fact").
+        "fact_reuse": 85,
+    },
+    "final9": {
+        **REUSING_SETS,
+        "letter": "m",
+        "before": (*EARLIER, "final", "final2", "final3", "final4", "final5", "final6", "final7", "final8"),
+        # As in final8, every row asks a fee line, period or rule no earlier question names ("reuse": "fact").
         "fact_reuse": 85,
     },
 }
