@@ -55,18 +55,22 @@ SATZUNG = "\n\n".join(
 )
 
 
+def _indexed(session: Session, tenant: int, title: str, body: str) -> dict[str, int]:
+    """The by-law imported and indexed (no embedder): its chunks' ids by section heading."""
+    item = SourceInput(kind="bylaw", title=title, body=body, external_id=f"file:{title}.md")
+    service.import_sources(session=session, tenant_id=tenant, items=[item], actor=EDITOR)
+    service.reindex(session=session, embedder=None)
+    return {
+        str(section): int(chunk_id) for section, chunk_id in session.execute(select(Chunk.section, Chunk.id))
+    }
+
+
 def test_the_retrieved_rate_paragraph_moves_up_next_to_the_best_passage(
     sessions: sessionmaker[Session],
 ) -> None:
     tenant = new_tenant(sessions, "hundesteuer")
-    item = SourceInput(kind="bylaw", title="Hundesteuersatzung", body=SATZUNG, external_id="file:hund.md")
     with open_session(sessions, tenant_id=tenant) as session:
-        service.import_sources(session=session, tenant_id=tenant, items=[item], actor=EDITOR)
-        service.reindex(session=session, embedder=None)
-        chunks = {
-            str(section): int(chunk_id)
-            for section, chunk_id in session.execute(select(Chunk.section, Chunk.id))
-        }
+        chunks = _indexed(session, tenant, "Hundesteuersatzung", SATZUNG)
         order = ["§ 1 Steuergegenstand", "§ 11 Hundesteuermarken", "§ 2 Steuerschuldner", "§ 5 Steuersatz"]
         hits = [
             (chunks[next(s for s in chunks if s.startswith(name))], 1.0 - n / 10)
@@ -222,14 +226,8 @@ RUHEWALD = (
 
 def test_the_paragraph_stating_the_asked_rule_joins_the_best_passage(sessions: sessionmaker[Session]) -> None:
     tenant = new_tenant(sessions, "ruhewald")
-    item = SourceInput(kind="bylaw", title="Ruhewaldsatzung", body=RUHEWALD, external_id="file:ruhewald.md")
     with open_session(sessions, tenant_id=tenant) as session:
-        service.import_sources(session=session, tenant_id=tenant, items=[item], actor=EDITOR)
-        service.reindex(session=session, embedder=None)
-        chunks = {
-            str(section): int(chunk_id)
-            for section, chunk_id in session.execute(select(Chunk.section, Chunk.id))
-        }
+        chunks = _indexed(session, tenant, "Ruhewaldsatzung", RUHEWALD)
         hits = [(chunks[next(s for s in chunks if s.startswith(name))], 0.9) for name in ("§ 3", "§ 1")]
         found = load_passages(session=session, tenant_id=tenant, hits=hits, audience="public")
         chosen = with_value_passage(
