@@ -41,7 +41,7 @@ _MENTION = re.compile(
     rf"\b(?:in|nach)\s+(?:der\s+(?:Stadt|Gemeinde)\s+)?"
     rf"({_NAME}(?:\s+(?:an\s+der|am|an|im|ob\s+der|unter)\s+{_NAME})?)"
     rf"|\b(?:Stadt|Gemeinde)\s+({_NAME})"
-    # "Welchen Hebesatz hat Karlsruhe?": the town as the subject at the end of the question
+    # "Welchen Hebesatz hat Oberdorf?": the town as the subject at the end of the question
     rf"|\bhat\s+({_NAME})(?=\s*[?.,]|\s+(?:bei|für|im|in|an|als|zur|zum)\b)"
 )
 
