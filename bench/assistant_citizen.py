@@ -12,7 +12,8 @@ since sessions 12 and 13, ``bench/data/citizen_final3.json`` (split ``final3``) 
 ``bench/data/citizen_final6.json`` (split ``final6``) is one since session 17,
 ``bench/data/citizen_final7.json`` (split ``final7``) is one since session 18,
 ``bench/data/citizen_final8.json`` (split ``final8``) is one since session 19, and
-``bench/data/citizen_final9.json`` (split ``final9``) is the held-out set.
+``bench/data/citizen_final9.json`` (split ``final9``) is one since the end of session 19 (its answers were
+read after the end run); the next session writes a new held-out set.
 Every question goes through the product's own path, :func:`rathaus.assistant.asking.ask_stream` (retrieval,
 answerability, answer, logging; streamed as the web page asks), as a public question in one tenant holding
 all 287 Munich services and 351 by-laws of eight municipalities (an installation that serves several
@@ -62,8 +63,8 @@ a fact no earlier question names); it is a development set since session 17. ``f
 another fee line); it is a development set since session 18. ``final8`` (``bench/data/citizen_final8.json``,
 session 18) was written the same way (every service question asks a fee line, period or rule no earlier
 question on that service names); it is a development set since session 19. ``final9``
-(``bench/data/citizen_final9.json``, session 19) is the held-out set now, written the same way; never run
-while tuning.
+(``bench/data/citizen_final9.json``, session 19) was written the same way, mostly rule questions; it was
+measured at the start and end of session 19 and is a development set since.
 ``RATHAUS_BENCH_CITIZEN_DETAILS=path`` writes every question's answer for inspection.
 """
 

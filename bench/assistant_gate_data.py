@@ -1,8 +1,9 @@
 """The inputs of the answer/refuse decision for every development question, collected once.
 
-For each question of the sixteen development sets (``final`` since session 12, ``final2`` since session 13,
+For each question of the seventeen development sets (``final`` since session 12, ``final2`` since session 13,
 ``final3`` since session 14, ``final4`` since session 15, ``final5`` since session 16, ``final6`` since
-session 17, ``final7`` since session 18, ``final8`` since session 19; never the held-out set) this runs what
+session 17, ``final7`` since session 18, ``final8`` since session 19, ``final9`` since the end of session 19;
+never a held-out set) this runs what
 :func:`rathaus.assistant.asking.ask_stream` runs before it decides: the scope (the municipality the
 question names), retrieval, the value passage, and the topic markers of the installation.
 The result (passages, the question without its place names, the markers, and whether the question was
@@ -40,6 +41,7 @@ DEVELOPMENT = (
     "final6",
     "final7",
     "final8",
+    "final9",
 )
 
 
