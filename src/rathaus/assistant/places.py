@@ -107,7 +107,7 @@ def _ours(place: Place, known: Collection[str]) -> bool:
     return False
 
 
-def _reads_as_place(name: str, found: Collection[Place] = ()) -> bool:
+def _reads_as_place(name: str, found: Collection[Place]) -> bool:
     """Whether ``name`` after "in" is a place rather than a noun: see ``RARE`` and ``CITY``. An adjective or
     a verb written as a noun is a place there too ("in Süßen"): "in" takes no such word without an article."""
     if " " in name:  # "Neustadt an der Aisch": the gazetteer's whole name

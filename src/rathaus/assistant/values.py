@@ -59,12 +59,15 @@ def with_value_passage(
     the chunk of its description with a value its structured facts cannot give follows it (see
     :func:`_service_value`).
     """
-    kinds = [kind for kind in wanted(question) if kind in QUANTITIES or kind is Wanted.RULE]
+    asked = wanted(question)
+    kinds = [kind for kind in asked if kind in QUANTITIES or kind is Wanted.RULE]
     result = list(found)
     if result and result[0].kind == "service":
         texts = service_texts(session=session, tenant_id=tenant_id, found=result[:WINDOW])
         result = rerank(result, question, texts=texts)
-        chunk = _service_value(session=session, tenant_id=tenant_id, found=result, question=question)
+        chunk = _service_value(
+            session=session, tenant_id=tenant_id, found=result, question=question, asked=asked
+        )
         if chunk is None:
             return result
         passages = load_passages(
@@ -148,7 +151,7 @@ FACT_SECTIONS = ("Kosten und Dauer", "Unterlagen und Formulare", "Standorte und 
 
 
 def _service_value(
-    *, session: Session, tenant_id: int, found: Sequence[Passage], question: str
+    *, session: Session, tenant_id: int, found: Sequence[Passage], question: str, asked: Sequence[Wanted]
 ) -> int | None:
     """The chunk of the best service's description with the asked-for value its passages lack, if any.
 
@@ -157,7 +160,6 @@ def _service_value(
     question.
     """
     top = found[0]
-    asked = wanted(question)
     kinds = [k for k in asked if k in TEXT_ONLY or k is Wanted.RULE or _lacks(top, k)]
     if not kinds:
         return None
